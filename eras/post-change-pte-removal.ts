@@ -1,0 +1,34 @@
+// v6.10 – v6.12: .change_pte() and set_pte_at_notify() are removed.
+import { deriveEra } from '../src/era.js';
+import base from './post-369ea8242c0f.js';
+
+export default deriveEra(base, {
+  id: 'post-change-pte-removal',
+  title: '.change_pte() and set_pte_at_notify() removed',
+  releases: { first: 'v6.10', last: 'v6.12' },
+  commits: [
+    'f3b65bbaed7c ("KVM: delete .change_pte MMU notifier callback")',
+    '997308f9ae72 ("mmu_notifier: remove the .change_pte() callback")',
+    'f7842747d13d ("mm: replace set_pte_at_notify() with just set_pte_at()")',
+  ],
+  rules: {
+    'mm.set_pte_at_notify': {
+      value: 'set_pte_at-only',
+      why: 'KSM write_protect_page()/replace_page() and wp_page_copy() call plain set_pte_at().',
+      cite: [{ file: 'mm/ksm.c, mm/memory.c', fn: 'write_protect_page, replace_page, wp_page_copy', commit: 'f7842747d13d ("mm: replace set_pte_at_notify() with just set_pte_at()")', status: 'verified' }],
+    },
+    'kvm.notifier_ops': {
+      value: ['release', 'invalidate_range_start', 'invalidate_range_end', 'clear_flush_young', 'clear_young', 'test_young'],
+      why: 'KVM no longer registers .change_pte.',
+      cite: [{ file: 'virt/kvm/kvm_main.c', fn: 'kvm_mmu_notifier_ops', commit: 'f3b65bbaed7c ("KVM: delete .change_pte MMU notifier callback")', status: 'verified' }],
+    },
+    'kvm.fault.retry': {
+      value: 'in-range-or-seq',
+      why: 'mmu_invalidate_retry_gfn(): retry if an invalidation in progress covers the faulting gfn, or the seq moved.',
+      cite: [
+        { file: 'include/linux/kvm_host.h', fn: 'mmu_invalidate_retry_gfn', status: 'verified' },
+        { file: 'arch/x86/kvm/mmu/mmu.c', fn: 'is_page_fault_stale', commit: '4a42d848db95 ("KVM: x86/mmu: Consider the hva in mmu_notifier retry")', status: 'verified', note: 'range-based since v5.12 (hva), gfn-based later' },
+      ],
+    },
+  },
+});

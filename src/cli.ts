@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// The mmutt command line. Exit codes: 0 ok; 1 a difference or a failed expectation was found
+// (diff, check --judge); 2 bad input (a clear message, never a stack trace); 70 a bug in mmutt.
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { catalogNames, loadScenario } from './catalog.js';
+import { UserError } from './errors.js';
+import { ERAS, eraForKernel, getEra } from './eras.js';
+import type { Era } from './era.js';
+import { diffJson, diffRuns, diffText, sameOutcome } from './report/diff.js';
+import { runJson, toJson } from './report/json.js';
+import { matrixText } from './report/matrix.js';
+import { releasesOf, runText, wrap } from './report/text.js';
+import { runScenario } from './runner.js';
+import { fmtCond } from './engine/observe.js';
+import { VERSION } from './version.js';
+
+const FORMATS = ['text', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+let exitCode = 0;
+const print = (s: string) => process.stdout.write(s);
+
+function selectEras(era: string | undefined, kernel: string | undefined): Era[] {
+  if (era !== undefined && kernel !== undefined) throw new UserError('give --era or --kernel, not both');
+  if (kernel !== undefined) return [eraForKernel(kernel)];
+  if (era === undefined || era === 'all') return [...ERAS];
+  return [getEra(era)];
+}
+
+const formatOption = <T>(y: Argv<T>) =>
+  y.option('format', { choices: FORMATS, default: 'text' as Format, describe: 'output format' });
+
+function cmdList() {
+  const out = ['Eras (oldest first):'];
+  for (const e of ERAS) {
+    out.push(`  ${e.id.padEnd(25)} ${releasesOf(e)}`);
+    out.push(...wrap(e.title, '      '));
+    for (const c of e.commits) out.push(...wrap(c, '      '));
+    out.push(...wrap(`rules set here: ${e.changed.join(', ')}`, '      '));
+  }
+  out.push('', 'Scenarios (scenarios/):');
+  for (const n of catalogNames()) {
+    const s = loadScenario(n);
+    out.push(`  ${n}`);
+    out.push(...wrap(s.description, '      '));
+  }
+  print(`${out.join('\n')}\n`);
+}
+
+function cmdRun(a: { scenario: string; era?: string; kernel?: string; format: Format; trace: boolean }) {
+  const s = loadScenario(a.scenario);
+  const eras = selectEras(a.era, a.kernel);
+  const results = eras.map((e) => runScenario(s, e));
+  if (a.format === 'json') {
+    const docs = results.map(runJson);
+    print(toJson(eras.length === 1 && a.era !== 'all' && a.era !== undefined ? docs[0] : a.kernel !== undefined ? docs[0] : docs));
+  } else {
+    print(results.map((r) => runText(r, { trace: a.trace })).join('\n'));
+  }
+}
+
+function cmdDiff(a: { scenario: string; eraA: string; eraB: string; format: Format }) {
+  const s = loadScenario(a.scenario);
+  const d = diffRuns(runScenario(s, getEra(a.eraA)), runScenario(s, getEra(a.eraB)));
+  print(a.format === 'json' ? toJson(diffJson(d)) : diffText(d));
+  if (!sameOutcome(d)) exitCode = 1;
+}
+
+function cmdMatrix(a: { format: Format }) {
+  const rows = catalogNames().map((n) => {
+    const s = loadScenario(n);
+    return ERAS.map((e) => runScenario(s, e));
+  });
+  print(a.format === 'json' ? toJson(rows.flat().map(runJson)) : matrixText(ERAS, rows));
+}
+
+function cmdCheck(a: { files: string[]; judge: boolean }) {
+  const out: string[] = [];
+  let failed = 0;
+  for (const f of a.files) {
+    const s = loadScenario(f);
+    if (!a.judge) {
+      out.push(`${f}: ok (${s.name})`);
+      continue;
+    }
+    const bad: string[] = [];
+    for (const x of s.expect) {
+      const r = runScenario(s, getEra(x.era));
+      const holds = r.expectations.find((y) => y.expect === x)!.holds;
+      if (!holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED`);
+    }
+    failed += bad.length;
+    out.push(bad.length ? bad.join('\n') : `${f}: ok (${s.expect.length} expectations hold)`);
+  }
+  print(`${out.join('\n')}\n`);
+  if (failed) exitCode = 1;
+}
+
+async function main() {
+  const argv = hideBin(process.argv);
+  await yargs(argv)
+    .scriptName('mmutt')
+    .usage('$0 <command>: MMU-notifier and KVM x86 semantics across kernel history')
+    .version(VERSION)
+    .strict()
+    .demandCommand(1, 'expected a command: list, run, diff, matrix or check')
+    .command('list', 'list the eras and the catalog scenarios', {}, cmdList)
+    .command(
+      'run <scenario>',
+      'run a scenario (a catalog name or a path) under one era or all',
+      (y) =>
+        formatOption(y)
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'catalog name or path to a .mmu file' })
+          .option('era', { type: 'string', describe: 'era id, or all (default)' })
+          .option('kernel', { type: 'string', describe: 'a kernel release (vX.Y or vX.Y.Z): run its era' })
+          .option('trace', { type: 'boolean', default: true, describe: 'print the step trace (--no-trace to omit)' }),
+      (a) => cmdRun(a as never),
+    )
+    .command(
+      'diff <scenario> <eraA> <eraB>',
+      'what differs between two eras on one scenario, and the first step where the traces diverge (exit 1 if the outcomes differ)',
+      (y) =>
+        formatOption(y)
+          .positional('scenario', { type: 'string', demandOption: true })
+          .positional('eraA', { type: 'string', demandOption: true })
+          .positional('eraB', { type: 'string', demandOption: true }),
+      (a) => cmdDiff(a as never),
+    )
+    .command('matrix', 'every catalog scenario under every era, in one table', (y) => formatOption(y), (a) => cmdMatrix(a as never))
+    .command(
+      'check <files..>',
+      'validate scenario files; with --judge, check every `expect` line against its era (exit 1 if one fails)',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true })
+          .option('judge', { type: 'boolean', default: false, describe: 'run the expectations' }),
+      (a) => cmdCheck(a as never),
+    )
+    .fail((msg, err) => {
+      throw err ?? new UserError(msg);
+    })
+    .help()
+    .parseAsync();
+}
+
+main().then(
+  () => process.exit(exitCode),
+  (e: unknown) => {
+    if (e instanceof UserError) {
+      process.stderr.write(`mmutt: ${e.message}\n`);
+      process.exit(2);
+    }
+    const err = e as Error;
+    process.stderr.write(`mmutt: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.MMUTT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,28 @@
+// What every step builder needs: where things live, the era's rules, and the thread it builds for.
+import type { EraRules } from '../era.js';
+import type { Layout } from './layout.js';
+import type { Asm } from './program.js';
+import type { State } from './state.js';
+
+export interface Emit {
+  l: Layout;
+  rules: EraRules;
+  /** EPT accessed/dirty bits (the scenario's `ept_ad` option). */
+  eptAd: boolean;
+  asm: Asm;
+  tid: number;
+  /** The value a lock slot holds while this thread owns it. */
+  owner: number;
+  /** Slot of one of this thread's locals (L.*). */
+  local(k: number): number;
+  /** Index of the process whose mm KVM registered its notifier on, or -1 without a VM. */
+  vmProc: number;
+}
+
+/**
+ * Zero the locals a kernel function owns when it returns, so finished work leaves no trace in
+ * the state (two states that differ only in dead locals would look different to the explorer).
+ */
+export function clearLocals(e: Emit, s: State, owned: readonly number[]): void {
+  for (const k of owned) s[e.local(k)] = 0;
+}

@@ -1,0 +1,81 @@
+// A vCPU's guest-physical access: the TLB, else a walk of the EPT (the sPTE), else an EPT
+// violation into KVM's fault path. The harm checks (docs/output.md) are made here, at the
+// moment the guest touches a frame.
+import { clearLocals, type Emit } from './emit.js';
+import { emitKvmFault } from './kvm.js';
+import { FAULT_LOCALS, L } from './layout.js';
+import { bump, frameGet, frameSet, hostPfn, pageFlags, violate } from './prims.js';
+import type { Notes } from './program.js';
+import { FRAME, PG, SPTE, TLB, hex, sptePfn, tlbPfn, type State } from './state.js';
+
+export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: number, reg: number): void {
+  const { l, asm } = e;
+  const g = l.gfns[gi]!;
+  const pg = l.pages[g.page]!;
+  const vcpu = l.vcpus[l.threads[e.tid]!.vcpu!]!;
+  const tlb = vcpu.tlb + gi;
+  const seq = e.local(L.SEQ);
+  const access = asm.label();
+  const fault = asm.label();
+  const done = asm.label();
+
+  asm.bind(access);
+  asm.emit({
+    fn: write ? 'guest store' : 'guest load',
+    does: `${write ? `write ${hex(value)} to` : 'read'} gfn ${hex(g.gfn)}: TLB, else EPT walk, else EPT violation`,
+    exec: (s, notes) => {
+      let pfn = 0;
+      const t = s[tlb]!;
+      if (t & TLB.PRESENT && (!write || t & TLB.WRITABLE)) {
+        pfn = tlbPfn(t);
+      } else {
+        const spte = s[g.spte]!;
+        if (spte & SPTE.PRESENT && (!write || spte & SPTE.WRITABLE)) {
+          pfn = sptePfn(spte);
+          s[tlb] = (pfn << TLB.SHIFT) | TLB.PRESENT | (spte & SPTE.WRITABLE ? TLB.WRITABLE : 0);
+          if (e.eptAd) s[g.spte] = spte | SPTE.ACCESSED | (write ? SPTE.DIRTY : 0);
+        }
+      }
+      if (!pfn) {
+        // vmx_handle_exit -> handle_ept_violation -> kvm_mmu_page_fault: snapshot the seq.
+        bump(l, s, 'kvm.fault');
+        s[seq] = s[l.seq]!;
+        notes?.push(`EPT violation (${write ? 'write' : 'read'})`);
+        return fault.pc;
+      }
+      checkGuestAccess(e, s, pfn, pg.pte, write, notes);
+      if (write) {
+        frameSet(l, s, pfn, FRAME.CONTENT, value);
+        bump(l, s, 'guest.write');
+      } else {
+        if (reg >= 0) s[reg] = frameGet(l, s, pfn, FRAME.CONTENT);
+        bump(l, s, 'guest.read');
+      }
+      clearLocals(e, s, FAULT_LOCALS);
+      return done.pc;
+    },
+  });
+  asm.bind(fault);
+  emitKvmFault(e, gi, write, access);
+  asm.bind(done);
+}
+
+/** Harm, not a mere window: the guest touched a frame it must not touch, or read data the primary MMU no longer shows. */
+function checkGuestAccess(e: Emit, s: State, pfn: number, pte: number, write: boolean, notes: Notes): void {
+  const { l } = e;
+  const flags = pageFlags(l, s, pfn);
+  const primary = hostPfn(s, pte);
+  if (flags & PG.FREE) {
+    violate(l, s, 'freed-frame-access', notes, `guest ${write ? 'wrote' : 'read'} freed pfn ${hex(pfn)}`);
+    return;
+  }
+  if (write && (flags & (PG.KSM | PG.ZERO) || frameGet(l, s, pfn, FRAME.MAPCOUNT) > 1)) {
+    violate(l, s, 'shared-frame-write', notes, `guest wrote pfn ${hex(pfn)}, which is shared`);
+  }
+  if (primary !== 0 && primary !== pfn) {
+    if (write) violate(l, s, 'lost-write', notes, `guest wrote pfn ${hex(pfn)}; the process maps ${hex(primary)}`);
+    else if (frameGet(l, s, pfn, FRAME.CONTENT) !== frameGet(l, s, primary, FRAME.CONTENT)) {
+      violate(l, s, 'stale-read', notes, `guest read pfn ${hex(pfn)}; the process maps ${hex(primary)} with other data`);
+    }
+  }
+}

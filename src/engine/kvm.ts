@@ -1,0 +1,245 @@
+// KVM's side: the mmu_notifier handlers (virt/kvm/kvm_main.c + arch/x86/kvm/mmu) and the
+// EPT-violation fault path with its invalidate seq / in-progress retry protocol.
+import type { NotifierCallback } from '../era.js';
+import { FAULT_LOCALS, L } from './layout.js';
+import { clearLocals, type Emit } from './emit.js';
+import { emitHandleMmFault } from './mm.js';
+import type { Label } from './program.js';
+import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, putPage, zapSpte } from './prims.js';
+import { PTE, SPTE, hex, ptePfn, sptePfn, type State } from './state.js';
+
+/** Does the notifier chain deliver this callback, for a change to this page, to KVM? */
+export function kvmListens(e: Emit, page: number, cb: NotifierCallback): boolean {
+  return e.vmProc >= 0 && e.l.pages[page]!.proc === e.vmProc && e.rules['kvm.notifier_ops'].value.includes(cb);
+}
+
+const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.gfns.map((i) => e.l.gfns[i]!));
+
+/** The last step of a handler that zapped or changed sPTEs: kvm_flush_remote_tlbs() under mmu_lock. */
+function emitFlushAndUnlock(e: Emit, fn: string): void {
+  const { l } = e;
+  e.asm.emit({
+    fn,
+    does: 'kvm_flush_remote_tlbs(), drop mmu_lock',
+    exec: (s) => {
+      flushRemoteTlbs(l, s);
+      s[l.mmuLock] = 0;
+    },
+  });
+}
+
+/**
+ * kvm_mmu_notifier_invalidate_range_start(): mmu_invalidate_in_progress++ (and the range), then
+ * zap every leaf sPTE in the range and flush remote TLBs before returning, so the primary MMU
+ * may free the pages once the callback returns.
+ */
+export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
+  const { l, asm, rules } = e;
+  const gs = gfnsOf(e, pages);
+  const lo = Math.min(...gs.map((g) => g.gfn));
+  const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
+  const done = asm.label();
+  asm.emit({
+    fn: 'kvm_mmu_notifier_invalidate_range_start',
+    does: 'take mmu_lock, mmu_invalidate_in_progress++, zap the sptes in range',
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s, notes) => {
+      bump(l, s, 'notifier.invalidate_range_start');
+      // kvm_mmu_invalidate_begin() + kvm_mmu_invalidate_range_add(): concurrent ranges merge.
+      if (++s[l.inProgress]! === 1 || s[l.rangeStart] === s[l.rangeEnd]) {
+        s[l.rangeStart] = gs.length ? lo : 0;
+        s[l.rangeEnd] = gs.length ? hi : 0;
+      } else if (gs.length) {
+        s[l.rangeStart] = Math.min(s[l.rangeStart]!, lo);
+        s[l.rangeEnd] = Math.max(s[l.rangeEnd]!, hi);
+      }
+      let zapped = false;
+      for (const g of gs) {
+        if (s[g.spte]! & SPTE.PRESENT) {
+          zapSpte(l, s, rules, g, e.eptAd, notes);
+          zapped = true;
+        }
+      }
+      if (!zapped) {
+        notes?.push('no spte in range');
+        return done.pc;
+      }
+      s[l.mmuLock] = e.owner;
+    },
+  });
+  emitFlushAndUnlock(e, 'kvm_mmu_notifier_invalidate_range_start');
+  asm.bind(done);
+}
+
+/** kvm_mmu_notifier_invalidate_range_end(): mmu_invalidate_seq++, then in_progress-- (smp_wmb between). */
+export function emitKvmInvalidateRangeEnd(e: Emit): void {
+  const { l } = e;
+  e.asm.emit({
+    fn: 'kvm_mmu_notifier_invalidate_range_end',
+    does: 'mmu_invalidate_seq++, mmu_invalidate_in_progress--',
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s) => {
+      bump(l, s, 'notifier.invalidate_range_end');
+      s[l.seq]!++;
+      if (--s[l.inProgress]! < 0) throw new Error('internal: mmu_invalidate_in_progress went negative');
+    },
+  });
+}
+
+/**
+ * kvm_mmu_notifier_change_pte() -> kvm_set_spte_hva() -> kvm_set_pte_rmapp() (tdp_mmu:
+ * set_spte_gfn): a writable new PTE zaps the sPTE; a read-only one repoints it, read-only, to
+ * the new pfn. The new PTE is in the thread's L.NEWPTE.
+ */
+export function emitKvmChangePte(e: Emit, page: number): void {
+  const { l, asm, rules } = e;
+  const gs = gfnsOf(e, [page]);
+  const newPte = e.local(L.NEWPTE);
+  const done = asm.label();
+  asm.emit({
+    fn: 'kvm_mmu_notifier_change_pte',
+    does: 'take mmu_lock; kvm_set_spte_hva(): repoint the spte read-only, or zap it',
+    rule: 'kvm.change_pte',
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s, notes) => {
+      bump(l, s, 'notifier.change_pte');
+      s[l.seq]!++;
+      const pte = s[newPte]!;
+      let touched = false;
+      for (const g of gs) {
+        const spte = s[g.spte]!;
+        if (!(spte & SPTE.PRESENT)) continue;
+        touched = true;
+        if (pte & PTE.WRITE) {
+          zapSpte(l, s, rules, g, e.eptAd, notes);
+          continue;
+        }
+        const old = sptePfn(spte);
+        if (rules['kvm.zap.mark_dirty'].value && spte & SPTE.WRITABLE) kvmMarkDirty(l, s, old, notes);
+        const flags = spte & ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE);
+        s[g.spte] = (ptePfn(pte) << SPTE.SHIFT) | flags;
+        bump(l, s, 'kvm.spte_change');
+        notes?.push(`spte gfn ${hex(g.gfn)} repointed to pfn ${hex(ptePfn(pte))}, read-only`);
+      }
+      if (!touched) {
+        notes?.push('no spte present: nothing to change');
+        return done.pc;
+      }
+      s[l.mmuLock] = e.owner;
+    },
+  });
+  emitFlushAndUnlock(e, 'kvm_mmu_notifier_change_pte');
+  asm.bind(done);
+}
+
+/**
+ * The EPT-violation path: kvm_mmu_page_fault() has read mmu_invalidate_seq into L.SEQ (done by
+ * the access step that missed). Get the page from the host (hva_to_pfn, which may fault it in
+ * or break COW), then under mmu_lock check is_page_fault_stale() and install the sPTE. On
+ * success or retry, jump back to `access`: the guest re-executes its access.
+ */
+export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label): void {
+  const { l, asm, rules } = e;
+  const g = l.gfns[gi]!;
+  const page = l.pages[g.page]!;
+  const seq = e.local(L.SEQ);
+  const pfnSlot = e.local(L.PFN);
+  const mapWritable = e.local(L.MAP_WRITABLE);
+  const gup = asm.label();
+  const hostFault = asm.label();
+  const install = asm.label();
+  const retryWait = asm.label();
+  const underLock = rules['kvm.fault.finish'].value === 'kvm_release_faultin_page-under-mmu_lock';
+  const releaseRetry = underLock ? null : asm.label();
+
+  asm.bind(gup);
+  asm.emit({
+    fn: 'hva_to_pfn',
+    does: `get_user_pages${write ? '(FOLL_WRITE)' : ''}: walk the host page table, take a page reference`,
+    exec: (s, notes) => {
+      const pte = s[page.pte]!;
+      if (pte & PTE.PRESENT && (!write || pte & PTE.WRITE)) {
+        const pfn = ptePfn(pte);
+        getPage(l, s, pfn);
+        s[pfnSlot] = pfn;
+        // A read fault maps writable when the host PTE already is (hva_to_pfn_fast with *writable).
+        s[mapWritable] = pte & PTE.WRITE ? 1 : 0;
+        return install.pc;
+      }
+      notes?.push(pte & PTE.PRESENT ? 'host PTE read-only: fault it in for write' : 'host PTE not present: fault it in');
+      return hostFault.pc;
+    },
+  });
+  asm.bind(hostFault);
+  emitHandleMmFault(e, g.page, write, gup);
+
+  asm.bind(install);
+  asm.emit({
+    fn: 'kvm_tdp_mmu_map',
+    does: 'take mmu_lock; is_page_fault_stale(); make_spte() and install it',
+    rule: 'kvm.fault.retry',
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s, notes) => {
+      const pfn = s[pfnSlot]!;
+      if (faultIsStale(e, s, g.gfn)) {
+        bump(l, s, 'kvm.fault_retry');
+        notes?.push(`stale fault (seq ${s[seq]} -> ${s[l.seq]}, in progress ${s[l.inProgress]}): RET_PF_RETRY`);
+        if (releaseRetry) return releaseRetry.pc;
+        putPage(l, s, pfn, notes); // kvm_release_faultin_page(..., unused=true, ...)
+        clearLocals(e, s, FAULT_LOCALS);
+        return retryWait.pc;
+      }
+      const w = s[mapWritable] ? SPTE.WRITABLE | SPTE.HOST_WRITABLE : 0;
+      // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
+      // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
+      const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
+      s[g.spte] = (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad;
+      s[g.rmap] = 1;
+      notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
+      if (!underLock) return;
+      // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
+      if (s[mapWritable]) kvmMarkDirty(l, s, pfn, notes);
+      kvmMarkAccessed(l, s, pfn, notes);
+      putPage(l, s, pfn, notes);
+      clearLocals(e, s, FAULT_LOCALS);
+      return access.pc;
+    },
+  });
+  if (releaseRetry) {
+    // kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
+    const release = (next: Label) => ({
+      fn: 'kvm_release_pfn_clean',
+      does: 'put_page() the reference hva_to_pfn took',
+      rule: 'kvm.fault.finish' as const,
+      exec: (s: State, notes: string[] | null) => {
+        putPage(l, s, s[pfnSlot]!, notes);
+        clearLocals(e, s, FAULT_LOCALS);
+        return next.pc;
+      },
+    });
+    asm.emit(release(access));
+    asm.bind(releaseRetry);
+    asm.emit(release(retryWait));
+  }
+  asm.bind(retryWait);
+  asm.emit({
+    fn: 'kvm_mmu_page_fault',
+    does: 'RET_PF_RETRY: re-enter the guest, which faults again once no invalidation covers the gfn',
+    rule: 'kvm.fault.retry',
+    enabled: (s) => !retryBlocked(e, s, g.gfn),
+    exec: () => access.pc,
+  });
+}
+
+/** is_page_fault_stale() -> mmu_invalidate_retry_gfn() (older: mmu_notifier_retry()). */
+function faultIsStale(e: Emit, s: State, gfn: number): boolean {
+  return retryBlocked(e, s, gfn) || s[e.l.seq] !== s[e.local(L.SEQ)];
+}
+
+/** An invalidation in progress that covers this fault, by the era's rule. */
+function retryBlocked(e: Emit, s: State, gfn: number): boolean {
+  const { l } = e;
+  if (s[l.inProgress] === 0) return false;
+  if (e.rules['kvm.fault.retry'].value === 'in-progress-or-seq') return true;
+  return gfn >= s[l.rangeStart]! && gfn < s[l.rangeEnd]!;
+}

@@ -1,0 +1,210 @@
+// Where each piece of machine state lives in the flat state array, computed once per scenario.
+import { COUNTER_NAMES, type CounterName } from './counters.js';
+import { FRAME_STRIDE, fmtPg, fmtPte, fmtSpte, fmtTlb, hex } from './state.js';
+import type { Scenario, ThreadKind } from '../scenario/types.js';
+import { PAGE_SIZE } from '../scenario/validate.js';
+
+/** Thread-local scratch slots: what a kernel function keeps in local variables. */
+export const L = {
+  SEQ: 0, // fault->mmu_seq, the mmu_invalidate_seq snapshot
+  PFN: 1, // the pfn the fault path got from the host (hva_to_pfn)
+  MAP_WRITABLE: 2, // fault->map_writable
+  NEWPTE: 3, // the PTE value set_pte_at_notify() is about to set
+  OLDPFN: 4, // the page being replaced (COW old page, KSM page being merged away)
+  NEWPFN: 5, // the page replacing it (COW copy, KSM page)
+  ORIGPTE: 6, // write_protect_page()'s orig_pte, checked by replace_page()'s pte_same()
+} as const;
+
+/** The locals each family of kernel functions owns (and clears when it returns). */
+export const FAULT_LOCALS = [L.SEQ, L.PFN, L.MAP_WRITABLE] as const;
+export const MM_LOCALS = [L.NEWPTE, L.OLDPFN, L.NEWPFN, L.ORIGPTE] as const;
+
+export interface PageSlot {
+  proc: number;
+  addr: number;
+  /** Index of the PTE slot. */
+  pte: number;
+  /** The gfns whose memslot maps this page (usually zero or one). */
+  gfns: number[];
+}
+
+export interface GfnSlot {
+  gfn: number;
+  /** Index into pages[] of the hva this gfn maps. */
+  page: number;
+  spte: number;
+  rmap: number;
+}
+
+export interface ProcSlot {
+  name: string;
+  mmapLock: number;
+  ptl: number;
+}
+
+export interface ThreadSlot {
+  name: string;
+  kind: ThreadKind | 'prologue';
+  proc?: number;
+  /** vCPU index for vCPU threads (and their prologue). */
+  vcpu?: number;
+  pc: number;
+  locals: number;
+  regs: Map<string, number>;
+}
+
+export interface Layout {
+  size: number;
+  mmuLock: number;
+  seq: number;
+  inProgress: number;
+  rangeStart: number;
+  rangeEnd: number;
+  violations: number;
+  counters: number;
+  firstPfn: number;
+  nframes: number;
+  frames: number;
+  procs: ProcSlot[];
+  pages: PageSlot[];
+  gfns: GfnSlot[];
+  vcpus: { name: string; tlb: number }[]; // tlb: base, one slot per gfn (same order as gfns)
+  threads: ThreadSlot[];
+  /** Human names for every slot, for traces ("spte gfn 0x100"). */
+  names: string[];
+  kinds: SlotKind[];
+}
+
+export type SlotKind = 'pte' | 'spte' | 'tlb' | 'flags' | 'lock' | 'num' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
+
+/** Frames are numbered from here so that a pfn never looks like a page content or a gfn. */
+export const FIRST_PFN = 0x10;
+
+export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[]): Layout {
+  const names: string[] = [];
+  const kinds: SlotKind[] = [];
+  const slot = (name: string, kind: SlotKind) => {
+    names.push(name);
+    kinds.push(kind);
+    return names.length - 1;
+  };
+
+  const mmuLock = slot('kvm->mmu_lock', 'lock');
+  const seq = slot('kvm->mmu_invalidate_seq', 'num');
+  const inProgress = slot('kvm->mmu_invalidate_in_progress', 'num');
+  const rangeStart = slot('kvm->mmu_invalidate_range_start (gfn)', 'num');
+  const rangeEnd = slot('kvm->mmu_invalidate_range_end (gfn)', 'num');
+  const violations = slot('violations', 'violations');
+  const counters = names.length;
+  for (const c of COUNTER_NAMES) slot(c, 'counter');
+
+  const frames = names.length;
+  for (let i = 0; i < nframes; i++) {
+    const pfn = hex(FIRST_PFN + i);
+    slot(`folio ${pfn} content`, 'num');
+    slot(`folio ${pfn} refcount`, 'num');
+    slot(`folio ${pfn} mapcount`, 'num');
+    slot(`folio ${pfn} flags`, 'flags');
+  }
+
+  const procs: ProcSlot[] = [];
+  const pages: PageSlot[] = [];
+  s.procs.forEach((p, pi) => {
+    procs.push({ name: p.name, mmapLock: slot(`${p.name} mmap_lock`, 'lock'), ptl: slot(`${p.name} ptl`, 'lock') });
+    for (const v of p.vmas) {
+      for (let k = 0; k < v.pages; k++) {
+        const addr = v.start + k * PAGE_SIZE;
+        pages.push({ proc: pi, addr, pte: slot(`pte ${p.name}:${hex(addr)}`, 'pte'), gfns: [] });
+      }
+    }
+  });
+
+  const gfns: GfnSlot[] = [];
+  for (const sl of s.slots) {
+    const pi = s.procs.findIndex((p) => p.name === sl.target.proc);
+    for (let k = 0; k < sl.pages; k++) {
+      const gfn = sl.gfn + k;
+      const page = pages.findIndex((pg) => pg.proc === pi && pg.addr === sl.target.addr + k * PAGE_SIZE);
+      pages[page]!.gfns.push(gfns.length);
+      gfns.push({ gfn, page, spte: slot(`spte gfn ${hex(gfn)}`, 'spte'), rmap: slot(`rmap gfn ${hex(gfn)}`, 'num') });
+    }
+  }
+
+  const vcpuNames = [...new Set([...prologueVcpus, ...s.threads.filter((t) => t.kind === 'vcpu').map((t) => t.name)])].sort();
+  const vcpus = vcpuNames.map((name) => {
+    const tlb = names.length;
+    for (const g of gfns) slot(`${name} tlb gfn ${hex(g.gfn)}`, 'tlb');
+    return { name, tlb };
+  });
+
+  const threads: ThreadSlot[] = [];
+  const addThread = (name: string, kind: ThreadSlot['kind'], regNames: string[], proc?: number, vcpu?: number) => {
+    const pc = slot(`${name} pc`, 'pc');
+    const locals = names.length;
+    for (const k of Object.keys(L)) slot(`${name} ${k.toLowerCase()}`, 'local');
+    const regs = new Map<string, number>();
+    for (const r of regNames) regs.set(r, slot(`${name}:${r}`, 'reg'));
+    const t: ThreadSlot = { name, kind, pc, locals, regs };
+    if (proc !== undefined) t.proc = proc;
+    if (vcpu !== undefined) t.vcpu = vcpu;
+    threads.push(t);
+  };
+  for (const v of prologueVcpus) addThread(`${v}(prologue)`, 'prologue', [], undefined, vcpuNames.indexOf(v));
+  for (const t of s.threads) {
+    const regNames = [...new Set(t.ops.flatMap((o) => (o.kind === 'guest-read' || o.kind === 'host-read' ? [o.reg] : [])))];
+    const proc = t.proc !== undefined ? s.procs.findIndex((p) => p.name === t.proc) : undefined;
+    addThread(t.name, t.kind, regNames, proc, t.kind === 'vcpu' ? vcpuNames.indexOf(t.name) : undefined);
+  }
+
+  return {
+    size: names.length,
+    mmuLock,
+    seq,
+    inProgress,
+    rangeStart,
+    rangeEnd,
+    violations,
+    counters,
+    firstPfn: FIRST_PFN,
+    nframes,
+    frames,
+    procs,
+    pages,
+    gfns,
+    vcpus,
+    threads,
+    names,
+    kinds,
+  };
+}
+
+/** Index of a frame field, by pfn. */
+export function frameSlot(l: Layout, pfn: number, field: number): number {
+  return l.frames + (pfn - l.firstPfn) * FRAME_STRIDE + field;
+}
+
+export function counterSlot(l: Layout, c: CounterName): number {
+  return l.counters + COUNTER_NAMES.indexOf(c);
+}
+
+/** A value of a slot in kernel terms, for traces. */
+export function fmtSlot(l: Layout, idx: number, v: number): string {
+  switch (l.kinds[idx]) {
+    case 'pte':
+      return fmtPte(v);
+    case 'spte':
+      return fmtSpte(v);
+    case 'tlb':
+      return fmtTlb(v);
+    case 'flags':
+      return fmtPg(v);
+    case 'lock':
+      return v === 0 ? 'unlocked' : v > 0 ? `held by ${l.threads[v - 1]?.name ?? v}` : `read-held x${-v}`;
+    case 'num':
+      return l.names[idx]!.endsWith('content') ? hex(v) : String(v);
+    case 'reg':
+      return hex(v);
+    default:
+      return String(v);
+  }
+}

@@ -1,0 +1,138 @@
+// From a final state to an outcome: observations, counters, violations (docs/output.md).
+import type { Cond, Observable, Scenario } from '../scenario/types.js';
+import type { Machine } from './compile.js';
+import { gfnIndex, pageIndex } from './compile.js';
+import { COUNTER_NAMES, type CounterName } from './counters.js';
+import { frameSlot } from './layout.js';
+import { FRAME, PG, PTE, SPTE, VIOLATIONS, VIOLATION_BIT, hex, ptePfn, sptePfn, type State, type Violation } from './state.js';
+
+export interface Outcome {
+  /** Observation label -> value (numbers; page contents are small values). */
+  observations: Record<string, number>;
+  counters: Record<CounterName, number>;
+  violations: Violation[];
+}
+
+/** The observations a scenario reports: its `observe` line, or every register it sets. */
+export function observedList(s: Scenario): { label: string; obs: Observable }[] {
+  if (s.observe.length) return s.observe.map((o) => ({ label: o.label, obs: o.obs }));
+  return s.threads.flatMap((t) =>
+    [...new Set(t.ops.flatMap((o) => (o.kind === 'guest-read' || o.kind === 'host-read' ? [o.reg] : [])))].map((reg) => ({
+      label: `${t.name}:${reg}`,
+      obs: { kind: 'reg' as const, thread: t.name, reg },
+    })),
+  );
+}
+
+export function outcome(m: Machine, s: State): Outcome {
+  const observations: Record<string, number> = {};
+  for (const { label, obs } of observedList(m.scenario)) observations[label] = observe(m, s, obs);
+  const counters = Object.fromEntries(COUNTER_NAMES.map((c, k) => [c, s[m.layout.counters + k]!])) as Record<CounterName, number>;
+  const violations = VIOLATIONS.filter((v) => s[m.layout.violations]! & VIOLATION_BIT[v]);
+  return { observations, counters, violations };
+}
+
+/** The value of one observable in a state. */
+export function observe(m: Machine, s: State, o: Observable): number {
+  const l = m.layout;
+  const framed = (pfn: number, field: number) => s[frameSlot(l, pfn, field)]!;
+  switch (o.kind) {
+    case 'reg': {
+      const t = l.threads.find((x) => x.name === o.thread && x.kind !== 'prologue')!;
+      return s[t.regs.get(o.reg)!]!;
+    }
+    case 'mem': {
+      const pte = s[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte]!;
+      return pte & PTE.PRESENT ? framed(ptePfn(pte), FRAME.CONTENT) : 0;
+    }
+    case 'gfn': {
+      // What the guest reads there now: through its sPTE, else through the host mapping.
+      const g = l.gfns[gfnIndex(l, o.gfn)]!;
+      const spte = s[g.spte]!;
+      if (spte & SPTE.PRESENT) return framed(sptePfn(spte), FRAME.CONTENT);
+      const pte = s[l.pages[g.page]!.pte]!;
+      return pte & PTE.PRESENT ? framed(ptePfn(pte), FRAME.CONTENT) : 0;
+    }
+    case 'folio': {
+      const pte = s[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte]!;
+      if (!(pte & PTE.PRESENT)) return 0;
+      const bit = { dirty: PG.DIRTY, referenced: PG.REFERENCED, ksm: PG.KSM, free: PG.FREE }[o.flag];
+      return framed(ptePfn(pte), FRAME.FLAGS) & bit ? 1 : 0;
+    }
+    case 'spte': {
+      const spte = s[l.gfns[gfnIndex(l, o.gfn)]!.spte]!;
+      if (o.field === 'pfn') return spte & SPTE.PRESENT ? sptePfn(spte) : 0;
+      const bit = { present: SPTE.PRESENT, writable: SPTE.WRITABLE, dirty: SPTE.DIRTY, accessed: SPTE.ACCESSED }[o.field];
+      return spte & bit ? 1 : 0;
+    }
+    case 'counter':
+      return s[l.counters + COUNTER_NAMES.indexOf(o.name as CounterName)]!;
+  }
+}
+
+export function evalCond(m: Machine, s: State, c: Cond): boolean {
+  switch (c.kind) {
+    case 'true':
+      return true;
+    case 'not':
+      return !evalCond(m, s, c.arg);
+    case 'and':
+      return evalCond(m, s, c.left) && evalCond(m, s, c.right);
+    case 'or':
+      return evalCond(m, s, c.left) || evalCond(m, s, c.right);
+    case 'cmp': {
+      const v = observe(m, s, c.left);
+      switch (c.op) {
+        case '=':
+          return v === c.right;
+        case '!=':
+          return v !== c.right;
+        case '<':
+          return v < c.right;
+        case '<=':
+          return v <= c.right;
+        case '>':
+          return v > c.right;
+        case '>=':
+          return v >= c.right;
+      }
+    }
+  }
+}
+
+/** A condition printed back in scenario syntax (for reports). */
+export function fmtCond(c: Cond): string {
+  const obs = (o: Observable): string => {
+    switch (o.kind) {
+      case 'reg':
+        return `${o.thread}:${o.reg}`;
+      case 'mem':
+        return `mem ${o.at.proc}:${hex(o.at.addr)}`;
+      case 'gfn':
+        return `gfn ${hex(o.gfn)}`;
+      case 'folio':
+        return `folio(${o.at.proc}:${hex(o.at.addr)}).${o.flag}`;
+      case 'spte':
+        return `spte(gfn ${hex(o.gfn)}).${o.field}`;
+      case 'counter':
+        return o.name;
+    }
+  };
+  // `parent` is the connective around x: a chain of one connective needs no parentheses.
+  const go = (x: Cond, parent: Cond['kind'] | null): string => {
+    switch (x.kind) {
+      case 'true':
+        return 'true';
+      case 'not':
+        return `~${go(x.arg, 'not')}`;
+      case 'and':
+      case 'or': {
+        const inner = `${go(x.left, x.kind)} ${x.kind === 'and' ? '/\\' : '\\/'} ${go(x.right, x.kind)}`;
+        return parent === null || parent === x.kind ? inner : `(${inner})`;
+      }
+      case 'cmp':
+        return `${obs(x.left)} ${x.op} ${x.left.kind === 'counter' || x.left.kind === 'folio' || (x.left.kind === 'spte' && x.left.field !== 'pfn') ? x.right : hex(x.right)}`;
+    }
+  };
+  return go(c, null);
+}

@@ -1,0 +1,102 @@
+// Small kernel primitives on the flat state, shared by the mm, KVM and guest steps.
+import type { EraRules } from '../era.js';
+import { counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
+import type { CounterName } from './counters.js';
+import type { Notes } from './program.js';
+import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, hex, ptePfn, sptePfn, type State, type Violation } from './state.js';
+
+export function bump(l: Layout, s: State, c: CounterName): void {
+  s[counterSlot(l, c)]!++;
+}
+
+export function violate(l: Layout, s: State, v: Violation, notes: Notes, why: string): void {
+  s[l.violations] = s[l.violations]! | VIOLATION_BIT[v];
+  notes?.push(`VIOLATION ${v}: ${why}`);
+}
+
+export const frameGet = (l: Layout, s: State, pfn: number, field: number) => s[frameSlot(l, pfn, field)]!;
+export const frameSet = (l: Layout, s: State, pfn: number, field: number, v: number) => {
+  s[frameSlot(l, pfn, field)] = v;
+};
+export const pageFlags = (l: Layout, s: State, pfn: number) => frameGet(l, s, pfn, FRAME.FLAGS);
+export const setPageFlag = (l: Layout, s: State, pfn: number, flag: number) => frameSet(l, s, pfn, FRAME.FLAGS, pageFlags(l, s, pfn) | flag);
+export const clearPageFlag = (l: Layout, s: State, pfn: number, flag: number) => frameSet(l, s, pfn, FRAME.FLAGS, pageFlags(l, s, pfn) & ~flag);
+
+/** get_page() */
+export function getPage(l: Layout, s: State, pfn: number): void {
+  s[frameSlot(l, pfn, FRAME.REFCOUNT)]!++;
+}
+
+/** put_page(): the last reference frees the page to the buddy allocator. */
+export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
+  const i = frameSlot(l, pfn, FRAME.REFCOUNT);
+  if (s[i]! <= 0) throw new Error(`internal: put_page on pfn ${hex(pfn)} with refcount ${s[i]}`);
+  if (--s[i]! === 0 && !(pageFlags(l, s, pfn) & PG.ZERO)) {
+    frameSet(l, s, pfn, FRAME.FLAGS, PG.FREE);
+    notes?.push(`pfn ${hex(pfn)} freed`);
+  }
+}
+
+/** alloc_page(): the lowest free frame, so that runs are deterministic. */
+export function allocPage(l: Layout, s: State): number {
+  for (let i = 0; i < l.nframes; i++) {
+    const pfn = l.firstPfn + i;
+    if (pageFlags(l, s, pfn) & PG.FREE) {
+      frameSet(l, s, pfn, FRAME.FLAGS, 0);
+      frameSet(l, s, pfn, FRAME.REFCOUNT, 1);
+      frameSet(l, s, pfn, FRAME.MAPCOUNT, 0);
+      frameSet(l, s, pfn, FRAME.CONTENT, 0);
+      return pfn;
+    }
+  }
+  throw new Error('internal: out of frames (the frame pool is sized from the scenario)');
+}
+
+/** kvm_flush_remote_tlbs(): every vCPU drops every cached translation. */
+export function flushRemoteTlbs(l: Layout, s: State): void {
+  for (const v of l.vcpus) for (let g = 0; g < l.gfns.length; g++) s[v.tlb + g] = 0;
+  bump(l, s, 'kvm.tlb_flush');
+}
+
+/** kvm_set_pfn_dirty() / folio_mark_dirty() called by KVM. */
+export function kvmMarkDirty(l: Layout, s: State, pfn: number, notes: Notes): void {
+  setPageFlag(l, s, pfn, PG.DIRTY);
+  bump(l, s, 'kvm.folio_mark_dirty');
+  notes?.push(`folio ${hex(pfn)} marked dirty by KVM`);
+}
+
+/** kvm_set_pfn_accessed() / folio_mark_accessed() called by KVM. */
+export function kvmMarkAccessed(l: Layout, s: State, pfn: number, notes: Notes): void {
+  setPageFlag(l, s, pfn, PG.REFERENCED);
+  bump(l, s, 'kvm.folio_mark_accessed');
+  notes?.push(`folio ${hex(pfn)} marked accessed by KVM`);
+}
+
+/**
+ * Zap one leaf sPTE: drop_spte() -> mmu_spte_clear_track_bits() (tdp_mmu: handle_changed_spte()).
+ * Whether the folio is marked dirty/accessed from the old sPTE is an era rule.
+ */
+export function zapSpte(l: Layout, s: State, rules: EraRules, g: GfnSlot, eptAd: boolean, notes: Notes): void {
+  const old = s[g.spte]!;
+  const pfn = sptePfn(old);
+  // Without EPT A/D bits there is no D to read: is_dirty_spte() falls back to "writable", and
+  // every zapped sPTE counts as accessed.
+  const accessed = eptAd ? old & SPTE.ACCESSED : 1;
+  const dirty = eptAd ? old & SPTE.DIRTY : old & SPTE.WRITABLE;
+  if (rules['kvm.zap.mark_accessed'].value && accessed) kvmMarkAccessed(l, s, pfn, notes);
+  if (rules['kvm.zap.mark_dirty'].value && dirty) kvmMarkDirty(l, s, pfn, notes);
+  s[g.spte] = 0;
+  s[g.rmap] = 0;
+  bump(l, s, 'kvm.spte_zap');
+  notes?.push(`spte gfn ${hex(g.gfn)} zapped`);
+}
+
+/** The frame the primary MMU maps at a page slot, or 0. */
+export function hostPfn(s: State, pteIdx: number): number {
+  const pte = s[pteIdx]!;
+  return pte & PTE.PRESENT ? ptePfn(pte) : 0;
+}
+
+/** Locks: 0 is free; a positive value is the holder's thread index + 1; mmap_lock read holders count down from 0. */
+export const lockFree = (s: State, idx: number) => s[idx] === 0;
+export const notWriteLocked = (s: State, idx: number) => s[idx]! <= 0;

@@ -1,0 +1,79 @@
+// Thread programs are data: an array of atomic steps and a program counter in the state.
+// A step is a function of the state alone, so the same program runs under immer (traces,
+// explain) and on plain copies (exploration), and a thread's progress is copied with the state.
+import type { RuleName } from '../era.js';
+import type { State } from './state.js';
+
+/** Runtime notes a step leaves for the trace ("spte gfn 0x100 zapped"); null when exploring. */
+export type Notes = string[] | null;
+
+export interface StepSpec {
+  /** The kernel function this step models, e.g. `replace_page`. */
+  fn: string;
+  /** What the step does, in kernel terms. */
+  does: string;
+  /** The era rule that put this step here or decided what it does. */
+  rule?: RuleName;
+  /** False while the step cannot run (a lock is held, KVM's retry rule says wait). */
+  enabled?: (s: State) => boolean;
+  /** Do the step. Returns the next pc (a label's `pc`), or undefined to go on to `next`. */
+  exec: (s: State, notes: Notes) => number | void;
+}
+
+export interface Step extends StepSpec {
+  /** The pc after this step when exec returns undefined (set when the program is assembled). */
+  next: number;
+}
+
+/** A jump target, bound to a pc when the program is assembled. */
+export class Label {
+  pc = -1;
+  item = -1;
+}
+
+type Item = { step: StepSpec } | { jump: Label };
+
+/**
+ * Builds one thread's program. `jump` costs no atomic step: jumps are resolved when the
+ * program is assembled, so control flow never adds states to explore.
+ */
+export class Asm {
+  private items: Item[] = [];
+  private labels: Label[] = [];
+  label(): Label {
+    const l = new Label();
+    this.labels.push(l);
+    return l;
+  }
+  bind(l: Label): void {
+    l.item = this.items.length;
+  }
+  emit(step: StepSpec): void {
+    this.items.push({ step });
+  }
+  jump(to: Label): void {
+    this.items.push({ jump: to });
+  }
+
+  /** Resolve labels and jumps into a step array. */
+  assemble(): Step[] {
+    const stepIndex: number[] = [];
+    let n = 0;
+    for (const it of this.items) stepIndex.push('step' in it ? n++ : -1);
+    const resolve = (item: number, seen = 0): number => {
+      if (seen > this.items.length) throw new Error('internal: jump cycle in a thread program');
+      if (item >= this.items.length) return n;
+      const it = this.items[item]!;
+      return 'step' in it ? stepIndex[item]! : resolve(it.jump.item, seen + 1);
+    };
+    for (const l of this.labels) {
+      if (l.item < 0) throw new Error('internal: unbound label');
+      l.pc = resolve(l.item);
+    }
+    const steps: Step[] = [];
+    this.items.forEach((it, i) => {
+      if ('step' in it) steps.push({ ...it.step, next: resolve(i + 1) });
+    });
+    return steps;
+  }
+}

@@ -1,0 +1,122 @@
+// The canonical schedule: the lowest-numbered thread that can run takes the next step, so the
+// threads run in the order written unless one blocks. One deterministic trace, recorded with
+// immer's patches so that every step says what it changed.
+import { enablePatches, produceWithPatches, type Patch } from 'immer';
+import type { RuleName } from '../era.js';
+import type { Machine } from './compile.js';
+import { fmtSlot } from './layout.js';
+import { checkSanity } from './sanity.js';
+import type { State } from './state.js';
+
+enablePatches();
+
+/** A bound on steps: a correct program always ends far sooner; more means a livelock in the model. */
+const MAX_STEPS = 100_000;
+
+export interface Change {
+  slot: string;
+  from: string;
+  to: string;
+}
+
+export interface TraceStep {
+  n: number;
+  thread: string;
+  fn: string;
+  does: string;
+  rule?: RuleName;
+  notes: string[];
+  changes: Change[];
+}
+
+/** The threads (by index) that can take a step now. */
+export function enabledThreads(m: Machine, s: State, among: number[]): number[] {
+  const out: number[] = [];
+  for (const tid of among) {
+    const pc = s[m.layout.threads[tid]!.pc]!;
+    const step = m.programs[tid]![pc];
+    if (step && (!step.enabled || step.enabled(s))) out.push(tid);
+  }
+  return out;
+}
+
+function finished(m: Machine, s: State, among: number[]): boolean {
+  return among.every((tid) => s[m.layout.threads[tid]!.pc]! >= m.programs[tid]!.length);
+}
+
+function stuck(m: Machine, s: State, among: number[]): never {
+  const names = among.filter((tid) => s[m.layout.threads[tid]!.pc]! < m.programs[tid]!.length).map((tid) => m.layout.threads[tid]!.name);
+  throw new Error(`internal: no thread can run but ${names.join(', ')} have not finished (a deadlock in the model)`);
+}
+
+/** Take one step of thread `tid` on a mutable state (a plain copy or an immer draft). */
+export function stepThread(m: Machine, s: State, tid: number, notes: string[] | null): void {
+  const pcSlot = m.layout.threads[tid]!.pc;
+  const step = m.programs[tid]![s[pcSlot]!]!;
+  const r = step.exec(s, notes);
+  s[pcSlot] = r ?? step.next;
+}
+
+/** Run some threads to the end, canonically, on a copy; no trace. */
+export function runToEnd(m: Machine, start: State, among: number[]): State {
+  const s = start.slice();
+  for (let n = 0; !finished(m, s, among); n++) {
+    if (n > MAX_STEPS) throw new Error('internal: step limit reached');
+    const [tid] = enabledThreads(m, s, among);
+    if (tid === undefined) stuck(m, s, among);
+    stepThread(m, s, tid, null);
+  }
+  return s;
+}
+
+export interface CanonicalRun {
+  trace: TraceStep[];
+  final: State;
+}
+
+/** The scenario's threads, canonically, with a trace of every step. */
+export function runCanonical(m: Machine): CanonicalRun {
+  const l = m.layout;
+  const among = l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [] : [i]));
+  let s = m.init;
+  const trace: TraceStep[] = [];
+  while (!finished(m, s, among)) {
+    if (trace.length > MAX_STEPS) throw new Error('internal: step limit reached');
+    const [tid] = enabledThreads(m, s, among);
+    if (tid === undefined) stuck(m, s, among);
+    const step = m.programs[tid]![s[l.threads[tid]!.pc]!]!;
+    const notes: string[] = [];
+    const [next, patches, inverse] = produceWithPatches(s, (d: State) => {
+      stepThread(m, d, tid, notes);
+    });
+    const t: TraceStep = {
+      n: trace.length + 1,
+      thread: l.threads[tid]!.name,
+      fn: step.fn,
+      does: step.does,
+      notes,
+      changes: describe(m, patches, inverse),
+    };
+    if (step.rule) t.rule = step.rule;
+    trace.push(t);
+    s = next;
+    const bad = checkSanity(l, s);
+    if (bad) throw new Error(`internal: after step ${t.n} (${t.thread} ${t.fn}): ${bad}`);
+  }
+  return { trace, final: s };
+}
+
+/** Patches in kernel terms; program counters and locals are bookkeeping and left out. */
+function describe(m: Machine, patches: Patch[], inverse: Patch[]): Change[] {
+  const l = m.layout;
+  const old = new Map<number, number>();
+  for (const p of inverse) if (p.op === 'replace') old.set(p.path[0] as number, p.value as number);
+  const out: Change[] = [];
+  for (const p of patches) {
+    const idx = p.path[0] as number;
+    const kind = l.kinds[idx];
+    if (p.op !== 'replace' || kind === 'pc' || kind === 'local') continue;
+    out.push({ slot: l.names[idx]!, from: fmtSlot(l, idx, old.get(idx) ?? 0), to: fmtSlot(l, idx, p.value as number) });
+  }
+  return out.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
+}

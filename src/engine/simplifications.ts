@@ -1,0 +1,9 @@
+// Where the engine is coarser than the kernel, in every era. Printed in every report's legend
+// and explained in docs/engine.md; era-specific ones live on the era rules.
+export const ENGINE_SIMPLIFICATIONS: readonly string[] = [
+  'one page-table lock per mm (split PTE locks are not modelled)',
+  'host CPU TLBs are not modelled: ptep_clear_flush() takes effect at once',
+  'kvm->mmu_lock is exclusive (the TDP MMU takes it for read in faults)',
+  'a vCPU told to retry re-faults once no invalidation covers its gfn; the spin is not modelled',
+  'KSM\'s scan, checksum and tree walk are one step (cmp_and_merge_page)',
+];

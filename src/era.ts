@@ -1,0 +1,119 @@
+// The era contract. An era is plain data: a set of named rules, each one kernel fact with its
+// source, in the spirit of tools/memory-model's .cat files. The engine (src/engine) reads the
+// rules; it never tests an era's id. See docs/eras.md and docs/writing-an-era.md.
+
+/** Where a rule comes from. `commit` is in the kernel's form: 12 hex digits and the subject. */
+export interface Cite {
+  file: string;
+  fn: string;
+  commit?: string;
+  /** verified: source or commit text was read; recalled: from memory, not re-checked. */
+  status: 'verified' | 'recalled';
+  note?: string;
+}
+
+export interface Rule<T> {
+  value: T;
+  /** One sentence in kernel terms: what the kernel did. */
+  why: string;
+  cite: Cite[];
+}
+
+/** How `set_pte_at_notify()` (include/linux/mmu_notifier.h) orders its two halves. */
+export type SetPteAtNotify = 'set_pte_at-then-change_pte' | 'change_pte-then-set_pte_at' | 'set_pte_at-only';
+
+/**
+ * What KVM's `.change_pte` handler (kvm_mmu_notifier_change_pte) does: mmu_notifier_seq++, then
+ * kvm_set_spte_hva() repoints the sPTE read-only or zaps it. c13fda237f08 (v5.13) replaced the
+ * seq bump by a WARN; inside a bracket the fault retries anyway, so no outcome we model differs
+ * and no era is split there (docs/eras.md).
+ */
+export type KvmChangePte = 'seq-bump-then-set-spte';
+
+/** Callbacks of struct mmu_notifier_ops (include/linux/mmu_notifier.h). */
+export type NotifierCallback =
+  | 'release'
+  | 'invalidate_page'
+  | 'invalidate_range_start'
+  | 'invalidate_range_end'
+  | 'change_pte'
+  | 'clear_flush_young'
+  | 'clear_young'
+  | 'test_young';
+
+export interface EraRules {
+  // ---- primary MMU (mm/) ----
+  /** set_pte_at_notify(): the PTE write and the .change_pte callback, in this order. */
+  'mm.set_pte_at_notify': Rule<SetPteAtNotify>;
+  /** KSM write_protect_page()/replace_page() bracketed by invalidate_range_start/end. */
+  'mm.ksm.bracket': Rule<boolean>;
+  /** The COW break (do_wp_page, later wp_page_copy) bracketed by invalidate_range_start/end. */
+  'mm.wp_page_copy.bracket': Rule<boolean>;
+
+  // ---- KVM (virt/kvm, arch/x86/kvm) ----
+  /** The callbacks KVM registers in kvm_mmu_notifier_ops; the chain delivers no others to KVM. */
+  'kvm.notifier_ops': Rule<NotifierCallback[]>;
+  'kvm.change_pte': Rule<KvmChangePte>;
+  /** Zapping or repointing a leaf sPTE marks the folio dirty from the old sPTE (mmu_spte_clear_track_bits). */
+  'kvm.zap.mark_dirty': Rule<boolean>;
+  /** Zapping or repointing a leaf sPTE marks the folio accessed from the old sPTE. */
+  'kvm.zap.mark_accessed': Rule<boolean>;
+  /** How a successful or retried fault lets go of the page it got from the host. */
+  'kvm.fault.finish': Rule<'kvm_release_pfn_clean-after-unlock' | 'kvm_release_faultin_page-under-mmu_lock'>;
+  /** When the fault path, under mmu_lock, gives up and retries (mmu_notifier_retry and successors). */
+  'kvm.fault.retry': Rule<'in-progress-or-seq' | 'in-range-or-seq'>;
+}
+
+export type RuleName = keyof EraRules;
+
+export interface Era {
+  id: string;
+  title: string;
+  /** First and last mainline release covered; `last` is undefined for an open era. */
+  releases: { first: string; last?: string };
+  /** The commits that open the era, in the kernel's form `12hexdigits ("subject")`. */
+  commits: string[];
+  /** The era this one is derived from (undefined for the first era). */
+  base?: string;
+  rules: EraRules;
+  /** Rules this era sets itself (the rest come from `base`): what `mmutt list` shows as its difference. */
+  changed: RuleName[];
+  /**
+   * Where this era's model is coarser than the kernel of its releases, one line each, shown in
+   * every output's legend. Not inherited: a later era states its own.
+   */
+  simplifications: string[];
+}
+
+export interface EraDelta {
+  id: string;
+  title: string;
+  releases: { first: string; last?: string };
+  commits: string[];
+  rules: Partial<EraRules>;
+  simplifications?: string[];
+}
+
+/** An era is its predecessor plus the differences. Nothing is copied by hand. */
+export function deriveEra(base: Era, delta: EraDelta): Era {
+  return {
+    id: delta.id,
+    title: delta.title,
+    releases: delta.releases,
+    commits: delta.commits,
+    base: base.id,
+    rules: { ...base.rules, ...delta.rules },
+    changed: Object.keys(delta.rules) as RuleName[],
+    simplifications: delta.simplifications ?? [],
+  };
+}
+
+/** The first era, which states every rule. */
+export function firstEra(e: Omit<Era, 'base' | 'changed'>): Era {
+  return { ...e, changed: Object.keys(e.rules) as RuleName[] };
+}
+
+/** The 12-digit id at the head of a commit string. */
+export function commitId(c: string): string {
+  return c.slice(0, 12);
+}

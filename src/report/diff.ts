@@ -1,0 +1,86 @@
+// Two eras, one scenario: what differs in the outcome, and where the traces first part ways.
+import { COUNTER_NAMES } from '../engine/counters.js';
+import type { TraceStep } from '../engine/run.js';
+import type { RunResult } from '../runner.js';
+import { fmtValue, releasesOf, wrap } from './text.js';
+
+export interface RunDiff {
+  a: RunResult;
+  b: RunResult;
+  observations: { label: string; a: number; b: number }[];
+  counters: { name: string; a: number; b: number }[];
+  violations: { a: string[]; b: string[] } | null;
+  /** Index (0-based) of the first step that differs, or null when the traces are identical. */
+  divergence: number | null;
+}
+
+const stepKey = (t: TraceStep | undefined) => (t ? JSON.stringify([t.thread, t.fn, t.does, t.notes]) : '');
+
+export function diffRuns(a: RunResult, b: RunResult): RunDiff {
+  const labels = [...new Set([...Object.keys(a.outcome.observations), ...Object.keys(b.outcome.observations)])];
+  const observations = labels
+    .map((label) => ({ label, a: a.outcome.observations[label] ?? 0, b: b.outcome.observations[label] ?? 0 }))
+    .filter((x) => x.a !== x.b);
+  const counters = COUNTER_NAMES.map((name) => ({ name, a: a.outcome.counters[name], b: b.outcome.counters[name] })).filter((x) => x.a !== x.b);
+  const va = a.outcome.violations;
+  const vb = b.outcome.violations;
+  const violations = va.join() === vb.join() ? null : { a: [...va], b: [...vb] };
+  let divergence: number | null = null;
+  for (let i = 0; i < Math.max(a.trace.length, b.trace.length); i++) {
+    if (stepKey(a.trace[i]) !== stepKey(b.trace[i])) {
+      divergence = i;
+      break;
+    }
+  }
+  return { a, b, observations, counters, violations, divergence };
+}
+
+export const sameOutcome = (d: RunDiff) => !d.observations.length && !d.counters.length && !d.violations;
+
+function stepLine(t: TraceStep | undefined): string[] {
+  if (!t) return ['    (trace ended)'];
+  return [`    ${t.n} ${t.thread} ${t.fn}${t.rule ? `  [${t.rule}]` : ''}`, ...wrap(t.does, '      '), ...t.notes.flatMap((n) => wrap(n, '      '))];
+}
+
+export function diffText(d: RunDiff): string {
+  const { a, b } = d;
+  const out = [
+    `mmutt diff  scenario ${a.scenario.name}  sha256 ${a.sha256.slice(0, 12)}`,
+    `  A = ${a.era.id} (${releasesOf(a.era)})`,
+    `  B = ${b.era.id} (${releasesOf(b.era)})`,
+    '',
+  ];
+  out.push(d.observations.length ? 'Observations that differ:' : 'Observations: same');
+  const w = Math.max(8, ...d.observations.map((x) => x.label.length), ...d.counters.map((x) => x.name.length));
+  for (const x of d.observations) out.push(`  ${x.label.padEnd(w)}  A ${fmtValue(x.label, x.a)}  B ${fmtValue(x.label, x.b)}`);
+  out.push(d.counters.length ? 'Counters that differ:' : 'Counters: same');
+  for (const x of d.counters) out.push(`  ${x.name.padEnd(w)}  A ${x.a}  B ${x.b}`);
+  out.push(d.violations ? `Violations differ: A ${d.violations.a.join(', ') || 'none'}; B ${d.violations.b.join(', ') || 'none'}` : `Violations: same (${a.outcome.violations.join(', ') || 'none'})`);
+  out.push('');
+  if (d.divergence === null) out.push('Traces: identical');
+  else {
+    out.push(`Traces diverge at step ${d.divergence + 1}:`);
+    out.push(`  A ${a.era.id}:`, ...stepLine(a.trace[d.divergence]));
+    out.push(`  B ${b.era.id}:`, ...stepLine(b.trace[d.divergence]));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function diffJson(d: RunDiff) {
+  return {
+    schema: 'mmutt/diff@1',
+    scenario: { name: d.a.scenario.name, sha256: d.a.sha256 },
+    eras: [d.a.era.id, d.b.era.id],
+    observations: d.observations,
+    counters: d.counters,
+    violations: d.violations,
+    divergence:
+      d.divergence === null
+        ? null
+        : {
+            step: d.divergence + 1,
+            a: d.a.trace[d.divergence] ? { thread: d.a.trace[d.divergence]!.thread, fn: d.a.trace[d.divergence]!.fn } : null,
+            b: d.b.trace[d.divergence] ? { thread: d.b.trace[d.divergence]!.thread, fn: d.b.trace[d.divergence]!.fn } : null,
+          },
+  };
+}

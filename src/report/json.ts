@@ -1,0 +1,18 @@
+// The machine-readable report: schema mmutt/run@1 (docs/output.md).
+import type { RunResult } from '../runner.js';
+
+export function runJson(r: RunResult) {
+  return {
+    schema: 'mmutt/run@1',
+    scenario: { name: r.scenario.name, sha256: r.sha256 },
+    era: { id: r.era.id, releases: r.era.releases, commits: r.era.commits },
+    mode: 'canonical',
+    outcomes: [{ observations: r.outcome.observations, counters: r.outcome.counters, violations: r.outcome.violations }],
+    ...(r.exists === undefined ? {} : { exists: r.exists }),
+    expectations: r.expectations.map((x) => ({ line: x.expect.pos.line, holds: x.holds })),
+  };
+}
+
+export function toJson(v: unknown): string {
+  return `${JSON.stringify(v, null, 2)}\n`;
+}

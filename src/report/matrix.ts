@@ -1,0 +1,50 @@
+// Every scenario x every era in one table. In a row, eras with the same letter had the same
+// outcome (observations, counters, violations); a `!` marks an outcome with a violation.
+import type { Era } from '../era.js';
+import { COUNTER_NAMES } from '../engine/counters.js';
+import type { Outcome } from '../engine/observe.js';
+import type { RunResult } from '../runner.js';
+import { VERSION } from '../version.js';
+import { fmtValue, legend, releasesOf, wrap } from './text.js';
+
+const key = (o: Outcome) => JSON.stringify([o.observations, o.counters, o.violations]);
+
+export function matrixText(eras: readonly Era[], rows: RunResult[][]): string {
+  const out = [`mmutt ${VERSION} matrix: ${rows.length} scenario(s) x ${eras.length} eras, canonical schedule`, ''];
+  const nameW = Math.max(8, ...rows.map((r) => r[0]!.scenario.name.length));
+  out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(4)).join('')}`.trimEnd());
+  const classes = rows.map((row) => {
+    const seen: string[] = [];
+    return row.map((r) => {
+      const k = key(r.outcome);
+      if (!seen.includes(k)) seen.push(k);
+      return String.fromCharCode(65 + seen.indexOf(k)) + (r.outcome.violations.length ? '!' : '');
+    });
+  });
+  rows.forEach((row, i) => out.push(`${row[0]!.scenario.name.padEnd(nameW)}  ${classes[i]!.map((c) => c.padEnd(4)).join('')}`.trimEnd()));
+  out.push('');
+  eras.forEach((e, i) => out.push(`E${i + 1} ${e.id.padEnd(25)} ${releasesOf(e)}`));
+  out.push('', 'What tells the outcomes of each row apart:');
+  rows.forEach((row, i) => {
+    const letters = [...new Set(classes[i]!.map((c) => c[0]!))];
+    if (letters.length < 2) {
+      out.push(`  ${row[0]!.scenario.name}: same outcome in every era`);
+      return;
+    }
+    out.push(`  ${row[0]!.scenario.name}:`);
+    const first = (L: string) => row[classes[i]!.findIndex((c) => c[0] === L)]!.outcome;
+    const obsLabels = Object.keys(row[0]!.outcome.observations).filter((k) => new Set(row.map((r) => r.outcome.observations[k])).size > 1);
+    const ctrs = COUNTER_NAMES.filter((c) => new Set(row.map((r) => r.outcome.counters[c])).size > 1);
+    for (const L of letters) {
+      const o = first(L);
+      const parts = [
+        ...obsLabels.map((k) => `${k}=${fmtValue(k, o.observations[k]!)}`),
+        ...ctrs.map((c) => `${c}=${o.counters[c]}`),
+        ...(o.violations.length ? [`violations=${o.violations.join(',')}`] : []),
+      ];
+      out.push(...wrap(`${L}: ${parts.join(' ')}`, '    '));
+    }
+  });
+  out.push('', ...legend([...eras]));
+  return `${out.join('\n')}\n`;
+}

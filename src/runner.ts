@@ -1,0 +1,36 @@
+// Scenario x era -> one canonical run: its trace, its outcome, and the scenario's expectations.
+import type { Era } from './era.js';
+import { compile, type Machine } from './engine/compile.js';
+import { evalCond, outcome, type Outcome } from './engine/observe.js';
+import { runCanonical, type TraceStep } from './engine/run.js';
+import { scenarioHash } from './scenario/parse.js';
+import type { Expectation, Scenario } from './scenario/types.js';
+
+export interface RunResult {
+  scenario: Scenario;
+  sha256: string;
+  era: Era;
+  machine: Machine;
+  trace: TraceStep[];
+  outcome: Outcome;
+  /** The `exists` condition's truth in the final state, when the scenario has one. */
+  exists?: boolean;
+  /** This era's `expect` lines and whether each holds. */
+  expectations: { expect: Expectation; holds: boolean }[];
+}
+
+export function runScenario(scenario: Scenario, era: Era): RunResult {
+  const machine = compile(scenario, era);
+  const { trace, final } = runCanonical(machine);
+  const r: RunResult = {
+    scenario,
+    sha256: scenarioHash(scenario.text),
+    era,
+    machine,
+    trace,
+    outcome: outcome(machine, final),
+    expectations: scenario.expect.filter((x) => x.era === era.id).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond) })),
+  };
+  if (scenario.exists) r.exists = evalCond(machine, final, scenario.exists);
+  return r;
+}

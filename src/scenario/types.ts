@@ -1,0 +1,124 @@
+// A parsed scenario: plain data, never code. See docs/scenario-language.md.
+
+/** Where a token came from, for error messages and for `explain`. */
+export interface Pos {
+  line: number;
+  col: number;
+}
+
+export interface VmaDecl {
+  start: number; // first address (page aligned)
+  pages: number;
+  anon: boolean;
+  shared: boolean;
+  writable: boolean;
+  mergeable: boolean;
+  pos: Pos;
+}
+
+export interface ProcDecl {
+  name: string;
+  vmas: VmaDecl[];
+  pos: Pos;
+}
+
+/** `proc:addr`, a user virtual address in one process. */
+export interface HostAddr {
+  proc: string;
+  addr: number;
+  pos: Pos;
+}
+
+export interface MemInit {
+  at: HostAddr;
+  value: number;
+}
+
+export interface SlotDecl {
+  name: string;
+  gfn: number;
+  pages: number;
+  target: HostAddr; // hva of the slot's first page
+  pos: Pos;
+}
+
+export interface TouchDecl {
+  vcpu: string;
+  kind: 'read' | 'write';
+  gfn: number;
+  value?: number; // for write
+  pos: Pos;
+}
+
+export interface Options {
+  /** EPT accessed/dirty bits (enable_ept_ad_bits). */
+  eptAd: boolean;
+}
+
+/** One operation in a thread block. */
+export type Op =
+  | { kind: 'guest-read'; gfn: number; reg: string; pos: Pos }
+  | { kind: 'guest-write'; gfn: number; value: number; pos: Pos }
+  | { kind: 'host-read'; at: HostAddr; reg: string; pos: Pos }
+  | { kind: 'host-write'; at: HostAddr; value: number; pos: Pos }
+  | { kind: 'ksm-merge'; keep: HostAddr; replace: HostAddr; pos: Pos };
+
+export type ThreadKind = 'vcpu' | 'user' | 'kernel';
+
+export interface ThreadDecl {
+  name: string;
+  kind: ThreadKind;
+  /** The process a user thread runs in. */
+  proc?: string;
+  ops: Op[];
+  pos: Pos;
+}
+
+/** Something a condition or the report can look at. */
+export type Observable =
+  | { kind: 'reg'; thread: string; reg: string }
+  | { kind: 'mem'; at: HostAddr }
+  | { kind: 'gfn'; gfn: number }
+  | { kind: 'folio'; at: HostAddr; flag: FolioFlagName }
+  | { kind: 'spte'; gfn: number; field: SpteField }
+  | { kind: 'counter'; name: string };
+
+export const FOLIO_FLAGS = ['dirty', 'referenced', 'ksm', 'free'] as const;
+export type FolioFlagName = (typeof FOLIO_FLAGS)[number];
+
+export const SPTE_FIELDS = ['present', 'writable', 'dirty', 'accessed', 'pfn'] as const;
+export type SpteField = (typeof SPTE_FIELDS)[number];
+
+export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type Cond =
+  | { kind: 'cmp'; left: Observable; op: CmpOp; right: number; pos: Pos }
+  | { kind: 'and' | 'or'; left: Cond; right: Cond }
+  | { kind: 'not'; arg: Cond }
+  | { kind: 'true' };
+
+export interface Expectation {
+  era: string;
+  cond: Cond;
+  pos: Pos;
+  /** Where the era id is written. */
+  eraPos: Pos;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** The file name used in messages (a path or `<catalog>/name.mmu`). */
+  file: string;
+  /** The scenario text exactly as read; its sha256 identifies the scenario. */
+  text: string;
+  procs: ProcDecl[];
+  mem: MemInit[];
+  slots: SlotDecl[];
+  touched: TouchDecl[];
+  options: Options;
+  threads: ThreadDecl[];
+  observe: { obs: Observable; label: string; pos: Pos }[];
+  exists?: Cond;
+  expect: Expectation[];
+}

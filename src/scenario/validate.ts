@@ -1,0 +1,161 @@
+import { ScenarioError } from '../errors.js';
+import type { Cond, HostAddr, Observable, Pos, Scenario, ThreadDecl } from './types.js';
+
+export const PAGE_SIZE = 0x1000;
+
+/** Limits that keep the machine state small enough to explore (docs/scenario-language.md). */
+export const LIMITS = { pages: 64, threads: 8, opsPerThread: 64, procs: 8, vcpus: 4 };
+
+/** Semantic checks after parsing: every name resolves, every address is mapped. */
+export function validate(s: Scenario): void {
+  const fail = (pos: Pos, msg: string): never => {
+    throw new ScenarioError(s.file, pos, msg);
+  };
+
+  const procs = new Map<string, Scenario['procs'][number]>();
+  let totalPages = 0;
+  for (const p of s.procs) {
+    if (procs.has(p.name)) fail(p.pos, `process \`${p.name}\` is declared twice`);
+    if (procs.size >= LIMITS.procs) fail(p.pos, `too many processes: at most ${LIMITS.procs}`);
+    procs.set(p.name, p);
+    const sorted = [...p.vmas].sort((a, b) => a.start - b.start);
+    for (const v of p.vmas) {
+      if (v.start % PAGE_SIZE !== 0) fail(v.pos, `vma start 0x${v.start.toString(16)} is not page aligned: expected a multiple of 0x1000`);
+      if (v.pages < 1) fail(v.pos, 'vma size must be at least 1 page');
+      totalPages += v.pages;
+      if (totalPages > LIMITS.pages) fail(v.pos, `too many pages: at most ${LIMITS.pages} pages in all vmas`);
+    }
+    for (let k = 1; k < sorted.length; k++) {
+      const a = sorted[k - 1]!;
+      const b = sorted[k]!;
+      if (a.start + a.pages * PAGE_SIZE > b.start) fail(b.pos, `vma at 0x${b.start.toString(16)} overlaps the vma at 0x${a.start.toString(16)}`);
+    }
+  }
+
+  const vmaOf = (at: HostAddr) => {
+    const p = procs.get(at.proc);
+    if (!p) fail(at.pos, `undefined process \`${at.proc}\`: expected one of ${[...procs.keys()].join(', ') || '(none declared)'}`);
+    const v = p!.vmas.find((m) => at.addr >= m.start && at.addr < m.start + m.pages * PAGE_SIZE);
+    if (!v) fail(at.pos, `address 0x${at.addr.toString(16)} is not in any vma of \`${at.proc}\``);
+    if (at.addr % PAGE_SIZE !== 0) fail(at.pos, `address 0x${at.addr.toString(16)} is not page aligned: mmutt models whole pages`);
+    return v!;
+  };
+
+  const seenMem = new Set<string>();
+  for (const m of s.mem) {
+    vmaOf(m.at);
+    const key = `${m.at.proc}:${m.at.addr}`;
+    if (seenMem.has(key)) fail(m.at.pos, `the content of ${m.at.proc}:0x${m.at.addr.toString(16)} is given twice`);
+    seenMem.add(key);
+    if (m.value === 0) fail(m.at.pos, 'content 0 means "never written" (the zero page): expected a non-zero value');
+  }
+
+  // One VM, owned by one process (kvm->mm); its memslots must not overlap.
+  let vmProc: string | undefined;
+  const slots = [...s.slots].sort((a, b) => a.gfn - b.gfn);
+  for (const sl of s.slots) {
+    vmaOf(sl.target);
+    if (sl.pages < 1) fail(sl.pos, 'memslot size must be at least 1 page');
+    const last: HostAddr = { ...sl.target, addr: sl.target.addr + (sl.pages - 1) * PAGE_SIZE };
+    const v0 = vmaOf(sl.target);
+    if (vmaOf(last) !== v0) fail(sl.pos, 'a memslot must map pages of a single vma');
+    if (vmProc === undefined) vmProc = sl.target.proc;
+    else if (vmProc !== sl.target.proc) fail(sl.target.pos, `all memslots belong to one VM, whose memory is in \`${vmProc}\`: expected \`${vmProc}:...\``);
+  }
+  for (let k = 1; k < slots.length; k++) {
+    const a = slots[k - 1]!;
+    const b = slots[k]!;
+    if (a.gfn + a.pages > b.gfn) fail(b.pos, `memslot \`${b.name}\` overlaps memslot \`${a.name}\``);
+  }
+  const slotOf = (gfn: number, pos: Pos) => {
+    const sl = s.slots.find((m) => gfn >= m.gfn && gfn < m.gfn + m.pages);
+    if (!sl) fail(pos, `gfn 0x${gfn.toString(16)} is outside every memslot`);
+    return sl!;
+  };
+
+  for (const t of s.touched) {
+    if (!/^vcpu[0-9]+$/.test(t.vcpu)) fail(t.pos, `\`${t.vcpu}\` is not a vCPU: expected vcpu0, vcpu1, ...`);
+    slotOf(t.gfn, t.pos);
+  }
+
+  const threads = new Map<string, ThreadDecl>();
+  const vcpus = new Set<string>(s.touched.map((t) => t.vcpu));
+  for (const t of s.threads) {
+    if (threads.has(t.name)) fail(t.pos, `thread \`${t.name}\` is declared twice`);
+    if (threads.size >= LIMITS.threads) fail(t.pos, `too many threads: at most ${LIMITS.threads}`);
+    threads.set(t.name, t);
+    if (t.ops.length > LIMITS.opsPerThread) fail(t.ops[LIMITS.opsPerThread]!.pos, `too many operations in thread \`${t.name}\`: at most ${LIMITS.opsPerThread}`);
+    if (/^vcpu[0-9]+$/.test(t.name)) {
+      t.kind = 'vcpu';
+      if (t.proc !== undefined) fail(t.pos, 'a vCPU runs in the VM: expected no `(proc)` after a vCPU name');
+      if (s.slots.length === 0) fail(t.pos, `vCPU thread \`${t.name}\` needs a VM: expected a \`vm\` memslot in the initial state`);
+      vcpus.add(t.name);
+    } else if (t.proc !== undefined || procs.has(t.name)) {
+      t.kind = 'user';
+      t.proc ??= t.name;
+      if (!procs.has(t.proc)) fail(t.pos, `undefined process \`${t.proc}\` for thread \`${t.name}\``);
+    } else {
+      t.kind = 'kernel';
+    }
+    for (const op of t.ops) {
+      switch (op.kind) {
+        case 'guest-read':
+        case 'guest-write':
+          if (t.kind !== 'vcpu') fail(op.pos, `\`gfn\` accesses are guest accesses: expected them in a vCPU thread, not in \`${t.name}\``);
+          slotOf(op.gfn, op.pos);
+          break;
+        case 'host-read':
+        case 'host-write':
+          if (t.kind === 'vcpu') fail(op.pos, 'a vCPU accesses guest memory: expected `gfn N`');
+          if (t.kind === 'kernel') fail(op.at.pos, `\`${t.name}\` is a kernel thread, not a process: a user access needs a thread named after its process, or \`${t.name}(proc)\``);
+          if (op.at.proc === '') op.at.proc = t.proc!;
+          else if (op.at.proc !== t.proc) fail(op.at.pos, `thread \`${t.name}\` runs in \`${t.proc}\`: expected an address of \`${t.proc}\``);
+          vmaOf(op.at);
+          if (op.kind === 'host-write' && !vmaOf(op.at).writable) fail(op.at.pos, 'this vma is read-only: the write would SIGSEGV');
+          break;
+        case 'ksm-merge': {
+          if (t.kind !== 'kernel') fail(op.pos, 'ksm_merge is done by ksmd: expected it in a kernel thread (for example `ksmd { ... }`)');
+          for (const at of [op.keep, op.replace]) {
+            if (!vmaOf(at).mergeable) fail(at.pos, `${at.proc}:0x${at.addr.toString(16)} is not in a \`mergeable\` vma (madvise(MADV_MERGEABLE))`);
+          }
+          if (op.keep.proc === op.replace.proc && op.keep.addr === op.replace.addr) fail(op.replace.pos, 'ksm_merge needs two different pages');
+          break;
+        }
+      }
+    }
+  }
+  if (vcpus.size > LIMITS.vcpus) fail(s.threads[0]?.pos ?? { line: 1, col: 1 }, `too many vCPUs: at most ${LIMITS.vcpus}`);
+
+  const regsOf = (thread: string) =>
+    new Set(
+      (threads.get(thread)?.ops ?? []).flatMap((o) => (o.kind === 'guest-read' || o.kind === 'host-read' ? [o.reg] : [])),
+    );
+  const checkObs = (o: Observable, pos: Pos) => {
+    switch (o.kind) {
+      case 'reg':
+        if (!threads.has(o.thread)) fail(pos, `undefined thread \`${o.thread}\`: expected one of ${[...threads.keys()].join(', ')}`);
+        if (!regsOf(o.thread).has(o.reg)) fail(pos, `thread \`${o.thread}\` never sets register \`${o.reg}\``);
+        break;
+      case 'mem':
+      case 'folio':
+        vmaOf(o.at);
+        break;
+      case 'gfn':
+      case 'spte':
+        slotOf(o.gfn, pos);
+        break;
+      case 'counter':
+        break;
+    }
+  };
+  const checkCond = (c: Cond) => {
+    if (c.kind === 'cmp') checkObs(c.left, c.pos);
+    else if (c.kind === 'and' || c.kind === 'or') {
+      checkCond(c.left);
+      checkCond(c.right);
+    } else if (c.kind === 'not') checkCond(c.arg);
+  };
+  for (const o of s.observe) checkObs(o.obs, o.pos);
+  if (s.exists) checkCond(s.exists);
+  for (const e of s.expect) checkCond(e.cond);
+}

@@ -1,0 +1,96 @@
+// The command line as a user meets it: exit codes, messages without stack traces,
+// byte-identical output, and the JSON contract (docs/output.md). Runs the built dist/cli.js.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COUNTER_NAMES } from '../src/engine/counters.js';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const mmutt = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('mmutt CLI', () => {
+  it('run --format json --era all: one mmutt/run@1 object per era, every counter present', () => {
+    const r = mmutt('run', 'ksm-merge', '--era', 'all', '--format', 'json');
+    expect(r.code).toBe(0);
+    const docs = JSON.parse(r.out);
+    expect(docs).toHaveLength(5);
+    for (const d of docs) {
+      expect(d.schema).toBe('mmutt/run@1');
+      expect(d.mode).toBe('canonical');
+      expect(d.scenario.name).toBe('ksm-merge');
+      expect(d.scenario.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(Object.keys(d.era).sort()).toEqual(['commits', 'id', 'releases']);
+      expect(Object.keys(d.outcomes[0].counters)).toEqual([...COUNTER_NAMES]);
+      expect(d.outcomes[0].violations).toEqual([]);
+    }
+  });
+
+  it('run --era X --format json prints one object; --kernel picks the era', () => {
+    const one = JSON.parse(mmutt('run', 'ksm-merge', '--era', 'post-369ea8242c0f', '--format', 'json').out);
+    expect(one.era.id).toBe('post-369ea8242c0f');
+    const k = JSON.parse(mmutt('run', 'ksm-merge', '--kernel', 'v4.19', '--format', 'json').out);
+    expect(k.era.id).toBe('post-369ea8242c0f');
+    expect(JSON.parse(mmutt('run', 'ksm-merge', '--kernel', 'v3.2', '--format', 'json').out).era.id).toBe('pre-6bdb913f0a70');
+  });
+
+  it('is deterministic: the same command prints the same bytes', () => {
+    for (const args of [['matrix'], ['run', 'ksm-merge'], ['run', 'ksm-merge', '--format', 'json']]) {
+      expect(mmutt(...args).out).toBe(mmutt(...args).out);
+    }
+  });
+
+  it('keeps text output within 80 columns', () => {
+    for (const args of [['matrix'], ['run', 'ksm-merge'], ['list'], ['diff', 'ksm-merge', 'pre-6bdb913f0a70', 'post-aa85986e7150']]) {
+      for (const line of mmutt(...args).out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('diff names the first diverging step and exits 1 when outcomes differ, 0 when they do not', () => {
+    const d = mmutt('diff', 'ksm-merge', 'pre-6bdb913f0a70', 'post-6bdb913f0a70');
+    expect(d.code).toBe(1);
+    expect(d.out).toContain('Traces diverge at step 8:');
+    expect(d.out).toContain('8 ksmd kvm_mmu_notifier_invalidate_range_start');
+    const same = mmutt('diff', 'ksm-merge', 'post-369ea8242c0f', 'post-369ea8242c0f');
+    expect(same.code).toBe(0);
+    expect(same.out).toContain('Traces: identical');
+  });
+
+  it('list names every era with its releases and commits, and the catalog', () => {
+    const r = mmutt('list');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('pre-6bdb913f0a70          v2.6.32..v3.6');
+    expect(r.out).toContain('6bdb913f0a70 ("mm: wrap calls to set_pte_at_notify with');
+    expect(r.out).toContain('ksm-merge');
+  });
+
+  it('check --judge holds the catalog to its expectations', () => {
+    const r = mmutt('check', '--judge', join(__dirname, '..', 'scenarios', 'ksm-merge.mmu'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ok \(\d+ expectations hold\)/);
+  });
+
+  it('bad input: exit 2, file:line:col, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmutt-'));
+    const bad = join(dir, 'bad.mmu');
+    writeFileSync(bad, 'mmutt bad "x"\n{\n  proc a: vma 0x1000 +1\n}\nt { frob(1) }\n');
+    const r = mmutt('run', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`mmutt: ${bad}:5:5: unknown operation \`frob\`: expected \`rN = read(...)\`, \`write(...)\` or \`ksm_merge(...)\`\n`);
+    for (const args of [['run', 'nope'], ['run', 'ksm-merge', '--era', 'v9'], ['run', 'ksm-merge', '--kernel', 'v2.6.20'], ['frobnicate'], ['run', 'ksm-merge', '--format', 'xml']]) {
+      const x = mmutt(...args);
+      expect(x.code, args.join(' ')).toBe(2);
+      expect(x.err, args.join(' ')).toMatch(/^mmutt: |Invalid values|Unknown argument/);
+      expect(x.err).not.toMatch(/\n\s+at /);
+    }
+    const binary = join(dir, 'bin.mmu');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
+    const b = mmutt('check', binary);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/bin\.mmu:1:1: unexpected character U\+007F/);
+  });
+});

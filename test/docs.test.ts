@@ -1,0 +1,16 @@
+// Documentation that is generated from code stays current; the version strings agree.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERAS } from '../src/eras.js';
+import { eraDoc } from '../src/report/era-doc.js';
+import { VERSION } from '../src/version.js';
+
+describe('docs', () => {
+  it('docs/eras.md is generated from the era modules (npm run docs)', async () => {
+    await expect(eraDoc(ERAS)).toMatchFileSnapshot('../docs/eras.md');
+  });
+  it('the version printed in reports is package.json\'s', () => {
+    expect(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version).toBe(VERSION);
+  });
+});

@@ -1,0 +1,104 @@
+// Engine unit tests: program assembly, the fault path's retry protocol, and state hygiene.
+import { describe, expect, it } from 'vitest';
+import { Asm } from '../src/engine/program.js';
+import { parseText } from '../src/catalog.js';
+import { getEra } from '../src/eras.js';
+import { compile } from '../src/engine/compile.js';
+import { runCanonical, stepThread } from '../src/engine/run.js';
+import { checkSanity } from '../src/engine/sanity.js';
+import { runScenario } from '../src/runner.js';
+import { COUNTER_NAMES } from '../src/engine/counters.js';
+
+describe('Asm', () => {
+  it('resolves jumps without adding steps', () => {
+    const a = new Asm();
+    const end = a.label();
+    const skip = a.label();
+    a.emit({ fn: 'f', does: 'first', exec: () => skip.pc });
+    a.jump(end);
+    a.bind(skip);
+    a.emit({ fn: 'g', does: 'second', exec: () => {} });
+    a.jump(end);
+    a.bind(end);
+    const steps = a.assemble();
+    expect(steps.map((s) => s.fn)).toEqual(['f', 'g']);
+    expect(skip.pc).toBe(1);
+    expect(end.pc).toBe(2);
+    expect(steps[0]!.next).toBe(2); // falls through the jump to `end`
+  });
+  it('refuses an unbound label', () => {
+    const a = new Asm();
+    a.label();
+    expect(() => a.assemble()).toThrow(/unbound label/);
+  });
+});
+
+const RACE = `mmutt race "a vCPU fault whose GUP races a KSM merge"
+{
+  proc qemu: vma 0x1000 +1 anon private rw mergeable
+  proc other: vma 0x400000 +1 anon private rw mergeable
+  mem qemu:0x1000 = 0xaa ; mem other:0x400000 = 0xaa
+  vm slot0: gfn 0x100 +1 -> qemu:0x1000
+}
+vcpu0 { r0 = read(gfn 0x100) }
+ksmd { ksm_merge(other:0x400000, qemu:0x1000) }
+`;
+
+describe('fault path retry protocol', () => {
+  const setup = (id: string) => {
+    const m = compile(parseText('race.mmu', RACE), getEra(id));
+    const l = m.layout;
+    const s = m.init.slice();
+    const tid = (name: string) => l.threads.findIndex((t) => t.name === name);
+    const fnOf = (t: number) => m.programs[t]![s[l.threads[t]!.pc]!]?.fn;
+    const finish = (t: number) => {
+      while (s[l.threads[t]!.pc]! < m.programs[t]!.length) stepThread(m, s, t, null);
+    };
+    const counter = (name: string) => s[l.counters + COUNTER_NAMES.indexOf(name as never)]!;
+    return { m, l, s, vcpu: tid('vcpu0'), ksmd: tid('ksmd'), fnOf, finish, counter };
+  };
+
+  for (const id of ['pre-6bdb913f0a70', 'post-369ea8242c0f', 'post-aa85986e7150']) {
+    it(`${id}: KSM gives up on a page a vCPU fault holds by GUP (write_protect_page refcount check)`, () => {
+      const { m, l, s, vcpu, ksmd, fnOf, finish, counter } = setup(id);
+      stepThread(m, s, vcpu, null); // EPT violation: snapshot the seq
+      expect(fnOf(vcpu)).toBe('hva_to_pfn');
+      stepThread(m, s, vcpu, null); // get_user_pages: page reference taken
+      const qemuPte = s[l.pages[0]!.pte]!;
+      finish(ksmd);
+      expect(s[l.pages[0]!.pte]).toBe(qemuPte); // not merged
+      expect(checkSanity(l, s)).toBeNull();
+      finish(vcpu);
+      expect(s[l.threads[vcpu]!.regs.get('r0')!]).toBe(0xaa);
+      // From 6bdb913f0a70 the failed write_protect_page still ran invalidate_range_start/end
+      // on the page, so the fault sees the seq move and retries; before it nothing notified.
+      expect(counter('kvm.fault_retry')).toBe(id === 'pre-6bdb913f0a70' ? 0 : 1);
+      expect(checkSanity(l, s)).toBeNull();
+    });
+
+    it(`${id}: a fault that snapshots the seq before a merge retries, then maps the KSM page read-only`, () => {
+      const { m, l, s, vcpu, ksmd, finish, counter } = setup(id);
+      stepThread(m, s, vcpu, null); // EPT violation: snapshot the seq
+      finish(ksmd); // the merge bumps mmu_invalidate_seq (range_end, or change_pte before c13fda237f08)
+      expect(s[l.pages[0]!.pte]! >>> 8).toBe(s[l.pages[1]!.pte]! >>> 8); // merged
+      finish(vcpu);
+      expect(counter('kvm.fault_retry')).toBe(1);
+      const spte = s[l.gfns[0]!.spte]!;
+      expect(spte >>> 8).toBe(s[l.pages[1]!.pte]! >>> 8);
+      expect(spte & 2).toBe(0); // read-only
+      expect(s[l.threads[vcpu]!.regs.get('r0')!]).toBe(0xaa);
+    });
+  }
+});
+
+describe('state hygiene', () => {
+  it('a finished run leaves no locals behind and keeps every sanity invariant', () => {
+    for (const id of ['pre-6bdb913f0a70', 'post-aa85986e7150']) {
+      const r = runScenario(parseText('race.mmu', RACE), getEra(id));
+      const l = r.machine.layout;
+      const { final } = runCanonical(r.machine);
+      for (const t of l.threads) for (let k = 0; k < 7; k++) expect(final[t.locals + k], `${t.name} local ${k}`).toBe(0);
+      expect(checkSanity(l, final)).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,85 @@
+// Bad scenario text gets file:line:col and what was expected, never a crash.
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../src/errors.js';
+import { parseText } from '../src/catalog.js';
+
+const GOOD = `mmutt t "d"
+{
+  proc qemu: vma 0x1000 +2 anon private rw mergeable
+  proc other: vma 0x400000 +1 anon private rw mergeable
+  mem qemu:0x1000 = 0xaa ; mem other:0x400000 = 0xaa
+  vm slot0: gfn 0x100 +2 -> qemu:0x1000
+  touched: vcpu0 read gfn 0x100
+}
+ksmd { ksm_merge(other:0x400000, qemu:0x1000) }
+vcpu0 { r0 = read(gfn 0x100) }
+observe vcpu0:r0
+`;
+
+function errorOf(text: string): string {
+  try {
+    parseText('t.mmu', text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('scenario errors name file:line:col and what was expected', () => {
+  it('accepts the base text', () => {
+    expect(parseText('t.mmu', GOOD).name).toBe('t');
+  });
+  it('empty file', () => {
+    expect(errorOf('')).toBe('t.mmu:1:1: empty scenario: expected `mmutt <name>` on the first line');
+  });
+  it('truncated file', () => {
+    expect(errorOf(GOOD.slice(0, GOOD.indexOf('vm slot0')))).toBe('t.mmu:6:3: unexpected end of file: expected `}` to close the initial state');
+  });
+  it('unknown operation', () => {
+    expect(errorOf(GOOD.replace('r0 = read(gfn 0x100)', 'frobnicate(gfn 0x100)'))).toBe(
+      't.mmu:10:9: unknown operation `frobnicate`: expected `rN = read(...)`, `write(...)` or `ksm_merge(...)`',
+    );
+  });
+  it('bad number', () => {
+    expect(errorOf(GOOD.replace('mem qemu:0x1000 = 0xaa', 'mem qemu:0x1000 = 0xzz'))).toBe(
+      't.mmu:5:21: bad number `0x...`: expected a decimal or 0x-prefixed hex number',
+    );
+  });
+  it('number out of range', () => {
+    expect(errorOf(GOOD.replace('= 0xaa ;', '= 0xffffffffffffffffff ;'))).toBe('t.mmu:5:21: number 0xffffffffffffffffff is out of range: expected a value below 2^48');
+  });
+  it('undefined process', () => {
+    expect(errorOf(GOOD.replace('ksm_merge(other:0x400000', 'ksm_merge(nobody:0x400000'))).toBe(
+      't.mmu:9:18: undefined process `nobody`: expected one of qemu, other',
+    );
+  });
+  it('gfn outside every memslot', () => {
+    expect(errorOf(GOOD.replace('r0 = read(gfn 0x100)', 'r0 = read(gfn 0x900)'))).toBe('t.mmu:10:9: gfn 0x900 is outside every memslot');
+  });
+  it('duplicate thread', () => {
+    expect(errorOf(GOOD.replace('observe', 'vcpu0 { r1 = read(gfn 0x101) }\nobserve'))).toBe('t.mmu:11:1: thread `vcpu0` is declared twice');
+  });
+  it('unknown era in expect', () => {
+    expect(errorOf(`${GOOD}expect v9-era: kvm.fault = 1\n`)).toBe(
+      't.mmu:12:8: unknown era `v9-era` in expect: expected one of pre-6bdb913f0a70, post-6bdb913f0a70, post-369ea8242c0f, post-change-pte-removal, post-aa85986e7150',
+    );
+  });
+  it('guest access in a host thread', () => {
+    expect(errorOf(GOOD.replace('ksmd { ksm_merge(other:0x400000, qemu:0x1000) }', 'other { write(gfn 0x100, 1) }'))).toBe(
+      't.mmu:9:9: `gfn` accesses are guest accesses: expected them in a vCPU thread, not in `other`',
+    );
+  });
+  it('merge of a page outside a mergeable vma', () => {
+    expect(errorOf(GOOD.replace('proc other: vma 0x400000 +1 anon private rw mergeable', 'proc other: vma 0x400000 +1 anon private rw'))).toBe(
+      't.mmu:9:18: other:0x400000 is not in a `mergeable` vma (madvise(MADV_MERGEABLE))',
+    );
+  });
+  it('unterminated comment and stray characters', () => {
+    expect(errorOf(`${GOOD}(* never closed`)).toBe('t.mmu:12:1: unterminated comment: expected `*)` before the end of the file');
+    expect(errorOf(GOOD.replace('observe', '\u0001'))).toBe('t.mmu:11:1: unexpected character U+0001');
+  });
+  it('register never set', () => {
+    expect(errorOf(GOOD.replace('observe vcpu0:r0', 'observe vcpu0:r7'))).toBe('t.mmu:11:9: thread `vcpu0` never sets register `r7`');
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+// One bundle for the CLI (engine and eras included) and one for the library API.
+export default defineConfig({
+  entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  dts: { entry: { index: 'src/index.ts' } },
+  clean: true,
+  splitting: true,
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The CLI tests run the built bundle (dist/), which `npm test` builds first.
+    testTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
