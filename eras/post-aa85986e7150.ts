@@ -21,6 +21,16 @@ export default deriveEra(base, {
       why: 'After 5f6a3badbb74 limited accessed-marking to leaf zaps, the same v6.13 series ("KVM: x86/mmu: Don\'t mark "struct page" accessed when zapping SPTEs") removed it: accessed is marked when the faulted-in page is released.',
       cite: [{ file: 'arch/x86/kvm/mmu/mmu.c', fn: 'mmu_spte_clear_track_bits', commit: '5f6a3badbb74 ("KVM: x86/mmu: Mark page/folio accessed only when zapping leaf SPTEs")', status: 'verified', note: 'the follow-up commit is known by subject only' }],
     },
+    'kvm.age.flush': {
+      value: false,
+      why: 'x86 no longer flushes TLBs when aging sPTEs for the mmu_notifier ("KVM: x86: Don\'t emit TLB flushes when aging SPTEs for mmu_notifiers", as the primary MMU has not for years).',
+      cite: [{ file: 'virt/kvm/kvm_main.c, arch/x86/kvm/mmu/mmu.c', fn: 'kvm_mmu_notifier_clear_flush_young, kvm_age_gfn', status: 'verified', note: 'subject verified in the v6.13 pull; commit id not checked upstream' }],
+    },
+    'kvm.age.no_ad_mark_dirty': {
+      value: false,
+      why: 'Aging no longer marks folios dirty: KVM marked a writable folio dirty when it created the sPTE.',
+      cite: [{ file: 'arch/x86/kvm/mmu/mmu.c, arch/x86/kvm/mmu/tdp_mmu.c', fn: 'mmu_spte_age, age_gfn_range', commit: 'aa85986e7150 ("KVM: x86/mmu: Mark folio dirty when creating SPTE, not when zapping/modifying")', status: 'verified' }],
+    },
     'kvm.fault.finish': {
       value: 'kvm_release_faultin_page-under-mmu_lock',
       why: 'kvm_release_faultin_page(kvm, page, unused, dirty = map_writable), under mmu_lock: marks the folio dirty if the host gave the page writable (even for a read-only sPTE), marks it accessed, and puts it; on RET_PF_RETRY it only puts it.',

@@ -12,6 +12,21 @@ export default deriveEra(base, {
     'f7842747d13d ("mm: replace set_pte_at_notify() with just set_pte_at()")',
   ],
   rules: {
+    'mm.try_to_unmap_one.young_check': {
+      value: false,
+      why: 'Reclaim no longer asks try_to_unmap_one() to check young bits: they were meaningless once range_start had unmapped secondary MMUs.',
+      cite: [{ file: 'mm/rmap.c, mm/vmscan.c', fn: 'try_to_unmap_one', commit: '013339df116c ("mm/rmap: always do TTU_IGNORE_ACCESS")', status: 'verified', note: 'in v5.11' }],
+    },
+    'mm.lazyfree.refcount_check': {
+      value: true,
+      why: 'A clean lazyfree page is discarded only if ref_count == 1 + map_count; otherwise its PTE is restored and it becomes swapbacked again.',
+      cite: [{ file: 'mm/rmap.c', fn: 'try_to_unmap_one', commit: '6c8e2a256915 ("mm: fix race between MADV_FREE reclaim and blkdev direct IO read")', status: 'verified', note: 'around v5.18' }],
+    },
+    'kvm.mmu.default': {
+      value: 'tdp',
+      why: 'On EPT hosts VMs use the TDP MMU (arch/x86/kvm/mmu/tdp_mmu.c, v5.10), the default since about v5.15.',
+      cite: [{ file: 'arch/x86/kvm/mmu/tdp_mmu.c', fn: 'kvm_tdp_mmu_map', status: 'recalled', note: 'release of the default switch recalled' }],
+    },
     'mm.set_pte_at_notify': {
       value: 'set_pte_at-only',
       why: 'KSM write_protect_page()/replace_page() and wp_page_copy() call plain set_pte_at().',

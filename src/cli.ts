@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The mmutt command line. Exit codes: 0 ok; 1 a difference or a failed expectation was found
 // (diff, check --judge); 2 bad input (a clear message, never a stack trace); 70 a bug in mmutt.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { catalogNames, loadScenario } from './catalog.js';
@@ -75,10 +77,26 @@ function cmdMatrix(a: { format: Format }) {
   print(a.format === 'json' ? toJson(rows.flat().map(runJson)) : matrixText(ERAS, rows));
 }
 
+/** Scenario files named on the command line; a folder stands for the .mmu files in it. */
+function scenarioFiles(args: string[]): string[] {
+  return args.flatMap((f) => {
+    let dir = false;
+    try {
+      dir = statSync(f).isDirectory();
+    } catch {
+      // not a folder: loadScenario reports what is wrong with it
+    }
+    if (!dir) return [f];
+    const files = readdirSync(f).filter((n) => n.endsWith('.mmu')).sort();
+    if (!files.length) throw new UserError(`${f}: no .mmu files in this folder`);
+    return files.map((n) => join(f, n));
+  });
+}
+
 function cmdCheck(a: { files: string[]; judge: boolean }) {
   const out: string[] = [];
   let failed = 0;
-  for (const f of a.files) {
+  for (const f of scenarioFiles(a.files)) {
     const s = loadScenario(f);
     if (!a.judge) {
       out.push(`${f}: ok (${s.name})`);
@@ -87,8 +105,8 @@ function cmdCheck(a: { files: string[]; judge: boolean }) {
     const bad: string[] = [];
     for (const x of s.expect) {
       const r = runScenario(s, getEra(x.era));
-      const holds = r.expectations.find((y) => y.expect === x)!.holds;
-      if (!holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED`);
+      const holds = r.expectations.find((y) => y.expect === x)?.holds ?? false;
+      if (!holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED${r.unavailable ? ` (${r.unavailable})` : ''}`);
     }
     failed += bad.length;
     out.push(bad.length ? bad.join('\n') : `${f}: ok (${s.expect.length} expectations hold)`);
@@ -144,16 +162,21 @@ async function main() {
     .parseAsync();
 }
 
+// Exit by setting process.exitCode, never process.exit(): that would cut off output still
+// being written to a pipe.
 main().then(
-  () => process.exit(exitCode),
+  () => {
+    process.exitCode = exitCode;
+  },
   (e: unknown) => {
     if (e instanceof UserError) {
       process.stderr.write(`mmutt: ${e.message}\n`);
-      process.exit(2);
+      process.exitCode = 2;
+      return;
     }
     const err = e as Error;
     process.stderr.write(`mmutt: internal error: ${err?.message ?? String(e)}\n`);
     if (process.env.MMUTT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-    process.exit(70);
+    process.exitCode = 70;
   },
 );

@@ -41,6 +41,12 @@ export type NotifierCallback =
   | 'clear_young'
   | 'test_young';
 
+/** How an unmapping rmap walk (try_to_unmap_one, page_mkclean_one) tells secondary MMUs. */
+export type UnmapNotify =
+  | 'invalidate_page-under-ptl' // ptep_clear_flush_notify(): flush, then .invalidate_page, under the PTL
+  | 'invalidate_page-after-unlock' // .invalidate_page after pte_unmap_unlock() (2ec74c3ef2d8)
+  | 'range'; // invalidate_range_start() before the walk, _end() after it (369ea8242c0f)
+
 export interface EraRules {
   // ---- primary MMU (mm/) ----
   /** set_pte_at_notify(): the PTE write and the .change_pte callback, in this order. */
@@ -49,6 +55,14 @@ export interface EraRules {
   'mm.ksm.bracket': Rule<boolean>;
   /** The COW break (do_wp_page, later wp_page_copy) bracketed by invalidate_range_start/end. */
   'mm.wp_page_copy.bracket': Rule<boolean>;
+  /** try_to_unmap_one() (reclaim; migration too): how secondary MMUs hear of the unmap. */
+  'mm.try_to_unmap_one.notify': Rule<UnmapNotify>;
+  /** try_to_unmap_one() gives up on a young page (ptep_clear_flush_young_notify), unless TTU_IGNORE_ACCESS. */
+  'mm.try_to_unmap_one.young_check': Rule<boolean>;
+  /** A clean lazyfree page is discarded only if no one else holds a reference (ref_count == 1 + map_count). */
+  'mm.lazyfree.refcount_check': Rule<boolean>;
+  /** page_mkclean_one() (writeback of shared file pages): how secondary MMUs hear of the write-protect. */
+  'mm.page_mkclean_one.notify': Rule<UnmapNotify>;
 
   // ---- KVM (virt/kvm, arch/x86/kvm) ----
   /** The callbacks KVM registers in kvm_mmu_notifier_ops; the chain delivers no others to KVM. */
@@ -62,6 +76,12 @@ export interface EraRules {
   'kvm.fault.finish': Rule<'kvm_release_pfn_clean-after-unlock' | 'kvm_release_faultin_page-under-mmu_lock'>;
   /** When the fault path, under mmu_lock, gives up and retries (mmu_notifier_retry and successors). */
   'kvm.fault.retry': Rule<'in-progress-or-seq' | 'in-range-or-seq'>;
+  /** .clear_flush_young flushes remote TLBs when it found a young sPTE. */
+  'kvm.age.flush': Rule<boolean>;
+  /** Without EPT A/D bits, aging marks a writable sPTE's folio dirty before it access-tracks (or zaps) the sPTE. */
+  'kvm.age.no_ad_mark_dirty': Rule<boolean>;
+  /** The x86 MMU a VM gets by default: the shadow/rmap MMU, or the TDP MMU (v5.10+, default later). */
+  'kvm.mmu.default': Rule<'shadow' | 'tdp'>;
 }
 
 export type RuleName = keyof EraRules;

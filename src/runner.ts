@@ -4,15 +4,20 @@ import { compile, type Machine } from './engine/compile.js';
 import { evalCond, outcome, type Outcome } from './engine/observe.js';
 import { runCanonical, type TraceStep } from './engine/run.js';
 import { scenarioHash } from './scenario/parse.js';
+import { partial, unavailable } from './engine/features.js';
 import type { Expectation, Scenario } from './scenario/types.js';
 
 export interface RunResult {
   scenario: Scenario;
   sha256: string;
   era: Era;
-  machine: Machine;
+  /** Why this era cannot run the scenario ("not in this era: ..."); then there is no outcome. */
+  unavailable?: string;
+  /** Features that arrived inside the era: from which release the result applies. */
+  notes: string[];
+  machine?: Machine;
   trace: TraceStep[];
-  outcome: Outcome;
+  outcome: Outcome | null;
   /** The `exists` condition's truth in the final state, when the scenario has one. */
   exists?: boolean;
   /** This era's `expect` lines and whether each holds. */
@@ -20,12 +25,16 @@ export interface RunResult {
 }
 
 export function runScenario(scenario: Scenario, era: Era): RunResult {
+  const sha256 = scenarioHash(scenario.text);
+  const why = unavailable(scenario, era);
+  if (why) return { scenario, sha256, era, unavailable: why, notes: [], trace: [], outcome: null, expectations: [] };
   const machine = compile(scenario, era);
   const { trace, final } = runCanonical(machine);
   const r: RunResult = {
     scenario,
-    sha256: scenarioHash(scenario.text),
+    sha256,
     era,
+    notes: partial(scenario, era),
     machine,
     trace,
     outcome: outcome(machine, final),

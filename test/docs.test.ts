@@ -4,11 +4,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERAS } from '../src/eras.js';
 import { eraDoc } from '../src/report/era-doc.js';
+import { catalogDoc } from '../src/report/catalog-doc.js';
+import { catalogNames, loadScenario } from '../src/catalog.js';
+import { runScenario } from '../src/runner.js';
 import { VERSION } from '../src/version.js';
 
 describe('docs', () => {
   it('docs/eras.md is generated from the era modules (npm run docs)', async () => {
     await expect(eraDoc(ERAS)).toMatchFileSnapshot('../docs/eras.md');
+  });
+  it('docs/catalog.md is generated from engine runs of the catalog (npm run docs)', async () => {
+    const rows = catalogNames().map((n) => {
+      const sc = loadScenario(n);
+      return ERAS.map((e) => runScenario(sc, e));
+    });
+    await expect(catalogDoc(ERAS, rows)).toMatchFileSnapshot('../docs/catalog.md');
   });
   it('the version printed in reports is package.json\'s', () => {
     expect(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version).toBe(VERSION);

@@ -18,8 +18,8 @@ const readAfterMergeFaulted = (r: RunResult) => {
 describe('ksm-merge, era by era', () => {
   it('pre-6bdb913f0a70: change_pte repoints the present sPTE read-only to the KSM page; the next read takes no EPT violation', () => {
     const r = run('pre-6bdb913f0a70');
-    expect(r.outcome.counters['kvm.spte_change']).toBeGreaterThanOrEqual(1);
-    expect(r.outcome.counters['notifier.invalidate_range_start']).toBe(0);
+    expect(r.outcome!.counters['kvm.spte_change']).toBeGreaterThanOrEqual(1);
+    expect(r.outcome!.counters['notifier.invalidate_range_start']).toBe(0);
     const repoint = r.trace.find((t) => t.notes.some((n) => /repointed to pfn 0x12, read-only/.test(n)));
     expect(repoint?.fn).toBe('kvm_mmu_notifier_change_pte');
     expect(readAfterMergeFaulted(r)).toBe(false);
@@ -28,8 +28,8 @@ describe('ksm-merge, era by era', () => {
   for (const id of ['post-6bdb913f0a70', 'post-369ea8242c0f']) {
     it(`${id}: range_start zaps first, change_pte finds nothing, the next read faults`, () => {
       const r = run(id);
-      expect(r.outcome.counters['kvm.spte_change']).toBe(0);
-      expect(r.outcome.counters['notifier.change_pte']).toBeGreaterThanOrEqual(1);
+      expect(r.outcome!.counters['kvm.spte_change']).toBe(0);
+      expect(r.outcome!.counters['notifier.change_pte']).toBeGreaterThanOrEqual(1);
       const firstKvm = r.trace.find((t) => t.fn.startsWith('kvm_mmu_notifier'));
       expect(firstKvm?.fn).toBe('kvm_mmu_notifier_invalidate_range_start');
       expect(r.trace.filter((t) => t.fn === 'kvm_mmu_notifier_change_pte').every((t) => t.notes.includes('no spte present: nothing to change'))).toBe(true);
@@ -40,25 +40,25 @@ describe('ksm-merge, era by era', () => {
   it('post-change-pte-removal: no change_pte, and the guest sees exactly what post-369ea8242c0f showed it', () => {
     const a = run('post-369ea8242c0f');
     const b = run('post-change-pte-removal');
-    expect(b.outcome.counters['notifier.change_pte']).toBe(0);
+    expect(b.outcome!.counters['notifier.change_pte']).toBe(0);
     const guestVisible = (r: RunResult) => ({
-      regs: Object.fromEntries(Object.entries(r.outcome.observations).filter(([k]) => /^\w+:r\d+$/.test(k))),
-      faults: r.outcome.counters['kvm.fault'],
-      reads: r.outcome.counters['guest.read'],
-      writes: r.outcome.counters['guest.write'],
+      regs: Object.fromEntries(Object.entries(r.outcome!.observations).filter(([k]) => /^\w+:r\d+$/.test(k))),
+      faults: r.outcome!.counters['kvm.fault'],
+      reads: r.outcome!.counters['guest.read'],
+      writes: r.outcome!.counters['guest.write'],
     });
     expect(guestVisible(b)).toEqual(guestVisible(a));
   });
 
   it('post-aa85986e7150: the COW copy is marked dirty when its writable sPTE is created', () => {
-    expect(run('post-change-pte-removal').outcome.observations['folio(qemu:0x7f0000000000).dirty']).toBe(0);
-    expect(run('post-aa85986e7150').outcome.observations['folio(qemu:0x7f0000000000).dirty']).toBe(1);
+    expect(run('post-change-pte-removal').outcome!.observations['folio(qemu:0x7f0000000000).dirty']).toBe(0);
+    expect(run('post-aa85986e7150').outcome!.observations['folio(qemu:0x7f0000000000).dirty']).toBe(1);
   });
 
   for (const e of ERAS) {
     it(`${e.id}: the guest reads the merged content, its write breaks COW, the other process keeps the old content, no violation`, () => {
       const r = run(e.id);
-      expect(r.outcome.observations).toMatchObject({
+      expect(r.outcome!.observations).toMatchObject({
         'vcpu0:r0': 0xaa,
         'vcpu0:r1': 0xbb,
         'other:r2': 0xaa,
@@ -66,7 +66,7 @@ describe('ksm-merge, era by era', () => {
         'folio(other:0x400000).ksm': 1,
       });
       expect(r.trace.some((t) => t.fn === 'wp_page_copy' && t.notes.some((n) => /^copy of 0x12 in new page/.test(n)))).toBe(true);
-      expect(r.outcome.violations).toEqual([]);
+      expect(r.outcome!.violations).toEqual([]);
       expect(r.exists).toBe(true);
       expect(r.expectations.every((x) => x.holds)).toBe(true);
     });

@@ -38,7 +38,7 @@ describe('scenario errors name file:line:col and what was expected', () => {
   });
   it('unknown operation', () => {
     expect(errorOf(GOOD.replace('r0 = read(gfn 0x100)', 'frobnicate(gfn 0x100)'))).toBe(
-      't.mmu:10:9: unknown operation `frobnicate`: expected `rN = read(...)`, `write(...)` or `ksm_merge(...)`',
+      't.mmu:10:9: unknown operation `frobnicate`: expected one of read, write, swap_in, ksm_merge, fork, exit, reclaim, migrate, writeback, madvise, munmap, mprotect, numa_hint, age, idle_age, test_young',
     );
   });
   it('bad number', () => {
@@ -78,6 +78,25 @@ describe('scenario errors name file:line:col and what was expected', () => {
   it('unterminated comment and stray characters', () => {
     expect(errorOf(`${GOOD}(* never closed`)).toBe('t.mmu:12:1: unterminated comment: expected `*)` before the end of the file');
     expect(errorOf(GOOD.replace('observe', '\u0001'))).toBe('t.mmu:11:1: unexpected character U+0001');
+  });
+  it('operations in the wrong kind of thread, or on the wrong memory', () => {
+    const op = (line: string) => errorOf(GOOD.replace('ksmd { ksm_merge(other:0x400000, qemu:0x1000) }', line));
+    expect(op('qemu { reclaim(qemu:0x1000) }')).toBe('t.mmu:9:8: reclaim is done by a kernel thread: expected it in one (for example `kswapd { ... }`), not in `qemu`');
+    expect(op('kswapd { madvise(qemu:0x1000, 1, MADV_FREE) }')).toBe(
+      't.mmu:9:18: madvise is done by a process on itself: expected it in a thread of a process (`kswapd` is a kernel thread)',
+    );
+    expect(op('qemu { munmap(0x1000, 1) }')).toBe('t.mmu:9:15: only whole vmas are modelled here: expected qemu:0x1000 and 2 pages');
+    expect(op('qemu { madvise(0x1000, 1, MADV_COLD) }')).toBe('t.mmu:9:27: expected one of MADV_FREE, MADV_DONTNEED, found `MADV_COLD`');
+    expect(op('qemu { fork(other) }')).toBe('t.mmu:9:8: fork needs a child declared as `proc other: child of qemu`');
+    expect(op('flusher { writeback(qemu:0x1000) }')).toBe('t.mmu:9:21: writeback writes page-cache pages: expected an address in a `file` vma');
+    expect(op('kswapd { age(0x1000) }')).toBe('t.mmu:9:14: a kernel thread names the process: expected `proc:address`');
+    expect(op('qemu { r0 = madvise(0x1000, 1, MADV_FREE) }')).toBe('t.mmu:9:8: madvise gives no value: expected `madvise(...)` without `r0 =`');
+  });
+  it('vma attributes that contradict each other', () => {
+    expect(errorOf(GOOD.replace('proc qemu: vma 0x1000 +2 anon private rw mergeable', 'proc qemu: vma 0x1000 +2 anon file'))).toBe('t.mmu:3:33: a vma is `anon` or `file`, not both');
+    expect(errorOf(GOOD.replace('proc qemu: vma 0x1000 +2 anon private rw mergeable', 'proc qemu: vma 0x1000 +2 file shared rw mergeable'))).toBe(
+      't.mmu:3:43: KSM merges private anonymous memory only: `mergeable` needs `anon private`',
+    );
   });
   it('register never set', () => {
     expect(errorOf(GOOD.replace('observe vcpu0:r0', 'observe vcpu0:r7'))).toBe('t.mmu:11:9: thread `vcpu0` never sets register `r7`');

@@ -6,7 +6,10 @@ import { COUNTER_NAMES } from './counters.js';
 import type { Emit } from './emit.js';
 import { emitGuestAccess } from './guest.js';
 import { emitKsmMerge } from './ksm.js';
-import { FIRST_PFN, buildLayout, frameSlot, type Layout } from './layout.js';
+import { FIRST_PFN, MM_LIVE, VMA_MAPPED, VMA_WRITE, buildLayout, frameSlot, type Layout } from './layout.js';
+import { emitExit, emitFork } from './fork.js';
+import { emitMadvise, emitMprotect, emitMunmap, emitNumaHint } from './madvise.js';
+import { emitAge, emitMigrate, emitReclaim, emitWriteback } from './rmap.js';
 import { emitUserAccess } from './mm.js';
 import { Asm, type Step } from './program.js';
 import { FRAME, PG, PTE, type State } from './state.js';
@@ -20,15 +23,15 @@ export interface Machine {
   programs: Step[][];
   /** The state the threads start from. */
   init: State;
+  /** The VM uses the TDP MMU. */
+  tdp: boolean;
 }
 
 export function compile(s: Scenario, era: Era): Machine {
-  const writes =
-    s.threads.reduce((n, t) => n + t.ops.filter((o) => o.kind === 'guest-write' || o.kind === 'host-write').length, 0) +
-    s.touched.filter((t) => t.kind === 'write').length;
-  // The zero page, the initial pages, and room for every allocation a run can make (a write
-  // allocates at most one page; a COW copy given up is freed before the retry allocates again).
-  const nframes = 1 + s.mem.length + 2 * writes + 2;
+  const opCount = s.threads.reduce((n, t) => n + t.ops.length, 0) + s.touched.length;
+  // The zero page, the initial pages, and room for every allocation a run can make: each
+  // operation allocates at most two pages (a COW copy given up is freed before a retry).
+  const nframes = 1 + s.mem.length + 2 * opCount + 2;
   const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
   const l = buildLayout(s, nframes, prologueVcpus);
 
@@ -36,30 +39,56 @@ export function compile(s: Scenario, era: Era): Machine {
   for (let i = 0; i < nframes; i++) init[frameSlot(l, FIRST_PFN + i, FRAME.FLAGS)] = PG.FREE;
   init[frameSlot(l, FIRST_PFN, FRAME.FLAGS)] = PG.ZERO;
   init[frameSlot(l, FIRST_PFN, FRAME.REFCOUNT)] = 1;
+  l.procs.forEach((p) => {
+    if (p.parent < 0) init[p.mmState] = MM_LIVE;
+  });
+  s.procs.forEach((p, pi) => {
+    if (p.childOf !== undefined) return;
+    l.vmas.forEach((v, vi) => {
+      if (v.proc === pi) init[v.state] = VMA_MAPPED | (p.vmas[l.vmas.slice(0, vi).filter((x) => x.proc === pi).length]!.writable ? VMA_WRITE : 0);
+    });
+  });
   s.mem.forEach((m, k) => {
     const pfn = FIRST_PFN + 1 + k;
     const pi = pageIndex(l, s, m.at.proc, m.at.addr);
-    const vma = s.procs.find((p) => p.name === m.at.proc)!.vmas.find((v) => m.at.addr >= v.start && m.at.addr < v.start + v.pages * 0x1000)!;
-    init[frameSlot(l, pfn, FRAME.FLAGS)] = 0;
-    init[frameSlot(l, pfn, FRAME.CONTENT)] = m.value;
-    init[frameSlot(l, pfn, FRAME.REFCOUNT)] = 1;
-    init[frameSlot(l, pfn, FRAME.MAPCOUNT)] = 1;
-    // The process wrote the content: the PTE is dirty and young, writable if the vma is.
-    init[l.pages[pi]!.pte] = (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.DIRTY | PTE.YOUNG | (vma.writable ? PTE.WRITE : 0);
+    const page = l.pages[pi]!;
+    const vma = l.vmas[page.vma]!;
+    const set = (field: number, v: number) => (init[frameSlot(l, pfn, field)] = v);
+    set(FRAME.CONTENT, m.value);
+    set(FRAME.MAPCOUNT, 1);
+    if (vma.anon) {
+      // The process wrote the content: the PTE is dirty and young, writable if the vma is.
+      set(FRAME.FLAGS, PG.SWAPBACKED);
+      set(FRAME.REFCOUNT, 1);
+      init[page.pte] = (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.DIRTY | PTE.YOUNG | (init[vma.state]! & VMA_WRITE ? PTE.WRITE : 0);
+    } else {
+      // The file holds the content; the process has read it: a clean page-cache page mapped read-only.
+      const store = l.stores[page.store]!;
+      set(FRAME.FLAGS, PG.FILE);
+      set(FRAME.INDEX, page.store);
+      set(FRAME.REFCOUNT, 2);
+      init[store.cache] = pfn;
+      init[store.content] = m.value;
+      init[page.pte] = (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG;
+    }
   });
 
   const vmProc = s.slots.length ? s.procs.findIndex((p) => p.name === s.slots[0]!.target.proc) : -1;
+  const related = relatedPages(l, s);
+  const tdp = s.options.mmu === 'default' ? era.rules['kvm.mmu.default'].value === 'tdp' : s.options.mmu === 'tdp';
   const programs = l.threads.map((t, tid) => {
     const asm = new Asm();
     const e: Emit = {
       l,
       rules: era.rules,
       eptAd: s.options.eptAd,
+      tdp,
       asm,
       tid,
       owner: tid + 1,
       local: (k) => t.locals + k,
       vmProc,
+      related: (pi) => related[pi]!,
     };
     const ops: Op[] =
       t.kind === 'prologue'
@@ -71,7 +100,7 @@ export function compile(s: Scenario, era: Era): Machine {
     return asm.assemble();
   });
 
-  const m: Machine = { scenario: s, era, layout: l, programs, init };
+  const m: Machine = { scenario: s, era, layout: l, programs, init, tdp };
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
   const start = runToEnd(m, init, l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : [])));
@@ -80,21 +109,70 @@ export function compile(s: Scenario, era: Era): Machine {
   return m;
 }
 
+/**
+ * The pages that may come to map one folio: a fork child's page and its parent's, pages KSM
+ * merges, and pages of the same file block. Reverse-map walks visit these.
+ */
+function relatedPages(l: Layout, s: Scenario): number[][] {
+  const group = l.pages.map((_, i) => i);
+  const find = (i: number): number => (group[i] === i ? i : (group[i] = find(group[i]!)));
+  const join = (a: number, b: number) => (group[find(a)] = find(b));
+  l.pages.forEach((p, i) => {
+    const parent = l.procs[p.proc]!.parent;
+    if (parent >= 0) join(i, l.pages.findIndex((q) => q.proc === parent && q.addr === p.addr));
+    l.pages.forEach((q, j) => {
+      if (j < i && q.store === p.store) join(i, j);
+    });
+  });
+  for (const t of s.threads) for (const op of t.ops) {
+    if (op.kind === 'ksm-merge') join(pageIndex(l, s, op.keep.proc, op.keep.addr), pageIndex(l, s, op.replace.proc, op.replace.addr));
+  }
+  return l.pages.map((_, i) => l.pages.flatMap((__, j) => (find(j) === find(i) ? [j] : [])));
+}
+
 function emitOp(e: Emit, s: Scenario, op: Op): void {
   const { l } = e;
   const t = l.threads[e.tid]!;
-  const reg = (name: string) => t.regs.get(name) ?? -1;
+  const reg = (name: string | undefined) => (name === undefined ? -1 : (t.regs.get(name) ?? -1));
+  const page = (at: { proc: string; addr: number }) => pageIndex(l, s, at.proc, at.addr);
+  const range = (at: { proc: string; addr: number }, n: number) => Array.from({ length: n }, (_, k) => page({ proc: at.proc, addr: at.addr + k * 0x1000 }));
   switch (op.kind) {
     case 'guest-read':
       return emitGuestAccess(e, gfnIndex(l, op.gfn), false, 0, reg(op.reg));
     case 'guest-write':
       return emitGuestAccess(e, gfnIndex(l, op.gfn), true, op.value, -1);
     case 'host-read':
-      return emitUserAccess(e, pageIndex(l, s, op.at.proc, op.at.addr), false, 0, reg(op.reg));
+      return emitUserAccess(e, page(op.at), false, 0, reg(op.reg));
+    case 'swap-in':
+      return emitUserAccess(e, page(op.at), false, 0, -1);
     case 'host-write':
-      return emitUserAccess(e, pageIndex(l, s, op.at.proc, op.at.addr), true, op.value, -1);
+      return emitUserAccess(e, page(op.at), true, op.value, -1);
     case 'ksm-merge':
-      return emitKsmMerge(e, pageIndex(l, s, op.keep.proc, op.keep.addr), pageIndex(l, s, op.replace.proc, op.replace.addr));
+      return emitKsmMerge(e, page(op.keep), page(op.replace));
+    case 'fork':
+      return emitFork(e, t.proc!, s.procs.findIndex((p) => p.name === op.child));
+    case 'exit':
+      return emitExit(e, t.proc!);
+    case 'reclaim':
+      return emitReclaim(e, page(op.at));
+    case 'migrate':
+      return emitMigrate(e, page(op.at));
+    case 'writeback':
+      return emitWriteback(e, page(op.at));
+    case 'madvise':
+      return emitMadvise(e, range(op.at, op.pages), op.advice);
+    case 'munmap':
+      return emitMunmap(e, range(op.at, op.pages));
+    case 'mprotect':
+      return emitMprotect(e, range(op.at, op.pages), op.writable);
+    case 'numa-hint':
+      return emitNumaHint(e, range(op.at, op.pages));
+    case 'age':
+      return emitAge(e, page(op.at), 'clear_flush_young', reg(op.reg));
+    case 'idle-age':
+      return emitAge(e, page(op.at), 'clear_young', reg(op.reg));
+    case 'test-young':
+      return emitAge(e, page(op.at), 'test_young', reg(op.reg));
   }
 }
 

@@ -9,6 +9,8 @@ export interface Emit {
   rules: EraRules;
   /** EPT accessed/dirty bits (the scenario's `ept_ad` option). */
   eptAd: boolean;
+  /** The VM uses the TDP MMU (the scenario's `mmu` option, or the era's default). */
+  tdp: boolean;
   asm: Asm;
   tid: number;
   /** The value a lock slot holds while this thread owns it. */
@@ -17,6 +19,8 @@ export interface Emit {
   local(k: number): number;
   /** Index of the process whose mm KVM registered its notifier on, or -1 without a VM. */
   vmProc: number;
+  /** Page slots that may map the same folio as this one (fork, KSM, the page cache): the rmap walk's candidates. */
+  related(page: number): number[];
 }
 
 /**

@@ -4,9 +4,9 @@
 import { clearLocals, type Emit } from './emit.js';
 import { emitKvmFault } from './kvm.js';
 import { FAULT_LOCALS, L } from './layout.js';
-import { bump, frameGet, frameSet, hostPfn, pageFlags, violate } from './prims.js';
+import { anyPteDirty, bump, frameGet, frameSet, hostPfn, pageFlags, setPageFlag, violate } from './prims.js';
 import type { Notes } from './program.js';
-import { FRAME, PG, SPTE, TLB, hex, sptePfn, tlbPfn, type State } from './state.js';
+import { EFAULT_VALUE, FRAME, PG, SPTE, TLB, hex, sptePfn, tlbPfn, type State } from './state.js';
 
 export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: number, reg: number): void {
   const { l, asm } = e;
@@ -17,6 +17,8 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
   const seq = e.local(L.SEQ);
   const access = asm.label();
   const fault = asm.label();
+  const fast = asm.label();
+  const efault = asm.label();
   const done = asm.label();
 
   asm.bind(access);
@@ -41,11 +43,14 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
         bump(l, s, 'kvm.fault');
         s[seq] = s[l.seq]!;
         notes?.push(`EPT violation (${write ? 'write' : 'read'})`);
-        return fault.pc;
+        return s[g.spte]! & SPTE.ACC_TRACK ? fast.pc : fault.pc;
       }
       checkGuestAccess(e, s, pfn, pg.pte, write, notes);
       if (write) {
         frameSet(l, s, pfn, FRAME.CONTENT, value);
+        // A secondary-MMU write dirties no PTE: unless the folio is already dirty, the primary
+        // MMU does not know about it until KVM marks the folio dirty.
+        if (!(pageFlags(l, s, pfn) & PG.DIRTY) && !anyPteDirty(l, s, pfn)) setPageFlag(l, s, pfn, PG.GUEST_WROTE);
         bump(l, s, 'guest.write');
       } else {
         if (reg >= 0) s[reg] = frameGet(l, s, pfn, FRAME.CONTENT);
@@ -55,8 +60,29 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
       return done.pc;
     },
   });
+  asm.bind(fast);
+  asm.emit({
+    fn: 'fast_page_fault',
+    does: 'restore the access-tracked spte without mmu_lock (cmpxchg)',
+    exec: (s) => {
+      const spte = s[g.spte]!;
+      if (!(spte & SPTE.ACC_TRACK)) return fault.pc;
+      s[g.spte] = (spte & ~SPTE.ACC_TRACK) | SPTE.PRESENT;
+      clearLocals(e, s, FAULT_LOCALS);
+      return access.pc;
+    },
+  });
   asm.bind(fault);
-  emitKvmFault(e, gi, write, access);
+  emitKvmFault(e, gi, write, access, efault);
+  asm.bind(efault);
+  asm.emit({
+    fn: 'kvm_mmu_page_fault',
+    does: `-EFAULT: KVM exits to the VMM; the access completes with ${hex(EFAULT_VALUE)}`,
+    exec: (s) => {
+      if (reg >= 0) s[reg] = EFAULT_VALUE;
+      clearLocals(e, s, FAULT_LOCALS);
+    },
+  });
   asm.bind(done);
 }
 

@@ -1,11 +1,11 @@
 // KVM's side: the mmu_notifier handlers (virt/kvm/kvm_main.c + arch/x86/kvm/mmu) and the
 // EPT-violation fault path with its invalidate seq / in-progress retry protocol.
 import type { NotifierCallback } from '../era.js';
-import { FAULT_LOCALS, L } from './layout.js';
+import { FAULT_LOCALS, L, type GfnSlot } from './layout.js';
 import { clearLocals, type Emit } from './emit.js';
 import { emitHandleMmFault } from './mm.js';
 import type { Label } from './program.js';
-import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, putPage, zapSpte } from './prims.js';
+import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, vmaMapped, vmaWritable, zapSpte } from './prims.js';
 import { PTE, SPTE, hex, ptePfn, sptePfn, type State } from './state.js';
 
 /** Does the notifier chain deliver this callback, for a change to this page, to KVM? */
@@ -34,7 +34,7 @@ function emitFlushAndUnlock(e: Emit, fn: string): void {
  * may free the pages once the callback returns.
  */
 export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
-  const { l, asm, rules } = e;
+  const { l, asm } = e;
   const gs = gfnsOf(e, pages);
   const lo = Math.min(...gs.map((g) => g.gfn));
   const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
@@ -53,14 +53,7 @@ export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
         s[l.rangeStart] = Math.min(s[l.rangeStart]!, lo);
         s[l.rangeEnd] = Math.max(s[l.rangeEnd]!, hi);
       }
-      let zapped = false;
-      for (const g of gs) {
-        if (s[g.spte]! & SPTE.PRESENT) {
-          zapSpte(l, s, rules, g, e.eptAd, notes);
-          zapped = true;
-        }
-      }
-      if (!zapped) {
+      if (!zapAll(e, s, gs, notes)) {
         notes?.push('no spte in range');
         return done.pc;
       }
@@ -84,6 +77,107 @@ export function emitKvmInvalidateRangeEnd(e: Emit): void {
       if (--s[l.inProgress]! < 0) throw new Error('internal: mmu_invalidate_in_progress went negative');
     },
   });
+}
+
+/**
+ * kvm_mmu_notifier_invalidate_page() (until v4.12): mmu_notifier_seq++ and kvm_unmap_hva() under
+ * mmu_lock, then flush remote TLBs. No in-progress count: nothing holds back a racing fault
+ * except the seq.
+ */
+export function emitKvmInvalidatePage(e: Emit, page: number): void {
+  const { l, asm } = e;
+  const gs = gfnsOf(e, [page]);
+  const done = asm.label();
+  asm.emit({
+    fn: 'kvm_mmu_notifier_invalidate_page',
+    does: 'take mmu_lock, mmu_notifier_seq++, kvm_unmap_hva(): zap the spte',
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s, notes) => {
+      bump(l, s, 'notifier.invalidate_page');
+      s[l.seq]!++;
+      if (!zapAll(e, s, gs, notes)) return done.pc;
+      s[l.mmuLock] = e.owner;
+    },
+  });
+  emitFlushAndUnlock(e, 'kvm_mmu_notifier_invalidate_page');
+  asm.bind(done);
+}
+
+/** kvm_mmu_notifier_release(): kvm_flush_shadow_all() drops every sPTE of the VM. */
+export function emitKvmRelease(e: Emit): void {
+  const { l, asm } = e;
+  const done = asm.label();
+  asm.emit({
+    fn: 'kvm_mmu_notifier_release',
+    does: 'take mmu_lock; kvm_arch_flush_shadow_all(): zap every spte',
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s, notes) => {
+      bump(l, s, 'notifier.release');
+      if (!zapAll(e, s, l.gfns, notes)) return done.pc;
+      s[l.mmuLock] = e.owner;
+    },
+  });
+  emitFlushAndUnlock(e, 'kvm_mmu_notifier_release');
+  asm.bind(done);
+}
+
+export type AgeCallback = 'clear_flush_young' | 'clear_young' | 'test_young';
+
+/**
+ * The aging callbacks: kvm_age_gfn() (clear the A bit; without EPT A/D bits, access-track the
+ * sPTE) or kvm_test_age_gfn(). Whether the sPTE was young is ORed into L.RESULT.
+ * clear_flush_young flushes remote TLBs when it found a young sPTE, by the era's rule.
+ */
+export function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
+  const { l, asm, rules } = e;
+  const gs = gfnsOf(e, [page]);
+  const result = e.local(L.RESULT);
+  const done = asm.label();
+  const flush = cb === 'clear_flush_young' && rules['kvm.age.flush'].value;
+  asm.emit({
+    fn: `kvm_mmu_notifier_${cb}`,
+    does: cb === 'test_young' ? 'kvm_test_age_gfn(): is the spte young?' : 'take mmu_lock; kvm_age_gfn(): test and clear the spte accessed state',
+    rule: cb === 'clear_flush_young' ? 'kvm.age.flush' : 'kvm.age.no_ad_mark_dirty',
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s, notes) => {
+      bump(l, s, `notifier.${cb}`);
+      let young = 0;
+      for (const g of gs) {
+        const spte = s[g.spte]!;
+        if (!(spte & SPTE.PRESENT)) continue;
+        if (e.eptAd) {
+          if (!(spte & SPTE.ACCESSED)) continue;
+          young = 1;
+          if (cb !== 'test_young') s[g.spte] = spte & ~SPTE.ACCESSED;
+        } else {
+          // No A bit: a present sPTE counts as young; aging makes it access-tracked
+          // (mark_spte_for_access_track), so the next access faults and fast_page_fault restores it.
+          young = 1;
+          if (cb === 'test_young') continue;
+          if (rules['kvm.age.no_ad_mark_dirty'].value && spte & SPTE.WRITABLE) kvmMarkDirty(l, s, sptePfn(spte), notes);
+          s[g.spte] = (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK;
+        }
+        notes?.push(`spte gfn ${hex(g.gfn)} was young`);
+      }
+      s[result] = s[result]! | young;
+      if (!young || !flush) return done.pc;
+      s[l.mmuLock] = e.owner;
+    },
+  });
+  if (flush) emitFlushAndUnlock(e, `kvm_mmu_notifier_${cb}`);
+  asm.bind(done);
+}
+
+/** Zap every present sPTE of these gfns; true if one was. */
+function zapAll(e: Emit, s: State, gs: GfnSlot[], notes: string[] | null): boolean {
+  let zapped = false;
+  for (const g of gs) {
+    if (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) {
+      zapSpte(e.l, s, e.rules, g, e.eptAd, notes);
+      zapped = true;
+    }
+  }
+  return zapped;
 }
 
 /**
@@ -138,7 +232,7 @@ export function emitKvmChangePte(e: Emit, page: number): void {
  * or break COW), then under mmu_lock check is_page_fault_stale() and install the sPTE. On
  * success or retry, jump back to `access`: the guest re-executes its access.
  */
-export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label): void {
+export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label, efault: Label): void {
   const { l, asm, rules } = e;
   const g = l.gfns[gi]!;
   const page = l.pages[g.page]!;
@@ -157,8 +251,12 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label)
     fn: 'hva_to_pfn',
     does: `get_user_pages${write ? '(FOLL_WRITE)' : ''}: walk the host page table, take a page reference`,
     exec: (s, notes) => {
+      if (!mmLive(l, s, g.page) || !vmaMapped(l, s, g.page) || (write && !vmaWritable(l, s, g.page))) {
+        notes?.push(`no ${write ? 'writable ' : ''}vma at the hva: -EFAULT`);
+        return efault.pc;
+      }
       const pte = s[page.pte]!;
-      if (pte & PTE.PRESENT && (!write || pte & PTE.WRITE)) {
+      if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE) && (!write || pte & PTE.WRITE)) {
         const pfn = ptePfn(pte);
         getPage(l, s, pfn);
         s[pfnSlot] = pfn;
@@ -166,16 +264,16 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label)
         s[mapWritable] = pte & PTE.WRITE ? 1 : 0;
         return install.pc;
       }
-      notes?.push(pte & PTE.PRESENT ? 'host PTE read-only: fault it in for write' : 'host PTE not present: fault it in');
+      notes?.push(pte & PTE.PRESENT && !(pte & PTE.PROTNONE) ? 'host PTE read-only: fault it in for write' : 'host PTE not present: fault it in');
       return hostFault.pc;
     },
   });
   asm.bind(hostFault);
-  emitHandleMmFault(e, g.page, write, gup);
+  emitHandleMmFault(e, g.page, write, gup, efault);
 
   asm.bind(install);
   asm.emit({
-    fn: 'kvm_tdp_mmu_map',
+    fn: e.tdp ? 'kvm_tdp_mmu_map' : '__direct_map',
     does: 'take mmu_lock; is_page_fault_stale(); make_spte() and install it',
     rule: 'kvm.fault.retry',
     enabled: (s) => lockFree(s, l.mmuLock),
@@ -194,7 +292,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label)
       // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
       const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
       s[g.spte] = (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad;
-      s[g.rmap] = 1;
+      if (!e.tdp) s[g.rmap] = 1; // rmap_add(): the TDP MMU keeps no rmap
       notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
       if (!underLock) return;
       // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).

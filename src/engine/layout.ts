@@ -13,20 +13,48 @@ export const L = {
   OLDPFN: 4, // the page being replaced (COW old page, KSM page being merged away)
   NEWPFN: 5, // the page replacing it (COW copy, KSM page)
   ORIGPTE: 6, // write_protect_page()'s orig_pte, checked by replace_page()'s pte_same()
+  RESULT: 7, // what an rmap walk found (young, referenced, unmapped, cleaned)
 } as const;
 
 /** The locals each family of kernel functions owns (and clears when it returns). */
 export const FAULT_LOCALS = [L.SEQ, L.PFN, L.MAP_WRITABLE] as const;
 export const MM_LOCALS = [L.NEWPTE, L.OLDPFN, L.NEWPFN, L.ORIGPTE] as const;
+export const WALK_LOCALS = [L.OLDPFN, L.NEWPFN, L.NEWPTE, L.RESULT] as const;
 
 export interface PageSlot {
   proc: number;
   addr: number;
+  /** Index into vmas[]. */
+  vma: number;
   /** Index of the PTE slot. */
   pte: number;
+  /** The page's backing store: its swap slot (anon) or its file block (file); see stores[]. */
+  store: number;
   /** The gfns whose memslot maps this page (usually zero or one). */
   gfns: number[];
 }
+
+export interface VmaSlot {
+  proc: number;
+  start: number;
+  pages: number;
+  anon: boolean;
+  shared: boolean;
+  mergeable: boolean;
+  /** VMA_MAPPED | VMA_WRITE: the vma exists (munmap, fork, exit change it) and its protection (mprotect). */
+  state: number;
+}
+
+/** Backing store of a page: a swap slot or a file block, and the swap-cache/page-cache page for it. */
+export interface StoreSlot {
+  content: number;
+  /** pfn of the page in the swap cache or page cache for this store, or 0. */
+  cache: number;
+  file: boolean;
+}
+
+export const VMA_MAPPED = 1;
+export const VMA_WRITE = 2;
 
 export interface GfnSlot {
   gfn: number;
@@ -40,7 +68,13 @@ export interface ProcSlot {
   name: string;
   mmapLock: number;
   ptl: number;
+  /** MM_LIVE while the mm exists; 0 after exit_mmap(). */
+  mmState: number;
+  /** The process this one is declared a fork child of (`child of`), or -1. */
+  parent: number;
 }
+
+export const MM_LIVE = 1;
 
 export interface ThreadSlot {
   name: string;
@@ -66,7 +100,9 @@ export interface Layout {
   nframes: number;
   frames: number;
   procs: ProcSlot[];
+  vmas: VmaSlot[];
   pages: PageSlot[];
+  stores: StoreSlot[];
   gfns: GfnSlot[];
   vcpus: { name: string; tlb: number }[]; // tlb: base, one slot per gfn (same order as gfns)
   threads: ThreadSlot[];
@@ -75,7 +111,7 @@ export interface Layout {
   kinds: SlotKind[];
 }
 
-export type SlotKind = 'pte' | 'spte' | 'tlb' | 'flags' | 'lock' | 'num' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
+export type SlotKind = 'pte' | 'spte' | 'tlb' | 'flags' | 'lock' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
 
 /** Frames are numbered from here so that a pfn never looks like a page content or a gfn. */
 export const FIRST_PFN = 0x10;
@@ -101,20 +137,44 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
   const frames = names.length;
   for (let i = 0; i < nframes; i++) {
     const pfn = hex(FIRST_PFN + i);
-    slot(`folio ${pfn} content`, 'num');
+    slot(`folio ${pfn} content`, 'content');
     slot(`folio ${pfn} refcount`, 'num');
     slot(`folio ${pfn} mapcount`, 'num');
     slot(`folio ${pfn} flags`, 'flags');
+    slot(`folio ${pfn} store`, 'num');
   }
 
   const procs: ProcSlot[] = [];
   const pages: PageSlot[] = [];
+  const vmas: VmaSlot[] = [];
+  const stores: StoreSlot[] = [];
   s.procs.forEach((p, pi) => {
-    procs.push({ name: p.name, mmapLock: slot(`${p.name} mmap_lock`, 'lock'), ptl: slot(`${p.name} ptl`, 'lock') });
-    for (const v of p.vmas) {
+    const parent = p.childOf === undefined ? -1 : s.procs.findIndex((q) => q.name === p.childOf);
+    procs.push({
+      name: p.name,
+      mmapLock: slot(`${p.name} mmap_lock`, 'lock'),
+      ptl: slot(`${p.name} ptl`, 'lock'),
+      mmState: slot(`${p.name} mm state`, 'num'),
+      parent,
+    });
+    // A fork child gets the parent's vmas (unmapped until fork() copies them).
+    const decl = parent >= 0 ? s.procs[parent]!.vmas : p.vmas;
+    for (const v of decl) {
+      const vi = vmas.length;
+      vmas.push({ proc: pi, start: v.start, pages: v.pages, anon: v.anon, shared: v.shared, mergeable: v.mergeable, state: slot(`${p.name} vma ${hex(v.start)}`, 'vma') });
       for (let k = 0; k < v.pages; k++) {
         const addr = v.start + k * PAGE_SIZE;
-        pages.push({ proc: pi, addr, pte: slot(`pte ${p.name}:${hex(addr)}`, 'pte'), gfns: [] });
+        // File pages of a fork child are the parent's page-cache pages: same file block.
+        const shareStore = !v.anon && parent >= 0;
+        const store = shareStore ? pages.find((q) => q.proc === parent && q.addr === addr)!.store : stores.length;
+        if (!shareStore) {
+          stores.push({
+            content: slot(`${v.anon ? 'swap slot' : 'file block'} of ${p.name}:${hex(addr)}`, 'content'),
+            cache: slot(`${v.anon ? 'swap cache' : 'page cache'} of ${p.name}:${hex(addr)}`, 'pfn'),
+            file: !v.anon,
+          });
+        }
+        pages.push({ proc: pi, addr, vma: vi, pte: slot(`pte ${p.name}:${hex(addr)}`, 'pte'), store, gfns: [] });
       }
     }
   });
@@ -151,7 +211,7 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
   };
   for (const v of prologueVcpus) addThread(`${v}(prologue)`, 'prologue', [], undefined, vcpuNames.indexOf(v));
   for (const t of s.threads) {
-    const regNames = [...new Set(t.ops.flatMap((o) => (o.kind === 'guest-read' || o.kind === 'host-read' ? [o.reg] : [])))];
+    const regNames = [...new Set(t.ops.flatMap((o) => ('reg' in o && o.reg !== undefined ? [o.reg] : [])))];
     const proc = t.proc !== undefined ? s.procs.findIndex((p) => p.name === t.proc) : undefined;
     addThread(t.name, t.kind, regNames, proc, t.kind === 'vcpu' ? vcpuNames.indexOf(t.name) : undefined);
   }
@@ -169,7 +229,9 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
     nframes,
     frames,
     procs,
+    vmas,
     pages,
+    stores,
     gfns,
     vcpus,
     threads,
@@ -198,10 +260,16 @@ export function fmtSlot(l: Layout, idx: number, v: number): string {
       return fmtTlb(v);
     case 'flags':
       return fmtPg(v);
+    case 'pfn':
+      return v ? `pfn ${hex(v)}` : 'none';
+    case 'vma':
+      return v & VMA_MAPPED ? (v & VMA_WRITE ? 'mapped rw' : 'mapped ro') : 'unmapped';
     case 'lock':
       return v === 0 ? 'unlocked' : v > 0 ? `held by ${l.threads[v - 1]?.name ?? v}` : `read-held x${-v}`;
     case 'num':
-      return l.names[idx]!.endsWith('content') ? hex(v) : String(v);
+      return String(v);
+    case 'content':
+      return hex(v);
     case 'reg':
       return hex(v);
     default:

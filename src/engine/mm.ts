@@ -1,91 +1,196 @@
 // The primary MMU (mm/): page faults, the COW break, user-space accesses. The notifier calls
 // each site makes are era rules; everything else here is the same in every era we model.
 import { clearLocals, type Emit } from './emit.js';
-import { L, MM_LOCALS } from './layout.js';
+import { L, MM_LOCALS, type StoreSlot } from './layout.js';
 import { invalidateRangeEnd, invalidateRangeStart, setPteAtNotify } from './notifier.js';
-import type { Label } from './program.js';
-import { allocPage, frameGet, frameSet, getPage, lockFree, notWriteLocked, pageFlags, putPage } from './prims.js';
-import { FRAME, PG, PTE, hex, ptePfn, type State } from './state.js';
+import type { Label, Notes } from './program.js';
+import {
+  allocPage,
+  clearPageFlag,
+  folioContentSettled,
+  folioMarkDirty,
+  frameGet,
+  frameSet,
+  getPage,
+  lockFree,
+  mmLive,
+  notWriteLocked,
+  pageFlags,
+  putPage,
+  vmaMapped,
+  vmaWritable,
+} from './prims.js';
+import { EFAULT_VALUE, FRAME, PG, PTE, hex, ptePfn, type State } from './state.js';
 
 const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
 
 /**
- * handle_mm_fault() for one page, under mmap_read_lock(): do_anonymous_page(), or for a write
- * to a read-only PTE do_wp_page() -> wp_page_reuse() / wp_page_copy(). Jumps to `back` (the
- * caller retries its access or its get_user_pages walk).
+ * handle_mm_fault() for one page, under mmap_read_lock(): do_anonymous_page(), do_fault()
+ * (file), do_swap_page(), do_numa_page(), or for a write to a read-only PTE do_wp_page() ->
+ * wp_page_shared() / wp_page_reuse() / wp_page_copy(). A migration entry makes the fault wait
+ * (migration_entry_wait). Jumps to `back` (the caller retries its access or its
+ * get_user_pages walk), or to `efault` when there is no vma for the access.
  */
-export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Label): void {
+export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Label, efault: Label): void {
   const { l, asm } = e;
   const pg = l.pages[pi]!;
   const mm = l.procs[pg.proc]!;
+  const vma = l.vmas[pg.vma]!;
+  const store = l.stores[pg.store]!;
   const origPte = e.local(L.ORIGPTE);
   const anon = asm.label();
+  const file = asm.label();
+  const swap = asm.label();
+  const numa = asm.label();
+  const shared = asm.label();
   const reuse = asm.label();
   const copy = asm.label();
   const unlockMmap = (s: State) => {
     s[mm.mmapLock]!++;
   };
+  /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
+  const finish = (s: State) => {
+    unlockMmap(s);
+    clearLocals(e, s, MM_LOCALS);
+    return back.pc;
+  };
+  /** A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`; then finish. */
+  const handler = (at: Label, fn: string, does: string, body: (s: State, notes: Notes) => void) => {
+    asm.bind(at);
+    asm.emit({
+      fn,
+      does,
+      enabled: (s) => lockFree(s, mm.ptl),
+      exec: (s, notes) => {
+        if (s[pg.pte] === s[origPte]) body(s, notes);
+        return finish(s);
+      },
+    });
+  };
 
   asm.emit({
     fn: 'handle_mm_fault',
-    does: `mmap_read_lock(); ${write ? 'write' : 'read'} fault: look at the PTE`,
-    enabled: (s) => notWriteLocked(s, mm.mmapLock),
+    does: `mmap_read_lock(); ${write ? 'write' : 'read'} fault: look at the vma and the PTE`,
+    enabled: (s) => notWriteLocked(s, mm.mmapLock) && !(s[pg.pte]! & PTE.MIGRATION),
     exec: (s, notes) => {
+      if (!mmLive(l, s, pi) || !vmaMapped(l, s, pi) || (write && !vmaWritable(l, s, pi))) {
+        notes?.push(`no ${write ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`);
+        return efault.pc;
+      }
       s[mm.mmapLock]!--;
       const pte = s[pg.pte]!;
       s[origPte] = pte;
-      if (!(pte & PTE.PRESENT)) return anon.pc;
+      if (pte === 0) return vma.anon ? anon.pc : file.pc;
+      if (pte & PTE.SWAP) return swap.pc;
+      if (pte & PTE.PROTNONE) return numa.pc;
       if (write && !(pte & PTE.WRITE)) {
         const pfn = ptePfn(pte);
-        // do_wp_page(): a KSM page, the zero page, or a page someone else holds is copied;
-        // an exclusive anon page is reused in place (refcount check since 09854ba94c6a).
-        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO) || frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) return copy.pc;
+        if (vma.shared) return shared.pc;
+        // do_wp_page(): a KSM page, the zero page, a page-cache page, or a page someone else
+        // holds is copied; an exclusive anon page is reused in place (refcount check since 09854ba94c6a).
+        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) return copy.pc;
         return reuse.pc;
       }
       notes?.push('PTE already fixed up: nothing to do');
-      unlockMmap(s);
-      s[origPte] = 0;
-      return back.pc;
+      return finish(s);
     },
   });
 
-  asm.bind(anon);
-  asm.emit({
-    fn: 'do_anonymous_page',
-    does: write ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only',
-    enabled: (s) => lockFree(s, mm.ptl),
-    exec: (s, notes) => {
-      if (s[pg.pte] === s[origPte]) {
-        if (write) {
-          const pfn = allocPage(l, s);
-          frameSet(l, s, pfn, FRAME.MAPCOUNT, 1);
-          s[pg.pte] = (pfn << PTE.SHIFT) | ANON_PTE;
-          notes?.push(`new page ${hex(pfn)}`);
-        } else {
-          s[pg.pte] = (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG; // the zero page is the first frame
-        }
+  handler(anon, 'do_anonymous_page', write ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only', (s, notes) => {
+    if (!write) {
+      s[pg.pte] = (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG; // the zero page is the first frame
+      return;
+    }
+    const pfn = allocPage(l, s);
+    frameSet(l, s, pfn, FRAME.MAPCOUNT, 1);
+    frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED);
+    s[pg.pte] = (pfn << PTE.SHIFT) | ANON_PTE;
+    notes?.push(`new page ${hex(pfn)}`);
+  });
+
+  handler(
+    file,
+    write ? (vma.shared ? 'do_shared_fault' : 'do_cow_fault') : 'do_read_fault',
+    write
+      ? vma.shared
+        ? 'filemap_fault(); page_mkwrite: mark the page-cache page dirty and map it writable'
+        : 'filemap_fault(); copy the page-cache page into a new anon page, map that writable'
+      : 'filemap_fault(); map the page-cache page read-only',
+    (s, notes) => {
+      const cached = pageCachePage(e, s, store, pg.store, notes);
+      if (write && !vma.shared) {
+        const pfn = allocPage(l, s);
+        frameSet(l, s, pfn, FRAME.CONTENT, frameGet(l, s, cached, FRAME.CONTENT));
+        frameSet(l, s, pfn, FRAME.MAPCOUNT, 1);
+        frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED);
+        s[pg.pte] = (pfn << PTE.SHIFT) | ANON_PTE;
+        return;
       }
-      unlockMmap(s);
-      clearLocals(e, s, MM_LOCALS);
-      return back.pc;
+      getPage(l, s, cached);
+      frameSet(l, s, cached, FRAME.MAPCOUNT, frameGet(l, s, cached, FRAME.MAPCOUNT) + 1);
+      if (write) folioMarkDirty(l, s, cached);
+      s[pg.pte] = (cached << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (write ? PTE.WRITE | PTE.DIRTY : 0);
     },
-  });
+  );
 
-  asm.bind(reuse);
-  asm.emit({
-    fn: 'wp_page_reuse',
-    does: 'make the exclusive page writable in place (no notifier)',
-    enabled: (s) => lockFree(s, mm.ptl),
-    exec: (s) => {
-      if (s[pg.pte] === s[origPte]) s[pg.pte] = s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
-      unlockMmap(s);
-      clearLocals(e, s, MM_LOCALS);
-      return back.pc;
-    },
+  handler(swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', (s, notes) => {
+    const slot = l.stores[ptePfn(s[origPte]!)]!;
+    const pfn = swapCachePage(e, s, slot, ptePfn(s[origPte]!), notes);
+    getPage(l, s, pfn);
+    frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
+    // An exclusive page is mapped writable if the vma is, dirty only for a write fault.
+    const exclusive = frameGet(l, s, pfn, FRAME.MAPCOUNT) === 1;
+    s[pg.pte] = (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (exclusive && vmaWritable(l, s, pi) ? PTE.WRITE : 0) | (write ? PTE.DIRTY : 0);
+    if (write && exclusive) {
+      // should_try_to_free_swap() for a write fault: folio_free_swap() drops the swap copy,
+      // so the page alone holds the data and is dirty. A read fault keeps the copy: the
+      // page stays clean in the swap cache.
+      s[slot.cache] = 0;
+      s[slot.content] = 0;
+      clearPageFlag(l, s, pfn, PG.SWAPCACHE);
+      putPage(l, s, pfn, notes);
+      folioMarkDirty(l, s, pfn);
+    }
+  });
+  handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', (s) => {
+    s[pg.pte] = (s[pg.pte]! & ~PTE.PROTNONE) | PTE.YOUNG;
+  });
+  handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', (s) => {
+    folioMarkDirty(l, s, ptePfn(s[pg.pte]!));
+    s[pg.pte] = s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
+  });
+  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', (s) => {
+    s[pg.pte] = s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
   });
 
   asm.bind(copy);
   emitWpPageCopy(e, pi, unlockMmap, back);
+}
+
+/** filemap_fault(): the page-cache page of a file block, read from the file if it is not cached. */
+function pageCachePage(e: Emit, s: State, store: StoreSlot, index: number, notes: Notes): number {
+  const { l } = e;
+  if (s[store.cache]) return s[store.cache]!;
+  const pfn = allocPage(l, s);
+  frameSet(l, s, pfn, FRAME.CONTENT, s[store.content]!);
+  frameSet(l, s, pfn, FRAME.FLAGS, PG.FILE);
+  frameSet(l, s, pfn, FRAME.INDEX, index);
+  s[store.cache] = pfn;
+  notes?.push(`read file block into page-cache page ${hex(pfn)}`);
+  return pfn;
+}
+
+/** The swap-cache page of a swap slot, read from swap if it is not cached. */
+function swapCachePage(e: Emit, s: State, slot: StoreSlot, index: number, notes: Notes): number {
+  const { l } = e;
+  if (s[slot.cache]) return s[slot.cache]!;
+  const pfn = allocPage(l, s);
+  frameSet(l, s, pfn, FRAME.CONTENT, s[slot.content]!);
+  frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED | PG.SWAPCACHE);
+  frameSet(l, s, pfn, FRAME.INDEX, index);
+  s[slot.cache] = pfn;
+  notes?.push(`swap_read_folio() into page ${hex(pfn)}`);
+  return pfn;
 }
 
 /**
@@ -112,6 +217,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
       getPage(l, s, old);
       const fresh = allocPage(l, s);
       frameSet(l, s, fresh, FRAME.CONTENT, frameGet(l, s, old, FRAME.CONTENT));
+      frameSet(l, s, fresh, FRAME.FLAGS, PG.SWAPBACKED);
       s[oldPfn] = old;
       s[newPfn] = fresh;
       notes?.push(`copy of ${hex(old)} in new page ${hex(fresh)}`);
@@ -183,12 +289,16 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
   });
 }
 
-/** A user-space load or store by a process thread, through its own page table. */
+/**
+ * A user-space load or store by a process thread, through its own page table. A fault goes
+ * through handle_mm_fault(); one that would SIGSEGV completes with EFAULT_VALUE.
+ */
 export function emitUserAccess(e: Emit, pi: number, write: boolean, value: number, reg: number): void {
   const { l, asm } = e;
   const pg = l.pages[pi]!;
   const access = asm.label();
   const fault = asm.label();
+  const efault = asm.label();
   const done = asm.label();
   asm.bind(access);
   asm.emit({
@@ -196,13 +306,14 @@ export function emitUserAccess(e: Emit, pi: number, write: boolean, value: numbe
     does: `${write ? 'write' : 'read'} ${l.procs[pg.proc]!.name}:${hex(pg.addr)} through the process page table`,
     exec: (s, notes) => {
       const pte = s[pg.pte]!;
-      if (!(pte & PTE.PRESENT) || (write && !(pte & PTE.WRITE))) {
+      if (!(pte & PTE.PRESENT) || pte & PTE.PROTNONE || (write && !(pte & PTE.WRITE))) {
         notes?.push('page fault');
         return fault.pc;
       }
       const pfn = ptePfn(pte);
       if (write) {
         frameSet(l, s, pfn, FRAME.CONTENT, value);
+        folioContentSettled(l, s, pfn); // overwritten, and the dirty PTE accounts for it
         s[pg.pte] = pte | PTE.DIRTY | PTE.YOUNG;
       } else {
         if (reg >= 0) s[reg] = frameGet(l, s, pfn, FRAME.CONTENT);
@@ -212,6 +323,14 @@ export function emitUserAccess(e: Emit, pi: number, write: boolean, value: numbe
     },
   });
   asm.bind(fault);
-  emitHandleMmFault(e, pi, write, access);
+  emitHandleMmFault(e, pi, write, access, efault);
+  asm.bind(efault);
+  asm.emit({
+    fn: 'do_user_addr_fault',
+    does: `SIGSEGV: the access completes with ${hex(EFAULT_VALUE)}`,
+    exec: (s) => {
+      if (reg >= 0) s[reg] = EFAULT_VALUE;
+    },
+  });
   asm.bind(done);
 }

@@ -1,7 +1,16 @@
 // The mmu_notifier chain (mm/mmu_notifier.c): what the primary MMU calls, delivered to the one
 // secondary MMU we model, KVM, when KVM registered that callback on this mm.
 import type { Emit } from './emit.js';
-import { emitKvmChangePte, emitKvmInvalidateRangeEnd, emitKvmInvalidateRangeStart, kvmListens } from './kvm.js';
+import {
+  emitKvmAge,
+  emitKvmChangePte,
+  emitKvmInvalidatePage,
+  emitKvmInvalidateRangeEnd,
+  emitKvmInvalidateRangeStart,
+  emitKvmRelease,
+  kvmListens,
+  type AgeCallback,
+} from './kvm.js';
 import type { StepSpec } from './program.js';
 
 /** mmu_notifier_invalidate_range_start() for these pages of one mm. */
@@ -29,3 +38,18 @@ export function setPteAtNotify(e: Emit, page: number, setPte: StepSpec): void {
   if (order === 'set_pte_at-then-change_pte') notify();
 }
 
+
+/** mmu_notifier_invalidate_page() (until v4.12). */
+export function invalidatePage(e: Emit, page: number): void {
+  if (kvmListens(e, page, 'invalidate_page')) emitKvmInvalidatePage(e, page);
+}
+
+/** mmu_notifier_release(): exit_mmap() tells every secondary MMU the mm is going away. */
+export function release(e: Emit, page: number): void {
+  if (kvmListens(e, page, 'release')) emitKvmRelease(e);
+}
+
+/** mmu_notifier_clear_flush_young() / _clear_young() / _test_young(): the answer is ORed into L.RESULT. */
+export function age(e: Emit, page: number, cb: AgeCallback): void {
+  if (kvmListens(e, page, cb)) emitKvmAge(e, page, cb);
+}

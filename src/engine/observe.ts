@@ -17,7 +17,7 @@ export interface Outcome {
 export function observedList(s: Scenario): { label: string; obs: Observable }[] {
   if (s.observe.length) return s.observe.map((o) => ({ label: o.label, obs: o.obs }));
   return s.threads.flatMap((t) =>
-    [...new Set(t.ops.flatMap((o) => (o.kind === 'guest-read' || o.kind === 'host-read' ? [o.reg] : [])))].map((reg) => ({
+    [...new Set(t.ops.flatMap((o) => ('reg' in o && o.reg !== undefined ? [o.reg] : [])))].map((reg) => ({
       label: `${t.name}:${reg}`,
       obs: { kind: 'reg' as const, thread: t.name, reg },
     })),
@@ -45,6 +45,10 @@ export function observe(m: Machine, s: State, o: Observable): number {
       const pte = s[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte]!;
       return pte & PTE.PRESENT ? framed(ptePfn(pte), FRAME.CONTENT) : 0;
     }
+    case 'disk': {
+      // What the page's backing store holds: its file block, or its swap slot (0 if none).
+      return s[l.stores[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.store]!.content]!;
+    }
     case 'gfn': {
       // What the guest reads there now: through its sPTE, else through the host mapping.
       const g = l.gfns[gfnIndex(l, o.gfn)]!;
@@ -67,6 +71,8 @@ export function observe(m: Machine, s: State, o: Observable): number {
     }
     case 'counter':
       return s[l.counters + COUNTER_NAMES.indexOf(o.name as CounterName)]!;
+    case 'violation':
+      return s[l.violations]! & VIOLATION_BIT[o.name as Violation] ? 1 : 0;
   }
 }
 
@@ -100,6 +106,11 @@ export function evalCond(m: Machine, s: State, c: Cond): boolean {
   }
 }
 
+/** Observables that are counts or flags (printed in decimal), not page contents or pfns (hex). */
+export function isCount(o: Observable): boolean {
+  return o.kind === 'counter' || o.kind === 'violation' || o.kind === 'folio' || (o.kind === 'spte' && o.field !== 'pfn');
+}
+
 /** A condition printed back in scenario syntax (for reports). */
 export function fmtCond(c: Cond): string {
   const obs = (o: Observable): string => {
@@ -108,6 +119,8 @@ export function fmtCond(c: Cond): string {
         return `${o.thread}:${o.reg}`;
       case 'mem':
         return `mem ${o.at.proc}:${hex(o.at.addr)}`;
+      case 'disk':
+        return `disk ${o.at.proc}:${hex(o.at.addr)}`;
       case 'gfn':
         return `gfn ${hex(o.gfn)}`;
       case 'folio':
@@ -115,6 +128,7 @@ export function fmtCond(c: Cond): string {
       case 'spte':
         return `spte(gfn ${hex(o.gfn)}).${o.field}`;
       case 'counter':
+      case 'violation':
         return o.name;
     }
   };
@@ -131,7 +145,7 @@ export function fmtCond(c: Cond): string {
         return parent === null || parent === x.kind ? inner : `(${inner})`;
       }
       case 'cmp':
-        return `${obs(x.left)} ${x.op} ${x.left.kind === 'counter' || x.left.kind === 'folio' || (x.left.kind === 'spte' && x.left.field !== 'pfn') ? x.right : hex(x.right)}`;
+        return `${obs(x.left)} ${x.op} ${isCount(x.left) ? x.right : hex(x.right)}`;
     }
   };
   return go(c, null);

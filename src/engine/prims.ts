@@ -1,6 +1,6 @@
 // Small kernel primitives on the flat state, shared by the mm, KVM and guest steps.
 import type { EraRules } from '../era.js';
-import { counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
+import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
 import type { CounterName } from './counters.js';
 import type { Notes } from './program.js';
 import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, hex, ptePfn, sptePfn, type State, type Violation } from './state.js';
@@ -58,9 +58,19 @@ export function flushRemoteTlbs(l: Layout, s: State): void {
   bump(l, s, 'kvm.tlb_flush');
 }
 
+/** folio_mark_dirty(): the primary MMU now knows the content must be kept. */
+export function folioMarkDirty(l: Layout, s: State, pfn: number): void {
+  frameSet(l, s, pfn, FRAME.FLAGS, (pageFlags(l, s, pfn) | PG.DIRTY) & ~PG.GUEST_WROTE);
+}
+
+/** The content is safe or deliberately dropped (written back, swapped out, MADV_FREE'd): forget unaccounted guest writes. */
+export function folioContentSettled(l: Layout, s: State, pfn: number): void {
+  clearPageFlag(l, s, pfn, PG.GUEST_WROTE);
+}
+
 /** kvm_set_pfn_dirty() / folio_mark_dirty() called by KVM. */
 export function kvmMarkDirty(l: Layout, s: State, pfn: number, notes: Notes): void {
-  setPageFlag(l, s, pfn, PG.DIRTY);
+  folioMarkDirty(l, s, pfn);
   bump(l, s, 'kvm.folio_mark_dirty');
   notes?.push(`folio ${hex(pfn)} marked dirty by KVM`);
 }
@@ -91,11 +101,24 @@ export function zapSpte(l: Layout, s: State, rules: EraRules, g: GfnSlot, eptAd:
   notes?.push(`spte gfn ${hex(g.gfn)} zapped`);
 }
 
-/** The frame the primary MMU maps at a page slot, or 0. */
+/** The frame the primary MMU maps at a page slot (a NUMA-hint PTE still maps it), or 0. */
 export function hostPfn(s: State, pteIdx: number): number {
   const pte = s[pteIdx]!;
   return pte & PTE.PRESENT ? ptePfn(pte) : 0;
 }
+
+/** Is any PTE mapping this frame dirty? (The primary MMU will move that to the folio at unmap.) */
+export function anyPteDirty(l: Layout, s: State, pfn: number): boolean {
+  for (const p of l.pages) {
+    const pte = s[p.pte]!;
+    if (pte & PTE.PRESENT && pte & PTE.DIRTY && ptePfn(pte) === pfn) return true;
+  }
+  return false;
+}
+
+export const vmaMapped = (l: Layout, s: State, page: number) => (s[l.vmas[l.pages[page]!.vma]!.state]! & VMA_MAPPED) !== 0;
+export const vmaWritable = (l: Layout, s: State, page: number) => (s[l.vmas[l.pages[page]!.vma]!.state]! & VMA_WRITE) !== 0;
+export const mmLive = (l: Layout, s: State, page: number) => s[l.procs[l.pages[page]!.proc]!.mmState] === MM_LIVE;
 
 /** Locks: 0 is free; a positive value is the holder's thread index + 1; mmap_lock read holders count down from 0. */
 export const lockFree = (s: State, idx: number) => s[idx] === 0;

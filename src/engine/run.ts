@@ -100,7 +100,7 @@ export function runCanonical(m: Machine): CanonicalRun {
     if (step.rule) t.rule = step.rule;
     trace.push(t);
     s = next;
-    const bad = checkSanity(l, s);
+    const bad = checkSanity(l, s, m.tdp);
     if (bad) throw new Error(`internal: after step ${t.n} (${t.thread} ${t.fn}): ${bad}`);
   }
   return { trace, final: s };

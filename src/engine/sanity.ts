@@ -3,7 +3,8 @@
 import { frameSlot, type Layout } from './layout.js';
 import { FRAME, PG, PTE, SPTE, hex, ptePfn, type State } from './state.js';
 
-export function checkSanity(l: Layout, s: State): string | null {
+/** `tdp`: the TDP MMU keeps no rmap for its sPTEs, so there is none to check. */
+export function checkSanity(l: Layout, s: State, tdp: boolean): string | null {
   const mapped = new Map<number, number>();
   for (const p of l.pages) {
     const pte = s[p.pte]!;
@@ -24,8 +25,9 @@ export function checkSanity(l: Layout, s: State): string | null {
     // A PTE may be transiently cleared (ptep_clear_flush) while its mapcount still counts it.
     if ((mapped.get(pfn) ?? 0) > map) return `page ${hex(pfn)}: ${mapped.get(pfn)} PTEs map it but mapcount is ${map}`;
   }
-  for (const g of l.gfns) {
-    const present = (s[g.spte]! & SPTE.PRESENT) !== 0;
+  for (const g of tdp ? [] : l.gfns) {
+    // An access-tracked sPTE is not present to the CPU but still is to KVM (and its rmap).
+    const present = (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) !== 0;
     if (present !== (s[g.rmap] === 1)) return `gfn ${hex(g.gfn)}: rmap ${s[g.rmap]} disagrees with its spte`;
   }
   if (s[l.inProgress]! < 0) return 'mmu_invalidate_in_progress is negative';

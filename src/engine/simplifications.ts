@@ -6,4 +6,8 @@ export const ENGINE_SIMPLIFICATIONS: readonly string[] = [
   'kvm->mmu_lock is exclusive (the TDP MMU takes it for read in faults)',
   'a vCPU told to retry re-faults once no invalidation covers its gfn; the spin is not modelled',
   'KSM\'s scan, checksum and tree walk are one step (cmp_and_merge_page)',
+  'reclaim(P) is shrink_folio_list() on the folio at P only; KSM pages are not reclaimed or migrated',
+  'zapped pages are freed under the PTL (the mmu_gather may free them after range_end)',
+  'one swap slot per page; a read swap-in keeps it, a write swap-in frees it',
+  'do_numa_page() restores the PTE; the page is not moved to another node',
 ];

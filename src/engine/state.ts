@@ -4,12 +4,20 @@
 
 export type State = number[];
 
-/** A host PTE: flag bits, pfn above them. 0 is pte_none(). */
+/**
+ * A host PTE: flag bits, pfn above them. 0 is pte_none(). A swap entry keeps its swap slot
+ * (the page's store, see layout.ts) where the pfn would be; a migration entry keeps the pfn of
+ * the page being migrated; a NUMA hinting PTE (PAGE_NONE) stays present to the kernel but
+ * faults every access.
+ */
 export const PTE = {
   PRESENT: 1, // _PAGE_PRESENT
   WRITE: 2, // _PAGE_RW
   DIRTY: 4, // _PAGE_DIRTY
   YOUNG: 8, // _PAGE_ACCESSED
+  SWAP: 16, // a swap entry (not present)
+  MIGRATION: 32, // a migration entry (not present)
+  PROTNONE: 64, // pte_protnone(): change_prot_numa()
   SHIFT: 8,
 } as const;
 
@@ -20,6 +28,7 @@ export const SPTE = {
   DIRTY: 4, // shadow_dirty_mask (EPT D bit)
   ACCESSED: 8, // shadow_accessed_mask (EPT A bit)
   HOST_WRITABLE: 16, // SPTE_HOST_WRITEABLE / shadow_host_writable_mask
+  ACC_TRACK: 32, // an access-tracked sPTE (mark_spte_for_access_track): not present to the CPU, restored by fast_page_fault()
   SHIFT: 8,
 } as const;
 
@@ -36,8 +45,9 @@ export const FRAME = {
   REFCOUNT: 1, // folio_ref_count()
   MAPCOUNT: 2, // folio_mapcount()
   FLAGS: 3,
+  INDEX: 4, // the page's store: its swap slot in the swap cache, its file block in the page cache
 } as const;
-export const FRAME_STRIDE = 4;
+export const FRAME_STRIDE = 5;
 
 /** Folio flags. */
 export const PG = {
@@ -47,6 +57,12 @@ export const PG = {
   KSM: 8, // a KSM stable page (PageKsm)
   ZERO: 16, // the shared zero page
   LOCKED: 32, // PG_locked (folio_lock / trylock_page)
+  SWAPBACKED: 64, // PG_swapbacked: a normal anon page; cleared by MADV_FREE (lazyfree)
+  SWAPCACHE: 128, // PG_swapcache
+  FILE: 256, // a page-cache page
+  // Not a kernel flag: the guest wrote this page since the primary MMU last accounted for its
+  // content (a dirty PTE or PG_dirty). Discarding such a page loses the write.
+  GUEST_WROTE: 512,
 } as const;
 
 /** Violation bits, kept in the state so that an outcome carries its harms. */
@@ -63,16 +79,26 @@ export const ptePfn = (pte: number) => pte >>> PTE.SHIFT;
 export const sptePfn = (spte: number) => spte >>> SPTE.SHIFT;
 export const tlbPfn = (t: number) => t >>> TLB.SHIFT;
 
+/**
+ * What an access gets when the kernel refuses it: SIGSEGV for a user access, -EFAULT from KVM
+ * (an exit to the VMM) for a guest access. The model completes the access with this value.
+ */
+export const EFAULT_VALUE = 0xbad;
+
 /** Page contents are printed in hex, like addresses; a litmus reader expects `0xaa`. */
 export const hex = (n: number) => `0x${n.toString(16)}`;
 
 export function fmtPte(v: number): string {
   if (v === 0) return 'none';
+  if (v & PTE.SWAP) return `swap entry ${hex(ptePfn(v))}`;
+  if (v & PTE.MIGRATION) return `migration entry for pfn ${hex(ptePfn(v))}`;
   const f = (b: number, c: string) => (v & b ? c : '-');
+  if (v & PTE.PROTNONE) return `pfn ${hex(ptePfn(v))} PROT_NONE (NUMA hint)`;
   return `pfn ${hex(ptePfn(v))} ${f(PTE.WRITE, 'W')}${f(PTE.DIRTY, 'D')}${f(PTE.YOUNG, 'A')}`;
 }
 
 export function fmtSpte(v: number): string {
+  if (v & SPTE.ACC_TRACK) return `pfn ${hex(sptePfn(v))} access-tracked`;
   if (!(v & SPTE.PRESENT)) return 'none';
   const f = (b: number, c: string) => (v & b ? c : '-');
   return `pfn ${hex(sptePfn(v))} ${f(SPTE.WRITABLE, 'W')}${f(SPTE.DIRTY, 'D')}${f(SPTE.ACCESSED, 'A')}${f(SPTE.HOST_WRITABLE, 'h')}`;
@@ -91,6 +117,10 @@ export function fmtPg(v: number): string {
     [PG.KSM, 'ksm'],
     [PG.ZERO, 'zero'],
     [PG.LOCKED, 'locked'],
+    [PG.SWAPBACKED, 'swapbacked'],
+    [PG.SWAPCACHE, 'swapcache'],
+    [PG.FILE, 'file'],
+    [PG.GUEST_WROTE, 'guest-wrote'],
   ];
   const on = names.filter(([b]) => v & b).map(([, n]) => n);
   return on.length ? on.join(',') : '-';

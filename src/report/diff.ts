@@ -10,6 +10,8 @@ export interface RunDiff {
   observations: { label: string; a: number; b: number }[];
   counters: { name: string; a: number; b: number }[];
   violations: { a: string[]; b: string[] } | null;
+  /** Set when an era cannot run the scenario: then nothing else is compared. */
+  unavailable: { a?: string; b?: string } | null;
   /** Index (0-based) of the first step that differs, or null when the traces are identical. */
   divergence: number | null;
 }
@@ -17,13 +19,18 @@ export interface RunDiff {
 const stepKey = (t: TraceStep | undefined) => (t ? JSON.stringify([t.thread, t.fn, t.does, t.notes]) : '');
 
 export function diffRuns(a: RunResult, b: RunResult): RunDiff {
-  const labels = [...new Set([...Object.keys(a.outcome.observations), ...Object.keys(b.outcome.observations)])];
-  const observations = labels
-    .map((label) => ({ label, a: a.outcome.observations[label] ?? 0, b: b.outcome.observations[label] ?? 0 }))
-    .filter((x) => x.a !== x.b);
-  const counters = COUNTER_NAMES.map((name) => ({ name, a: a.outcome.counters[name], b: b.outcome.counters[name] })).filter((x) => x.a !== x.b);
-  const va = a.outcome.violations;
-  const vb = b.outcome.violations;
+  if (!a.outcome || !b.outcome) {
+    const unavailable: { a?: string; b?: string } = {};
+    if (a.unavailable) unavailable.a = a.unavailable;
+    if (b.unavailable) unavailable.b = b.unavailable;
+    return { a, b, observations: [], counters: [], violations: null, unavailable, divergence: null };
+  }
+  const [oa, ob] = [a.outcome, b.outcome];
+  const labels = [...new Set([...Object.keys(oa.observations), ...Object.keys(ob.observations)])];
+  const observations = labels.map((label) => ({ label, a: oa.observations[label] ?? 0, b: ob.observations[label] ?? 0 })).filter((x) => x.a !== x.b);
+  const counters = COUNTER_NAMES.map((name) => ({ name, a: oa.counters[name], b: ob.counters[name] })).filter((x) => x.a !== x.b);
+  const va = oa.violations;
+  const vb = ob.violations;
   const violations = va.join() === vb.join() ? null : { a: [...va], b: [...vb] };
   let divergence: number | null = null;
   for (let i = 0; i < Math.max(a.trace.length, b.trace.length); i++) {
@@ -32,10 +39,11 @@ export function diffRuns(a: RunResult, b: RunResult): RunDiff {
       break;
     }
   }
-  return { a, b, observations, counters, violations, divergence };
+  return { a, b, observations, counters, violations, unavailable: null, divergence };
 }
 
-export const sameOutcome = (d: RunDiff) => !d.observations.length && !d.counters.length && !d.violations;
+export const sameOutcome = (d: RunDiff) =>
+  !d.observations.length && !d.counters.length && !d.violations && (!d.unavailable || d.unavailable.a === d.unavailable.b);
 
 function stepLine(t: TraceStep | undefined): string[] {
   if (!t) return ['    (trace ended)'];
@@ -50,12 +58,16 @@ export function diffText(d: RunDiff): string {
     `  B = ${b.era.id} (${releasesOf(b.era)})`,
     '',
   ];
+  if (d.unavailable) {
+    out.push(...wrap(`A: ${d.unavailable.a ?? 'runs'}`, '', '  '), ...wrap(`B: ${d.unavailable.b ?? 'runs'}`, '', '  '));
+    return `${out.join('\n')}\n`;
+  }
   out.push(d.observations.length ? 'Observations that differ:' : 'Observations: same');
   const w = Math.max(8, ...d.observations.map((x) => x.label.length), ...d.counters.map((x) => x.name.length));
   for (const x of d.observations) out.push(`  ${x.label.padEnd(w)}  A ${fmtValue(x.label, x.a)}  B ${fmtValue(x.label, x.b)}`);
   out.push(d.counters.length ? 'Counters that differ:' : 'Counters: same');
   for (const x of d.counters) out.push(`  ${x.name.padEnd(w)}  A ${x.a}  B ${x.b}`);
-  out.push(d.violations ? `Violations differ: A ${d.violations.a.join(', ') || 'none'}; B ${d.violations.b.join(', ') || 'none'}` : `Violations: same (${a.outcome.violations.join(', ') || 'none'})`);
+  out.push(d.violations ? `Violations differ: A ${d.violations.a.join(', ') || 'none'}; B ${d.violations.b.join(', ') || 'none'}` : `Violations: same (${a.outcome!.violations.join(', ') || 'none'})`);
   out.push('');
   if (d.divergence === null) out.push('Traces: identical');
   else {
@@ -74,6 +86,7 @@ export function diffJson(d: RunDiff) {
     observations: d.observations,
     counters: d.counters,
     violations: d.violations,
+    unavailable: d.unavailable,
     divergence:
       d.divergence === null
         ? null

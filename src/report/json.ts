@@ -7,7 +7,9 @@ export function runJson(r: RunResult) {
     scenario: { name: r.scenario.name, sha256: r.sha256 },
     era: { id: r.era.id, releases: r.era.releases, commits: r.era.commits },
     mode: 'canonical',
-    outcomes: [{ observations: r.outcome.observations, counters: r.outcome.counters, violations: r.outcome.violations }],
+    ...(r.unavailable ? { unavailable: r.unavailable } : {}),
+    ...(r.notes.length ? { notes: r.notes } : {}),
+    outcomes: r.outcome ? [{ observations: r.outcome.observations, counters: r.outcome.counters, violations: r.outcome.violations }] : [],
     ...(r.exists === undefined ? {} : { exists: r.exists }),
     expectations: r.expectations.map((x) => ({ line: x.expect.pos.line, holds: x.holds })),
   };

@@ -7,7 +7,7 @@ import type { RunResult } from '../runner.js';
 import { VERSION } from '../version.js';
 import { fmtValue, legend, releasesOf, wrap } from './text.js';
 
-const key = (o: Outcome) => JSON.stringify([o.observations, o.counters, o.violations]);
+const key = (o: Outcome | null) => (o ? JSON.stringify([o.observations, o.counters, o.violations]) : null);
 
 export function matrixText(eras: readonly Era[], rows: RunResult[][]): string {
   const out = [`mmutt ${VERSION} matrix: ${rows.length} scenario(s) x ${eras.length} eras, canonical schedule`, ''];
@@ -17,24 +17,30 @@ export function matrixText(eras: readonly Era[], rows: RunResult[][]): string {
     const seen: string[] = [];
     return row.map((r) => {
       const k = key(r.outcome);
+      if (k === null) return '-';
       if (!seen.includes(k)) seen.push(k);
-      return String.fromCharCode(65 + seen.indexOf(k)) + (r.outcome.violations.length ? '!' : '');
+      return String.fromCharCode(65 + seen.indexOf(k)) + (r.outcome!.violations.length ? '!' : '');
     });
   });
   rows.forEach((row, i) => out.push(`${row[0]!.scenario.name.padEnd(nameW)}  ${classes[i]!.map((c) => c.padEnd(4)).join('')}`.trimEnd()));
   out.push('');
   eras.forEach((e, i) => out.push(`E${i + 1} ${e.id.padEnd(25)} ${releasesOf(e)}`));
-  out.push('', 'What tells the outcomes of each row apart:');
+  out.push('', "A letter is an outcome; '-': the era cannot run it; '!': a violation.");
+  out.push('What tells the outcomes of each row apart:');
   rows.forEach((row, i) => {
-    const letters = [...new Set(classes[i]!.map((c) => c[0]!))];
+    const letters = [...new Set(classes[i]!.filter((c) => c !== '-').map((c) => c[0]!))];
+    const name = row[0]!.scenario.name;
+    const missing = row.filter((r) => r.unavailable);
+    if (missing.length) out.push(...wrap(`${name}: ${missing[missing.length - 1]!.unavailable!}`, '  ', '    '));
     if (letters.length < 2) {
-      out.push(`  ${row[0]!.scenario.name}: same outcome in every era`);
+      if (!missing.length) out.push(`  ${name}: same outcome in every era`);
       return;
     }
-    out.push(`  ${row[0]!.scenario.name}:`);
-    const first = (L: string) => row[classes[i]!.findIndex((c) => c[0] === L)]!.outcome;
-    const obsLabels = Object.keys(row[0]!.outcome.observations).filter((k) => new Set(row.map((r) => r.outcome.observations[k])).size > 1);
-    const ctrs = COUNTER_NAMES.filter((c) => new Set(row.map((r) => r.outcome.counters[c])).size > 1);
+    out.push(`  ${name}:`);
+    const ran = row.filter((r) => r.outcome).map((r) => r.outcome!);
+    const first = (L: string) => row[classes[i]!.findIndex((c) => c[0] === L)]!.outcome!;
+    const obsLabels = Object.keys(ran[0]!.observations).filter((k) => new Set(ran.map((o) => o.observations[k])).size > 1);
+    const ctrs = COUNTER_NAMES.filter((c) => !obsLabels.includes(c) && new Set(ran.map((o) => o.counters[c])).size > 1);
     for (const L of letters) {
       const o = first(L);
       const parts = [

@@ -3,7 +3,7 @@ import type { Era } from '../era.js';
 import { COUNTER_NAMES } from '../engine/counters.js';
 import { fmtCond } from '../engine/observe.js';
 import { ENGINE_SIMPLIFICATIONS } from '../engine/simplifications.js';
-import { hex } from '../engine/state.js';
+import { VIOLATIONS, hex } from '../engine/state.js';
 import type { RunResult } from '../runner.js';
 import { VERSION } from '../version.js';
 
@@ -33,7 +33,7 @@ export function eraHeader(e: Era): string[] {
 }
 
 export function fmtValue(label: string, v: number): string {
-  return /^(kvm|notifier|guest)\./.test(label) || /\.(dirty|referenced|ksm|free|present|writable|accessed)$/.test(label) ? String(v) : hex(v);
+  return /^(kvm|notifier|guest)\./.test(label) || /\.(dirty|referenced|ksm|free|present|writable|accessed)$/.test(label) || (VIOLATIONS as readonly string[]).includes(label) ? String(v) : hex(v);
 }
 
 /** The legend: what the model leaves out, engine-wide and in this era's rules. */
@@ -50,6 +50,11 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
   const out: string[] = [];
   out.push(`mmutt ${VERSION}  scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`);
   out.push(...eraHeader(r.era));
+  if (!r.outcome) {
+    out.push('', ...wrap(r.unavailable!, ''));
+    return `${out.join('\n')}\n`;
+  }
+  for (const n of r.notes) out.push(...wrap(`Note: ${n}`, '', '  '));
   if (opts.trace) {
     out.push('', 'Trace (canonical schedule):');
     const w = Math.max(...r.trace.map((t) => t.thread.length), 4);
@@ -62,15 +67,16 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
       for (const n of t.notes) out.push(...wrap(`-> ${n}`, pad, `${pad}   `));
     }
   }
+  const outcome = r.outcome;
   out.push('', 'Observations:');
-  const obs = Object.entries(r.outcome.observations);
+  const obs = Object.entries(outcome.observations);
   if (!obs.length) out.push('  (none)');
   for (const [k, v] of obs) out.push(`  ${k} = ${fmtValue(k, v)}`);
   out.push('', 'Counters (non-zero):');
-  const nz = COUNTER_NAMES.filter((c) => r.outcome.counters[c] !== 0);
+  const nz = COUNTER_NAMES.filter((c) => outcome.counters[c] !== 0);
   if (!nz.length) out.push('  (none)');
-  for (const c of nz) out.push(`  ${c.padEnd(34)} ${r.outcome.counters[c]}`);
-  out.push('', `Violations: ${r.outcome.violations.length ? r.outcome.violations.join(', ') : 'none'}`);
+  for (const c of nz) out.push(`  ${c.padEnd(34)} ${outcome.counters[c]}`);
+  out.push('', `Violations: ${outcome.violations.length ? outcome.violations.join(', ') : 'none'}`);
   if (r.exists !== undefined && r.scenario.exists) {
     out.push(...wrap(`Condition exists (${fmtCond(r.scenario.exists)}): ${r.exists ? 'holds' : 'does not hold'}`, '', '  '));
   }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ScenarioError } from '../errors.js';
 import { COUNTER_NAMES } from '../engine/counters.js';
+import { VIOLATIONS } from '../engine/state.js';
 import { lex, type Tok } from './lex.js';
 import type {
+  Advice,
   CmpOp,
   Cond,
   Expectation,
@@ -40,6 +42,62 @@ export function parseScenario(file: string, text: string): Scenario {
   const s = p.scenario(text);
   validate(s);
   return s;
+}
+
+type ArgKind = 'loc' | 'addr' | 'num' | 'proc' | { words: string[] };
+interface Arg {
+  pos: Pos;
+  num?: number;
+  word?: string;
+  gfn?: number;
+  at?: HostAddr;
+}
+interface OpSig {
+  args: ArgKind[];
+  reg: 'required' | 'optional' | 'none';
+  build(a: Arg[], reg: string | undefined, pos: Pos): Op;
+}
+
+/** Every operation a thread can run: its arguments and whether it gives a register a value. */
+const OPS: Record<string, OpSig> = {
+  read: {
+    args: ['loc'],
+    reg: 'required',
+    build: ([l], reg, pos) => (l!.gfn !== undefined ? { kind: 'guest-read', gfn: l!.gfn, reg: reg!, pos } : { kind: 'host-read', at: l!.at!, reg: reg!, pos }),
+  },
+  write: {
+    args: ['loc', 'num'],
+    reg: 'none',
+    build: ([l, v], _r, pos) =>
+      l!.gfn !== undefined ? { kind: 'guest-write', gfn: l!.gfn, value: v!.num!, pos } : { kind: 'host-write', at: l!.at!, value: v!.num!, pos },
+  },
+  swap_in: { args: ['addr'], reg: 'none', build: ([a], _r, pos) => ({ kind: 'swap-in', at: a!.at!, pos }) },
+  ksm_merge: { args: ['addr', 'addr'], reg: 'none', build: ([k, r], _r, pos) => ({ kind: 'ksm-merge', keep: k!.at!, replace: r!.at!, pos }) },
+  fork: { args: ['proc'], reg: 'none', build: ([c], _r, pos) => ({ kind: 'fork', child: c!.word!, pos }) },
+  exit: { args: [], reg: 'none', build: (_a, _r, pos) => ({ kind: 'exit', pos }) },
+  reclaim: { args: ['addr'], reg: 'none', build: ([a], _r, pos) => ({ kind: 'reclaim', at: a!.at!, pos }) },
+  migrate: { args: ['addr'], reg: 'none', build: ([a], _r, pos) => ({ kind: 'migrate', at: a!.at!, pos }) },
+  writeback: { args: ['addr'], reg: 'none', build: ([a], _r, pos) => ({ kind: 'writeback', at: a!.at!, pos }) },
+  madvise: {
+    args: ['addr', 'num', { words: ['MADV_FREE', 'MADV_DONTNEED'] }],
+    reg: 'none',
+    build: ([a, n, w], _r, pos) => ({ kind: 'madvise', at: a!.at!, pages: n!.num!, advice: w!.word as Advice, pos }),
+  },
+  munmap: { args: ['addr', 'num'], reg: 'none', build: ([a, n], _r, pos) => ({ kind: 'munmap', at: a!.at!, pages: n!.num!, pos }) },
+  mprotect: {
+    args: ['addr', 'num', { words: ['ro', 'rw'] }],
+    reg: 'none',
+    build: ([a, n, w], _r, pos) => ({ kind: 'mprotect', at: a!.at!, pages: n!.num!, writable: w!.word === 'rw', pos }),
+  },
+  numa_hint: { args: ['addr', 'num'], reg: 'none', build: ([a, n], _r, pos) => ({ kind: 'numa-hint', at: a!.at!, pages: n!.num!, pos }) },
+  age: { args: ['addr'], reg: 'optional', build: ([a], reg, pos) => withReg({ kind: 'age', at: a!.at!, pos }, reg) },
+  idle_age: { args: ['addr'], reg: 'optional', build: ([a], reg, pos) => withReg({ kind: 'idle-age', at: a!.at!, pos }, reg) },
+  test_young: { args: ['addr'], reg: 'optional', build: ([a], reg, pos) => withReg({ kind: 'test-young', at: a!.at!, pos }, reg) },
+};
+
+function withReg(op: Extract<Op, { kind: 'age' | 'idle-age' | 'test-young' }>, reg: string | undefined): Op {
+  if (reg !== undefined) op.reg = reg;
+  return op;
 }
 
 class Parser {
@@ -110,7 +168,7 @@ class Parser {
       mem: [],
       slots: [],
       touched: [],
-      options: { eptAd: true },
+      options: { eptAd: true, mmu: 'default' },
       threads: [],
       observe: [],
       expect: [],
@@ -154,6 +212,12 @@ class Parser {
     const pos = this.word('proc').pos;
     const name = this.ident('a process name after `proc`').text;
     this.punct(':');
+    if (this.isWord('child')) {
+      this.i++;
+      this.word('of');
+      const parent = this.ident('the parent process after `child of`').text;
+      return { name, vmas: [], childOf: parent, pos };
+    }
     const vmas: VmaDecl[] = [this.vma()];
     while (this.isPunct(',')) {
       this.i++;
@@ -168,19 +232,24 @@ class Parser {
     this.punct('+');
     const pages = this.num('the vma size in pages after `+`');
     const v: VmaDecl = { start, pages, anon: true, shared: false, writable: true, mergeable: false, pos };
-    const seen = new Set<string>();
+    const seen = new Map<string, Tok>();
+    const opposite: Record<string, string> = { anon: 'file', file: 'anon', private: 'shared', shared: 'private', rw: 'ro', ro: 'rw' };
     while (this.t.kind === 'ident' && ['anon', 'file', 'private', 'shared', 'rw', 'ro', 'mergeable'].includes(this.t.text)) {
       const a = this.toks[this.i++]!;
       if (seen.has(a.text)) this.fail(a.pos, `vma attribute \`${a.text}\` given twice`);
-      seen.add(a.text);
+      const other = opposite[a.text];
+      if (other && seen.has(other)) this.fail(a.pos, `a vma is \`${other}\` or \`${a.text}\`, not both`);
+      seen.set(a.text, a);
       if (a.text === 'anon') v.anon = true;
-      else if (a.text === 'file') this.fail(a.pos, 'file-backed vmas are not supported yet: expected `anon`');
+      else if (a.text === 'file') v.anon = false;
       else if (a.text === 'private') v.shared = false;
-      else if (a.text === 'shared') this.fail(a.pos, 'shared vmas are not supported yet: expected `private`');
+      else if (a.text === 'shared') v.shared = true;
       else if (a.text === 'rw') v.writable = true;
       else if (a.text === 'ro') v.writable = false;
       else v.mergeable = true;
     }
+    if (v.anon && v.shared) this.fail(seen.get('shared')!.pos, 'shared anonymous memory (shmem) is not modelled: expected `file shared` or `anon private`');
+    if (v.mergeable && !(v.anon && !v.shared)) this.fail(seen.get('mergeable')!.pos, 'KSM merges private anonymous memory only: `mergeable` needs `anon private`');
     return v;
   }
 
@@ -239,12 +308,14 @@ class Parser {
     this.word('options');
     this.punct(':');
     for (;;) {
-      const key = this.ident('an option name (ept_ad)');
-      if (key.text !== 'ept_ad') this.fail(key.pos, `unknown option \`${key.text}\`: expected ept_ad`);
+      const key = this.ident('an option name (ept_ad, mmu)');
+      if (key.text !== 'ept_ad' && key.text !== 'mmu') this.fail(key.pos, `unknown option \`${key.text}\`: expected ept_ad or mmu`);
       this.punct('=');
-      const v = this.ident('`on` or `off`');
-      if (v.text !== 'on' && v.text !== 'off') this.fail(v.pos, `expected \`on\` or \`off\`, found \`${v.text}\``);
-      o.eptAd = v.text === 'on';
+      const choices = key.text === 'ept_ad' ? ['on', 'off'] : ['tdp', 'shadow'];
+      const v = this.ident(choices.map((c) => `\`${c}\``).join(' or '));
+      if (!choices.includes(v.text)) this.fail(v.pos, `expected ${choices.map((c) => `\`${c}\``).join(' or ')}, found \`${v.text}\``);
+      if (key.text === 'ept_ad') o.eptAd = v.text === 'on';
+      else o.mmu = v.text as Options['mmu'];
       if (!this.isPunct(',')) break;
       this.i++;
     }
@@ -276,39 +347,38 @@ class Parser {
 
   private op(): Op {
     const pos = this.t.pos;
-    // r0 = read(...)
+    let reg: string | undefined;
     if (this.t.kind === 'ident' && this.peek().kind === 'punct' && this.peek().text === '=') {
-      const reg = this.ident('a register').text;
+      reg = this.ident('a register').text;
       this.punct('=');
-      this.word('read');
-      this.punct('(');
+    }
+    const w = this.ident('an operation');
+    const sig = OPS[w.text];
+    if (!sig) this.fail(w.pos, `unknown operation \`${w.text}\`: expected one of ${Object.keys(OPS).join(', ')}`);
+    if (sig!.reg === 'required' && reg === undefined) this.fail(w.pos, `${w.text} gives a value: expected \`rN = ${w.text}(...)\``);
+    if (sig!.reg === 'none' && reg !== undefined) this.fail(pos, `${w.text} gives no value: expected \`${w.text}(...)\` without \`${reg} =\``);
+    this.punct('(');
+    const args: Arg[] = [];
+    sig!.args.forEach((kind, k) => {
+      if (k > 0) this.punct(',');
+      args.push(this.arg(kind, w.text));
+    });
+    this.punct(')');
+    return sig!.build(args, reg, pos);
+  }
+
+  private arg(kind: ArgKind, op: string): Arg {
+    const pos = this.t.pos;
+    if (kind === 'num') return { num: this.num(`a number (argument of ${op})`), pos };
+    if (kind === 'proc') return { word: this.ident(`a process name (argument of ${op})`).text, pos };
+    if (kind === 'loc' || kind === 'addr') {
       const loc = this.loc();
-      this.punct(')');
-      return loc.kind === 'gfn' ? { kind: 'guest-read', gfn: loc.gfn, reg, pos } : { kind: 'host-read', at: loc.at, reg, pos };
+      if (kind === 'addr' && loc.kind === 'gfn') this.fail(pos, `${op} acts on host memory: expected \`proc:address\` or an address, not a gfn`);
+      return loc.kind === 'gfn' ? { gfn: loc.gfn, pos } : { at: loc.at, pos };
     }
-    const w = this.ident('an operation (`rN = read(...)`, `write(...)`, `ksm_merge(...)`)');
-    switch (w.text) {
-      case 'write': {
-        this.punct('(');
-        const loc = this.loc();
-        this.punct(',');
-        const value = this.num('the value to write');
-        this.punct(')');
-        return loc.kind === 'gfn' ? { kind: 'guest-write', gfn: loc.gfn, value, pos } : { kind: 'host-write', at: loc.at, value, pos };
-      }
-      case 'ksm_merge': {
-        this.punct('(');
-        const keep = this.hostAddr('`proc:address` of the page ksmd keeps');
-        this.punct(',');
-        const replace = this.hostAddr('`proc:address` of the page ksmd replaces');
-        this.punct(')');
-        return { kind: 'ksm-merge', keep, replace, pos };
-      }
-      case 'read':
-        this.fail(w.pos, 'a read needs a register: expected `rN = read(...)`');
-      default:
-        this.fail(w.pos, `unknown operation \`${w.text}\`: expected \`rN = read(...)\`, \`write(...)\` or \`ksm_merge(...)\``);
-    }
+    const t = this.ident(`one of ${kind.words.join(', ')}`);
+    if (!kind.words.includes(t.text)) this.fail(t.pos, `expected one of ${kind.words.join(', ')}, found \`${t.text}\``);
+    return { word: t.text, pos };
   }
 
   /** `gfn N`, `proc:addr`, or a bare address in the thread's own process (proc filled by validate). */
@@ -334,8 +404,7 @@ class Parser {
         .slice(start, this.i)
         .map((t) => t.text)
         .join(' ')
-        .replace(/ ?([:.()]) ?/g, '$1')
-        .replace(/\(gfn/g, '(gfn ');
+        .replace(/ ?([:.()]) ?/g, '$1');
       s.observe.push({ obs, label, pos });
       if (!this.isPunct(',')) break;
       this.i++;
@@ -352,6 +421,10 @@ class Parser {
     if (t.text === 'gfn') {
       this.i++;
       return { kind: 'gfn', gfn: this.num('a gfn') };
+    }
+    if (t.text === 'disk') {
+      this.i++;
+      return { kind: 'disk', at: this.hostAddr('`proc:address` after `disk`') };
     }
     if (t.text === 'folio') {
       this.i++;
@@ -384,7 +457,11 @@ class Parser {
       this.i++;
       return { kind: 'counter', name: t.text };
     }
-    this.fail(t.pos, `unknown observable \`${t.text}\`: expected \`thread:reg\`, \`mem\`, \`gfn\`, \`folio(...)\`, \`spte(...)\` or a counter such as kvm.spte_zap`);
+    if ((VIOLATIONS as readonly string[]).includes(t.text)) {
+      this.i++;
+      return { kind: 'violation', name: t.text };
+    }
+    this.fail(t.pos, `unknown observable \`${t.text}\`: expected \`thread:reg\`, \`mem\`, \`gfn\`, \`folio(...)\`, \`spte(...)\` a counter such as kvm.spte_zap, or a violation such as lost-write`);
   }
 
   private expectLine(): Expectation {

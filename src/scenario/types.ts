@@ -9,6 +9,7 @@ export interface Pos {
 export interface VmaDecl {
   start: number; // first address (page aligned)
   pages: number;
+  /** false: file-backed (page-cache pages with a backing file block each). */
   anon: boolean;
   shared: boolean;
   writable: boolean;
@@ -19,6 +20,8 @@ export interface VmaDecl {
 export interface ProcDecl {
   name: string;
   vmas: VmaDecl[];
+  /** `proc child: child of parent`: no memory until the parent's fork() copies its vmas. */
+  childOf?: string;
   pos: Pos;
 }
 
@@ -53,7 +56,11 @@ export interface TouchDecl {
 export interface Options {
   /** EPT accessed/dirty bits (enable_ept_ad_bits). */
   eptAd: boolean;
+  /** KVM's x86 MMU: the era's default, the TDP MMU (v5.10+) or the shadow/rmap MMU. */
+  mmu: 'default' | 'tdp' | 'shadow';
 }
+
+export type Advice = 'MADV_FREE' | 'MADV_DONTNEED';
 
 /** One operation in a thread block. */
 export type Op =
@@ -61,7 +68,18 @@ export type Op =
   | { kind: 'guest-write'; gfn: number; value: number; pos: Pos }
   | { kind: 'host-read'; at: HostAddr; reg: string; pos: Pos }
   | { kind: 'host-write'; at: HostAddr; value: number; pos: Pos }
-  | { kind: 'ksm-merge'; keep: HostAddr; replace: HostAddr; pos: Pos };
+  | { kind: 'swap-in'; at: HostAddr; pos: Pos }
+  | { kind: 'ksm-merge'; keep: HostAddr; replace: HostAddr; pos: Pos }
+  | { kind: 'fork'; child: string; pos: Pos }
+  | { kind: 'exit'; pos: Pos }
+  | { kind: 'reclaim'; at: HostAddr; pos: Pos }
+  | { kind: 'migrate'; at: HostAddr; pos: Pos }
+  | { kind: 'writeback'; at: HostAddr; pos: Pos }
+  | { kind: 'madvise'; at: HostAddr; pages: number; advice: Advice; pos: Pos }
+  | { kind: 'munmap'; at: HostAddr; pages: number; pos: Pos }
+  | { kind: 'mprotect'; at: HostAddr; pages: number; writable: boolean; pos: Pos }
+  | { kind: 'numa-hint'; at: HostAddr; pages: number; pos: Pos }
+  | { kind: 'age' | 'idle-age' | 'test-young'; at: HostAddr; reg?: string; pos: Pos };
 
 export type ThreadKind = 'vcpu' | 'user' | 'kernel';
 
@@ -78,10 +96,12 @@ export interface ThreadDecl {
 export type Observable =
   | { kind: 'reg'; thread: string; reg: string }
   | { kind: 'mem'; at: HostAddr }
+  | { kind: 'disk'; at: HostAddr }
   | { kind: 'gfn'; gfn: number }
   | { kind: 'folio'; at: HostAddr; flag: FolioFlagName }
   | { kind: 'spte'; gfn: number; field: SpteField }
-  | { kind: 'counter'; name: string };
+  | { kind: 'counter'; name: string }
+  | { kind: 'violation'; name: string };
 
 export const FOLIO_FLAGS = ['dirty', 'referenced', 'ksm', 'free'] as const;
 export type FolioFlagName = (typeof FOLIO_FLAGS)[number];

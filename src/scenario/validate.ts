@@ -32,10 +32,19 @@ export function validate(s: Scenario): void {
     }
   }
 
+  for (const p of s.procs) {
+    if (p.childOf === undefined) continue;
+    const parent = procs.get(p.childOf);
+    if (!parent) fail(p.pos, `undefined parent process \`${p.childOf}\``);
+    if (parent!.childOf !== undefined) fail(p.pos, `\`${p.childOf}\` is itself a fork child: one generation is modelled`);
+    totalPages += parent!.vmas.reduce((n, v) => n + v.pages, 0);
+    if (totalPages > LIMITS.pages) fail(p.pos, `too many pages: at most ${LIMITS.pages} pages in all vmas`);
+  }
+  const vmasOf = (p: Scenario['procs'][number]) => (p.childOf !== undefined ? procs.get(p.childOf)!.vmas : p.vmas);
   const vmaOf = (at: HostAddr) => {
     const p = procs.get(at.proc);
     if (!p) fail(at.pos, `undefined process \`${at.proc}\`: expected one of ${[...procs.keys()].join(', ') || '(none declared)'}`);
-    const v = p!.vmas.find((m) => at.addr >= m.start && at.addr < m.start + m.pages * PAGE_SIZE);
+    const v = vmasOf(p!).find((m) => at.addr >= m.start && at.addr < m.start + m.pages * PAGE_SIZE);
     if (!v) fail(at.pos, `address 0x${at.addr.toString(16)} is not in any vma of \`${at.proc}\``);
     if (at.addr % PAGE_SIZE !== 0) fail(at.pos, `address 0x${at.addr.toString(16)} is not page aligned: mmutt models whole pages`);
     return v!;
@@ -44,6 +53,7 @@ export function validate(s: Scenario): void {
   const seenMem = new Set<string>();
   for (const m of s.mem) {
     vmaOf(m.at);
+    if (procs.get(m.at.proc)!.childOf !== undefined) fail(m.at.pos, `\`${m.at.proc}\` is a fork child: its memory comes from fork()`);
     const key = `${m.at.proc}:${m.at.addr}`;
     if (seenMem.has(key)) fail(m.at.pos, `the content of ${m.at.proc}:0x${m.at.addr.toString(16)} is given twice`);
     seenMem.add(key);
@@ -59,6 +69,7 @@ export function validate(s: Scenario): void {
     const last: HostAddr = { ...sl.target, addr: sl.target.addr + (sl.pages - 1) * PAGE_SIZE };
     const v0 = vmaOf(sl.target);
     if (vmaOf(last) !== v0) fail(sl.pos, 'a memslot must map pages of a single vma');
+    if (procs.get(sl.target.proc)!.childOf !== undefined) fail(sl.target.pos, 'a memslot maps memory of a process that exists from the start, not a fork child');
     if (vmProc === undefined) vmProc = sl.target.proc;
     else if (vmProc !== sl.target.proc) fail(sl.target.pos, `all memslots belong to one VM, whose memory is in \`${vmProc}\`: expected \`${vmProc}:...\``);
   }
@@ -79,6 +90,7 @@ export function validate(s: Scenario): void {
   }
 
   const threads = new Map<string, ThreadDecl>();
+  const forked = new Set<string>();
   const vcpus = new Set<string>(s.touched.map((t) => t.vcpu));
   for (const t of s.threads) {
     if (threads.has(t.name)) fail(t.pos, `thread \`${t.name}\` is declared twice`);
@@ -97,6 +109,23 @@ export function validate(s: Scenario): void {
     } else {
       t.kind = 'kernel';
     }
+    const own = (at: HostAddr, what: string) => {
+      if (t.kind !== 'user') fail(at.pos, `${what} is done by a process on itself: expected it in a thread of a process (\`${t.name}\` is a ${t.kind === 'vcpu' ? 'vCPU' : 'kernel thread'})`);
+      if (at.proc === '') at.proc = t.proc!;
+      else if (at.proc !== t.proc) fail(at.pos, `thread \`${t.name}\` runs in \`${t.proc}\`: expected an address of \`${t.proc}\``);
+      return vmaOf(at);
+    };
+    const kernel = (at: HostAddr, what: string, pos: Pos) => {
+      if (t.kind !== 'kernel') fail(pos, `${what} is done by a kernel thread: expected it in one (for example \`kswapd { ... }\`), not in \`${t.name}\``);
+      if (at.proc === '') fail(at.pos, `a kernel thread names the process: expected \`proc:address\``);
+      return vmaOf(at);
+    };
+    const wholeRange = (at: HostAddr, n: number, whole: boolean) => {
+      const v = vmaOf(at);
+      if (n < 1) fail(at.pos, 'the range must be at least 1 page');
+      if (at.addr + n * PAGE_SIZE > v.start + v.pages * PAGE_SIZE) fail(at.pos, 'the range runs past the end of the vma');
+      if (whole && (at.addr !== v.start || n !== v.pages)) fail(at.pos, `only whole vmas are modelled here: expected ${at.proc}:0x${v.start.toString(16)} and ${v.pages} pages`);
+    };
     for (const op of t.ops) {
       switch (op.kind) {
         case 'guest-read':
@@ -107,29 +136,61 @@ export function validate(s: Scenario): void {
         case 'host-read':
         case 'host-write':
           if (t.kind === 'vcpu') fail(op.pos, 'a vCPU accesses guest memory: expected `gfn N`');
-          if (t.kind === 'kernel') fail(op.at.pos, `\`${t.name}\` is a kernel thread, not a process: a user access needs a thread named after its process, or \`${t.name}(proc)\``);
-          if (op.at.proc === '') op.at.proc = t.proc!;
-          else if (op.at.proc !== t.proc) fail(op.at.pos, `thread \`${t.name}\` runs in \`${t.proc}\`: expected an address of \`${t.proc}\``);
-          vmaOf(op.at);
-          if (op.kind === 'host-write' && !vmaOf(op.at).writable) fail(op.at.pos, 'this vma is read-only: the write would SIGSEGV');
+          own(op.at, 'a user access');
+          break;
+        case 'swap-in':
+          own(op.at, 'swap_in (a user access that faults the page in)');
           break;
         case 'ksm-merge': {
-          if (t.kind !== 'kernel') fail(op.pos, 'ksm_merge is done by ksmd: expected it in a kernel thread (for example `ksmd { ... }`)');
           for (const at of [op.keep, op.replace]) {
+            kernel(at, 'ksm_merge', op.pos);
             if (!vmaOf(at).mergeable) fail(at.pos, `${at.proc}:0x${at.addr.toString(16)} is not in a \`mergeable\` vma (madvise(MADV_MERGEABLE))`);
           }
           if (op.keep.proc === op.replace.proc && op.keep.addr === op.replace.addr) fail(op.replace.pos, 'ksm_merge needs two different pages');
           break;
         }
+        case 'fork': {
+          if (t.kind !== 'user') fail(op.pos, 'fork is done by a process: expected it in a thread of a process');
+          const c = procs.get(op.child);
+          if (!c || c.childOf !== t.proc) fail(op.pos, `fork needs a child declared as \`proc ${op.child}: child of ${t.proc}\``);
+          if (forked.has(op.child)) fail(op.pos, `\`${op.child}\` is forked twice`);
+          forked.add(op.child);
+          break;
+        }
+        case 'exit':
+          if (t.kind !== 'user') fail(op.pos, 'exit is done by a process: expected it in a thread of a process');
+          break;
+        case 'reclaim':
+        case 'migrate':
+          kernel(op.at, op.kind, op.pos);
+          break;
+        case 'writeback':
+          if (kernel(op.at, 'writeback', op.pos).anon) fail(op.at.pos, 'writeback writes page-cache pages: expected an address in a `file` vma');
+          break;
+        case 'age':
+        case 'idle-age':
+        case 'test-young':
+          kernel(op.at, op.kind.replace('-', '_'), op.pos);
+          break;
+        case 'madvise':
+          own(op.at, 'madvise');
+          wholeRange(op.at, op.pages, false);
+          break;
+        case 'munmap':
+        case 'mprotect':
+          own(op.at, op.kind);
+          wholeRange(op.at, op.pages, true);
+          break;
+        case 'numa-hint':
+          own(op.at, 'numa_hint (task_numa_work runs in the task)');
+          wholeRange(op.at, op.pages, false);
+          break;
       }
     }
   }
   if (vcpus.size > LIMITS.vcpus) fail(s.threads[0]?.pos ?? { line: 1, col: 1 }, `too many vCPUs: at most ${LIMITS.vcpus}`);
 
-  const regsOf = (thread: string) =>
-    new Set(
-      (threads.get(thread)?.ops ?? []).flatMap((o) => (o.kind === 'guest-read' || o.kind === 'host-read' ? [o.reg] : [])),
-    );
+  const regsOf = (thread: string) => new Set((threads.get(thread)?.ops ?? []).flatMap((o) => ('reg' in o && o.reg !== undefined ? [o.reg] : [])));
   const checkObs = (o: Observable, pos: Pos) => {
     switch (o.kind) {
       case 'reg':
@@ -138,6 +199,7 @@ export function validate(s: Scenario): void {
         break;
       case 'mem':
       case 'folio':
+      case 'disk':
         vmaOf(o.at);
         break;
       case 'gfn':
@@ -145,6 +207,7 @@ export function validate(s: Scenario): void {
         slotOf(o.gfn, pos);
         break;
       case 'counter':
+      case 'violation':
         break;
     }
   };

@@ -1,0 +1,102 @@
+// Process lifetime (kernel/fork.c, mm/mmap.c): fork() copies the address space, write-protecting
+// private pages in the parent inside invalidate_range_start/end; exit_mmap() tells secondary MMUs
+// with .release before it tears the address space down.
+import { clearLocals, type Emit } from './emit.js';
+import { MM_LIVE, WALK_LOCALS } from './layout.js';
+import { invalidateRangeEnd, invalidateRangeStart, release } from './notifier.js';
+import { folioMarkDirty, frameGet, frameSet, getPage, lockFree, pageFlags, putPage } from './prims.js';
+import { FRAME, PG, PTE, ptePfn } from './state.js';
+
+/** fork(child): dup_mmap() -> copy_page_range() for every vma of the parent. */
+export function emitFork(e: Emit, parent: number, child: number): void {
+  const { l, asm } = e;
+  const pm = l.procs[parent]!;
+  const cm = l.procs[child]!;
+  const done = asm.label();
+  asm.emit({
+    fn: 'dup_mmap',
+    does: 'mmap_write_lock() the parent; copy its vmas to the child',
+    enabled: (s) => s[pm.mmapLock] === 0,
+    exec: (s, notes) => {
+      if (s[cm.mmState] === MM_LIVE) {
+        notes?.push('the child already exists');
+        return done.pc;
+      }
+      s[pm.mmapLock] = e.owner;
+      s[cm.mmState] = MM_LIVE;
+      const childVmas = l.vmas.filter((v) => v.proc === child);
+      l.vmas.filter((v) => v.proc === parent).forEach((v, k) => (s[childVmas[k]!.state] = s[v.state]!));
+    },
+  });
+  for (const v of l.vmas.filter((x) => x.proc === parent)) {
+    const pages = l.pages.flatMap((p, i) => (p.proc === parent && p.addr >= v.start && p.addr < v.start + v.pages * 0x1000 ? [i] : []));
+    // is_cow_mapping(): a private writable mapping's parent PTEs are write-protected.
+    const cow = !v.shared;
+    if (cow) invalidateRangeStart(e, pages);
+    asm.emit({
+      fn: 'copy_page_range',
+      does: cow ? 'write-protect the parent PTEs and copy them to the child, under both PTLs' : 'copy the PTEs to the child (shared mapping: no notifier)',
+      enabled: (s) => lockFree(s, pm.ptl) && lockFree(s, cm.ptl),
+      exec: (s) => {
+        for (const pi of pages) {
+          const p = l.pages[pi]!;
+          const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
+          let pte = s[p.pte]!;
+          if (pte === 0) continue;
+          if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE)) {
+            const pfn = ptePfn(pte);
+            if (!(pageFlags(l, s, pfn) & PG.ZERO)) {
+              getPage(l, s, pfn);
+              frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
+            }
+            if (cow) {
+              pte &= ~PTE.WRITE;
+              s[p.pte] = pte;
+            }
+          }
+          // The child's PTE: old, and clean in a shared mapping (copy_present_pte()).
+          s[l.pages[q]!.pte] = pte & ~PTE.YOUNG & ~(v.shared ? PTE.DIRTY : 0);
+        }
+      },
+    });
+    if (cow) invalidateRangeEnd(e, pages);
+  }
+  asm.emit({
+    fn: 'dup_mmap',
+    does: 'mmap_write_unlock(); flush_tlb_mm() the parent',
+    exec: (s) => {
+      s[pm.mmapLock] = 0;
+    },
+  });
+  asm.bind(done);
+}
+
+/** exit(): exit_mmap(): mmu_notifier_release() first, then unmap and free everything. */
+export function emitExit(e: Emit, proc: number): void {
+  const { l, asm } = e;
+  const pm = l.procs[proc]!;
+  const pages = l.pages.flatMap((p, i) => (p.proc === proc ? [i] : []));
+  if (pages.length) release(e, pages[0]!);
+  asm.emit({
+    fn: 'exit_mmap',
+    does: 'unmap_vmas() (secondary MMUs were released: no callbacks), free the pages, remove the vmas',
+    enabled: (s) => s[pm.mmapLock] === 0 && lockFree(s, pm.ptl),
+    exec: (s, notes) => {
+      for (const pi of pages) {
+        const pte = s[l.pages[pi]!.pte]!;
+        s[l.pages[pi]!.pte] = 0;
+        if (pte & PTE.SWAP) s[l.stores[ptePfn(pte)]!.content] = 0;
+        if (!(pte & PTE.PRESENT)) continue;
+        const pfn = ptePfn(pte);
+        if (pageFlags(l, s, pfn) & PG.ZERO) continue;
+        if (pte & PTE.DIRTY && pageFlags(l, s, pfn) & PG.FILE) folioMarkDirty(l, s, pfn);
+        frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
+        putPage(l, s, pfn, notes);
+      }
+      for (const v of l.vmas) if (v.proc === proc) s[v.state] = 0;
+      s[pm.mmState] = 0;
+      clearLocals(e, s, WALK_LOCALS);
+    },
+  });
+}
+
