@@ -18,8 +18,8 @@ export interface RunResult {
   machine?: Machine;
   trace: TraceStep[];
   outcome: Outcome | null;
-  /** The `exists` condition's truth in the final state, when the scenario has one. */
-  exists?: boolean;
+  /** Whether the scenario's condition (exists / ~exists / forall) holds, when it has one. */
+  condition?: boolean;
   /** This era's `expect` lines and whether each holds. */
   expectations: { expect: Expectation; holds: boolean }[];
 }
@@ -40,6 +40,10 @@ export function runScenario(scenario: Scenario, era: Era): RunResult {
     outcome: outcome(machine, final),
     expectations: scenario.expect.filter((x) => x.era === era.id).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond) })),
   };
-  if (scenario.exists) r.exists = evalCond(machine, final, scenario.exists);
+  // One schedule, one final state: exists and forall ask the same question of it.
+  if (scenario.condition) {
+    const c = evalCond(machine, final, scenario.condition.cond);
+    r.condition = scenario.condition.quantifier === '~exists' ? !c : c;
+  }
   return r;
 }

@@ -67,7 +67,7 @@ describe('ksm-merge, era by era', () => {
       });
       expect(r.trace.some((t) => t.fn === 'wp_page_copy' && t.notes.some((n) => /^copy of 0x12 in new page/.test(n)))).toBe(true);
       expect(r.outcome!.violations).toEqual([]);
-      expect(r.exists).toBe(true);
+      expect(r.condition).toBe(true);
       expect(r.expectations.every((x) => x.holds)).toBe(true);
     });
   }

@@ -60,8 +60,11 @@ export function observe(m: Machine, s: State, o: Observable): number {
     case 'folio': {
       const pte = s[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte]!;
       if (!(pte & PTE.PRESENT)) return 0;
+      const flags = framed(ptePfn(pte), FRAME.FLAGS);
+      // lazyfree: an anon page MADV_FREE cleared PG_swapbacked on.
+      if (o.flag === 'lazyfree') return flags & (PG.SWAPBACKED | PG.FILE | PG.ZERO | PG.KSM) ? 0 : 1;
       const bit = { dirty: PG.DIRTY, referenced: PG.REFERENCED, ksm: PG.KSM, free: PG.FREE }[o.flag];
-      return framed(ptePfn(pte), FRAME.FLAGS) & bit ? 1 : 0;
+      return flags & bit ? 1 : 0;
     }
     case 'spte': {
       const spte = s[l.gfns[gfnIndex(l, o.gfn)]!.spte]!;

@@ -10,7 +10,7 @@ export function runJson(r: RunResult) {
     ...(r.unavailable ? { unavailable: r.unavailable } : {}),
     ...(r.notes.length ? { notes: r.notes } : {}),
     outcomes: r.outcome ? [{ observations: r.outcome.observations, counters: r.outcome.counters, violations: r.outcome.violations }] : [],
-    ...(r.exists === undefined ? {} : { exists: r.exists }),
+    ...(r.condition === undefined ? {} : { condition: { quantifier: r.scenario.condition!.quantifier, holds: r.condition } }),
     expectations: r.expectations.map((x) => ({ line: x.expect.pos.line, holds: x.holds })),
   };
 }

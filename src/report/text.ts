@@ -33,7 +33,7 @@ export function eraHeader(e: Era): string[] {
 }
 
 export function fmtValue(label: string, v: number): string {
-  return /^(kvm|notifier|guest)\./.test(label) || /\.(dirty|referenced|ksm|free|present|writable|accessed)$/.test(label) || (VIOLATIONS as readonly string[]).includes(label) ? String(v) : hex(v);
+  return /^(kvm|notifier|guest)\./.test(label) || /\.(dirty|referenced|lazyfree|ksm|free|present|writable|accessed)$/.test(label) || (VIOLATIONS as readonly string[]).includes(label) ? String(v) : hex(v);
 }
 
 /** The legend: what the model leaves out, engine-wide and in this era's rules. */
@@ -77,8 +77,9 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
   if (!nz.length) out.push('  (none)');
   for (const c of nz) out.push(`  ${c.padEnd(34)} ${outcome.counters[c]}`);
   out.push('', `Violations: ${outcome.violations.length ? outcome.violations.join(', ') : 'none'}`);
-  if (r.exists !== undefined && r.scenario.exists) {
-    out.push(...wrap(`Condition exists (${fmtCond(r.scenario.exists)}): ${r.exists ? 'holds' : 'does not hold'}`, '', '  '));
+  if (r.condition !== undefined && r.scenario.condition) {
+    const c = r.scenario.condition;
+    out.push(...wrap(`Condition ${c.quantifier} (${fmtCond(c.cond)}): ${r.condition ? 'holds' : 'does not hold'}`, '', '  '));
   }
   for (const x of r.expectations) {
     out.push(...wrap(`Expect ${x.expect.era}: ${fmtCond(x.expect.cond)}: ${x.holds ? 'ok' : 'FAILED'}`, '', '  '));

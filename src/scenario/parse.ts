@@ -16,6 +16,7 @@ import type {
   Options,
   Pos,
   ProcDecl,
+  Quantifier,
   Scenario,
   SlotDecl,
   SpteField,
@@ -174,18 +175,19 @@ class Parser {
       expect: [],
     };
     this.initBlock(s);
-    while (this.kind() === 'ident' && !['observe', 'exists', 'expect'].includes(this.t.text)) {
+    while (this.kind() === 'ident' && !['observe', 'exists', 'forall', 'expect'].includes(this.t.text)) {
       s.threads.push(this.thread());
     }
     while (this.kind() !== 'eof') {
       if (this.isWord('observe')) this.observeLine(s);
-      else if (this.isWord('exists')) {
+      else if (this.isWord('exists') || this.isWord('forall') || (this.isPunct('~') && this.peek().text === 'exists')) {
         const pos = this.t.pos;
-        this.i++;
-        if (s.exists) this.fail(pos, 'a scenario has at most one `exists` condition');
-        s.exists = this.cond();
+        const quantifier: Quantifier = this.isPunct('~') ? '~exists' : (this.t.text as Quantifier);
+        this.i += quantifier === '~exists' ? 2 : 1;
+        if (s.condition) this.fail(pos, 'a scenario has at most one condition (`exists`, `~exists` or `forall`)');
+        s.condition = { quantifier, cond: this.cond(), pos };
       } else if (this.isWord('expect')) s.expect.push(this.expectLine());
-      else this.expected('`observe`, `exists`, `expect` or the end of the file');
+      else this.expected('`observe`, `exists`, `~exists`, `forall`, `expect` or the end of the file');
       this.eatSemis();
     }
     return s;

@@ -103,7 +103,7 @@ export type Observable =
   | { kind: 'counter'; name: string }
   | { kind: 'violation'; name: string };
 
-export const FOLIO_FLAGS = ['dirty', 'referenced', 'ksm', 'free'] as const;
+export const FOLIO_FLAGS = ['dirty', 'referenced', 'lazyfree', 'ksm', 'free'] as const;
 export type FolioFlagName = (typeof FOLIO_FLAGS)[number];
 
 export const SPTE_FIELDS = ['present', 'writable', 'dirty', 'accessed', 'pfn'] as const;
@@ -116,6 +116,14 @@ export type Cond =
   | { kind: 'and' | 'or'; left: Cond; right: Cond }
   | { kind: 'not'; arg: Cond }
   | { kind: 'true' };
+
+export type Quantifier = 'exists' | '~exists' | 'forall';
+
+export interface Condition {
+  quantifier: Quantifier;
+  cond: Cond;
+  pos: Pos;
+}
 
 export interface Expectation {
   era: string;
@@ -139,6 +147,7 @@ export interface Scenario {
   options: Options;
   threads: ThreadDecl[];
   observe: { obs: Observable; label: string; pos: Pos }[];
-  exists?: Cond;
+  /** The litmus-style final condition: `exists`, `~exists` or `forall`. */
+  condition?: Condition;
   expect: Expectation[];
 }

@@ -219,6 +219,6 @@ export function validate(s: Scenario): void {
     } else if (c.kind === 'not') checkCond(c.arg);
   };
   for (const o of s.observe) checkObs(o.obs, o.pos);
-  if (s.exists) checkCond(s.exists);
+  if (s.condition) checkCond(s.condition.cond);
   for (const e of s.expect) checkCond(e.cond);
 }
