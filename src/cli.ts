@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The mmutt command line. Exit codes: 0 ok; 1 a difference or a failed expectation was found
-// (diff, check --judge); 2 bad input (a clear message, never a stack trace); 70 a bug in mmutt.
+// (diff, check --judge); 2 bad input (a clear message, never a stack trace); 3 an exploration
+// stopped at a limit (its output says so); 70 a bug in mmutt.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -13,7 +14,10 @@ import { diffJson, diffRuns, diffText, sameOutcome } from './report/diff.js';
 import { runJson, toJson } from './report/json.js';
 import { matrixText } from './report/matrix.js';
 import { releasesOf, runText, wrap } from './report/text.js';
-import { runScenario } from './runner.js';
+import { exploreScenario, runScenario } from './runner.js';
+import { ModelError } from './engine/run.js';
+import { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
+import { exploreJson, exploreMatrixText, exploreText } from './report/explore.js';
 import { fmtCond } from './engine/observe.js';
 import { VERSION } from './version.js';
 
@@ -33,6 +37,15 @@ function selectEras(era: string | undefined, kernel: string | undefined): Era[] 
 const formatOption = <T>(y: Argv<T>) =>
   y.option('format', { choices: FORMATS, default: 'text' as Format, describe: 'output format' });
 
+const exploreOptions = <T>(y: Argv<T>) =>
+  y
+    .option('explore', { type: 'boolean', default: false, describe: 'explore every interleaving of the threads (docs/explore.md)' })
+    .option('witness', { type: 'boolean', default: false, describe: 'with --explore: a shortest schedule for every outcome, harm and window' })
+    .option('max-states', { type: 'number', default: DEFAULT_LIMITS.maxStates, describe: 'with --explore: stop after this many states (exit 3)' })
+    .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs / 1000, describe: 'with --explore: stop after this many seconds (exit 3)' })
+    .option('max-memory', { type: 'number', default: DEFAULT_LIMITS.maxMemoryBytes / 1048576, describe: 'with --explore: stop when the visited set passes this many MiB (exit 3)' })
+    .option('stats', { type: 'boolean', default: false, describe: 'with --explore: print time, memory and states/s (not deterministic)' });
+
 function cmdList() {
   const out = ['Eras (oldest first):'];
   for (const e of ERAS) {
@@ -50,13 +63,33 @@ function cmdList() {
   print(`${out.join('\n')}\n`);
 }
 
-function cmdRun(a: { scenario: string; era?: string; kernel?: string; format: Format; trace: boolean }) {
+interface ExploreArgs {
+  explore: boolean;
+  witness: boolean;
+  maxStates: number;
+  timeout: number;
+  maxMemory: number;
+  stats: boolean;
+}
+
+const limitsOf = (a: ExploreArgs): Limits => ({ maxStates: a.maxStates, timeoutMs: a.timeout * 1000, maxMemoryBytes: a.maxMemory * 1048576 });
+
+function cmdRun(a: { scenario: string; era?: string; kernel?: string; format: Format; trace: boolean; replay?: string } & ExploreArgs) {
   const s = loadScenario(a.scenario);
   const eras = selectEras(a.era, a.kernel);
-  const results = eras.map((e) => runScenario(s, e));
+  const single = (a.era !== undefined && a.era !== 'all') || a.kernel !== undefined;
+  if (a.explore) {
+    const runs = eras.map((e) => exploreScenario(s, e, limitsOf(a), a.witness));
+    if (runs.some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
+    if (a.format === 'json') print(toJson(single ? exploreJson(runs[0]!, a) : runs.map((r) => exploreJson(r, a))));
+    else print(runs.map((r) => exploreText(r, a)).join('\n'));
+    return;
+  }
+  if (a.replay !== undefined && !single) throw new UserError('--replay needs one era: give --era ID or --kernel vX.Y');
+  const results = eras.map((e) => runScenario(s, e, a.replay));
   if (a.format === 'json') {
     const docs = results.map(runJson);
-    print(toJson(eras.length === 1 && a.era !== 'all' && a.era !== undefined ? docs[0] : a.kernel !== undefined ? docs[0] : docs));
+    print(toJson(single ? docs[0] : docs));
   } else {
     print(results.map((r) => runText(r, { trace: a.trace })).join('\n'));
   }
@@ -69,7 +102,16 @@ function cmdDiff(a: { scenario: string; eraA: string; eraB: string; format: Form
   if (!sameOutcome(d)) exitCode = 1;
 }
 
-function cmdMatrix(a: { format: Format }) {
+function cmdMatrix(a: { format: Format } & ExploreArgs) {
+  if (a.explore) {
+    const rows = catalogNames().map((n) => {
+      const s = loadScenario(n);
+      return ERAS.map((e) => exploreScenario(s, e, limitsOf(a), false));
+    });
+    if (rows.flat().some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
+    print(a.format === 'json' ? toJson(rows.flat().map((r) => exploreJson(r, a))) : exploreMatrixText(ERAS, rows));
+    return;
+  }
   const rows = catalogNames().map((n) => {
     const s = loadScenario(n);
     return ERAS.map((e) => runScenario(s, e));
@@ -128,11 +170,12 @@ async function main() {
       'run <scenario>',
       'run a scenario (a catalog name or a path) under one era or all',
       (y) =>
-        formatOption(y)
+        exploreOptions(formatOption(y))
           .positional('scenario', { type: 'string', demandOption: true, describe: 'catalog name or path to a .mmu file' })
           .option('era', { type: 'string', describe: 'era id, or all (default)' })
           .option('kernel', { type: 'string', describe: 'a kernel release (vX.Y or vX.Y.Z): run its era' })
-          .option('trace', { type: 'boolean', default: true, describe: 'print the step trace (--no-trace to omit)' }),
+          .option('trace', { type: 'boolean', default: true, describe: 'print the step trace (--no-trace to omit)' })
+          .option('replay', { type: 'string', describe: 'run the schedule of a replay token (from --explore --witness)' }),
       (a) => cmdRun(a as never),
     )
     .command(
@@ -145,7 +188,7 @@ async function main() {
           .positional('eraB', { type: 'string', demandOption: true }),
       (a) => cmdDiff(a as never),
     )
-    .command('matrix', 'every catalog scenario under every era, in one table', (y) => formatOption(y), (a) => cmdMatrix(a as never))
+    .command('matrix', 'every catalog scenario under every era, in one table', (y) => exploreOptions(formatOption(y)), (a) => cmdMatrix(a as never))
     .command(
       'check <files..>',
       'validate scenario files; with --judge, check every `expect` line against its era (exit 1 if one fails)',
@@ -176,6 +219,10 @@ main().then(
     }
     const err = e as Error;
     process.stderr.write(`mmutt: internal error: ${err?.message ?? String(e)}\n`);
+    if (e instanceof ModelError) {
+      process.stderr.write('the last steps before it:\n');
+      for (const t of e.trace.slice(-12)) process.stderr.write(`  ${t.n} ${t.thread} ${t.fn}: ${t.does}${t.notes.length ? ` [${t.notes.join('; ')}]` : ''}\n`);
+    }
     if (process.env.MMUTT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
     process.exitCode = 70;
   },

@@ -75,7 +75,7 @@ export interface EraRules {
   /** How a successful or retried fault lets go of the page it got from the host. */
   'kvm.fault.finish': Rule<'kvm_release_pfn_clean-after-unlock' | 'kvm_release_faultin_page-under-mmu_lock'>;
   /** When the fault path, under mmu_lock, gives up and retries (mmu_notifier_retry and successors). */
-  'kvm.fault.retry': Rule<'in-progress-or-seq' | 'in-range-or-seq'>;
+  'kvm.fault.retry': Rule<'in-progress-or-seq' | 'in-range-or-seq' | 'never'>;
   /** .clear_flush_young flushes remote TLBs when it found a young sPTE. */
   'kvm.age.flush': Rule<boolean>;
   /** Without EPT A/D bits, aging marks a writable sPTE's folio dirty before it access-tracks (or zaps) the sPTE. */

@@ -5,6 +5,9 @@ import { evalCond, outcome, type Outcome } from './engine/observe.js';
 import { runCanonical, type TraceStep } from './engine/run.js';
 import { scenarioHash } from './scenario/parse.js';
 import { partial, unavailable } from './engine/features.js';
+import { explore, schedulable, type Limits } from './explore/explore.js';
+import { decodeToken, findWitnesses, replay } from './explore/witness.js';
+import type { ExploreRun } from './report/explore.js';
 import type { Expectation, Scenario } from './scenario/types.js';
 
 export interface RunResult {
@@ -24,12 +27,15 @@ export interface RunResult {
   expectations: { expect: Expectation; holds: boolean }[];
 }
 
-export function runScenario(scenario: Scenario, era: Era): RunResult {
+/**
+ * One run: the canonical schedule, or a given one (thread numbers, as in a replay token).
+ */
+export function runScenario(scenario: Scenario, era: Era, schedule?: string): RunResult {
   const sha256 = scenarioHash(scenario.text);
   const why = unavailable(scenario, era);
   if (why) return { scenario, sha256, era, unavailable: why, notes: [], trace: [], outcome: null, expectations: [] };
   const machine = compile(scenario, era);
-  const { trace, final } = runCanonical(machine);
+  const { trace, final } = schedule === undefined ? runCanonical(machine) : replay(machine, decodeToken(sha256, schedule, schedulable(machine).length));
   const r: RunResult = {
     scenario,
     sha256,
@@ -46,4 +52,12 @@ export function runScenario(scenario: Scenario, era: Era): RunResult {
     r.condition = scenario.condition.quantifier === '~exists' ? !c : c;
   }
   return r;
+}
+
+/** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding. */
+export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, witnesses: boolean): ExploreRun {
+  const run = runScenario(scenario, era);
+  if (!run.machine) return { run, exploration: null, witnesses: [] };
+  const exploration = explore(run.machine, limits);
+  return { run, exploration, witnesses: witnesses ? findWitnesses(run.machine, exploration, run.sha256, limits) : [] };
 }

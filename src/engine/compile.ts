@@ -76,6 +76,7 @@ export function compile(s: Scenario, era: Era): Machine {
   const vmProc = s.slots.length ? s.procs.findIndex((p) => p.name === s.slots[0]!.target.proc) : -1;
   const related = relatedPages(l, s);
   const tdp = s.options.mmu === 'default' ? era.rules['kvm.mmu.default'].value === 'tdp' : s.options.mmu === 'tdp';
+  const lengths: number[] = [];
   const programs = l.threads.map((t, tid) => {
     const asm = new Asm();
     const e: Emit = {
@@ -89,6 +90,7 @@ export function compile(s: Scenario, era: Era): Machine {
       local: (k) => t.locals + k,
       vmProc,
       related: (pi) => related[pi]!,
+      finished: (st, other) => st[l.threads[other]!.pc]! >= lengths[other]!,
     };
     const ops: Op[] =
       t.kind === 'prologue'
@@ -98,6 +100,16 @@ export function compile(s: Scenario, era: Era): Machine {
         : s.threads.find((x) => x.name === t.name)!.ops;
     for (const op of ops) emitOp(e, s, op);
     return asm.assemble();
+  });
+  programs.forEach((p, tid) => (lengths[tid] = p.length));
+  // `NAME after A, B`: the thread's first step waits until A and B have finished.
+  l.threads.forEach((t, tid) => {
+    const decl = s.threads.find((x) => x.name === t.name && t.kind !== 'prologue');
+    const first = programs[tid]![0];
+    if (!decl?.after.length || !first) return;
+    const deps = decl.after.map((a) => l.threads.findIndex((x) => x.name === a && x.kind !== 'prologue'));
+    const own = first.enabled;
+    first.enabled = (st) => deps.every((d) => st[l.threads[d]!.pc]! >= lengths[d]!) && (own ? own(st) : true);
   });
 
   const m: Machine = { scenario: s, era, layout: l, programs, init, tdp };

@@ -21,6 +21,8 @@ export interface Emit {
   vmProc: number;
   /** Page slots that may map the same folio as this one (fork, KSM, the page cache): the rmap walk's candidates. */
   related(page: number): number[];
+  /** Has this thread run to its end? (Programs are assembled later; the answer is looked up when steps run.) */
+  finished(s: State, tid: number): boolean;
 }
 
 /**

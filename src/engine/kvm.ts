@@ -329,15 +329,19 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   });
 }
 
-/** is_page_fault_stale() -> mmu_invalidate_retry_gfn() (older: mmu_notifier_retry()). */
+/**
+ * is_page_fault_stale() -> mmu_invalidate_retry_gfn() (older: mmu_notifier_retry()). The
+ * rule value `never` is no kernel's: it models a KVM without the check, for overlays and tests.
+ */
 function faultIsStale(e: Emit, s: State, gfn: number): boolean {
+  if (e.rules['kvm.fault.retry'].value === 'never') return false;
   return retryBlocked(e, s, gfn) || s[e.l.seq] !== s[e.local(L.SEQ)];
 }
 
 /** An invalidation in progress that covers this fault, by the era's rule. */
 function retryBlocked(e: Emit, s: State, gfn: number): boolean {
   const { l } = e;
-  if (s[l.inProgress] === 0) return false;
+  if (s[l.inProgress] === 0 || e.rules['kvm.fault.retry'].value === 'never') return false;
   if (e.rules['kvm.fault.retry'].value === 'in-progress-or-seq') return true;
   return gfn >= s[l.rangeStart]! && gfn < s[l.rangeEnd]!;
 }

@@ -71,7 +71,9 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
   asm.emit({
     fn: 'handle_mm_fault',
     does: `mmap_read_lock(); ${write ? 'write' : 'read'} fault: look at the vma and the PTE`,
-    enabled: (s) => notWriteLocked(s, mm.mmapLock) && !(s[pg.pte]! & PTE.MIGRATION),
+    // handle_pte_fault() looks at the PTE under the PTL; do_wp_page() takes its reference on the
+    // old page there, before the PTL is dropped for the copy.
+    enabled: (s) => notWriteLocked(s, mm.mmapLock) && lockFree(s, mm.ptl) && !(s[pg.pte]! & PTE.MIGRATION),
     exec: (s, notes) => {
       if (!mmLive(l, s, pi) || !vmaMapped(l, s, pi) || (write && !vmaWritable(l, s, pi))) {
         notes?.push(`no ${write ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`);
@@ -88,7 +90,11 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
         if (vma.shared) return shared.pc;
         // do_wp_page(): a KSM page, the zero page, a page-cache page, or a page someone else
         // holds is copied; an exclusive anon page is reused in place (refcount check since 09854ba94c6a).
-        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) return copy.pc;
+        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) {
+          if (!(pageFlags(l, s, pfn) & PG.ZERO)) getPage(l, s, pfn);
+          s[e.local(L.OLDPFN)] = pfn;
+          return copy.pc;
+        }
         return reuse.pc;
       }
       notes?.push('PTE already fixed up: nothing to do');
@@ -211,14 +217,12 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
 
   asm.emit({
     fn: 'wp_page_copy',
-    does: 'get_page(old); allocate a new page and copy the old one into it',
+    does: 'allocate a new page and copy the old one (do_wp_page() holds a reference to it)',
     exec: (s, notes) => {
-      const old = ptePfn(s[origPte]!);
-      getPage(l, s, old);
+      const old = s[oldPfn]!;
       const fresh = allocPage(l, s);
       frameSet(l, s, fresh, FRAME.CONTENT, frameGet(l, s, old, FRAME.CONTENT));
       frameSet(l, s, fresh, FRAME.FLAGS, PG.SWAPBACKED);
-      s[oldPfn] = old;
       s[newPfn] = fresh;
       notes?.push(`copy of ${hex(old)} in new page ${hex(fresh)}`);
     },
@@ -281,7 +285,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
     fn: 'do_wp_page',
     does: "put_page(old) for do_wp_page's reference; mmap_read_unlock()",
     exec: (s, notes) => {
-      putPage(l, s, s[oldPfn]!, notes);
+      if (!(pageFlags(l, s, s[oldPfn]!) & PG.ZERO)) putPage(l, s, s[oldPfn]!, notes);
       unlockMmap(s);
       clearLocals(e, s, MM_LOCALS);
       return back.pc;

@@ -28,6 +28,7 @@ const YOUNG = 1;
 const FAILED = 2;
 const DISCARDED = 4;
 const CLEANED = 8;
+const LOSES_WRITE = 16;
 
 const mapsFolio = (s: State, pte: number, pfn: number) => (s[pte]! & PTE.PRESENT) !== 0 && ptePfn(s[pte]!) === pfn;
 
@@ -223,9 +224,7 @@ export function emitReclaim(e: Emit, pi: number): void {
       }
       const f = pageFlags(l, s, pfn);
       if (s[result]! & DISCARDED) {
-        // Dirty by now (KVM marked it after the discard decision) or written by the guest
-        // unseen: the data is lost with the page.
-        if (f & (PG.GUEST_WROTE | PG.DIRTY)) violate(l, s, 'lost-write', notes, `lazyfree folio ${hex(pfn)} discarded holding a guest write`);
+        if (s[result]! & LOSES_WRITE) violate(l, s, 'lost-write', notes, `lazyfree folio ${hex(pfn)} discarded holding a guest write`);
         clearPageFlag(l, s, pfn, PG.LOCKED);
         putPage(l, s, pfn, notes);
         clearLocals(e, s, WALK_LOCALS);
@@ -300,7 +299,9 @@ function emitTryToUnmapOne(e: Emit, pi: number): void {
       const refsOk = !rules['mm.lazyfree.refcount_check'].value || frameGet(l, s, pfn, FRAME.REFCOUNT) === 1 + frameGet(l, s, pfn, FRAME.MAPCOUNT);
       if (!(f & PG.DIRTY) && refsOk) {
         notes?.push('clean lazyfree folio: discard');
-        s[result] = s[result]! | DISCARDED;
+        // A guest write the primary MMU has not been told of (KVM marks the folio dirty only
+        // later, or never) goes with the page.
+        s[result] = s[result]! | DISCARDED | (f & PG.GUEST_WROTE ? LOSES_WRITE : 0);
       } else {
         notes?.push('lazyfree folio redirtied or referenced: restore the PTE, set swapbacked');
         s[pg.pte] = pteval;

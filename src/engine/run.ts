@@ -29,6 +29,16 @@ export interface TraceStep {
   changes: Change[];
 }
 
+/** A bug in the model met while tracing a run; carries the steps taken so far for the report. */
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly trace: TraceStep[],
+  ) {
+    super(message);
+  }
+}
+
 /** The threads (by index) that can take a step now. */
 export function enabledThreads(m: Machine, s: State, among: number[]): number[] {
   const out: number[] = [];
@@ -76,19 +86,34 @@ export interface CanonicalRun {
 
 /** The scenario's threads, canonically, with a trace of every step. */
 export function runCanonical(m: Machine): CanonicalRun {
+  return runTraced(m, (enabled) => enabled[0]!);
+}
+
+/**
+ * The scenario's threads under a schedule: `pick` chooses among the threads that can run at
+ * step n (canonical: the lowest). Every step is traced with immer's patches.
+ */
+export function runTraced(m: Machine, pick: (enabled: number[], n: number) => number): CanonicalRun {
   const l = m.layout;
   const among = l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [] : [i]));
-  let s = m.init;
+  let s: State = Array.from(m.init);
   const trace: TraceStep[] = [];
   while (!finished(m, s, among)) {
     if (trace.length > MAX_STEPS) throw new Error('internal: step limit reached');
-    const [tid] = enabledThreads(m, s, among);
-    if (tid === undefined) stuck(m, s, among);
+    const enabled = enabledThreads(m, s, among);
+    if (!enabled.length) stuck(m, s, among);
+    const tid = pick(enabled, trace.length);
     const step = m.programs[tid]![s[l.threads[tid]!.pc]!]!;
     const notes: string[] = [];
-    const [next, patches, inverse] = produceWithPatches(s, (d: State) => {
-      stepThread(m, d, tid, notes);
-    });
+    let result: readonly [number[], Patch[], Patch[]];
+    try {
+      result = produceWithPatches(s as number[], (d: number[]) => {
+        stepThread(m, d, tid, notes);
+      });
+    } catch (e) {
+      throw new ModelError(`${(e as Error).message} (at step ${trace.length + 1}, ${l.threads[tid]!.name} ${step.fn})`, trace);
+    }
+    const [next, patches, inverse] = result;
     const t: TraceStep = {
       n: trace.length + 1,
       thread: l.threads[tid]!.name,

@@ -2,7 +2,8 @@
 // copy is one slice(), a fingerprint is one loop, and immer patches name single fields.
 // This file holds the encodings of the packed entries; layout.ts says where each one lives.
 
-export type State = number[];
+/** The machine state: a plain array under immer (traces), an Int32Array when exploring. */
+export type State = number[] | Int32Array;
 
 /**
  * A host PTE: flag bits, pfn above them. 0 is pte_none(). A swap entry keeps its swap slot

@@ -333,6 +333,16 @@ class Parser {
       this.punct(')');
     }
     const kind = /^vcpu[0-9]+$/.test(name) ? 'vcpu' : 'user'; // refined by validate()
+    const after: string[] = [];
+    const afterPos = this.t.pos;
+    if (this.isWord('after')) {
+      this.i++;
+      after.push(this.ident('a thread name after `after`').text);
+      while (this.isPunct(',')) {
+        this.i++;
+        after.push(this.ident('a thread name').text);
+      }
+    }
     this.punct('{');
     const ops: Op[] = [];
     for (;;) {
@@ -342,7 +352,7 @@ class Parser {
       ops.push(this.op());
     }
     this.punct('}');
-    const t: ThreadDecl = { name, kind, ops, pos: nameTok.pos };
+    const t: ThreadDecl = { name, kind, ops, after, pos: after.length ? afterPos : nameTok.pos };
     if (proc !== undefined) t.proc = proc;
     return t;
   }

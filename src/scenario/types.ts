@@ -88,6 +88,8 @@ export interface ThreadDecl {
   kind: ThreadKind;
   /** The process a user thread runs in. */
   proc?: string;
+  /** Threads that must have finished before this one starts (`NAME after A, B { ... }`). */
+  after: string[];
   ops: Op[];
   pos: Pos;
 }

@@ -3,6 +3,9 @@ import type { Cond, HostAddr, Observable, Pos, Scenario, ThreadDecl } from './ty
 
 export const PAGE_SIZE = 0x1000;
 
+/** Page contents live in 32-bit state slots. */
+export const MAX_CONTENT = 0x7fffffff;
+
 /** Limits that keep the machine state small enough to explore (docs/scenario-language.md). */
 export const LIMITS = { pages: 64, threads: 8, opsPerThread: 64, procs: 8, vcpus: 4 };
 
@@ -58,6 +61,7 @@ export function validate(s: Scenario): void {
     if (seenMem.has(key)) fail(m.at.pos, `the content of ${m.at.proc}:0x${m.at.addr.toString(16)} is given twice`);
     seenMem.add(key);
     if (m.value === 0) fail(m.at.pos, 'content 0 means "never written" (the zero page): expected a non-zero value');
+    if (m.value > MAX_CONTENT) fail(m.at.pos, `page content 0x${m.value.toString(16)} is too large: expected at most 0x7fffffff`);
   }
 
   // One VM, owned by one process (kvm->mm); its memslots must not overlap.
@@ -86,6 +90,7 @@ export function validate(s: Scenario): void {
 
   for (const t of s.touched) {
     if (!/^vcpu[0-9]+$/.test(t.vcpu)) fail(t.pos, `\`${t.vcpu}\` is not a vCPU: expected vcpu0, vcpu1, ...`);
+    if ((t.value ?? 0) > MAX_CONTENT) fail(t.pos, 'the value written is too large: expected at most 0x7fffffff');
     slotOf(t.gfn, t.pos);
   }
 
@@ -130,11 +135,13 @@ export function validate(s: Scenario): void {
       switch (op.kind) {
         case 'guest-read':
         case 'guest-write':
+          if (op.kind === 'guest-write' && op.value > MAX_CONTENT) fail(op.pos, 'the value written is too large: expected at most 0x7fffffff');
           if (t.kind !== 'vcpu') fail(op.pos, `\`gfn\` accesses are guest accesses: expected them in a vCPU thread, not in \`${t.name}\``);
           slotOf(op.gfn, op.pos);
           break;
         case 'host-read':
         case 'host-write':
+          if (op.kind === 'host-write' && op.value > MAX_CONTENT) fail(op.pos, 'the value written is too large: expected at most 0x7fffffff');
           if (t.kind === 'vcpu') fail(op.pos, 'a vCPU accesses guest memory: expected `gfn N`');
           own(op.at, 'a user access');
           break;
@@ -188,6 +195,22 @@ export function validate(s: Scenario): void {
       }
     }
   }
+  for (const t of s.threads) {
+    for (const a of t.after) {
+      if (!threads.has(a)) fail(t.pos, `thread \`${t.name}\` starts after \`${a}\`, which is not a thread`);
+      if (a === t.name) fail(t.pos, `thread \`${t.name}\` cannot start after itself`);
+    }
+  }
+  // `after` must not close a cycle: every thread could never start.
+  const order = new Map<string, number>();
+  const visit = (name: string, depth: number): number => {
+    if (depth > s.threads.length) fail(threads.get(name)!.pos, `\`after\` makes a cycle through thread \`${name}\``);
+    if (order.has(name)) return order.get(name)!;
+    const d = Math.max(0, ...threads.get(name)!.after.map((a) => visit(a, depth + 1) + 1));
+    order.set(name, d);
+    return d;
+  };
+  for (const t of s.threads) visit(t.name, 0);
   if (vcpus.size > LIMITS.vcpus) fail(s.threads[0]?.pos ?? { line: 1, col: 1 }, `too many vCPUs: at most ${LIMITS.vcpus}`);
 
   const regsOf = (thread: string) => new Set((threads.get(thread)?.ops ?? []).flatMap((o) => ('reg' in o && o.reg !== undefined ? [o.reg] : [])));

@@ -1,0 +1,269 @@
+// Every interleaving of the threads' atomic steps (docs/explore.md): a depth-first search over
+// machine states with a visited set of fingerprints. Each distinct final outcome is counted
+// with the number of maximal paths (schedules) that reach it, by dynamic programming over the
+// state graph: a state's vector of path counts per outcome is the sum of its successors'.
+import type { Machine } from '../engine/compile.js';
+import { evalCond, outcome, type Outcome } from '../engine/observe.js';
+import { enabledThreads, stepThread } from '../engine/run.js';
+import { PTE, SPTE, TLB, hex, type Violation } from '../engine/state.js';
+import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
+
+export interface Limits {
+  maxStates: number;
+  timeoutMs: number;
+  maxMemoryBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
+
+export interface ExploredOutcome {
+  key: string;
+  observations: Record<string, number>;
+  violations: Violation[];
+  /** The counters of the first path found to this outcome (they may differ between paths). */
+  counters: Outcome['counters'];
+  /** The scenario's condition holds in this outcome. */
+  condition?: boolean;
+  /** No thread could run but some had not finished. */
+  deadlock: boolean;
+  paths: number;
+}
+
+/** A stale secondary mapping outside any invalidation bracket: an sPTE or a TLB entry. */
+export interface ExploredWindow {
+  key: string;
+  mapping: string;
+  gfn: number;
+  openedBy: { thread: string; fn: string };
+}
+
+export interface Exploration {
+  complete: boolean;
+  stopped?: 'max-states' | 'timeout' | 'memory';
+  states: number;
+  transitions: number;
+  /** Edges that closed a cycle in the state graph (left out of path counts). */
+  cycles: number;
+  outcomes: ExploredOutcome[];
+  windows: ExploredWindow[];
+  /** Some path count passed 2^53 and is approximate. */
+  approximate: boolean;
+  /** Bytes in the visited set and the path-count vectors. */
+  bytes: number;
+  elapsedMs: number;
+}
+
+const ON_STACK = 0xffffffff;
+
+/** Path-count vectors, sparse: [n, id1, count1, id2, count2, ...], in one growable pool. */
+class VectorPool {
+  data = new Float64Array(1 << 16);
+  used = 0;
+  store(acc: number[]): number {
+    const need = 1 + acc.length;
+    if (this.used + need > this.data.length) {
+      const next = new Float64Array(Math.max(this.data.length * 2, this.used + need));
+      next.set(this.data);
+      this.data = next;
+    }
+    const at = this.used;
+    this.data[at] = acc.length / 2;
+    for (let k = 0; k < acc.length; k++) this.data[at + 1 + k] = acc[k]!;
+    this.used += need;
+    return at;
+  }
+  /** Add the vector at `at` into `acc`. */
+  addInto(acc: number[], at: number): void {
+    const n = this.data[at]!;
+    for (let k = 0; k < n; k++) addCount(acc, this.data[at + 1 + 2 * k]!, this.data[at + 2 + 2 * k]!);
+  }
+}
+
+function addCount(acc: number[], id: number, count: number): void {
+  for (let k = 0; k < acc.length; k += 2) {
+    if (acc[k] === id) {
+      acc[k + 1]! += count;
+      return;
+    }
+  }
+  acc.push(id, count);
+}
+
+interface Frame {
+  s: Int32Array;
+  hi: number;
+  lo: number;
+  succ: number[];
+  next: number;
+  acc: number[];
+  stale: number;
+}
+
+/** The secondary mappings watched for windows: each gfn's sPTE and each vCPU's TLB entry for it (up to 30). */
+export interface Watcher {
+  slot: number;
+  pte: number;
+  gfn: number;
+  present: number;
+  writable: number;
+  mapping: string;
+}
+
+export function watchers(m: Machine): Watcher[] {
+  const l = m.layout;
+  const out: Watcher[] = [];
+  l.gfns.forEach((g, gi) => {
+    const pte = l.pages[g.page]!.pte;
+    out.push({ slot: g.spte, pte, gfn: g.gfn, present: SPTE.PRESENT, writable: SPTE.WRITABLE, mapping: 'spte' });
+    for (const v of l.vcpus) out.push({ slot: v.tlb + gi, pte, gfn: g.gfn, present: TLB.PRESENT, writable: TLB.WRITABLE, mapping: `${v.name} tlb` });
+  });
+  return out.slice(0, 30);
+}
+
+export const windowKey = (w: Watcher, fn: string) => `${w.mapping} gfn ${hex(w.gfn)} opened by ${fn}`;
+
+/** Bit k set: watcher k maps something the primary MMU does not, and no invalidation in progress covers it. */
+export function staleMask(m: Machine, ws: Watcher[], s: Int32Array): number {
+  const l = m.layout;
+  let mask = 0;
+  for (let k = 0; k < ws.length; k++) {
+    const w = ws[k]!;
+    const v = s[w.slot]!;
+    if (!(v & w.present)) continue;
+    const host = s[w.pte]!;
+    const hostOk = host & PTE.PRESENT && !(host & PTE.PROTNONE);
+    const stale = !hostOk || host >>> PTE.SHIFT !== v >>> 8 || (v & w.writable && !(host & PTE.WRITE));
+    if (!stale) continue;
+    if (s[l.inProgress]! > 0 && w.gfn >= s[l.rangeStart]! && w.gfn < s[l.rangeEnd]!) continue;
+    mask |= 1 << k;
+  }
+  return mask;
+}
+
+/** An outcome's identity: observations, harms, the condition's truth, deadlock. */
+export function outcomeKey(m: Machine, s: Int32Array, deadlock: boolean): { key: string; o: Outcome; holds: boolean | undefined } {
+  const o = outcome(m, s);
+  const cond = m.scenario.condition;
+  const holds = cond ? evalCond(m, s, cond.cond) : undefined;
+  return { key: JSON.stringify([o.observations, o.violations, holds ?? null, deadlock]), o, holds };
+}
+
+/** The scenario's threads (not the prologue), by layout index: schedules and tokens number them in this order. */
+export function schedulable(m: Machine): number[] {
+  return m.layout.threads.flatMap((t, i) => (t.kind === 'prologue' ? [] : [i]));
+}
+
+export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploration {
+  const t0 = performance.now();
+  const l = m.layout;
+  const among = schedulable(m);
+  const table = new FingerprintTable();
+  const pool = new VectorPool();
+  const ws = watchers(m);
+  const windows = new Map<string, ExploredWindow>();
+  const outcomeIds = new Map<string, number>();
+  const outcomes: ExploredOutcome[] = [];
+  let states = 0;
+  let transitions = 0;
+  let cycles = 0;
+  let stopped: Exploration['stopped'];
+
+  const outcomeOf = (s: Int32Array, deadlock: boolean): number => {
+    const { key, o, holds } = outcomeKey(m, s, deadlock);
+    let id = outcomeIds.get(key);
+    if (id === undefined) {
+      id = outcomes.length;
+      outcomeIds.set(key, id);
+      const x: ExploredOutcome = { key, observations: o.observations, violations: o.violations, counters: o.counters, deadlock, paths: 0 };
+      if (holds !== undefined) x.condition = holds;
+      outcomes.push(x);
+    }
+    return id;
+  };
+
+  const root = Int32Array.from(m.init);
+  fingerprint(root);
+  const frames: Frame[] = [];
+  const push = (s: Int32Array, hi: number, lo: number, stale: number) => {
+    table.set(hi, lo, ON_STACK);
+    states++;
+    frames.push({ s, hi, lo, succ: enabledThreads(m, s, among), next: 0, acc: [], stale });
+  };
+  push(root, fpHi, fpLo, staleMask(m, ws, root));
+
+  while (frames.length) {
+    const f = frames[frames.length - 1]!;
+    if (f.next < f.succ.length) {
+      if (stopped) {
+        frames.length = 0;
+        break;
+      }
+      const tid = f.succ[f.next++]!;
+      const child = f.s.slice();
+      const step = m.programs[tid]![f.s[l.threads[tid]!.pc]!]!;
+      try {
+        stepThread(m, child, tid, null);
+      } catch (e) {
+        // A bug in the model: name the schedule that reaches it, as thread numbers.
+        const schedule = frames.map((x) => among.indexOf(x.succ[x.next - 1]!)).join('.');
+        throw new Error(`${(e as Error).message} (schedule ${schedule})`);
+      }
+      transitions++;
+      fingerprint(child);
+      const v = table.get(fpHi, fpLo);
+      if (v === ON_STACK) {
+        cycles++;
+        continue;
+      }
+      if (v >= 0) {
+        pool.addInto(f.acc, v);
+        continue;
+      }
+      const stale = staleMask(m, ws, child);
+      const opened = stale & ~f.stale;
+      if (opened) {
+        for (let k = 0; k < ws.length; k++) {
+          if (!(opened & (1 << k))) continue;
+          const w = ws[k]!;
+          const key = windowKey(w, step.fn);
+          if (!windows.has(key)) windows.set(key, { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } });
+        }
+      }
+      push(child, fpHi, fpLo, stale);
+      if ((states & 255) === 0) {
+        if (states >= limits.maxStates) stopped = 'max-states';
+        else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
+        else if (table.bytes + pool.data.byteLength > limits.maxMemoryBytes) stopped = 'memory';
+      }
+      continue;
+    }
+    // All successors done: this state's path counts are known.
+    if (f.succ.length === 0) {
+      const finished = among.every((t) => f.s[l.threads[t]!.pc]! >= m.programs[t]!.length);
+      f.acc = [outcomeOf(f.s, !finished), 1];
+    }
+    table.set(f.hi, f.lo, pool.store(f.acc));
+    frames.pop();
+    if (frames.length) {
+      const parent = frames[frames.length - 1]!;
+      for (let k = 0; k < f.acc.length; k += 2) addCount(parent.acc, f.acc[k]!, f.acc[k + 1]!);
+    } else {
+      for (let k = 0; k < f.acc.length; k += 2) outcomes[f.acc[k]!]!.paths = f.acc[k + 1]!;
+    }
+  }
+
+  const approximate = outcomes.some((o) => o.paths > Number.MAX_SAFE_INTEGER);
+  const result: Exploration = {
+    complete: !stopped,
+    states,
+    transitions,
+    cycles,
+    outcomes: [...outcomes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    windows: [...windows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    approximate,
+    bytes: table.bytes + pool.data.byteLength,
+    elapsedMs: performance.now() - t0,
+  };
+  if (stopped) result.stopped = stopped;
+  return result;
+}

@@ -1,0 +1,92 @@
+// The explorer: every interleaving, outcomes with path counts, harms and their witnesses,
+// windows, limits, and replay tokens that turn a witness back into its trace.
+import { describe, expect, it } from 'vitest';
+import { loadScenario, parseText } from '../src/catalog.js';
+import { ERAS, getEra } from '../src/eras.js';
+import { compile } from '../src/engine/compile.js';
+import { DEFAULT_LIMITS, explore } from '../src/explore/explore.js';
+import { decodeToken, encodeToken } from '../src/explore/witness.js';
+import { exploreJson, exploreText, verdict } from '../src/report/explore.js';
+import { exploreScenario, runScenario } from '../src/runner.js';
+import noRetry from './eras/no-fault-retry.js';
+
+const harms = (id: string, name: string) => {
+  const r = exploreScenario(loadScenario(name), id === noRetry.id ? noRetry : getEra(id), DEFAULT_LIMITS, false);
+  return [...new Set(r.exploration!.outcomes.flatMap((o) => o.violations))].sort();
+};
+
+describe('explore', () => {
+  it.each(ERAS.map((e) => e.id))('fault-races-invalidation in %s: no harm in any interleaving', (id) => {
+    const r = exploreScenario(loadScenario('fault-races-invalidation'), getEra(id), DEFAULT_LIMITS, false);
+    expect(r.exploration!.complete).toBe(true);
+    expect(r.exploration!.outcomes.flatMap((o) => o.violations)).toEqual([]);
+    expect(r.exploration!.outcomes.length).toBeGreaterThan(1); // the race does have several outcomes
+  });
+
+  it('a KVM that skips the retry check lets a racing fault map a page the host freed: the explorer finds it and its witness', () => {
+    const r = exploreScenario(loadScenario('fault-races-invalidation'), noRetry, DEFAULT_LIMITS, true);
+    const found = [...new Set(r.exploration!.outcomes.flatMap((o) => o.violations))];
+    expect(found.some((v) => v === 'stale-read' || v === 'freed-frame-access')).toBe(true);
+    const harm = r.witnesses.find((w) => w.target === `harm ${found[0]}`)!;
+    expect(harm).toBeDefined();
+    // The witness trace shows the fault installing an sPTE after the zap, and the harm.
+    expect(harm.trace.some((t) => t.notes.some((n) => n.startsWith('VIOLATION')))).toBe(true);
+    // Its token replays to exactly that trace.
+    const replayed = runScenario(loadScenario('fault-races-invalidation'), noRetry, harm.token);
+    expect(replayed.trace.map((t) => [t.thread, t.fn, t.notes])).toEqual(harm.trace.map((t) => [t.thread, t.fn, t.notes]));
+    expect(replayed.outcome!.violations.length).toBeGreaterThan(0);
+  });
+
+  it('a guest write racing reclaim: a window between the PTE clear and .invalidate_page before 369ea8242c0f, none after; harm only where the write is really lost', () => {
+    for (const name of ['madv-free-then-guest-write', 'reclaim-dirty-guest-page']) {
+      const old = exploreScenario(loadScenario(name), getEra('post-6bdb913f0a70'), DEFAULT_LIMITS, true);
+      expect(old.exploration!.windows.some((w) => w.mapping === 'spte' && w.openedBy.fn === 'try_to_unmap_one'), name).toBe(true);
+      const wit = old.witnesses.find((w) => w.target.startsWith('window spte'))!;
+      expect(wit.windowSteps).toBeGreaterThan(0);
+      for (const id of ['post-369ea8242c0f', 'post-change-pte-removal', 'post-aa85986e7150']) {
+        const x = exploreScenario(loadScenario(name), getEra(id), DEFAULT_LIMITS, false).exploration!;
+        expect(x.windows, `${name} ${id}`).toEqual([]);
+        expect(x.outcomes.flatMap((o) => o.violations), `${name} ${id}`).toEqual([]);
+      }
+    }
+    expect(harms('post-6bdb913f0a70', 'madv-free-then-guest-write')).toContain('lost-write');
+    expect(harms('post-6bdb913f0a70', 'reclaim-dirty-guest-page')).toEqual([]);
+  });
+
+  it('counts paths exactly: two independent single-step threads have 2 interleavings', () => {
+    const s = parseText(
+      't.mmu',
+      `mmutt t "two user writes"
+{ proc a: vma 0x1000 +1 ; proc b: vma 0x2000 +1 ; mem a:0x1000 = 1 ; mem b:0x2000 = 2 }
+a { write(0x1000, 5) }
+b { write(0x2000, 6) }
+observe mem a:0x1000, mem b:0x2000
+forall (mem a:0x1000 = 5 /\\ mem b:0x2000 = 6)
+`,
+    );
+    const x = explore(compile(s, getEra('post-aa85986e7150')));
+    expect(x.outcomes.map((o) => o.paths)).toEqual([2]);
+    expect(x.states).toBe(4);
+    expect(verdict(x)).toEqual({ verdict: 'Always', positive: 2, negative: 0 });
+  });
+
+  it('stops at --max-states with an explicit incomplete verdict', () => {
+    const r = exploreScenario(loadScenario('ksm-merge'), getEra('post-369ea8242c0f'), { ...DEFAULT_LIMITS, maxStates: 1000 }, false);
+    expect(r.exploration!.complete).toBe(false);
+    expect(r.exploration!.stopped).toBe('max-states');
+    expect(r.exploration!.states).toBeLessThan(1000 * 1.1);
+    const text = exploreText(r, { stats: false });
+    expect(text).toMatch(/^Observation ksm-merge Timeout \d+ \d+$/m);
+    expect(exploreJson(r, { stats: false }).complete).toBe(false);
+  });
+
+  it('replay tokens round-trip and refuse what does not fit', () => {
+    const sha = 'a'.repeat(64);
+    const t = encodeToken(sha, [0, 0, 0, 1, 2, 2]);
+    expect(t).toBe('aaaaaaaa:0*3.1.2*2');
+    expect(decodeToken(sha, t, 3)).toEqual([0, 0, 0, 1, 2, 2]);
+    expect(() => decodeToken('b'.repeat(64), t, 3)).toThrow(/for another scenario text/);
+    expect(() => decodeToken(sha, 'aaaaaaaa:7', 3)).toThrow(/names thread 7/);
+    expect(() => decodeToken(sha, 'nonsense', 3)).toThrow(/bad replay token/);
+  });
+});
