@@ -14,7 +14,8 @@ import { diffJson, diffRuns, diffText, sameOutcome } from './report/diff.js';
 import { runJson, toJson } from './report/json.js';
 import { matrixText } from './report/matrix.js';
 import { releasesOf, runText, wrap } from './report/text.js';
-import { exploreScenario, runScenario } from './runner.js';
+import { runScenario } from './runner.js';
+import { exploreAll } from './explore/jobs.js';
 import { ModelError } from './engine/run.js';
 import { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
 import { exploreJson, exploreMatrixText, exploreText } from './report/explore.js';
@@ -44,7 +45,8 @@ const exploreOptions = <T>(y: Argv<T>) =>
     .option('max-states', { type: 'number', default: DEFAULT_LIMITS.maxStates, describe: 'with --explore: stop after this many states (exit 3)' })
     .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs / 1000, describe: 'with --explore: stop after this many seconds (exit 3)' })
     .option('max-memory', { type: 'number', default: DEFAULT_LIMITS.maxMemoryBytes / 1048576, describe: 'with --explore: stop when the visited set passes this many MiB (exit 3)' })
-    .option('stats', { type: 'boolean', default: false, describe: 'with --explore: print time, memory and states/s (not deterministic)' });
+    .option('stats', { type: 'boolean', default: false, describe: 'with --explore: print time, memory and states/s (not deterministic)' })
+    .option('jobs', { type: 'number', default: 1, describe: 'with --explore: explore this many (scenario, era) pairs at once, in worker threads; the output is the same for any number' });
 
 function cmdList() {
   const out = ['Eras (oldest first):'];
@@ -70,16 +72,17 @@ interface ExploreArgs {
   timeout: number;
   maxMemory: number;
   stats: boolean;
+  jobs: number;
 }
 
 const limitsOf = (a: ExploreArgs): Limits => ({ maxStates: a.maxStates, timeoutMs: a.timeout * 1000, maxMemoryBytes: a.maxMemory * 1048576 });
 
-function cmdRun(a: { scenario: string; era?: string; kernel?: string; format: Format; trace: boolean; replay?: string } & ExploreArgs) {
+async function cmdRun(a: { scenario: string; era?: string; kernel?: string; format: Format; trace: boolean; replay?: string } & ExploreArgs) {
   const s = loadScenario(a.scenario);
   const eras = selectEras(a.era, a.kernel);
   const single = (a.era !== undefined && a.era !== 'all') || a.kernel !== undefined;
   if (a.explore) {
-    const runs = eras.map((e) => exploreScenario(s, e, limitsOf(a), a.witness));
+    const runs = await exploreAll(eras.map((era) => ({ scenario: s, era })), limitsOf(a), a.witness, a.jobs);
     if (runs.some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
     if (a.format === 'json') print(toJson(single ? exploreJson(runs[0]!, a) : runs.map((r) => exploreJson(r, a))));
     else print(runs.map((r) => exploreText(r, a)).join('\n'));
@@ -102,12 +105,11 @@ function cmdDiff(a: { scenario: string; eraA: string; eraB: string; format: Form
   if (!sameOutcome(d)) exitCode = 1;
 }
 
-function cmdMatrix(a: { format: Format } & ExploreArgs) {
+async function cmdMatrix(a: { format: Format } & ExploreArgs) {
   if (a.explore) {
-    const rows = catalogNames().map((n) => {
-      const s = loadScenario(n);
-      return ERAS.map((e) => exploreScenario(s, e, limitsOf(a), false));
-    });
+    const scenarios = catalogNames().map(loadScenario);
+    const flat = await exploreAll(scenarios.flatMap((scenario) => ERAS.map((era) => ({ scenario, era }))), limitsOf(a), false, a.jobs);
+    const rows = scenarios.map((_, i) => flat.slice(i * ERAS.length, (i + 1) * ERAS.length));
     if (rows.flat().some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
     print(a.format === 'json' ? toJson(rows.flat().map((r) => exploreJson(r, a))) : exploreMatrixText(ERAS, rows));
     return;

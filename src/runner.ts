@@ -27,6 +27,17 @@ export interface RunResult {
   expectations: { expect: Expectation; holds: boolean }[];
 }
 
+/** What a report needs of a run without running it: availability and notes (for worker results). */
+export function runMeta(scenario: Scenario, era: Era): RunResult {
+  const r: RunResult = { scenario, sha256: scenarioHash(scenario.text), era, notes: partial(scenario, era), trace: [], outcome: null, expectations: [] };
+  const why = unavailable(scenario, era);
+  if (why) {
+    r.unavailable = why;
+    r.notes = [];
+  }
+  return r;
+}
+
 /**
  * One run: the canonical schedule, or a given one (thread numbers, as in a replay token).
  */

@@ -74,6 +74,36 @@ describe('mmutt CLI', () => {
     expect(r.out).toMatch(/ok \(\d+ expectations hold\)/);
   });
 
+  it('--explore: herd7-style verdict; a limit gives an explicit Timeout verdict and exit 3', () => {
+    const ok = mmutt('run', 'fault-races-invalidation', '--era', 'post-369ea8242c0f', '--explore');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^Observation fault-races-invalidation Sometimes \d+ \d+$/m);
+    expect(ok.out).toMatch(/^Hash=[0-9a-f]{32}$/m);
+    expect(ok.out).not.toMatch(/Time /); // timings only with --stats
+    const cut = mmutt('run', 'ksm-merge', '--era', 'post-369ea8242c0f', '--explore', '--max-states', '500', '--format', 'json');
+    expect(cut.code).toBe(3);
+    const d = JSON.parse(cut.out);
+    expect(d.mode).toBe('explore');
+    expect(d.complete).toBe(false);
+    expect(d.stopped).toBe('max-states');
+  });
+
+  it('--explore output is the same for every --jobs and every run', () => {
+    const one = mmutt('matrix', '--explore', '--format', 'json');
+    const two = mmutt('matrix', '--explore', '--format', 'json', '--jobs', '2');
+    expect(one.code).toBe(0);
+    expect(two.out).toBe(one.out);
+    expect(mmutt('matrix', '--explore', '--format', 'json').out).toBe(one.out);
+  });
+
+  it('a witness token replays to the same outcome', () => {
+    const x = JSON.parse(mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--explore', '--witness', '--format', 'json').out);
+    const lost = x.outcomes.find((o: { violations: string[] }) => o.violations.includes('lost-write'));
+    const r = JSON.parse(mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--replay', lost.witness, '--format', 'json').out);
+    expect(r.outcomes[0].observations).toEqual(lost.observations);
+    expect(r.outcomes[0].violations).toEqual(lost.violations);
+  });
+
   it('bad input: exit 2, file:line:col, no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmutt-'));
     const bad = join(dir, 'bad.mmu');

@@ -55,38 +55,88 @@ export interface Exploration {
 
 const ON_STACK = 0xffffffff;
 
-/** Path-count vectors, sparse: [n, id1, count1, id2, count2, ...], in one growable pool. */
+/**
+ * Path-count vectors: for each finished state, how many maximal paths from it reach each
+ * outcome. A frame adds its successors' vectors into a dense accumulator (indexed by outcome);
+ * a finished state's vector is stored sparse, [n, id1, count1, ...], in one growable pool, or
+ * inline in the table value when it is one path to one outcome (the common tail of a search).
+ */
+const INLINE = 0x80000000;
+
 class VectorPool {
   data = new Float64Array(1 << 16);
   used = 0;
+  /** Identical vectors are stored once: content hash -> offset (checked for equality before sharing). */
+  private seen = new FingerprintTable(1 << 12);
+  /** The table value for a dense accumulator. */
   store(acc: number[]): number {
-    const need = 1 + acc.length;
+    let n = 0;
+    let only = -1;
+    let h1 = 0x2545f491;
+    let h2 = 0x6c8e9cf5;
+    for (let id = 0; id < acc.length; id++) {
+      const c = acc[id];
+      if (!c) continue;
+      n++;
+      only = id;
+      h1 = Math.imul(h1 ^ id, 0x9e3779b1) ^ Math.imul(c % 0x7fffffff | 0, 0x85ebca6b);
+      h2 = Math.imul(h2 + id, 0xc2b2ae35) ^ ((c / 4294967296) | 0) ^ (c | 0);
+    }
+    if (n === 1 && acc[only] === 1 && only < 0x7ffffffe) return (INLINE | only) >>> 0;
+    const hi = h1 >>> 0;
+    const lo = ((h2 ^ n) | 1) >>> 0;
+    const prev = this.seen.get(hi, lo);
+    if (prev >= 0 && this.equals(prev, acc, n)) return prev;
+    const at = this.append(acc, n);
+    this.seen.set(hi, lo, at);
+    return at;
+  }
+  private equals(at: number, acc: number[], n: number): boolean {
+    if (this.data[at] !== n) return false;
+    let k = at + 1;
+    for (let id = 0; id < acc.length; id++) {
+      if (!acc[id]) continue;
+      if (this.data[k] !== id || this.data[k + 1] !== acc[id]) return false;
+      k += 2;
+    }
+    return true;
+  }
+  private append(acc: number[], n: number): number {
+    const need = 1 + 2 * n;
     if (this.used + need > this.data.length) {
       const next = new Float64Array(Math.max(this.data.length * 2, this.used + need));
       next.set(this.data);
       this.data = next;
     }
     const at = this.used;
-    this.data[at] = acc.length / 2;
-    for (let k = 0; k < acc.length; k++) this.data[at + 1 + k] = acc[k]!;
+    this.data[at] = n;
+    let k = at + 1;
+    for (let id = 0; id < acc.length; id++) {
+      if (!acc[id]) continue;
+      this.data[k++] = id;
+      this.data[k++] = acc[id]!;
+    }
     this.used += need;
+    if (at >= INLINE - 2) throw new Error('internal: path-count pool too large');
     return at;
   }
-  /** Add the vector at `at` into `acc`. */
-  addInto(acc: number[], at: number): void {
-    const n = this.data[at]!;
-    for (let k = 0; k < n; k++) addCount(acc, this.data[at + 1 + 2 * k]!, this.data[at + 2 + 2 * k]!);
+  /** Bytes in use: the vectors stored and the index that shares them. */
+  get bytes(): number {
+    return this.used * 8 + this.seen.bytes;
   }
-}
-
-function addCount(acc: number[], id: number, count: number): void {
-  for (let k = 0; k < acc.length; k += 2) {
-    if (acc[k] === id) {
-      acc[k + 1]! += count;
+  /** Add the vector behind a table value into a dense accumulator. */
+  addInto(acc: number[], value: number): void {
+    if (value >= INLINE) {
+      const id = value - INLINE;
+      acc[id] = (acc[id] ?? 0) + 1;
       return;
     }
+    const n = this.data[value]!;
+    for (let k = 0; k < n; k++) {
+      const id = this.data[value + 1 + 2 * k]!;
+      acc[id] = (acc[id] ?? 0) + this.data[value + 2 + 2 * k]!;
+    }
   }
-  acc.push(id, count);
 }
 
 interface Frame {
@@ -184,6 +234,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   const root = Int32Array.from(m.init);
   fingerprint(root);
   const frames: Frame[] = [];
+  const free: Int32Array[] = [];
   const push = (s: Int32Array, hi: number, lo: number, stale: number) => {
     table.set(hi, lo, ON_STACK);
     states++;
@@ -199,7 +250,9 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
         break;
       }
       const tid = f.succ[f.next++]!;
-      const child = f.s.slice();
+      // State buffers are recycled: most successors are states already visited.
+      const child = free.pop() ?? new Int32Array(f.s.length);
+      child.set(f.s);
       const step = m.programs[tid]![f.s[l.threads[tid]!.pc]!]!;
       try {
         stepThread(m, child, tid, null);
@@ -213,10 +266,12 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       const v = table.get(fpHi, fpLo);
       if (v === ON_STACK) {
         cycles++;
+        free.push(child);
         continue;
       }
       if (v >= 0) {
         pool.addInto(f.acc, v);
+        free.push(child);
         continue;
       }
       const stale = staleMask(m, ws, child);
@@ -233,22 +288,23 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       if ((states & 255) === 0) {
         if (states >= limits.maxStates) stopped = 'max-states';
         else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
-        else if (table.bytes + pool.data.byteLength > limits.maxMemoryBytes) stopped = 'memory';
+        else if (table.bytes + pool.bytes > limits.maxMemoryBytes) stopped = 'memory';
       }
       continue;
     }
     // All successors done: this state's path counts are known.
     if (f.succ.length === 0) {
       const finished = among.every((t) => f.s[l.threads[t]!.pc]! >= m.programs[t]!.length);
-      f.acc = [outcomeOf(f.s, !finished), 1];
+      f.acc[outcomeOf(f.s, !finished)] = 1;
     }
     table.set(f.hi, f.lo, pool.store(f.acc));
     frames.pop();
+    free.push(f.s);
     if (frames.length) {
-      const parent = frames[frames.length - 1]!;
-      for (let k = 0; k < f.acc.length; k += 2) addCount(parent.acc, f.acc[k]!, f.acc[k + 1]!);
+      const pacc = frames[frames.length - 1]!.acc;
+      for (let id = 0; id < f.acc.length; id++) if (f.acc[id]) pacc[id] = (pacc[id] ?? 0) + f.acc[id]!;
     } else {
-      for (let k = 0; k < f.acc.length; k += 2) outcomes[f.acc[k]!]!.paths = f.acc[k + 1]!;
+      for (let id = 0; id < f.acc.length; id++) if (f.acc[id]) outcomes[id]!.paths = f.acc[id]!;
     }
   }
 
@@ -261,7 +317,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     outcomes: [...outcomes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     windows: [...windows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     approximate,
-    bytes: table.bytes + pool.data.byteLength,
+    bytes: table.bytes + pool.bytes,
     elapsedMs: performance.now() - t0,
   };
   if (stopped) result.stopped = stopped;

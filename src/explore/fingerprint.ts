@@ -36,7 +36,7 @@ function fmix(h: number): number {
 }
 
 /**
- * An open-addressing set of fingerprints with one 32-bit value per entry. Grows at half load;
+ * An open-addressing set of fingerprints with one 32-bit value per entry. Grows at 70% load;
  * entries do not keep their index across a growth, so callers keep values, not indices.
  */
 export class FingerprintTable {
@@ -73,7 +73,8 @@ export class FingerprintTable {
   set(hi: number, lo: number, value: number): void {
     let i = this.slot(hi, lo);
     if (this.lo[i] === 0) {
-      if ((this.size + 1) * 2 > this.mask + 1) {
+      // Grow at 70% load: linear probing stays short, and memory per entry stays low.
+      if ((this.size + 1) * 10 > (this.mask + 1) * 7) {
         this.grow();
         i = this.slot(hi, lo);
       }

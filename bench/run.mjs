@@ -1,0 +1,43 @@
+// npm run bench: explorer throughput and memory on the benchmark scenarios and the largest
+// catalog scenarios, and the wall time of `mmutt matrix --explore`. Figures, not assertions:
+// the machines are shared and noisy (docs/performance.md records a run).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_LIMITS, ERAS, exploreScenario, getEra, loadScenario } from '../dist/index.js';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const cases = [
+  ['bench/scenarios/three-thread-race.mmu', 'post-aa85986e7150'],
+  ['ksm-merge', 'post-369ea8242c0f'],
+  ['fault-races-invalidation', 'pre-6bdb913f0a70'],
+  ['madv-free-then-guest-write', 'post-6bdb913f0a70'],
+];
+
+const rows = [];
+for (const [name, era] of cases) {
+  const s = loadScenario(name.endsWith('.mmu') ? here(`../${name}`) : name);
+  let best = null;
+  for (let i = 0; i < 3; i++) {
+    const x = exploreScenario(s, getEra(era), DEFAULT_LIMITS, false).exploration;
+    if (!best || x.elapsedMs < best.elapsedMs) best = x;
+  }
+  rows.push({ scenario: s.name, era, states: best.states, ms: best.elapsedMs, bytes: best.bytes });
+}
+const rss = process.memoryUsage().rss;
+
+const t0 = performance.now();
+execFileSync(process.execPath, [here('../dist/cli.js'), 'matrix', '--explore'], { stdio: 'ignore' });
+const matrixMs = performance.now() - t0;
+const t1 = performance.now();
+execFileSync(process.execPath, [here('../dist/cli.js'), 'matrix', '--explore', '--jobs', '2'], { stdio: 'ignore' });
+const matrixJobsMs = performance.now() - t1;
+
+console.log(`node ${process.version}, ${ERAS.length} eras`);
+console.log('scenario                    era                       states   states/s  bytes/state');
+for (const r of rows) {
+  console.log(
+    `${r.scenario.padEnd(27)} ${r.era.padEnd(24)} ${String(r.states).padStart(8)} ${String(Math.round(r.states / (r.ms / 1000))).padStart(10)} ${(r.bytes / r.states).toFixed(1).padStart(12)}`,
+  );
+}
+console.log(`peak RSS of this process: ${(rss / 1048576).toFixed(0)} MiB`);
+console.log(`mmutt matrix --explore (whole catalog, every era): ${(matrixMs / 1000).toFixed(2)} s; with --jobs 2: ${(matrixJobsMs / 1000).toFixed(2)} s`);
