@@ -9,4 +9,6 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   splitting: true,
+  // Loaded at run time for TypeScript --era-file modules, never bundled.
+  external: ['esbuild'],
 });

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ScenarioError, UserError } from './errors.js';
 import { ERAS } from './eras.js';
-import { parseScenario } from './scenario/parse.js';
-import type { Scenario } from './scenario/types.js';
+import { parseCondition, parseScenario } from './scenario/parse.js';
+import type { Cond, Scenario } from './scenario/types.js';
 
 /** The catalog folder: `scenarios/` at the package root (one level above src/ and dist/). */
 export const CATALOG_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
@@ -42,4 +42,9 @@ export function parseText(file: string, text: string): Scenario {
     }
   }
   return s;
+}
+
+/** A condition given on the command line (`bisect --where`), checked against the scenario. */
+export function parseWhere(s: Scenario, text: string): Cond {
+  return parseCondition(s, '--where', text);
 }

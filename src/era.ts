@@ -73,7 +73,7 @@ export interface EraRules {
   /** Zapping or repointing a leaf sPTE marks the folio accessed from the old sPTE. */
   'kvm.zap.mark_accessed': Rule<boolean>;
   /** How a successful or retried fault lets go of the page it got from the host. */
-  'kvm.fault.finish': Rule<'kvm_release_pfn_clean-after-unlock' | 'kvm_release_faultin_page-under-mmu_lock'>;
+  'kvm.fault.finish': Rule<'kvm_release_pfn_clean-after-unlock' | 'make_spte-marks-dirty' | 'kvm_release_faultin_page-under-mmu_lock'>;
   /** When the fault path, under mmu_lock, gives up and retries (mmu_notifier_retry and successors). */
   'kvm.fault.retry': Rule<'in-progress-or-seq' | 'in-range-or-seq' | 'never'>;
   /** .clear_flush_young flushes remote TLBs when it found a young sPTE. */

@@ -294,6 +294,8 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       s[g.spte] = (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad;
       if (!e.tdp) s[g.rmap] = 1; // rmap_add(): the TDP MMU keeps no rmap
       notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
+      // The March 2024 RFC: make_spte() marks a writable sPTE's folio dirty as it creates it.
+      if (rules['kvm.fault.finish'].value === 'make_spte-marks-dirty' && w) kvmMarkDirty(l, s, pfn, notes);
       if (!underLock) return;
       // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
       if (s[mapWritable]) kvmMarkDirty(l, s, pfn, notes);

@@ -12,6 +12,8 @@ export interface Limits {
   maxStates: number;
   timeoutMs: number;
   maxMemoryBytes: number;
+  /** Called now and then with the states explored so far (a progress bar on a TTY). */
+  progress?: (states: number, elapsedMs: number) => void;
 }
 
 export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
@@ -286,6 +288,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       }
       push(child, fpHi, fpLo, stale);
       if ((states & 255) === 0) {
+        if ((states & 65535) === 0) limits.progress?.(states, performance.now() - t0);
         if (states >= limits.maxStates) stopped = 'max-states';
         else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
         else if (table.bytes + pool.bytes > limits.maxMemoryBytes) stopped = 'memory';

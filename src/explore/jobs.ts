@@ -30,7 +30,8 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
   if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs takes a whole number of at least 1, not ${jobs}`);
   if (jobs === 1 || pairs.length < 2) return pairs.map((p) => exploreScenario(p.scenario, p.era, limits, witnesses));
   const results: JobResult[] = new Array(pairs.length);
-  const queue = pairs.map((p, index): Job => ({ index, file: p.scenario.file, text: p.scenario.text, era: p.era.id, limits, witnesses }));
+  const { progress: _progress, ...plain } = limits; // a function cannot cross to a worker
+  const queue = pairs.map((p, index): Job => ({ index, file: p.scenario.file, text: p.scenario.text, era: p.era.id, limits: plain, witnesses }));
   const workers = Array.from({ length: Math.min(jobs, pairs.length) }, () => new Worker(new URL('./explore-worker.js', import.meta.url)));
   await Promise.all(
     workers.map(

@@ -5,6 +5,7 @@ import type { Era } from '../era.js';
 import { COUNTER_NAMES } from '../engine/counters.js';
 import type { RunResult } from '../runner.js';
 import { fmtValue } from './text.js';
+import { outcomeLetters } from './matrix.js';
 
 const cell = (r: RunResult, k: string) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '–');
 
@@ -21,13 +22,7 @@ export function catalogDoc(eras: readonly Era[], rows: RunResult[][]): string {
     '|---|' + eras.map(() => '---|').join(''),
   ];
   for (const row of rows) {
-    const seen: string[] = [];
-    const cls = row.map((r) => {
-      if (!r.outcome) return '–';
-      const k = JSON.stringify(r.outcome);
-      if (!seen.includes(k)) seen.push(k);
-      return String.fromCharCode(65 + seen.indexOf(k)) + (r.outcome.violations.length ? ` (${r.outcome.violations.join(', ')})` : '');
-    });
+    const cls = outcomeLetters(row, (v) => ` (${v.join(', ')})`).map((c) => c ?? '–');
     out.push(`| [${row[0]!.scenario.name}](#${row[0]!.scenario.name}) | ${cls.join(' | ')} |`);
   }
   out.push('', 'Same letter in a row: the same observations, counters and violations.', '');

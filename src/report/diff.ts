@@ -53,6 +53,7 @@ function stepLine(t: TraceStep | undefined): string[] {
 export function diffText(d: RunDiff): string {
   const { a, b } = d;
   const out = [
+    `${TIER_TEXT[tierOf(d)]}`,
     `mmutt diff  scenario ${a.scenario.name}  sha256 ${a.sha256.slice(0, 12)}`,
     `  A = ${a.era.id} (${releasesOf(a.era)})`,
     `  B = ${b.era.id} (${releasesOf(b.era)})`,
@@ -81,6 +82,7 @@ export function diffText(d: RunDiff): string {
 export function diffJson(d: RunDiff) {
   return {
     schema: 'mmutt/diff@1',
+    tier: tierOf(d),
     scenario: { name: d.a.scenario.name, sha256: d.a.sha256 },
     eras: [d.a.era.id, d.b.era.id],
     observations: d.observations,
@@ -96,4 +98,23 @@ export function diffJson(d: RunDiff) {
             b: d.b.trace[d.divergence] ? { thread: d.b.trace[d.divergence]!.thread, fn: d.b.trace[d.divergence]!.fn } : null,
           },
   };
+}
+
+/** The tiers of tools/memory-model's cmplitmushist.sh, from "nothing changed" to "the result changed". */
+export type Tier = 'exact' | 'same-outcome' | 'same-verdict' | 'changed' | 'timeout';
+
+export const TIER_TEXT: Record<Tier, string> = {
+  exact: 'Exact output match',
+  'same-outcome': 'Same outcomes and counts',
+  'same-verdict': 'Same verdict',
+  changed: '!!! Result changed',
+  timeout: '!!! Timed out',
+};
+
+/** Canonical runs: the trace too (exact), the outcome, or only the condition's truth. */
+export function tierOf(d: RunDiff): Tier {
+  if (d.unavailable) return d.unavailable.a === d.unavailable.b ? 'exact' : 'changed';
+  if (sameOutcome(d)) return d.divergence === null ? 'exact' : 'same-outcome';
+  if (d.a.condition !== undefined && d.a.condition === d.b.condition && !d.violations) return 'same-verdict';
+  return 'changed';
 }

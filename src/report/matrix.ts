@@ -9,19 +9,25 @@ import { fmtValue, legend, releasesOf, wrap } from './text.js';
 
 const key = (o: Outcome | null) => (o ? JSON.stringify([o.observations, o.counters, o.violations]) : null);
 
+/**
+ * One row of the matrix: a letter per distinct outcome (A for the first era's), null for an
+ * era that cannot run the scenario. `harm` decorates an outcome with violations.
+ */
+export function outcomeLetters(row: RunResult[], harm: (violations: string[]) => string): (string | null)[] {
+  const seen: string[] = [];
+  return row.map((r) => {
+    const k = key(r.outcome);
+    if (k === null) return null;
+    if (!seen.includes(k)) seen.push(k);
+    return String.fromCharCode(65 + seen.indexOf(k)) + (r.outcome!.violations.length ? harm(r.outcome!.violations) : '');
+  });
+}
+
 export function matrixText(eras: readonly Era[], rows: RunResult[][]): string {
   const out = [`mmutt ${VERSION} matrix: ${rows.length} scenario(s) x ${eras.length} eras, canonical schedule`, ''];
   const nameW = Math.max(8, ...rows.map((r) => r[0]!.scenario.name.length));
   out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(4)).join('')}`.trimEnd());
-  const classes = rows.map((row) => {
-    const seen: string[] = [];
-    return row.map((r) => {
-      const k = key(r.outcome);
-      if (k === null) return '-';
-      if (!seen.includes(k)) seen.push(k);
-      return String.fromCharCode(65 + seen.indexOf(k)) + (r.outcome!.violations.length ? '!' : '');
-    });
-  });
+  const classes = rows.map((row) => outcomeLetters(row, () => '!').map((c) => c ?? '-'));
   rows.forEach((row, i) => out.push(`${row[0]!.scenario.name.padEnd(nameW)}  ${classes[i]!.map((c) => c.padEnd(4)).join('')}`.trimEnd()));
   out.push('');
   eras.forEach((e, i) => out.push(`E${i + 1} ${e.id.padEnd(25)} ${releasesOf(e)}`));

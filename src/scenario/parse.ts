@@ -101,6 +101,15 @@ function withReg(op: Extract<Op, { kind: 'age' | 'idle-age' | 'test-young' }>, r
   return op;
 }
 
+/** A condition on its own (bisect --where), checked against the scenario's names. */
+export function parseCondition(s: Scenario, file: string, text: string): Cond {
+  const p = new Parser(file, lex(file, text));
+  const c = p.cond();
+  p.end();
+  validate({ ...s, file, condition: { quantifier: 'exists', cond: c, pos: { line: 1, col: 1 } }, observe: [], expect: [] });
+  return c;
+}
+
 class Parser {
   private i = 0;
   constructor(
@@ -108,6 +117,10 @@ class Parser {
     private readonly toks: Tok[],
   ) {}
 
+  /** Nothing may follow. */
+  end(): void {
+    if (this.t.kind !== 'eof') this.expected('the end of the condition');
+  }
   private get t(): Tok {
     return this.toks[this.i]!;
   }

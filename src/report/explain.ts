@@ -1,0 +1,32 @@
+// mmutt explain: the trace step by step, in kernel terms: what each step changed (from immer's
+// patches) and the era rule that fired, with its source the first time it does.
+import type { RunResult } from '../runner.js';
+import type { RuleName } from '../era.js';
+import { VERSION } from '../version.js';
+import { eraHeader, fmtValue, wrap } from './text.js';
+
+export function explainText(r: RunResult, how: string): string {
+  const out = [`mmutt ${VERSION} explain  scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`, ...eraHeader(r.era)];
+  if (!r.outcome) return `${[...out, '', ...wrap(r.unavailable!, '')].join('\n')}\n`;
+  out.push('', `${how}, step by step:`);
+  const explained = new Set<RuleName>();
+  for (const t of r.trace) {
+    out.push('', `${t.n}. ${t.thread}: ${t.fn}`);
+    out.push(...wrap(t.does, '     '));
+    // Counters are bookkeeping here: the summary at the end has them.
+    for (const c of t.changes.filter((c) => !/^(notifier|kvm|guest)\./.test(c.slot))) out.push(...wrap(`${c.slot}: ${c.from} -> ${c.to}`, '     ', '       '));
+    for (const n of t.notes) out.push(...wrap(n, '     ', '       '));
+    if (t.rule) {
+      const rule = r.era.rules[t.rule];
+      if (!explained.has(t.rule)) {
+        explained.add(t.rule);
+        out.push(...wrap(`rule ${t.rule} = ${JSON.stringify(rule.value)}: ${rule.why}`, '     ', '       '));
+        for (const c of rule.cite) out.push(...wrap(`source: ${c.file} ${c.fn}${c.commit ? `, ${c.commit}` : ''} (${c.status})`, '       ', '         '));
+      } else out.push(`     rule ${t.rule} (above)`);
+    }
+  }
+  out.push('', 'Outcome:');
+  for (const [k, v] of Object.entries(r.outcome.observations)) out.push(`  ${k} = ${fmtValue(k, v)}`);
+  out.push(`  violations: ${r.outcome.violations.join(', ') || 'none'}`);
+  return `${out.join('\n')}\n`;
+}

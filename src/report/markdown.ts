@@ -1,0 +1,36 @@
+// Markdown: the same results as the text reports, as tables for a wiki page or a PR comment.
+import type { Era } from '../era.js';
+import { COUNTER_NAMES } from '../engine/counters.js';
+import type { RunResult } from '../runner.js';
+import { VERSION } from '../version.js';
+import { fmtValue, releasesOf } from './text.js';
+import { outcomeLetters } from './matrix.js';
+
+const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+
+/** One scenario under several eras: one column per era. */
+export function runsMarkdown(runs: RunResult[]): string {
+  const s = runs[0]!.scenario;
+  const out = [`## ${s.name}`, '', `mmutt ${VERSION}, scenario sha256 \`${runs[0]!.sha256.slice(0, 12)}\``, '', s.description, ''];
+  for (const r of runs) out.push(`- \`${r.era.id}\` (${releasesOf(r.era)}): ${r.era.commits.join('; ') || r.era.title}`);
+  out.push('', row(['', ...runs.map((r) => `\`${r.era.id}\``)]), row(['---', ...runs.map(() => '---')]));
+  const ran = runs.filter((r) => r.outcome);
+  const obs = ran.length ? Object.keys(ran[0]!.outcome!.observations) : [];
+  for (const k of obs) out.push(row([`\`${k}\``, ...runs.map((r) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '–'))]));
+  for (const c of COUNTER_NAMES.filter((c) => !obs.includes(c) && ran.some((r) => r.outcome!.counters[c] !== 0))) {
+    out.push(row([`\`${c}\``, ...runs.map((r) => (r.outcome ? String(r.outcome.counters[c]) : '–'))]));
+  }
+  out.push(row(['violations', ...runs.map((r) => (r.outcome ? r.outcome.violations.join(', ') || 'none' : (r.unavailable ?? '–')))]));
+  return `${out.join('\n')}\n`;
+}
+
+/** The catalog matrix: every scenario x every era, a letter per distinct outcome. */
+export function matrixMarkdown(eras: readonly Era[], rows: RunResult[][]): string {
+  const out = [`# mmutt ${VERSION} matrix`, '', row(['scenario', ...eras.map((e) => `\`${e.id}\``)]), row(['---', ...eras.map(() => '---')])];
+  for (const r of rows) {
+    const cells = outcomeLetters(r, (v) => ` (${v.join(', ')})`).map((c) => c ?? '–');
+    out.push(row([r[0]!.scenario.name, ...cells]));
+  }
+  out.push('', 'Same letter in a row: the same observations, counters and violations; – : the era cannot run the scenario.');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,77 @@
+// What a reviewer pastes into a thread: explain, cite, bisect, diff tiers, proposal overlays.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const mmutt = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('for the review thread', () => {
+  it('cite prints a block of at most 72 columns whose command prints it again, byte for byte', () => {
+    const r = mmutt('cite', 'ksm-merge', '--era', 'pre-6bdb913f0a70', '--era', 'post-change-pte-removal');
+    expect(r.code).toBe(0);
+    for (const line of r.out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+    expect(r.out).toContain('mmutt 0.1.0: scenario ksm-merge (sha256 ');
+    expect(r.out).toContain('828502d30073 ("ksm: add mmu_notifier set_pte_at_notify()")');
+    expect(r.out).toContain('f3b65bbaed7c ("KVM: delete .change_pte MMU notifier callback")');
+    expect(r.out).toMatch(/kvm\.spte_change\s+2\s+0/);
+    const cmd = r.out
+      .split('Reproduce:\n')[1]!
+      .replace(/ \\\n\s+/g, ' ')
+      .trim()
+      .replace(/^\$ mmutt /, '')
+      .split(' ');
+    expect(mmutt(...cmd).out).toBe(r.out);
+    const inline = mmutt('cite', 'ksm-merge', '--era', 'post-aa85986e7150', '--inline');
+    expect(inline.out).toContain('  mmutt ksm-merge\n');
+  });
+
+  it("bisect names the era where kvm.spte_change > 0 stops holding, and its commit", () => {
+    const r = mmutt('bisect', 'ksm-merge', '--where', 'kvm.spte_change > 0');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('First flip: post-6bdb913f0a70');
+    expect(r.out).toContain('6bdb913f0a70 ("mm: wrap calls to set_pte_at_notify with');
+    const bad = mmutt('bisect', 'ksm-merge', '--where', 'kvm.spte_change >');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^mmutt: --where:1:18: expected a number to compare with/);
+  });
+
+  it('explain shows what each step changed and cites the rule that fired', () => {
+    const r = mmutt('explain', 'ksm-merge', '--era', 'pre-6bdb913f0a70');
+    expect(r.out).toContain('spte gfn 0x100: pfn 0x11 WDAh -> pfn 0x11 -DA-');
+    expect(r.out).toContain('rule kvm.change_pte = "seq-bump-then-set-spte"');
+    expect(r.out).toContain('source: arch/x86/kvm/mmu.c kvm_set_pte_rmapp (verified)');
+    for (const line of r.out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
+  it('the RFC overlay changes when the folio is marked dirty: at sPTE creation, not at zap', () => {
+    const r = mmutt('diff', 'madv-free-then-guest-write', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty');
+    expect(r.out).toMatch(/Traces diverge at step \d+:/);
+    const [a, b] = r.out.split('  B rfc-2024-03-folio-dirty:');
+    expect(a).toContain('folio 0x11 marked dirty by KVM'); // the zap marks it in the base era
+    expect(b).not.toContain('marked dirty'); // the RFC's zap does not
+    const explained = mmutt('explain', 'madv-free-then-guest-write', '--era', 'rfc-2024-03-folio-dirty').out;
+    expect(explained).toMatch(/__direct_map[\s\S]*spte gfn 0x100 -> pfn 0x11 writable\n\s+folio 0x11 marked dirty by KVM/);
+  });
+
+  it('diff --all gives each scenario its tier and exits 1 when a result changed', () => {
+    const same = mmutt('diff', '--all', 'post-369ea8242c0f', 'post-369ea8242c0f');
+    expect(same.code).toBe(0);
+    expect(same.out).toMatch(/^Exact output match: 20$/m);
+    const changed = mmutt('diff', '--all', 'post-6bdb913f0a70', 'post-369ea8242c0f');
+    expect(changed.code).toBe(1);
+    expect(changed.out).toMatch(/^!!! Result changed\s+madv-free-then-guest-write$/m);
+  });
+
+  it('--era-file loads a TypeScript overlay; bad ones get a clear error', () => {
+    const r = mmutt('diff', 'age-guest-hot', 'post-aa85986e7150', 'test-aging-flush', '--era-file', join(__dirname, 'fixtures', 'aging-flush.era.ts'));
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/kswapd1:r1\s+A 0x0\s+B 0x1/);
+    const bad = mmutt('run', 'ksm-merge', '--era-file', join(__dirname, 'fixtures', 'missing.mjs'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^mmutt: cannot read era file .*missing\.mjs: ENOENT\n$/);
+  });
+});
