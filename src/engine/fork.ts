@@ -43,7 +43,8 @@ export function emitFork(e: Emit, parent: number, child: number): void {
           const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
           let pte = s[p.pte]!;
           if (pte === 0) continue;
-          if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE)) {
+          // A NUMA-hint (PROT_NONE) PTE is pte_present() too: copy_present_pte() counts it.
+          if (pte & PTE.PRESENT) {
             const pfn = ptePfn(pte);
             if (!(pageFlags(l, s, pfn) & PG.ZERO)) {
               getPage(l, s, pfn);

@@ -3,7 +3,7 @@ import type { EraRules } from '../era.js';
 import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
 import type { CounterName } from './counters.js';
 import type { Notes } from './program.js';
-import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, hex, ptePfn, sptePfn, type State, type Violation } from './state.js';
+import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, hex, ptePfn, sptePfn, type State, type Violation } from './state.js';
 
 export function bump(l: Layout, s: State, c: CounterName): void {
   s[counterSlot(l, c)]!++;
@@ -34,7 +34,22 @@ export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
   if (--s[i]! === 0 && !(pageFlags(l, s, pfn) & PG.ZERO)) {
     frameSet(l, s, pfn, FRAME.FLAGS, PG.FREE);
     notes?.push(`pfn ${hex(pfn)} freed`);
+    // A secondary mapping that still reaches the page lets the guest use freed memory.
+    if (secondaryMaps(l, s, pfn)) violate(l, s, 'freed-frame-access', notes, `pfn ${hex(pfn)} freed while an sPTE or a guest TLB entry still maps it`);
   }
+}
+
+/** Does a present sPTE (or an access-tracked one) or a guest TLB entry map this frame? */
+function secondaryMaps(l: Layout, s: State, pfn: number): boolean {
+  for (let gi = 0; gi < l.gfns.length; gi++) {
+    const spte = s[l.gfns[gi]!.spte]!;
+    if (spte & (SPTE.PRESENT | SPTE.ACC_TRACK) && sptePfn(spte) === pfn) return true;
+    for (const v of l.vcpus) {
+      const t = s[v.tlb + gi]!;
+      if (t & TLB.PRESENT && t >>> TLB.SHIFT === pfn) return true;
+    }
+  }
+  return false;
 }
 
 /** alloc_page(): the lowest free frame, so that runs are deterministic. */

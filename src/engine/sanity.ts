@@ -1,7 +1,7 @@
 // The engine's own invariants, checked after every step of a canonical run. A failure is a
 // bug in mmutt, not a finding about the kernel: harms are reported as violations instead.
 import { frameSlot, type Layout } from './layout.js';
-import { FRAME, PG, PTE, SPTE, hex, ptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, SPTE, TLB, hex, ptePfn, sptePfn, type State } from './state.js';
 
 /** `tdp`: the TDP MMU keeps no rmap for its sPTEs, so there is none to check. */
 export function checkSanity(l: Layout, s: State, tdp: boolean): string | null {
@@ -31,5 +31,18 @@ export function checkSanity(l: Layout, s: State, tdp: boolean): string | null {
     if (present !== (s[g.rmap] === 1)) return `gfn ${hex(g.gfn)}: rmap ${s[g.rmap]} disagrees with its spte`;
   }
   if (s[l.inProgress]! < 0) return 'mmu_invalidate_in_progress is negative';
+  // No secondary mapping reaches a free frame, unless the run has already reported a harm.
+  if (s[l.violations] === 0) {
+    const free = (pfn: number) => (s[frameSlot(l, pfn, FRAME.FLAGS)]! & PG.FREE) !== 0;
+    for (const g of l.gfns) {
+      if (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK) && free(sptePfn(s[g.spte]!))) return `spte gfn ${hex(g.gfn)} maps free page ${hex(sptePfn(s[g.spte]!))}`;
+    }
+    for (const v of l.vcpus) {
+      for (let gi = 0; gi < l.gfns.length; gi++) {
+        const t = s[v.tlb + gi]!;
+        if (t & TLB.PRESENT && free(t >>> TLB.SHIFT)) return `${v.name} TLB entry for gfn ${hex(l.gfns[gi]!.gfn)} maps free page ${hex(t >>> TLB.SHIFT)}`;
+      }
+    }
+  }
   return null;
 }

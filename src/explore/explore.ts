@@ -7,6 +7,7 @@ import { evalCond, outcome, type Outcome } from '../engine/observe.js';
 import { enabledThreads, stepThread } from '../engine/run.js';
 import { PTE, SPTE, TLB, hex, type Violation } from '../engine/state.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
+import { checkSanity } from '../engine/sanity.js';
 
 export interface Limits {
   maxStates: number;
@@ -14,6 +15,8 @@ export interface Limits {
   maxMemoryBytes: number;
   /** Called now and then with the states explored so far (a progress bar on a TTY). */
   progress?: (states: number, elapsedMs: number) => void;
+  /** Check the engine's own invariants on every new state (self-check tests; slower). */
+  sanity?: boolean;
 }
 
 export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
@@ -122,9 +125,14 @@ class VectorPool {
     if (at >= INLINE - 2) throw new Error('internal: path-count pool too large');
     return at;
   }
-  /** Bytes in use: the vectors stored and the index that shares them. */
+  /** Bytes held: the vector pool's capacity and the index that shares vectors. */
   get bytes(): number {
-    return this.used * 8 + this.seen.bytes;
+    return this.data.byteLength + this.seen.bytes;
+  }
+  /** Bytes held after the next growths that a few hundred more states could cause. */
+  projectedBytes(more: number): number {
+    const pool = this.used + 64 * more > this.data.length ? this.data.byteLength * 2 : this.data.byteLength;
+    return pool + this.seen.projectedBytes(more);
   }
   /** Add the vector behind a table value into a dense accumulator. */
   addInto(acc: number[], value: number): void {
@@ -276,6 +284,10 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
         free.push(child);
         continue;
       }
+      if (limits.sanity) {
+        const bad = checkSanity(l, child, m.tdp);
+        if (bad) throw new Error(`internal: ${bad} (schedule ${[...frames.map((x) => among.indexOf(x.succ[x.next - 1]!))].join('.')})`);
+      }
       const stale = staleMask(m, ws, child);
       const opened = stale & ~f.stale;
       if (opened) {
@@ -291,7 +303,8 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
         if ((states & 65535) === 0) limits.progress?.(states, performance.now() - t0);
         if (states >= limits.maxStates) stopped = 'max-states';
         else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
-        else if (table.bytes + pool.bytes > limits.maxMemoryBytes) stopped = 'memory';
+        // Stop before a growth would pass the ceiling: tables grow by doubling.
+        else if (table.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
       }
       continue;
     }

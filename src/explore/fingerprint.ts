@@ -58,6 +58,11 @@ export class FingerprintTable {
     return this.hi.byteLength + this.lo.byteLength + this.val.byteLength;
   }
 
+  /** Bytes the table will hold after `more` inserts (it doubles when it passes 70% load). */
+  projectedBytes(more: number): number {
+    return (this.size + more) * 10 > (this.mask + 1) * 7 ? this.bytes * 2 : this.bytes;
+  }
+
   private slot(hi: number, lo: number): number {
     let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & this.mask;
     while (this.lo[i] !== 0 && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & this.mask;
