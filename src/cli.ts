@@ -10,7 +10,7 @@ import { catalogNames, loadScenario, parseWhere } from './catalog.js';
 import { UserError } from './errors.js';
 import { ERAS, PROPOSALS, eraForKernel, getEra, loadEraFile } from './eras.js';
 import type { Era } from './era.js';
-import { TIER_TEXT, diffJson, diffRuns, diffText, sameOutcome, tierOf, type Tier } from './report/diff.js';
+import { TIER_TEXT, diffJson, diffRuns, diffText, tierOf, type Tier } from './report/diff.js';
 import { explainText } from './report/explain.js';
 import { matrixMarkdown, runsMarkdown } from './report/markdown.js';
 import { htmlReport } from './report/html.js';
@@ -152,7 +152,8 @@ function cmdDiff(a: { args: string[]; all: boolean; format: Format }) {
   const s = loadScenario(a.args[0]!);
   const d = diffRuns(runScenario(s, getEra(a.args[1]!)), runScenario(s, getEra(a.args[2]!)));
   print(a.format === 'json' ? toJson(diffJson(d)) : diffText(d));
-  if (!sameOutcome(d)) exitCode = 1;
+  // As with --all: exit 1 when the result changed (tools/memory-model's "!!! Result changed").
+  if (tierOf(d) === 'changed' || tierOf(d) === 'timeout') exitCode = 1;
 }
 
 function cmdExplain(a: { scenario: string; era?: string; kernel?: string; replay?: string }) {

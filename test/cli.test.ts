@@ -44,11 +44,15 @@ describe('mmutt CLI', () => {
     }
   });
 
-  it('diff names the first diverging step and exits 1 when outcomes differ, 0 when they do not', () => {
+  it('diff names the first diverging step, opens with its tier, and exits 1 only when the result changed', () => {
     const d = mmutt('diff', 'ksm-merge', 'pre-6bdb913f0a70', 'post-6bdb913f0a70');
-    expect(d.code).toBe(1);
+    expect(d.code).toBe(0);
+    expect(d.out.split('\n')[0]).toBe('Same verdict');
     expect(d.out).toContain('Traces diverge at step 8:');
     expect(d.out).toContain('8 ksmd kvm_mmu_notifier_invalidate_range_start');
+    const changed = mmutt('diff', 'madv-free-then-guest-write', 'post-6bdb913f0a70', 'post-369ea8242c0f');
+    expect(changed.code).toBe(1);
+    expect(changed.out.split('\n')[0]).toBe('!!! Result changed');
     const same = mmutt('diff', 'ksm-merge', 'post-369ea8242c0f', 'post-369ea8242c0f');
     expect(same.code).toBe(0);
     expect(same.out).toContain('Traces: identical');

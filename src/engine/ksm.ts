@@ -165,7 +165,9 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
         return unlock.pc; // already read-only and clean
       }
       s[pg.pte] = 0; // ptep_clear_flush(): "no need to notify as we are downgrading to read only"
-      if (frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1 !== frameGet(l, s, pfn, FRAME.REFCOUNT)) {
+      // page_mapcount + 1 (KSM's own reference) + swapped (the swap cache's) == page_count.
+      const swapped = pageFlags(l, s, pfn) & PG.SWAPCACHE ? 1 : 0;
+      if (frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1 + swapped !== frameGet(l, s, pfn, FRAME.REFCOUNT)) {
         s[pg.pte] = pte;
         s[mm.ptl] = 0;
         notes?.push('extra reference (GUP/O_DIRECT in flight): -EFAULT');

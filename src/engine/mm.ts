@@ -89,7 +89,8 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
         const pfn = ptePfn(pte);
         if (vma.shared) return shared.pc;
         // do_wp_page(): a KSM page, the zero page, a page-cache page, or a page someone else
-        // holds is copied; an exclusive anon page is reused in place (refcount check since 09854ba94c6a).
+        // holds is copied; an exclusive anon page is reused in place (the refcount test of
+        // 09854ba94c6a "mm: do_wp_page() simplification", v5.9; a simplification before it).
         if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) {
           if (!(pageFlags(l, s, pfn) & PG.ZERO)) getPage(l, s, pfn);
           s[e.local(L.OLDPFN)] = pfn;

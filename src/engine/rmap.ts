@@ -29,6 +29,7 @@ const FAILED = 2;
 const DISCARDED = 4;
 const CLEANED = 8;
 const LOSES_WRITE = 16;
+const SKIP_NOTIFY = 32;
 
 const mapsFolio = (s: State, pte: number, pfn: number) => (s[pte]! & PTE.PRESENT) !== 0 && ptePfn(s[pte]!) === pfn;
 
@@ -93,22 +94,36 @@ function findFolio(e: Emit, pi: number, fn: string, does: string, accept: (s: St
 function emitPteChange(e: Emit, pi: number, style: UnmapNotify, change: StepSpec, after?: StepSpec): void {
   const { l, asm } = e;
   const mm = l.procs[l.pages[pi]!.proc]!;
+  const result = e.local(L.RESULT);
+  const unlock = asm.label();
   const end = asm.label();
   asm.emit({
     ...change,
     enabled: (s) => lockFree(s, mm.ptl),
     exec: (s, notes) => {
-      if (change.exec(s, notes) === GIVE_UP) return end.pc;
+      const r = change.exec(s, notes);
+      if (r === GIVE_UP) return end.pc;
       s[mm.ptl] = e.owner;
+      // Nothing changed (a clean PTE, a restored lazyfree PTE): no .invalidate_page, as the
+      // kernel calls it only `if (ret)` (page_mkclean_one) or `ret != SWAP_FAIL` (try_to_unmap_one).
+      if (r === NO_NOTIFY) {
+        s[result] = s[result]! | SKIP_NOTIFY;
+        return unlock.pc;
+      }
     },
   });
   if (style === 'invalidate_page-under-ptl') invalidatePage(e, pi);
+  asm.bind(unlock);
   asm.emit({
     fn: after?.fn ?? change.fn,
     does: `${after ? `${after.does}; ` : ''}pte_unmap_unlock()`,
     exec: (s, notes) => {
       after?.exec(s, notes);
       s[mm.ptl] = 0;
+      if (s[result]! & SKIP_NOTIFY) {
+        s[result] = s[result]! & ~SKIP_NOTIFY;
+        return end.pc;
+      }
     },
   });
   if (style === 'invalidate_page-after-unlock') invalidatePage(e, pi);
@@ -122,8 +137,9 @@ function bracketed(e: Emit, pi: number, style: UnmapNotify, body: () => void): v
   if (style === 'range') invalidateRangeEnd(e, [pi]);
 }
 
-/** Return value of a `change` step that gives up without taking the PTL. */
+/** Return values of a `change` step: give up without taking the PTL; or took it, changed nothing. */
 const GIVE_UP = -1;
+const NO_NOTIFY = -2;
 
 /**
  * The young test of an rmap walk: ptep_clear_flush_young() (or _clear_young / pte_young) on
@@ -237,13 +253,14 @@ export function emitReclaim(e: Emit, pi: number): void {
         clearPageFlag(l, s, pfn, PG.DIRTY);
         folioContentSettled(l, s, pfn);
         notes?.push(`pageout(): written to ${f & PG.FILE ? 'the file' : 'swap'}`);
-      } else if (f & PG.GUEST_WROTE) {
-        violate(l, s, 'lost-write', notes, `clean folio ${hex(pfn)} dropped with a guest write the primary MMU never saw`);
       }
       // __remove_mapping(): only if the swap/page cache and we hold the last references.
       if (frameGet(l, s, pfn, FRAME.REFCOUNT) !== 2) {
         notes?.push('extra reference: stays in the cache');
         return putback.pc;
+      }
+      if (pageFlags(l, s, pfn) & PG.GUEST_WROTE) {
+        violate(l, s, 'lost-write', notes, `clean folio ${hex(pfn)} dropped with a guest write the primary MMU never saw`);
       }
       s[slot.cache] = 0;
       clearPageFlag(l, s, pfn, PG.SWAPCACHE | PG.LOCKED);
@@ -307,6 +324,7 @@ function emitTryToUnmapOne(e: Emit, pi: number): void {
         s[pg.pte] = pteval;
         setPageFlag(l, s, pfn, PG.SWAPBACKED);
         s[result] = s[result]! | FAILED;
+        return NO_NOTIFY;
       }
     },
   };
@@ -478,7 +496,7 @@ export function emitWriteback(e: Emit, pi: number): void {
       exec: (s) => {
         if (!mapsFolio(s, pg.pte, s[folio]!)) return GIVE_UP;
         const pte = s[pg.pte]!;
-        if (!(pte & (PTE.WRITE | PTE.DIRTY))) return;
+        if (!(pte & (PTE.WRITE | PTE.DIRTY))) return NO_NOTIFY;
         if (pte & PTE.DIRTY) s[result] = s[result]! | CLEANED;
         s[pg.pte] = pte & ~(PTE.WRITE | PTE.DIRTY);
       },

@@ -272,6 +272,17 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
         throw new Error(`${(e as Error).message} (schedule ${schedule})`);
       }
       transitions++;
+      // A window can open on any transition, also one into a state already explored.
+      const stale = staleMask(m, ws, child);
+      const opened = stale & ~f.stale;
+      if (opened) {
+        for (let k = 0; k < ws.length; k++) {
+          if (!(opened & (1 << k))) continue;
+          const w = ws[k]!;
+          const key = windowKey(w, step.fn);
+          if (!windows.has(key)) windows.set(key, { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } });
+        }
+      }
       fingerprint(child);
       const v = table.get(fpHi, fpLo);
       if (v === ON_STACK) {
@@ -287,16 +298,6 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       if (limits.sanity) {
         const bad = checkSanity(l, child, m.tdp);
         if (bad) throw new Error(`internal: ${bad} (schedule ${[...frames.map((x) => among.indexOf(x.succ[x.next - 1]!))].join('.')})`);
-      }
-      const stale = staleMask(m, ws, child);
-      const opened = stale & ~f.stale;
-      if (opened) {
-        for (let k = 0; k < ws.length; k++) {
-          if (!(opened & (1 << k))) continue;
-          const w = ws[k]!;
-          const key = windowKey(w, step.fn);
-          if (!windows.has(key)) windows.set(key, { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } });
-        }
       }
       push(child, fpHi, fpLo, stale);
       if ((states & 255) === 0) {

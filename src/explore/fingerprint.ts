@@ -1,7 +1,7 @@
 // Visited states are stored as 64-bit fingerprints, never as states (hash compaction, as in
 // SPIN's -DHC): memory per state is fixed whatever the state's size. Two different states
-// with the same fingerprint would be merged; with n states the chance of any such collision is
-// about n^2 / 2^64 (docs/explore.md).
+// with the same fingerprint would be merged; with 63 bits used (the low bit of one half is
+// forced to 1) the chance of any collision among n states is about n^2 / 2^64 (docs/explore.md).
 
 /** The two 32-bit halves of the last fingerprint computed (no allocation per state). */
 export let fpHi = 0;

@@ -141,16 +141,18 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
     });
 }
 
-/** How many steps, from the one that opened it, the window stays open on this schedule. */
+/** How many consecutive steps, from the one that opened it, the window stays open on this schedule. */
 function windowLength(m: Machine, schedule: number[], openedAt: number, key: string): number {
   const among = schedulable(m);
   const ws = watchers(m);
-  const k = ws.findIndex((w) => key.startsWith(`${w.mapping} gfn `) && key.includes(` gfn 0x${w.gfn.toString(16)} `));
+  const k = ws.findIndex((w) => key.startsWith(`${w.mapping} gfn 0x${w.gfn.toString(16)} `));
   const s = Int32Array.from(m.init);
   let steps = 0;
-  schedule.forEach((t, i) => {
-    stepThread(m, s, among[t]!, null);
-    if (i + 1 >= openedAt && staleMask(m, ws, s) & (1 << k)) steps++;
-  });
+  for (let i = 0; i < schedule.length; i++) {
+    stepThread(m, s, among[schedule[i]!]!, null);
+    if (i + 1 < openedAt) continue;
+    if (!(staleMask(m, ws, s) & (1 << k))) break;
+    steps++;
+  }
   return steps;
 }

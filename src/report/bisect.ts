@@ -44,6 +44,14 @@ export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
   else {
     out.push(...wrap(`First flip: ${b.flip.id} (${releasesOf(b.flip)}), opened by`, '', '  '));
     for (const c of b.flip.commits) out.push(...wrap(c, '  ', '    '));
+    // An era may also carry rule changes made earlier inside the previous era's releases;
+    // each names its own source, so the flip can be pinned on the right one.
+    out.push('', 'Rules this era changes, and their sources:');
+    for (const name of b.flip.changed) {
+      const r = b.flip.rules[name];
+      out.push(...wrap(`${name} = ${JSON.stringify(r.value)}`, '  ', '    '));
+      for (const c of r.cite) out.push(...wrap(`${c.file} ${c.fn}${c.commit ? `, ${c.commit}` : ''}${c.note ? ` (${c.note})` : ''}`, '    ', '      '));
+    }
   }
   return `${out.join('\n')}\n`;
 }
