@@ -19,12 +19,23 @@ export default deriveEra(base, {
     'kvm.zap.mark_accessed': {
       value: false,
       why: 'After 5f6a3badbb74 limited accessed-marking to leaf zaps, the same v6.13 series ("KVM: x86/mmu: Don\'t mark "struct page" accessed when zapping SPTEs") removed it: accessed is marked when the faulted-in page is released.',
-      cite: [{ file: 'arch/x86/kvm/mmu/mmu.c', fn: 'mmu_spte_clear_track_bits', commit: '5f6a3badbb74 ("KVM: x86/mmu: Mark page/folio accessed only when zapping leaf SPTEs")', status: 'verified', note: 'the follow-up commit is known by subject only' }],
+      cite: [
+        { file: 'arch/x86/kvm/mmu/mmu.c', fn: 'mmu_spte_clear_track_bits', commit: '5f6a3badbb74 ("KVM: x86/mmu: Mark page/folio accessed only when zapping leaf SPTEs")', status: 'verified' },
+        { file: 'arch/x86/kvm/mmu/mmu.c', fn: 'mmu_spte_clear_track_bits', status: 'recalled', note: '"KVM: x86/mmu: Don\'t mark "struct page" accessed when zapping SPTEs": subject in the v6.13 pull, id not identified, effect recalled' },
+      ],
     },
     'kvm.age.flush': {
       value: false,
       why: 'x86 no longer flushes TLBs when aging sPTEs for the mmu_notifier ("KVM: x86: Don\'t emit TLB flushes when aging SPTEs for mmu_notifiers", as the primary MMU has not for years).',
-      cite: [{ file: 'virt/kvm/kvm_main.c, arch/x86/kvm/mmu/mmu.c', fn: 'kvm_mmu_notifier_clear_flush_young, kvm_age_gfn', status: 'verified', note: 'subject verified in the v6.13 pull; commit id not checked upstream' }],
+      cite: [
+        {
+          file: 'virt/kvm/kvm_main.c, arch/x86/kvm/mmu/mmu.c',
+          fn: 'kvm_mmu_notifier_clear_flush_young, kvm_age_gfn',
+          commit: 'b9883ee40d7e ("KVM: x86: Don\'t emit TLB flushes when aging SPTEs for mmu_notifiers")',
+          status: 'verified',
+          note: 'subject in the v6.13 pull; the id is from the kvm-x86 "applied" mail',
+        },
+      ],
     },
     'kvm.age.no_ad_mark_dirty': {
       value: false,

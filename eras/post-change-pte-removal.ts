@@ -11,6 +11,9 @@ export default deriveEra(base, {
     '997308f9ae72 ("mmu_notifier: remove the .change_pte() callback")',
     'f7842747d13d ("mm: replace set_pte_at_notify() with just set_pte_at()")',
   ],
+  simplifications: [
+    'Four rules set here arrived earlier, inside post-369ea8242c0f\'s releases: mm.try_to_unmap_one.young_check (013339df116c, v5.11), kvm.fault.retry (4a42d848db95, v5.12), kvm.mmu.default (the TDP MMU default, about v5.15) and mm.lazyfree.refcount_check (6c8e2a256915, about v5.18). mmutt bisect lists each rule with its own source.',
+  ],
   rules: {
     'mm.try_to_unmap_one.young_check': {
       value: false,

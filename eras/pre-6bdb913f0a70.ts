@@ -14,6 +14,8 @@ export default firstEra({
     'kvm.zap.mark_accessed: v2.6.32 marked accessed only from a real A bit; the model uses the v2.6.36+ rule throughout.',
     'gfn_to_pfn() took the page with write=1 even for read faults in v2.6.32 (source read); the model maps a read fault as the host PTE allows, as later kernels do. The commit that changed it is not identified, so no era boundary is drawn.',
     'kvm.age.no_ad_mark_dirty: v2.6.32 EPT aging without A bits answered "old" and left the sPTE alone; the model uses the v2.6.36+/v3.18 behaviour.',
+    'kvm.change_pte: the repointed read-only sPTE keeps its accessed bit, as in v2.6.32; from about v2.6.36 kvm_set_pte_rmapp() cleared it.',
+    'The TLB flush of .invalidate_page and .invalidate_range_start is modelled under mmu_lock; v2.6.32 flushed just after dropping it. No outcome seen depends on it.',
   ],
   rules: {
     'mm.set_pte_at_notify': {

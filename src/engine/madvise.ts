@@ -180,13 +180,15 @@ export function emitNumaHint(e: Emit, pages: number[]): void {
     lock: 'read',
     walk: {
       fn: 'change_pte_range',
-      does: 'MM_CP_PROT_NUMA: make the PTEs PROT_NONE (skipping KSM and shared pages)',
+      does: 'MM_CP_PROT_NUMA: make the PTEs PROT_NONE (skipping KSM pages and shared COW pages)',
       pte: (s, pi) => {
         const idx = l.pages[pi]!.pte;
         const pte = s[idx]!;
         if (!(pte & PTE.PRESENT) || pte & PTE.PROTNONE) return;
         const pfn = ptePfn(pte);
-        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO) || frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1 + (pageFlags(l, s, pfn) & PG.FILE ? 1 : 0)) return;
+        // change_pte_range(): skip KSM pages, and in a COW mapping a page someone else holds.
+        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO)) return;
+        if (!l.vmas[l.pages[pi]!.vma]!.shared && frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) return;
         s[idx] = pte | PTE.PROTNONE;
       },
     },
