@@ -1,10 +1,10 @@
 // KVM's side: the mmu_notifier handlers (virt/kvm/kvm_main.c + arch/x86/kvm/mmu) and the
 // EPT-violation fault path with its invalidate seq / in-progress retry protocol.
-import type { NotifierCallback } from '../era.js';
+import type { NotifierCallback, RuleName } from '../era.js';
 import { FAULT_LOCALS, L, type GfnSlot } from './layout.js';
 import { clearLocals, type Emit } from './emit.js';
 import { emitHandleMmFault } from './mm.js';
-import type { Label } from './program.js';
+import type { Label, Notes } from './program.js';
 import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, vmaMapped, vmaWritable, zapSpte } from './prims.js';
 import { PTE, SPTE, hex, ptePfn, sptePfn, type State } from './state.js';
 
@@ -15,17 +15,34 @@ export function kvmListens(e: Emit, page: number, cb: NotifierCallback): boolean
 
 const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.gfns.map((i) => e.l.gfns[i]!));
 
-/** The last step of a handler that zapped or changed sPTEs: kvm_flush_remote_tlbs() under mmu_lock. */
-function emitFlushAndUnlock(e: Emit, fn: string): void {
-  const { l } = e;
-  e.asm.emit({
-    fn,
+/**
+ * The shape of KVM's notifier handlers: one step that takes mmu_lock and does the work, then,
+ * only if `work` says the sPTEs it touched need it, kvm_flush_remote_tlbs() before mmu_lock is
+ * dropped (a separate step: a guest can use its TLB in between).
+ */
+function emitHandler(e: Emit, h: { fn: string; does: string; rule?: RuleName; flushes?: boolean; work: (s: State, notes: Notes) => boolean }): void {
+  const { l, asm } = e;
+  const done = asm.label();
+  const flushes = h.flushes ?? true;
+  asm.emit({
+    fn: h.fn,
+    does: h.does,
+    ...(h.rule ? { rule: h.rule } : {}),
+    enabled: (s) => lockFree(s, l.mmuLock),
+    exec: (s, notes) => {
+      if (!h.work(s, notes) || !flushes) return done.pc;
+      s[l.mmuLock] = e.owner;
+    },
+  });
+  if (flushes) asm.emit({
+    fn: h.fn,
     does: 'kvm_flush_remote_tlbs(), drop mmu_lock',
     exec: (s) => {
       flushRemoteTlbs(l, s);
       s[l.mmuLock] = 0;
     },
   });
+  asm.bind(done);
 }
 
 /**
@@ -34,16 +51,14 @@ function emitFlushAndUnlock(e: Emit, fn: string): void {
  * may free the pages once the callback returns.
  */
 export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
-  const { l, asm } = e;
+  const { l } = e;
   const gs = gfnsOf(e, pages);
   const lo = Math.min(...gs.map((g) => g.gfn));
   const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
-  const done = asm.label();
-  asm.emit({
+  emitHandler(e, {
     fn: 'kvm_mmu_notifier_invalidate_range_start',
     does: 'take mmu_lock, mmu_invalidate_in_progress++, zap the sptes in range',
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s, notes) => {
+    work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_range_start');
       // kvm_mmu_invalidate_begin() + kvm_mmu_invalidate_range_add(): concurrent ranges merge.
       if (++s[l.inProgress]! === 1 || s[l.rangeStart] === s[l.rangeEnd]) {
@@ -53,15 +68,11 @@ export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
         s[l.rangeStart] = Math.min(s[l.rangeStart]!, lo);
         s[l.rangeEnd] = Math.max(s[l.rangeEnd]!, hi);
       }
-      if (!zapAll(e, s, gs, notes)) {
-        notes?.push('no spte in range');
-        return done.pc;
-      }
-      s[l.mmuLock] = e.owner;
+      if (zapAll(e, s, gs, notes)) return true;
+      notes?.push('no spte in range');
+      return false;
     },
   });
-  emitFlushAndUnlock(e, 'kvm_mmu_notifier_invalidate_range_start');
-  asm.bind(done);
 }
 
 /** kvm_mmu_notifier_invalidate_range_end(): mmu_invalidate_seq++, then in_progress-- (smp_wmb between). */
@@ -85,40 +96,30 @@ export function emitKvmInvalidateRangeEnd(e: Emit): void {
  * except the seq.
  */
 export function emitKvmInvalidatePage(e: Emit, page: number): void {
-  const { l, asm } = e;
+  const { l } = e;
   const gs = gfnsOf(e, [page]);
-  const done = asm.label();
-  asm.emit({
+  emitHandler(e, {
     fn: 'kvm_mmu_notifier_invalidate_page',
     does: 'take mmu_lock, mmu_notifier_seq++, kvm_unmap_hva(): zap the spte',
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s, notes) => {
+    work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_page');
       s[l.seq]!++;
-      if (!zapAll(e, s, gs, notes)) return done.pc;
-      s[l.mmuLock] = e.owner;
+      return zapAll(e, s, gs, notes);
     },
   });
-  emitFlushAndUnlock(e, 'kvm_mmu_notifier_invalidate_page');
-  asm.bind(done);
 }
 
 /** kvm_mmu_notifier_release(): kvm_flush_shadow_all() drops every sPTE of the VM. */
 export function emitKvmRelease(e: Emit): void {
-  const { l, asm } = e;
-  const done = asm.label();
-  asm.emit({
+  const { l } = e;
+  emitHandler(e, {
     fn: 'kvm_mmu_notifier_release',
     does: 'take mmu_lock; kvm_arch_flush_shadow_all(): zap every spte',
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s, notes) => {
+    work: (s, notes) => {
       bump(l, s, 'notifier.release');
-      if (!zapAll(e, s, l.gfns, notes)) return done.pc;
-      s[l.mmuLock] = e.owner;
+      return zapAll(e, s, l.gfns, notes);
     },
   });
-  emitFlushAndUnlock(e, 'kvm_mmu_notifier_release');
-  asm.bind(done);
 }
 
 export type AgeCallback = 'clear_flush_young' | 'clear_young' | 'test_young';
@@ -129,17 +130,15 @@ export type AgeCallback = 'clear_flush_young' | 'clear_young' | 'test_young';
  * clear_flush_young flushes remote TLBs when it found a young sPTE, by the era's rule.
  */
 export function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
-  const { l, asm, rules } = e;
+  const { l, rules } = e;
   const gs = gfnsOf(e, [page]);
   const result = e.local(L.RESULT);
-  const done = asm.label();
-  const flush = cb === 'clear_flush_young' && rules['kvm.age.flush'].value;
-  asm.emit({
+  emitHandler(e, {
     fn: `kvm_mmu_notifier_${cb}`,
     does: cb === 'test_young' ? 'kvm_test_age_gfn(): is the spte young?' : 'take mmu_lock; kvm_age_gfn(): test and clear the spte accessed state',
     rule: cb === 'clear_flush_young' ? 'kvm.age.flush' : 'kvm.age.no_ad_mark_dirty',
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s, notes) => {
+    flushes: cb === 'clear_flush_young' && rules['kvm.age.flush'].value,
+    work: (s, notes) => {
       bump(l, s, `notifier.${cb}`);
       let young = 0;
       for (const g of gs) {
@@ -160,12 +159,9 @@ export function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
         notes?.push(`spte gfn ${hex(g.gfn)} was young`);
       }
       s[result] = s[result]! | young;
-      if (!young || !flush) return done.pc;
-      s[l.mmuLock] = e.owner;
+      return young === 1;
     },
   });
-  if (flush) emitFlushAndUnlock(e, `kvm_mmu_notifier_${cb}`);
-  asm.bind(done);
 }
 
 /** Zap every present sPTE of these gfns; true if one was. */
@@ -186,16 +182,14 @@ function zapAll(e: Emit, s: State, gs: GfnSlot[], notes: string[] | null): boole
  * the new pfn. The new PTE is in the thread's L.NEWPTE.
  */
 export function emitKvmChangePte(e: Emit, page: number): void {
-  const { l, asm, rules } = e;
+  const { l, rules } = e;
   const gs = gfnsOf(e, [page]);
   const newPte = e.local(L.NEWPTE);
-  const done = asm.label();
-  asm.emit({
+  emitHandler(e, {
     fn: 'kvm_mmu_notifier_change_pte',
     does: 'take mmu_lock; kvm_set_spte_hva(): repoint the spte read-only, or zap it',
     rule: 'kvm.change_pte',
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s, notes) => {
+    work: (s, notes) => {
       bump(l, s, 'notifier.change_pte');
       s[l.seq]!++;
       const pte = s[newPte]!;
@@ -215,15 +209,10 @@ export function emitKvmChangePte(e: Emit, page: number): void {
         bump(l, s, 'kvm.spte_change');
         notes?.push(`spte gfn ${hex(g.gfn)} repointed to pfn ${hex(ptePfn(pte))}, read-only`);
       }
-      if (!touched) {
-        notes?.push('no spte present: nothing to change');
-        return done.pc;
-      }
-      s[l.mmuLock] = e.owner;
+      if (!touched) notes?.push('no spte present: nothing to change');
+      return touched;
     },
   });
-  emitFlushAndUnlock(e, 'kvm_mmu_notifier_change_pte');
-  asm.bind(done);
 }
 
 /**
