@@ -132,8 +132,3 @@ export function deriveEra(base: Era, delta: EraDelta): Era {
 export function firstEra(e: Omit<Era, 'base' | 'changed'>): Era {
   return { ...e, changed: Object.keys(e.rules) as RuleName[] };
 }
-
-/** The 12-digit id at the head of a commit string. */
-export function commitId(c: string): string {
-  return c.slice(0, 12);
-}

@@ -2,10 +2,10 @@
 import type { Era } from './era.js';
 import { compile, type Machine } from './engine/compile.js';
 import { evalCond, outcome, type Outcome } from './engine/observe.js';
-import { runCanonical, type TraceStep } from './engine/run.js';
+import { runCanonical, schedulable, type TraceStep } from './engine/run.js';
 import { scenarioHash } from './scenario/parse.js';
 import { partial, unavailable } from './engine/features.js';
-import { explore, schedulable, type Limits } from './explore/explore.js';
+import { explore, type Limits } from './explore/explore.js';
 import { decodeToken, findWitnesses, replay } from './explore/witness.js';
 import type { ExploreRun } from './report/explore.js';
 import type { Expectation, Scenario } from './scenario/types.js';
@@ -42,16 +42,16 @@ export function runMeta(scenario: Scenario, era: Era): RunResult {
  * One run: the canonical schedule, or a given one (thread numbers, as in a replay token).
  */
 export function runScenario(scenario: Scenario, era: Era, schedule?: string): RunResult {
-  const sha256 = scenarioHash(scenario.text);
-  const why = unavailable(scenario, era);
-  if (why) return { scenario, sha256, era, unavailable: why, notes: [], trace: [], outcome: null, expectations: [] };
+  const meta = runMeta(scenario, era);
+  if (meta.unavailable) return meta;
+  const sha256 = meta.sha256;
   const machine = compile(scenario, era);
   const { trace, final } = schedule === undefined ? runCanonical(machine) : replay(machine, decodeToken(sha256, schedule, schedulable(machine).length));
   const r: RunResult = {
     scenario,
     sha256,
     era,
-    notes: partial(scenario, era),
+    notes: meta.notes,
     machine,
     trace,
     outcome: outcome(machine, final),

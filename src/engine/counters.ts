@@ -26,7 +26,3 @@ export const COUNTER_NAMES = [
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];
-
-export const COUNTER_INDEX: Record<CounterName, number> = Object.fromEntries(
-  COUNTER_NAMES.map((n, i) => [n, i]),
-) as Record<CounterName, number>;

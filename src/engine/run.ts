@@ -39,6 +39,11 @@ export class ModelError extends Error {
   }
 }
 
+/** The scenario's threads (not the prologue), by layout index: schedules and replay tokens number them in this order. */
+export function schedulable(m: Machine): number[] {
+  return m.layout.threads.flatMap((t, i) => (t.kind === 'prologue' ? [] : [i]));
+}
+
 /** The threads (by index) that can take a step now. */
 export function enabledThreads(m: Machine, s: State, among: number[]): number[] {
   const out: number[] = [];
@@ -95,7 +100,7 @@ export function runCanonical(m: Machine): CanonicalRun {
  */
 export function runTraced(m: Machine, pick: (enabled: number[], n: number) => number): CanonicalRun {
   const l = m.layout;
-  const among = l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [] : [i]));
+  const among = schedulable(m);
   let s: State = Array.from(m.init);
   const trace: TraceStep[] = [];
   while (!finished(m, s, among)) {

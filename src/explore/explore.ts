@@ -4,7 +4,7 @@
 // state graph: a state's vector of path counts per outcome is the sum of its successors'.
 import type { Machine } from '../engine/compile.js';
 import { evalCond, outcome, type Outcome } from '../engine/observe.js';
-import { enabledThreads, stepThread } from '../engine/run.js';
+import { enabledThreads, schedulable, stepThread } from '../engine/run.js';
 import { PTE, SPTE, TLB, hex, type Violation } from '../engine/state.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
 import { checkSanity } from '../engine/sanity.js';
@@ -206,11 +206,6 @@ export function outcomeKey(m: Machine, s: Int32Array, deadlock: boolean): { key:
   const cond = m.scenario.condition;
   const holds = cond ? evalCond(m, s, cond.cond) : undefined;
   return { key: JSON.stringify([o.observations, o.violations, holds ?? null, deadlock]), o, holds };
-}
-
-/** The scenario's threads (not the prologue), by layout index: schedules and tokens number them in this order. */
-export function schedulable(m: Machine): number[] {
-  return m.layout.threads.flatMap((t, i) => (t.kind === 'prologue' ? [] : [i]));
 }
 
 export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploration {

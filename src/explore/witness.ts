@@ -1,11 +1,11 @@
 // Witnesses: for each outcome, harm and window, one shortest schedule, found breadth-first, and
 // the replay token that turns it back into that trace (`mmutt run --replay TOKEN`).
 import type { Machine } from '../engine/compile.js';
-import { enabledThreads, runTraced, stepThread, type TraceStep } from '../engine/run.js';
+import { enabledThreads, runTraced, schedulable, stepThread, type TraceStep } from '../engine/run.js';
 import { VIOLATIONS, VIOLATION_BIT } from '../engine/state.js';
 import { UserError } from '../errors.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
-import { outcomeKey, schedulable, staleMask, watchers, windowKey, type Exploration, type Limits } from './explore.js';
+import { outcomeKey, staleMask, watchers, windowKey, type Exploration, type Limits } from './explore.js';
 
 export interface Witness {
   /** `outcome N`, `harm lost-write`, or `window <key>`. */
@@ -74,7 +74,8 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
   const l = m.layout;
   const among = schedulable(m);
   const ws = watchers(m);
-  const wanted = new Map<string, { outcomeKey?: string; window?: number }>();
+  const wanted = new Map<string, { outcomeKey?: string }>();
+  const watcherOf = new Map<string, number>(); // window target -> watcher index
   x.outcomes.forEach((o, i) => wanted.set(`outcome ${i + 1}`, { outcomeKey: o.key }));
   const byKey = new Map(x.outcomes.map((o, i) => [o.key, `outcome ${i + 1}`]));
   for (const v of VIOLATIONS) if (x.outcomes.some((o) => o.violations.includes(v))) wanted.set(`harm ${v}`, {});
@@ -115,7 +116,12 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
         const t = among.indexOf(tid);
         const stale = staleMask(m, ws, child);
         const opened = stale & ~f.stale;
-        for (let k = 0; opened && k < ws.length; k++) if (opened & (1 << k)) note(`window ${windowKey(ws[k]!, fn)}`, pathTo(f.node, t));
+        for (let k = 0; opened && k < ws.length; k++) {
+          if (!(opened & (1 << k))) continue;
+          const target = `window ${windowKey(ws[k]!, fn)}`;
+          if (!found.has(target)) watcherOf.set(target, k);
+          note(target, pathTo(f.node, t));
+        }
         for (const v of VIOLATIONS) if (child[l.violations]! & VIOLATION_BIT[v] && !(f.s[l.violations]! & VIOLATION_BIT[v])) note(`harm ${v}`, pathTo(f.node, t));
         fingerprint(child);
         if (table.get(fpHi, fpLo) >= 0) continue;
@@ -136,16 +142,15 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
       const { trace } = replay(m, schedule);
       const w: Witness = { target, schedule, token: encodeToken(sha256, schedule), trace };
       if (meta.outcomeKey) w.outcomeKey = meta.outcomeKey;
-      if (target.startsWith('window ')) w.windowSteps = windowLength(m, schedule, prefix.length, target.slice(7));
+      if (watcherOf.has(target)) w.windowSteps = windowLength(m, schedule, prefix.length, watcherOf.get(target)!);
       return w;
     });
 }
 
 /** How many consecutive steps, from the one that opened it, the window stays open on this schedule. */
-function windowLength(m: Machine, schedule: number[], openedAt: number, key: string): number {
+function windowLength(m: Machine, schedule: number[], openedAt: number, k: number): number {
   const among = schedulable(m);
   const ws = watchers(m);
-  const k = ws.findIndex((w) => key.startsWith(`${w.mapping} gfn 0x${w.gfn.toString(16)} `));
   const s = Int32Array.from(m.init);
   let steps = 0;
   for (let i = 0; i < schedule.length; i++) {

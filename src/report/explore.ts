@@ -6,6 +6,7 @@ import type { Witness } from '../explore/witness.js';
 import type { RunResult } from '../runner.js';
 import { VERSION } from '../version.js';
 import { eraHeader, fmtValue, legend, wrap } from './text.js';
+import { runHeader } from './json.js';
 
 export interface ExploreRun {
   run: RunResult; // the canonical run: scenario, era, availability
@@ -78,12 +79,7 @@ export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
   const x = r.exploration;
   const v = x ? verdict(x) : null;
   return {
-    schema: 'mmutt/run@1',
-    scenario: { name: run.scenario.name, sha256: run.sha256 },
-    era: { id: run.era.id, releases: run.era.releases, commits: run.era.commits },
-    mode: 'explore',
-    ...(run.unavailable ? { unavailable: run.unavailable } : {}),
-    ...(run.notes.length ? { notes: run.notes } : {}),
+    ...runHeader(run, 'explore'),
     complete: x ? x.complete : true,
     ...(x?.stopped ? { stopped: x.stopped } : {}),
     stats: { states: x?.states ?? 0, transitions: x?.transitions ?? 0, ...(opts.stats && x ? { ms: Math.round(x.elapsedMs), bytes: x.bytes } : {}) },

@@ -3,8 +3,8 @@
 // callbacks drawn as arrows from the thread that calls them to KVM; steps during which a
 // window is open (a stale sPTE or TLB entry outside any bracket) shaded; harms in red.
 import type { Machine } from '../engine/compile.js';
-import { stepThread } from '../engine/run.js';
-import { schedulable, staleMask, watchers } from '../explore/explore.js';
+import { schedulable, stepThread } from '../engine/run.js';
+import { staleMask, watchers } from '../explore/explore.js';
 import type { RunResult } from '../runner.js';
 import { VERSION } from '../version.js';
 import { releasesOf } from './text.js';

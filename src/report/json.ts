@@ -1,14 +1,21 @@
 // The machine-readable report: schema mmutt/run@1 (docs/output.md).
 import type { RunResult } from '../runner.js';
 
-export function runJson(r: RunResult) {
+/** The fields every mmutt/run@1 object opens with, canonical or explored. */
+export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {
   return {
     schema: 'mmutt/run@1',
     scenario: { name: r.scenario.name, sha256: r.sha256 },
     era: { id: r.era.id, releases: r.era.releases, commits: r.era.commits },
-    mode: 'canonical',
+    mode,
     ...(r.unavailable ? { unavailable: r.unavailable } : {}),
     ...(r.notes.length ? { notes: r.notes } : {}),
+  };
+}
+
+export function runJson(r: RunResult) {
+  return {
+    ...runHeader(r, 'canonical'),
     outcomes: r.outcome ? [{ observations: r.outcome.observations, counters: r.outcome.counters, violations: r.outcome.violations }] : [],
     ...(r.condition === undefined ? {} : { condition: { quantifier: r.scenario.condition!.quantifier, holds: r.condition } }),
     expectations: r.expectations.map((x) => ({ line: x.expect.pos.line, holds: x.holds })),
