@@ -67,13 +67,13 @@ describe('fault path retry protocol', () => {
       const qemuPte = s[l.pages[0]!.pte]!;
       finish(ksmd);
       expect(s[l.pages[0]!.pte]).toBe(qemuPte); // not merged
-      expect(checkSanity(l, s, m.tdp)).toBeNull();
+      expect(checkSanity(m, s)).toBeNull();
       finish(vcpu);
       expect(s[l.threads[vcpu]!.regs.get('r0')!]).toBe(0xaa);
       // From 6bdb913f0a70 the failed write_protect_page still ran invalidate_range_start/end
       // on the page, so the fault sees the seq move and retries; before it nothing notified.
       expect(counter('kvm.fault_retry')).toBe(id === 'pre-6bdb913f0a70' ? 0 : 1);
-      expect(checkSanity(l, s, m.tdp)).toBeNull();
+      expect(checkSanity(m, s)).toBeNull();
     });
 
     it(`${id}: a fault that snapshots the seq before a merge retries, then maps the KSM page read-only`, () => {
@@ -98,7 +98,7 @@ describe('state hygiene', () => {
       const l = r.machine!.layout;
       const { final } = runCanonical(r.machine!);
       for (const t of l.threads) for (let k = 0; k < 7; k++) expect(final[t.locals + k], `${t.name} local ${k}`).toBe(0);
-      expect(checkSanity(l, final, r.machine!.tdp)).toBeNull();
+      expect(checkSanity(r.machine!, final)).toBeNull();
     }
   });
 });

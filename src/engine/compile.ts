@@ -25,6 +25,8 @@ export interface Machine {
   init: State;
   /** The VM uses the TDP MMU. */
   tdp: boolean;
+  /** The process whose mm KVM registered its notifier on (kvm->mm), or -1 without a VM. */
+  vmProc: number;
 }
 
 export function compile(s: Scenario, era: Era): Machine {
@@ -102,17 +104,21 @@ export function compile(s: Scenario, era: Era): Machine {
     return asm.assemble();
   });
   programs.forEach((p, tid) => (lengths[tid] = p.length));
-  // `NAME after A, B`: the thread's first step waits until A and B have finished.
+  // A thread's first step waits until the threads it starts `after` have finished, and a
+  // thread of a process until the process exists: a fork child runs only once copy_process()
+  // has finished (its mm is MM_LIVE), never in the middle of its parent's fork().
   l.threads.forEach((t, tid) => {
     const decl = s.threads.find((x) => x.name === t.name && t.kind !== 'prologue');
     const first = programs[tid]![0];
-    if (!decl?.after.length || !first) return;
+    if (!decl || !first) return;
     const deps = decl.after.map((a) => l.threads.findIndex((x) => x.name === a && x.kind !== 'prologue'));
+    const mm = t.proc !== undefined && l.procs[t.proc]!.parent >= 0 ? l.procs[t.proc]!.mmState : -1;
+    if (!deps.length && mm < 0) return;
     const own = first.enabled;
-    first.enabled = (st) => deps.every((d) => st[l.threads[d]!.pc]! >= lengths[d]!) && (own ? own(st) : true);
+    first.enabled = (st) => (mm < 0 || st[mm] === MM_LIVE) && deps.every((d) => st[l.threads[d]!.pc]! >= lengths[d]!) && (own ? own(st) : true);
   });
 
-  const m: Machine = { scenario: s, era, layout: l, programs, init, tdp };
+  const m: Machine = { scenario: s, era, layout: l, programs, init, tdp, vmProc };
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
   const start = runToEnd(m, init, l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : [])));

@@ -1,8 +1,9 @@
 // Process lifetime (kernel/fork.c, mm/mmap.c): fork() copies the address space, write-protecting
 // private pages in the parent inside invalidate_range_start/end; exit_mmap() tells secondary MMUs
-// with .release before it tears the address space down.
+// with .release before it tears the address space down. A child's threads run only once
+// copy_process() has finished: compile.ts holds them back until its mm is MM_LIVE.
 import { clearLocals, type Emit } from './emit.js';
-import { MM_LIVE, WALK_LOCALS } from './layout.js';
+import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { invalidateRangeEnd, invalidateRangeStart, release } from './notifier.js';
 import { folioMarkDirty, frameGet, frameSet, getPage, lockFree, pageFlags, putPage } from './prims.js';
 import { FRAME, PG, PTE, ptePfn } from './state.js';
@@ -12,18 +13,14 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   const { l, asm } = e;
   const pm = l.procs[parent]!;
   const cm = l.procs[child]!;
-  const done = asm.label();
   asm.emit({
     fn: 'dup_mmap',
-    does: 'mmap_write_lock() the parent; copy its vmas to the child',
+    does: 'mmap_write_lock() the parent and the new mm; copy the vmas to the child',
     enabled: (s) => s[pm.mmapLock] === 0,
-    exec: (s, notes) => {
-      if (s[cm.mmState] === MM_LIVE) {
-        notes?.push('the child already exists');
-        return done.pc;
-      }
+    exec: (s) => {
       s[pm.mmapLock] = e.owner;
-      s[cm.mmState] = MM_LIVE;
+      s[cm.mmapLock] = e.owner;
+      s[cm.mmState] = MM_FORKING;
       const childVmas = l.vmas.filter((v) => v.proc === child);
       l.vmas.filter((v) => v.proc === parent).forEach((v, k) => (s[childVmas[k]!.state] = s[v.state]!));
     },
@@ -64,12 +61,13 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   }
   asm.emit({
     fn: 'dup_mmap',
-    does: 'mmap_write_unlock(); flush_tlb_mm() the parent',
+    does: 'mmap_write_unlock() both mms; flush_tlb_mm() the parent; copy_process() ends: the child can run',
     exec: (s) => {
       s[pm.mmapLock] = 0;
+      s[cm.mmapLock] = 0;
+      s[cm.mmState] = MM_LIVE;
     },
   });
-  asm.bind(done);
 }
 
 /** exit(): exit_mmap(): mmu_notifier_release() first, then unmap and free everything. */
@@ -104,7 +102,7 @@ export function emitExit(e: Emit, proc: number): void {
         putPage(l, s, pfn, notes);
       }
       for (const v of l.vmas) if (v.proc === proc) s[v.state] = 0;
-      s[pm.mmState] = 0;
+      s[pm.mmState] = MM_EXITED;
       clearLocals(e, s, WALK_LOCALS);
     },
   });

@@ -68,13 +68,22 @@ export interface ProcSlot {
   name: string;
   mmapLock: number;
   ptl: number;
-  /** MM_LIVE while the mm exists; 0 after exit_mmap(). */
+  /** MM_UNBORN, MM_FORKING, MM_LIVE or MM_EXITED: the life of the mm (docs/engine.md, invariants). */
   mmState: number;
   /** The process this one is declared a fork child of (`child of`), or -1. */
   parent: number;
 }
 
-export const MM_LIVE = 1;
+/**
+ * The life of an mm. A `child of` process has none until its parent's fork() creates it
+ * (MM_FORKING while dup_mmap() copies into it, under its mmap_lock held for write) and becomes
+ * runnable only when copy_process() has finished (MM_LIVE); exit_mmap() ends it (MM_EXITED).
+ */
+export const MM_UNBORN = 0;
+export const MM_FORKING = 1;
+export const MM_LIVE = 2;
+export const MM_EXITED = 3;
+const MM_NAMES = ['none (not forked yet)', 'forking', 'live', 'exited'];
 
 export interface ThreadSlot {
   name: string;
@@ -111,7 +120,7 @@ export interface Layout {
   kinds: SlotKind[];
 }
 
-export type SlotKind = 'pte' | 'spte' | 'tlb' | 'flags' | 'lock' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
+export type SlotKind = 'pte' | 'spte' | 'tlb' | 'flags' | 'lock' | 'mm' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
 
 /** Frames are numbered from here so that a pfn never looks like a page content or a gfn. */
 export const FIRST_PFN = 0x10;
@@ -154,7 +163,7 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
       name: p.name,
       mmapLock: slot(`${p.name} mmap_lock`, 'lock'),
       ptl: slot(`${p.name} ptl`, 'lock'),
-      mmState: slot(`${p.name} mm state`, 'num'),
+      mmState: slot(`${p.name} mm`, 'mm'),
       parent,
     });
     // A fork child gets the parent's vmas (unmapped until fork() copies them).
@@ -266,6 +275,8 @@ export function fmtSlot(l: Layout, idx: number, v: number): string {
       return v & VMA_MAPPED ? (v & VMA_WRITE ? 'mapped rw' : 'mapped ro') : 'unmapped';
     case 'lock':
       return v === 0 ? 'unlocked' : v > 0 ? `held by ${l.threads[v - 1]?.name ?? v}` : `read-held x${-v}`;
+    case 'mm':
+      return MM_NAMES[v] ?? String(v);
     case 'num':
       return String(v);
     case 'content':

@@ -130,7 +130,7 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
     if (step.rule) t.rule = step.rule;
     trace.push(t);
     s = next;
-    const bad = checkSanity(l, s, m.tdp);
+    const bad = checkSanity(m, s);
     if (bad) throw new Error(`internal: after step ${t.n} (${t.thread} ${t.fn}): ${bad}`);
   }
   return { trace, final: s };

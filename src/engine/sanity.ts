@@ -1,10 +1,17 @@
-// The engine's own invariants, checked after every step of a canonical run. A failure is a
-// bug in mmutt, not a finding about the kernel: harms are reported as violations instead.
-import { frameSlot, type Layout } from './layout.js';
+// The engine's own invariants: what makes a state one the kernel can be in. Checked after every
+// step of a canonical run, and on every explored state by the self-check tests. A failure is
+// a bug in mmutt, not a finding about the kernel: harms are reported as violations instead.
+// Each invariant is listed, with its reason, in docs/engine.md ("Invariants").
+import type { Machine } from './compile.js';
+import { MM_EXITED, MM_FORKING, MM_UNBORN, VMA_MAPPED, frameSlot } from './layout.js';
 import { FRAME, PG, PTE, SPTE, TLB, hex, ptePfn, sptePfn, type State } from './state.js';
 
-/** `tdp`: the TDP MMU keeps no rmap for its sPTEs, so there is none to check. */
-export function checkSanity(l: Layout, s: State, tdp: boolean): string | null {
+export function checkSanity(m: Machine, s: State): string | null {
+  const l = m.layout;
+  const started = (tid: number) => s[l.threads[tid]!.pc]! > 0;
+  const finished = (tid: number) => s[l.threads[tid]!.pc]! >= m.programs[tid]!.length;
+
+  // Frames: references and mappings add up; a free page is unreachable from any PTE.
   const mapped = new Map<number, number>();
   for (const p of l.pages) {
     const pte = s[p.pte]!;
@@ -15,7 +22,10 @@ export function checkSanity(l: Layout, s: State, tdp: boolean): string | null {
     const flags = s[frameSlot(l, pfn, FRAME.FLAGS)]!;
     const ref = s[frameSlot(l, pfn, FRAME.REFCOUNT)]!;
     const map = s[frameSlot(l, pfn, FRAME.MAPCOUNT)]!;
-    if (flags & PG.ZERO) continue;
+    if (flags & PG.ZERO) {
+      if (flags & PG.FREE) return 'the zero page was freed';
+      continue;
+    }
     if (flags & PG.FREE) {
       if (ref !== 0 || map !== 0) return `free page ${hex(pfn)} has refcount ${ref}, mapcount ${map}`;
       if (mapped.has(pfn)) return `free page ${hex(pfn)} is mapped by a PTE`;
@@ -25,12 +35,62 @@ export function checkSanity(l: Layout, s: State, tdp: boolean): string | null {
     // A PTE may be transiently cleared (ptep_clear_flush) while its mapcount still counts it.
     if ((mapped.get(pfn) ?? 0) > map) return `page ${hex(pfn)}: ${mapped.get(pfn)} PTEs map it but mapcount is ${map}`;
   }
-  for (const g of tdp ? [] : l.gfns) {
-    // An access-tracked sPTE is not present to the CPU but still is to KVM (and its rmap).
-    const present = (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) !== 0;
-    if (present !== (s[g.rmap] === 1)) return `gfn ${hex(g.gfn)}: rmap ${s[g.rmap]} disagrees with its spte`;
+
+  // A vma that is not mapped has no PTEs (munmap, exit_mmap and an unforked child).
+  for (const p of l.pages) {
+    if (!(s[l.vmas[p.vma]!.state]! & VMA_MAPPED) && s[p.pte] !== 0) return `pte ${l.procs[p.proc]!.name}:${hex(p.addr)} is set in a vma that is not mapped`;
+  }
+
+  // The life of an mm: nothing runs in a process that does not exist yet or any more.
+  for (let pi = 0; pi < l.procs.length; pi++) {
+    const p = l.procs[pi]!;
+    const mm = s[p.mmState]!;
+    const own = l.threads.flatMap((t, tid) => (t.proc === pi ? [tid] : []));
+    if (mm === MM_UNBORN || mm === MM_FORKING) {
+      const early = own.find(started);
+      if (early !== undefined) return `thread ${l.threads[early]!.name} runs in ${p.name} before its fork() has completed`;
+    }
+    if (mm === MM_UNBORN) {
+      if (l.pages.some((q) => q.proc === pi && s[q.pte] !== 0)) return `${p.name} has a PTE before it is forked`;
+      if (s[p.mmapLock] !== 0 || s[p.ptl] !== 0) return `${p.name}'s locks are held before it is forked`;
+    }
+    if (mm === MM_FORKING && !(s[p.mmapLock]! > 0)) return `${p.name} is being forked without its mmap_lock held for write`;
+    if (mm === MM_EXITED) {
+      if (l.pages.some((q) => q.proc === pi && s[q.pte] !== 0)) return `${p.name} has a PTE after exit_mmap()`;
+      const running = own.find((tid) => !finished(tid));
+      if (running !== undefined) return `thread ${l.threads[running]!.name} of ${p.name} runs after exit_mmap()`;
+      if (pi === m.vmProc) {
+        if (l.gfns.some((g) => s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK))) return 'an sPTE of the VM survives exit_mmap() of its mm';
+        if (l.vcpus.some((v) => l.gfns.some((_, gi) => s[v.tlb + gi]! & TLB.PRESENT))) return 'a guest TLB entry survives exit_mmap() of the VM\'s mm';
+      }
+    }
+  }
+
+  // Locks are held by threads that are running, never by finished ones; a finished thread
+  // has no live locals.
+  const holders = [l.mmuLock, ...l.procs.flatMap((p) => [p.mmapLock, p.ptl])];
+  for (const lock of holders) {
+    const v = s[lock]!;
+    if (v > 0 && (v > l.threads.length || finished(v - 1))) return `${l.names[lock]} is held by ${l.threads[v - 1]?.name ?? `thread ${v - 1}`}, which is not running`;
+    if (v < -l.threads.length) return `${l.names[lock]} has more readers than threads`;
+  }
+  for (let tid = 0; tid < l.threads.length; tid++) {
+    if (!finished(tid)) continue;
+    for (let k = 0; k < 8; k++) if (s[l.threads[tid]!.locals + k] !== 0) return `thread ${l.threads[tid]!.name} finished with a live local (${l.names[l.threads[tid]!.locals + k]})`;
+  }
+
+  // KVM: the rmap agrees with the sPTEs (the TDP MMU keeps none); the in-progress count is
+  // one per thread inside an invalidate_range_start/end bracket at most.
+  if (!m.tdp) {
+    for (const g of l.gfns) {
+      // An access-tracked sPTE is not present to the CPU but still is to KVM (and its rmap).
+      const present = (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) !== 0;
+      if (present !== (s[g.rmap] === 1)) return `gfn ${hex(g.gfn)}: rmap ${s[g.rmap]} disagrees with its spte`;
+    }
   }
   if (s[l.inProgress]! < 0) return 'mmu_invalidate_in_progress is negative';
+  if (s[l.inProgress]! > l.threads.length) return 'mmu_invalidate_in_progress counts more brackets than there are threads';
+
   // No secondary mapping reaches a free frame, unless the run has already reported a harm.
   if (s[l.violations] === 0) {
     const free = (pfn: number) => (s[frameSlot(l, pfn, FRAME.FLAGS)]! & PG.FREE) !== 0;

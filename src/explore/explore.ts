@@ -291,7 +291,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
         continue;
       }
       if (limits.sanity) {
-        const bad = checkSanity(l, child, m.tdp);
+        const bad = checkSanity(m, child);
         if (bad) throw new Error(`internal: ${bad} (schedule ${[...frames.map((x) => among.indexOf(x.succ[x.next - 1]!))].join('.')})`);
       }
       push(child, fpHi, fpLo, stale);

@@ -195,6 +195,19 @@ export function validate(s: Scenario): void {
       }
     }
   }
+  // A fork child's threads run once its parent has forked it (docs/scenario-language.md).
+  const forker = new Map<string, string>();
+  for (const t of s.threads) for (const op of t.ops) if (op.kind === 'fork') forker.set(op.child, t.name);
+  for (const t of s.threads) {
+    const p = t.proc === undefined ? undefined : procs.get(t.proc);
+    if (p?.childOf !== undefined && !forker.has(p.name)) {
+      fail(t.pos, `thread \`${t.name}\` runs in \`${p.name}\`, a fork child that no thread forks: expected \`fork(${p.name})\` in a thread of \`${p.childOf}\``);
+    }
+    const exit = t.ops.findIndex((o) => o.kind === 'exit');
+    if (exit >= 0 && exit !== t.ops.length - 1) fail(t.ops[exit + 1]!.pos, `exit() ends thread \`${t.name}\`: expected nothing after it`);
+  }
+  /** What a thread waits for before it starts: the threads it names with `after`, and the thread that forks its process. */
+  const waitsFor = (t: ThreadDecl) => [...t.after, ...(t.proc !== undefined && forker.has(t.proc) ? [forker.get(t.proc)!] : [])];
   for (const t of s.threads) {
     for (const a of t.after) {
       if (!threads.has(a)) fail(t.pos, `thread \`${t.name}\` starts after \`${a}\`, which is not a thread`);
@@ -204,9 +217,9 @@ export function validate(s: Scenario): void {
   // `after` must not close a cycle: every thread could never start.
   const order = new Map<string, number>();
   const visit = (name: string, depth: number): number => {
-    if (depth > s.threads.length) fail(threads.get(name)!.pos, `\`after\` makes a cycle through thread \`${name}\``);
+    if (depth > s.threads.length) fail(threads.get(name)!.pos, `\`after\` makes a cycle through thread \`${name}\` (a fork child's threads also wait for the thread that forks it)`);
     if (order.has(name)) return order.get(name)!;
-    const d = Math.max(0, ...threads.get(name)!.after.map((a) => visit(a, depth + 1) + 1));
+    const d = Math.max(0, ...waitsFor(threads.get(name)!).filter((a) => a !== name).map((a) => visit(a, depth + 1) + 1));
     order.set(name, d);
     return d;
   };
