@@ -1,8 +1,9 @@
 // Where scenarios come from: the built-in catalog (scenarios/*.mmu) or a path.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ScenarioError, UserError } from './errors.js';
 import { ERAS } from './eras.js';
+import { quote, readInputFile } from './input.js';
 import { parseCondition, parseScenario } from './scenario/parse.js';
 import type { Cond, Scenario } from './scenario/types.js';
 
@@ -16,29 +17,34 @@ export function catalogNames(): string[] {
     .sort();
 }
 
-/** Load a scenario by catalog name (`ksm-merge`) or by path (`./my.mmu`). */
-export function loadScenario(arg: string): Scenario {
+/**
+ * Load a scenario by catalog name (`ksm-merge`) or by path (`./my.mmu`, `my.mmu`, a path with
+ * a `/`). A name means the catalog; when `./NAME.mmu` also exists, `note` says which one ran,
+ * so a catalog name never silently shadows a file of the user's (and vice versa).
+ */
+export function loadScenario(arg: string, note?: (message: string) => void): Scenario {
   const isPath = arg.includes('/') || arg.endsWith('.mmu') || existsSync(arg);
-  const path = isPath ? arg : `${CATALOG_DIR}${arg}.mmu`;
-  const shown = isPath ? arg : `scenarios/${arg}.mmu`;
-  if (!isPath && !catalogNames().includes(arg)) {
-    throw new UserError(`unknown scenario \`${arg}\`: expected a path or one of ${catalogNames().join(', ')}`);
+  if (isPath) return withOrigin(parseText(arg, readInputFile(arg, 'scenario file')), { path: arg });
+  const local = `${arg}.mmu`;
+  if (catalogNames().includes(arg)) {
+    if (existsSync(local)) note?.(`\`${arg}\` is the catalog scenario scenarios/${arg}.mmu; ./${local} was not run (name the file to run it)`);
+    return withOrigin(parseText(`scenarios/${arg}.mmu`, readInputFile(`${CATALOG_DIR}${arg}.mmu`, 'scenario file')), { catalog: arg });
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  if (existsSync(local)) {
+    note?.(`\`${arg}\` is not in the catalog: running ./${local}`);
+    return withOrigin(parseText(local, readInputFile(local, 'scenario file')), { path: local });
   }
-  return parseText(shown, text);
+  throw new UserError(`unknown scenario \`${quote(arg)}\`: expected a path or one of ${catalogNames().join(', ')}`);
 }
+
+const withOrigin = (s: Scenario, origin: Scenario['origin']): Scenario => ({ ...s, origin });
 
 /** Parse scenario text and check that every `expect` names a known era. */
 export function parseText(file: string, text: string): Scenario {
   const s = parseScenario(file, text);
-  for (const x of s.expect) {
+  for (const x of [...s.expect, ...s.results]) {
     if (!ERAS.some((e) => e.id === x.era)) {
-      throw new ScenarioError(file, x.eraPos, `unknown era \`${x.era}\` in expect: expected one of ${ERAS.map((e) => e.id).join(', ')}`);
+      throw new ScenarioError(file, x.eraPos, `unknown era \`${x.era}\` in ${'cond' in x ? 'expect' : 'result'}: expected one of ${ERAS.map((e) => e.id).join(', ')}`);
     }
   }
   return s;

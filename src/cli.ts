@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The mmutt command line. Exit codes: 0 ok; 1 a difference or a failed expectation was found
 // (diff, check --judge); 2 bad input (a clear message, never a stack trace); 3 an exploration
-// stopped at a limit (its output says so); 70 a bug in mmutt.
-import { readdirSync, statSync } from 'node:fs';
+// stopped at a limit (its output says so); 70 a bug in mmutt; 130 interrupted (SIGINT).
+import { availableParallelism } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -10,7 +11,7 @@ import { catalogNames, loadScenario, parseWhere } from './catalog.js';
 import { UserError } from './errors.js';
 import { ERAS, PROPOSALS, eraForKernel, getEra, loadEraFile } from './eras.js';
 import type { Era } from './era.js';
-import { TIER_TEXT, diffJson, diffRuns, diffText, tierOf, type Tier } from './report/diff.js';
+import { TIER_TEXT, diffExplored, diffJson, diffRuns, diffText, exploreDiffJson, exploreDiffText, exploreTierOf, tierOf, type Tier } from './report/diff.js';
 import { explainText } from './report/explain.js';
 import { matrixMarkdown, runsMarkdown } from './report/markdown.js';
 import { htmlReport } from './report/html.js';
@@ -18,13 +19,15 @@ import { citeText } from './report/cite.js';
 import { bisect, bisectText } from './report/bisect.js';
 import { runJson, toJson } from './report/json.js';
 import { matrixText } from './report/matrix.js';
-import { releasesOf, runText, wrap } from './report/text.js';
-import { runScenario } from './runner.js';
-import { exploreAll } from './explore/jobs.js';
+import { fmtSeen, plural, releasesOf, runsText, wrap } from './report/text.js';
+import { runScenario, type ExploreRun } from './runner.js';
+import { exploreAll, newStopFlag } from './explore/jobs.js';
 import { ModelError } from './engine/run.js';
 import { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
-import { exploreJson, exploreMatrixText, exploreText } from './report/explore.js';
+import { exploreJson, exploreMatrixMarkdown, exploreMatrixText, exploresText, observationLine, verdict } from './report/explore.js';
 import { fmtCond } from './engine/observe.js';
+import { isDirectory, quote } from './input.js';
+import type { Scenario } from './scenario/types.js';
 import { VERSION } from './version.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
@@ -32,6 +35,12 @@ type Format = (typeof FORMATS)[number];
 
 let exitCode = 0;
 const print = (s: string) => process.stdout.write(s);
+/** A note on stderr: which scenario ran when a name could mean two. */
+const note = (m: string) => process.stderr.write(`mmutt: note: ${m}\n`);
+const load = (arg: string) => loadScenario(arg, note);
+
+/** Eras loaded with --era-file in this run (cite prints them for the reader). */
+const eraFiles: Era[] = [];
 
 function selectEras(era: string | undefined, kernel: string | undefined): Era[] {
   if (era !== undefined && kernel !== undefined) throw new UserError('give --era or --kernel, not both');
@@ -40,40 +49,36 @@ function selectEras(era: string | undefined, kernel: string | undefined): Era[] 
   return [getEra(era)];
 }
 
-const formatOption = <T>(y: Argv<T>) =>
-  y.option('format', { choices: FORMATS, default: 'text' as Format, describe: 'output format' });
+/**
+ * A numeric option checked on the way in: a whole number (or any number of seconds) within
+ * its range, else exit 2 saying the range. yargs hands over NaN for `abc`.
+ */
+function numeric(name: string, min: number, max: number, whole: boolean) {
+  return (v: unknown) => {
+    const n = typeof v === 'number' ? v : Number(v);
+    if (Array.isArray(v)) throw new UserError(`--${name} is given more than once`);
+    if (!Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
+      throw new UserError(`--${name} takes ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}, not \`${quote(String(v))}\``);
+    }
+    return n;
+  };
+}
+
+/** The default --jobs: one worker per core (up to 8); the output does not depend on it. */
+const DEFAULT_JOBS = Math.max(1, Math.min(8, availableParallelism()));
+
+const formatOption = <T>(y: Argv<T>, choices: readonly Format[] = FORMATS) =>
+  y.option('format', { choices, default: 'text' as Format, describe: 'output format' });
 
 const exploreOptions = <T>(y: Argv<T>) =>
   y
     .option('explore', { type: 'boolean', default: false, describe: 'explore every interleaving of the threads (docs/explore.md)' })
     .option('witness', { type: 'boolean', default: false, describe: 'with --explore: a shortest schedule for every outcome, harm and window' })
-    .option('max-states', { type: 'number', default: DEFAULT_LIMITS.maxStates, describe: 'with --explore: stop after this many states (exit 3)' })
-    .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs / 1000, describe: 'with --explore: stop after this many seconds (exit 3)' })
-    .option('max-memory', { type: 'number', default: DEFAULT_LIMITS.maxMemoryBytes / 1048576, describe: 'with --explore: stop when the visited set passes this many MiB (exit 3)' })
+    .option('max-states', { requiresArg: true, default: DEFAULT_LIMITS.maxStates, coerce: numeric('max-states', 1, 4_000_000_000, true), describe: 'with --explore: stop after this many states (exit 3); 1 to 4e9' })
+    .option('timeout', { requiresArg: true, default: DEFAULT_LIMITS.timeoutMs / 1000, coerce: numeric('timeout', 0.001, 604_800, false), describe: 'with --explore: stop after this many seconds (exit 3); up to a week' })
+    .option('max-memory', { requiresArg: true, default: DEFAULT_LIMITS.maxMemoryBytes / 1048576, coerce: numeric('max-memory', 1, 1_048_576, true), describe: 'with --explore: stop when the visited set passes this many MiB (exit 3)' })
     .option('stats', { type: 'boolean', default: false, describe: 'with --explore: print time, memory and states/s (not deterministic)' })
-    .option('jobs', { type: 'number', default: 1, describe: 'with --explore: explore this many (scenario, era) pairs at once, in worker threads; the output is the same for any number' });
-
-function cmdList() {
-  const out = ['Eras (oldest first):'];
-  for (const e of ERAS) {
-    out.push(`  ${e.id.padEnd(25)} ${releasesOf(e)}`);
-    out.push(...wrap(e.title, '      '));
-    for (const c of e.commits) out.push(...wrap(c, '      '));
-    out.push(...wrap(`rules set here: ${e.changed.join(', ')}`, '      '));
-  }
-  out.push('', 'Proposals (eras/proposals/, not in --era all):');
-  for (const e of PROPOSALS) {
-    out.push(`  ${e.id}  on ${e.base}`);
-    out.push(...wrap(e.title, '      '));
-  }
-  out.push('', 'Scenarios (scenarios/):');
-  for (const n of catalogNames()) {
-    const s = loadScenario(n);
-    out.push(`  ${n}`);
-    out.push(...wrap(s.description, '      '));
-  }
-  print(`${out.join('\n')}\n`);
-}
+    .option('jobs', { requiresArg: true, default: DEFAULT_JOBS, coerce: numeric('jobs', 1, 64, true), describe: 'with --explore: explorations at once, in worker threads (1 to 64; default: the cores, up to 8); the output is the same for any number' });
 
 interface ExploreArgs {
   explore: boolean;
@@ -85,29 +90,83 @@ interface ExploreArgs {
   jobs: number;
 }
 
-/** A progress line on stderr while exploring, on a terminal only (never in a pipe or a file). */
-const progress = process.stderr.isTTY
-  ? (states: number, ms: number) => process.stderr.write(`\r\x1b[Kexploring: ${states} states, ${(ms / 1000).toFixed(1)}s`)
-  : undefined;
+const limitsOf = (a: ExploreArgs): Limits => ({ maxStates: a.maxStates, timeoutMs: a.timeout * 1000, maxMemoryBytes: a.maxMemory * 1048576 });
 
-const limitsOf = (a: ExploreArgs): Limits => ({
-  maxStates: a.maxStates,
-  timeoutMs: a.timeout * 1000,
-  maxMemoryBytes: a.maxMemory * 1048576,
-  ...(progress ? { progress } : {}),
-});
+/** The options that shaped an explored result, as a command line gives them (for cite's Reproduce). */
+function exploreFlags(a: ExploreArgs): string[] {
+  if (!a.explore) return [];
+  const out = ['--explore'];
+  if (a.maxStates !== DEFAULT_LIMITS.maxStates) out.push(`--max-states ${a.maxStates}`);
+  if (a.timeout !== DEFAULT_LIMITS.timeoutMs / 1000) out.push(`--timeout ${a.timeout}`);
+  if (a.maxMemory !== DEFAULT_LIMITS.maxMemoryBytes / 1048576) out.push(`--max-memory ${a.maxMemory}`);
+  return out;
+}
+
+/**
+ * Explore (scenario, era) pairs in workers while this thread shows progress (on a terminal)
+ * and listens for SIGINT: the first stops every exploration where it is, and the partial
+ * results are printed with an Interrupted verdict and exit 130; a second ends at once.
+ */
+async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: ExploreArgs, witnesses: boolean): Promise<ExploreRun[]> {
+  const stop = newStopFlag();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    Atomics.store(stop, 0, 1);
+  };
+  process.on('SIGINT', onSigint);
+  const t0 = performance.now();
+  const tty = process.stderr.isTTY;
+  const progress = tty
+    ? (states: number, done: number, total: number) =>
+        process.stderr.write(`\r\x1b[Kexploring: ${states} states, ${((performance.now() - t0) / 1000).toFixed(1)}s${total > 1 ? `, ${done} of ${total} runs done` : ''}`)
+    : undefined;
+  try {
+    const runs = await exploreAll(pairs, limitsOf(a), witnesses, a.jobs, { stop, ...(progress ? { progress } : {}) });
+    if (interrupted) exitCode = 130;
+    else if (runs.some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
+    return runs;
+  } finally {
+    if (tty) process.stderr.write('\r\x1b[K');
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function cmdList() {
+  const out = ['Eras (oldest first):'];
+  for (const e of ERAS) {
+    out.push(`  ${e.id.padEnd(25)} ${releasesOf(e)}`);
+    out.push(...wrap(e.title, '      '));
+    for (const c of e.commits) out.push(`      ${c}`);
+    out.push(...wrap(`rules set here: ${e.changed.join(', ')}`, '      '));
+  }
+  out.push('', 'Proposals (eras/proposals/, not in --era all):');
+  for (const e of [...PROPOSALS, ...eraFiles]) {
+    out.push(`  ${e.id}  ${releasesOf(e)}`);
+    out.push(...wrap(e.title, '      '));
+    if (e.proposal?.date) out.push(...wrap(`posted ${e.proposal.date}: "${e.proposal.subject}"`, '      ', '        '));
+  }
+  out.push('', 'Scenarios (scenarios/):');
+  for (const n of catalogNames()) {
+    const s = load(n);
+    out.push(`  ${n}`);
+    out.push(...wrap(s.description, '      '));
+  }
+  print(`${out.join('\n')}\n`);
+}
 
 async function cmdRun(a: { scenario: string; era?: string; kernel?: string; format: Format; trace: boolean; replay?: string } & ExploreArgs) {
-  const s = loadScenario(a.scenario);
+  const s = load(a.scenario);
   const eras = selectEras(a.era, a.kernel);
   const single = (a.era !== undefined && a.era !== 'all') || a.kernel !== undefined;
   if (a.explore) {
-    if (a.format === 'markdown' || a.format === 'html') throw new UserError('--explore prints text or json');
-    const runs = await exploreAll(eras.map((era) => ({ scenario: s, era })), limitsOf(a), a.witness, a.jobs);
-    if (progress) process.stderr.write('\r\x1b[K');
-    if (runs.some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
+    if (a.replay !== undefined) throw new UserError('--replay runs one schedule: give it without --explore');
+    const runs = await explorePairs(eras.map((era) => ({ scenario: s, era })), a, a.witness);
     if (a.format === 'json') print(toJson(single ? exploreJson(runs[0]!, a) : runs.map((r) => exploreJson(r, a))));
-    else print(runs.map((r) => exploreText(r, a)).join('\n'));
+    else if (a.format === 'markdown') print(exploreMatrixMarkdown(eras, [runs]));
+    else if (a.format === 'html') print(htmlReport([eras.map((e) => runScenario(s, e))], [runs]));
+    else print(exploresText(runs, a));
     return;
   }
   if (a.replay !== undefined && !single) throw new UserError('--replay needs one era: give --era ID or --kernel vX.Y');
@@ -120,119 +179,145 @@ async function cmdRun(a: { scenario: string; era?: string; kernel?: string; form
   } else if (a.format === 'html') {
     print(htmlReport([results]));
   } else {
-    print(results.map((r) => runText(r, { trace: a.trace })).join('\n'));
+    print(runsText(results, { trace: a.trace }));
   }
 }
 
-function cmdDiff(a: { args: string[]; all: boolean; format: Format }) {
+async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json' } & ExploreArgs) {
+  const tiers: Tier[] = [];
+  const pairDiff = async (s: Scenario, ea: Era, eb: Era) => {
+    if (!a.explore) {
+      const d = diffRuns(runScenario(s, ea), runScenario(s, eb));
+      tiers.push(tierOf(d));
+      return { d, text: () => diffText(d), json: () => diffJson(d), tier: tierOf(d) };
+    }
+    const [xa, xb] = await explorePairs([{ scenario: s, era: ea }, { scenario: s, era: eb }], a, true);
+    const d = diffExplored(xa!, xb!);
+    tiers.push(exploreTierOf(d));
+    return { d, text: () => exploreDiffText(d), json: () => exploreDiffJson(d), tier: exploreTierOf(d) };
+  };
   if (a.all) {
     if (a.args.length !== 2) throw new UserError('diff --all takes two eras: mmutt diff --all ERA_A ERA_B');
     const [ea, eb] = a.args.map(getEra) as [Era, Era];
-    const diffs = catalogNames().map((n) => {
-      const s = loadScenario(n);
-      return diffRuns(runScenario(s, ea), runScenario(s, eb));
-    });
-    if (diffs.some((d) => tierOf(d) === 'changed' || tierOf(d) === 'timeout')) exitCode = 1;
-    if (a.format === 'json') {
-      print(toJson(diffs.map(diffJson)));
-      return;
+    const diffs = [];
+    for (const n of catalogNames()) diffs.push({ name: n, ...(await pairDiff(load(n), ea, eb)) });
+    if (a.format === 'json') print(toJson(diffs.map((d) => d.json())));
+    else {
+      const out = [`mmutt diff --all${a.explore ? ' --explore' : ''}  A = ${ea.id}  B = ${eb.id}`, `(${diffs.length} scenarios)`, ''];
+      for (const d of diffs) out.push(`${TIER_TEXT[d.tier].padEnd(26)} ${d.name}`);
+      out.push('');
+      for (const t of Object.keys(TIER_TEXT) as Tier[]) {
+        const n = diffs.filter((d) => d.tier === t).length;
+        if (n) out.push(`${TIER_TEXT[t]}: ${n}`);
+      }
+      print(`${out.join('\n')}\n`);
     }
-    const out = [`mmutt diff --all  A = ${ea.id}  B = ${eb.id}  (${diffs.length} scenarios)`, ''];
-    for (const d of diffs) out.push(`${TIER_TEXT[tierOf(d)].padEnd(26)} ${d.a.scenario.name}`);
-    out.push('');
-    for (const t of Object.keys(TIER_TEXT) as Tier[]) {
-      const n = diffs.filter((d) => tierOf(d) === t).length;
-      if (n) out.push(`${TIER_TEXT[t]}: ${n}`);
-    }
-    print(`${out.join('\n')}\n`);
-    return;
+  } else {
+    if (a.args.length !== 3) throw new UserError('diff takes a scenario and two eras: mmutt diff SCENARIO ERA_A ERA_B (or diff --all ERA_A ERA_B)');
+    const d = await pairDiff(load(a.args[0]!), getEra(a.args[1]!), getEra(a.args[2]!));
+    print(a.format === 'json' ? toJson(d.json()) : d.text());
   }
-  if (a.args.length !== 3) throw new UserError('diff takes a scenario and two eras: mmutt diff SCENARIO ERA_A ERA_B (or diff --all ERA_A ERA_B)');
-  if (a.format === 'markdown' || a.format === 'html') throw new UserError('diff prints text or json');
-  const s = loadScenario(a.args[0]!);
-  const d = diffRuns(runScenario(s, getEra(a.args[1]!)), runScenario(s, getEra(a.args[2]!)));
-  print(a.format === 'json' ? toJson(diffJson(d)) : diffText(d));
-  // As with --all: exit 1 when the result changed (tools/memory-model's "!!! Result changed").
-  if (tierOf(d) === 'changed' || tierOf(d) === 'timeout') exitCode = 1;
+  // As tools/memory-model's cmplitmushist.sh: exit 1 when a result changed.
+  if (exitCode === 0 && tiers.some((t) => t === 'changed' || t === 'timeout')) exitCode = 1;
 }
 
 function cmdExplain(a: { scenario: string; era?: string; kernel?: string; replay?: string }) {
   if ((a.era === undefined || a.era === 'all') && a.kernel === undefined) throw new UserError('explain needs one era: give --era ID or --kernel vX.Y');
   const era = selectEras(a.era, a.kernel)[0]!;
-  const r = runScenario(loadScenario(a.scenario), era, a.replay);
+  const r = runScenario(load(a.scenario), era, a.replay);
   print(explainText(r, a.replay ? `The schedule of replay token ${a.replay}` : 'The canonical schedule'));
 }
 
-function cmdCite(a: { scenario: string; era: string[]; inline: boolean }) {
+/** Eras that came from --era-file among these (and their bases), in load order. */
+function fromEraFiles(eras: Era[]): Era[] {
+  const need = new Set<string>();
+  const add = (e: Era | undefined) => {
+    if (!e || !eraFiles.includes(e) || need.has(e.id)) return;
+    need.add(e.id);
+    add(eraFiles.find((x) => x.id === e.base));
+  };
+  eras.forEach(add);
+  return eraFiles.filter((e) => need.has(e.id));
+}
+
+async function cmdCite(a: { scenario: string; era?: string[]; inline: boolean } & ExploreArgs) {
   const eras = (a.era ?? []).map(getEra);
   if (!eras.length) throw new UserError('cite needs at least one --era');
-  const s = loadScenario(a.scenario);
-  const cmd = ['mmutt cite', a.scenario, ...eras.map((e) => `--era ${e.id}`), ...(a.inline ? ['--inline'] : [])].join(' ');
-  print(citeText(eras.map((e) => runScenario(s, e)), cmd, a.inline));
+  const s = load(a.scenario);
+  const runs = eras.map((e) => runScenario(s, e));
+  const explored = a.explore ? await explorePairs(eras.map((era) => ({ scenario: s, era })), a, true) : null;
+  print(citeText(runs, explored, { inline: a.inline, options: exploreFlags(a), eraFiles: fromEraFiles(eras) }));
 }
 
 function cmdBisect(a: { scenario: string; where: string }) {
-  const s = loadScenario(a.scenario);
+  const s = load(a.scenario);
   const cond = parseWhere(s, a.where);
   print(bisectText(s, cond, bisect(s, ERAS, cond)));
 }
 
-async function cmdMatrix(a: { format: Format } & ExploreArgs) {
+/** Scenario files named on the command line; a folder stands for the .mmu files in it. */
+function scenarioFiles(args: string[]): string[] {
+  return args.flatMap((f) => {
+    if (!isDirectory(f)) return [f];
+    const files = readdirSync(f).filter((n) => n.endsWith('.mmu')).sort();
+    if (!files.length) throw new UserError(`${quote(f)}: no .mmu files in this folder`);
+    return files.map((n) => join(f, n));
+  });
+}
+
+async function cmdMatrix(a: { dir?: string; format: Format } & ExploreArgs) {
+  const scenarios = a.dir === undefined ? catalogNames().map(load) : scenarioFiles([a.dir]).map(load);
   if (a.explore) {
-    if (a.format === 'markdown' || a.format === 'html') throw new UserError('--explore prints text or json');
-    const scenarios = catalogNames().map(loadScenario);
-    const flat = await exploreAll(scenarios.flatMap((scenario) => ERAS.map((era) => ({ scenario, era }))), limitsOf(a), false, a.jobs);
+    const flat = await explorePairs(scenarios.flatMap((scenario) => ERAS.map((era) => ({ scenario, era }))), a, false);
     const rows = scenarios.map((_, i) => flat.slice(i * ERAS.length, (i + 1) * ERAS.length));
-    if (rows.flat().some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
-    print(a.format === 'json' ? toJson(rows.flat().map((r) => exploreJson(r, a))) : exploreMatrixText(ERAS, rows));
+    if (a.format === 'json') print(toJson(flat.map((r) => exploreJson(r, a))));
+    else if (a.format === 'markdown') print(exploreMatrixMarkdown(ERAS, rows));
+    else if (a.format === 'html') print(htmlReport(scenarios.map((s) => ERAS.map((e) => runScenario(s, e))), rows));
+    else print(exploreMatrixText(ERAS, rows));
     return;
   }
-  const rows = catalogNames().map((n) => {
-    const s = loadScenario(n);
-    return ERAS.map((e) => runScenario(s, e));
-  });
+  const rows = scenarios.map((s) => ERAS.map((e) => runScenario(s, e)));
   if (a.format === 'json') print(toJson(rows.flat().map(runJson)));
   else if (a.format === 'markdown') print(matrixMarkdown(ERAS, rows));
   else if (a.format === 'html') print(htmlReport(rows));
   else print(matrixText(ERAS, rows));
 }
 
-/** Scenario files named on the command line; a folder stands for the .mmu files in it. */
-function scenarioFiles(args: string[]): string[] {
-  return args.flatMap((f) => {
-    let dir = false;
-    try {
-      dir = statSync(f).isDirectory();
-    } catch {
-      // not a folder: loadScenario reports what is wrong with it
-    }
-    if (!dir) return [f];
-    const files = readdirSync(f).filter((n) => n.endsWith('.mmu')).sort();
-    if (!files.length) throw new UserError(`${f}: no .mmu files in this folder`);
-    return files.map((n) => join(f, n));
-  });
-}
-
-function cmdCheck(a: { files: string[]; judge: boolean }) {
+async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs) {
+  const files = scenarioFiles(a.files);
+  const scenarios = files.map((f) => ({ f, s: load(f) }));
+  if (!a.judge) {
+    print(`${scenarios.map(({ f, s }) => `${f}: ok (${s.name})`).join('\n')}\n`);
+    return;
+  }
+  // `result` lines need every interleaving: explore them all at once, in the workers.
+  const pairs = scenarios.flatMap(({ s }) => s.results.map((x) => ({ scenario: s, era: getEra(x.era) })));
+  const explored = pairs.length ? await explorePairs(pairs, a, false) : [];
   const out: string[] = [];
+  let judged = 0;
   let failed = 0;
-  for (const f of scenarioFiles(a.files)) {
-    const s = loadScenario(f);
-    if (!a.judge) {
-      out.push(`${f}: ok (${s.name})`);
-      continue;
-    }
+  let k = 0;
+  for (const { f, s } of scenarios) {
     const bad: string[] = [];
     for (const x of s.expect) {
       const r = runScenario(s, getEra(x.era));
-      const holds = r.expectations.find((y) => y.expect === x)?.holds ?? false;
-      if (!holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED${r.unavailable ? ` (${r.unavailable})` : ''}`);
+      const got = r.expectations.find((y) => y.expect === x);
+      judged++;
+      if (!got?.holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED (${r.unavailable ?? `saw ${fmtSeen(got!.seen)}`})`);
+    }
+    for (const x of s.results) {
+      const r = explored[k++]!;
+      const v = r.exploration ? verdict(r.exploration) : null;
+      judged++;
+      if (v?.verdict !== x.verdict) bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? `saw ${observationLine(r).split(' ').slice(2).join(' ')}`})`);
     }
     failed += bad.length;
-    out.push(bad.length ? bad.join('\n') : `${f}: ok (${s.expect.length} expectations hold)`);
+    const counts = [plural(s.expect.length, 'expectation'), ...(s.results.length ? [plural(s.results.length, 'result')] : [])].join(' and ');
+    out.push(...(bad.length ? bad : [`${f}: ok (${counts} ${s.expect.length + s.results.length === 1 ? 'holds' : 'hold'})`]));
   }
+  out.push(`judged ${judged} in ${plural(files.length, 'file')}: ${failed ? `${failed} FAILED` : 'all hold'}`);
   print(`${out.join('\n')}\n`);
-  if (failed) exitCode = 1;
+  if (failed && exitCode === 0) exitCode = 1;
 }
 
 async function main() {
@@ -258,9 +343,9 @@ async function main() {
     )
     .command(
       'diff <args..>',
-      'diff SCENARIO ERA_A ERA_B: what differs, its tier, and the first step where the traces diverge; diff --all ERA_A ERA_B: the tier of every catalog scenario (exit 1 if a result changed)',
+      'diff SCENARIO ERA_A ERA_B: what differs, its tier, and the first step where the traces diverge (with --explore: outcomes, verdicts, windows); diff --all ERA_A ERA_B: the tier of every catalog scenario (exit 1 if a result changed)',
       ((y: Argv) =>
-        formatOption(y)
+        exploreOptions(formatOption(y, ['text', 'json']))
           .positional('args', { type: 'string', array: true, demandOption: true, describe: 'SCENARIO ERA_A ERA_B, or with --all ERA_A ERA_B' })
           .option('all', { type: 'boolean', default: false, describe: 'compare two eras over the whole catalog' })) as never,
       (a) => cmdDiff(a as never),
@@ -278,12 +363,12 @@ async function main() {
     )
     .command(
       'cite <scenario>',
-      'a block to paste into a review mail (72 columns): version, scenario hash, eras and commits, results, the command to reproduce it',
+      'a block to paste into a review mail (72 columns): version, scenario hash, eras and commits, results (with --explore: verdicts, windows, harms, replay commands), the command to reproduce it',
       (y) =>
-        y
+        exploreOptions(y)
           .positional('scenario', { type: 'string', demandOption: true })
           .option('era', { type: 'string', array: true, describe: 'an era to cite (repeat)' })
-          .option('inline', { type: 'boolean', default: false, describe: 'add the scenario text so a reader can rerun it from the mail' }),
+          .option('inline', { type: 'boolean', default: false, describe: 'add the catalog scenario text too (a scenario of your own is always added)' }),
       (a) => cmdCite(a as never),
     )
     .command(
@@ -295,14 +380,19 @@ async function main() {
           .option('where', { type: 'string', demandOption: true, describe: "a condition, for example 'kvm.spte_change > 0'" }),
       (a) => cmdBisect(a as never),
     )
-    .command('matrix', 'every catalog scenario under every era, in one table', (y) => exploreOptions(formatOption(y)), (a) => cmdMatrix(a as never))
+    .command(
+      'matrix [dir]',
+      'every catalog scenario (or every .mmu file in DIR) under every era, in one table',
+      (y) => exploreOptions(formatOption(y)).positional('dir', { type: 'string', describe: 'a folder of your own scenarios (default: the catalog)' }),
+      (a) => cmdMatrix(a as never),
+    )
     .command(
       'check <files..>',
-      'validate scenario files; with --judge, check every `expect` line against its era (exit 1 if one fails)',
+      'validate scenario files (or folders of them); with --judge, check every `expect` line (canonical run) and `result` line (every interleaving) against its era (exit 1 if one fails)',
       (y) =>
-        y
+        exploreOptions(y)
           .positional('files', { type: 'string', array: true, demandOption: true })
-          .option('judge', { type: 'boolean', default: false, describe: 'run the expectations' }),
+          .option('judge', { type: 'boolean', default: false, describe: 'run the expectations and results' }),
       (a) => cmdCheck(a as never),
     )
     .option('era-file', {
@@ -311,14 +401,23 @@ async function main() {
       describe: 'load an era of your own (a proposal overlay) from a .mjs/.js/.ts module. This runs its code: scenario files never are',
     })
     .middleware(async (a) => {
-      for (const f of (a['era-file'] as string[] | undefined) ?? []) await loadEraFile(f);
+      for (const f of (a['era-file'] as string[] | undefined) ?? []) eraFiles.push(await loadEraFile(f));
     })
     .fail((msg, err) => {
-      throw err ?? new UserError(msg);
+      // A bad option value (a coerce that threw) comes wrapped by yargs: it is still bad input.
+      if (err && (err instanceof UserError || err.name !== 'YError')) throw err;
+      // yargs quotes what it did not accept: cut any long word of it, as mmutt does its own.
+      throw new UserError((err?.message ?? msg).replace(/\S{81,}/g, (w) => quote(w)));
     })
     .help()
     .parseAsync();
 }
+
+/** A message for one line on stderr: user text in it is already cut to ~80 characters; a yargs message may not be. */
+const oneLine = (m: string) => {
+  const flat = m.replace(/\s*\n\s*/g, ' ');
+  return flat.length > 400 ? `${flat.slice(0, 397)}...` : flat;
+};
 
 // Exit by setting process.exitCode, never process.exit(): that would cut off output still
 // being written to a pipe.
@@ -328,7 +427,7 @@ main().then(
   },
   (e: unknown) => {
     if (e instanceof UserError) {
-      process.stderr.write(`mmutt: ${e.message}\n`);
+      process.stderr.write(`mmutt: ${oneLine(e.message)}\n`);
       process.exitCode = 2;
       return;
     }
@@ -342,3 +441,4 @@ main().then(
     process.exitCode = 70;
   },
 );
+

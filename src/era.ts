@@ -20,7 +20,8 @@ export interface Rule<T> {
 }
 
 /** How `set_pte_at_notify()` (include/linux/mmu_notifier.h) orders its two halves. */
-export type SetPteAtNotify = 'set_pte_at-then-change_pte' | 'change_pte-then-set_pte_at' | 'set_pte_at-only';
+export const SET_PTE_AT_NOTIFY = ['set_pte_at-then-change_pte', 'change_pte-then-set_pte_at', 'set_pte_at-only'] as const;
+export type SetPteAtNotify = (typeof SET_PTE_AT_NOTIFY)[number];
 
 /**
  * What KVM's `.change_pte` handler (kvm_mmu_notifier_change_pte) does: mmu_notifier_seq++, then
@@ -28,24 +29,35 @@ export type SetPteAtNotify = 'set_pte_at-then-change_pte' | 'change_pte-then-set
  * seq bump by a WARN; inside a bracket the fault retries anyway, so no outcome we model differs
  * and no era is split there (docs/eras.md).
  */
-export type KvmChangePte = 'seq-bump-then-set-spte';
+export const KVM_CHANGE_PTE = ['seq-bump-then-set-spte'] as const;
+export type KvmChangePte = (typeof KVM_CHANGE_PTE)[number];
 
 /** Callbacks of struct mmu_notifier_ops (include/linux/mmu_notifier.h). */
-export type NotifierCallback =
-  | 'release'
-  | 'invalidate_page'
-  | 'invalidate_range_start'
-  | 'invalidate_range_end'
-  | 'change_pte'
-  | 'clear_flush_young'
-  | 'clear_young'
-  | 'test_young';
+export const NOTIFIER_CALLBACKS = [
+  'release',
+  'invalidate_page',
+  'invalidate_range_start',
+  'invalidate_range_end',
+  'change_pte',
+  'clear_flush_young',
+  'clear_young',
+  'test_young',
+] as const;
+export type NotifierCallback = (typeof NOTIFIER_CALLBACKS)[number];
 
 /** How an unmapping rmap walk (try_to_unmap_one, page_mkclean_one) tells secondary MMUs. */
-export type UnmapNotify =
-  | 'invalidate_page-under-ptl' // ptep_clear_flush_notify(): flush, then .invalidate_page, under the PTL
-  | 'invalidate_page-after-unlock' // .invalidate_page after pte_unmap_unlock() (2ec74c3ef2d8)
-  | 'range'; // invalidate_range_start() before the walk, _end() after it (369ea8242c0f)
+export const UNMAP_NOTIFY = [
+  'invalidate_page-under-ptl', // ptep_clear_flush_notify(): flush, then .invalidate_page, under the PTL
+  'invalidate_page-after-unlock', // .invalidate_page after pte_unmap_unlock() (2ec74c3ef2d8)
+  'range', // invalidate_range_start() before the walk, _end() after it (369ea8242c0f)
+] as const;
+export type UnmapNotify = (typeof UNMAP_NOTIFY)[number];
+
+/** How a successful or retried fault lets go of the page it got from the host. */
+export const FAULT_FINISH = ['kvm_release_pfn_clean-after-unlock', 'make_spte-marks-dirty', 'kvm_release_faultin_page-under-mmu_lock'] as const;
+/** When the fault path, under mmu_lock, gives up and retries. `never` is no kernel's: for overlays and tests. */
+export const FAULT_RETRY = ['in-progress-or-seq', 'in-range-or-seq', 'never'] as const;
+export const MMU_KINDS = ['shadow', 'tdp'] as const;
 
 export interface EraRules {
   // ---- primary MMU (mm/) ----
@@ -73,28 +85,77 @@ export interface EraRules {
   /** Zapping or repointing a leaf sPTE marks the folio accessed from the old sPTE. */
   'kvm.zap.mark_accessed': Rule<boolean>;
   /** How a successful or retried fault lets go of the page it got from the host. */
-  'kvm.fault.finish': Rule<'kvm_release_pfn_clean-after-unlock' | 'make_spte-marks-dirty' | 'kvm_release_faultin_page-under-mmu_lock'>;
+  'kvm.fault.finish': Rule<(typeof FAULT_FINISH)[number]>;
   /** When the fault path, under mmu_lock, gives up and retries (mmu_notifier_retry and successors). */
-  'kvm.fault.retry': Rule<'in-progress-or-seq' | 'in-range-or-seq' | 'never'>;
+  'kvm.fault.retry': Rule<(typeof FAULT_RETRY)[number]>;
   /** .clear_flush_young flushes remote TLBs when it found a young sPTE. */
   'kvm.age.flush': Rule<boolean>;
   /** Without EPT A/D bits, aging marks a writable sPTE's folio dirty before it access-tracks (or zaps) the sPTE. */
   'kvm.age.no_ad_mark_dirty': Rule<boolean>;
   /** The x86 MMU a VM gets by default: the shadow/rmap MMU, or the TDP MMU (v5.10+, default later). */
-  'kvm.mmu.default': Rule<'shadow' | 'tdp'>;
+  'kvm.mmu.default': Rule<(typeof MMU_KINDS)[number]>;
+}
+
+/**
+ * The values each rule may take, as data: an era file (--era-file) is checked against it, and
+ * the rule types above are derived from the same lists.
+ */
+export type RuleDomain = { oneOf: readonly string[] } | { boolean: true } | { subsetOf: readonly string[] };
+export const RULE_DOMAINS: { [K in keyof EraRules]: RuleDomain } = {
+  'mm.set_pte_at_notify': { oneOf: SET_PTE_AT_NOTIFY },
+  'mm.ksm.bracket': { boolean: true },
+  'mm.wp_page_copy.bracket': { boolean: true },
+  'mm.try_to_unmap_one.notify': { oneOf: UNMAP_NOTIFY },
+  'mm.try_to_unmap_one.young_check': { boolean: true },
+  'mm.lazyfree.refcount_check': { boolean: true },
+  'mm.page_mkclean_one.notify': { oneOf: UNMAP_NOTIFY },
+  'kvm.notifier_ops': { subsetOf: NOTIFIER_CALLBACKS },
+  'kvm.change_pte': { oneOf: KVM_CHANGE_PTE },
+  'kvm.zap.mark_dirty': { boolean: true },
+  'kvm.zap.mark_accessed': { boolean: true },
+  'kvm.fault.finish': { oneOf: FAULT_FINISH },
+  'kvm.fault.retry': { oneOf: FAULT_RETRY },
+  'kvm.age.flush': { boolean: true },
+  'kvm.age.no_ad_mark_dirty': { boolean: true },
+  'kvm.mmu.default': { oneOf: MMU_KINDS },
+};
+
+/** The rule names, in the order of EraRules. */
+export const RULE_NAMES = Object.keys(RULE_DOMAINS) as (keyof EraRules)[];
+
+/** Does a value fit a rule's domain? A message saying what was expected, or null. */
+export function checkRuleValue(name: keyof EraRules, value: unknown): string | null {
+  const d = RULE_DOMAINS[name];
+  if ('boolean' in d) return typeof value === 'boolean' ? null : 'expected true or false';
+  if ('oneOf' in d) return typeof value === 'string' && d.oneOf.includes(value) ? null : `expected one of ${d.oneOf.map((v) => `'${v}'`).join(', ')}`;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' && d.subsetOf.includes(v)) && new Set(value).size === value.length) return null;
+  return `expected a list of distinct callbacks from ${d.subsetOf.join(', ')}`;
 }
 
 export type RuleName = keyof EraRules;
 
+/** Where a patch under review was posted: the cover letter's subject, its date, its Message-ID. */
+export interface Posting {
+  subject: string;
+  /** YYYY-MM-DD; absent for an overlay of the user's own that was not posted. */
+  date?: string;
+  messageId?: string;
+}
+
 export interface Era {
   id: string;
   title: string;
-  /** First and last mainline release covered; `last` is undefined for an open era. */
+  /**
+   * First and last mainline release covered; `last` is undefined for an open era. A proposal
+   * has the releases of the era it applies to (features available there), never its own.
+   */
   releases: { first: string; last?: string };
   /** The commits that open the era, in the kernel's form `12hexdigits ("subject")`. */
   commits: string[];
   /** The era this one is derived from (undefined for the first era). */
   base?: string;
+  /** Set for a patch under review (an overlay): where it was posted. Such an era is in no release. */
+  proposal?: Posting;
   rules: EraRules;
   /** Rules this era sets itself (the rest come from `base`): what `mmutt list` shows as its difference. */
   changed: RuleName[];
@@ -108,7 +169,9 @@ export interface Era {
 export interface EraDelta {
   id: string;
   title: string;
-  releases: { first: string; last?: string };
+  /** A released era's releases; a proposal gives `proposal` instead and runs in its base's releases. */
+  releases?: { first: string; last?: string };
+  proposal?: Posting;
   commits: string[];
   rules: Partial<EraRules>;
   simplifications?: string[];
@@ -116,16 +179,18 @@ export interface EraDelta {
 
 /** An era is its predecessor plus the differences. Nothing is copied by hand. */
 export function deriveEra(base: Era, delta: EraDelta): Era {
-  return {
+  const era: Era = {
     id: delta.id,
     title: delta.title,
-    releases: delta.releases,
+    releases: delta.releases ?? base.releases,
     commits: delta.commits,
     base: base.id,
     rules: { ...base.rules, ...delta.rules },
     changed: Object.keys(delta.rules) as RuleName[],
     simplifications: delta.simplifications ?? [],
   };
+  if (delta.proposal) era.proposal = delta.proposal;
+  return era;
 }
 
 /** The first era, which states every rule. */

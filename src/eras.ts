@@ -7,11 +7,12 @@ import post369ea8242c0f from '../eras/post-369ea8242c0f.js';
 import postChangePteRemoval from '../eras/post-change-pte-removal.js';
 import postAa85986e7150 from '../eras/post-aa85986e7150.js';
 import rfc202403FolioDirty from '../eras/proposals/rfc-2024-03-folio-dirty.js';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { deriveEra } from './era.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RULE_DOMAINS, RULE_NAMES, checkRuleValue, deriveEra, type Rule } from './era.js';
+import { closest, quote, readInputFile } from './input.js';
 
 /** Released eras, oldest first. */
 export const ERAS: readonly Era[] = [pre6bdb913f0a70, post6bdb913f0a70, post369ea8242c0f, postChangePteRemoval, postAa85986e7150];
@@ -26,7 +27,7 @@ export function getEra(id: string): Era {
   const e = [...ERAS, ...PROPOSALS, ...loaded].find((x) => x.id === id);
   if (!e) {
     const known = [...ERAS, ...PROPOSALS, ...loaded].map((x) => x.id).join(', ');
-    throw new UserError(`unknown era \`${id}\`: expected one of ${known}, or all`);
+    throw new UserError(`unknown era \`${quote(id)}\`: expected one of ${known}, or all`);
   }
   return e;
 }
@@ -34,43 +35,113 @@ export function getEra(id: string): Era {
 /**
  * --era-file PATH: load a proposal overlay of the user's own. This is the one way mmutt runs
  * code a user gives it (scenario files are data). The module's default export is a function
- * that receives { deriveEra, getEra } and returns an Era (docs/writing-an-era.md).
+ * that receives { deriveEra, getEra } and returns an Era (docs/writing-an-era.md). Whatever is
+ * wrong with it (a syntax error, a function that throws, an unknown rule, a value outside the
+ * rule's type, a missing citation) is reported against the file, `path:line:col`, with exit 2.
  */
 export async function loadEraFile(path: string): Promise<Era> {
-  let url = pathToFileURL(resolve(path)).href;
-  if (!existsSync(path)) throw new UserError(`cannot read era file ${path}: ENOENT`);
-  if (/\.(ts|mts)$/.test(path)) url = await transpile(path);
+  const text = readInputFile(path, 'era file');
+  const where = (line?: number, col?: number) => (line ? `${quote(path)}:${line}:${col ?? 1}` : quote(path));
+  const url = await compileEraFile(path, text);
   let mod: { default?: unknown };
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (e) {
-    throw new UserError(`era file ${path} did not load: ${(e as Error).message.split('\n')[0]}`);
+    const at = frameIn(e, path);
+    throw new UserError(`${where(at?.line, at?.col)}: the era file did not load: ${firstLine(e)}`);
   }
-  if (typeof mod.default !== 'function') throw new UserError(`era file ${path}: expected \`export default ({ deriveEra, getEra }) => deriveEra(getEra('...'), { ... })\``);
-  const era = (mod.default as (api: object) => Era)({ deriveEra, getEra });
-  checkEra(era, path);
-  if ([...ERAS, ...PROPOSALS, ...loaded].some((x) => x.id === era.id)) throw new UserError(`era file ${path}: era id \`${era.id}\` is taken`);
+  if (typeof mod.default !== 'function') throw new UserError(`${where()}: expected \`export default ({ deriveEra, getEra }) => deriveEra(getEra('...'), { ... })\``);
+  let era: Era;
+  try {
+    era = (mod.default as (api: object) => Era)({ deriveEra, getEra });
+  } catch (e) {
+    const at = frameIn(e, path);
+    throw new UserError(`${where(at?.line, at?.col)}: ${e instanceof UserError ? e.message : `the era function threw: ${firstLine(e)}`}`);
+  }
+  checkEra(era, text, where);
+  if ([...ERAS, ...PROPOSALS, ...loaded].some((x) => x.id === era.id)) throw new UserError(`${where(...posOf(text, era.id))}: era id \`${quote(era.id)}\` is taken`);
+  // An overlay of the user's own is a proposal too: on its base, in no release.
+  if (!era.proposal) era.proposal = { subject: era.title };
   loaded.push(era);
   return era;
 }
 
-function checkEra(era: Era, path: string): void {
-  if (!era || typeof era.id !== 'string' || !era.rules) throw new UserError(`era file ${path}: the function must return an era (use deriveEra)`);
-  for (const name of Object.keys(ERAS[0]!.rules) as (keyof Era['rules'])[]) {
-    const r = era.rules[name];
-    if (!r || !Array.isArray(r.cite) || !r.cite.length || typeof r.why !== 'string') throw new UserError(`era file ${path}: rule ${name} needs a value, a why and at least one citation`);
+const firstLine = (e: unknown) => quote(String((e as Error)?.message ?? e).split('\n')[0]!);
+
+/** Where in `path` an error was raised: the first stack frame in the file (source-mapped for TypeScript). */
+function frameIn(e: unknown, path: string): { line: number; col: number } | undefined {
+  const stack = String((e as Error)?.stack ?? '');
+  const abs = resolve(path);
+  for (const m of stack.matchAll(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?/g)) {
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (file === abs) return { line: Number(m[2]), col: Number(m[3]) };
+  }
+  return undefined;
+}
+
+/** Line and column of the first mention of `name` in the text (a rule's key), for messages. */
+function posOf(text: string, name: string): [number, number] | [] {
+  const i = text.indexOf(`'${name}'`) >= 0 ? text.indexOf(`'${name}'`) : text.indexOf(`"${name}"`) >= 0 ? text.indexOf(`"${name}"`) : text.indexOf(name);
+  if (i < 0) return [];
+  const before = text.slice(0, i);
+  return [before.split('\n').length, i - before.lastIndexOf('\n')];
+}
+
+const KERNEL_COMMIT = /^[0-9a-f]{12} \("[^"\n]+"\)$/;
+
+/** An era from a file, checked as data against the era contract (src/era.ts). */
+function checkEra(era: Era, text: string, where: (line?: number, col?: number) => string): void {
+  const fail = (msg: string, near?: string): never => {
+    throw new UserError(`${where(...(near ? posOf(text, near) : []))}: ${msg}`);
+  };
+  if (!era || typeof era !== 'object' || typeof era.id !== 'string' || !era.rules || !Array.isArray(era.changed)) fail('the function must return an era: expected `deriveEra(getEra(BASE), { id, title, commits, rules })`');
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(era.id)) fail(`era id \`${quote(era.id)}\`: expected lower-case letters, digits, '.', '_' or '-', at most 64`, era.id);
+  if (typeof era.title !== 'string' || !era.title) fail('expected a `title`');
+  if (!Array.isArray(era.commits) || era.commits.some((c) => typeof c !== 'string' || !KERNEL_COMMIT.test(c))) fail('`commits`: expected a list of references in the kernel form 12hexdigits ("subject")', 'commits');
+  if (era.proposal !== undefined && (typeof era.proposal.subject !== 'string' || (era.proposal.date !== undefined && !/^\d{4}-\d\d-\d\d$/.test(String(era.proposal.date))))) fail('`proposal`: expected { subject, date: \'YYYY-MM-DD\', messageId? }', 'proposal');
+  for (const name of Object.keys(era.rules)) {
+    if (!(name in RULE_DOMAINS)) {
+      const near = closest(name, RULE_NAMES);
+      fail(`unknown rule \`${quote(name)}\`: ${near ? `did you mean ${near}? ` : ''}(the rules are listed in docs/writing-an-era.md)`, name);
+    }
+  }
+  for (const name of RULE_NAMES) {
+    const r = era.rules[name] as Rule<unknown> | undefined;
+    if (!r || typeof r !== 'object') fail(`rule ${name} is missing`, name);
+    const bad = checkRuleValue(name, r!.value);
+    if (bad) fail(`rule ${name}: value ${quote(JSON.stringify(r!.value) ?? 'undefined')}: ${bad}`, name);
+    if (typeof r!.why !== 'string' || !r!.why.trim()) fail(`rule ${name}: expected a \`why\`: what the kernel did, in one sentence`, name);
+    if (!Array.isArray(r!.cite) || !r!.cite.length) fail(`rule ${name}: expected at least one citation in \`cite\`: { file, fn, status }`, name);
+    for (const c of r!.cite) {
+      if (!c || typeof c.file !== 'string' || !c.file || typeof c.fn !== 'string' || !c.fn) fail(`rule ${name}: a citation needs a \`file\` and a \`fn\``, name);
+      if (c.status !== 'verified' && c.status !== 'recalled') fail(`rule ${name}: a citation's \`status\` is 'verified' or 'recalled'`, name);
+      if (c.commit !== undefined && !KERNEL_COMMIT.test(c.commit)) fail(`rule ${name}: a citation's \`commit\` is in the kernel form 12hexdigits ("subject")`, name);
+    }
   }
 }
 
-/** TypeScript era files are compiled with esbuild (installed with the project's build tools). */
-async function transpile(path: string): Promise<string> {
+/**
+ * Era files are compiled with esbuild (installed with the project's build tools) before they
+ * are imported, JavaScript too: its errors say line and column, and an inline source map lets
+ * a throw point at the line of the file the user wrote.
+ */
+async function compileEraFile(path: string, text: string): Promise<string> {
   let esbuild: { transform(code: string, o: object): Promise<{ code: string }> };
   try {
     esbuild = (await import('esbuild')) as never;
   } catch {
-    throw new UserError(`era file ${path}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
+    if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quote(path)}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
+    return pathToFileURL(resolve(path)).href;
   }
-  const { code } = await esbuild.transform(readFileSync(path, 'utf8'), { loader: 'ts', format: 'esm' });
+  let code: string;
+  try {
+    ({ code } = await esbuild.transform(text, { loader: /\.(ts|mts|cts)$/.test(path) ? 'ts' : 'js', format: 'esm', sourcemap: 'inline', sourcefile: resolve(path) }));
+  } catch (e) {
+    const first = (e as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
+    const at = first?.location ? `:${first.location.line}:${first.location.column + 1}` : '';
+    throw new UserError(`${quote(path)}${at}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
+  }
+  process.setSourceMapsEnabled(true);
   const dir = mkdtempSync(join(tmpdir(), 'mmutt-era-'));
   const out = join(dir, 'era.mjs');
   writeFileSync(out, code);
@@ -80,7 +151,7 @@ async function transpile(path: string): Promise<string> {
 /** v2.6.32 -> [2,6,32]; v4.19.3 -> [4,19]; v6.13-rc1 -> [6,13]. Stable point releases share their era. */
 export function releaseKey(v: string): number {
   const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-rc\d+)?$/.exec(v);
-  if (!m) throw new UserError(`bad kernel version \`${v}\`: expected vX.Y or vX.Y.Z, for example v4.19`);
+  if (!m) throw new UserError(`bad kernel version \`${quote(v)}\`: expected vX.Y or vX.Y.Z, for example v4.19`);
   const major = Number(m[1]);
   const minor = Number(m[2]);
   const third = major === 2 ? Number(m[3] ?? 0) : 0;

@@ -1,13 +1,13 @@
 // Scenario x era -> one canonical run: its trace, its outcome, and the scenario's expectations.
 import type { Era } from './era.js';
 import { compile, type Machine } from './engine/compile.js';
-import { evalCond, outcome, type Outcome } from './engine/observe.js';
+import { evalCond, outcome, seenBy, type Outcome } from './engine/observe.js';
 import { runCanonical, schedulable, type TraceStep } from './engine/run.js';
-import { scenarioHash } from './scenario/parse.js';
 import { partial, unavailable } from './engine/features.js';
 import { explore, type Limits } from './explore/explore.js';
 import { decodeToken, findWitnesses, replay } from './explore/witness.js';
-import type { ExploreRun } from './report/explore.js';
+import type { Witness } from './explore/witness.js';
+import type { Exploration } from './explore/explore.js';
 import type { Expectation, Scenario } from './scenario/types.js';
 
 export interface RunResult {
@@ -19,17 +19,19 @@ export interface RunResult {
   /** Features that arrived inside the era: from which release the result applies. */
   notes: string[];
   machine?: Machine;
+  /** The replay token whose schedule ran, when it was not the canonical one. */
+  replayed?: string;
   trace: TraceStep[];
   outcome: Outcome | null;
   /** Whether the scenario's condition (exists / ~exists / forall) holds, when it has one. */
   condition?: boolean;
-  /** This era's `expect` lines and whether each holds. */
-  expectations: { expect: Expectation; holds: boolean }[];
+  /** This era's `expect` lines, whether each holds, and the values its observables had. */
+  expectations: { expect: Expectation; holds: boolean; seen: Record<string, number> }[];
 }
 
 /** What a report needs of a run without running it: availability and notes (for worker results). */
 export function runMeta(scenario: Scenario, era: Era): RunResult {
-  const r: RunResult = { scenario, sha256: scenarioHash(scenario.text), era, notes: partial(scenario, era), trace: [], outcome: null, expectations: [] };
+  const r: RunResult = { scenario, sha256: scenario.sha256, era, notes: partial(scenario, era), trace: [], outcome: null, expectations: [] };
   const why = unavailable(scenario, era);
   if (why) {
     r.unavailable = why;
@@ -53,9 +55,10 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string): Ru
     era,
     notes: meta.notes,
     machine,
+    ...(schedule === undefined ? {} : { replayed: schedule }),
     trace,
     outcome: outcome(machine, final),
-    expectations: scenario.expect.filter((x) => x.era === era.id).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond) })),
+    expectations: scenario.expect.filter((x) => x.era === era.id).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond), seen: seenBy(machine, final, x.cond) })),
   };
   // One schedule, one final state: exists and forall ask the same question of it.
   if (scenario.condition) {
@@ -65,10 +68,18 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string): Ru
   return r;
 }
 
+/** An explored run: the run's facts (scenario, era, availability), the exploration, and witnesses. */
+export interface ExploreRun {
+  run: RunResult;
+  exploration: Exploration | null;
+  witnesses: Witness[];
+}
+
 /** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding. */
 export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, witnesses: boolean): ExploreRun {
-  const run = runScenario(scenario, era);
-  if (!run.machine) return { run, exploration: null, witnesses: [] };
-  const exploration = explore(run.machine, limits);
-  return { run, exploration, witnesses: witnesses ? findWitnesses(run.machine, exploration, run.sha256, limits) : [] };
+  const run = runMeta(scenario, era);
+  if (run.unavailable) return { run, exploration: null, witnesses: [] };
+  const machine = compile(scenario, era);
+  const exploration = explore(machine, limits);
+  return { run, exploration, witnesses: witnesses ? findWitnesses(machine, exploration, run.sha256, limits) : [] };
 }

@@ -1,11 +1,12 @@
 // The command line as a user meets it: exit codes, messages without stack traces,
 // byte-identical output, and the JSON contract (docs/output.md). Runs the built dist/cli.js.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COUNTER_NAMES } from '../src/engine/counters.js';
+import { expectWidth } from './width.js';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const mmutt = (...args: string[]) => {
@@ -38,9 +39,9 @@ describe('mmutt CLI', () => {
     expect(JSON.parse(mmutt('run', 'ksm-merge', '--kernel', 'v3.2', '--format', 'json').out).era.id).toBe('pre-6bdb913f0a70');
   });
 
-  it('keeps text output within 80 columns', () => {
-    for (const args of [['matrix'], ['run', 'ksm-merge'], ['list'], ['diff', 'ksm-merge', 'pre-6bdb913f0a70', 'post-aa85986e7150']]) {
-      for (const line of mmutt(...args).out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+  it('keeps text output within 80 columns (a commit reference stands whole on its line)', () => {
+    for (const args of [['matrix'], ['run', 'ksm-merge'], ['list'], ['diff', 'ksm-merge', 'pre-6bdb913f0a70', 'post-aa85986e7150'], ['run', 'ksm-merge', '--explore'], ['matrix', '--explore']]) {
+      expectWidth(mmutt(...args).out, 80);
     }
   });
 
@@ -66,10 +67,26 @@ describe('mmutt CLI', () => {
     expect(r.out).toContain('ksm-merge');
   });
 
-  it('check --judge holds the catalog to its expectations', () => {
-    const r = mmutt('check', '--judge', join(__dirname, '..', 'scenarios', 'ksm-merge.mmu'));
+  it('check --judge holds the catalog to its expect and result lines, and counts what it judged', () => {
+    const r = mmutt('check', '--judge', join(__dirname, '..', 'scenarios'));
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/ok \(\d+ expectations hold\)/);
+    expect(r.out).toMatch(/ksm-merge\.mmu: ok \(\d+ expectations and 5 results hold\)/);
+    const judged = Number(/^judged (\d+) in 20 files: all hold$/m.exec(r.out)![1]);
+    expect(judged).toBeGreaterThan(200);
+  });
+
+  it('check --judge: a failed expect or result says what it saw', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmutt-'));
+    const f = join(dir, 'mf.mmu');
+    const text = readFileSync(join(__dirname, '..', 'scenarios', 'madv-free-then-guest-write.mmu'), 'utf8')
+      .replace('result post-369ea8242c0f: Always', 'result post-369ea8242c0f: Never')
+      .replace('expect post-369ea8242c0f: vcpu1:r0 = 0xbb', 'expect post-369ea8242c0f: vcpu1:r0 = 0xcc');
+    writeFileSync(f, text);
+    const r = mmutt('check', '--judge', f);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/mf\.mmu:\d+:1: expect post-369ea8242c0f: vcpu1:r0 = 0xcc \/\\ lost-write = 0: FAILED \(saw vcpu1:r0 = 0xbb, lost-write = 0\)/);
+    expect(r.out).toMatch(/mf\.mmu:\d+:1: result post-369ea8242c0f: Never: FAILED \(saw Always \d+ 0\)/);
+    expect(r.out).toMatch(/^judged 8 in 1 file: 2 FAILED$/m);
   });
 
   it('--explore: herd7-style verdict; a limit gives an explicit Timeout verdict and exit 3', () => {

@@ -7,6 +7,7 @@ import { compile } from '../src/engine/compile.js';
 import { DEFAULT_LIMITS, explore } from '../src/explore/explore.js';
 import { decodeToken, encodeToken } from '../src/explore/witness.js';
 import { exploreJson, exploreText, verdict } from '../src/report/explore.js';
+import { fmtCount, plural, runText } from '../src/report/text.js';
 import { exploreScenario, runScenario } from '../src/runner.js';
 import noRetry from './eras/no-fault-retry.js';
 
@@ -78,6 +79,35 @@ forall (mem a:0x1000 = 5 /\\ mem b:0x2000 = 6)
     const text = exploreText(r, { stats: false });
     expect(text).toMatch(/^Observation ksm-merge Timeout \d+ \d+$/m);
     expect(exploreJson(r, { stats: false }).complete).toBe(false);
+  });
+
+  it.each(ERAS.map((e) => e.id))('host-cow-after-fork in %s: the child never runs before its fork() has completed', (id) => {
+    const x = exploreScenario(loadScenario('host-cow-after-fork'), getEra(id), DEFAULT_LIMITS, false).exploration!;
+    expect(x.complete).toBe(true);
+    // Forked before or after the guest's write: the child sees one of them, never the zero
+    // page of a half-copied mm (0x0) or a SIGSEGV for an mm that does not exist yet (0xbad).
+    expect([...new Set(x.outcomes.map((o) => o.observations['helper:r1']))].sort()).toEqual([0xaa, 0xbb]);
+  });
+
+  it('path counts print exactly below 2^53, else as ~1.5e34, said to be approximate', () => {
+    expect(fmtCount(2 ** 53 - 1)).toBe('9007199254740991');
+    expect(fmtCount(1.5e34)).toBe('~1.5e34');
+    const x = exploreScenario(loadScenario('ksm-merge'), getEra('post-369ea8242c0f'), DEFAULT_LIMITS, false);
+    const big = { ...x, exploration: { ...x.exploration!, approximate: true, outcomes: x.exploration!.outcomes.map((o) => ({ ...o, paths: 1.5e34 })) } };
+    const text = exploreText(big, { stats: false });
+    expect(text).toMatch(/^ {2}~1\.5e34 paths: vcpu0:r0=/m);
+    expect(text).toMatch(/^Observation ksm-merge Always ~4\.5e34 0$/m); // three outcomes of ~1.5e34 paths
+    expect(text).toContain('Path counts shown with ~ passed 2^53 and are approximate.');
+  });
+
+  it('a replayed trace is labelled as the replayed schedule, and counts read "1 step"', () => {
+    const x = exploreScenario(loadScenario('madv-free-then-guest-write'), getEra('post-6bdb913f0a70'), DEFAULT_LIMITS, true);
+    const w = x.witnesses.find((y) => y.target.startsWith('harm'))!;
+    const r = runScenario(loadScenario('madv-free-then-guest-write'), getEra('post-6bdb913f0a70'), w.token);
+    expect(runText(r, { trace: true })).toContain(`Trace (the schedule of replay token ${w.token}):`);
+    expect(runText(runScenario(loadScenario('ksm-merge'), getEra('post-369ea8242c0f')), { trace: true })).toContain('Trace (canonical schedule):');
+    expect(plural(1, 'step')).toBe('1 step');
+    expect(plural(2, 'step')).toBe('2 steps');
   });
 
   it('replay tokens round-trip and refuse what does not fit', () => {

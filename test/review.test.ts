@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectWidth } from './width.js';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const mmutt = (...args: string[]) => {
@@ -13,7 +14,7 @@ describe('for the review thread', () => {
   it('cite prints a block of at most 72 columns whose command prints it again, byte for byte', () => {
     const r = mmutt('cite', 'ksm-merge', '--era', 'pre-6bdb913f0a70', '--era', 'post-change-pte-removal');
     expect(r.code).toBe(0);
-    for (const line of r.out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(72);
+    expectWidth(r.out, 72);
     expect(r.out).toContain('mmutt 0.1.0: scenario ksm-merge (sha256 ');
     expect(r.out).toContain('828502d30073 ("ksm: add mmu_notifier set_pte_at_notify()")');
     expect(r.out).toContain('f3b65bbaed7c ("KVM: delete .change_pte MMU notifier callback")');
@@ -44,7 +45,7 @@ describe('for the review thread', () => {
     expect(r.out).toContain('spte gfn 0x100: pfn 0x11 WDAh -> pfn 0x11 -DA-');
     expect(r.out).toContain('rule kvm.change_pte = "seq-bump-then-set-spte"');
     expect(r.out).toContain('source: arch/x86/kvm/mmu.c kvm_set_pte_rmapp (verified)');
-    for (const line of r.out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expectWidth(r.out, 80);
   });
 
   it('the RFC overlay changes when the folio is marked dirty: at sPTE creation, not at zap', () => {

@@ -12,7 +12,11 @@ const RFC = { file: 'arch/x86/kvm/mmu/spte.c, arch/x86/kvm/mmu/mmu.c', status: '
 export default deriveEra(base, {
   id: 'rfc-2024-03-folio-dirty',
   title: 'PROPOSAL: the March 2024 RFC marks folios dirty when creating sPTEs',
-  releases: { first: 'v6.9', last: 'v6.9' },
+  proposal: {
+    subject: '[RFC PATCH 0/4] KVM: x86/mmu: Rework marking folios dirty/accessed',
+    date: '2024-03-19',
+    messageId: '20240320005024.3216282-1-seanjc@google.com',
+  },
   commits: [],
   rules: {
     'kvm.fault.finish': {

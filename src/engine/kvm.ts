@@ -20,13 +20,15 @@ const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.
  * only if `work` says the sPTEs it touched need it, kvm_flush_remote_tlbs() before mmu_lock is
  * dropped (a separate step: a guest can use its TLB in between).
  */
-function emitHandler(e: Emit, h: { fn: string; does: string; rule?: RuleName; flushes?: boolean; work: (s: State, notes: Notes) => boolean }): void {
+function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; rule?: RuleName; flushes?: boolean; work: (s: State, notes: Notes) => boolean }): void {
   const { l, asm } = e;
   const done = asm.label();
   const flushes = h.flushes ?? true;
+  const fn = `kvm_mmu_notifier_${h.callback}`;
   asm.emit({
-    fn: h.fn,
+    fn,
     does: h.does,
+    callback: h.callback,
     ...(h.rule ? { rule: h.rule } : {}),
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
@@ -35,7 +37,7 @@ function emitHandler(e: Emit, h: { fn: string; does: string; rule?: RuleName; fl
     },
   });
   if (flushes) asm.emit({
-    fn: h.fn,
+    fn,
     does: 'kvm_flush_remote_tlbs(), drop mmu_lock',
     exec: (s) => {
       flushRemoteTlbs(l, s);
@@ -56,7 +58,7 @@ export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
   const lo = Math.min(...gs.map((g) => g.gfn));
   const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
   emitHandler(e, {
-    fn: 'kvm_mmu_notifier_invalidate_range_start',
+    callback: 'invalidate_range_start',
     does: 'take mmu_lock, mmu_invalidate_in_progress++, zap the sptes in range',
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_range_start');
@@ -80,6 +82,7 @@ export function emitKvmInvalidateRangeEnd(e: Emit): void {
   const { l } = e;
   e.asm.emit({
     fn: 'kvm_mmu_notifier_invalidate_range_end',
+    callback: 'invalidate_range_end',
     does: 'mmu_invalidate_seq++, mmu_invalidate_in_progress--',
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s) => {
@@ -99,7 +102,7 @@ export function emitKvmInvalidatePage(e: Emit, page: number): void {
   const { l } = e;
   const gs = gfnsOf(e, [page]);
   emitHandler(e, {
-    fn: 'kvm_mmu_notifier_invalidate_page',
+    callback: 'invalidate_page',
     does: 'take mmu_lock, mmu_notifier_seq++, kvm_unmap_hva(): zap the spte',
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_page');
@@ -113,7 +116,7 @@ export function emitKvmInvalidatePage(e: Emit, page: number): void {
 export function emitKvmRelease(e: Emit): void {
   const { l } = e;
   emitHandler(e, {
-    fn: 'kvm_mmu_notifier_release',
+    callback: 'release',
     does: 'take mmu_lock; kvm_arch_flush_shadow_all(): zap every spte',
     work: (s, notes) => {
       bump(l, s, 'notifier.release');
@@ -134,7 +137,7 @@ export function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
   const gs = gfnsOf(e, [page]);
   const result = e.local(L.RESULT);
   emitHandler(e, {
-    fn: `kvm_mmu_notifier_${cb}`,
+    callback: cb,
     does: cb === 'test_young' ? 'kvm_test_age_gfn(): is the spte young?' : 'take mmu_lock; kvm_age_gfn(): test and clear the spte accessed state',
     rule: cb === 'clear_flush_young' ? 'kvm.age.flush' : 'kvm.age.no_ad_mark_dirty',
     flushes: cb === 'clear_flush_young' && rules['kvm.age.flush'].value,
@@ -186,7 +189,7 @@ export function emitKvmChangePte(e: Emit, page: number): void {
   const gs = gfnsOf(e, [page]);
   const newPte = e.local(L.NEWPTE);
   emitHandler(e, {
-    fn: 'kvm_mmu_notifier_change_pte',
+    callback: 'change_pte',
     does: 'take mmu_lock; kvm_set_spte_hva(): repoint the spte read-only, or zap it',
     rule: 'kvm.change_pte',
     work: (s, notes) => {

@@ -114,27 +114,44 @@ export function isCount(o: Observable): boolean {
   return o.kind === 'counter' || o.kind === 'violation' || o.kind === 'folio' || (o.kind === 'spte' && o.field !== 'pfn');
 }
 
-/** A condition printed back in scenario syntax (for reports). */
-export function fmtCond(c: Cond): string {
-  const obs = (o: Observable): string => {
-    switch (o.kind) {
-      case 'reg':
-        return `${o.thread}:${o.reg}`;
-      case 'mem':
-        return `mem ${o.at.proc}:${hex(o.at.addr)}`;
-      case 'disk':
-        return `disk ${o.at.proc}:${hex(o.at.addr)}`;
-      case 'gfn':
-        return `gfn ${hex(o.gfn)}`;
-      case 'folio':
-        return `folio(${o.at.proc}:${hex(o.at.addr)}).${o.flag}`;
-      case 'spte':
-        return `spte(gfn ${hex(o.gfn)}).${o.field}`;
-      case 'counter':
-      case 'violation':
-        return o.name;
+/** An observable printed back in scenario syntax. */
+export function fmtObservable(o: Observable): string {
+  switch (o.kind) {
+    case 'reg':
+      return `${o.thread}:${o.reg}`;
+    case 'mem':
+      return `mem ${o.at.proc}:${hex(o.at.addr)}`;
+    case 'disk':
+      return `disk ${o.at.proc}:${hex(o.at.addr)}`;
+    case 'gfn':
+      return `gfn ${hex(o.gfn)}`;
+    case 'folio':
+      return `folio(${o.at.proc}:${hex(o.at.addr)}).${o.flag}`;
+    case 'spte':
+      return `spte(gfn ${hex(o.gfn)}).${o.field}`;
+    case 'counter':
+    case 'violation':
+      return o.name;
+  }
+}
+
+/** The values a condition's observables have in a state, by their printed names (why a condition failed). */
+export function seenBy(m: Machine, s: State, c: Cond): Record<string, number> {
+  const out: Record<string, number> = {};
+  const go = (x: Cond): void => {
+    if (x.kind === 'cmp') out[fmtObservable(x.left)] = observe(m, s, x.left);
+    else if (x.kind === 'not') go(x.arg);
+    else if (x.kind === 'and' || x.kind === 'or') {
+      go(x.left);
+      go(x.right);
     }
   };
+  go(c);
+  return out;
+}
+
+/** A condition printed back in scenario syntax (for reports). */
+export function fmtCond(c: Cond): string {
   // `parent` is the connective around x: a chain of one connective needs no parentheses.
   const go = (x: Cond, parent: Cond['kind'] | null): string => {
     switch (x.kind) {
@@ -148,7 +165,7 @@ export function fmtCond(c: Cond): string {
         return parent === null || parent === x.kind ? inner : `(${inner})`;
       }
       case 'cmp':
-        return `${obs(x.left)} ${x.op} ${isCount(x.left) ? x.right : hex(x.right)}`;
+        return `${fmtObservable(x.left)} ${x.op} ${isCount(x.left) ? x.right : hex(x.right)}`;
     }
   };
   return go(c, null);

@@ -1,7 +1,7 @@
 // Thread programs are data: an array of atomic steps and a program counter in the state.
 // A step is a function of the state alone, so the same program runs under immer (traces,
 // explain) and on plain copies (exploration), and a thread's progress is copied with the state.
-import type { RuleName } from '../era.js';
+import type { NotifierCallback, RuleName } from '../era.js';
 import type { State } from './state.js';
 
 /** Runtime notes a step leaves for the trace ("spte gfn 0x100 zapped"); null when exploring. */
@@ -14,6 +14,8 @@ export interface StepSpec {
   does: string;
   /** The era rule that put this step here or decided what it does. */
   rule?: RuleName;
+  /** The notifier callback this step delivers to a secondary MMU (its first step only). */
+  callback?: NotifierCallback;
   /** False while the step cannot run (a lock is held, KVM's retry rule says wait). */
   enabled?: (s: State) => boolean;
   /** Do the step. Returns the next pc (a label's `pc`), or undefined to go on to `next`. */

@@ -2,7 +2,7 @@
 // threads run in the order written unless one blocks. One deterministic trace, recorded with
 // immer's patches so that every step says what it changed.
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
-import type { RuleName } from '../era.js';
+import type { NotifierCallback, RuleName } from '../era.js';
 import type { Machine } from './compile.js';
 import { fmtSlot } from './layout.js';
 import { checkSanity } from './sanity.js';
@@ -25,6 +25,8 @@ export interface TraceStep {
   fn: string;
   does: string;
   rule?: RuleName;
+  /** The notifier callback this step delivered to KVM (one step per delivery). */
+  callback?: NotifierCallback;
   notes: string[];
   changes: Change[];
 }
@@ -128,6 +130,7 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
       changes: describe(m, patches, inverse),
     };
     if (step.rule) t.rule = step.rule;
+    if (step.callback) t.callback = step.callback;
     trace.push(t);
     s = next;
     const bad = checkSanity(m, s);

@@ -17,6 +17,8 @@ export interface Limits {
   progress?: (states: number, elapsedMs: number) => void;
   /** Check the engine's own invariants on every new state (self-check tests; slower). */
   sanity?: boolean;
+  /** A shared flag (SIGINT): when element 0 is set, stop as `interrupted`. */
+  stop?: Int32Array;
 }
 
 export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
@@ -44,7 +46,7 @@ export interface ExploredWindow {
 
 export interface Exploration {
   complete: boolean;
-  stopped?: 'max-states' | 'timeout' | 'memory';
+  stopped?: 'max-states' | 'timeout' | 'memory' | 'interrupted';
   states: number;
   transitions: number;
   /** Edges that closed a cycle in the state graph (left out of path counts). */
@@ -296,8 +298,9 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       }
       push(child, fpHi, fpLo, stale);
       if ((states & 255) === 0) {
-        if ((states & 65535) === 0) limits.progress?.(states, performance.now() - t0);
-        if (states >= limits.maxStates) stopped = 'max-states';
+        if ((states & 16383) === 0) limits.progress?.(states, performance.now() - t0);
+        if (limits.stop && Atomics.load(limits.stop, 0)) stopped = 'interrupted';
+        else if (states >= limits.maxStates) stopped = 'max-states';
         else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
         // Stop before a growth would pass the ceiling: tables grow by doubling.
         else if (table.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';

@@ -1,62 +1,110 @@
-// --jobs N: explorations of different (scenario, era) pairs in worker threads. Results are put
-// back in job order, so the output is the same for every N. One exploration always runs on
-// one thread (docs/explore.md).
+// Explorations run in worker threads, N at a time (--jobs N), so that the main thread stays
+// free: it prints progress and answers SIGINT by raising a shared stop flag, which every
+// exploration reads as it goes and stops at ("Interrupted"). A worker receives the parsed
+// scenario and the era as data (an --era-file era too) and posts back plain data. Results are
+// put back in job order, so the output is the same for every N (docs/explore.md).
 import { Worker } from 'node:worker_threads';
 import type { Era } from '../era.js';
-import { UserError } from '../errors.js';
-import type { ExploreRun } from '../report/explore.js';
-import { exploreScenario, runMeta } from '../runner.js';
+import { runMeta, type ExploreRun } from '../runner.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Exploration, Limits } from './explore.js';
 import type { Witness } from './witness.js';
 
 export interface Job {
   index: number;
-  file: string;
-  text: string;
-  era: string;
-  limits: Limits;
+  scenario: Scenario;
+  era: Era;
+  limits: Omit<Limits, 'progress' | 'stop'>;
   witnesses: boolean;
 }
 
-export interface JobResult {
-  index: number;
-  exploration?: Exploration | null;
-  witnesses?: Witness[];
-  error?: string;
+export type WorkerMessage =
+  | { index: number; exploration: Exploration | null; witnesses: Witness[] }
+  | { index: number; error: string }
+  | { index: number; progress: number };
+
+/** What the caller watches and steers while explorations run. */
+export interface Control {
+  /** A shared flag: set element 0 to 1 and every running exploration stops (Interrupted). */
+  stop: Int32Array;
+  /** States explored so far across all jobs, and runs finished. */
+  progress?: (states: number, done: number, total: number) => void;
 }
 
-export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limits: Limits, witnesses: boolean, jobs: number): Promise<ExploreRun[]> {
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs takes a whole number of at least 1, not ${jobs}`);
-  if (jobs === 1 || pairs.length < 2) return pairs.map((p) => exploreScenario(p.scenario, p.era, limits, witnesses));
-  const results: JobResult[] = new Array(pairs.length);
-  const { progress: _progress, ...plain } = limits; // a function cannot cross to a worker
-  const queue = pairs.map((p, index): Job => ({ index, file: p.scenario.file, text: p.scenario.text, era: p.era.id, limits: plain, witnesses }));
-  const workers = Array.from({ length: Math.min(jobs, pairs.length) }, () => new Worker(new URL('./explore-worker.js', import.meta.url)));
-  await Promise.all(
-    workers.map(
-      (w) =>
-        new Promise<void>((resolve, reject) => {
-          const next = () => {
-            const job = queue.shift();
-            if (!job) {
-              void w.terminate().then(() => resolve());
-              return;
-            }
-            w.postMessage(job);
-          };
-          w.on('message', (r: JobResult) => {
-            results[r.index] = r;
-            next();
-          });
-          w.on('error', reject);
+export const newStopFlag = () => new Int32Array(new SharedArrayBuffer(4));
+
+/** When one worker is not enough (see exploreAll). */
+const LONG_JOB_MS = 300;
+const LONG_RUN_MS = 1500;
+
+/** An exploration that never ran because the user interrupted before it started. */
+const notRun = (): Exploration => ({ complete: false, stopped: 'interrupted', states: 0, transitions: 0, cycles: 0, outcomes: [], windows: [], approximate: false, bytes: 0, elapsedMs: 0 });
+
+export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limits: Limits, witnesses: boolean, jobs: number, control: Control): Promise<ExploreRun[]> {
+  const { progress: _p, stop: _s, ...plain } = limits; // functions and the flag do not cross as job data
+  const results: (WorkerMessage | undefined)[] = new Array(pairs.length);
+  const queue = pairs.map((p, index): Job => ({ index, scenario: p.scenario, era: p.era, limits: plain, witnesses }));
+  const states = new Array<number>(pairs.length).fill(0);
+  let done = 0;
+  // Each worker compiles and warms up the explorer anew, which costs more than a small
+  // exploration (the catalog's take milliseconds): one worker starts at once, the others only
+  // when the work proves long, a job running for more than LONG_JOB_MS or the whole run for
+  // more than LONG_RUN_MS with jobs still queued. So `--jobs N` speeds up long runs and does
+  // not slow down short ones (docs/performance.md).
+  const want = Math.max(1, Math.min(jobs, pairs.length));
+  const running: Promise<void>[] = [];
+  let failed: unknown;
+  const start = () =>
+    running.push(
+      new Promise<void>((resolve) => {
+        const w = new Worker(new URL('./explore-worker.js', import.meta.url), { workerData: { stop: control.stop } });
+        const next = () => {
+          const job = Atomics.load(control.stop, 0) || failed ? undefined : queue.shift();
+          if (!job) {
+            void w.terminate().then(() => resolve());
+            return;
+          }
+          jobStarted = performance.now();
+          w.postMessage(job);
+        };
+        w.on('message', (m: WorkerMessage) => {
+          if ('progress' in m) {
+            states[m.index] = m.progress;
+            control.progress?.(states.reduce((a, b) => a + b, 0), done, pairs.length);
+            return;
+          }
+          results[m.index] = m;
+          if ('exploration' in m) states[m.index] = m.exploration?.states ?? 0;
+          done++;
+          control.progress?.(states.reduce((a, b) => a + b, 0), done, pairs.length);
           next();
-        }),
-    ),
-  );
+        });
+        w.on('error', (e) => {
+          failed = e;
+          resolve();
+        });
+        next();
+      }),
+    );
+  const t0 = performance.now();
+  let jobStarted = t0;
+  start();
+  const ramp = setInterval(() => {
+    const now = performance.now();
+    if (!queue.length || (now - jobStarted < LONG_JOB_MS && now - t0 < LONG_RUN_MS)) return;
+    for (let k = running.length; k < want && queue.length; k++) start();
+    clearInterval(ramp);
+  }, 50);
+  // Wait for every worker, also those the ramp starts while the first ones run.
+  for (let k = 0; k < running.length; k++) await running[k];
+  clearInterval(ramp);
+  if (failed) throw failed;
   return pairs.map((p, i) => {
-    const r = results[i]!;
-    if (r.error) throw new Error(r.error);
-    return { run: runMeta(p.scenario, p.era), exploration: r.exploration ?? null, witnesses: r.witnesses ?? [] };
+    const r = results[i];
+    if (r && 'error' in r) throw new Error(r.error);
+    const run = runMeta(p.scenario, p.era);
+    if (!r) return { run, exploration: run.unavailable ? null : notRun(), witnesses: [] };
+    const m = r as Extract<WorkerMessage, { exploration: unknown }>;
+    return { run, exploration: m.exploration, witnesses: m.witnesses };
   });
 }

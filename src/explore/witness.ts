@@ -99,7 +99,8 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
     if (wanted.has(target) && !found.has(target)) found.set(target, schedule);
   };
   const t0 = performance.now();
-  while (frontier.length && found.size < wanted.size && parent.length < limits.maxStates && performance.now() - t0 < limits.timeoutMs) {
+  const stopped = () => (limits.stop !== undefined && Atomics.load(limits.stop, 0) !== 0) || performance.now() - t0 >= limits.timeoutMs;
+  while (frontier.length && found.size < wanted.size && parent.length < limits.maxStates && !stopped()) {
     const next: typeof frontier = [];
     for (const f of frontier) {
       const enabled = enabledThreads(m, f.s, among);

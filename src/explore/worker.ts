@@ -1,16 +1,18 @@
-// A worker thread for --jobs: explores one (scenario, era) at a time and posts back plain data.
-import { parentPort } from 'node:worker_threads';
-import { parseText } from '../catalog.js';
-import { getEra } from '../eras.js';
+// A worker thread for exploreAll(): explores one (scenario, era) at a time, both received as
+// data, and posts back plain data, progress now and then, and stops when the shared flag says.
+import { parentPort, workerData } from 'node:worker_threads';
 import { exploreScenario } from '../runner.js';
-import type { Job, JobResult } from './jobs.js';
+import type { Job, WorkerMessage } from './jobs.js';
+
+const stop = (workerData as { stop: Int32Array }).stop;
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 parentPort!.on('message', (job: Job) => {
   try {
-    const r = exploreScenario(parseText(job.file, job.text), getEra(job.era), job.limits, job.witnesses);
-    const out: JobResult = { index: job.index, exploration: r.exploration, witnesses: r.witnesses };
-    parentPort!.postMessage(out);
+    const progress = (states: number) => post({ index: job.index, progress: states });
+    const r = exploreScenario(job.scenario, job.era, { ...job.limits, stop, progress }, job.witnesses);
+    post({ index: job.index, exploration: r.exploration, witnesses: r.witnesses });
   } catch (e) {
-    parentPort!.postMessage({ index: job.index, error: (e as Error).message });
+    post({ index: job.index, error: (e as Error).message });
   }
 });

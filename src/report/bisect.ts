@@ -8,7 +8,9 @@ import type { Era } from '../era.js';
 import type { Scenario } from '../scenario/types.js';
 import { unavailable } from '../engine/features.js';
 import { VERSION } from '../version.js';
-import { releasesOf, wrap } from './text.js';
+import { MAIL_WIDTH, eraRefs, releasesOf, wrap } from './text.js';
+
+const W = MAIL_WIDTH;
 
 export interface Bisection {
   truths: { era: Era; holds: boolean | null; why?: string }[];
@@ -37,20 +39,23 @@ export function bisect(s: Scenario, eras: readonly Era[], cond: Cond): Bisection
 }
 
 export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
-  const out = [`mmutt ${VERSION} bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (canonical run)`, '  ', '    '), ''];
+  const out = [`mmutt ${VERSION} bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (canonical run)`, '  ', '    ', W), ''];
   for (const t of b.truths) out.push(`  ${t.era.id.padEnd(25)} ${releasesOf(t.era).padEnd(16)} ${t.holds === null ? 'not in this era' : t.holds ? 'holds' : 'does not hold'}`);
   out.push('');
   if (!b.flip) out.push('The condition does not change across the eras that can run the scenario.');
   else {
-    out.push(...wrap(`First flip: ${b.flip.id} (${releasesOf(b.flip)}), opened by`, '', '  '));
-    for (const c of b.flip.commits) out.push(...wrap(c, '  ', '    '));
+    out.push(...wrap(`First flip: ${b.flip.id} (${releasesOf(b.flip)}), opened by`, '', '  ', W));
+    out.push(...eraRefs(b.flip, '  ', W));
     // An era may also carry rule changes made earlier inside the previous era's releases;
     // each names its own source, so the flip can be pinned on the right one.
     out.push('', 'Rules this era changes, and their sources:');
     for (const name of b.flip.changed) {
       const r = b.flip.rules[name];
-      out.push(...wrap(`${name} = ${JSON.stringify(r.value)}`, '  ', '    '));
-      for (const c of r.cite) out.push(...wrap(`${c.file} ${c.fn}${c.commit ? `, ${c.commit}` : ''}${c.note ? ` (${c.note})` : ''}`, '    ', '      '));
+      out.push(...wrap(`${name} = ${JSON.stringify(r.value).replace(/,/g, ', ')}`, '  ', '    ', W));
+      for (const c of r.cite) {
+        out.push(...wrap(`${c.file} ${c.fn}${c.note ? ` (${c.note})` : ''}`, '    ', '      ', W));
+        if (c.commit) out.push(`      ${c.commit}`);
+      }
     }
   }
   return `${out.join('\n')}\n`;

@@ -1,60 +1,146 @@
-// mmutt cite: a plain-text block to paste in a review mail: at most 72 columns, the tool
-// version, the scenario and its hash, each era with its commits in the kernel's form, the
-// result table, and the command that prints the same block again.
-import { COUNTER_NAMES } from '../engine/counters.js';
-import type { RunResult } from '../runner.js';
+// mmutt cite: a plain-text block to paste in a review mail, that anyone can reproduce: every
+// line at most 72 columns (a commit reference stands whole on its own line), the tool
+// version, the scenario and its hash, each era with its commits in the kernel's form (a
+// proposal with its posting), the results (canonical, or explored: herd7's verdict line,
+// windows, harms and a replay command per witness), and the command that prints the same block
+// again. Nothing local leaks in: a scenario that is not in the catalog, and an era loaded with
+// --era-file, are printed in the block for the reader to save, under names the command uses.
+import type { Era, Rule } from '../era.js';
+import type { ExploreRun, RunResult } from '../runner.js';
+import { wrapScenario } from '../scenario/wrap.js';
 import { VERSION } from '../version.js';
-import { fmtValue, releasesOf, wrap } from './text.js';
+import { exploredSummary } from './explore.js';
+import { MAIL_WIDTH, eraRefs, releasesOf, sideBySide, wrap } from './text.js';
 
-const W = 72;
+const W = MAIL_WIDTH;
 
-export function citeText(runs: RunResult[], command: string, inline: boolean): string {
-  const s = runs[0]!.scenario;
-  const out = [`mmutt ${VERSION}: scenario ${s.name} (sha256 ${runs[0]!.sha256.slice(0, 12)})`];
-  out.push(...wrap(s.description, '  ', '  ', W));
-  out.push('');
-  runs.forEach((r, i) => {
-    out.push(...wrap(`${label(i)} = ${r.era.id}, ${releasesOf(r.era)}:`, '', '    ', W));
-    for (const c of r.era.commits) out.push(...wrap(c, '    ', '      ', W));
-  });
-  out.push('');
-  const ran = runs.filter((r) => r.outcome);
-  const obs = ran.length ? Object.keys(ran[0]!.outcome!.observations) : [];
-  const ctrs = COUNTER_NAMES.filter((c) => !obs.includes(c) && (ran.some((r) => r.outcome!.counters[c] !== ran[0]!.outcome!.counters[c]) || runs.length === 1));
-  const rows: [string, string[]][] = [
-    ...obs.map((k): [string, string[]] => [k, runs.map((r) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '-'))]),
-    ...ctrs.map((c): [string, string[]] => [c, runs.map((r) => (r.outcome ? String(r.outcome.counters[c]) : '-'))]),
-    ['violations', runs.map((r) => (r.outcome ? r.outcome.violations.join(',') || 'none' : '-'))],
-  ];
-  const colW = Math.max(6, ...rows.flatMap(([, v]) => v.map((x) => x.length)));
-  const labelW = Math.min(W - runs.length * (colW + 2), Math.max(...rows.map(([k]) => k.length)));
-  out.push(`${''.padEnd(labelW)}${runs.map((_, i) => `  ${label(i).padStart(colW)}`).join('')}`);
-  for (const [k, v] of rows) {
-    const name = k.length > labelW ? `${k.slice(0, labelW - 1)}~` : k.padEnd(labelW);
-    out.push(`${name}${v.map((x) => `  ${x.padStart(colW)}`).join('')}`);
-  }
-  for (const r of runs) if (r.unavailable) out.push(...wrap(`${label(runs.indexOf(r))}: ${r.unavailable}`, '', '  ', W));
-  out.push('', 'Reproduce:');
-  out.push(...wrapCommand(command));
-  if (inline) {
-    out.push('', `Scenario (save as ${s.name}.mmu and run the command on it):`);
-    for (const line of s.text.replace(/\n$/, '').split('\n')) out.push(`  ${line}`);
-  }
-  return `${out.join('\n')}\n`;
+export interface CiteOptions {
+  inline: boolean;
+  /** Options that shaped the result, as they go on the command line (`--explore`, limits). */
+  options: string[];
+  /** Eras among the cited ones (and their bases) that came from --era-file. */
+  eraFiles: Era[];
 }
 
 const label = (i: number) => String.fromCharCode(65 + i);
 
+/** The file name the block tells the reader to save a non-catalog scenario as. */
+const scenarioFile = (r: RunResult) => `${r.scenario.name}.mmu`;
+/** How the command names the scenario: its catalog name, or the file the block carries. */
+const scenarioArg = (r: RunResult) => (r.scenario.origin && 'catalog' in r.scenario.origin ? r.scenario.origin.catalog : scenarioFile(r));
+const eraFileArgs = (o: CiteOptions) => o.eraFiles.map((e) => `--era-file ${e.id}.mjs`);
+
+export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: CiteOptions): string {
+  const first = runs[0]!;
+  const s = first.scenario;
+  const inCatalog = scenarioArg(first) !== scenarioFile(first);
+  const out = wrap(`mmutt ${VERSION}: scenario ${s.name} (sha256 ${first.sha256.slice(0, 12)})`, '', '  ', W);
+  out.push(...wrap(s.description, '  ', '  ', W));
+  out.push('');
+  runs.forEach((r, i) => {
+    out.push(...wrap(`${label(i)} = ${r.era.id}, ${releasesOf(r.era)}:`, '', '    ', W));
+    out.push(...eraRefs(r.era, '    ', W));
+  });
+  out.push('');
+  if (explored) {
+    out.push('Every interleaving explored:');
+    explored.forEach((x, i) => {
+      out.push(`${label(i)}:`, ...exploredSummary(x, W, '  '));
+      for (const w of x.witnesses.filter((y) => !y.outcomeKey)) {
+        out.push(...wrap(`${w.target}, replay:`, '  ', '    ', W));
+        out.push(...wrapCommand(['mmutt run', scenarioArg(x.run), `--era ${x.run.era.id}`, `--replay ${w.token}`, ...eraFileArgs(o)].join(' '), '    '));
+      }
+    });
+  } else {
+    out.push(...sideBySide(runs, W));
+  }
+  const command = ['mmutt cite', scenarioArg(first), ...runs.map((r) => `--era ${r.era.id}`), ...o.options, ...eraFileArgs(o), ...(o.inline ? ['--inline'] : [])].join(' ');
+  const saves = [...(inCatalog ? [] : [scenarioFile(first)]), ...o.eraFiles.map((e) => `${e.id}.mjs`)];
+  out.push('', ...(saves.length ? wrap(`Reproduce (save ${saves.join(' and ')} from below first):`, '', '', W) : ['Reproduce:']));
+  out.push(...wrapCommand(command, '  '));
+  if (!inCatalog || o.inline) {
+    out.push('', inCatalog ? `Scenario (the catalog's ${s.name}):` : `Scenario (save as ${scenarioFile(first)}):`);
+    for (const line of wrapScenario(s.text, W - 2).replace(/\n$/, '').split('\n')) out.push(`  ${line}`.trimEnd());
+  }
+  for (const e of o.eraFiles) {
+    out.push('', `Era file (save as ${e.id}.mjs):`);
+    out.push(...eraModule(e).map((l) => `  ${l}`.trimEnd()));
+  }
+  return `${out.join('\n')}\n`;
+}
+
 /** A shell command broken at spaces with `\` continuations, each line at most 72 columns. */
-function wrapCommand(cmd: string): string[] {
+function wrapCommand(cmd: string, indent: string): string[] {
   const out: string[] = [];
-  let line = '  $';
+  let line = `${indent}$`;
   for (const w of cmd.split(' ')) {
     if (line.length + 1 + w.length > W - 2) {
       out.push(`${line} \\`);
-      line = `    ${w}`;
+      line = `${indent}    ${w}`;
     } else line = `${line} ${w}`;
   }
   out.push(line);
   return out;
 }
+
+/** A JavaScript string literal, split at spaces into `'...' +` pieces that fit the width. */
+function jsString(text: string, indent: string, width: number): string[] {
+  const esc = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (indent.length + esc(text).length + 1 <= width) return [`${indent}${esc(text)}`];
+  const words = text.split(' ');
+  const pieces: string[] = [];
+  let cur = '';
+  for (const [i, w] of words.entries()) {
+    const next = cur + w + (i < words.length - 1 ? ' ' : '');
+    if (cur && indent.length + esc(next).length + 3 > width) {
+      pieces.push(cur);
+      cur = w + (i < words.length - 1 ? ' ' : '');
+    } else cur = next;
+  }
+  if (cur) pieces.push(cur);
+  return pieces.map((p, i) => `${indent}${esc(p)}${i < pieces.length - 1 ? ' +' : ''}`);
+}
+
+/**
+ * The era as an --era-file module: what mmutt loaded, written back as data (its base by id and
+ * the rules it sets), so that the reader runs exactly these rules.
+ */
+export function eraModule(e: Era): string[] {
+  const w = W - 2;
+  const field = (ind: string, key: string, text: string) => {
+    const one = `${ind}${key}: ${jsString(text, '', 1e9)[0]},`;
+    return one.length <= w ? [one] : [`${ind}${key}:`, ...jsString(text, `${ind}  `, w - 1).map((l, i, a) => (i === a.length - 1 ? `${l},` : l))];
+  };
+  const out = [...wrap(`${e.id}, as mmutt loaded it (an overlay on ${e.base}).`, '// ', '// ', w), 'export default ({ deriveEra, getEra }) =>', `  deriveEra(getEra('${e.base}'), {`];
+  out.push(...field('    ', 'id', e.id), ...field('    ', 'title', e.title));
+  if (e.proposal) {
+    out.push('    proposal: {', ...field('      ', 'subject', e.proposal.subject));
+    if (e.proposal.date) out.push(...field('      ', 'date', e.proposal.date));
+    if (e.proposal.messageId) out.push(...field('      ', 'messageId', e.proposal.messageId));
+    out.push('    },');
+  }
+  out.push(e.commits.length ? '    commits: [' : '    commits: [],');
+  if (e.commits.length) out.push(...e.commits.flatMap((c) => jsString(c, '      ', 1e9).map((l) => `${l},`)), '    ],');
+  out.push('    rules: {');
+  for (const name of e.changed) {
+    const r = e.rules[name] as Rule<unknown>;
+    const value = `        value: ${JSON.stringify(r.value).replace(/"/g, "'")},`;
+    const values = value.length <= w || !Array.isArray(r.value) ? [value] : ['        value: [', ...r.value.map((v) => `          '${String(v)}',`), '        ],'];
+    out.push(`      '${name}': {`, ...values, ...field('        ', 'why', r.why), '        cite: [');
+    for (const c of r.cite) {
+      out.push('          {');
+      for (const k of ['file', 'fn', 'commit', 'status', 'note'] as const) if (c[k] !== undefined) out.push(...field('            ', k, c[k]!));
+      out.push('          },');
+    }
+    out.push('        ],', '      },');
+  }
+  out.push('    },');
+  if (e.simplifications.length) {
+    out.push('    simplifications: [');
+    for (const x of e.simplifications) out.push(...jsString(x, '      ', w - 1).map((l, i, a) => (i === a.length - 1 ? `${l},` : l)));
+    out.push('    ],');
+  }
+  out.push('  });');
+  return out;
+}
+

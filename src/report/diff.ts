@@ -1,8 +1,13 @@
-// Two eras, one scenario: what differs in the outcome, and where the traces first part ways.
+// Two eras, one scenario: what differs in the outcome, and where the traces first part ways;
+// or, explored, which outcomes, verdicts, windows and harms differ. Printed at 72 columns: a
+// diff goes into a mail.
 import { COUNTER_NAMES } from '../engine/counters.js';
 import type { TraceStep } from '../engine/run.js';
-import type { RunResult } from '../runner.js';
-import { fmtValue, releasesOf, wrap } from './text.js';
+import type { ExploreRun, RunResult } from '../runner.js';
+import { exploredSummary, fmtOutcome, verdict, windowText } from './explore.js';
+import { MAIL_WIDTH, eraRefs, fmtCount, fmtValue, releasesOf, wrap } from './text.js';
+
+const W = MAIL_WIDTH;
 
 export interface RunDiff {
   a: RunResult;
@@ -47,28 +52,35 @@ export const sameOutcome = (d: RunDiff) =>
 
 function stepLine(t: TraceStep | undefined): string[] {
   if (!t) return ['    (trace ended)'];
-  return [`    ${t.n} ${t.thread} ${t.fn}${t.rule ? `  [${t.rule}]` : ''}`, ...wrap(t.does, '      '), ...t.notes.flatMap((n) => wrap(n, '      '))];
+  return [...wrap(`${t.n} ${t.thread} ${t.fn}${t.rule ? `  [${t.rule}]` : ''}`, '    ', '      ', W), ...wrap(t.does, '      ', '      ', W), ...t.notes.flatMap((n) => wrap(n, '      ', '        ', W))];
+}
+
+/** The head of every diff: tier, scenario, the two eras with their commits. */
+function head(tier: Tier, mode: string, a: RunResult, b: RunResult): string[] {
+  return [
+    TIER_TEXT[tier],
+    ...wrap(`mmutt diff${mode}: scenario ${a.scenario.name} (sha256 ${a.sha256.slice(0, 12)})`, '', '  ', W),
+    ...wrap(`A = ${a.era.id} (${releasesOf(a.era)})`, '  ', '    ', W),
+    ...eraRefs(a.era, '      ', W),
+    ...wrap(`B = ${b.era.id} (${releasesOf(b.era)})`, '  ', '    ', W),
+    ...eraRefs(b.era, '      ', W),
+    '',
+  ];
 }
 
 export function diffText(d: RunDiff): string {
   const { a, b } = d;
-  const out = [
-    `${TIER_TEXT[tierOf(d)]}`,
-    `mmutt diff  scenario ${a.scenario.name}  sha256 ${a.sha256.slice(0, 12)}`,
-    `  A = ${a.era.id} (${releasesOf(a.era)})`,
-    `  B = ${b.era.id} (${releasesOf(b.era)})`,
-    '',
-  ];
+  const out = head(tierOf(d), '', a, b);
   if (d.unavailable) {
-    out.push(...wrap(`A: ${d.unavailable.a ?? 'runs'}`, '', '  '), ...wrap(`B: ${d.unavailable.b ?? 'runs'}`, '', '  '));
+    out.push(...wrap(`A: ${d.unavailable.a ?? 'runs'}`, '', '  ', W), ...wrap(`B: ${d.unavailable.b ?? 'runs'}`, '', '  ', W));
     return `${out.join('\n')}\n`;
   }
   out.push(d.observations.length ? 'Observations that differ:' : 'Observations: same');
-  const w = Math.max(8, ...d.observations.map((x) => x.label.length), ...d.counters.map((x) => x.name.length));
-  for (const x of d.observations) out.push(`  ${x.label.padEnd(w)}  A ${fmtValue(x.label, x.a)}  B ${fmtValue(x.label, x.b)}`);
+  const w = Math.min(36, Math.max(8, ...d.observations.map((x) => x.label.length), ...d.counters.map((x) => x.name.length)));
+  for (const x of d.observations) out.push(...wrap(`${x.label.padEnd(w)}  A ${fmtValue(x.label, x.a)}  B ${fmtValue(x.label, x.b)}`, '  ', '    ', W));
   out.push(d.counters.length ? 'Counters that differ:' : 'Counters: same');
   for (const x of d.counters) out.push(`  ${x.name.padEnd(w)}  A ${x.a}  B ${x.b}`);
-  out.push(d.violations ? `Violations differ: A ${d.violations.a.join(', ') || 'none'}; B ${d.violations.b.join(', ') || 'none'}` : `Violations: same (${a.outcome!.violations.join(', ') || 'none'})`);
+  out.push(...wrap(d.violations ? `Violations differ: A ${d.violations.a.join(', ') || 'none'}; B ${d.violations.b.join(', ') || 'none'}` : `Violations: same (${a.outcome!.violations.join(', ') || 'none'})`, '', '  ', W));
   out.push('');
   if (d.divergence === null) out.push('Traces: identical');
   else {
@@ -117,4 +129,98 @@ export function tierOf(d: RunDiff): Tier {
   if (sameOutcome(d)) return d.divergence === null ? 'exact' : 'same-outcome';
   if (d.a.condition !== undefined && d.a.condition === d.b.condition && !d.violations) return 'same-verdict';
   return 'changed';
+}
+
+/** Two explorations of one scenario: outcomes (by what they observe, harms, condition), windows, verdicts. */
+export interface ExploreDiff {
+  a: ExploreRun;
+  b: ExploreRun;
+  /** Outcome keys only in A, only in B, and in both with their path counts. */
+  onlyA: string[];
+  onlyB: string[];
+  both: { key: string; a: number; b: number }[];
+  windowsOnlyA: string[];
+  windowsOnlyB: string[];
+}
+
+export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
+  const xa = a.exploration?.outcomes ?? [];
+  const xb = b.exploration?.outcomes ?? [];
+  const kb = new Map(xb.map((o) => [o.key, o]));
+  const ka = new Map(xa.map((o) => [o.key, o]));
+  const wa = new Set((a.exploration?.windows ?? []).map((w) => w.key));
+  const wb = new Set((b.exploration?.windows ?? []).map((w) => w.key));
+  return {
+    a,
+    b,
+    onlyA: xa.filter((o) => !kb.has(o.key)).map((o) => o.key),
+    onlyB: xb.filter((o) => !ka.has(o.key)).map((o) => o.key),
+    both: xa.filter((o) => kb.has(o.key)).map((o) => ({ key: o.key, a: o.paths, b: kb.get(o.key)!.paths })),
+    windowsOnlyA: [...wa].filter((k) => !wb.has(k)),
+    windowsOnlyB: [...wb].filter((k) => !wa.has(k)),
+  };
+}
+
+/** Explored runs: the same outcomes with the same path counts and windows (exact), the same outcomes, the same verdict, or not. */
+export function exploreTierOf(d: ExploreDiff): Tier {
+  const [xa, xb] = [d.a.exploration, d.b.exploration];
+  if (!xa || !xb) return !xa && !xb && d.a.run.unavailable === d.b.run.unavailable ? 'exact' : 'changed';
+  if (!xa.complete || !xb.complete) return 'timeout';
+  const sameSet = !d.onlyA.length && !d.onlyB.length;
+  const sameWindows = !d.windowsOnlyA.length && !d.windowsOnlyB.length;
+  if (sameSet && sameWindows) return d.both.every((x) => x.a === x.b) ? 'exact' : 'same-outcome';
+  const [va, vb] = [verdict(xa), verdict(xb)];
+  const harm = (x: typeof xa) => x.outcomes.some((o) => o.violations.length);
+  if (va && vb && va.verdict === vb.verdict && harm(xa) === harm(xb)) return 'same-verdict';
+  return 'changed';
+}
+
+export function exploreDiffText(d: ExploreDiff): string {
+  const { a, b } = d;
+  const out = head(exploreTierOf(d), ' --explore', a.run, b.run);
+  out.push('A:', ...exploredSummary(a, W, '  '), 'B:', ...exploredSummary(b, W, '  '));
+  if (!a.exploration || !b.exploration) return `${out.join('\n')}\n`;
+  const byKey = new Map([...a.exploration.outcomes, ...b.exploration.outcomes].map((o) => [o.key, o]));
+  const list = (title: string, keys: string[], paths: (k: string) => string) => {
+    if (!keys.length) return;
+    out.push('', title);
+    for (const k of keys) out.push(...wrap(`${paths(k)}  ${fmtOutcome(byKey.get(k)!)}`, '  ', '      ', W));
+  };
+  list('Outcomes only in A (paths):', d.onlyA, (k) => fmtCount(byKey.get(k)!.paths));
+  list('Outcomes only in B (paths):', d.onlyB, (k) => fmtCount(byKey.get(k)!.paths));
+  const moved = d.both.filter((x) => x.a !== x.b);
+  list('Outcomes in both, path counts A / B:', moved.map((x) => x.key), (k) => {
+    const x = d.both.find((y) => y.key === k)!;
+    return `${fmtCount(x.a)} / ${fmtCount(x.b)}`;
+  });
+  if (!d.onlyA.length && !d.onlyB.length) out.push('', `Outcomes: the same ${d.both.length}${moved.length ? '' : ', with the same path counts'}`);
+  const win = (title: string, keys: string[], x: ExploreRun) => {
+    if (!keys.length) return;
+    out.push('', title);
+    for (const k of keys) out.push(...wrap(windowText(x.exploration!.windows.find((w) => w.key === k)!), '  ', '    ', W));
+  };
+  win('Windows only in A:', d.windowsOnlyA, a);
+  win('Windows only in B:', d.windowsOnlyB, b);
+  return `${out.join('\n')}\n`;
+}
+
+export function exploreDiffJson(d: ExploreDiff) {
+  const v = (r: ExploreRun) => (r.exploration ? verdict(r.exploration) : null);
+  const obs = (k: string) => [...(d.a.exploration?.outcomes ?? []), ...(d.b.exploration?.outcomes ?? [])].find((o) => o.key === k)!;
+  const fmt = (k: string) => ({ observations: obs(k).observations, violations: obs(k).violations, ...(obs(k).condition !== undefined ? { condition: obs(k).condition } : {}) });
+  return {
+    schema: 'mmutt/diff@1',
+    mode: 'explore',
+    tier: exploreTierOf(d),
+    scenario: { name: d.a.run.scenario.name, sha256: d.a.run.sha256 },
+    eras: [d.a.run.era.id, d.b.run.era.id],
+    verdicts: [v(d.a), v(d.b)],
+    outcomes: {
+      onlyA: d.onlyA.map((k) => ({ ...fmt(k), paths: obs(k).paths })),
+      onlyB: d.onlyB.map((k) => ({ ...fmt(k), paths: obs(k).paths })),
+      both: d.both.map((x) => ({ ...fmt(x.key), paths: [x.a, x.b] })),
+    },
+    windows: { onlyA: d.windowsOnlyA, onlyB: d.windowsOnlyB },
+    unavailable: d.a.run.unavailable || d.b.run.unavailable ? { a: d.a.run.unavailable, b: d.b.run.unavailable } : null,
+  };
 }

@@ -1,38 +1,55 @@
-// Exploration reports, in the shape herd7 users read and grep (docs/output.md):
-// the outcomes with their path counts, the condition, Positive/Negative, one verdict line.
+// Exploration reports, in the shape herd7 users read and grep (docs/output.md): the outcomes
+// with their path counts, the condition, Positive/Negative, one verdict line.
 import { fmtCond } from '../engine/observe.js';
+import { hex } from '../engine/state.js';
+import type { Era } from '../era.js';
 import type { Exploration, ExploredOutcome } from '../explore/explore.js';
-import type { Witness } from '../explore/witness.js';
-import type { RunResult } from '../runner.js';
+import type { ExploreRun } from '../runner.js';
 import { VERSION } from '../version.js';
-import { eraHeader, fmtValue, legend, wrap } from './text.js';
+import { eraHeader, fmtCount, fmtValue, legend, plural, releasesOf, wrap } from './text.js';
 import { runHeader } from './json.js';
 
-export interface ExploreRun {
-  run: RunResult; // the canonical run: scenario, era, availability
-  exploration: Exploration | null;
-  witnesses: Witness[];
-}
+export type { ExploreRun } from '../runner.js';
 
-export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout';
+export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout' | 'Interrupted';
 
 export function verdict(x: Exploration): { verdict: Verdict; positive: number; negative: number } | null {
   const withCond = x.outcomes.filter((o) => o.condition !== undefined);
   if (!withCond.length && x.complete) return null;
   const positive = withCond.filter((o) => o.condition).reduce((n, o) => n + o.paths, 0);
   const negative = withCond.filter((o) => !o.condition).reduce((n, o) => n + o.paths, 0);
-  if (!x.complete) return { verdict: 'Timeout', positive, negative };
+  if (!x.complete) return { verdict: x.stopped === 'interrupted' ? 'Interrupted' : 'Timeout', positive, negative };
   return { verdict: positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes', positive, negative };
 }
 
-const fmtOutcome = (o: ExploredOutcome) =>
+/** herd7's verdict line, `Observation NAME VERDICT P N`, or the number of outcomes without a condition. */
+export function observationLine(r: ExploreRun): string {
+  const x = r.exploration!;
+  const v = verdict(x);
+  return v ? `Observation ${r.run.scenario.name} ${v.verdict} ${fmtCount(v.positive)} ${fmtCount(v.negative)}` : `Observation ${r.run.scenario.name} Outcomes ${x.outcomes.length}`;
+}
+
+export const fmtOutcome = (o: ExploredOutcome) =>
   [
     ...Object.entries(o.observations).map(([k, v]) => `${k}=${fmtValue(k, v)};`),
     ...(o.violations.length ? [`harm: ${o.violations.join(', ')};`] : []),
     ...(o.deadlock ? ['DEADLOCK;'] : []),
   ].join(' ');
 
-export function exploreText(r: ExploreRun, opts: { stats: boolean }): string {
+/** The harms found, each with the number of paths that reach it. */
+export function harmsOf(x: Exploration): { harm: string; paths: number }[] {
+  const by = new Map<string, number>();
+  for (const o of x.outcomes) for (const v of o.violations) by.set(v, (by.get(v) ?? 0) + o.paths);
+  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([harm, paths]) => ({ harm, paths }));
+}
+
+export const windowText = (w: Exploration['windows'][number]) => `${w.mapping} gfn ${hex(w.gfn)}, opened by ${w.openedBy.thread} ${w.openedBy.fn}`;
+
+function outcomeLines(x: Exploration, width: number): string[] {
+  return x.outcomes.flatMap((o) => wrap(`${x.complete ? `${fmtCount(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o)}`, '  ', '      ', width));
+}
+
+export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: boolean }): string {
   const { run } = r;
   const out = [`mmutt ${VERSION}  scenario ${run.scenario.name}  sha256 ${run.sha256.slice(0, 12)}  (explore)`, ...eraHeader(run.era)];
   const x = r.exploration;
@@ -42,13 +59,11 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean }): string {
   }
   for (const n of run.notes) out.push(...wrap(`Note: ${n}`, '', '  '));
   out.push('', `Outcomes ${x.outcomes.length}${x.complete ? '' : ' (so far: the exploration stopped)'}`);
-  for (const o of x.outcomes) {
-    out.push(...wrap(`${x.complete ? `${String(o.paths).padStart(8)} paths` : '         '}  ${fmtOutcome(o)}`, '', '                 '));
-  }
+  out.push(...outcomeLines(x, 80));
   out.push('', x.windows.length ? 'Windows (a stale sPTE or TLB entry outside any invalidation bracket):' : 'Windows: none');
   for (const w of x.windows) {
     const wit = r.witnesses.find((y) => y.target === `window ${w.key}`);
-    out.push(...wrap(`${w.mapping} gfn ${hex(w.gfn)}, opened by ${w.openedBy.thread} ${w.openedBy.fn}${wit?.windowSteps !== undefined ? `, lasts ${wit.windowSteps} steps` : ''}`, '  ', '    '));
+    out.push(...wrap(`${windowText(w)}${wit?.windowSteps !== undefined ? `, lasts ${plural(wit.windowSteps, 'step')}` : ''}`, '  ', '    '));
   }
   if (r.witnesses.length) {
     out.push('', 'Witnesses (shortest schedules; replay with --replay TOKEN):');
@@ -61,17 +76,43 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean }): string {
   const c = run.scenario.condition;
   out.push('');
   if (c) out.push(...wrap(`Condition ${c.quantifier} (${fmtCond(c.cond)})`, '', '  '));
-  if (v) {
-    out.push(`Positive: ${v.positive} Negative: ${v.negative}`);
-    out.push(`Observation ${run.scenario.name} ${v.verdict} ${v.positive} ${v.negative}`);
-  } else out.push(`Observation ${run.scenario.name} Outcomes ${x.outcomes.length}`);
-  if (!x.complete) out.push(...wrap(`Incomplete: stopped by ${x.stopped} after ${x.states} states; the outcomes above were found, others may exist.`, '', '  '));
-  if (x.approximate) out.push('Path counts above 2^53 are approximate.');
+  if (v) out.push(`Positive: ${fmtCount(v.positive)} Negative: ${fmtCount(v.negative)}`);
+  out.push(observationLine(r));
+  if (!x.complete) {
+    const why = x.stopped === 'interrupted' ? 'interrupted (SIGINT)' : `stopped by ${x.stopped}`;
+    out.push(...wrap(`Incomplete: ${why} after ${plural(x.states, 'state')}; the outcomes above were found, others may exist.`, '', '  '));
+  }
+  if (x.approximate) out.push('Path counts shown with ~ passed 2^53 and are approximate.');
   out.push(`Hash=${run.sha256.slice(0, 32)}`);
   out.push(`States ${x.states}  Transitions ${x.transitions}${x.cycles ? `  Cycles ${x.cycles}` : ''}`);
   if (opts.stats) out.push(`Time ${(x.elapsedMs / 1000).toFixed(3)}s  Memory ${(x.bytes / 1048576).toFixed(1)} MiB  ${(x.states / Math.max(x.elapsedMs / 1000, 1e-6)).toFixed(0)} states/s`);
-  out.push('', ...legend([run.era]));
+  if (opts.legend !== false) out.push('', ...legend([run.era]));
   return `${out.join('\n')}\n`;
+}
+
+/** `run --era all --explore`: each era without the legend, the verdicts side by side, the legend once. */
+export function exploresText(runs: ExploreRun[], opts: { stats: boolean }): string {
+  if (runs.length === 1) return exploreText(runs[0]!, opts);
+  const parts = runs.map((r) => exploreText(r, { ...opts, legend: false }));
+  const summary = ['Side by side (every interleaving):'];
+  for (const r of runs) {
+    summary.push(`  ${r.run.era.id} (${releasesOf(r.run.era)})`);
+    summary.push(...exploredSummary(r, 80, '    '));
+  }
+  return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs.map((r) => r.run.era)).join('\n')}\n`;
+}
+
+/** A few lines for one explored era: its verdict line, windows and harms (cite, diff, summaries). */
+export function exploredSummary(r: ExploreRun, width: number, indent: string): string[] {
+  const x = r.exploration;
+  if (!x) return wrap(r.run.unavailable!, indent, `${indent}  `, width);
+  const out = [`${indent}${observationLine(r)}`];
+  out.push(...wrap(`${plural(x.outcomes.length, 'outcome')}${x.complete ? `, ${fmtCount(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : ', incomplete'}`, indent, `${indent}  `, width));
+  const harms = harmsOf(x);
+  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${x.complete ? ` (${fmtCount(h.paths)} paths)` : ''}`).join(', ') : 'none'}`, indent, `${indent}  `, width));
+  if (!x.windows.length) out.push(`${indent}windows: none`);
+  for (const w of x.windows) out.push(...wrap(`window: ${windowText(w)}`, indent, `${indent}  `, width));
+  return out;
 }
 
 export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
@@ -82,6 +123,7 @@ export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
     ...runHeader(run, 'explore'),
     complete: x ? x.complete : true,
     ...(x?.stopped ? { stopped: x.stopped } : {}),
+    ...(x?.approximate ? { approximate: true } : {}),
     stats: { states: x?.states ?? 0, transitions: x?.transitions ?? 0, ...(opts.stats && x ? { ms: Math.round(x.elapsedMs), bytes: x.bytes } : {}) },
     outcomes: (x?.outcomes ?? []).map((o) => ({
       observations: o.observations,
@@ -104,36 +146,63 @@ function witnessFor(r: ExploreRun, key: string): string | undefined {
   return r.witnesses.find((w) => w.outcomeKey === key)?.token;
 }
 
-function hex(n: number) {
-  return `0x${n.toString(16)}`;
+/** A matrix cell: the verdict (or the number of outcomes), `!` for harm, T/I when stopped, - when not in the era. */
+function cell(r: ExploreRun): string {
+  const x = r.exploration;
+  if (!x) return '-';
+  if (!x.complete) return x.stopped === 'interrupted' ? 'I' : 'T';
+  const v = verdict(x);
+  return `${v ? v.verdict[0] : String(x.outcomes.length)}${x.outcomes.some((o) => o.violations.length) ? '!' : ''}`;
 }
 
 /**
- * matrix --explore: per cell the number of distinct outcomes, `!` if some path does harm,
- * `T` if the exploration stopped at a limit, `-` if the era cannot run the scenario.
+ * matrix --explore: per cell the verdict of the scenario's condition, by its initial (or,
+ * without one, the number of distinct outcomes), `!` if some path does harm, `T` if the exploration stopped at
+ * a limit, `I` if it was interrupted, `-` if the era cannot run the scenario.
  */
-export function exploreMatrixText(eras: readonly { id: string }[], rows: ExploreRun[][]): string {
+export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): string {
   const out = [`mmutt ${VERSION} matrix --explore: ${rows.length} scenario(s) x ${eras.length} eras, every interleaving`, ''];
   const nameW = Math.max(8, ...rows.map((r) => r[0]!.run.scenario.name.length));
-  out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(5)).join('')}`.trimEnd());
-  for (const row of rows) {
-    const cells = row.map((r) => {
-      const x = r.exploration;
-      if (!x) return '-';
-      if (!x.complete) return 'T';
-      return `${x.outcomes.length}${x.outcomes.some((o) => o.violations.length) ? '!' : ''}`;
-    });
-    out.push(`${row[0]!.run.scenario.name.padEnd(nameW)}  ${cells.map((c) => c.padEnd(5)).join('')}`.trimEnd());
-  }
+  const colW = Math.max(4, ...rows.flatMap((row) => row.map((r) => cell(r).length + 1)));
+  out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(colW)).join('')}`.trimEnd());
+  for (const row of rows) out.push(`${row[0]!.run.scenario.name.padEnd(nameW)}  ${row.map((r) => cell(r).padEnd(colW)).join('')}`.trimEnd());
   out.push('');
-  eras.forEach((e, i) => out.push(`E${i + 1} ${e.id}`));
-  out.push('', "A number: distinct outcomes; '!': some interleaving does harm; 'T': stopped at a", "limit; '-': the era cannot run the scenario.");
+  eras.forEach((e, i) => out.push(`E${i + 1} ${e.id.padEnd(25)} ${releasesOf(e)}`));
+  out.push(
+    '',
+    ...wrap(
+      "N, S, A: the verdict (Never, Sometimes, Always) of the scenario's condition over every interleaving; a number: without a condition, the number of distinct outcomes; '!': some interleaving does harm; 'T': stopped at a limit; 'I': interrupted; '-': the era cannot run the scenario.",
+      '',
+    ),
+  );
   const harms = rows.flatMap((row) =>
     row.flatMap((r) => {
-      const v = [...new Set(r.exploration?.outcomes.flatMap((o) => o.violations) ?? [])];
+      const v = r.exploration ? harmsOf(r.exploration).map((h) => h.harm) : [];
       return v.length ? [`  ${r.run.scenario.name} in ${r.run.era.id}: ${v.join(', ')}`] : [];
     }),
   );
   if (harms.length) out.push('', 'Harms found:', ...harms);
+  return `${out.join('\n')}\n`;
+}
+
+/** matrix --explore --format markdown: the same cells, with the verdict line's counts and the harms. */
+export function exploreMatrixMarkdown(eras: readonly Era[], rows: ExploreRun[][]): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const out = [`# mmutt ${VERSION} matrix --explore`, '', row(['scenario', ...eras.map((e) => `\`${e.id}\``)]), row(['---', ...eras.map(() => '---')])];
+  for (const r of rows) {
+    out.push(
+      row([
+        r[0]!.run.scenario.name,
+        ...r.map((x) => {
+          if (!x.exploration) return '–';
+          const v = verdict(x.exploration);
+          const harms = harmsOf(x.exploration).map((h) => h.harm);
+          const head = v ? `${v.verdict} ${fmtCount(v.positive)}/${fmtCount(v.negative)}` : `${plural(x.exploration.outcomes.length, 'outcome')}`;
+          return `${head}${harms.length ? ` **${harms.join(', ')}**` : ''}${x.exploration.windows.length ? ` (${plural(x.exploration.windows.length, 'window')})` : ''}`;
+        }),
+      ]),
+    );
+  }
+  out.push('', "A verdict with its positive/negative path counts, as herd7's Observation line; without a condition, the number of outcomes. Harms in bold; – : the era cannot run the scenario.");
   return `${out.join('\n')}\n`;
 }

@@ -1,4 +1,6 @@
-// Plain text, at most 80 columns, stable order: fit to paste into a mail.
+// Plain text, at most 80 columns (72 for what goes into a mail), stable order: fit to paste.
+// A commit reference `12hex ("subject")` is never broken: it stands alone on its line, whole,
+// even where that line is longer than the width (as checkpatch allows for Fixes: lines).
 import type { Era } from '../era.js';
 import { COUNTER_NAMES } from '../engine/counters.js';
 import { fmtCond } from '../engine/observe.js';
@@ -8,6 +10,8 @@ import type { RunResult } from '../runner.js';
 import { VERSION } from '../version.js';
 
 export const WIDTH = 80;
+/** What goes into a mail: cite, bisect, diff. */
+export const MAIL_WIDTH = 72;
 
 /** Greedy word wrap; `indent` prefixes the first line, `hang` the others. */
 export function wrap(text: string, indent: string, hang = indent, width = WIDTH): string[] {
@@ -24,27 +28,67 @@ export function wrap(text: string, indent: string, hang = indent, width = WIDTH)
   return out;
 }
 
+/** A line that is one commit reference, which is never broken. */
+export const COMMIT_LINE = /^\s*[0-9a-f]{12} \(".*"\)$/;
+
+/** "1 step", "2 steps". */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A path count: exact below 2^53, else `~1.5e34` (the report says it is approximate). */
+export function fmtCount(n: number): string {
+  if (n <= Number.MAX_SAFE_INTEGER) return String(n);
+  return `~${n.toPrecision(2).replace('e+', 'e')}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** 2024-03-19 -> 19 Mar 2024, as a mail archive dates a posting. */
+export const fmtDate = (d: string) => {
+  const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+  return `${day} ${MONTHS[m - 1]} ${y}`;
+};
+
+/** The releases an era covers, or for a proposal the era it applies to (it is in no release). */
 export function releasesOf(e: Era): string {
+  if (e.proposal) return `proposal on ${e.base}`;
   return `${e.releases.first}..${e.releases.last ?? ''}`;
 }
 
+/** An era's commits, one reference a line; a proposal's posting. */
+export function eraRefs(e: Era, indent: string, width = WIDTH): string[] {
+  const out = e.commits.map((c) => `${indent}${c}`);
+  if (e.proposal) {
+    out.push(...wrap(e.proposal.date ? `posted ${fmtDate(e.proposal.date)}: "${e.proposal.subject}"` : `not posted: ${e.proposal.subject}`, indent, `${indent}  `, width));
+    if (e.proposal.messageId) out.push(...wrap(`Message-ID <${e.proposal.messageId}>`, indent, indent, width));
+  }
+  return out;
+}
+
 export function eraHeader(e: Era): string[] {
-  return [`Era ${e.id} (${releasesOf(e)})`, ...wrap(e.title, '  '), ...e.commits.flatMap((c) => wrap(c, '    ', '      '))];
+  return [`Era ${e.id} (${releasesOf(e)})`, ...wrap(e.title, '  '), ...eraRefs(e, '    ')];
 }
 
 export function fmtValue(label: string, v: number): string {
   return /^(kvm|notifier|guest)\./.test(label) || /\.(dirty|referenced|lazyfree|ksm|free|present|writable|accessed)$/.test(label) || (VIOLATIONS as readonly string[]).includes(label) ? String(v) : hex(v);
 }
 
-/** The legend: what the model leaves out, engine-wide and in this era's rules. */
-export function legend(eras: Era[]): string[] {
+/** The legend: what the model leaves out, engine-wide and in these eras' rules. */
+export function legend(eras: Era[], width = WIDTH): string[] {
   const lines = ['Simplifications (docs/engine.md, docs/eras.md):'];
-  for (const s of ENGINE_SIMPLIFICATIONS) lines.push(...wrap(`- ${s}`, '  ', '    '));
+  for (const s of ENGINE_SIMPLIFICATIONS) lines.push(...wrap(`- ${s}`, '  ', '    ', width));
+  const seen = new Set<string>();
   for (const e of eras) {
-    for (const s of e.simplifications) lines.push(...wrap(`- ${eras.length > 1 ? `${e.id}: ` : ''}${s}`, '  ', '    '));
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    for (const s of e.simplifications) lines.push(...wrap(`- ${eras.length > 1 ? `${e.id}: ` : ''}${s}`, '  ', '    ', width));
   }
   return lines;
 }
+
+/** A condition's observables with the values a run saw: why an `expect` failed. */
+export const fmtSeen = (seen: Record<string, number>) =>
+  Object.entries(seen)
+    .map(([k, v]) => `${k} = ${fmtValue(k, v)}`)
+    .join(', ');
 
 export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }): string {
   const out: string[] = [];
@@ -56,7 +100,7 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
   }
   for (const n of r.notes) out.push(...wrap(`Note: ${n}`, '', '  '));
   if (opts.trace) {
-    out.push('', 'Trace (canonical schedule):');
+    out.push('', r.replayed ? `Trace (the schedule of replay token ${r.replayed}):` : 'Trace (canonical schedule):');
     const w = Math.max(...r.trace.map((t) => t.thread.length), 4);
     const pad = ' '.repeat(6 + w);
     for (const t of r.trace) {
@@ -82,8 +126,42 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
     out.push(...wrap(`Condition ${c.quantifier} (${fmtCond(c.cond)}): ${r.condition ? 'holds' : 'does not hold'}`, '', '  '));
   }
   for (const x of r.expectations) {
-    out.push(...wrap(`Expect ${x.expect.era}: ${fmtCond(x.expect.cond)}: ${x.holds ? 'ok' : 'FAILED'}`, '', '  '));
+    out.push(...wrap(`Expect ${x.expect.era}: ${fmtCond(x.expect.cond)}: ${x.holds ? 'ok' : `FAILED (saw ${fmtSeen(x.seen)})`}`, '', '  '));
   }
   if (opts.legend !== false) out.push('', ...legend([r.era]));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * One scenario under several eras, side by side: a column per era (A, B, ...), a row per
+ * observation, per counter that differs (every counter for one era) and the violations.
+ */
+export function sideBySide(runs: RunResult[], width: number): string[] {
+  const label = (i: number) => String.fromCharCode(65 + i);
+  const ran = runs.filter((r) => r.outcome);
+  const obs = ran.length ? Object.keys(ran[0]!.outcome!.observations) : [];
+  const ctrs = COUNTER_NAMES.filter((c) => !obs.includes(c) && (ran.some((r) => r.outcome!.counters[c] !== ran[0]!.outcome!.counters[c]) || (runs.length === 1 && ran[0]!.outcome!.counters[c] !== 0)));
+  const rows: [string, string[]][] = [
+    ...obs.map((k): [string, string[]] => [k, runs.map((r) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '-'))]),
+    ...ctrs.map((c): [string, string[]] => [c, runs.map((r) => (r.outcome ? String(r.outcome.counters[c]) : '-'))]),
+    ['violations', runs.map((r) => (r.outcome ? r.outcome.violations.join(',') || 'none' : '-'))],
+  ];
+  if (runs[0]!.scenario.condition) rows.push(['condition', runs.map((r) => (r.condition === undefined ? '-' : r.condition ? 'holds' : 'no'))]);
+  const colW = Math.max(5, ...rows.flatMap(([, v]) => v.map((x) => x.length)));
+  const labelW = Math.max(10, Math.min(width - runs.length * (colW + 2), Math.max(...rows.map(([k]) => k.length))));
+  const out = [`${''.padEnd(labelW)}${runs.map((_, i) => `  ${label(i).padStart(colW)}`).join('')}`];
+  for (const [k, v] of rows) {
+    const name = k.length > labelW ? `${k.slice(0, labelW - 1)}~` : k.padEnd(labelW);
+    out.push(`${name}${v.map((x) => `  ${x.padStart(colW)}`).join('')}`);
+  }
+  for (const r of runs) if (r.unavailable) out.push(...wrap(`${label(runs.indexOf(r))}: ${r.unavailable}`, '', '  ', width));
+  return out;
+}
+
+/** `run --era all`: each era's report without the legend, then the eras side by side, then the legend once. */
+export function runsText(runs: RunResult[], opts: { trace: boolean }): string {
+  if (runs.length === 1) return runText(runs[0]!, opts);
+  const parts = runs.map((r) => runText(r, { ...opts, legend: false }));
+  const summary = ['Side by side:', ...runs.map((r, i) => `  ${String.fromCharCode(65 + i)} = ${r.era.id} (${releasesOf(r.era)})`), '', ...sideBySide(runs, WIDTH)];
+  return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs.map((r) => r.era)).join('\n')}\n`;
 }

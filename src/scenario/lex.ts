@@ -13,6 +13,9 @@ export interface Tok {
 // Longest first, so `->` wins over `-` and `<=` over `<`.
 const PUNCT = ['/\\', '\\/', '->', '!=', '<=', '>=', '{', '}', '(', ')', ':', ';', ',', '=', '<', '>', '+', '~', '.', '@'];
 
+/** Names (processes, threads, registers, era ids) are short; a longer one is a paste gone wrong. */
+const MAX_NAME = 64;
+
 /** Values in a scenario are small: page contents, addresses, gfns. Anything past 2^48 is a typo. */
 const MAX_NUMBER = 2 ** 48;
 
@@ -98,6 +101,7 @@ export function lex(file: string, text: string): Tok[] {
       }
       // A trailing `.` belongs to the punctuation that follows, not to the name.
       while (text[j - 1] === '.' || text[j - 1] === '-') j--;
+      if (j - i > MAX_NAME) fail(pos, `name \`${text.slice(i, i + 40)}...\` is ${j - i} characters long: expected at most ${MAX_NAME}`);
       toks.push({ kind: 'ident', text: text.slice(i, j), pos });
       advance(j - i);
       continue;

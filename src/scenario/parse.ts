@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ScenarioError } from '../errors.js';
+import { quote } from '../input.js';
 import { COUNTER_NAMES } from '../engine/counters.js';
 import { VIOLATIONS } from '../engine/state.js';
 import { lex, type Tok } from './lex.js';
@@ -24,14 +25,23 @@ import type {
   TouchDecl,
   VmaDecl,
 } from './types.js';
-import { FOLIO_FLAGS, SPTE_FIELDS } from './types.js';
+import { FOLIO_FLAGS, SPTE_FIELDS, VERDICTS, type ResultLine } from './types.js';
 import { validate } from './validate.js';
 
 
 
-/** sha256 of the scenario text, hex: the scenario's identity in every report. */
-export function scenarioHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * The scenario's identity in every report and replay token: the sha256 of its tokens, one
+ * space apart (strings quoted, their white space folded), as herd7 hashes a litmus test's
+ * content rather than its bytes. Comments, indentation and line breaks do not change it, so
+ * a scenario re-wrapped to fit a mail (cite --inline) is the same scenario.
+ */
+export function scenarioHash(toks: readonly Tok[]): string {
+  const canonical = toks
+    .filter((t) => t.kind !== 'eof')
+    .map((t) => (t.kind === 'str' ? `"${t.text}"` : t.text))
+    .join(' ');
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
 /**
@@ -39,8 +49,9 @@ export function scenarioHash(text: string): string {
  * any problem; never evaluates anything from the text.
  */
 export function parseScenario(file: string, text: string): Scenario {
-  const p = new Parser(file, lex(file, text));
-  const s = p.scenario(text);
+  const toks = lex(file, text);
+  const p = new Parser(file, toks);
+  const s = p.scenario(text, scenarioHash(toks));
   validate(s);
   return s;
 }
@@ -135,7 +146,7 @@ class Parser {
     throw new ScenarioError(this.file, pos, msg);
   }
   private shown(t: Tok): string {
-    return t.kind === 'eof' ? 'the end of the file' : t.kind === 'str' ? `"${t.text}"` : `\`${t.text}\``;
+    return t.kind === 'eof' ? 'the end of the file' : t.kind === 'str' ? `"${quote(t.text)}"` : `\`${quote(t.text)}\``;
   }
   private expected(what: string): never {
     this.fail(this.t.pos, `expected ${what}, found ${this.shown(this.t)}`);
@@ -166,7 +177,7 @@ class Parser {
     while (this.isPunct(';')) this.i++;
   }
 
-  scenario(text: string): Scenario {
+  scenario(text: string, sha256: string): Scenario {
     if (this.t.kind === 'eof') this.fail(this.t.pos, 'empty scenario: expected `mmutt <name>` on the first line');
     this.word('mmutt');
     const name = this.ident('the scenario name after `mmutt`').text;
@@ -178,6 +189,7 @@ class Parser {
       description,
       file: this.file,
       text,
+      sha256,
       procs: [],
       mem: [],
       slots: [],
@@ -186,9 +198,10 @@ class Parser {
       threads: [],
       observe: [],
       expect: [],
+      results: [],
     };
     this.initBlock(s);
-    while (this.kind() === 'ident' && !['observe', 'exists', 'forall', 'expect'].includes(this.t.text)) {
+    while (this.kind() === 'ident' && !['observe', 'exists', 'forall', 'expect', 'result'].includes(this.t.text)) {
       s.threads.push(this.thread());
     }
     while (this.kind() !== 'eof') {
@@ -200,7 +213,8 @@ class Parser {
         if (s.condition) this.fail(pos, 'a scenario has at most one condition (`exists`, `~exists` or `forall`)');
         s.condition = { quantifier, cond: this.cond(), pos };
       } else if (this.isWord('expect')) s.expect.push(this.expectLine());
-      else this.expected('`observe`, `exists`, `~exists`, `forall`, `expect` or the end of the file');
+      else if (this.isWord('result')) s.results.push(this.resultLine());
+      else this.expected('`observe`, `exists`, `~exists`, `forall`, `expect`, `result` or the end of the file');
       this.eatSemis();
     }
     return s;
@@ -494,6 +508,15 @@ class Parser {
     const era = this.ident('an era id after `expect`');
     this.punct(':');
     return { era: era.text, cond: this.cond(), pos, eraPos: era.pos };
+  }
+
+  private resultLine(): ResultLine {
+    const pos = this.word('result').pos;
+    const era = this.ident('an era id after `result`');
+    this.punct(':');
+    const v = this.ident(`a verdict (${VERDICTS.join(', ')})`);
+    if (!(VERDICTS as readonly string[]).includes(v.text)) this.fail(v.pos, `unknown verdict \`${quote(v.text)}\`: expected ${VERDICTS.join(', ')}`);
+    return { era: era.text, verdict: v.text as ResultLine['verdict'], pos, eraPos: era.pos };
   }
 
   // cond := disj ; disj := conj ('\/' conj)* ; conj := unary ('/\' unary)*

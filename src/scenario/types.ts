@@ -135,13 +135,29 @@ export interface Expectation {
   eraPos: Pos;
 }
 
+/** Verdicts of an exploration, as herd7 prints them for a litmus test's condition. */
+export const VERDICTS = ['Never', 'Sometimes', 'Always'] as const;
+export type ResultVerdict = (typeof VERDICTS)[number];
+
+/** `result ERA: Never|Sometimes|Always`: the reviewed verdict of the condition over every interleaving. */
+export interface ResultLine {
+  era: string;
+  verdict: ResultVerdict;
+  pos: Pos;
+  eraPos: Pos;
+}
+
 export interface Scenario {
   name: string;
   description: string;
   /** The file name used in messages (a path or `<catalog>/name.mmu`). */
   file: string;
-  /** The scenario text exactly as read; its sha256 identifies the scenario. */
+  /** The scenario text exactly as read. */
   text: string;
+  /** Its identity: the sha256 of its tokens (scenarioHash), hex. */
+  sha256: string;
+  /** Where it came from, when it was loaded by name or path: the catalog, or a file of the user's. */
+  origin?: { catalog: string } | { path: string };
   procs: ProcDecl[];
   mem: MemInit[];
   slots: SlotDecl[];
@@ -152,4 +168,6 @@ export interface Scenario {
   /** The litmus-style final condition: `exists`, `~exists` or `forall`. */
   condition?: Condition;
   expect: Expectation[];
+  /** Litmus-style `result` lines: the verdict of the condition when every interleaving is explored. */
+  results: ResultLine[];
 }

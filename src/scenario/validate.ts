@@ -257,4 +257,8 @@ export function validate(s: Scenario): void {
   for (const o of s.observe) checkObs(o.obs, o.pos);
   if (s.condition) checkCond(s.condition.cond);
   for (const e of s.expect) checkCond(e.cond);
+  for (const r of s.results) {
+    if (!s.condition) fail(r.pos, 'a `result` line is the verdict of the condition: expected an `exists`, `~exists` or `forall` line');
+    if (s.results.some((x) => x !== r && x.era === r.era)) fail(r.eraPos, `two \`result\` lines for era \`${r.era}\``);
+  }
 }

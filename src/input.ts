@@ -1,0 +1,93 @@
+// What a user hands mmutt: files (a scenario, an era module) and text quoted back in messages.
+// Whatever it is (a directory, a FIFO, /dev/zero, a huge file, a 20 MB token), mmutt answers
+// at once with one line and exit 2: it never blocks on it, reads it whole, or echoes it whole.
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { UserError } from './errors.js';
+
+/** A scenario or an era file is small text; anything larger is a mistake. */
+export const MAX_INPUT_BYTES = 1 << 20;
+
+/** At most this many characters of user text in a message. */
+const QUOTE_MAX = 80;
+
+/** User text for a message, cut to ~80 characters with its full length said. */
+export function quote(text: string): string {
+  if (text.length <= QUOTE_MAX) return text;
+  return `${text.slice(0, QUOTE_MAX - 3)}... (${text.length} characters)`;
+}
+
+function kindOf(st: import('node:fs').Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Read a regular file of at most MAX_INPUT_BYTES as UTF-8. The kind is checked before the file
+ * is opened (opening a FIFO would block), and again on the open descriptor; at most one byte
+ * past the limit is read, so a file that grows, or lies about its size, cannot run away.
+ */
+export function readInputFile(path: string, what: string): string {
+  const shown = quote(path);
+  const a = /^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`;
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new UserError(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!st.isFile()) throw new UserError(`${shown} is ${kindOf(st)}: expected ${a} (a regular file)`);
+  if (st.size > MAX_INPUT_BYTES) throw new UserError(`${shown} is ${st.size} bytes: ${a} is at most ${MAX_INPUT_BYTES} bytes (1 MiB)`);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new UserError(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new UserError(`${shown} is not a regular file: expected ${a}`);
+    const buf = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > MAX_INPUT_BYTES) throw new UserError(`${shown} is over ${MAX_INPUT_BYTES} bytes: ${a} is at most 1 MiB`);
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Is this path a directory? (false when it does not exist) */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The known name closest to a mistyped one (edit distance at most 3), for "did you mean". */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  const dist = (a: string, b: string) => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    return prev[b.length]!;
+  };
+  let best: string | undefined;
+  let bestD = 4;
+  for (const k of known) {
+    const d = dist(name.slice(0, 80), k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+}
