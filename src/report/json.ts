@@ -6,7 +6,8 @@ export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {
   return {
     schema: 'mmutt/run@1',
     scenario: { name: r.scenario.name, sha256: r.sha256 },
-    era: { id: r.era.id, releases: r.era.releases, commits: r.era.commits },
+    // A proposal is in no release: it names its base and its posting instead.
+    era: r.era.proposal ? { id: r.era.id, proposal: { base: r.era.base, ...r.era.proposal }, commits: r.era.commits } : { id: r.era.id, releases: r.era.releases, commits: r.era.commits },
     mode,
     ...(r.unavailable ? { unavailable: r.unavailable } : {}),
     ...(r.notes.length ? { notes: r.notes } : {}),
