@@ -241,8 +241,8 @@ function fromEraFiles(eras: Era[]): Era[] {
 }
 
 async function cmdCite(a: { scenario: string; era?: string[]; inline: boolean } & ExploreArgs) {
-  const eras = (a.era ?? []).map(getEra);
-  if (!eras.length) throw new UserError('cite needs at least one --era');
+  const eras = (a.era ?? []).flatMap((id) => (id === 'all' ? [...ERAS] : [getEra(id)]));
+  if (!eras.length) throw new UserError('cite needs at least one --era (or --era all)');
   const s = load(a.scenario);
   const runs = eras.map((e) => runScenario(s, e));
   const explored = a.explore ? await explorePairs(eras.map((era) => ({ scenario: s, era })), a, true) : null;
@@ -367,7 +367,7 @@ async function main() {
       (y) =>
         exploreOptions(y)
           .positional('scenario', { type: 'string', demandOption: true })
-          .option('era', { type: 'string', array: true, describe: 'an era to cite (repeat)' })
+          .option('era', { type: 'string', array: true, describe: 'an era to cite (repeat), or all: every released era' })
           .option('inline', { type: 'boolean', default: false, describe: 'add the catalog scenario text too (a scenario of your own is always added)' }),
       (a) => cmdCite(a as never),
     )

@@ -5,7 +5,7 @@ import { COUNTER_NAMES } from '../engine/counters.js';
 import type { TraceStep } from '../engine/run.js';
 import type { ExploreRun, RunResult } from '../runner.js';
 import { exploredSummary, fmtOutcome, verdict, windowText } from './explore.js';
-import { MAIL_WIDTH, eraRefs, fmtCount, fmtValue, releasesOf, wrap } from './text.js';
+import { MAIL_WIDTH, eraRefs, fmtCount, fmtValue, plural, releasesOf, wrap } from './text.js';
 
 const W = MAIL_WIDTH;
 
@@ -184,16 +184,16 @@ export function exploreDiffText(d: ExploreDiff): string {
   const list = (title: string, keys: string[], paths: (k: string) => string) => {
     if (!keys.length) return;
     out.push('', title);
-    for (const k of keys) out.push(...wrap(`${paths(k)}  ${fmtOutcome(byKey.get(k)!)}`, '  ', '      ', W));
+    for (const k of keys) out.push(...wrap(`${paths(k)} ${fmtOutcome(byKey.get(k)!)}`, '  ', '      ', W));
   };
-  list('Outcomes only in A (paths):', d.onlyA, (k) => fmtCount(byKey.get(k)!.paths));
-  list('Outcomes only in B (paths):', d.onlyB, (k) => fmtCount(byKey.get(k)!.paths));
+  list('Outcomes only in A (paths):', d.onlyA, (k) => `${fmtCount(byKey.get(k)!.paths)}:`);
+  list('Outcomes only in B (paths):', d.onlyB, (k) => `${fmtCount(byKey.get(k)!.paths)}:`);
   const moved = d.both.filter((x) => x.a !== x.b);
-  list('Outcomes in both, path counts A / B:', moved.map((x) => x.key), (k) => {
+  if (!d.onlyA.length && !d.onlyB.length) out.push('', `Outcomes: the same ${plural(d.both.length, 'outcome')} in both, ${moved.length ? 'with other path counts' : 'with the same path counts'}`);
+  list('Outcomes in both whose path counts differ (A / B):', moved.map((x) => x.key), (k) => {
     const x = d.both.find((y) => y.key === k)!;
-    return `${fmtCount(x.a)} / ${fmtCount(x.b)}`;
+    return `${fmtCount(x.a)} / ${fmtCount(x.b)}:`;
   });
-  if (!d.onlyA.length && !d.onlyB.length) out.push('', `Outcomes: the same ${d.both.length}${moved.length ? '' : ', with the same path counts'}`);
   const win = (title: string, keys: string[], x: ExploreRun) => {
     if (!keys.length) return;
     out.push('', title);
