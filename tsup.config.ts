@@ -1,8 +1,18 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// One bundle for the CLI (engine and eras included) and one for the library API.
+// One bundle for the CLI and one for the library API; the explorer's worker; and each era
+// module on its own (dist/eras/, dist/eras/proposals/): the registry finds eras by file.
+const eras = Object.fromEntries(
+  ['eras', 'eras/proposals'].flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => [`${dir}/${f.slice(0, -3)}`, `${dir}/${f}`]),
+  ),
+);
+
 export default defineConfig({
-  entry: { cli: 'src/cli.ts', index: 'src/index.ts', 'explore-worker': 'src/explore/worker.ts' },
+  entry: { cli: 'src/cli.ts', index: 'src/index.ts', 'explore-worker': 'src/runner/worker.ts', ...eras },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

@@ -6,5 +6,7 @@ export default defineConfig({
     // The CLI tests run the built bundle (dist/), which `npm test` builds first.
     testTimeout: 60_000,
     reporters: ['default', './test/summary-reporter.ts'],
+    // A missing golden (file snapshot) fails; `vitest run -u` writes it after review.
+    update: 'none',
   },
 });

@@ -1,5 +1,5 @@
 // v4.13 – v6.9: invalidate_page is gone; every invalidation is a range bracket.
-import { deriveEra } from '../src/era.js';
+import { deriveEra } from '../src/era/derive.js';
 import base from './post-6bdb913f0a70.js';
 
 export default deriveEra(base, {

@@ -1,6 +1,6 @@
 // v3.7 – v4.12: every set_pte_at_notify() is bracketed by invalidate_range_start/end. KVM zaps
 // the sPTE in range_start, so its .change_pte() never finds one again.
-import { deriveEra } from '../src/era.js';
+import { deriveEra } from '../src/era/derive.js';
 import base from './pre-6bdb913f0a70.js';
 
 export default deriveEra(base, {

@@ -1,5 +1,5 @@
 // v6.13 –: KVM marks the folio dirty when it creates a writable sPTE, not when it zaps one.
-import { deriveEra } from '../src/era.js';
+import { deriveEra } from '../src/era/derive.js';
 import base from './post-change-pte-removal.js';
 
 export default deriveEra(base, {

@@ -1,5 +1,5 @@
 // v6.10 – v6.12: .change_pte() and set_pte_at_notify() are removed.
-import { deriveEra } from '../src/era.js';
+import { deriveEra } from '../src/era/derive.js';
 import base from './post-369ea8242c0f.js';
 
 export default deriveEra(base, {

@@ -1,6 +1,6 @@
 // v2.6.32 – v3.6: KSM and the COW fault call .change_pte() through set_pte_at_notify() with no
 // invalidate_range_start/end around it, so KVM repoints a present sPTE in place.
-import { firstEra } from '../src/era.js';
+import { firstEra } from '../src/era/derive.js';
 
 const KVM_OPS_2012 = ['release', 'invalidate_page', 'invalidate_range_start', 'invalidate_range_end', 'change_pte', 'clear_flush_young', 'test_young'] as const;
 

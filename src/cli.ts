@@ -7,27 +7,29 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { catalogNames, loadScenario, parseWhere } from './catalog.js';
+import { catalogNames, loadScenario, parseWhere } from './scenario/catalog.js';
+import { wrapScenario } from './scenario/wrap.js';
 import { UserError } from './errors.js';
-import { ERAS, PROPOSALS, eraForKernel, getEra, loadEraFile } from './eras.js';
-import type { Era } from './era.js';
+import { EraRegistry } from './era/registry.js';
+import type { Era } from './contract/era.js';
+import type { ExploreRun } from './contract/output.js';
 import { TIER_TEXT, diffExplored, diffJson, diffRuns, diffText, exploreDiffJson, exploreDiffText, exploreTierOf, tierOf, type Tier } from './report/diff.js';
 import { explainText } from './report/explain.js';
 import { matrixMarkdown, runsMarkdown } from './report/markdown.js';
 import { htmlReport } from './report/html.js';
 import { citeText } from './report/cite.js';
-import { bisect, bisectText } from './report/bisect.js';
+import { bisectText } from './report/bisect.js';
 import { runJson, toJson } from './report/json.js';
 import { matrixText } from './report/matrix.js';
 import { fmtSeen, plural, releasesOf, runsText, wrap } from './report/text.js';
-import { runScenario, type ExploreRun } from './runner.js';
-import { exploreAll, newStopFlag } from './explore/jobs.js';
+import { bisect, runScenario } from './runner/run.js';
+import { exploreAll, newStopFlag } from './runner/jobs.js';
 import { ModelError } from './engine/run.js';
 import { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
 import { exploreJson, exploreMatrixMarkdown, exploreMatrixText, exploresText, observationLine, verdict } from './report/explore.js';
-import { fmtCond } from './engine/observe.js';
+import { fmtCond } from './report/cond.js';
 import { isDirectory, quote } from './input.js';
-import type { Scenario } from './scenario/types.js';
+import type { Scenario } from './contract/scenario.js';
 import { VERSION } from './version.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
@@ -37,14 +39,17 @@ let exitCode = 0;
 const print = (s: string) => process.stdout.write(s);
 /** A note on stderr: which scenario ran when a name could mean two. */
 const note = (m: string) => process.stderr.write(`mmutt: note: ${m}\n`);
-const load = (arg: string) => loadScenario(arg, note);
 
-/** Eras loaded with --era-file in this run (cite prints them for the reader). */
-const eraFiles: Era[] = [];
+/** Every era module in eras/ and eras/proposals/, and those loaded with --era-file in this run (set first thing in main). */
+let registry: EraRegistry;
+let ERAS: readonly Era[];
+const getEra = (id: string) => registry.get(id);
+/** A scenario by catalog name or path; its expect and result lines name released eras. */
+const load = (arg: string) => loadScenario(arg, { eras: ERAS.map((e) => e.id), note });
 
 function selectEras(era: string | undefined, kernel: string | undefined): Era[] {
   if (era !== undefined && kernel !== undefined) throw new UserError('give --era or --kernel, not both');
-  if (kernel !== undefined) return [eraForKernel(kernel)];
+  if (kernel !== undefined) return [registry.forKernel(kernel)];
   if (era === undefined || era === 'all') return [...ERAS];
   return [getEra(era)];
 }
@@ -142,7 +147,7 @@ function cmdList() {
     out.push(...wrap(`rules set here: ${e.changed.join(', ')}`, '      '));
   }
   out.push('', 'Proposals (eras/proposals/, not in --era all):');
-  for (const e of [...PROPOSALS, ...eraFiles]) {
+  for (const e of [...registry.proposals, ...registry.fromFiles]) {
     out.push(`  ${e.id}  ${releasesOf(e)}`);
     out.push(...wrap(e.title, '      '));
     if (e.proposal?.date) out.push(...wrap(`posted ${e.proposal.date}: "${e.proposal.subject}"`, '      ', '        '));
@@ -232,12 +237,12 @@ function cmdExplain(a: { scenario: string; era?: string; kernel?: string; replay
 function fromEraFiles(eras: Era[]): Era[] {
   const need = new Set<string>();
   const add = (e: Era | undefined) => {
-    if (!e || !eraFiles.includes(e) || need.has(e.id)) return;
+    if (!e || !registry.fromFiles.includes(e) || need.has(e.id)) return;
     need.add(e.id);
-    add(eraFiles.find((x) => x.id === e.base));
+    add(registry.fromFiles.find((x) => x.id === e.base));
   };
   eras.forEach(add);
-  return eraFiles.filter((e) => need.has(e.id));
+  return registry.fromFiles.filter((e) => need.has(e.id));
 }
 
 async function cmdCite(a: { scenario: string; era?: string[]; inline: boolean } & ExploreArgs) {
@@ -246,7 +251,7 @@ async function cmdCite(a: { scenario: string; era?: string[]; inline: boolean } 
   const s = load(a.scenario);
   const runs = eras.map((e) => runScenario(s, e));
   const explored = a.explore ? await explorePairs(eras.map((era) => ({ scenario: s, era })), a, true) : null;
-  print(citeText(runs, explored, { inline: a.inline, options: exploreFlags(a), eraFiles: fromEraFiles(eras) }));
+  print(citeText(runs, explored, { inline: a.inline, options: exploreFlags(a), eraFiles: fromEraFiles(eras), scenarioText: wrapScenario(s.text, 70) }));
 }
 
 function cmdBisect(a: { scenario: string; where: string }) {
@@ -321,6 +326,8 @@ async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs) {
 }
 
 async function main() {
+  registry = await EraRegistry.discover();
+  ERAS = registry.released;
   const argv = hideBin(process.argv);
   await yargs(argv)
     .scriptName('mmutt')
@@ -401,7 +408,7 @@ async function main() {
       describe: 'load an era of your own (a proposal overlay) from a .mjs/.js/.ts module. This runs its code: scenario files never are',
     })
     .middleware(async (a) => {
-      for (const f of (a['era-file'] as string[] | undefined) ?? []) eraFiles.push(await loadEraFile(f));
+      for (const f of (a['era-file'] as string[] | undefined) ?? []) await registry.loadFile(f);
     })
     .fail((msg, err) => {
       // A bad option value (a coerce that threw) comes wrapped by yargs: it is still bad input.

@@ -1,4 +1,4 @@
-import type { Pos } from './scenario/types.js';
+import type { Pos } from './contract/scenario.js';
 
 /**
  * An error in what the user gave us (a scenario file, a flag, an era name). The CLI prints

@@ -4,6 +4,15 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from './errors.js';
 
+/**
+ * The package's own folder: this module is src/input.ts in the sources (under vitest) or part of
+ * a bundle in dist/, one level down either way. The catalog (scenarios/) and the era modules
+ * (eras/ as sources, dist/eras/ built) are found from here.
+ */
+export const PACKAGE_ROOT = new URL('../', import.meta.url);
+/** Running the bundle (dist/*.js), or the TypeScript sources. */
+export const BUILT = import.meta.url.endsWith('.js');
+
 /** A scenario or an era file is small text; anything larger is a mistake. */
 export const MAX_INPUT_BYTES = 1 << 20;
 

@@ -1,10 +1,10 @@
 // The catalog as a whole: every scenario runs in every era (or says plainly why it cannot),
 // every notifier site is covered, and every reviewed expectation still holds.
 import { describe, expect, it } from 'vitest';
-import { catalogNames, loadScenario } from '../src/catalog.js';
-import { ERAS, getEra } from '../src/eras.js';
-import { fmtCond } from '../src/engine/observe.js';
-import { runScenario } from '../src/runner.js';
+import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
+import { ERAS, getEra } from './registry.js';
+import { fmtCond } from '../src/report/cond.js';
+import { runScenario } from '../src/runner/run.js';
 
 const names = catalogNames();
 

@@ -7,13 +7,14 @@ import { copyFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogNames, loadScenario, parseWhere } from '../src/catalog.js';
-import { ERAS, getEra } from '../src/eras.js';
+import { catalogNames, loadScenario, parseWhere } from '../src/scenario/catalog.js';
+import { ERAS, getEra } from './registry.js';
 import { DEFAULT_LIMITS } from '../src/explore/explore.js';
-import { bisect, bisectText } from '../src/report/bisect.js';
+import { bisectText } from '../src/report/bisect.js';
 import { citeText } from '../src/report/cite.js';
 import { diffExplored, diffRuns, diffText, exploreDiffText } from '../src/report/diff.js';
-import { exploreScenario, runScenario } from '../src/runner.js';
+import { bisect, exploreScenario, runScenario } from '../src/runner/run.js';
+import { wrapScenario } from '../src/scenario/wrap.js';
 import { expectWidth } from './width.js';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -98,8 +99,9 @@ describe('72 columns for what goes into a mail, over the whole catalog', () => {
   it.each(catalogNames())('%s: cite --inline, bisect, diff, diff --explore', (name) => {
     const s = loadScenario(name);
     const runs = ERAS.map((e) => runScenario(s, e));
-    expectWidth(citeText(runs, null, { inline: true, options: [], eraFiles: [] }), 72);
-    expectWidth(citeText([runs[0]!, runs[runs.length - 1]!], null, { inline: true, options: [], eraFiles: [getEra('rfc-2024-03-folio-dirty')] }), 72);
+    const scenarioText = wrapScenario(s.text, 70);
+    expectWidth(citeText(runs, null, { inline: true, options: [], eraFiles: [], scenarioText }), 72);
+    expectWidth(citeText([runs[0]!, runs[runs.length - 1]!], null, { inline: true, options: [], eraFiles: [getEra('rfc-2024-03-folio-dirty')], scenarioText }), 72);
     const cond = parseWhere(s, 'kvm.fault > 1 \\/ notifier.invalidate_range_start > 0');
     expectWidth(bisectText(s, cond, bisect(s, ERAS, cond)), 72);
     for (let i = 1; i < ERAS.length; i++) expectWidth(diffText(diffRuns(runs[i - 1]!, runs[i]!)), 72);

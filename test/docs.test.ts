@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERAS } from '../src/eras.js';
+import { ERAS } from './registry.js';
 import { eraDoc } from '../src/report/era-doc.js';
 import { catalogDoc } from '../src/report/catalog-doc.js';
-import { catalogNames, loadScenario } from '../src/catalog.js';
-import { runScenario } from '../src/runner.js';
+import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
+import { runScenario } from '../src/runner/run.js';
 import { VERSION } from '../src/version.js';
 
 describe('docs', () => {

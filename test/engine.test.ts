@@ -1,13 +1,12 @@
 // Engine unit tests: program assembly, the fault path's retry protocol, and state hygiene.
+import { COUNTER_NAMES } from '../src/contract/output.js';
 import { describe, expect, it } from 'vitest';
 import { Asm } from '../src/engine/program.js';
-import { parseText } from '../src/catalog.js';
-import { getEra } from '../src/eras.js';
+import { parseText } from '../src/scenario/catalog.js';
+import { getEra } from './registry.js';
 import { compile } from '../src/engine/compile.js';
 import { runCanonical, stepThread } from '../src/engine/run.js';
 import { checkSanity } from '../src/engine/sanity.js';
-import { runScenario } from '../src/runner.js';
-import { COUNTER_NAMES } from '../src/engine/counters.js';
 
 describe('Asm', () => {
   it('resolves jumps without adding steps', () => {
@@ -46,7 +45,7 @@ ksmd { ksm_merge(other:0x400000, qemu:0x1000) }
 
 describe('fault path retry protocol', () => {
   const setup = (id: string) => {
-    const m = compile(parseText('race.mmu', RACE), getEra(id));
+    const m = compile(parseText('race.mmu', RACE), getEra(id).rules);
     const l = m.layout;
     const s = m.init.slice();
     const tid = (name: string) => l.threads.findIndex((t) => t.name === name);
@@ -94,11 +93,11 @@ describe('fault path retry protocol', () => {
 describe('state hygiene', () => {
   it('a finished run leaves no locals behind and keeps every sanity invariant', () => {
     for (const id of ['pre-6bdb913f0a70', 'post-aa85986e7150']) {
-      const r = runScenario(parseText('race.mmu', RACE), getEra(id));
-      const l = r.machine!.layout;
-      const { final } = runCanonical(r.machine!);
-      for (const t of l.threads) for (let k = 0; k < 7; k++) expect(final[t.locals + k], `${t.name} local ${k}`).toBe(0);
-      expect(checkSanity(r.machine!, final)).toBeNull();
+      const m = compile(parseText('race.mmu', RACE), getEra(id).rules);
+      const l = m.layout;
+      const { final } = runCanonical(m);
+      for (const t of l.threads) for (let k = 0; k < 8; k++) expect(final[t.locals + k], `${t.name} local ${k}`).toBe(0);
+      expect(checkSanity(m, final)).toBeNull();
     }
   });
 });

@@ -1,11 +1,17 @@
 // The era registry: ids, release order, derivation, and --kernel resolution.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERAS, eraForKernel, getEra, releaseKey } from '../src/eras.js';
+import { ERAS, getEra, registry } from './registry.js';
+import { releaseKey } from '../src/era/release.js';
 import { UserError } from '../src/errors.js';
 
 describe('eras', () => {
-  it('are the five released eras, oldest first', () => {
-    expect(ERAS.map((e) => e.id)).toEqual(['pre-6bdb913f0a70', 'post-6bdb913f0a70', 'post-369ea8242c0f', 'post-change-pte-removal', 'post-aa85986e7150']);
+  it('are found by file in eras/, in release order: each derived from the one before, the named cut points among them', () => {
+    const files = readdirSync(join(__dirname, '..', 'eras')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    expect(ERAS.map((e) => e.id).sort()).toEqual(files.sort());
+    for (const id of ['pre-6bdb913f0a70', 'post-6bdb913f0a70', 'post-369ea8242c0f', 'post-change-pte-removal', 'post-aa85986e7150']) expect(ERAS.map((e) => e.id)).toContain(id);
+    expect(ERAS[0]!.base).toBeUndefined();
     for (let i = 1; i < ERAS.length; i++) {
       expect(ERAS[i]!.base).toBe(ERAS[i - 1]!.id);
       expect(releaseKey(ERAS[i]!.releases.first)).toBeGreaterThan(releaseKey(ERAS[i - 1]!.releases.last!));
@@ -34,20 +40,20 @@ describe('eras', () => {
     }
   });
   it('resolve kernel versions', () => {
-    expect(eraForKernel('v2.6.32').id).toBe('pre-6bdb913f0a70');
-    expect(eraForKernel('v3.6.11').id).toBe('pre-6bdb913f0a70');
-    expect(eraForKernel('v3.7').id).toBe('post-6bdb913f0a70');
-    expect(eraForKernel('v4.12').id).toBe('post-6bdb913f0a70');
-    expect(eraForKernel('v4.19').id).toBe('post-369ea8242c0f');
-    expect(eraForKernel('v6.9').id).toBe('post-369ea8242c0f');
-    expect(eraForKernel('v6.10-rc1').id).toBe('post-change-pte-removal');
-    expect(eraForKernel('v6.12.3').id).toBe('post-change-pte-removal');
-    expect(eraForKernel('v6.13').id).toBe('post-aa85986e7150');
-    expect(eraForKernel('v7.1').id).toBe('post-aa85986e7150');
+    expect(registry.forKernel('v2.6.32').id).toBe('pre-6bdb913f0a70');
+    expect(registry.forKernel('v3.6.11').id).toBe('pre-6bdb913f0a70');
+    expect(registry.forKernel('v3.7').id).toBe('post-6bdb913f0a70');
+    expect(registry.forKernel('v4.12').id).toBe('post-6bdb913f0a70');
+    expect(registry.forKernel('v4.19').id).toBe('post-369ea8242c0f');
+    expect(registry.forKernel('v6.9').id).toBe('post-369ea8242c0f');
+    expect(registry.forKernel('v6.10-rc1').id).toBe('post-change-pte-removal');
+    expect(registry.forKernel('v6.12.3').id).toBe('post-change-pte-removal');
+    expect(registry.forKernel('v6.13').id).toBe('post-aa85986e7150');
+    expect(registry.forKernel('v7.1').id).toBe('post-aa85986e7150');
   });
   it('refuse what they cannot resolve', () => {
-    expect(() => eraForKernel('v2.6.31')).toThrow(UserError);
-    expect(() => eraForKernel('banana')).toThrow(/bad kernel version `banana`: expected vX.Y or vX.Y.Z/);
+    expect(() => registry.forKernel('v2.6.31')).toThrow(UserError);
+    expect(() => registry.forKernel('banana')).toThrow(/bad kernel version `banana`: expected vX.Y or vX.Y.Z/);
     expect(() => getEra('nope')).toThrow(/unknown era `nope`: expected one of pre-6bdb913f0a70/);
   });
 });

@@ -1,14 +1,14 @@
 // The explorer: every interleaving, outcomes with path counts, harms and their witnesses,
 // windows, limits, and replay tokens that turn a witness back into its trace.
 import { describe, expect, it } from 'vitest';
-import { loadScenario, parseText } from '../src/catalog.js';
-import { ERAS, getEra } from '../src/eras.js';
+import { loadScenario, parseText } from '../src/scenario/catalog.js';
+import { ERAS, getEra } from './registry.js';
 import { compile } from '../src/engine/compile.js';
 import { DEFAULT_LIMITS, explore } from '../src/explore/explore.js';
 import { decodeToken, encodeToken } from '../src/explore/witness.js';
 import { exploreJson, exploreText, verdict } from '../src/report/explore.js';
 import { fmtCount, plural, runText } from '../src/report/text.js';
-import { exploreScenario, runScenario } from '../src/runner.js';
+import { exploreScenario, runScenario } from '../src/runner/run.js';
 import noRetry from './eras/no-fault-retry.js';
 
 const harms = (id: string, name: string) => {
@@ -65,7 +65,7 @@ observe mem a:0x1000, mem b:0x2000
 forall (mem a:0x1000 = 5 /\\ mem b:0x2000 = 6)
 `,
     );
-    const x = explore(compile(s, getEra('post-aa85986e7150')));
+    const x = explore(compile(s, getEra('post-aa85986e7150').rules));
     expect(x.outcomes.map((o) => o.paths)).toEqual([2]);
     expect(x.states).toBe(4);
     expect(verdict(x)).toEqual({ verdict: 'Always', positive: 2, negative: 0 });

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalogNames, loadScenario, parseText } from '../src/catalog.js';
+import { catalogNames, loadScenario, parseText } from '../src/scenario/catalog.js';
 import { ScenarioError } from '../src/errors.js';
-import { ERAS } from '../src/eras.js';
-import { runScenario } from '../src/runner.js';
+import { ERAS } from './registry.js';
+import { runScenario } from '../src/runner/run.js';
 
 const corpus = catalogNames().map((n) => loadScenario(n).text);
 const JUNK = ['{', '}', '(', ')', ';', ',', '=', ':', '->', '+', '~', '/\\', '\\/', 'gfn', 'vma', 'proc', 'mem', 'vm', 'touched', 'exists', 'forall',

@@ -1,8 +1,9 @@
 // The seed question, answered by the engine from the era rules (issue 2's "done when").
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/catalog.js';
-import { ERAS, getEra } from '../src/eras.js';
-import { runScenario, type RunResult } from '../src/runner.js';
+import { loadScenario } from '../src/scenario/catalog.js';
+import { ERAS, getEra } from './registry.js';
+import type { RunResult } from '../src/contract/output.js';
+import { runScenario } from '../src/runner/run.js';
 import { diffRuns } from '../src/report/diff.js';
 
 const s = loadScenario('ksm-merge');

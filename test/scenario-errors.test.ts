@@ -1,7 +1,8 @@
 // Bad scenario text gets file:line:col and what was expected, never a crash.
 import { describe, expect, it } from 'vitest';
+import { ERAS } from './registry.js';
 import { ScenarioError } from '../src/errors.js';
-import { parseText } from '../src/catalog.js';
+import { parseText } from '../src/scenario/catalog.js';
 
 const GOOD = `mmutt t "d"
 {
@@ -18,7 +19,7 @@ observe vcpu0:r0
 
 function errorOf(text: string): string {
   try {
-    parseText('t.mmu', text);
+    parseText('t.mmu', text, ERAS.map((e) => e.id));
   } catch (e) {
     expect(e).toBeInstanceOf(ScenarioError);
     return (e as Error).message;

@@ -4,7 +4,7 @@
 // dirty when creating SPTE, not when zapping/modifying" marks the folio dirty in make_spte()
 // for a writable sPTE and deletes the kvm_set_pfn_dirty() calls from the zap, update and aging
 // paths. (Merged in v6.13 in another form: see post-aa85986e7150.)
-import { deriveEra } from '../../src/era.js';
+import { deriveEra } from '../../src/era/derive.js';
 import base from '../post-369ea8242c0f.js';
 
 const RFC = { file: 'arch/x86/kvm/mmu/spte.c, arch/x86/kvm/mmu/mmu.c', status: 'verified' as const, note: 'RFC patch 2/4 diff read (mail archive)' };

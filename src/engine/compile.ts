@@ -1,15 +1,22 @@
-// Scenario + era -> a machine: the state layout, one program of atomic steps per thread, and
-// the initial state (after the `touched` accesses have run under the era's own rules).
-import type { Era } from '../era.js';
-import type { Op, Scenario } from '../scenario/types.js';
-import { COUNTER_NAMES } from './counters.js';
+// Scenario + an era's rules -> a machine: the state layout, one program of atomic steps per
+// thread, and the initial state (after the `touched` accesses have run under those rules).
+// The engine sees rules, never an era: which era they come from is the runner's business.
+import { COUNTER_NAMES, PAGE_SIZE } from '../contract/output.js';
+import type { EraRules, RuleName } from '../contract/era.js';
+import type { Op, Scenario } from '../contract/scenario.js';
 import type { Emit } from './emit.js';
 import { emitGuestAccess } from './guest.js';
 import { emitKsmMerge } from './ksm.js';
+import { kvmMmuNotifier } from './kvm.js';
+import type { MmuNotifierOps } from './notifier.js';
+import { watchers, type Watcher } from './windows.js';
 import { FIRST_PFN, MM_LIVE, VMA_MAPPED, VMA_WRITE, buildLayout, frameSlot, type Layout } from './layout.js';
 import { emitExit, emitFork } from './fork.js';
 import { emitMadvise, emitMprotect, emitMunmap, emitNumaHint } from './madvise.js';
-import { emitAge, emitMigrate, emitReclaim, emitWriteback } from './rmap.js';
+import { emitAge } from './rmap.js';
+import { emitReclaim } from './vmscan.js';
+import { emitMigrate } from './migrate.js';
+import { emitWriteback } from './page-writeback.js';
 import { emitUserAccess } from './mm.js';
 import { Asm, type Step } from './program.js';
 import { FRAME, PG, PTE, type State } from './state.js';
@@ -17,7 +24,7 @@ import { runToEnd } from './run.js';
 
 export interface Machine {
   scenario: Scenario;
-  era: Era;
+  rules: EraRules;
   layout: Layout;
   /** One program per layout.threads entry (prologue threads first). */
   programs: Step[][];
@@ -27,9 +34,16 @@ export interface Machine {
   tdp: boolean;
   /** The process whose mm KVM registered its notifier on (kvm->mm), or -1 without a VM. */
   vmProc: number;
+  /** Every secondary mapping that can go stale (windows.ts). */
+  watchers: Watcher[];
 }
 
-export function compile(s: Scenario, era: Era): Machine {
+export interface CompileOptions {
+  /** More secondary MMUs on the mmu_notifier chain, after KVM (a test's, say). */
+  notifiers?: readonly MmuNotifierOps[];
+}
+
+export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine {
   const opCount = s.threads.reduce((n, t) => n + t.ops.length, 0) + s.touched.length;
   // The zero page, the initial pages, and room for every allocation a run can make: each
   // operation allocates at most two pages (a COW copy given up is freed before a retry).
@@ -77,15 +91,31 @@ export function compile(s: Scenario, era: Era): Machine {
 
   const vmProc = s.slots.length ? s.procs.findIndex((p) => p.name === s.slots[0]!.target.proc) : -1;
   const related = relatedPages(l, s);
-  const tdp = s.options.mmu === 'default' ? era.rules['kvm.mmu.default'].value === 'tdp' : s.options.mmu === 'tdp';
+  // The scenario may name the MMU; else the era's default decides it.
+  const tdp = s.options.mmu === 'default' ? rules['kvm.mmu.default'].value === 'tdp' : s.options.mmu === 'tdp';
+  const notifiers = [kvmMmuNotifier, ...(opts.notifiers ?? [])];
   const lengths: number[] = [];
   const programs = l.threads.map((t, tid) => {
     const asm = new Asm();
     const e: Emit = {
       l,
-      rules: era.rules,
+      rule: (name) => {
+        asm.tag(name);
+        return rules[name].value;
+      },
+      ruleAt: (name) => {
+        const value = rules[name].value;
+        return (at) => {
+          at?.tag(name);
+          return value;
+        };
+      },
+      notifiers,
       eptAd: s.options.eptAd,
-      tdp,
+      get tdp() {
+        if (s.options.mmu === 'default') e.rule('kvm.mmu.default' as RuleName);
+        return tdp;
+      },
       asm,
       tid,
       owner: tid + 1,
@@ -118,7 +148,7 @@ export function compile(s: Scenario, era: Era): Machine {
     first.enabled = (st) => (mm < 0 || st[mm] === MM_LIVE) && deps.every((d) => st[l.threads[d]!.pc]! >= lengths[d]!) && (own ? own(st) : true);
   });
 
-  const m: Machine = { scenario: s, era, layout: l, programs, init, tdp, vmProc };
+  const m: Machine = { scenario: s, rules, layout: l, programs, init, tdp, vmProc, watchers: watchers(l) };
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
   const start = runToEnd(m, init, l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : [])));
@@ -153,7 +183,7 @@ function emitOp(e: Emit, s: Scenario, op: Op): void {
   const t = l.threads[e.tid]!;
   const reg = (name: string | undefined) => (name === undefined ? -1 : (t.regs.get(name) ?? -1));
   const page = (at: { proc: string; addr: number }) => pageIndex(l, s, at.proc, at.addr);
-  const range = (at: { proc: string; addr: number }, n: number) => Array.from({ length: n }, (_, k) => page({ proc: at.proc, addr: at.addr + k * 0x1000 }));
+  const range = (at: { proc: string; addr: number }, n: number) => Array.from({ length: n }, (_, k) => page({ proc: at.proc, addr: at.addr + k * PAGE_SIZE }));
   switch (op.kind) {
     case 'guest-read':
       return emitGuestAccess(e, gfnIndex(l, op.gfn), false, 0, reg(op.reg));

@@ -1,12 +1,26 @@
-// What every step builder needs: where things live, the era's rules, and the thread it builds for.
-import type { EraRules } from '../era.js';
+// What every step builder needs: where things live, the era's rules (through one accessor),
+// the secondary MMUs registered on the notifier chain, and the thread it builds for.
+import type { EraRules, RuleName } from '../contract/era.js';
 import type { Layout } from './layout.js';
-import type { Asm } from './program.js';
+import type { MmuNotifierOps } from './notifier.js';
+import type { Asm, Notes } from './program.js';
 import type { State } from './state.js';
 
 export interface Emit {
   l: Layout;
-  rules: EraRules;
+  /**
+   * The one way the engine reads an era rule, while a program is built: its value, and the
+   * next step emitted carries the rule's name (the rule decided that the step is there, or
+   * what it does). For a read while a step runs, see ruleAt.
+   */
+  rule<K extends RuleName>(name: K): EraRules[K]['value'];
+  /**
+   * The same door for a step that reads a rule as it runs: a reader, made once when the step
+   * is built, that returns the value and tags the running step's log (null when exploring).
+   */
+  ruleAt<K extends RuleName>(name: K): (at: Notes) => EraRules[K]['value'];
+  /** The secondary MMUs registered on the mmu_notifier chain, in registration order (KVM first). */
+  notifiers: readonly MmuNotifierOps[];
   /** EPT accessed/dirty bits (the scenario's `ept_ad` option). */
   eptAd: boolean;
   /** The VM uses the TDP MMU (the scenario's `mmu` option, or the era's default). */

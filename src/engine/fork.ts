@@ -2,6 +2,7 @@
 // private pages in the parent inside invalidate_range_start/end; exit_mmap() tells secondary MMUs
 // with .release before it tears the address space down. A child's threads run only once
 // copy_process() has finished: compile.ts holds them back until its mm is MM_LIVE.
+import { PAGE_SIZE } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { invalidateRangeEnd, invalidateRangeStart, release } from './notifier.js';
@@ -26,7 +27,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
     },
   });
   for (const v of l.vmas.filter((x) => x.proc === parent)) {
-    const pages = l.pages.flatMap((p, i) => (p.proc === parent && p.addr >= v.start && p.addr < v.start + v.pages * 0x1000 ? [i] : []));
+    const pages = l.pages.flatMap((p, i) => (p.proc === parent && p.addr >= v.start && p.addr < v.start + v.pages * PAGE_SIZE ? [i] : []));
     // is_cow_mapping(): a private writable mapping's parent PTEs are write-protected.
     const cow = !v.shared;
     if (cow) invalidateRangeStart(e, pages);

@@ -1,12 +1,13 @@
 // A vCPU's guest-physical access: the TLB, else a walk of the EPT (the sPTE), else an EPT
 // violation into KVM's fault path. The harm checks (docs/output.md) are made here, at the
 // moment the guest touches a frame.
+import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { emitKvmFault } from './kvm.js';
 import { FAULT_LOCALS, L } from './layout.js';
 import { anyPteDirty, bump, frameGet, frameSet, hostPfn, pageFlags, setPageFlag, violate } from './prims.js';
 import type { Notes } from './program.js';
-import { EFAULT_VALUE, FRAME, PG, SPTE, TLB, hex, sptePfn, tlbPfn, type State } from './state.js';
+import { FRAME, PG, SPTE, TLB, sptePfn, tlbPfn, type State } from './state.js';
 
 export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: number, reg: number): void {
   const { l, asm } = e;

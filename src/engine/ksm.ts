@@ -2,12 +2,13 @@
 // try_to_merge_two_pages(): the scanned page becomes the KSM page (write_protect_page()), then
 // the unstable-tree page is write-protected and replaced by it (write_protect_page() +
 // replace_page()). Which notifiers fire, and in what order, are era rules.
+import { hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { L, MM_LOCALS } from './layout.js';
-import { invalidateRangeEnd, invalidateRangeStart, setPteAtNotify } from './notifier.js';
+import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label } from './program.js';
 import { clearPageFlag, frameGet, frameSet, getPage, lockFree, notWriteLocked, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, hex, ptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
 
 /** ksm_merge(keep, replace): `keep` is the page ksmd scans (it becomes the KSM page), `replace` the tree page. */
 export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
@@ -137,127 +138,107 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
  * KSM holds an extra reference (O_DIRECT), then map the page read-only and clean.
  */
 function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label): void {
-  const { l, asm, rules } = e;
+  const { l, asm } = e;
   const pg = l.pages[pi]!;
   const mm = l.procs[pg.proc]!;
   const newPte = e.local(L.NEWPTE);
   const origPte = e.local(L.ORIGPTE);
-  const bracket = rules['mm.ksm.bracket'].value;
-  const unlock = asm.label();
-  const failed = asm.label();
-
-  if (bracket) invalidateRangeStart(e, [pi]);
-  asm.emit({
-    fn: 'write_protect_page',
-    does: 'page_vma_mapped_walk() takes the PTL; ptep_clear_flush(); mapcount + 1 == refcount?',
-    rule: 'mm.ksm.bracket',
-    enabled: (s) => lockFree(s, mm.ptl),
-    exec: (s, notes) => {
-      const pfn = s[pageSlot]!;
-      const pte = s[pg.pte]!;
-      if (!(pte & PTE.PRESENT) || ptePfn(pte) !== pfn) {
-        notes?.push('page no longer mapped here: -EFAULT');
-        return failed.pc;
-      }
-      s[mm.ptl] = e.owner;
-      if (!(pte & (PTE.WRITE | PTE.DIRTY))) {
-        s[origPte] = pte;
-        return unlock.pc; // already read-only and clean
-      }
-      s[pg.pte] = 0; // ptep_clear_flush(): "no need to notify as we are downgrading to read only"
-      // page_mapcount + 1 (KSM's own reference) + swapped (the swap cache's) == page_count.
-      const swapped = pageFlags(l, s, pfn) & PG.SWAPCACHE ? 1 : 0;
-      if (frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1 + swapped !== frameGet(l, s, pfn, FRAME.REFCOUNT)) {
-        s[pg.pte] = pte;
+  bracket(e, [pi], e.rule('mm.ksm.bracket'), (failed) => {
+    const unlock = asm.label();
+    asm.emit({
+      fn: 'write_protect_page',
+      does: 'page_vma_mapped_walk() takes the PTL; ptep_clear_flush(); mapcount + 1 == refcount?',
+      enabled: (s) => lockFree(s, mm.ptl),
+      exec: (s, notes) => {
+        const pfn = s[pageSlot]!;
+        const pte = s[pg.pte]!;
+        if (!(pte & PTE.PRESENT) || ptePfn(pte) !== pfn) {
+          notes?.push('page no longer mapped here: -EFAULT');
+          return failed.pc;
+        }
+        s[mm.ptl] = e.owner;
+        if (!(pte & (PTE.WRITE | PTE.DIRTY))) {
+          s[origPte] = pte;
+          return unlock.pc; // already read-only and clean
+        }
+        s[pg.pte] = 0; // ptep_clear_flush(): "no need to notify as we are downgrading to read only"
+        // page_mapcount + 1 (KSM's own reference) + swapped (the swap cache's) == page_count.
+        const swapped = pageFlags(l, s, pfn) & PG.SWAPCACHE ? 1 : 0;
+        if (frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1 + swapped !== frameGet(l, s, pfn, FRAME.REFCOUNT)) {
+          s[pg.pte] = pte;
+          s[mm.ptl] = 0;
+          notes?.push('extra reference (GUP/O_DIRECT in flight): -EFAULT');
+          return failed.pc;
+        }
+        if (pte & PTE.DIRTY) setPageFlag(l, s, pfn, PG.DIRTY); // set_page_dirty() before pte_mkclean()
+        s[newPte] = pte & ~(PTE.WRITE | PTE.DIRTY);
+      },
+    });
+    setPteAtNotify(e, pi, {
+      fn: 'set_pte_at',
+      does: 'map the page read-only and clean',
+      exec: (s) => {
+        s[pg.pte] = s[newPte]!;
+        s[origPte] = s[newPte]!;
+      },
+    });
+    asm.bind(unlock);
+    asm.emit({
+      fn: 'write_protect_page',
+      does: 'pte_unmap_unlock()',
+      exec: (s) => {
         s[mm.ptl] = 0;
-        notes?.push('extra reference (GUP/O_DIRECT in flight): -EFAULT');
-        return failed.pc;
-      }
-      if (pte & PTE.DIRTY) setPageFlag(l, s, pfn, PG.DIRTY); // set_page_dirty() before pte_mkclean()
-      s[newPte] = pte & ~(PTE.WRITE | PTE.DIRTY);
-    },
-  });
-  setPteAtNotify(e, pi, {
-    fn: 'set_pte_at',
-    does: 'map the page read-only and clean',
-    exec: (s) => {
-      s[pg.pte] = s[newPte]!;
-      s[origPte] = s[newPte]!;
-    },
-  });
-  asm.bind(unlock);
-  asm.emit({
-    fn: 'write_protect_page',
-    does: 'pte_unmap_unlock()',
-    exec: (s) => {
-      s[mm.ptl] = 0;
-      s[newPte] = 0;
-    },
-  });
-  if (bracket) invalidateRangeEnd(e, [pi]);
-  const ok = asm.label();
-  asm.jump(ok);
-  asm.bind(failed);
-  if (bracket) invalidateRangeEnd(e, [pi]);
-  asm.jump(fail);
-  asm.bind(ok);
+        s[newPte] = 0;
+      },
+    });
+  }, { then: fail });
 }
 
 /** replace_page(): under the PTL, if the PTE is still orig_pte, map kpage read-only in its place. */
 function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: number, fail: Label): void {
-  const { l, asm, rules } = e;
+  const { l, asm } = e;
   const pg = l.pages[pi]!;
   const mm = l.procs[pg.proc]!;
   const newPte = e.local(L.NEWPTE);
   const origPte = e.local(L.ORIGPTE);
-  const bracket = rules['mm.ksm.bracket'].value;
-  const failed = asm.label();
-
-  if (bracket) invalidateRangeStart(e, [pi]);
-  asm.emit({
-    fn: 'replace_page',
-    does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); page_add_anon_rmap(kpage); ptep_clear_flush()',
-    rule: 'mm.ksm.bracket',
-    enabled: (s) => lockFree(s, mm.ptl),
-    exec: (s, notes) => {
-      if (s[pg.pte] !== s[origPte]) {
-        notes?.push('pte changed since write_protect_page: -EFAULT');
-        return failed.pc;
-      }
-      const k = s[kpageSlot]!;
-      s[mm.ptl] = e.owner;
-      getPage(l, s, k);
-      frameSet(l, s, k, FRAME.MAPCOUNT, frameGet(l, s, k, FRAME.MAPCOUNT) + 1);
-      s[pg.pte] = 0;
-      // mk_pte(kpage, vma->vm_page_prot): a private mapping's vm_page_prot is read-only.
-      s[newPte] = (k << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG;
-      notes?.push(`${l.procs[pg.proc]!.name}:${hex(pg.addr)} -> KSM page ${hex(k)}`);
-    },
-  });
-  setPteAtNotify(e, pi, {
-    fn: 'set_pte_at',
-    does: 'map the KSM page read-only',
-    exec: (s) => {
-      s[pg.pte] = s[newPte]!;
-    },
-  });
-  asm.emit({
-    fn: 'replace_page',
-    does: 'page_remove_rmap(page); put_page(page); pte_unmap_unlock()',
-    exec: (s, notes) => {
-      const p = s[pageSlot]!;
-      frameSet(l, s, p, FRAME.MAPCOUNT, frameGet(l, s, p, FRAME.MAPCOUNT) - 1);
-      putPage(l, s, p, notes);
-      s[mm.ptl] = 0;
-      s[newPte] = 0;
-      s[origPte] = 0;
-    },
-  });
-  if (bracket) invalidateRangeEnd(e, [pi]);
-  const ok = asm.label();
-  asm.jump(ok);
-  asm.bind(failed);
-  if (bracket) invalidateRangeEnd(e, [pi]);
-  asm.jump(fail);
-  asm.bind(ok);
+  bracket(e, [pi], e.rule('mm.ksm.bracket'), (failed) => {
+    asm.emit({
+      fn: 'replace_page',
+      does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); page_add_anon_rmap(kpage); ptep_clear_flush()',
+      enabled: (s) => lockFree(s, mm.ptl),
+      exec: (s, notes) => {
+        if (s[pg.pte] !== s[origPte]) {
+          notes?.push('pte changed since write_protect_page: -EFAULT');
+          return failed.pc;
+        }
+        const k = s[kpageSlot]!;
+        s[mm.ptl] = e.owner;
+        getPage(l, s, k);
+        frameSet(l, s, k, FRAME.MAPCOUNT, frameGet(l, s, k, FRAME.MAPCOUNT) + 1);
+        s[pg.pte] = 0;
+        // mk_pte(kpage, vma->vm_page_prot): a private mapping's vm_page_prot is read-only.
+        s[newPte] = (k << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG;
+        notes?.push(`${l.procs[pg.proc]!.name}:${hex(pg.addr)} -> KSM page ${hex(k)}`);
+      },
+    });
+    setPteAtNotify(e, pi, {
+      fn: 'set_pte_at',
+      does: 'map the KSM page read-only',
+      exec: (s) => {
+        s[pg.pte] = s[newPte]!;
+      },
+    });
+    asm.emit({
+      fn: 'replace_page',
+      does: 'page_remove_rmap(page); put_page(page); pte_unmap_unlock()',
+      exec: (s, notes) => {
+        const p = s[pageSlot]!;
+        frameSet(l, s, p, FRAME.MAPCOUNT, frameGet(l, s, p, FRAME.MAPCOUNT) - 1);
+        putPage(l, s, p, notes);
+        s[mm.ptl] = 0;
+        s[newPte] = 0;
+        s[origPte] = 0;
+      },
+    });
+  }, { then: fail });
 }

@@ -1,17 +1,32 @@
-// KVM's side: the mmu_notifier handlers (virt/kvm/kvm_main.c + arch/x86/kvm/mmu) and the
-// EPT-violation fault path with its invalidate seq / in-progress retry protocol.
-import type { NotifierCallback, RuleName } from '../era.js';
+// KVM's side: the mmu_notifier handlers (virt/kvm/kvm_main.c + arch/x86/kvm/mmu), which KVM
+// registers on the chain as kvmMmuNotifier, and the EPT-violation fault path with its
+// invalidate seq / in-progress retry protocol.
+import { hex } from '../contract/output.js';
+import type { FAULT_FINISH, FAULT_RETRY, NotifierCallback } from '../contract/era.js';
 import { FAULT_LOCALS, L, type GfnSlot } from './layout.js';
 import { clearLocals, type Emit } from './emit.js';
 import { emitHandleMmFault } from './mm.js';
-import type { Label, Notes } from './program.js';
-import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, vmaMapped, vmaWritable, zapSpte } from './prims.js';
-import { PTE, SPTE, hex, ptePfn, sptePfn, type State } from './state.js';
+import type { AgeCallback, MmuNotifierOps } from './notifier.js';
+import { unreachable, type Label, type Notes } from './program.js';
+import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, vmaMapped, vmaWritable, zapper } from './prims.js';
+import { PTE, SPTE, ptePfn, sptePfn, type State } from './state.js';
 
-/** Does the notifier chain deliver this callback, for a change to this page, to KVM? */
-export function kvmListens(e: Emit, page: number, cb: NotifierCallback): boolean {
-  return e.vmProc >= 0 && e.l.pages[page]!.proc === e.vmProc && e.rules['kvm.notifier_ops'].value.includes(cb);
-}
+/**
+ * KVM's struct mmu_notifier_ops, registered on the VM's mm (kvm_init_mmu_notifier()): it hears
+ * a callback about a page of that mm when it registered that callback in this era.
+ */
+export const kvmMmuNotifier: MmuNotifierOps = {
+  name: 'kvm',
+  listens: (e, page, cb) => e.vmProc >= 0 && e.l.pages[page]!.proc === e.vmProc && e.rule('kvm.notifier_ops').includes(cb),
+  invalidate_range_start: (e, pages) => emitKvmInvalidateRangeStart(e, pages),
+  invalidate_range_end: (e) => emitKvmInvalidateRangeEnd(e),
+  invalidate_page: (e, page) => emitKvmInvalidatePage(e, page),
+  change_pte: (e, page) => emitKvmChangePte(e, page),
+  clear_flush_young: (e, page) => emitKvmAge(e, page, 'clear_flush_young'),
+  clear_young: (e, page) => emitKvmAge(e, page, 'clear_young'),
+  test_young: (e, page) => emitKvmAge(e, page, 'test_young'),
+  release: (e) => emitKvmRelease(e),
+};
 
 const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.gfns.map((i) => e.l.gfns[i]!));
 
@@ -20,7 +35,7 @@ const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.
  * only if `work` says the sPTEs it touched need it, kvm_flush_remote_tlbs() before mmu_lock is
  * dropped (a separate step: a guest can use its TLB in between).
  */
-function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; rule?: RuleName; flushes?: boolean; work: (s: State, notes: Notes) => boolean }): void {
+function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flushes?: boolean; work: (s: State, notes: Notes) => boolean }): void {
   const { l, asm } = e;
   const done = asm.label();
   const flushes = h.flushes ?? true;
@@ -29,7 +44,6 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; rul
     fn,
     does: h.does,
     callback: h.callback,
-    ...(h.rule ? { rule: h.rule } : {}),
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
       if (!h.work(s, notes) || !flushes) return done.pc;
@@ -52,11 +66,12 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; rul
  * zap every leaf sPTE in the range and flush remote TLBs before returning, so the primary MMU
  * may free the pages once the callback returns.
  */
-export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
+function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
   const { l } = e;
   const gs = gfnsOf(e, pages);
   const lo = Math.min(...gs.map((g) => g.gfn));
   const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
+  const zap = zapAll(e);
   emitHandler(e, {
     callback: 'invalidate_range_start',
     does: 'take mmu_lock, mmu_invalidate_in_progress++, zap the sptes in range',
@@ -70,7 +85,7 @@ export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
         s[l.rangeStart] = Math.min(s[l.rangeStart]!, lo);
         s[l.rangeEnd] = Math.max(s[l.rangeEnd]!, hi);
       }
-      if (zapAll(e, s, gs, notes)) return true;
+      if (zap(s, gs, notes)) return true;
       notes?.push('no spte in range');
       return false;
     },
@@ -78,7 +93,7 @@ export function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
 }
 
 /** kvm_mmu_notifier_invalidate_range_end(): mmu_invalidate_seq++, then in_progress-- (smp_wmb between). */
-export function emitKvmInvalidateRangeEnd(e: Emit): void {
+function emitKvmInvalidateRangeEnd(e: Emit): void {
   const { l } = e;
   e.asm.emit({
     fn: 'kvm_mmu_notifier_invalidate_range_end',
@@ -98,49 +113,49 @@ export function emitKvmInvalidateRangeEnd(e: Emit): void {
  * mmu_lock, then flush remote TLBs. No in-progress count: nothing holds back a racing fault
  * except the seq.
  */
-export function emitKvmInvalidatePage(e: Emit, page: number): void {
+function emitKvmInvalidatePage(e: Emit, page: number): void {
   const { l } = e;
   const gs = gfnsOf(e, [page]);
+  const zap = zapAll(e);
   emitHandler(e, {
     callback: 'invalidate_page',
     does: 'take mmu_lock, mmu_notifier_seq++, kvm_unmap_hva(): zap the spte',
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_page');
       s[l.seq]!++;
-      return zapAll(e, s, gs, notes);
+      return zap(s, gs, notes);
     },
   });
 }
 
 /** kvm_mmu_notifier_release(): kvm_flush_shadow_all() drops every sPTE of the VM. */
-export function emitKvmRelease(e: Emit): void {
+function emitKvmRelease(e: Emit): void {
   const { l } = e;
+  const zap = zapAll(e);
   emitHandler(e, {
     callback: 'release',
     does: 'take mmu_lock; kvm_arch_flush_shadow_all(): zap every spte',
     work: (s, notes) => {
       bump(l, s, 'notifier.release');
-      return zapAll(e, s, l.gfns, notes);
+      return zap(s, l.gfns, notes);
     },
   });
 }
-
-export type AgeCallback = 'clear_flush_young' | 'clear_young' | 'test_young';
 
 /**
  * The aging callbacks: kvm_age_gfn() (clear the A bit; without EPT A/D bits, access-track the
  * sPTE) or kvm_test_age_gfn(). Whether the sPTE was young is ORed into L.RESULT.
  * clear_flush_young flushes remote TLBs when it found a young sPTE, by the era's rule.
  */
-export function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
-  const { l, rules } = e;
+function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
+  const { l } = e;
   const gs = gfnsOf(e, [page]);
   const result = e.local(L.RESULT);
+  const markDirty = e.ruleAt('kvm.age.no_ad_mark_dirty');
   emitHandler(e, {
     callback: cb,
     does: cb === 'test_young' ? 'kvm_test_age_gfn(): is the spte young?' : 'take mmu_lock; kvm_age_gfn(): test and clear the spte accessed state',
-    rule: cb === 'clear_flush_young' ? 'kvm.age.flush' : 'kvm.age.no_ad_mark_dirty',
-    flushes: cb === 'clear_flush_young' && rules['kvm.age.flush'].value,
+    flushes: cb === 'clear_flush_young' && e.rule('kvm.age.flush'),
     work: (s, notes) => {
       bump(l, s, `notifier.${cb}`);
       let young = 0;
@@ -156,7 +171,7 @@ export function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
           // (mark_spte_for_access_track), so the next access faults and fast_page_fault restores it.
           young = 1;
           if (cb === 'test_young') continue;
-          if (rules['kvm.age.no_ad_mark_dirty'].value && spte & SPTE.WRITABLE) kvmMarkDirty(l, s, sptePfn(spte), notes);
+          if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, sptePfn(spte), notes);
           s[g.spte] = (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK;
         }
         notes?.push(`spte gfn ${hex(g.gfn)} was young`);
@@ -167,16 +182,19 @@ export function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
   });
 }
 
-/** Zap every present sPTE of these gfns; true if one was. */
-function zapAll(e: Emit, s: State, gs: GfnSlot[], notes: string[] | null): boolean {
-  let zapped = false;
-  for (const g of gs) {
-    if (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) {
-      zapSpte(e.l, s, e.rules, g, e.eptAd, notes);
-      zapped = true;
+/** A handler's zap of every present sPTE of these gfns (true if one was), its rule readers made once. */
+function zapAll(e: Emit): (s: State, gs: GfnSlot[], notes: Notes) => boolean {
+  const zap = zapper(e);
+  return (s, gs, notes) => {
+    let zapped = false;
+    for (const g of gs) {
+      if (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) {
+        zap(s, g, notes);
+        zapped = true;
+      }
     }
-  }
-  return zapped;
+    return zapped;
+  };
 }
 
 /**
@@ -184,17 +202,26 @@ function zapAll(e: Emit, s: State, gs: GfnSlot[], notes: string[] | null): boole
  * set_spte_gfn): a writable new PTE zaps the sPTE; a read-only one repoints it, read-only, to
  * the new pfn. The new PTE is in the thread's L.NEWPTE.
  */
-export function emitKvmChangePte(e: Emit, page: number): void {
-  const { l, rules } = e;
+function emitKvmChangePte(e: Emit, page: number): void {
+  const { l } = e;
   const gs = gfnsOf(e, [page]);
   const newPte = e.local(L.NEWPTE);
+  const handlerRule = e.ruleAt('kvm.change_pte');
+  const markDirty = e.ruleAt('kvm.zap.mark_dirty');
+  const zap = zapper(e);
   emitHandler(e, {
     callback: 'change_pte',
     does: 'take mmu_lock; kvm_set_spte_hva(): repoint the spte read-only, or zap it',
-    rule: 'kvm.change_pte',
     work: (s, notes) => {
       bump(l, s, 'notifier.change_pte');
-      s[l.seq]!++;
+      const handler = handlerRule(notes);
+      switch (handler) {
+        case 'seq-bump-then-set-spte':
+          s[l.seq]!++;
+          break;
+        default:
+          unreachable(handler);
+      }
       const pte = s[newPte]!;
       let touched = false;
       for (const g of gs) {
@@ -202,11 +229,11 @@ export function emitKvmChangePte(e: Emit, page: number): void {
         if (!(spte & SPTE.PRESENT)) continue;
         touched = true;
         if (pte & PTE.WRITE) {
-          zapSpte(l, s, rules, g, e.eptAd, notes);
+          zap(s, g, notes);
           continue;
         }
         const old = sptePfn(spte);
-        if (rules['kvm.zap.mark_dirty'].value && spte & SPTE.WRITABLE) kvmMarkDirty(l, s, old, notes);
+        if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, old, notes);
         const flags = spte & ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE);
         s[g.spte] = (ptePfn(pte) << SPTE.SHIFT) | flags;
         bump(l, s, 'kvm.spte_change');
@@ -225,7 +252,7 @@ export function emitKvmChangePte(e: Emit, page: number): void {
  * success or retry, jump back to `access`: the guest re-executes its access.
  */
 export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label, efault: Label): void {
-  const { l, asm, rules } = e;
+  const { l, asm } = e;
   const g = l.gfns[gi]!;
   const page = l.pages[g.page]!;
   const seq = e.local(L.SEQ);
@@ -235,8 +262,6 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   const hostFault = asm.label();
   const install = asm.label();
   const retryWait = asm.label();
-  const underLock = rules['kvm.fault.finish'].value === 'kvm_release_faultin_page-under-mmu_lock';
-  const releaseRetry = underLock ? null : asm.label();
 
   asm.bind(gup);
   asm.emit({
@@ -263,18 +288,37 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   asm.bind(hostFault);
   emitHandleMmFault(e, g.page, write, gup, efault);
 
+  // How the fault lets go of the page decides the steps after the install: a separate
+  // kvm_release_pfn_clean() after mmu_lock is dropped, or (v6.13) all of it under mmu_lock;
+  // and whether make_spte() marks the folio dirty (the March 2024 RFC).
+  const underLock = (f: (typeof FAULT_FINISH)[number]): boolean => {
+    switch (f) {
+      case 'kvm_release_pfn_clean-after-unlock':
+      case 'make_spte-marks-dirty':
+        return false;
+      case 'kvm_release_faultin_page-under-mmu_lock':
+        return true;
+      default:
+        return unreachable(f);
+    }
+  };
+  const finish = e.ruleAt('kvm.fault.finish');
+  const retryRule = e.ruleAt('kvm.fault.retry');
+  const tdp = e.tdp;
+  const releaseAfter = asm.label();
+  const releaseRetry = asm.label();
   asm.bind(install);
   asm.emit({
-    fn: e.tdp ? 'kvm_tdp_mmu_map' : '__direct_map',
+    fn: tdp ? 'kvm_tdp_mmu_map' : '__direct_map',
     does: 'take mmu_lock; is_page_fault_stale(); make_spte() and install it',
-    rule: 'kvm.fault.retry',
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
       const pfn = s[pfnSlot]!;
-      if (faultIsStale(e, s, g.gfn)) {
+      const how = finish(notes);
+      if (faultIsStale(e, s, g.gfn, retryRule(notes))) {
         bump(l, s, 'kvm.fault_retry');
         notes?.push(`stale fault (seq ${s[seq]} -> ${s[l.seq]}, in progress ${s[l.inProgress]}): RET_PF_RETRY`);
-        if (releaseRetry) return releaseRetry.pc;
+        if (!underLock(how)) return releaseRetry.pc;
         putPage(l, s, pfn, notes); // kvm_release_faultin_page(..., unused=true, ...)
         clearLocals(e, s, FAULT_LOCALS);
         return retryWait.pc;
@@ -284,11 +328,11 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
       const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
       s[g.spte] = (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad;
-      if (!e.tdp) s[g.rmap] = 1; // rmap_add(): the TDP MMU keeps no rmap
+      if (!tdp) s[g.rmap] = 1; // rmap_add(): the TDP MMU keeps no rmap
       notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
       // The March 2024 RFC: make_spte() marks a writable sPTE's folio dirty as it creates it.
-      if (rules['kvm.fault.finish'].value === 'make_spte-marks-dirty' && w) kvmMarkDirty(l, s, pfn, notes);
-      if (!underLock) return;
+      if (how === 'make_spte-marks-dirty' && w) kvmMarkDirty(l, s, pfn, notes);
+      if (!underLock(how)) return releaseAfter.pc;
       // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
       if (s[mapWritable]) kvmMarkDirty(l, s, pfn, notes);
       kvmMarkAccessed(l, s, pfn, notes);
@@ -297,45 +341,59 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       return access.pc;
     },
   });
-  if (releaseRetry) {
-    // kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
-    const release = (next: Label) => ({
-      fn: 'kvm_release_pfn_clean',
-      does: 'put_page() the reference hva_to_pfn took',
-      rule: 'kvm.fault.finish' as const,
-      exec: (s: State, notes: string[] | null) => {
-        putPage(l, s, s[pfnSlot]!, notes);
-        clearLocals(e, s, FAULT_LOCALS);
-        return next.pc;
-      },
-    });
-    asm.emit(release(access));
+  // kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
+  // Under mmu_lock (v6.13) the install step has done it: these steps are never reached.
+  if (!underLock(e.rule('kvm.fault.finish'))) {
+    const release = (next: Label) =>
+      asm.emit({
+        fn: 'kvm_release_pfn_clean',
+        does: 'put_page() the reference hva_to_pfn took',
+        exec: (s, notes) => {
+          putPage(l, s, s[pfnSlot]!, notes);
+          clearLocals(e, s, FAULT_LOCALS);
+          return next.pc;
+        },
+      });
+    asm.bind(releaseAfter);
+    release(access);
     asm.bind(releaseRetry);
-    asm.emit(release(retryWait));
+    release(retryWait);
+  } else {
+    asm.bind(releaseAfter);
+    asm.bind(releaseRetry);
   }
   asm.bind(retryWait);
+  e.rule('kvm.fault.retry'); // the wait exists, and waits, by the retry rule
   asm.emit({
     fn: 'kvm_mmu_page_fault',
     does: 'RET_PF_RETRY: re-enter the guest, which faults again once no invalidation covers the gfn',
-    rule: 'kvm.fault.retry',
-    enabled: (s) => !retryBlocked(e, s, g.gfn),
+    enabled: (s) => !retryBlocked(e, s, g.gfn, retryRule(null)),
     exec: () => access.pc,
   });
 }
 
 /**
- * is_page_fault_stale() -> mmu_invalidate_retry_gfn() (older: mmu_notifier_retry()). The
- * rule value `never` is no kernel's: it models a KVM without the check, for overlays and tests.
+ * is_page_fault_stale() -> mmu_invalidate_retry_gfn() (older: mmu_notifier_retry()), under the
+ * era's retry rule. The value `never` is no kernel's: a KVM without the check, for overlays and
+ * tests.
  */
-function faultIsStale(e: Emit, s: State, gfn: number): boolean {
-  if (e.rules['kvm.fault.retry'].value === 'never') return false;
-  return retryBlocked(e, s, gfn) || s[e.l.seq] !== s[e.local(L.SEQ)];
+function faultIsStale(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY)[number]): boolean {
+  if (retry === 'never') return false;
+  return retryBlocked(e, s, gfn, retry) || s[e.l.seq] !== s[e.local(L.SEQ)];
 }
 
 /** An invalidation in progress that covers this fault, by the era's rule. */
-function retryBlocked(e: Emit, s: State, gfn: number): boolean {
+function retryBlocked(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY)[number]): boolean {
   const { l } = e;
-  if (s[l.inProgress] === 0 || e.rules['kvm.fault.retry'].value === 'never') return false;
-  if (e.rules['kvm.fault.retry'].value === 'in-progress-or-seq') return true;
-  return gfn >= s[l.rangeStart]! && gfn < s[l.rangeEnd]!;
+  if (s[l.inProgress] === 0) return false;
+  switch (retry) {
+    case 'never':
+      return false;
+    case 'in-progress-or-seq':
+      return true;
+    case 'in-range-or-seq':
+      return gfn >= s[l.rangeStart]! && gfn < s[l.rangeEnd]!;
+    default:
+      return unreachable(retry);
+  }
 }

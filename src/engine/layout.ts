@@ -1,8 +1,8 @@
 // Where each piece of machine state lives in the flat state array, computed once per scenario.
-import { COUNTER_NAMES, type CounterName } from './counters.js';
-import { FRAME_STRIDE, fmtPg, fmtPte, fmtSpte, fmtTlb, hex } from './state.js';
-import type { Scenario, ThreadKind } from '../scenario/types.js';
-import { PAGE_SIZE } from '../scenario/validate.js';
+import { COUNTER_NAMES, type CounterName, hex } from '../contract/output.js';
+import { FRAME_STRIDE, fmtPg, fmtPte, fmtSpte, fmtTlb } from './state.js';
+import type { Scenario, ThreadKind } from '../contract/scenario.js';
+import { PAGE_SIZE } from '../contract/output.js';
 
 /** Thread-local scratch slots: what a kernel function keeps in local variables. */
 export const L = {

@@ -2,13 +2,14 @@
 // mm/mmap.c, mm/mprotect.c, mm/mempolicy.c). Each brackets its page-table walk with
 // invalidate_range_start/end in every era we model; what differs between eras is what KVM
 // does inside the bracket and what the rmap walks that come later (reclaim) do.
+import { hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { invalidateRangeEnd, invalidateRangeStart } from './notifier.js';
 import type { Notes } from './program.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, lockFree, notWriteLocked, pageFlags, putPage, vmaMapped } from './prims.js';
-import { FRAME, PG, PTE, hex, ptePfn, type State } from './state.js';
-import type { Advice } from '../scenario/types.js';
+import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
+import type { Advice } from '../contract/scenario.js';
 
 /**
  * The shape every range operation shares: take mmap_lock (read or write), check the vma,

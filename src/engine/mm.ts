@@ -1,8 +1,9 @@
 // The primary MMU (mm/): page faults, the COW break, user-space accesses. The notifier calls
 // each site makes are era rules; everything else here is the same in every era we model.
+import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { L, MM_LOCALS, type StoreSlot } from './layout.js';
-import { invalidateRangeEnd, invalidateRangeStart, setPteAtNotify } from './notifier.js';
+import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label, Notes } from './program.js';
 import {
   allocPage,
@@ -20,7 +21,7 @@ import {
   vmaMapped,
   vmaWritable,
 } from './prims.js';
-import { EFAULT_VALUE, FRAME, PG, PTE, hex, ptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
 
 const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
 
@@ -206,15 +207,14 @@ function swapCachePage(e: Emit, s: State, slot: StoreSlot, index: number, notes:
  * 6bdb913f0a70 an invalidate_range_start/end bracket.
  */
 function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, back: Label): void {
-  const { l, asm, rules } = e;
+  const { l, asm } = e;
   const pg = l.pages[pi]!;
   const mm = l.procs[pg.proc]!;
   const oldPfn = e.local(L.OLDPFN);
   const newPfn = e.local(L.NEWPFN);
   const origPte = e.local(L.ORIGPTE);
   const newPte = e.local(L.NEWPTE);
-  const bracket = rules['mm.wp_page_copy.bracket'].value;
-  const abort = asm.label();
+  const finish = asm.label();
 
   asm.emit({
     fn: 'wp_page_copy',
@@ -228,58 +228,53 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
       notes?.push(`copy of ${hex(old)} in new page ${hex(fresh)}`);
     },
   });
-  if (bracket) invalidateRangeStart(e, [pi]);
-  asm.emit({
-    fn: 'wp_page_copy',
-    does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(); page_add_new_anon_rmap(new)',
-    rule: 'mm.wp_page_copy.bracket',
-    enabled: (s) => lockFree(s, mm.ptl),
-    exec: (s, notes) => {
-      if (s[pg.pte] !== s[origPte]) {
-        notes?.push('PTE changed under us: give up');
-        return abort.pc;
-      }
-      s[mm.ptl] = e.owner;
-      s[pg.pte] = 0;
-      frameSet(l, s, s[newPfn]!, FRAME.MAPCOUNT, 1);
-      s[newPte] = (s[newPfn]! << PTE.SHIFT) | ANON_PTE;
-    },
-  });
-  setPteAtNotify(e, pi, {
-    fn: 'set_pte_at',
-    does: 'map the new page writable',
-    exec: (s) => {
-      s[pg.pte] = s[newPte]!;
-    },
-  });
-  asm.emit({
-    fn: 'wp_page_copy',
-    does: 'page_remove_rmap(old); pte_unmap_unlock()',
-    exec: (s) => {
-      const old = s[oldPfn]!;
-      if (!(pageFlags(l, s, old) & PG.ZERO)) frameSet(l, s, old, FRAME.MAPCOUNT, frameGet(l, s, old, FRAME.MAPCOUNT) - 1);
-      s[mm.ptl] = 0;
-    },
-  });
-  if (bracket) invalidateRangeEnd(e, [pi]);
-  const finish = asm.label();
+  const freeCopy = () =>
+    asm.emit({
+      fn: 'wp_page_copy',
+      does: 'free the unused copy',
+      exec: (s, notes) => putPage(l, s, s[newPfn]!, notes),
+    });
+  bracket(e, [pi], e.rule('mm.wp_page_copy.bracket'), (abort) => {
+    asm.emit({
+      fn: 'wp_page_copy',
+      does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(); page_add_new_anon_rmap(new)',
+      enabled: (s) => lockFree(s, mm.ptl),
+      exec: (s, notes) => {
+        if (s[pg.pte] !== s[origPte]) {
+          notes?.push('PTE changed under us: give up');
+          return abort.pc;
+        }
+        s[mm.ptl] = e.owner;
+        s[pg.pte] = 0;
+        frameSet(l, s, s[newPfn]!, FRAME.MAPCOUNT, 1);
+        s[newPte] = (s[newPfn]! << PTE.SHIFT) | ANON_PTE;
+      },
+    });
+    setPteAtNotify(e, pi, {
+      fn: 'set_pte_at',
+      does: 'map the new page writable',
+      exec: (s) => {
+        s[pg.pte] = s[newPte]!;
+      },
+    });
+    asm.emit({
+      fn: 'wp_page_copy',
+      does: 'page_remove_rmap(old); pte_unmap_unlock()',
+      exec: (s) => {
+        const old = s[oldPfn]!;
+        if (!(pageFlags(l, s, old) & PG.ZERO)) frameSet(l, s, old, FRAME.MAPCOUNT, frameGet(l, s, old, FRAME.MAPCOUNT) - 1);
+        s[mm.ptl] = 0;
+      },
+    });
+  }, { before: freeCopy, then: finish });
   asm.emit({
     fn: 'wp_page_copy',
     does: "put_page(old) for the mapping's reference; mmap_read_unlock()",
     exec: (s, notes) => {
       const old = s[oldPfn]!;
       if (!(pageFlags(l, s, old) & PG.ZERO)) putPage(l, s, old, notes);
-      return finish.pc;
     },
   });
-
-  asm.bind(abort);
-  asm.emit({
-    fn: 'wp_page_copy',
-    does: 'free the unused copy',
-    exec: (s, notes) => putPage(l, s, s[newPfn]!, notes),
-  });
-  if (bracket) invalidateRangeEnd(e, [pi]);
 
   asm.bind(finish);
   asm.emit({

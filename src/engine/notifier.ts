@@ -1,26 +1,62 @@
-// The mmu_notifier chain (mm/mmu_notifier.c): what the primary MMU calls, delivered to the one
-// secondary MMU we model, KVM, when KVM registered that callback on this mm.
+// The mmu_notifier chain (mm/mmu_notifier.c): what the primary MMU calls, delivered to every
+// secondary MMU registered on the mm that changes. A secondary MMU registers a set of handlers
+// like struct mmu_notifier_ops; KVM registers its own (kvm.ts), and another registrant (a
+// test's, say) needs no change to the mm code that calls the chain.
+import type { NotifierCallback } from '../contract/era.js';
 import type { Emit } from './emit.js';
-import {
-  emitKvmAge,
-  emitKvmChangePte,
-  emitKvmInvalidatePage,
-  emitKvmInvalidateRangeEnd,
-  emitKvmInvalidateRangeStart,
-  emitKvmRelease,
-  kvmListens,
-  type AgeCallback,
-} from './kvm.js';
-import type { StepSpec } from './program.js';
+import type { Label, StepSpec } from './program.js';
+import { unreachable } from './program.js';
+
+export type AgeCallback = 'clear_flush_young' | 'clear_young' | 'test_young';
+
+/**
+ * A secondary MMU on the chain. Each handler emits the steps its callback takes; `listens`
+ * says whether this MMU hears a callback about a change to a page (its mm, the ops it
+ * registered in this era).
+ */
+export interface MmuNotifierOps {
+  name: string;
+  listens(e: Emit, page: number, cb: NotifierCallback): boolean;
+  invalidate_range_start?(e: Emit, pages: number[]): void;
+  invalidate_range_end?(e: Emit, pages: number[]): void;
+  invalidate_page?(e: Emit, page: number): void;
+  /** .change_pte: the new PTE is in the calling thread's L.NEWPTE. */
+  change_pte?(e: Emit, page: number): void;
+  /** The aging callbacks OR whether the page was young into the caller's L.RESULT. */
+  clear_flush_young?(e: Emit, page: number): void;
+  clear_young?(e: Emit, page: number): void;
+  test_young?(e: Emit, page: number): void;
+  release?(e: Emit, page: number): void;
+}
+
+/** Deliver one callback to every registrant that hears it, in registration order. */
+function notify(e: Emit, pages: number[], cb: NotifierCallback, deliver: (mn: MmuNotifierOps) => void): void {
+  for (const mn of e.notifiers) if (pages.some((p) => mn.listens(e, p, cb))) deliver(mn);
+}
 
 /** mmu_notifier_invalidate_range_start() for these pages of one mm. */
 export function invalidateRangeStart(e: Emit, pages: number[]): void {
-  if (pages.some((p) => kvmListens(e, p, 'invalidate_range_start'))) emitKvmInvalidateRangeStart(e, pages);
+  notify(e, pages, 'invalidate_range_start', (mn) => mn.invalidate_range_start?.(e, pages));
 }
 
 /** mmu_notifier_invalidate_range_end(). */
 export function invalidateRangeEnd(e: Emit, pages: number[]): void {
-  if (pages.some((p) => kvmListens(e, p, 'invalidate_range_end'))) emitKvmInvalidateRangeEnd(e);
+  notify(e, pages, 'invalidate_range_end', (mn) => mn.invalidate_range_end?.(e, pages));
+}
+
+/** mmu_notifier_invalidate_page() (until v4.12). */
+export function invalidatePage(e: Emit, page: number): void {
+  notify(e, [page], 'invalidate_page', (mn) => mn.invalidate_page?.(e, page));
+}
+
+/** mmu_notifier_release(): exit_mmap() tells every secondary MMU the mm is going away. */
+export function release(e: Emit, page: number): void {
+  notify(e, [page], 'release', (mn) => mn.release?.(e, page));
+}
+
+/** mmu_notifier_clear_flush_young() / _clear_young() / _test_young(): the answer is ORed into L.RESULT. */
+export function age(e: Emit, page: number, cb: AgeCallback): void {
+  notify(e, [page], cb, (mn) => mn[cb]?.(e, page));
 }
 
 /**
@@ -29,27 +65,48 @@ export function invalidateRangeEnd(e: Emit, pages: number[]): void {
  * set_pte_at_notify() (v6.10+) callers use plain set_pte_at().
  */
 export function setPteAtNotify(e: Emit, page: number, setPte: StepSpec): void {
-  const order = e.rules['mm.set_pte_at_notify'].value;
-  const notify = () => {
-    if (kvmListens(e, page, 'change_pte')) emitKvmChangePte(e, page);
-  };
-  if (order === 'change_pte-then-set_pte_at') notify();
-  e.asm.emit({ ...setPte, rule: 'mm.set_pte_at_notify' });
-  if (order === 'set_pte_at-then-change_pte') notify();
+  const order = e.rule('mm.set_pte_at_notify');
+  const changePte = () => notify(e, [page], 'change_pte', (mn) => mn.change_pte?.(e, page));
+  switch (order) {
+    case 'change_pte-then-set_pte_at':
+      changePte();
+      e.asm.emit(setPte);
+      return;
+    case 'set_pte_at-then-change_pte':
+      e.asm.emit(setPte);
+      changePte();
+      return;
+    case 'set_pte_at-only':
+      e.asm.emit(setPte);
+      return;
+    default:
+      unreachable(order);
+  }
 }
 
-
-/** mmu_notifier_invalidate_page() (until v4.12). */
-export function invalidatePage(e: Emit, page: number): void {
-  if (kvmListens(e, page, 'invalidate_page')) emitKvmInvalidatePage(e, page);
-}
-
-/** mmu_notifier_release(): exit_mmap() tells every secondary MMU the mm is going away. */
-export function release(e: Emit, page: number): void {
-  if (kvmListens(e, page, 'release')) emitKvmRelease(e);
-}
-
-/** mmu_notifier_clear_flush_young() / _clear_young() / _test_young(): the answer is ORed into L.RESULT. */
-export function age(e: Emit, page: number, cb: AgeCallback): void {
-  if (kvmListens(e, page, cb)) emitKvmAge(e, page, cb);
+/**
+ * mmu_notifier_invalidate_range_start() ... `body` ... mmu_notifier_invalidate_range_end(),
+ * when `on` (the era's rule for this site); just `body` when not. `body` gets a label to jump
+ * to when it gives up: that path ends the range too (after `failure.before`, the steps it
+ * takes first), then goes on at `failure.then`. Without `failure`, a give-up joins the end.
+ */
+export function bracket(e: Emit, pages: number[], on: boolean, body: (failed: Label) => void, failure?: { then: Label; before?: () => void }): void {
+  const { asm } = e;
+  const failed = asm.label();
+  if (on) invalidateRangeStart(e, pages);
+  if (!failure) {
+    body(failed);
+    asm.bind(failed);
+    if (on) invalidateRangeEnd(e, pages);
+    return;
+  }
+  body(failed);
+  if (on) invalidateRangeEnd(e, pages);
+  const ok = asm.label();
+  asm.jump(ok);
+  asm.bind(failed);
+  failure.before?.();
+  if (on) invalidateRangeEnd(e, pages);
+  asm.jump(failure.then);
+  asm.bind(ok);
 }

@@ -1,17 +1,10 @@
 // From a final state to an outcome: observations, counters, violations (docs/output.md).
-import type { Cond, Observable, Scenario } from '../scenario/types.js';
+import { COUNTER_NAMES, VIOLATIONS, type CounterName, type Outcome, type Violation } from '../contract/output.js';
+import type { Cond, Observable, Scenario } from '../contract/scenario.js';
 import type { Machine } from './compile.js';
 import { gfnIndex, pageIndex } from './compile.js';
-import { COUNTER_NAMES, type CounterName } from './counters.js';
 import { frameSlot } from './layout.js';
-import { FRAME, PG, PTE, SPTE, VIOLATIONS, VIOLATION_BIT, hex, ptePfn, sptePfn, type State, type Violation } from './state.js';
-
-export interface Outcome {
-  /** Observation label -> value (numbers; page contents are small values). */
-  observations: Record<string, number>;
-  counters: Record<CounterName, number>;
-  violations: Violation[];
-}
+import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, ptePfn, sptePfn, type State } from './state.js';
 
 /** The observations a scenario reports: its `observe` line, or every register it sets. */
 export function observedList(s: Scenario): { label: string; obs: Observable }[] {
@@ -109,37 +102,11 @@ export function evalCond(m: Machine, s: State, c: Cond): boolean {
   }
 }
 
-/** Observables that are counts or flags (printed in decimal), not page contents or pfns (hex). */
-export function isCount(o: Observable): boolean {
-  return o.kind === 'counter' || o.kind === 'violation' || o.kind === 'folio' || (o.kind === 'spte' && o.field !== 'pfn');
-}
-
-/** An observable printed back in scenario syntax. */
-export function fmtObservable(o: Observable): string {
-  switch (o.kind) {
-    case 'reg':
-      return `${o.thread}:${o.reg}`;
-    case 'mem':
-      return `mem ${o.at.proc}:${hex(o.at.addr)}`;
-    case 'disk':
-      return `disk ${o.at.proc}:${hex(o.at.addr)}`;
-    case 'gfn':
-      return `gfn ${hex(o.gfn)}`;
-    case 'folio':
-      return `folio(${o.at.proc}:${hex(o.at.addr)}).${o.flag}`;
-    case 'spte':
-      return `spte(gfn ${hex(o.gfn)}).${o.field}`;
-    case 'counter':
-    case 'violation':
-      return o.name;
-  }
-}
-
-/** The values a condition's observables have in a state, by their printed names (why a condition failed). */
-export function seenBy(m: Machine, s: State, c: Cond): Record<string, number> {
-  const out: Record<string, number> = {};
+/** The values a condition's observables have in a state: why a condition failed. */
+export function seenBy(m: Machine, s: State, c: Cond): { obs: Observable; value: number }[] {
+  const out: { obs: Observable; value: number }[] = [];
   const go = (x: Cond): void => {
-    if (x.kind === 'cmp') out[fmtObservable(x.left)] = observe(m, s, x.left);
+    if (x.kind === 'cmp') out.push({ obs: x.left, value: observe(m, s, x.left) });
     else if (x.kind === 'not') go(x.arg);
     else if (x.kind === 'and' || x.kind === 'or') {
       go(x.left);
@@ -148,25 +115,4 @@ export function seenBy(m: Machine, s: State, c: Cond): Record<string, number> {
   };
   go(c);
   return out;
-}
-
-/** A condition printed back in scenario syntax (for reports). */
-export function fmtCond(c: Cond): string {
-  // `parent` is the connective around x: a chain of one connective needs no parentheses.
-  const go = (x: Cond, parent: Cond['kind'] | null): string => {
-    switch (x.kind) {
-      case 'true':
-        return 'true';
-      case 'not':
-        return `~${go(x.arg, 'not')}`;
-      case 'and':
-      case 'or': {
-        const inner = `${go(x.left, x.kind)} ${x.kind === 'and' ? '/\\' : '\\/'} ${go(x.right, x.kind)}`;
-        return parent === null || parent === x.kind ? inner : `(${inner})`;
-      }
-      case 'cmp':
-        return `${fmtObservable(x.left)} ${x.op} ${isCount(x.left) ? x.right : hex(x.right)}`;
-    }
-  };
-  return go(c, null);
 }

@@ -1,9 +1,9 @@
 // Small kernel primitives on the flat state, shared by the mm, KVM and guest steps.
-import type { EraRules } from '../era.js';
+import { hex, type CounterName, type Violation } from '../contract/output.js';
+import type { Emit } from './emit.js';
 import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
-import type { CounterName } from './counters.js';
 import type { Notes } from './program.js';
-import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, hex, ptePfn, sptePfn, type State, type Violation } from './state.js';
+import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State } from './state.js';
 
 export function bump(l: Layout, s: State, c: CounterName): void {
   s[counterSlot(l, c)]!++;
@@ -99,21 +99,27 @@ export function kvmMarkAccessed(l: Layout, s: State, pfn: number, notes: Notes):
 
 /**
  * Zap one leaf sPTE: drop_spte() -> mmu_spte_clear_track_bits() (tdp_mmu: handle_changed_spte()).
- * Whether the folio is marked dirty/accessed from the old sPTE is an era rule.
+ * Whether the folio is marked dirty/accessed from the old sPTE is an era rule: a handler makes
+ * its zapper when it is built (the rule readers are made once), and calls it as it runs.
  */
-export function zapSpte(l: Layout, s: State, rules: EraRules, g: GfnSlot, eptAd: boolean, notes: Notes): void {
-  const old = s[g.spte]!;
-  const pfn = sptePfn(old);
-  // Without EPT A/D bits there is no D to read: is_dirty_spte() falls back to "writable", and
-  // every zapped sPTE counts as accessed.
-  const accessed = eptAd ? old & SPTE.ACCESSED : 1;
-  const dirty = eptAd ? old & SPTE.DIRTY : old & SPTE.WRITABLE;
-  if (rules['kvm.zap.mark_accessed'].value && accessed) kvmMarkAccessed(l, s, pfn, notes);
-  if (rules['kvm.zap.mark_dirty'].value && dirty) kvmMarkDirty(l, s, pfn, notes);
-  s[g.spte] = 0;
-  s[g.rmap] = 0;
-  bump(l, s, 'kvm.spte_zap');
-  notes?.push(`spte gfn ${hex(g.gfn)} zapped`);
+export function zapper(e: Emit): (s: State, g: GfnSlot, notes: Notes) => void {
+  const { l } = e;
+  const markAccessed = e.ruleAt('kvm.zap.mark_accessed');
+  const markDirty = e.ruleAt('kvm.zap.mark_dirty');
+  return (s, g, notes) => {
+    const old = s[g.spte]!;
+    const pfn = sptePfn(old);
+    // Without EPT A/D bits there is no D to read: is_dirty_spte() falls back to "writable", and
+    // every zapped sPTE counts as accessed.
+    const accessed = e.eptAd ? old & SPTE.ACCESSED : 1;
+    const dirty = e.eptAd ? old & SPTE.DIRTY : old & SPTE.WRITABLE;
+    if (accessed && markAccessed(notes)) kvmMarkAccessed(l, s, pfn, notes);
+    if (dirty && markDirty(notes)) kvmMarkDirty(l, s, pfn, notes);
+    s[g.spte] = 0;
+    s[g.rmap] = 0;
+    bump(l, s, 'kvm.spte_zap');
+    notes?.push(`spte gfn ${hex(g.gfn)} zapped`);
+  };
 }
 
 /** The frame the primary MMU maps at a page slot (a NUMA-hint PTE still maps it), or 0. */

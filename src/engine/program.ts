@@ -1,19 +1,33 @@
 // Thread programs are data: an array of atomic steps and a program counter in the state.
 // A step is a function of the state alone, so the same program runs under immer (traces,
 // explain) and on plain copies (exploration), and a thread's progress is copied with the state.
-import type { NotifierCallback, RuleName } from '../era.js';
+import type { NotifierCallback, RuleName } from '../contract/era.js';
 import type { State } from './state.js';
 
-/** Runtime notes a step leaves for the trace ("spte gfn 0x100 zapped"); null when exploring. */
-export type Notes = string[] | null;
+/**
+ * What a step leaves for the trace while it runs: notes ("spte gfn 0x100 zapped") and the era
+ * rules it read. Exploring passes null: nothing is recorded.
+ */
+export class StepLog {
+  readonly notes: string[] = [];
+  /** The era rules the step read as it ran. */
+  readonly tags: RuleName[] = [];
+  push(note: string): void {
+    this.notes.push(note);
+  }
+  tag(name: RuleName): void {
+    if (!this.tags.includes(name)) this.tags.push(name);
+  }
+}
+export type Notes = StepLog | null;
 
 export interface StepSpec {
   /** The kernel function this step models, e.g. `replace_page`. */
   fn: string;
   /** What the step does, in kernel terms. */
   does: string;
-  /** The era rule that put this step here or decided what it does. */
-  rule?: RuleName;
+  /** The era rules read while the program was built that decided this step (set by Asm, never by hand). */
+  tags?: RuleName[];
   /** The notifier callback this step delivers to a secondary MMU (its first step only). */
   callback?: NotifierCallback;
   /** False while the step cannot run (a lock is held, KVM's retry rule says wait). */
@@ -35,6 +49,11 @@ export class Label {
 
 type Item = { step: StepSpec } | { jump: Label };
 
+/** A value no case handles: a switch over a union-valued rule that forgot a value fails to type-check. */
+export function unreachable(x: never): never {
+  throw new Error(`internal: unhandled value ${String(x)}`);
+}
+
 /**
  * Builds one thread's program. `jump` costs no atomic step: jumps are resolved when the
  * program is assembled, so control flow never adds states to explore.
@@ -50,8 +69,15 @@ export class Asm {
   bind(l: Label): void {
     l.item = this.items.length;
   }
+  /** Rules read while building that decide what comes next: the next step emitted carries them. */
+  private tags: RuleName[] = [];
+  tag(name: RuleName): void {
+    if (!this.tags.includes(name)) this.tags.push(name);
+  }
   emit(step: StepSpec): void {
-    this.items.push({ step });
+    const tags = [...this.tags, ...(step.tags ?? []).filter((r) => !this.tags.includes(r))];
+    this.tags = [];
+    this.items.push({ step: tags.length ? { ...step, tags } : step });
   }
   jump(to: Label): void {
     this.items.push({ jump: to });

@@ -2,34 +2,18 @@
 // threads run in the order written unless one blocks. One deterministic trace, recorded with
 // immer's patches so that every step says what it changed.
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
-import type { NotifierCallback, RuleName } from '../era.js';
 import type { Machine } from './compile.js';
 import { fmtSlot } from './layout.js';
+import type { Change, TraceStep } from '../contract/output.js';
+import { StepLog } from './program.js';
 import { checkSanity } from './sanity.js';
+import { staleNames, staleSet, staleWords } from './windows.js';
 import type { State } from './state.js';
 
 enablePatches();
 
 /** A bound on steps: a correct program always ends far sooner; more means a livelock in the model. */
 const MAX_STEPS = 100_000;
-
-export interface Change {
-  slot: string;
-  from: string;
-  to: string;
-}
-
-export interface TraceStep {
-  n: number;
-  thread: string;
-  fn: string;
-  does: string;
-  rule?: RuleName;
-  /** The notifier callback this step delivered to KVM (one step per delivery). */
-  callback?: NotifierCallback;
-  notes: string[];
-  changes: Change[];
-}
 
 /** A bug in the model met while tracing a run; carries the steps taken so far for the report. */
 export class ModelError extends Error {
@@ -67,7 +51,7 @@ function stuck(m: Machine, s: State, among: number[]): never {
 }
 
 /** Take one step of thread `tid` on a mutable state (a plain copy or an immer draft). */
-export function stepThread(m: Machine, s: State, tid: number, notes: string[] | null): void {
+export function stepThread(m: Machine, s: State, tid: number, notes: StepLog | null): void {
   const pcSlot = m.layout.threads[tid]!.pc;
   const step = m.programs[tid]![s[pcSlot]!]!;
   const r = step.exec(s, notes);
@@ -105,31 +89,35 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
   const among = schedulable(m);
   let s: State = Array.from(m.init);
   const trace: TraceStep[] = [];
+  const stale = new Int32Array(staleWords(m.watchers));
   while (!finished(m, s, among)) {
     if (trace.length > MAX_STEPS) throw new Error('internal: step limit reached');
     const enabled = enabledThreads(m, s, among);
     if (!enabled.length) stuck(m, s, among);
     const tid = pick(enabled, trace.length);
     const step = m.programs[tid]![s[l.threads[tid]!.pc]!]!;
-    const notes: string[] = [];
+    const log = new StepLog();
     let result: readonly [number[], Patch[], Patch[]];
     try {
       result = produceWithPatches(s as number[], (d: number[]) => {
-        stepThread(m, d, tid, notes);
+        stepThread(m, d, tid, log);
       });
     } catch (e) {
       throw new ModelError(`${(e as Error).message} (at step ${trace.length + 1}, ${l.threads[tid]!.name} ${step.fn})`, trace);
     }
     const [next, patches, inverse] = result;
+    staleSet(l, m.watchers, next, stale);
     const t: TraceStep = {
       n: trace.length + 1,
       thread: l.threads[tid]!.name,
       fn: step.fn,
       does: step.does,
-      notes,
+      // The rules that put the step here (read while building), then those it read as it ran.
+      rules: [...(step.tags ?? []), ...log.tags.filter((r) => !step.tags?.includes(r))],
+      notes: log.notes,
       changes: describe(m, patches, inverse),
+      windows: staleNames(m.watchers, stale),
     };
-    if (step.rule) t.rule = step.rule;
     if (step.callback) t.callback = step.callback;
     trace.push(t);
     s = next;

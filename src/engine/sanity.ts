@@ -2,9 +2,10 @@
 // step of a canonical run, and on every explored state by the self-check tests. A failure is
 // a bug in mmutt, not a finding about the kernel: harms are reported as violations instead.
 // Each invariant is listed, with its reason, in docs/engine.md ("Invariants").
+import { hex } from '../contract/output.js';
 import type { Machine } from './compile.js';
 import { MM_EXITED, MM_FORKING, MM_UNBORN, VMA_MAPPED, frameSlot } from './layout.js';
-import { FRAME, PG, PTE, SPTE, TLB, hex, ptePfn, sptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, SPTE, TLB, ptePfn, sptePfn, type State } from './state.js';
 
 export function checkSanity(m: Machine, s: State): string | null {
   const l = m.layout;

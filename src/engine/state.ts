@@ -2,6 +2,8 @@
 // copy is one slice(), a fingerprint is one loop, and immer patches name single fields.
 // This file holds the encodings of the packed entries; layout.ts says where each one lives.
 
+import { hex, type Violation } from '../contract/output.js';
+
 /** The machine state: a plain array under immer (traces), an Int32Array when exploring. */
 export type State = number[] | Int32Array;
 
@@ -67,8 +69,6 @@ export const PG = {
 } as const;
 
 /** Violation bits, kept in the state so that an outcome carries its harms. */
-export const VIOLATIONS = ['freed-frame-access', 'lost-write', 'shared-frame-write', 'stale-read'] as const;
-export type Violation = (typeof VIOLATIONS)[number];
 export const VIOLATION_BIT: Record<Violation, number> = {
   'freed-frame-access': 1,
   'lost-write': 2,
@@ -80,14 +80,6 @@ export const ptePfn = (pte: number) => pte >>> PTE.SHIFT;
 export const sptePfn = (spte: number) => spte >>> SPTE.SHIFT;
 export const tlbPfn = (t: number) => t >>> TLB.SHIFT;
 
-/**
- * What an access gets when the kernel refuses it: SIGSEGV for a user access, -EFAULT from KVM
- * (an exit to the VMM) for a guest access. The model completes the access with this value.
- */
-export const EFAULT_VALUE = 0xbad;
-
-/** Page contents are printed in hex, like addresses; a litmus reader expects `0xaa`. */
-export const hex = (n: number) => `0x${n.toString(16)}`;
 
 export function fmtPte(v: number): string {
   if (v === 0) return 'none';

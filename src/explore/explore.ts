@@ -2,12 +2,13 @@
 // machine states with a visited set of fingerprints. Each distinct final outcome is counted
 // with the number of maximal paths (schedules) that reach it, by dynamic programming over the
 // state graph: a state's vector of path counts per outcome is the sum of its successors'.
+import type { Exploration, ExploredOutcome, ExploredWindow, Outcome } from '../contract/output.js';
 import type { Machine } from '../engine/compile.js';
-import { evalCond, outcome, type Outcome } from '../engine/observe.js';
+import { evalCond, outcome } from '../engine/observe.js';
 import { enabledThreads, schedulable, stepThread } from '../engine/run.js';
-import { PTE, SPTE, TLB, hex, type Violation } from '../engine/state.js';
-import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
 import { checkSanity } from '../engine/sanity.js';
+import { staleSet, staleWords, type Watcher } from '../engine/windows.js';
+import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
 
 export interface Limits {
   maxStates: number;
@@ -22,43 +23,6 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
-
-export interface ExploredOutcome {
-  key: string;
-  observations: Record<string, number>;
-  violations: Violation[];
-  /** The counters of the first path found to this outcome (they may differ between paths). */
-  counters: Outcome['counters'];
-  /** The scenario's condition holds in this outcome. */
-  condition?: boolean;
-  /** No thread could run but some had not finished. */
-  deadlock: boolean;
-  paths: number;
-}
-
-/** A stale secondary mapping outside any invalidation bracket: an sPTE or a TLB entry. */
-export interface ExploredWindow {
-  key: string;
-  mapping: string;
-  gfn: number;
-  openedBy: { thread: string; fn: string };
-}
-
-export interface Exploration {
-  complete: boolean;
-  stopped?: 'max-states' | 'timeout' | 'memory' | 'interrupted';
-  states: number;
-  transitions: number;
-  /** Edges that closed a cycle in the state graph (left out of path counts). */
-  cycles: number;
-  outcomes: ExploredOutcome[];
-  windows: ExploredWindow[];
-  /** Some path count passed 2^53 and is approximate. */
-  approximate: boolean;
-  /** Bytes in the visited set and the path-count vectors. */
-  bytes: number;
-  elapsedMs: number;
-}
 
 const ON_STACK = 0xffffffff;
 
@@ -158,49 +122,12 @@ interface Frame {
   succ: number[];
   next: number;
   acc: number[];
-  stale: number;
+  /** The stale set of this state (windows.ts): which windows are open in it. */
+  stale: Int32Array;
 }
 
-/** The secondary mappings watched for windows: each gfn's sPTE and each vCPU's TLB entry for it (up to 30). */
-export interface Watcher {
-  slot: number;
-  pte: number;
-  gfn: number;
-  present: number;
-  writable: number;
-  mapping: string;
-}
-
-export function watchers(m: Machine): Watcher[] {
-  const l = m.layout;
-  const out: Watcher[] = [];
-  l.gfns.forEach((g, gi) => {
-    const pte = l.pages[g.page]!.pte;
-    out.push({ slot: g.spte, pte, gfn: g.gfn, present: SPTE.PRESENT, writable: SPTE.WRITABLE, mapping: 'spte' });
-    for (const v of l.vcpus) out.push({ slot: v.tlb + gi, pte, gfn: g.gfn, present: TLB.PRESENT, writable: TLB.WRITABLE, mapping: `${v.name} tlb` });
-  });
-  return out.slice(0, 30);
-}
-
-export const windowKey = (w: Watcher, fn: string) => `${w.mapping} gfn ${hex(w.gfn)} opened by ${fn}`;
-
-/** Bit k set: watcher k maps something the primary MMU does not, and no invalidation in progress covers it. */
-export function staleMask(m: Machine, ws: Watcher[], s: Int32Array): number {
-  const l = m.layout;
-  let mask = 0;
-  for (let k = 0; k < ws.length; k++) {
-    const w = ws[k]!;
-    const v = s[w.slot]!;
-    if (!(v & w.present)) continue;
-    const host = s[w.pte]!;
-    const hostOk = host & PTE.PRESENT && !(host & PTE.PROTNONE);
-    const stale = !hostOk || host >>> PTE.SHIFT !== v >>> 8 || (v & w.writable && !(host & PTE.WRITE));
-    if (!stale) continue;
-    if (s[l.inProgress]! > 0 && w.gfn >= s[l.rangeStart]! && w.gfn < s[l.rangeEnd]!) continue;
-    mask |= 1 << k;
-  }
-  return mask;
-}
+/** A window's identity: the mapping, and the kernel function whose step opened it. */
+export const windowKey = (w: Watcher, fn: string) => `${w.name} opened by ${fn}`;
 
 /** An outcome's identity: observations, harms, the condition's truth, deadlock. */
 export function outcomeKey(m: Machine, s: Int32Array, deadlock: boolean): { key: string; o: Outcome; holds: boolean | undefined } {
@@ -216,7 +143,16 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   const among = schedulable(m);
   const table = new FingerprintTable();
   const pool = new VectorPool();
-  const ws = watchers(m);
+  const ws = m.watchers;
+  const W = staleWords(ws);
+  const scratch = new Int32Array(W);
+  /** Stale-set buffers of popped frames, reused like state buffers. */
+  const freeStale: Int32Array[] = [];
+  const keepStale = () => {
+    const b = freeStale.pop() ?? new Int32Array(W);
+    b.set(scratch);
+    return b;
+  };
   const windows = new Map<string, ExploredWindow>();
   const outcomeIds = new Map<string, number>();
   const outcomes: ExploredOutcome[] = [];
@@ -242,12 +178,13 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   fingerprint(root);
   const frames: Frame[] = [];
   const free: Int32Array[] = [];
-  const push = (s: Int32Array, hi: number, lo: number, stale: number) => {
+  const push = (s: Int32Array, hi: number, lo: number, stale: Int32Array) => {
     table.set(hi, lo, ON_STACK);
     states++;
     frames.push({ s, hi, lo, succ: enabledThreads(m, s, among), next: 0, acc: [], stale });
   };
-  push(root, fpHi, fpLo, staleMask(m, ws, root));
+  staleSet(l, ws, root, scratch);
+  push(root, fpHi, fpLo, keepStale());
 
   while (frames.length) {
     const f = frames[frames.length - 1]!;
@@ -270,14 +207,15 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       }
       transitions++;
       // A window can open on any transition, also one into a state already explored.
-      const stale = staleMask(m, ws, child);
-      const opened = stale & ~f.stale;
-      if (opened) {
-        for (let k = 0; k < ws.length; k++) {
-          if (!(opened & (1 << k))) continue;
-          const w = ws[k]!;
-          const key = windowKey(w, step.fn);
-          if (!windows.has(key)) windows.set(key, { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } });
+      if (staleSet(l, ws, child, scratch)) {
+        for (let word = 0; word < scratch.length; word++) {
+          const opened = scratch[word]! & ~f.stale[word]!;
+          for (let b = 0; opened && b < 32; b++) {
+            if (!(opened & (1 << b))) continue;
+            const w = ws[word * 32 + b]!;
+            const key = windowKey(w, step.fn);
+            if (!windows.has(key)) windows.set(key, { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } });
+          }
         }
       }
       fingerprint(child);
@@ -296,7 +234,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
         const bad = checkSanity(m, child);
         if (bad) throw new Error(`internal: ${bad} (schedule ${[...frames.map((x) => among.indexOf(x.succ[x.next - 1]!))].join('.')})`);
       }
-      push(child, fpHi, fpLo, stale);
+      push(child, fpHi, fpLo, keepStale());
       if ((states & 255) === 0) {
         if ((states & 16383) === 0) limits.progress?.(states, performance.now() - t0);
         if (limits.stop && Atomics.load(limits.stop, 0)) stopped = 'interrupted';
@@ -315,6 +253,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     table.set(f.hi, f.lo, pool.store(f.acc));
     frames.pop();
     free.push(f.s);
+    freeStale.push(f.stale);
     if (frames.length) {
       const pacc = frames[frames.length - 1]!.acc;
       for (let id = 0; id < f.acc.length; id++) if (f.acc[id]) pacc[id] = (pacc[id] ?? 0) + f.acc[id]!;

@@ -1,23 +1,14 @@
 // Witnesses: for each outcome, harm and window, one shortest schedule, found breadth-first, and
 // the replay token that turns it back into that trace (`mmutt run --replay TOKEN`).
+import { VIOLATIONS } from '../contract/output.js';
 import type { Machine } from '../engine/compile.js';
-import { enabledThreads, runTraced, schedulable, stepThread, type TraceStep } from '../engine/run.js';
-import { VIOLATIONS, VIOLATION_BIT } from '../engine/state.js';
+import { enabledThreads, runTraced, schedulable, stepThread } from '../engine/run.js';
+import { VIOLATION_BIT } from '../engine/state.js';
 import { UserError } from '../errors.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
-import { outcomeKey, staleMask, watchers, windowKey, type Exploration, type Limits } from './explore.js';
-
-export interface Witness {
-  /** `outcome N`, `harm lost-write`, or `window <key>`. */
-  target: string;
-  outcomeKey?: string;
-  /** Thread numbers (0 = the first thread of the scenario), one per step. */
-  schedule: number[];
-  token: string;
-  trace: TraceStep[];
-  /** For a window: how many consecutive steps it stays open on this schedule. */
-  windowSteps?: number;
-}
+import { outcomeKey, windowKey, type Limits } from './explore.js';
+import { staleSet, staleWords } from '../engine/windows.js';
+import type { Exploration, TraceStep, Witness } from '../contract/output.js';
 
 /** A replay token: the scenario's hash prefix, then the schedule as runs `thread` or `thread*count`. */
 export function encodeToken(sha256: string, schedule: number[]): string {
@@ -73,7 +64,13 @@ function complete(m: Machine, prefix: number[]): number[] {
 export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits: Limits): Witness[] {
   const l = m.layout;
   const among = schedulable(m);
-  const ws = watchers(m);
+  const ws = m.watchers;
+  const W = staleWords(ws);
+  const stale = (st: Int32Array) => {
+    const out = new Int32Array(W);
+    staleSet(m.layout, ws, st, out);
+    return out;
+  };
   const wanted = new Map<string, { outcomeKey?: string }>();
   const watcherOf = new Map<string, number>(); // window target -> watcher index
   x.outcomes.forEach((o, i) => wanted.set(`outcome ${i + 1}`, { outcomeKey: o.key }));
@@ -89,7 +86,7 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
   const root = Int32Array.from(m.init);
   fingerprint(root);
   table.set(fpHi, fpLo, 0);
-  let frontier: { node: number; s: Int32Array; stale: number }[] = [{ node: 0, s: root, stale: staleMask(m, ws, root) }];
+  let frontier: { node: number; s: Int32Array; stale: Int32Array }[] = [{ node: 0, s: root, stale: stale(root) }];
   const pathTo = (node: number, last?: number) => {
     const out: number[] = last === undefined ? [] : [last];
     for (let n = node; n > 0; n = parent[n]!) out.push(via[n]!);
@@ -115,10 +112,10 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
         const fn = m.programs[tid]![f.s[l.threads[tid]!.pc]!]!.fn;
         stepThread(m, child, tid, null);
         const t = among.indexOf(tid);
-        const stale = staleMask(m, ws, child);
-        const opened = stale & ~f.stale;
-        for (let k = 0; opened && k < ws.length; k++) {
-          if (!(opened & (1 << k))) continue;
+        const childStale = stale(child);
+        for (let k = 0; k < ws.length; k++) {
+          const bit = 1 << (k & 31);
+          if (!(childStale[k >> 5]! & bit) || f.stale[k >> 5]! & bit) continue;
           const target = `window ${windowKey(ws[k]!, fn)}`;
           if (!found.has(target)) watcherOf.set(target, k);
           note(target, pathTo(f.node, t));
@@ -129,7 +126,7 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
         table.set(fpHi, fpLo, parent.length);
         parent.push(f.node);
         via.push(t);
-        next.push({ node: parent.length - 1, s: child, stale });
+        next.push({ node: parent.length - 1, s: child, stale: childStale });
       }
     }
     frontier = next;
@@ -151,13 +148,14 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
 /** How many consecutive steps, from the one that opened it, the window stays open on this schedule. */
 function windowLength(m: Machine, schedule: number[], openedAt: number, k: number): number {
   const among = schedulable(m);
-  const ws = watchers(m);
   const s = Int32Array.from(m.init);
+  const set = new Int32Array(staleWords(m.watchers));
   let steps = 0;
   for (let i = 0; i < schedule.length; i++) {
     stepThread(m, s, among[schedule[i]!]!, null);
     if (i + 1 < openedAt) continue;
-    if (!(staleMask(m, ws, s) & (1 << k))) break;
+    staleSet(m.layout, m.watchers, s, set);
+    if (!(set[k >> 5]! & (1 << (k & 31)))) break;
     steps++;
   }
   return steps;

@@ -1,9 +1,9 @@
 // docs/catalog.md, generated from engine runs of the catalog (test/docs.test.ts keeps it
 // current): what each scenario shows in each era. The why, and the commits, are in each
 // scenario's description; every value in the tables comes from the engine.
-import type { Era } from '../era.js';
-import { COUNTER_NAMES } from '../engine/counters.js';
-import type { RunResult } from '../runner.js';
+import { COUNTER_NAMES } from '../contract/output.js';
+import type { Era } from '../contract/era.js';
+import type { RunResult } from '../contract/output.js';
 import { fmtValue } from './text.js';
 import { outcomeLetters } from './matrix.js';
 

@@ -5,9 +5,8 @@
 // windows, harms and a replay command per witness), and the command that prints the same block
 // again. Nothing local leaks in: a scenario that is not in the catalog, and an era loaded with
 // --era-file, are printed in the block for the reader to save, under names the command uses.
-import type { Era, Rule } from '../era.js';
-import type { ExploreRun, RunResult } from '../runner.js';
-import { wrapScenario } from '../scenario/wrap.js';
+import type { Era, Rule } from '../contract/era.js';
+import type { ExploreRun, RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { exploredSummary } from './explore.js';
 import { MAIL_WIDTH, eraRefs, releasesOf, sideBySide, wrap } from './text.js';
@@ -20,6 +19,8 @@ export interface CiteOptions {
   options: string[];
   /** Eras among the cited ones (and their bases) that came from --era-file. */
   eraFiles: Era[];
+  /** The scenario's text re-wrapped to 70 columns without changing a token (scenario/wrap.ts), to print in the block. */
+  scenarioText: string;
 }
 
 const label = (i: number) => String.fromCharCode(65 + i);
@@ -60,7 +61,7 @@ export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: Ci
   out.push(...wrapCommand(command, '  '));
   if (!inCatalog || o.inline) {
     out.push('', inCatalog ? `Scenario (the catalog's ${s.name}):` : `Scenario (save as ${scenarioFile(first)}):`);
-    for (const line of wrapScenario(s.text, W - 2).replace(/\n$/, '').split('\n')) out.push(`  ${line}`.trimEnd());
+    for (const line of o.scenarioText.replace(/\n$/, '').split('\n')) out.push(`  ${line}`.trimEnd());
   }
   for (const e of o.eraFiles) {
     out.push('', `Era file (save as ${e.id}.mjs):`);

@@ -1,9 +1,9 @@
 // Two eras, one scenario: what differs in the outcome, and where the traces first part ways;
 // or, explored, which outcomes, verdicts, windows and harms differ. Printed at 72 columns: a
 // diff goes into a mail.
-import { COUNTER_NAMES } from '../engine/counters.js';
-import type { TraceStep } from '../engine/run.js';
-import type { ExploreRun, RunResult } from '../runner.js';
+import { COUNTER_NAMES } from '../contract/output.js';
+import type { TraceStep } from '../contract/output.js';
+import type { ExploreRun, RunResult } from '../contract/output.js';
 import { exploredSummary, fmtOutcome, verdict, windowText } from './explore.js';
 import { MAIL_WIDTH, eraRefs, fmtCount, fmtValue, plural, releasesOf, wrap } from './text.js';
 
@@ -52,7 +52,7 @@ export const sameOutcome = (d: RunDiff) =>
 
 function stepLine(t: TraceStep | undefined): string[] {
   if (!t) return ['    (trace ended)'];
-  return [...wrap(`${t.n} ${t.thread} ${t.fn}${t.rule ? `  [${t.rule}]` : ''}`, '    ', '      ', W), ...wrap(t.does, '      ', '      ', W), ...t.notes.flatMap((n) => wrap(n, '      ', '        ', W))];
+  return [...wrap(`${t.n} ${t.thread} ${t.fn}${t.rules.length ? `  [${t.rules.join(', ')}]` : ''}`, '    ', '      ', W), ...wrap(t.does, '      ', '      ', W), ...t.notes.flatMap((n) => wrap(n, '      ', '        ', W))];
 }
 
 /** The head of every diff: tier, scenario, the two eras with their commits. */

@@ -1,6 +1,6 @@
 // docs/eras.md, generated from the era modules so that the reference cannot drift from the
 // rules the engine runs (test/docs.test.ts keeps the file current).
-import type { Cite, Era } from '../era.js';
+import type { Cite, Era } from '../contract/era.js';
 
 const cite = (c: Cite) =>
   `\`${c.file}\` ${c.fn}${c.commit ? `, ${c.commit}` : ''} (${c.status}${c.note ? `; ${c.note}` : ''})`;

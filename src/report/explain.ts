@@ -1,9 +1,9 @@
 // mmutt explain: the trace step by step, in kernel terms: what each step changed (from immer's
 // patches) and the era rule that fired, with its source the first time it does.
-import type { RunResult } from '../runner.js';
-import type { RuleName } from '../era.js';
+import type { RunResult } from '../contract/output.js';
+import type { RuleName } from '../contract/era.js';
 import { VERSION } from '../version.js';
-import { eraHeader, fmtValue, wrap } from './text.js';
+import { eraHeader, fmtRuleValue, fmtValue, wrap } from './text.js';
 
 export function explainText(r: RunResult, how: string): string {
   const out = [`mmutt ${VERSION} explain  scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`, ...eraHeader(r.era)];
@@ -16,13 +16,15 @@ export function explainText(r: RunResult, how: string): string {
     // Counters are bookkeeping here: the summary at the end has them.
     for (const c of t.changes.filter((c) => !/^(notifier|kvm|guest)\./.test(c.slot))) out.push(...wrap(`${c.slot}: ${c.from} -> ${c.to}`, '     ', '       '));
     for (const n of t.notes) out.push(...wrap(n, '     ', '       '));
-    if (t.rule) {
-      const rule = r.era.rules[t.rule];
-      if (!explained.has(t.rule)) {
-        explained.add(t.rule);
-        out.push(...wrap(`rule ${t.rule} = ${JSON.stringify(rule.value)}: ${rule.why}`, '     ', '       '));
-        for (const c of rule.cite) out.push(...wrap(`source: ${c.file} ${c.fn}${c.commit ? `, ${c.commit}` : ''} (${c.status})`, '       ', '         '));
-      } else out.push(`     rule ${t.rule} (above)`);
+    for (const name of t.rules) {
+      const rule = r.era.rules[name];
+      if (explained.has(name)) {
+        out.push(`     rule ${name} (above)`);
+        continue;
+      }
+      explained.add(name);
+      out.push(...wrap(`rule ${name} = ${fmtRuleValue(rule.value)}: ${rule.why}`, '     ', '       '));
+      for (const c of rule.cite) out.push(...wrap(`source: ${c.file} ${c.fn}${c.commit ? `, ${c.commit}` : ''} (${c.status})`, '       ', '         '));
     }
   }
   out.push('', 'Outcome:');

@@ -1,17 +1,13 @@
 // Exploration reports, in the shape herd7 users read and grep (docs/output.md): the outcomes
 // with their path counts, the condition, Positive/Negative, one verdict line.
-import { fmtCond } from '../engine/observe.js';
-import { hex } from '../engine/state.js';
-import type { Era } from '../era.js';
-import type { Exploration, ExploredOutcome } from '../explore/explore.js';
-import type { ExploreRun } from '../runner.js';
+import { hex } from '../contract/output.js';
+import { fmtCond } from './cond.js';
+import type { Era } from '../contract/era.js';
+import type { Exploration, ExploredOutcome, ExploreRun, Verdict } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { eraHeader, fmtCount, fmtValue, legend, plural, releasesOf, wrap } from './text.js';
 import { runHeader } from './json.js';
 
-export type { ExploreRun } from '../runner.js';
-
-export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout' | 'Interrupted';
 
 export function verdict(x: Exploration): { verdict: Verdict; positive: number; negative: number } | null {
   const withCond = x.outcomes.filter((o) => o.condition !== undefined);

@@ -5,11 +5,8 @@
 // scales down to the page): a lane per thread and one for KVM, numbered steps, one arrow per
 // notifier callback delivered to KVM, steps with an open window shaded, harms in red. With
 // --explore, the table gives each era's verdict, harms and windows over every interleaving.
-import { COUNTER_NAMES } from '../engine/counters.js';
-import type { Machine } from '../engine/compile.js';
-import { schedulable, stepThread } from '../engine/run.js';
-import { staleMask, watchers } from '../explore/explore.js';
-import type { ExploreRun, RunResult } from '../runner.js';
+import { COUNTER_NAMES } from '../contract/output.js';
+import type { ExploreRun, RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { harmsOf, observationLine, windowText } from './explore.js';
 import { outcomeLetters } from './matrix.js';
@@ -28,26 +25,13 @@ const LABEL_CHARS = Math.floor((BOX - 10) / CHAR);
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fit = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** For each step of the canonical run: is a window open after it? */
-function windowsByStep(m: Machine, r: RunResult): boolean[] {
-  const among = schedulable(m);
-  const ws = watchers(m);
-  const s = Int32Array.from(m.init);
-  return r.trace.map((t) => {
-    const tid = among.find((i) => m.layout.threads[i]!.name === t.thread)!;
-    stepThread(m, s, tid, null);
-    return staleMask(m, ws, s) !== 0;
-  });
-}
-
 function swimlane(r: RunResult): string {
-  if (!r.outcome || !r.machine) return `<p class="na">${esc(r.unavailable ?? '')}</p>`;
-  const threads = schedulable(r.machine).map((i) => r.machine!.layout.threads[i]!.name);
+  if (!r.outcome) return `<p class="na">${esc(r.unavailable ?? '')}</p>`;
+  const threads = r.scenario.threads.map((t) => t.name);
   const lanes = [...threads, 'KVM'];
   const kvmLane = lanes.length - 1;
   const width = LEFT + lanes.length * LANE + 10;
   const height = TOP + r.trace.length * ROW + 10;
-  const open = windowsByStep(r.machine, r);
   const callbacks = r.trace.filter((t) => t.callback).length;
   const laneX = (i: number) => LEFT + i * LANE;
   const out: string[] = [
@@ -65,7 +49,7 @@ function swimlane(r: RunResult): string {
     const lane = inKvm ? kvmLane : from;
     const x = laneX(lane) + 4;
     const harm = t.notes.some((n) => n.startsWith('VIOLATION'));
-    if (open[i]) out.push(`<rect class="window" x="${LEFT}" y="${y - 2}" width="${width - LEFT - 10}" height="${ROW}" fill="#f5b041" fill-opacity="0.35"/>`);
+    if (t.windows.length) out.push(`<rect class="window" x="${LEFT}" y="${y - 2}" width="${width - LEFT - 10}" height="${ROW}" fill="#f5b041" fill-opacity="0.35"/>`);
     out.push(`<text class="stepno" x="${LEFT - 6}" y="${y + 12}" text-anchor="end">${t.n}</text>`);
     out.push(
       `<rect class="step${harm ? ' harm' : ''}" x="${x}" y="${y}" width="${BOX}" height="${ROW - 4}" rx="3" fill="${harm ? '#e74c3c' : '#ffffff'}" stroke="${inKvm ? '#c0392b' : '#34495e'}"><title>${esc(`${t.n}. ${t.thread}: ${t.fn}: ${t.does}${t.notes.length ? ` (${t.notes.join('; ')})` : ''}`)}</title></rect>`,

@@ -1,5 +1,5 @@
 // The machine-readable report: schema mmutt/run@1 (docs/output.md).
-import type { RunResult } from '../runner.js';
+import type { RunResult } from '../contract/output.js';
 
 /** The fields every mmutt/run@1 object opens with, canonical or explored. */
 export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {

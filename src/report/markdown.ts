@@ -1,7 +1,7 @@
 // Markdown: the same results as the text reports, as tables for a wiki page or a PR comment.
-import type { Era } from '../era.js';
-import { COUNTER_NAMES } from '../engine/counters.js';
-import type { RunResult } from '../runner.js';
+import { COUNTER_NAMES } from '../contract/output.js';
+import type { Era } from '../contract/era.js';
+import type { RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { fmtValue, releasesOf } from './text.js';
 import { outcomeLetters } from './matrix.js';

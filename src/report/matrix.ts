@@ -1,9 +1,9 @@
 // Every scenario x every era in one table. In a row, eras with the same letter had the same
 // outcome (observations, counters, violations); a `!` marks an outcome with a violation.
-import type { Era } from '../era.js';
-import { COUNTER_NAMES } from '../engine/counters.js';
-import type { Outcome } from '../engine/observe.js';
-import type { RunResult } from '../runner.js';
+import { COUNTER_NAMES } from '../contract/output.js';
+import type { Era } from '../contract/era.js';
+import type { Outcome } from '../contract/output.js';
+import type { RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { fmtValue, legend, releasesOf, wrap } from './text.js';
 

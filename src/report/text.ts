@@ -1,12 +1,12 @@
 // Plain text, at most 80 columns (72 for what goes into a mail), stable order: fit to paste.
 // A commit reference `12hex ("subject")` is never broken: it stands alone on its line, whole,
 // even where that line is longer than the width (as checkpatch allows for Fixes: lines).
-import type { Era } from '../era.js';
-import { COUNTER_NAMES } from '../engine/counters.js';
-import { fmtCond } from '../engine/observe.js';
-import { ENGINE_SIMPLIFICATIONS } from '../engine/simplifications.js';
-import { VIOLATIONS, hex } from '../engine/state.js';
-import type { RunResult } from '../runner.js';
+import { COUNTER_NAMES, VIOLATIONS, hex } from '../contract/output.js';
+import type { Era } from '../contract/era.js';
+import { fmtCond, fmtObservable, isCount } from './cond.js';
+import type { Observable } from '../contract/scenario.js';
+import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
+import type { RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 
 export const WIDTH = 80;
@@ -67,6 +67,9 @@ export function eraHeader(e: Era): string[] {
   return [`Era ${e.id} (${releasesOf(e)})`, ...wrap(e.title, '  '), ...eraRefs(e, '    ')];
 }
 
+/** A rule's value as it reads in a report: JSON, a list spaced so that it wraps. */
+export const fmtRuleValue = (v: unknown) => JSON.stringify(v).replace(/,/g, ', ');
+
 export function fmtValue(label: string, v: number): string {
   return /^(kvm|notifier|guest)\./.test(label) || /\.(dirty|referenced|lazyfree|ksm|free|present|writable|accessed)$/.test(label) || (VIOLATIONS as readonly string[]).includes(label) ? String(v) : hex(v);
 }
@@ -85,9 +88,12 @@ export function legend(eras: Era[], width = WIDTH): string[] {
 }
 
 /** A condition's observables with the values a run saw: why an `expect` failed. */
-export const fmtSeen = (seen: Record<string, number>) =>
-  Object.entries(seen)
-    .map(([k, v]) => `${k} = ${fmtValue(k, v)}`)
+export const fmtSeen = (seen: { obs: Observable; value: number }[]) =>
+  seen
+    .map(({ obs, value }) => {
+      const k = fmtObservable(obs);
+      return `${k} = ${isCount(obs) ? value : hex(value)}`;
+    })
     .join(', ');
 
 export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }): string {
@@ -105,7 +111,7 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
     const pad = ' '.repeat(6 + w);
     for (const t of r.trace) {
       const head = `${String(t.n).padStart(4)} ${t.thread.padEnd(w)} ${t.fn}`;
-      const rule = t.rule ? `  [${t.rule}]` : '';
+      const rule = t.rules.length ? `  [${t.rules.join(', ')}]` : '';
       out.push(head.length + rule.length <= WIDTH ? head + rule : head);
       out.push(...wrap(head.length + rule.length <= WIDTH ? t.does : `${t.does}${rule}`, pad));
       for (const n of t.notes) out.push(...wrap(`-> ${n}`, pad, `${pad}   `));

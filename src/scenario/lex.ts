@@ -1,5 +1,5 @@
 import { ScenarioError } from '../errors.js';
-import type { Pos } from './types.js';
+import type { Pos } from '../contract/scenario.js';
 
 export type TokKind = 'ident' | 'num' | 'str' | 'punct' | 'eof';
 

@@ -1,8 +1,7 @@
+import { COUNTER_NAMES, VIOLATIONS } from '../contract/output.js';
 import { createHash } from 'node:crypto';
 import { ScenarioError } from '../errors.js';
 import { quote } from '../input.js';
-import { COUNTER_NAMES } from '../engine/counters.js';
-import { VIOLATIONS } from '../engine/state.js';
 import { lex, type Tok } from './lex.js';
 import type {
   Advice,
@@ -24,8 +23,8 @@ import type {
   ThreadDecl,
   TouchDecl,
   VmaDecl,
-} from './types.js';
-import { FOLIO_FLAGS, SPTE_FIELDS, VERDICTS, type ResultLine } from './types.js';
+} from '../contract/scenario.js';
+import { FOLIO_FLAGS, SPTE_FIELDS, VERDICTS, type ResultLine } from '../contract/scenario.js';
 import { validate } from './validate.js';
 
 

@@ -1,7 +1,6 @@
+import { PAGE_SIZE } from '../contract/output.js';
 import { ScenarioError } from '../errors.js';
-import type { Cond, HostAddr, Observable, Pos, Scenario, ThreadDecl } from './types.js';
-
-export const PAGE_SIZE = 0x1000;
+import type { Cond, HostAddr, Observable, Pos, Scenario, ThreadDecl } from '../contract/scenario.js';
 
 /** Page contents live in 32-bit state slots. */
 export const MAX_CONTENT = 0x7fffffff;
@@ -23,7 +22,7 @@ export function validate(s: Scenario): void {
     procs.set(p.name, p);
     const sorted = [...p.vmas].sort((a, b) => a.start - b.start);
     for (const v of p.vmas) {
-      if (v.start % PAGE_SIZE !== 0) fail(v.pos, `vma start 0x${v.start.toString(16)} is not page aligned: expected a multiple of 0x1000`);
+      if (v.start % PAGE_SIZE !== 0) fail(v.pos, `vma start 0x${v.start.toString(16)} is not page aligned: expected a multiple of 0x${PAGE_SIZE.toString(16)}`);
       if (v.pages < 1) fail(v.pos, 'vma size must be at least 1 page');
       totalPages += v.pages;
       if (totalPages > LIMITS.pages) fail(v.pos, `too many pages: at most ${LIMITS.pages} pages in all vmas`);

@@ -1,7 +1,7 @@
 // A test-only era, not shipped: today's KVM without the fault path's retry check
 // (is_page_fault_stale() never says stale). The explorer must find the harm this allows.
-import { deriveEra } from '../../src/era.js';
-import { getEra } from '../../src/eras.js';
+import { deriveEra } from '../../src/era/derive.js';
+import { getEra } from '../registry.js';
 
 export default deriveEra(getEra('post-aa85986e7150'), {
   id: 'test-no-fault-retry',

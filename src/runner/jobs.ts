@@ -4,11 +4,11 @@
 // scenario and the era as data (an --era-file era too) and posts back plain data. Results are
 // put back in job order, so the output is the same for every N (docs/explore.md).
 import { Worker } from 'node:worker_threads';
-import type { Era } from '../era.js';
-import { runMeta, type ExploreRun } from '../runner.js';
-import type { Scenario } from '../scenario/types.js';
-import type { Exploration, Limits } from './explore.js';
-import type { Witness } from './witness.js';
+import type { Era } from '../contract/era.js';
+import { runMeta } from './run.js';
+import type { Scenario } from '../contract/scenario.js';
+import type { Exploration, ExploreRun, Witness } from '../contract/output.js';
+import type { Limits } from '../explore/explore.js';
 
 export interface Job {
   index: number;

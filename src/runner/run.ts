@@ -1,33 +1,15 @@
-// Scenario x era -> one canonical run: its trace, its outcome, and the scenario's expectations.
-import type { Era } from './era.js';
-import { compile, type Machine } from './engine/compile.js';
-import { evalCond, outcome, seenBy, type Outcome } from './engine/observe.js';
-import { runCanonical, schedulable, type TraceStep } from './engine/run.js';
-import { partial, unavailable } from './engine/features.js';
-import { explore, type Limits } from './explore/explore.js';
-import { decodeToken, findWitnesses, replay } from './explore/witness.js';
-import type { Witness } from './explore/witness.js';
-import type { Exploration } from './explore/explore.js';
-import type { Expectation, Scenario } from './scenario/types.js';
-
-export interface RunResult {
-  scenario: Scenario;
-  sha256: string;
-  era: Era;
-  /** Why this era cannot run the scenario ("not in this era: ..."); then there is no outcome. */
-  unavailable?: string;
-  /** Features that arrived inside the era: from which release the result applies. */
-  notes: string[];
-  machine?: Machine;
-  /** The replay token whose schedule ran, when it was not the canonical one. */
-  replayed?: string;
-  trace: TraceStep[];
-  outcome: Outcome | null;
-  /** Whether the scenario's condition (exists / ~exists / forall) holds, when it has one. */
-  condition?: boolean;
-  /** This era's `expect` lines, whether each holds, and the values its observables had. */
-  expectations: { expect: Expectation; holds: boolean; seen: Record<string, number> }[];
-}
+// Runs: a scenario under an era, canonically or by a replay token (a traced run), or explored
+// (every interleaving). The runner is where an era becomes rules for the engine; it fills in
+// the output contract (src/contract/output.ts) that reports read.
+import type { Era } from '../contract/era.js';
+import type { Bisection, ExploreRun, RunResult } from '../contract/output.js';
+import type { Cond, Scenario } from '../contract/scenario.js';
+import { compile, type CompileOptions } from '../engine/compile.js';
+import { evalCond, outcome, seenBy } from '../engine/observe.js';
+import { runCanonical, schedulable } from '../engine/run.js';
+import { partial, unavailable } from '../era/features.js';
+import { explore, type Limits } from '../explore/explore.js';
+import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
 
 /** What a report needs of a run without running it: availability and notes (for worker results). */
 export function runMeta(scenario: Scenario, era: Era): RunResult {
@@ -43,18 +25,17 @@ export function runMeta(scenario: Scenario, era: Era): RunResult {
 /**
  * One run: the canonical schedule, or a given one (thread numbers, as in a replay token).
  */
-export function runScenario(scenario: Scenario, era: Era, schedule?: string): RunResult {
+export function runScenario(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}): RunResult {
   const meta = runMeta(scenario, era);
   if (meta.unavailable) return meta;
   const sha256 = meta.sha256;
-  const machine = compile(scenario, era);
+  const machine = compile(scenario, era.rules, opts);
   const { trace, final } = schedule === undefined ? runCanonical(machine) : replay(machine, decodeToken(sha256, schedule, schedulable(machine).length));
   const r: RunResult = {
     scenario,
     sha256,
     era,
     notes: meta.notes,
-    machine,
     ...(schedule === undefined ? {} : { replayed: schedule }),
     trace,
     outcome: outcome(machine, final),
@@ -68,18 +49,35 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string): Ru
   return r;
 }
 
-/** An explored run: the run's facts (scenario, era, availability), the exploration, and witnesses. */
-export interface ExploreRun {
-  run: RunResult;
-  exploration: Exploration | null;
-  witnesses: Witness[];
-}
-
 /** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding. */
 export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, witnesses: boolean): ExploreRun {
   const run = runMeta(scenario, era);
   if (run.unavailable) return { run, exploration: null, witnesses: [] };
-  const machine = compile(scenario, era);
+  const machine = compile(scenario, era.rules);
   const exploration = explore(machine, limits);
   return { run, exploration, witnesses: witnesses ? findWitnesses(machine, exploration, run.sha256, limits) : [] };
+}
+
+/**
+ * mmutt bisect: walk the released eras in order, the truth of a condition in each one's
+ * canonical run, and the first era where it flips (reports say which commits open it).
+ */
+export function bisect(s: Scenario, eras: readonly Era[], cond: Cond): Bisection {
+  const truths = eras.map((era) => {
+    const why = unavailable(s, era);
+    if (why) return { era, holds: null, why };
+    const m = compile(s, era.rules);
+    return { era, holds: evalCond(m, runCanonical(m).final, cond) };
+  });
+  let prev: boolean | null = null;
+  let flip: Era | null = null;
+  for (const t of truths) {
+    if (t.holds === null) continue;
+    if (prev !== null && t.holds !== prev) {
+      flip = t.era;
+      break;
+    }
+    prev = t.holds;
+  }
+  return { truths, flip };
 }

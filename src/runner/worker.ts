@@ -1,7 +1,7 @@
 // A worker thread for exploreAll(): explores one (scenario, era) at a time, both received as
 // data, and posts back plain data, progress now and then, and stops when the shared flag says.
 import { parentPort, workerData } from 'node:worker_threads';
-import { exploreScenario } from '../runner.js';
+import { exploreScenario } from './run.js';
 import type { Job, WorkerMessage } from './jobs.js';
 
 const stop = (workerData as { stop: Int32Array }).stop;

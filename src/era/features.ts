@@ -1,9 +1,9 @@
 // Kernel features a scenario may use that did not exist in every release. An era that ends
 // before a feature arrived cannot run a scenario that uses it; one that spans its arrival runs
 // it and says from which release the result applies (docs/catalog.md).
-import type { Era } from '../era.js';
-import type { Op, Scenario } from '../scenario/types.js';
-import { releaseKey } from '../eras.js';
+import type { Era } from '../contract/era.js';
+import type { Op, Scenario } from '../contract/scenario.js';
+import { releaseKey } from './release.js';
 
 export interface Feature {
   name: string;

@@ -1,6 +1,7 @@
 // The era contract. An era is plain data: a set of named rules, each one kernel fact with its
 // source, in the spirit of tools/memory-model's .cat files. The engine (src/engine) reads the
-// rules; it never tests an era's id. See docs/eras.md and docs/writing-an-era.md.
+// rules; it never sees an era. The values each rule may take are data too (RULE_DOMAINS), so
+// an era file is checked against them. See docs/eras.md and docs/writing-an-era.md.
 
 /** Where a rule comes from. `commit` is in the kernel's form: 12 hex digits and the subject. */
 export interface Cite {
@@ -123,15 +124,6 @@ export const RULE_DOMAINS: { [K in keyof EraRules]: RuleDomain } = {
 /** The rule names, in the order of EraRules. */
 export const RULE_NAMES = Object.keys(RULE_DOMAINS) as (keyof EraRules)[];
 
-/** Does a value fit a rule's domain? A message saying what was expected, or null. */
-export function checkRuleValue(name: keyof EraRules, value: unknown): string | null {
-  const d = RULE_DOMAINS[name];
-  if ('boolean' in d) return typeof value === 'boolean' ? null : 'expected true or false';
-  if ('oneOf' in d) return typeof value === 'string' && d.oneOf.includes(value) ? null : `expected one of ${d.oneOf.map((v) => `'${v}'`).join(', ')}`;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string' && d.subsetOf.includes(v)) && new Set(value).size === value.length) return null;
-  return `expected a list of distinct callbacks from ${d.subsetOf.join(', ')}`;
-}
-
 export type RuleName = keyof EraRules;
 
 /** Where a patch under review was posted: the cover letter's subject, its date, its Message-ID. */
@@ -175,25 +167,4 @@ export interface EraDelta {
   commits: string[];
   rules: Partial<EraRules>;
   simplifications?: string[];
-}
-
-/** An era is its predecessor plus the differences. Nothing is copied by hand. */
-export function deriveEra(base: Era, delta: EraDelta): Era {
-  const era: Era = {
-    id: delta.id,
-    title: delta.title,
-    releases: delta.releases ?? base.releases,
-    commits: delta.commits,
-    base: base.id,
-    rules: { ...base.rules, ...delta.rules },
-    changed: Object.keys(delta.rules) as RuleName[],
-    simplifications: delta.simplifications ?? [],
-  };
-  if (delta.proposal) era.proposal = delta.proposal;
-  return era;
-}
-
-/** The first era, which states every rule. */
-export function firstEra(e: Omit<Era, 'base' | 'changed'>): Era {
-  return { ...e, changed: Object.keys(e.rules) as RuleName[] };
 }

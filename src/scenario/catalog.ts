@@ -1,14 +1,13 @@
 // Where scenarios come from: the built-in catalog (scenarios/*.mmu) or a path.
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ScenarioError, UserError } from './errors.js';
-import { ERAS } from './eras.js';
-import { quote, readInputFile } from './input.js';
-import { parseCondition, parseScenario } from './scenario/parse.js';
-import type { Cond, Scenario } from './scenario/types.js';
+import { ScenarioError, UserError } from '../errors.js';
+import { PACKAGE_ROOT, quote, readInputFile } from '../input.js';
+import { parseCondition, parseScenario } from './parse.js';
+import type { Cond, Scenario } from '../contract/scenario.js';
 
-/** The catalog folder: `scenarios/` at the package root (one level above src/ and dist/). */
-export const CATALOG_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
+/** The catalog folder: `scenarios/` at the package root. */
+export const CATALOG_DIR = fileURLToPath(new URL('scenarios/', PACKAGE_ROOT));
 
 export function catalogNames(): string[] {
   return readdirSync(CATALOG_DIR)
@@ -22,29 +21,33 @@ export function catalogNames(): string[] {
  * a `/`). A name means the catalog; when `./NAME.mmu` also exists, `note` says which one ran,
  * so a catalog name never silently shadows a file of the user's (and vice versa).
  */
-export function loadScenario(arg: string, note?: (message: string) => void): Scenario {
+export function loadScenario(arg: string, opts: { eras?: readonly string[]; note?: (message: string) => void } = {}): Scenario {
+  const { eras, note } = opts;
   const isPath = arg.includes('/') || arg.endsWith('.mmu') || existsSync(arg);
-  if (isPath) return withOrigin(parseText(arg, readInputFile(arg, 'scenario file')), { path: arg });
+  if (isPath) return withOrigin(parseText(arg, readInputFile(arg, 'scenario file'), eras), { path: arg });
   const local = `${arg}.mmu`;
   if (catalogNames().includes(arg)) {
     if (existsSync(local)) note?.(`\`${arg}\` is the catalog scenario scenarios/${arg}.mmu; ./${local} was not run (name the file to run it)`);
-    return withOrigin(parseText(`scenarios/${arg}.mmu`, readInputFile(`${CATALOG_DIR}${arg}.mmu`, 'scenario file')), { catalog: arg });
+    return withOrigin(parseText(`scenarios/${arg}.mmu`, readInputFile(`${CATALOG_DIR}${arg}.mmu`, 'scenario file'), eras), { catalog: arg });
   }
   if (existsSync(local)) {
     note?.(`\`${arg}\` is not in the catalog: running ./${local}`);
-    return withOrigin(parseText(local, readInputFile(local, 'scenario file')), { path: local });
+    return withOrigin(parseText(local, readInputFile(local, 'scenario file'), eras), { path: local });
   }
   throw new UserError(`unknown scenario \`${quote(arg)}\`: expected a path or one of ${catalogNames().join(', ')}`);
 }
 
 const withOrigin = (s: Scenario, origin: Scenario['origin']): Scenario => ({ ...s, origin });
 
-/** Parse scenario text and check that every `expect` names a known era. */
-export function parseText(file: string, text: string): Scenario {
+/**
+ * Parse scenario text; with `eras`, also check that every `expect` and `result` line names one
+ * of them (the released eras: a reviewed result is about history).
+ */
+export function parseText(file: string, text: string, eras?: readonly string[]): Scenario {
   const s = parseScenario(file, text);
-  for (const x of [...s.expect, ...s.results]) {
-    if (!ERAS.some((e) => e.id === x.era)) {
-      throw new ScenarioError(file, x.eraPos, `unknown era \`${x.era}\` in ${'cond' in x ? 'expect' : 'result'}: expected one of ${ERAS.map((e) => e.id).join(', ')}`);
+  for (const x of eras ? [...s.expect, ...s.results] : []) {
+    if (!eras!.includes(x.era)) {
+      throw new ScenarioError(file, x.eraPos, `unknown era \`${x.era}\` in ${'cond' in x ? 'expect' : 'result'}: expected one of ${eras!.join(', ')}`);
     }
   }
   return s;

@@ -1,0 +1,165 @@
+// The output contract (docs/output.md): what a run produces and every report reads. The
+// engine and the explorer fill it in; the report reads it and nothing else of them, and never
+// runs anything. Types and names only, plus the few conventions every room prints the same
+// way (page size, hex, the value of a refused access).
+import type { Era, NotifierCallback, RuleName } from './era.js';
+import type { Expectation, Observable, Scenario } from './scenario.js';
+
+/** mmutt models whole 4 KiB pages. */
+export const PAGE_SIZE = 0x1000;
+
+/** Counters of what happened during the scenario's threads (not the `touched` prologue). All are always reported. */
+export const COUNTER_NAMES = [
+  // Callbacks the notifier chain delivered to KVM.
+  'notifier.invalidate_range_start',
+  'notifier.invalidate_range_end',
+  'notifier.invalidate_page',
+  'notifier.change_pte',
+  'notifier.clear_flush_young',
+  'notifier.clear_young',
+  'notifier.test_young',
+  'notifier.release',
+  // What KVM did.
+  'kvm.spte_zap',
+  'kvm.spte_change',
+  'kvm.fault',
+  'kvm.fault_retry',
+  'kvm.tlb_flush',
+  'kvm.folio_mark_dirty',
+  'kvm.folio_mark_accessed',
+  // What the guest did.
+  'guest.read',
+  'guest.write',
+] as const;
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+/** Harms (docs/output.md): recorded at the moment the guest touches a frame, or a frame is freed. */
+export const VIOLATIONS = ['freed-frame-access', 'lost-write', 'shared-frame-write', 'stale-read'] as const;
+export type Violation = (typeof VIOLATIONS)[number];
+
+/**
+ * What an access gets when the kernel refuses it: SIGSEGV for a user access, -EFAULT from KVM
+ * (an exit to the VMM) for a guest access. The model completes the access with this value.
+ */
+export const EFAULT_VALUE = 0xbad;
+
+/** Page contents, addresses and pfns are printed in hex; a litmus reader expects `0xaa`. */
+export const hex = (n: number) => `0x${n.toString(16)}`;
+
+/** One slot of the machine state that a step changed, in kernel terms. */
+export interface Change {
+  slot: string;
+  from: string;
+  to: string;
+}
+
+/** One atomic step of a traced run. */
+export interface TraceStep {
+  n: number;
+  thread: string;
+  /** The kernel function the step models. */
+  fn: string;
+  /** What it does, in kernel terms. */
+  does: string;
+  /** The era rules whose values decided this step (its presence, its order, or what it did), in the order read. */
+  rules: RuleName[];
+  /** The notifier callback this step delivered to KVM (one step per delivery). */
+  callback?: NotifierCallback;
+  notes: string[];
+  changes: Change[];
+  /** The stale secondary mappings outside any invalidation bracket after this step (windows), by name. */
+  windows: string[];
+}
+
+/** What a final state shows: the scenario's observations, the counters, the harms. */
+export interface Outcome {
+  /** Observation label -> value (numbers; page contents are small values). */
+  observations: Record<string, number>;
+  counters: Record<CounterName, number>;
+  violations: Violation[];
+}
+
+export interface ExploredOutcome {
+  key: string;
+  observations: Record<string, number>;
+  violations: Violation[];
+  /** The counters of the first path found to this outcome (they may differ between paths). */
+  counters: Outcome['counters'];
+  /** The scenario's condition holds in this outcome. */
+  condition?: boolean;
+  /** No thread could run but some had not finished. */
+  deadlock: boolean;
+  paths: number;
+}
+
+/** A stale secondary mapping outside any invalidation bracket: an sPTE or a TLB entry. */
+export interface ExploredWindow {
+  key: string;
+  mapping: string;
+  gfn: number;
+  openedBy: { thread: string; fn: string };
+}
+
+export interface Exploration {
+  complete: boolean;
+  stopped?: 'max-states' | 'timeout' | 'memory' | 'interrupted';
+  states: number;
+  transitions: number;
+  /** Edges that closed a cycle in the state graph (left out of path counts). */
+  cycles: number;
+  outcomes: ExploredOutcome[];
+  windows: ExploredWindow[];
+  /** Some path count passed 2^53 and is approximate. */
+  approximate: boolean;
+  /** Bytes in the visited set and the path-count vectors. */
+  bytes: number;
+  elapsedMs: number;
+}
+
+/** A shortest schedule to an outcome, a harm or a window, with its replay token and trace. */
+export interface Witness {
+  /** `outcome N`, `harm lost-write`, or `window <key>`. */
+  target: string;
+  outcomeKey?: string;
+  /** Thread numbers (0 = the first thread of the scenario), one per step. */
+  schedule: number[];
+  token: string;
+  trace: TraceStep[];
+  /** For a window: how many consecutive steps it stays open on this schedule. */
+  windowSteps?: number;
+}
+
+/** One scenario under one era: a traced schedule (canonical or replayed) and its outcome. */
+export interface RunResult {
+  scenario: Scenario;
+  sha256: string;
+  era: Era;
+  /** Why this era cannot run the scenario ("not in this era: ..."); then there is no outcome. */
+  unavailable?: string;
+  /** Features that arrived inside the era: from which release the result applies. */
+  notes: string[];
+  /** The replay token whose schedule ran, when it was not the canonical one. */
+  replayed?: string;
+  trace: TraceStep[];
+  outcome: Outcome | null;
+  /** Whether the scenario's condition (exists / ~exists / forall) holds, when it has one. */
+  condition?: boolean;
+  /** This era's `expect` lines, whether each holds, and the values its observables had. */
+  expectations: { expect: Expectation; holds: boolean; seen: { obs: Observable; value: number }[] }[];
+}
+
+/** An explored run: the run's facts (scenario, era, availability), the exploration, and witnesses. */
+export interface ExploreRun {
+  run: RunResult;
+  exploration: Exploration | null;
+  witnesses: Witness[];
+}
+
+/** herd7's verdicts, and ours for an exploration that did not finish. */
+export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout' | 'Interrupted';
+
+/** The truth of a condition in each era's canonical run, and the first era where it flips. */
+export interface Bisection {
+  truths: { era: Era; holds: boolean | null; why?: string }[];
+  flip: Era | null;
+}

@@ -1,0 +1,121 @@
+// Reclaim (mm/vmscan.c): shrink_folio_list() on one folio, over the reverse map (rmap.ts).
+import { hex } from '../contract/output.js';
+import { clearLocals, type Emit } from './emit.js';
+import { L, WALK_LOCALS } from './layout.js';
+import { DISCARDED, FAILED, LOSES_WRITE, YOUNG, emitTryToUnmapOne, emitYoungTest, findFolio, forEachMapping } from './rmap.js';
+import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag, violate } from './prims.js';
+import { FRAME, PG } from './state.js';
+
+/**
+ * reclaim(P): shrink_folio_list() on the folio mapped at P: isolate and lock it, add an anon
+ * page to the swap cache, folio_referenced() (keep it if anyone says young), try_to_unmap(),
+ * then pageout() (write it to swap or its file if dirty) and free it, or discard a clean
+ * lazyfree page. Folios with extra references stay in the swap/page cache.
+ */
+export function emitReclaim(e: Emit, pi: number): void {
+  const { l, asm } = e;
+  const folio = e.local(L.OLDPFN);
+  const result = e.local(L.RESULT);
+  const done = asm.label();
+  const putback = asm.label();
+  const candidates = e.related(pi);
+  const store = l.stores[l.pages[pi]!.store]!;
+
+  findFolio(
+    e,
+    pi,
+    'shrink_folio_list',
+    'isolate the folio, trylock it; add_to_swap() an anon page',
+    (s, pfn) => {
+      const f = pageFlags(l, s, pfn);
+      if (f & PG.ZERO) return 'the zero page is not reclaimed';
+      if (f & PG.KSM) return 'a KSM page is reclaimed through rmap_walk_ksm(): not modelled, skipped';
+      if (f & PG.LOCKED) return 'folio locked: skipped';
+      return null;
+    },
+    done,
+    (s, pfn) => {
+      getPage(l, s, pfn); // isolation reference
+      setPageFlag(l, s, pfn, PG.LOCKED);
+      const f = pageFlags(l, s, pfn);
+      if (f & PG.SWAPBACKED && !(f & PG.SWAPCACHE)) {
+        // add_to_swap(): the folio takes the swap slot of its page and is marked dirty.
+        const slot = l.pages[pi]!.store;
+        frameSet(l, s, pfn, FRAME.INDEX, slot);
+        s[store.cache] = pfn;
+        getPage(l, s, pfn);
+        setPageFlag(l, s, pfn, PG.SWAPCACHE);
+        folioMarkDirty(l, s, pfn);
+      }
+    },
+  );
+
+  // folio_referenced(): an aging pass over every mapping.
+  forEachMapping(e, candidates, (m) => emitYoungTest(e, m, 'clear_flush_young'));
+  asm.emit({
+    fn: 'shrink_folio_list',
+    does: 'folio_check_references(): a young folio is kept (activated)',
+    exec: (s, notes) => {
+      if (s[result]! & YOUNG) {
+        notes?.push('referenced: activated, not reclaimed');
+        return putback.pc;
+      }
+    },
+  });
+
+  // try_to_unmap()
+  forEachMapping(e, candidates, (m) => emitTryToUnmapOne(e, m));
+  asm.emit({
+    fn: 'shrink_folio_list',
+    does: 'pageout() a dirty folio to swap or its file; __remove_mapping() and free it, or discard it if lazyfree and clean',
+    exec: (s, notes) => {
+      const pfn = s[folio]!;
+      if (s[result]! & FAILED || frameGet(l, s, pfn, FRAME.MAPCOUNT) > 0) {
+        notes?.push('still mapped: put back');
+        return putback.pc;
+      }
+      const f = pageFlags(l, s, pfn);
+      if (s[result]! & DISCARDED) {
+        if (s[result]! & LOSES_WRITE) violate(l, s, 'lost-write', notes, `lazyfree folio ${hex(pfn)} discarded holding a guest write`);
+        clearPageFlag(l, s, pfn, PG.LOCKED);
+        putPage(l, s, pfn, notes);
+        clearLocals(e, s, WALK_LOCALS);
+        return done.pc;
+      }
+      const index = frameGet(l, s, pfn, FRAME.INDEX);
+      const slot = l.stores[index]!;
+      if (f & PG.DIRTY) {
+        s[slot.content] = frameGet(l, s, pfn, FRAME.CONTENT);
+        clearPageFlag(l, s, pfn, PG.DIRTY);
+        folioContentSettled(l, s, pfn);
+        notes?.push(`pageout(): written to ${f & PG.FILE ? 'the file' : 'swap'}`);
+      }
+      // __remove_mapping(): only if the swap/page cache and we hold the last references.
+      if (frameGet(l, s, pfn, FRAME.REFCOUNT) !== 2) {
+        notes?.push('extra reference: stays in the cache');
+        return putback.pc;
+      }
+      if (pageFlags(l, s, pfn) & PG.GUEST_WROTE) {
+        violate(l, s, 'lost-write', notes, `clean folio ${hex(pfn)} dropped with a guest write the primary MMU never saw`);
+      }
+      s[slot.cache] = 0;
+      clearPageFlag(l, s, pfn, PG.SWAPCACHE | PG.LOCKED);
+      putPage(l, s, pfn, notes);
+      putPage(l, s, pfn, notes);
+      clearLocals(e, s, WALK_LOCALS);
+      return done.pc;
+    },
+  });
+  asm.bind(putback);
+  asm.emit({
+    fn: 'shrink_folio_list',
+    does: 'unlock and put back the folio',
+    exec: (s, notes) => {
+      clearPageFlag(l, s, s[folio]!, PG.LOCKED);
+      putPage(l, s, s[folio]!, notes);
+      clearLocals(e, s, WALK_LOCALS);
+    },
+  });
+  asm.bind(done);
+}
+

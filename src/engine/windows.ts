@@ -1,0 +1,63 @@
+// Windows (docs/explore.md): a secondary mapping (a present sPTE, or a vCPU's TLB entry) that
+// no longer matches what the primary MMU maps, while no invalidate_range_start ... _end in
+// progress covers its gfn. Not harm by itself; the engine checks every mapping after every
+// step (traced runs record them per step, the explorer on every transition), with no cap.
+import { hex } from '../contract/output.js';
+import type { Layout } from './layout.js';
+import { PTE, SPTE, TLB, type State } from './state.js';
+
+/** One secondary mapping that can go stale: a gfn's sPTE, or one vCPU's TLB entry for a gfn. */
+export interface Watcher {
+  slot: number;
+  /** The host PTE the mapping should agree with. */
+  pte: number;
+  gfn: number;
+  present: number;
+  writable: number;
+  /** `spte`, or `vcpu0 tlb`. */
+  mapping: string;
+  /** `spte gfn 0x100`. */
+  name: string;
+}
+
+/** Every secondary mapping of the machine, sPTEs and TLB entries, gfn by gfn. */
+export function watchers(l: Layout): Watcher[] {
+  const out: Watcher[] = [];
+  l.gfns.forEach((g, gi) => {
+    const pte = l.pages[g.page]!.pte;
+    const add = (slot: number, present: number, writable: number, mapping: string) => out.push({ slot, pte, gfn: g.gfn, present, writable, mapping, name: `${mapping} gfn ${hex(g.gfn)}` });
+    add(g.spte, SPTE.PRESENT, SPTE.WRITABLE, 'spte');
+    for (const v of l.vcpus) add(v.tlb + gi, TLB.PRESENT, TLB.WRITABLE, `${v.name} tlb`);
+  });
+  return out;
+}
+
+/** 32-bit words of a stale set over these watchers. */
+export const staleWords = (ws: readonly Watcher[]) => Math.max(1, Math.ceil(ws.length / 32));
+
+/**
+ * The stale set of a state: bit k (word k >> 5) set when watcher k maps something the primary
+ * MMU does not, outside any invalidation in progress. Written into `out`; true if any is set.
+ */
+export function staleSet(l: Layout, ws: readonly Watcher[], s: State, out: Int32Array): boolean {
+  out.fill(0);
+  let any = false;
+  for (let k = 0; k < ws.length; k++) {
+    const w = ws[k]!;
+    const v = s[w.slot]!;
+    if (!(v & w.present)) continue;
+    const host = s[w.pte]!;
+    const hostOk = host & PTE.PRESENT && !(host & PTE.PROTNONE);
+    const stale = !hostOk || host >>> PTE.SHIFT !== v >>> 8 || (v & w.writable && !(host & PTE.WRITE));
+    if (!stale) continue;
+    if (s[l.inProgress]! > 0 && w.gfn >= s[l.rangeStart]! && w.gfn < s[l.rangeEnd]!) continue;
+    out[k >> 5]! |= 1 << (k & 31);
+    any = true;
+  }
+  return any;
+}
+
+/** The watchers in a stale set, by name. */
+export function staleNames(ws: readonly Watcher[], set: Int32Array): string[] {
+  return ws.flatMap((w, k) => (set[k >> 5]! & (1 << (k & 31)) ? [w.name] : []));
+}

@@ -1,0 +1,216 @@
+// The era registry, an explicit object: every era module in eras/ (released history) and
+// eras/proposals/ (patches under review), found by file, and the eras a user loads with
+// --era-file. Released eras are ordered by derivation (each one's base is the one before).
+// `--kernel vX.Y` resolves here. Nothing here is module state: a caller creates a registry and
+// passes it on (the CLI, the tests, the library API).
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule } from '../contract/era.js';
+import { UserError } from '../errors.js';
+import { BUILT, PACKAGE_ROOT, closest, quote, readInputFile } from '../input.js';
+import { deriveEra } from './derive.js';
+import { releaseKey } from './release.js';
+
+/** The era modules: eras/ as sources (under vitest), dist/eras/ when built (tsup builds each one). */
+const erasDir = () => (BUILT ? { dir: new URL('dist/eras/', PACKAGE_ROOT), ext: '.js' } : { dir: new URL('eras/', PACKAGE_ROOT), ext: '.ts' });
+
+async function importAll(dir: URL, ext: string): Promise<Era[]> {
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
+    .sort();
+  return Promise.all(files.map(async (f) => ((await import(new URL(f, dir).href)) as { default: Era }).default));
+}
+
+/** Released eras in release order: the one without a base, then each era's derived one. */
+function chain(eras: Era[]): Era[] {
+  const roots = eras.filter((e) => !e.base);
+  if (roots.length !== 1) throw new Error(`internal: eras/ has ${roots.length} eras without a base: expected one`);
+  const out = [roots[0]!];
+  for (;;) {
+    const next = eras.filter((e) => e.base === out[out.length - 1]!.id);
+    if (next.length > 1) throw new Error(`internal: eras ${next.map((e) => e.id).join(', ')} derive from one era: released history is a line`);
+    if (!next.length) break;
+    out.push(next[0]!);
+  }
+  if (out.length !== eras.length) throw new Error('internal: an era in eras/ is not derived from the released line');
+  return out;
+}
+
+export class EraRegistry {
+  /** Eras loaded with --era-file in this run. */
+  private readonly loaded: Era[] = [];
+
+  constructor(
+    /** Released eras, oldest first. */
+    readonly released: readonly Era[],
+    /** Patches under review, as overlays on a released era. Not in `--era all`. */
+    readonly proposals: readonly Era[],
+  ) {}
+
+  /** Every era module in eras/ and eras/proposals/. */
+  static async discover(): Promise<EraRegistry> {
+    const { dir, ext } = erasDir();
+    const released = chain(await importAll(dir, ext));
+    const proposals = await importAll(new URL('proposals/', dir), ext);
+    for (const e of proposals) if (!e.proposal) throw new Error(`internal: eras/proposals/ holds ${e.id}, which gives no posting`);
+    return new EraRegistry(released, proposals);
+  }
+
+  /** Eras loaded from files in this run, in load order. */
+  get fromFiles(): readonly Era[] {
+    return this.loaded;
+  }
+
+  private all(): Era[] {
+    return [...this.released, ...this.proposals, ...this.loaded];
+  }
+
+  get(id: string): Era {
+    const e = this.all().find((x) => x.id === id);
+    if (!e) throw new UserError(`unknown era \`${quote(id)}\`: expected one of ${this.all().map((x) => x.id).join(', ')}, or all`);
+    return e;
+  }
+
+  /** The released era that covers a kernel release. */
+  forKernel(v: string): Era {
+    const k = releaseKey(v);
+    const first = this.released[0]!;
+    if (k < releaseKey(first.releases.first)) {
+      throw new UserError(`${quote(v)} is older than every era: KVM's .change_pte() arrived in ${first.releases.first} (${first.commits[0]})`);
+    }
+    for (const e of this.released) {
+      if (e.releases.last === undefined || k <= releaseKey(e.releases.last)) return e;
+    }
+    return this.released[this.released.length - 1]!;
+  }
+
+  /**
+   * --era-file PATH: load a proposal overlay of the user's own. This is the one way mmutt runs
+   * code a user gives it (scenario files are data). The module's default export is a function
+   * that receives { deriveEra, getEra } and returns an Era (docs/writing-an-era.md). Whatever is
+   * wrong with it (a syntax error, a function that throws, an unknown rule, a value outside the
+   * rule's type, a missing citation) is reported against the file, `path:line:col`, with exit 2.
+   */
+  async loadFile(path: string): Promise<Era> {
+    const text = readInputFile(path, 'era file');
+    const where = (line?: number, col?: number) => (line ? `${quote(path)}:${line}:${col ?? 1}` : quote(path));
+    const url = await compileEraFile(path, text);
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(url)) as { default?: unknown };
+    } catch (e) {
+      const at = frameIn(e, path);
+      throw new UserError(`${where(at?.line, at?.col)}: the era file did not load: ${firstLine(e)}`);
+    }
+    if (typeof mod.default !== 'function') throw new UserError(`${where()}: expected \`export default ({ deriveEra, getEra }) => deriveEra(getEra('...'), { ... })\``);
+    let era: Era;
+    try {
+      era = (mod.default as (api: object) => Era)({ deriveEra, getEra: (id: string) => this.get(id) });
+    } catch (e) {
+      const at = frameIn(e, path);
+      throw new UserError(`${where(at?.line, at?.col)}: ${e instanceof UserError ? e.message : `the era function threw: ${firstLine(e)}`}`);
+    }
+    checkEra(era, text, where);
+    if (this.all().some((x) => x.id === era.id)) throw new UserError(`${where(...posOf(text, era.id))}: era id \`${quote(era.id)}\` is taken`);
+    // An overlay of the user's own is a proposal too: on its base, in no release.
+    if (!era.proposal) era.proposal = { subject: era.title };
+    this.loaded.push(era);
+    return era;
+  }
+}
+
+const firstLine = (e: unknown) => quote(String((e as Error)?.message ?? e).split('\n')[0]!);
+
+/** Where in `path` an error was raised: the first stack frame in the file (source-mapped for TypeScript). */
+function frameIn(e: unknown, path: string): { line: number; col: number } | undefined {
+  const stack = String((e as Error)?.stack ?? '');
+  const abs = resolve(path);
+  for (const m of stack.matchAll(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?/g)) {
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (file === abs) return { line: Number(m[2]), col: Number(m[3]) };
+  }
+  return undefined;
+}
+
+/** Line and column of the first mention of `name` in the text (a rule's key), for messages. */
+function posOf(text: string, name: string): [number, number] | [] {
+  const i = text.indexOf(`'${name}'`) >= 0 ? text.indexOf(`'${name}'`) : text.indexOf(`"${name}"`) >= 0 ? text.indexOf(`"${name}"`) : text.indexOf(name);
+  if (i < 0) return [];
+  const before = text.slice(0, i);
+  return [before.split('\n').length, i - before.lastIndexOf('\n')];
+}
+
+const KERNEL_COMMIT = /^[0-9a-f]{12} \("[^"\n]+"\)$/;
+
+/** An era from a file, checked as data against the era contract (src/contract/era.ts). */
+function checkEra(era: Era, text: string, where: (line?: number, col?: number) => string): void {
+  const fail = (msg: string, near?: string): never => {
+    throw new UserError(`${where(...(near ? posOf(text, near) : []))}: ${msg}`);
+  };
+  if (!era || typeof era !== 'object' || typeof era.id !== 'string' || !era.rules || !Array.isArray(era.changed)) fail('the function must return an era: expected `deriveEra(getEra(BASE), { id, title, commits, rules })`');
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(era.id)) fail(`era id \`${quote(era.id)}\`: expected lower-case letters, digits, '.', '_' or '-', at most 64`, era.id);
+  if (typeof era.title !== 'string' || !era.title) fail('expected a `title`');
+  if (!Array.isArray(era.commits) || era.commits.some((c) => typeof c !== 'string' || !KERNEL_COMMIT.test(c))) fail('`commits`: expected a list of references in the kernel form 12hexdigits ("subject")', 'commits');
+  if (era.proposal !== undefined && (typeof era.proposal.subject !== 'string' || (era.proposal.date !== undefined && !/^\d{4}-\d\d-\d\d$/.test(String(era.proposal.date))))) fail('`proposal`: expected { subject, date: \'YYYY-MM-DD\', messageId? }', 'proposal');
+  for (const name of Object.keys(era.rules)) {
+    if (!(name in RULE_DOMAINS)) {
+      const near = closest(name, RULE_NAMES);
+      fail(`unknown rule \`${quote(name)}\`: ${near ? `did you mean ${near}? ` : ''}(the rules are listed in docs/writing-an-era.md)`, name);
+    }
+  }
+  for (const name of RULE_NAMES) {
+    const r = era.rules[name] as Rule<unknown> | undefined;
+    if (!r || typeof r !== 'object') fail(`rule ${name} is missing`, name);
+    const bad = checkRuleValue(name, r!.value);
+    if (bad) fail(`rule ${name}: value ${quote(JSON.stringify(r!.value) ?? 'undefined')}: ${bad}`, name);
+    if (typeof r!.why !== 'string' || !r!.why.trim()) fail(`rule ${name}: expected a \`why\`: what the kernel did, in one sentence`, name);
+    if (!Array.isArray(r!.cite) || !r!.cite.length) fail(`rule ${name}: expected at least one citation in \`cite\`: { file, fn, status }`, name);
+    for (const c of r!.cite) {
+      if (!c || typeof c.file !== 'string' || !c.file || typeof c.fn !== 'string' || !c.fn) fail(`rule ${name}: a citation needs a \`file\` and a \`fn\``, name);
+      if (c.status !== 'verified' && c.status !== 'recalled') fail(`rule ${name}: a citation's \`status\` is 'verified' or 'recalled'`, name);
+      if (c.commit !== undefined && !KERNEL_COMMIT.test(c.commit)) fail(`rule ${name}: a citation's \`commit\` is in the kernel form 12hexdigits ("subject")`, name);
+    }
+  }
+}
+
+/**
+ * Era files are compiled with esbuild (installed with the project's build tools) before they
+ * are imported, JavaScript too: its errors say line and column, and an inline source map lets
+ * a throw point at the line of the file the user wrote.
+ */
+async function compileEraFile(path: string, text: string): Promise<string> {
+  let esbuild: { transform(code: string, o: object): Promise<{ code: string }> };
+  try {
+    esbuild = (await import('esbuild')) as never;
+  } catch {
+    if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quote(path)}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
+    return pathToFileURL(resolve(path)).href;
+  }
+  let code: string;
+  try {
+    ({ code } = await esbuild.transform(text, { loader: /\.(ts|mts|cts)$/.test(path) ? 'ts' : 'js', format: 'esm', sourcemap: 'inline', sourcefile: resolve(path) }));
+  } catch (e) {
+    const first = (e as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
+    const at = first?.location ? `:${first.location.line}:${first.location.column + 1}` : '';
+    throw new UserError(`${quote(path)}${at}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
+  }
+  process.setSourceMapsEnabled(true);
+  const dir = mkdtempSync(join(tmpdir(), 'mmutt-era-'));
+  const out = join(dir, 'era.mjs');
+  writeFileSync(out, code);
+  return pathToFileURL(out).href;
+}
+
+
+/** Does a value fit a rule's domain? A message saying what was expected, or null. */
+export function checkRuleValue(name: keyof EraRules, value: unknown): string | null {
+  const d = RULE_DOMAINS[name];
+  if ('boolean' in d) return typeof value === 'boolean' ? null : 'expected true or false';
+  if ('oneOf' in d) return typeof value === 'string' && d.oneOf.includes(value) ? null : `expected one of ${d.oneOf.map((v) => `'${v}'`).join(', ')}`;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' && d.subsetOf.includes(v)) && new Set(value).size === value.length) return null;
+  return `expected a list of distinct callbacks from ${d.subsetOf.join(', ')}`;
+}
+

@@ -1,0 +1,88 @@
+// The house keeps its shape (docs/engine.md, "The house"): the imports of every source file,
+// read from the text, may only run along the arrows the design allows. The report reads the
+// output contract and runs nothing; the engine names no era, registry, scenario module or
+// report; orchestration lives with the runner; no module imports itself around a circle.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..');
+
+/** The room a file belongs to: a folder of src/, a top-level file of src/, or the era modules. */
+function roomOf(file: string): string {
+  const parts = relative(ROOT, file).split('/');
+  if (parts[0] === 'eras') return 'eras';
+  return parts.length === 2 ? parts[1]!.replace(/\.ts$/, '') : parts[1]!;
+}
+
+/** Who may import whom. A room not listed as a key imports nothing outside itself. */
+const ALLOWED: Record<string, string[]> = {
+  contract: [],
+  errors: ['contract'],
+  input: ['errors'],
+  version: [],
+  scenario: ['contract', 'errors', 'input'],
+  era: ['contract', 'errors', 'input'],
+  eras: ['era', 'contract'],
+  engine: ['contract'],
+  explore: ['engine', 'contract', 'errors'],
+  runner: ['engine', 'explore', 'era', 'scenario', 'contract', 'errors', 'input'],
+  report: ['contract', 'version'],
+  cli: ['contract', 'scenario', 'era', 'engine', 'explore', 'runner', 'report', 'errors', 'input', 'version'],
+  index: ['contract', 'scenario', 'era', 'engine', 'explore', 'runner', 'report', 'errors', 'input', 'version'],
+};
+
+interface Import {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const imports: Import[] = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'eras'))].flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(/^(import|export)( type)?[^;]*?from\s+'(\.[^']+)'/gms)].map((m) => ({
+    from: file,
+    to: resolve(dirname(file), m[3]!).replace(/\.js$/, '.ts'),
+    typeOnly: m[2] !== undefined,
+  })),
+);
+
+describe('the house', () => {
+  it(`${imports.length} imports, each along an allowed arrow between rooms`, () => {
+    const bad = imports.filter((i) => roomOf(i.from) !== roomOf(i.to) && !(ALLOWED[roomOf(i.from)] ?? []).includes(roomOf(i.to)));
+    expect(bad.map((i) => `${relative(ROOT, i.from)} -> ${relative(ROOT, i.to)}`)).toEqual([]);
+  });
+
+  it('no module reaches itself again by the imports that run code (import type cycles are harmless)', () => {
+    const edges = new Map<string, string[]>();
+    for (const i of imports) if (!i.typeOnly) edges.set(i.from, [...(edges.get(i.from) ?? []), i.to]);
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].map((x) => relative(ROOT, x)).join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of edges.get(f) ?? []) visit(t, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of edges.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('the engine reads era rules only through its accessor (Emit.rule / Emit.ruleAt), made in compile.ts', () => {
+    const offenders = sources(join(ROOT, 'src', 'engine'))
+      .filter((f) => !f.endsWith('compile.ts'))
+      // Indexing a rule set (`rules['kvm.fault.retry']`), or taking `rules` from an Emit or a machine.
+      .filter((f) => /\brules\s*\[|\b(e|m|machine)\.rules\b|\{[^}]*\brules\b[^}]*\}\s*=\s*e\b/.test(readFileSync(f, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')));
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+});
