@@ -3,7 +3,11 @@
 // the machines are shared and noisy (docs/performance.md records a run).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LIMITS, ERAS, exploreScenario, getEra, loadScenario } from '../dist/index.js';
+import { DEFAULT_LIMITS, EraRegistry, exploreScenario, loadScenario } from '../dist/index.js';
+
+const registry = await EraRegistry.discover();
+const getEra = (id) => registry.get(id);
+const ERAS = registry.released;
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const cases = [

@@ -40,7 +40,7 @@ export const staleWords = (ws: readonly Watcher[]) => Math.max(1, Math.ceil(ws.l
  * MMU does not, outside any invalidation in progress. Written into `out`; true if any is set.
  */
 export function staleSet(l: Layout, ws: readonly Watcher[], s: State, out: Int32Array): boolean {
-  out.fill(0);
+  for (let w = 0; w < out.length; w++) out[w] = 0;
   let any = false;
   for (let k = 0; k < ws.length; k++) {
     const w = ws[k]!;

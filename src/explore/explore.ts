@@ -150,7 +150,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   const freeStale: Int32Array[] = [];
   const keepStale = () => {
     const b = freeStale.pop() ?? new Int32Array(W);
-    b.set(scratch);
+    for (let w = 0; w < W; w++) b[w] = scratch[w]!;
     return b;
   };
   const windows = new Map<string, ExploredWindow>();
