@@ -89,6 +89,25 @@ forall (mem a:0x1000 = 5 /\\ mem b:0x2000 = 6)
     expect([...new Set(x.outcomes.map((o) => o.observations['helper:r1']))].sort()).toEqual([0xaa, 0xbb]);
   });
 
+  it('windows are checked on every mapping: a TLB entry of the fourth vCPU on the eighth gfn (the 40th mapping) is watched too', () => {
+    const s = parseText(
+      'wide.mmu',
+      `mmutt wide "four vCPUs, eight gfns; KSM merges the last page under the guest"
+{
+  proc qemu: vma 0x7f0000000000 +8 anon private rw mergeable
+  proc other: vma 0x400000 +1 anon private rw mergeable
+  mem qemu:0x7f0000007000 = 0xaa ; mem other:0x400000 = 0xaa
+  vm slot0: gfn 0x100 +8 -> qemu:0x7f0000000000
+  touched: vcpu0 read gfn 0x100, vcpu1 read gfn 0x100, vcpu2 read gfn 0x100, vcpu3 read gfn 0x107
+}
+ksmd { ksm_merge(other:0x400000, qemu:0x7f0000007000) }
+vcpu3 { r0 = read(gfn 0x107) }
+`,
+    );
+    const x = explore(compile(s, getEra('pre-6bdb913f0a70').rules));
+    expect(x.windows.map((w) => `${w.mapping} gfn ${w.gfn.toString(16)}`)).toContain('vcpu3 tlb gfn 107');
+  });
+
   it('path counts print exactly below 2^53, else as ~1.5e34, said to be approximate', () => {
     expect(fmtCount(2 ** 53 - 1)).toBe('9007199254740991');
     expect(fmtCount(1.5e34)).toBe('~1.5e34');

@@ -68,6 +68,14 @@ describe('for the review thread', () => {
     expect(changed.out).toMatch(/^!!! Result changed\s+madv-free-then-guest-write$/m);
   });
 
+  it('an --era-file era explores in the worker threads like a built-in one', () => {
+    const file = join(__dirname, 'fixtures', 'aging-flush.era.ts');
+    const x = JSON.parse(mmutt('run', 'age-guest-hot', '--era', 'test-aging-flush', '--era-file', file, '--explore', '--format', 'json').out);
+    expect(x.era.id).toBe('test-aging-flush');
+    expect(x.complete).toBe(true);
+    expect(x.outcomes.length).toBeGreaterThan(0);
+  });
+
   it('--era-file loads a TypeScript overlay; bad ones get a clear error', () => {
     const r = mmutt('diff', 'age-guest-hot', 'post-aa85986e7150', 'test-aging-flush', '--era-file', join(__dirname, 'fixtures', 'aging-flush.era.ts'));
     expect(r.err).toBe('');
