@@ -2,11 +2,12 @@ import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One bundle for the CLI and one for the library API; the explorer's worker; and each era
-// module on its own (dist/eras/, dist/eras/proposals/): the registry finds eras by file.
+// module on its own (dist/eras/, dist/eras/proposals/): the registry finds eras by file; the
+// timeline (dist/eras/timeline/index.js) it imports by name.
 const eras = Object.fromEntries(
-  ['eras', 'eras/proposals'].flatMap((dir) =>
+  ['eras', 'eras/proposals', 'eras/timeline'].flatMap((dir) =>
     readdirSync(dir)
-      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => f.endsWith('.ts') && (dir !== 'eras/timeline' || f === 'index.ts'))
       .map((f) => [`${dir}/${f.slice(0, -3)}`, `${dir}/${f}`]),
   ),
 );

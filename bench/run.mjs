@@ -1,5 +1,6 @@
 // npm run bench: explorer throughput and memory on the benchmark scenarios and the largest
-// catalog scenarios, and the wall time of `mmutt matrix --explore`. Figures, not assertions:
+// catalog scenarios, the wall time of `mmutt matrix --explore`, and of `mmutt matrix
+// --releases` (the whole catalog at every mainline release). Figures, not assertions:
 // the machines are shared and noisy (docs/performance.md records a run).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -58,3 +59,4 @@ for (const r of rows) {
 console.log(`peak RSS of this process: ${(rss / 1048576).toFixed(0)} MiB`);
 console.log(`${'wall time, median of 3'.padEnd(56)} --jobs 1 --jobs 2`);
 for (const r of jobsRows) console.log(`${r.what.padEnd(56)} ${(r.one / 1000).toFixed(2).padStart(6)} s ${(r.two / 1000).toFixed(2).padStart(6)} s`);
+console.log(`${`matrix --releases (catalog x ${registry.releases.length} releases), median of 3`.padEnd(56)} ${(wall(['matrix', '--releases']) / 1000).toFixed(2).padStart(6)} s`);

@@ -12,7 +12,7 @@ import { wrapScenario } from './scenario/wrap.js';
 import { UserError } from './errors.js';
 import { EraRegistry } from './era/registry.js';
 import type { Era } from './contract/era.js';
-import type { ExploreRun } from './contract/output.js';
+import { verdict, type ExploreRun } from './contract/output.js';
 import { TIER_TEXT, diffExplored, diffJson, diffRuns, diffText, exploreDiffJson, exploreDiffText, exploreTierOf, tierOf, type Tier } from './report/diff.js';
 import { explainText } from './report/explain.js';
 import { matrixMarkdown, runsMarkdown } from './report/markdown.js';
@@ -20,13 +20,14 @@ import { htmlReport } from './report/html.js';
 import { citeText } from './report/cite.js';
 import { bisectText } from './report/bisect.js';
 import { runJson, toJson } from './report/json.js';
-import { matrixText } from './report/matrix.js';
+import { matrixText, releaseMatrixText } from './report/matrix.js';
 import { fmtSeen, plural, releasesOf, runsText, wrap } from './report/text.js';
-import { bisect, runScenario } from './runner/run.js';
+import { runScenario } from './runner/run.js';
+import { bisectReleases, releasesBetween, runSpans, spans } from './runner/releases.js';
 import { exploreAll, newStopFlag } from './runner/jobs.js';
 import { ModelError } from './engine/run.js';
 import { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
-import { exploreJson, exploreMatrixMarkdown, exploreMatrixText, exploresText, observationLine, verdict } from './report/explore.js';
+import { exploreJson, exploreMatrixMarkdown, exploreMatrixText, exploresText, observationLine } from './report/explore.js';
 import { fmtCond } from './report/cond.js';
 import { isDirectory, quote } from './input.js';
 import type { Scenario } from './contract/scenario.js';
@@ -44,8 +45,8 @@ const note = (m: string) => process.stderr.write(`mmutt: note: ${m}\n`);
 let registry: EraRegistry;
 let ERAS: readonly Era[];
 const getEra = (id: string) => registry.get(id);
-/** A scenario by catalog name or path; its expect and result lines name released eras. */
-const load = (arg: string) => loadScenario(arg, { eras: ERAS.map((e) => e.id), note });
+/** A scenario by catalog name or path; its expect and result lines name released eras or mainline releases. */
+const load = (arg: string) => loadScenario(arg, { eras: [...ERAS.map((e) => e.id), ...registry.releases], note });
 
 function selectEras(era: string | undefined, kernel: string | undefined): Era[] {
   if (era !== undefined && kernel !== undefined) throw new UserError('give --era or --kernel, not both');
@@ -138,13 +139,29 @@ async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: Explor
   }
 }
 
-function cmdList() {
+/** list --releases: every mainline release, the named era it falls in, and what changes there. */
+function listReleases() {
+  const t = registry.timeline;
+  const out = [`Releases (${t.releases.length}, ${t.releases[0]}..${t.releases[t.releases.length - 1]}):`, ...wrap(`${t.newest}.`, '  ', '  ')];
+  out.push('', `  ${'release'.padEnd(8)} ${'era'.padEnd(24)} what changes in it (+: a feature arrives)`);
+  for (const r of t.releases) {
+    const e = registry.forKernel(r);
+    const changes = r === t.releases[0] ? ['where every rule starts'] : [...e.changed, ...t.features.filter((f) => f.release === r).map((f) => `+${f.name}`)];
+    const head = `  ${r.padEnd(8)} ${(e.era ?? '-').padEnd(24)} `;
+    out.push(...(changes.length ? wrap(changes.join(', '), head, ''.padEnd(head.length)) : [head.trimEnd()]));
+  }
+  out.push('', "Era '-': before the first named era. `mmutt run SCENARIO --kernel vX.Y` runs a release; docs/timeline.md has every entry.");
+  print(`${out.join('\n')}\n`);
+}
+
+function cmdList(a: { releases: boolean }) {
+  if (a.releases) return listReleases();
   const out = ['Eras (oldest first):'];
   for (const e of ERAS) {
     out.push(`  ${e.id.padEnd(25)} ${releasesOf(e)}`);
     out.push(...wrap(e.title, '      '));
     for (const c of e.commits) out.push(`      ${c}`);
-    out.push(...wrap(`rules set here: ${e.changed.join(', ')}`, '      '));
+    out.push(...wrap(`runs ${e.release}; ${e.base ? `rules that change since ${e.base}` : 'every rule'}: ${e.changed.join(', ')}`, '      '));
   }
   out.push('', 'Proposals (eras/proposals/, not in --era all):');
   for (const e of [...registry.proposals, ...registry.fromFiles]) {
@@ -254,10 +271,15 @@ async function cmdCite(a: { scenario: string; era?: string[]; inline: boolean } 
   print(citeText(runs, explored, { inline: a.inline, options: exploreFlags(a), eraFiles: fromEraFiles(eras), scenarioText: wrapScenario(s.text, 70) }));
 }
 
-function cmdBisect(a: { scenario: string; where: string }) {
+async function cmdBisect(a: { scenario: string; where: string; between?: string[]; format: 'text' | 'json' } & ExploreArgs) {
   const s = load(a.scenario);
   const cond = parseWhere(s, a.where);
-  print(bisectText(s, cond, bisect(s, ERAS, cond)));
+  if (a.between !== undefined && a.between.length !== 2) throw new UserError('--between takes two releases: --between vA vB');
+  const b = await bisectReleases(s, cond, registry.timeline, ERAS, {
+    ...(a.between ? { between: [a.between[0]!, a.between[1]!] as [string, string] } : {}),
+    ...(a.explore ? { exploreMany: (pairs: { scenario: Scenario; era: Era }[]) => explorePairs(pairs, a, false) } : {}),
+  });
+  print(a.format === 'json' ? toJson({ schema: 'mmutt/bisect@1', scenario: { name: s.name, sha256: s.sha256 }, where: fmtCond(cond), ...b }) : bisectText(s, cond, b));
 }
 
 /** Scenario files named on the command line; a folder stands for the .mmu files in it. */
@@ -270,8 +292,22 @@ function scenarioFiles(args: string[]): string[] {
   });
 }
 
-async function cmdMatrix(a: { dir?: string; format: Format } & ExploreArgs) {
+async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } & ExploreArgs) {
   const scenarios = a.dir === undefined ? catalogNames().map(load) : scenarioFiles([a.dir]).map(load);
+  if (a.releases) {
+    if (a.explore) throw new UserError('matrix --releases runs the canonical schedule: for one scenario, `mmutt bisect SCENARIO --where COND --explore` walks the releases exploring');
+    if (a.format !== 'text') throw new UserError('matrix --releases prints text: use `mmutt bisect --format json` for data');
+    const t = registry.timeline;
+    const keys = new Set<string>();
+    const rows = scenarios.map((s) => {
+      const ss = spans(t, ERAS, releasesBetween(t), s);
+      const runs = runSpans(s, ss);
+      ss.forEach((sp) => keys.add(sp.key.split('|')[0]!));
+      return { spans: ss.map((sp) => ({ first: sp.first, last: sp.last, run: runs.get(sp.key)! })) };
+    });
+    print(releaseMatrixText(rows, keys.size, t.releases.length));
+    return;
+  }
   if (a.explore) {
     const flat = await explorePairs(scenarios.flatMap((scenario) => ERAS.map((era) => ({ scenario, era }))), a, false);
     const rows = scenarios.map((_, i) => flat.slice(i * ERAS.length, (i + 1) * ERAS.length));
@@ -335,7 +371,7 @@ async function main() {
     .version(VERSION)
     .strict()
     .demandCommand(1, 'expected a command: list, run, diff, explain, cite, bisect, matrix or check')
-    .command('list', 'list the eras and the catalog scenarios', {}, cmdList)
+    .command('list', 'list the eras and the catalog scenarios (--releases: every mainline release and its era)', (y) => y.option('releases', { type: 'boolean', default: false, describe: 'every mainline release, the era it falls in, and what changes in it' }), (a) => cmdList(a as never))
     .command(
       'run <scenario>',
       'run a scenario (a catalog name or a path) under one era or all',
@@ -343,7 +379,7 @@ async function main() {
         exploreOptions(formatOption(y))
           .positional('scenario', { type: 'string', demandOption: true, describe: 'catalog name or path to a .mmu file' })
           .option('era', { type: 'string', describe: 'era id, or all (default)' })
-          .option('kernel', { type: 'string', describe: 'a kernel release (vX.Y or vX.Y.Z): run its era' })
+          .option('kernel', { type: 'string', describe: 'a mainline release (vX.Y or vX.Y.Z): its own rules, in its own names' })
           .option('trace', { type: 'boolean', default: true, describe: 'print the step trace (--no-trace to omit)' })
           .option('replay', { type: 'string', describe: 'run the schedule of a replay token (from --explore --witness)' }),
       (a) => cmdRun(a as never),
@@ -364,7 +400,7 @@ async function main() {
         y
           .positional('scenario', { type: 'string', demandOption: true })
           .option('era', { type: 'string', describe: 'era id' })
-          .option('kernel', { type: 'string', describe: 'a kernel release (vX.Y): explain its era' })
+          .option('kernel', { type: 'string', describe: 'a mainline release (vX.Y): its own rules, in its own names' })
           .option('replay', { type: 'string', describe: 'explain the schedule of a replay token instead' }),
       (a) => cmdExplain(a as never),
     )
@@ -380,17 +416,21 @@ async function main() {
     )
     .command(
       'bisect <scenario>',
-      'walk the released eras in order and name the first where a condition (on the canonical run) flips',
+      'walk the mainline releases and name the first where a condition flips (the canonical run, or with --explore the verdict over every interleaving), with the commits of that release',
       (y) =>
-        y
+        exploreOptions(formatOption(y, ['text', 'json']))
           .positional('scenario', { type: 'string', demandOption: true })
-          .option('where', { type: 'string', demandOption: true, describe: "a condition, for example 'kvm.spte_change > 0'" }),
+          .option('where', { type: 'string', demandOption: true, describe: "a condition, for example 'kvm.spte_change > 0'" })
+          .option('between', { type: 'string', array: true, nargs: 2, describe: 'only the releases from vA to vB: --between vA vB' }),
       (a) => cmdBisect(a as never),
     )
     .command(
       'matrix [dir]',
-      'every catalog scenario (or every .mmu file in DIR) under every era, in one table',
-      (y) => exploreOptions(formatOption(y)).positional('dir', { type: 'string', describe: 'a folder of your own scenarios (default: the catalog)' }),
+      'every catalog scenario (or every .mmu file in DIR) under every era, in one table; with --releases, at every mainline release, in ranges of identical results',
+      (y) =>
+        exploreOptions(formatOption(y))
+          .positional('dir', { type: 'string', describe: 'a folder of your own scenarios (default: the catalog)' })
+          .option('releases', { type: 'boolean', default: false, describe: 'every mainline release instead of the named eras (canonical schedule)' }),
       (a) => cmdMatrix(a as never),
     )
     .command(

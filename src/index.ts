@@ -1,11 +1,12 @@
 // The library API: what the CLI uses, for scripts and for tests. Eras come from a registry the
 // caller creates (`await EraRegistry.discover()`): every era module in eras/, found by file.
 export { EraRegistry } from './era/registry.js';
-export { deriveEra, firstEra } from './era/derive.js';
-export type { Era, EraDelta, EraRules, Rule, Cite } from './contract/era.js';
+export { deriveEra, cutPoint } from './era/derive.js';
+export type { Era, EraDelta, EraRules, Rule, Cite, Timeline, RuleEntry, Word } from './contract/era.js';
 export { COUNTER_NAMES, VIOLATIONS, PAGE_SIZE, type RunResult, type ExploreRun, type Exploration, type TraceStep, type Outcome } from './contract/output.js';
 export { loadScenario, parseText, catalogNames } from './scenario/catalog.js';
-export { runScenario, exploreScenario, bisect } from './runner/run.js';
+export { runScenario, exploreScenario } from './runner/run.js';
+export { bisectReleases } from './runner/releases.js';
 export { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
 export { runJson } from './report/json.js';
 export { runText } from './report/text.js';

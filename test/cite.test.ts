@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogNames, loadScenario, parseWhere } from '../src/scenario/catalog.js';
-import { ERAS, getEra } from './registry.js';
+import { ERAS, getEra, registry } from './registry.js';
 import { DEFAULT_LIMITS } from '../src/explore/explore.js';
 import { bisectText } from '../src/report/bisect.js';
 import { citeText } from '../src/report/cite.js';
 import { diffExplored, diffRuns, diffText, exploreDiffText } from '../src/report/diff.js';
-import { bisect, exploreScenario, runScenario } from '../src/runner/run.js';
+import { exploreScenario, runScenario } from '../src/runner/run.js';
+import { bisectReleases } from '../src/runner/releases.js';
 import { wrapScenario } from '../src/scenario/wrap.js';
 import { expectWidth } from './width.js';
 
@@ -96,14 +97,14 @@ describe('cite', () => {
 describe('72 columns for what goes into a mail, over the whole catalog', () => {
   const first = ERAS[0]!;
   const last = ERAS[ERAS.length - 1]!;
-  it.each(catalogNames())('%s: cite --inline, bisect, diff, diff --explore', (name) => {
+  it.each(catalogNames())('%s: cite --inline, bisect, diff, diff --explore', async (name) => {
     const s = loadScenario(name);
     const runs = ERAS.map((e) => runScenario(s, e));
     const scenarioText = wrapScenario(s.text, 70);
     expectWidth(citeText(runs, null, { inline: true, options: [], eraFiles: [], scenarioText }), 72);
     expectWidth(citeText([runs[0]!, runs[runs.length - 1]!], null, { inline: true, options: [], eraFiles: [getEra('rfc-2024-03-folio-dirty')], scenarioText }), 72);
     const cond = parseWhere(s, 'kvm.fault > 1 \\/ notifier.invalidate_range_start > 0');
-    expectWidth(bisectText(s, cond, bisect(s, ERAS, cond)), 72);
+    expectWidth(bisectText(s, cond, await bisectReleases(s, cond, registry.timeline, ERAS, {})), 72);
     for (let i = 1; i < ERAS.length; i++) expectWidth(diffText(diffRuns(runs[i - 1]!, runs[i]!)), 72);
     const limits = { ...DEFAULT_LIMITS, maxStates: 50_000 };
     expectWidth(exploreDiffText(diffExplored(exploreScenario(s, first, limits, false), exploreScenario(s, last, limits, false))), 72);

@@ -37,8 +37,8 @@ describe('mmutt CLI', () => {
     const one = JSON.parse(mmutt('run', 'ksm-merge', '--era', 'post-369ea8242c0f', '--format', 'json').out);
     expect(one.era.id).toBe('post-369ea8242c0f');
     const k = JSON.parse(mmutt('run', 'ksm-merge', '--kernel', 'v4.19', '--format', 'json').out);
-    expect(k.era.id).toBe('post-369ea8242c0f');
-    expect(JSON.parse(mmutt('run', 'ksm-merge', '--kernel', 'v3.2', '--format', 'json').out).era.id).toBe('pre-6bdb913f0a70');
+    expect([k.era.id, k.era.release, k.era.in]).toEqual(['v4.19', 'v4.19', 'post-369ea8242c0f']);
+    expect(JSON.parse(mmutt('run', 'ksm-merge', '--kernel', 'v3.2', '--format', 'json').out).era.in).toBe('pre-6bdb913f0a70');
   });
 
   it('keeps text output within 80 columns (a commit reference stands whole on its line)', () => {

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERAS } from './registry.js';
+import { ERAS, registry } from './registry.js';
+import { timelineDoc } from '../src/report/timeline-doc.js';
 import { eraDoc } from '../src/report/era-doc.js';
 import { catalogDoc } from '../src/report/catalog-doc.js';
 import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
@@ -12,6 +13,9 @@ import { VERSION } from '../src/version.js';
 describe('docs', () => {
   it('docs/eras.md is generated from the era modules (npm run docs)', async () => {
     await expect(eraDoc(ERAS)).toMatchFileSnapshot('../docs/eras.md');
+  });
+  it('docs/timeline.md is generated from the timeline (npm run docs)', async () => {
+    await expect(timelineDoc(registry.timeline, registry.releases.map((r) => registry.forKernel(r)))).toMatchFileSnapshot('../docs/timeline.md');
   });
   it('docs/catalog.md is generated from engine runs of the catalog (npm run docs)', async () => {
     const rows = catalogNames().map((n) => {

@@ -17,43 +17,59 @@ describe('eras', () => {
       expect(releaseKey(ERAS[i]!.releases.first)).toBeGreaterThan(releaseKey(ERAS[i - 1]!.releases.last!));
     }
   });
-  it('derive from their predecessor: only the rules they set differ', () => {
+  it('are cut points of the timeline: each runs its opening release, and only the rules whose entries land since the one before differ', () => {
     for (let i = 1; i < ERAS.length; i++) {
       const [a, b] = [ERAS[i - 1]!, ERAS[i]!];
+      expect(b.release).toBe(b.releases.first);
+      expect(b.rules).toEqual(registry.forKernel(b.releases.first).rules);
       for (const name of Object.keys(a.rules) as (keyof typeof a.rules)[]) {
-        if (!b.changed.includes(name)) expect(b.rules[name]).toBe(a.rules[name]);
+        if (!b.changed.includes(name)) expect(b.rules[name]).toEqual(a.rules[name]);
       }
       expect(b.changed.length).toBeGreaterThan(0);
     }
   });
   it('cite every rule with a file and a function, commits in kernel form', () => {
     for (const e of ERAS) {
-      for (const c of e.commits) expect(c).toMatch(/^[0-9a-f]{12} \("[^"]+"\)$/);
+      for (const c of e.commits) expect(c).toMatch(/^[0-9a-f]{12} \(".+"\)$/);
       for (const [name, rule] of Object.entries(e.rules)) {
         expect(rule.cite.length, name).toBeGreaterThan(0);
         for (const c of rule.cite) {
           expect(c.file, name).not.toBe('');
           expect(c.fn, name).not.toBe('');
-          if (c.commit) expect(c.commit, name).toMatch(/^[0-9a-f]{12} \("[^"]+"\)$/);
+          if (c.commit) expect(c.commit, name).toMatch(/^[0-9a-f]{12} \(".+"\)$/);
         }
       }
     }
   });
-  it('resolve kernel versions', () => {
-    expect(registry.forKernel('v2.6.32').id).toBe('pre-6bdb913f0a70');
-    expect(registry.forKernel('v3.6.11').id).toBe('pre-6bdb913f0a70');
-    expect(registry.forKernel('v3.7').id).toBe('post-6bdb913f0a70');
-    expect(registry.forKernel('v4.12').id).toBe('post-6bdb913f0a70');
-    expect(registry.forKernel('v4.19').id).toBe('post-369ea8242c0f');
-    expect(registry.forKernel('v6.9').id).toBe('post-369ea8242c0f');
-    expect(registry.forKernel('v6.10-rc1').id).toBe('post-change-pte-removal');
-    expect(registry.forKernel('v6.12.3').id).toBe('post-change-pte-removal');
-    expect(registry.forKernel('v6.13').id).toBe('post-aa85986e7150');
-    expect(registry.forKernel('v7.1').id).toBe('post-aa85986e7150');
+  it('resolve every mainline release to its own rules, and name its era', () => {
+    const cases: [string, string, string | undefined][] = [
+      ['v2.6.27', 'v2.6.27', undefined],
+      ['v2.6.31', 'v2.6.31', undefined],
+      ['v2.6.32', 'v2.6.32', 'pre-6bdb913f0a70'],
+      ['v3.6.11', 'v3.6', 'pre-6bdb913f0a70'],
+      ['v3.7', 'v3.7', 'post-6bdb913f0a70'],
+      ['v4.12', 'v4.12', 'post-6bdb913f0a70'],
+      ['v4.19', 'v4.19', 'post-369ea8242c0f'],
+      ['v6.9', 'v6.9', 'post-369ea8242c0f'],
+      ['v6.10-rc1', 'v6.10', 'post-change-pte-removal'],
+      ['v6.12.3', 'v6.12', 'post-change-pte-removal'],
+      ['v6.13', 'v6.13', 'post-aa85986e7150'],
+      ['v7.0', 'v7.0', 'post-aa85986e7150'],
+    ];
+    for (const [v, id, era] of cases) {
+      const e = registry.forKernel(v);
+      expect([e.id, e.release, e.era], v).toEqual([id, id, era]);
+    }
+    expect(registry.releases.length).toBe(registry.timeline.releases.length);
+    expect(registry.forKernel('v5.12').rules['kvm.fault.retry'].value).toBe('in-range-or-seq');
+    expect(registry.forKernel('v5.11').rules['kvm.fault.retry'].value).toBe('in-progress-or-seq');
   });
-  it('refuse what they cannot resolve', () => {
-    expect(() => registry.forKernel('v2.6.31')).toThrow(UserError);
+  it('refuse what they cannot resolve, saying why', () => {
+    expect(() => registry.forKernel('v2.6.26')).toThrow(/older than mmutt's history: the MMU notifier and KVM's first notifier arrived in v2.6.27/);
+    expect(() => registry.forKernel('v7.1')).toThrow(/newer than mmutt's history, which ends at v7.0/);
+    expect(() => registry.forKernel('v3.40')).toThrow(/not a mainline release/);
     expect(() => registry.forKernel('banana')).toThrow(/bad kernel version `banana`: expected vX.Y or vX.Y.Z/);
     expect(() => getEra('nope')).toThrow(/unknown era `nope`: expected one of pre-6bdb913f0a70/);
+    expect(() => registry.forKernel('v3.40')).toThrow(UserError);
   });
 });

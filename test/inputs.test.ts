@@ -104,7 +104,7 @@ ${rules}
   const cite = "cite: [{ file: 'virt/kvm/kvm_main.c', fn: 'kvm_mmu_notifier_clear_flush_young', status: 'recalled' }]";
   it.each([
     ['an unknown rule name', 'typo.mjs', era(`      'kvm.age.flsh': { value: true, why: 'w', ${cite} },`), /typo\.mjs:7:7: unknown rule `kvm\.age\.flsh`: did you mean kvm\.age\.flush\?/],
-    ['a value outside the rule type', 'value.mjs', era(`      'kvm.fault.retry': { value: 'sometimes', why: 'w', ${cite} },`), /value\.mjs:7:7: rule kvm\.fault\.retry: value "sometimes": expected one of 'in-progress-or-seq', 'in-range-or-seq', 'never'/],
+    ['a value outside the rule type', 'value.mjs', era(`      'kvm.fault.retry': { value: 'sometimes', why: 'w', ${cite} },`), /value\.mjs:7:7: rule kvm\.fault\.retry: value "sometimes": expected one of 'in-progress-or-seq', 'in-range-or-seq', 'in-range-or-seq-before-gup', 'never'/],
     ['a missing citation', 'nocite.mjs', era(`      'kvm.age.flush': { value: true, why: 'w', cite: [] },`), /nocite\.mjs:7:7: rule kvm\.age\.flush: expected at least one citation/],
     ['a syntax error', 'syntax.mjs', era(`      'kvm.age.flush': { value: true why: 'w', ${cite} },`), /syntax\.mjs:7:38: the era file does not compile: Expected "}" but found "why"/],
     ['a syntax error in TypeScript', 'syntax.ts', `export default (api: any) => { const x: number = ; return x; };\n`, /syntax\.ts:1:50: the era file does not compile/],

@@ -31,10 +31,10 @@ describe('for the review thread', () => {
     expect(inline.out).toContain('  mmutt ksm-merge\n');
   });
 
-  it("bisect names the era where kvm.spte_change > 0 stops holding, and its commit", () => {
+  it("bisect names the release where kvm.spte_change > 0 stops holding, and its commit", () => {
     const r = mmutt('bisect', 'ksm-merge', '--where', 'kvm.spte_change > 0');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('First flip: post-6bdb913f0a70');
+    expect(r.out).toMatch(/First flip:\nv3\.7 \(in era post-6bdb913f0a70\): holds -> does not hold/);
     expect(r.out).toContain('6bdb913f0a70 ("mm: wrap calls to set_pte_at_notify with');
     const bad = mmutt('bisect', 'ksm-merge', '--where', 'kvm.spte_change >');
     expect(bad.code).toBe(2);
@@ -50,13 +50,14 @@ describe('for the review thread', () => {
   });
 
   it('the RFC overlay changes when the folio is marked dirty: at sPTE creation, not at zap', () => {
-    const r = mmutt('diff', 'madv-free-then-guest-write', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty');
+    // The RFC was posted against v6.9: compare it with that release.
+    const r = mmutt('diff', 'madv-free-then-guest-write', 'v6.9', 'rfc-2024-03-folio-dirty');
     expect(r.out).toMatch(/Traces diverge at step \d+:/);
     const [a, b] = r.out.split('  B rfc-2024-03-folio-dirty:');
     expect(a).toContain('folio 0x11 marked dirty by KVM'); // the zap marks it in the base era
     expect(b).not.toContain('marked dirty'); // the RFC's zap does not
     const explained = mmutt('explain', 'madv-free-then-guest-write', '--era', 'rfc-2024-03-folio-dirty').out;
-    expect(explained).toMatch(/__direct_map[\s\S]*spte gfn 0x100 -> pfn 0x11 writable\n\s+folio 0x11 marked dirty by KVM/);
+    expect(explained).toMatch(/kvm_tdp_mmu_map[\s\S]*spte gfn 0x100 -> pfn 0x11 writable\n\s+folio 0x11 marked dirty by KVM/);
   });
 
   it('diff --all gives each scenario its tier and exits 1 when a result changed', () => {

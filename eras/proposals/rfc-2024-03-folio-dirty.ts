@@ -1,15 +1,17 @@
 // A patch under review as an overlay on a released era: "[RFC PATCH 0/4] KVM: x86/mmu: Rework
 // marking folios dirty/accessed" (Sean Christopherson, 19 Mar 2024,
-// 20240320005024.3216282-1-seanjc@google.com), on post-369ea8242c0f. Patch 2/4 "Mark folio
+// 20240320005024.3216282-1-seanjc@google.com), on post-369ea8242c0f as it stood at v6.9, the
+// release the series was posted against (the 6.10 merge window was yet to come). Patch 2/4 "Mark folio
 // dirty when creating SPTE, not when zapping/modifying" marks the folio dirty in make_spte()
 // for a writable sPTE and deletes the kvm_set_pfn_dirty() calls from the zap, update and aging
 // paths. (Merged in v6.13 in another form: see post-aa85986e7150.)
-import { deriveEra } from '../../src/era/derive.js';
-import base from '../post-369ea8242c0f.js';
+import { atRelease, deriveEra } from '../../src/era/derive.js';
+import era from '../post-369ea8242c0f.js';
+import timeline from '../timeline/index.js';
 
 const RFC = { file: 'arch/x86/kvm/mmu/spte.c, arch/x86/kvm/mmu/mmu.c', status: 'verified' as const, note: 'RFC patch 2/4 diff read (mail archive)' };
 
-export default deriveEra(base, {
+export default deriveEra(atRelease(timeline, era, 'v6.9'), {
   id: 'rfc-2024-03-folio-dirty',
   title: 'PROPOSAL: the March 2024 RFC marks folios dirty when creating sPTEs',
   proposal: {
@@ -25,7 +27,7 @@ export default deriveEra(base, {
       cite: [{ ...RFC, fn: 'make_spte' }],
     },
     'kvm.zap.mark_dirty': {
-      value: false,
+      value: 'never',
       why: 'kvm_set_pfn_dirty() is deleted from mmu_spte_update(), mmu_spte_clear_track_bits() and the TDP MMU handle_changed_spte().',
       cite: [{ ...RFC, fn: 'mmu_spte_clear_track_bits, handle_changed_spte' }],
     },

@@ -20,17 +20,22 @@ export interface Rule<T> {
   cite: Cite[];
 }
 
-/** How `set_pte_at_notify()` (include/linux/mmu_notifier.h) orders its two halves. */
-export const SET_PTE_AT_NOTIFY = ['set_pte_at-then-change_pte', 'change_pte-then-set_pte_at', 'set_pte_at-only'] as const;
+/**
+ * How a PTE that gets a new page (KSM, the COW break) is told to secondary MMUs. Before
+ * set_pte_at_notify() (828502d30073, v2.6.32) the old PTE was cleared with
+ * ptep_clear_flush_notify(): .invalidate_page under the PTL, then set_pte_at(). Then
+ * set_pte_at_notify() orders its two halves; from v6.10 callers use plain set_pte_at().
+ */
+export const SET_PTE_AT_NOTIFY = ['ptep_clear_flush_notify', 'set_pte_at-then-change_pte', 'change_pte-then-set_pte_at', 'set_pte_at-only'] as const;
 export type SetPteAtNotify = (typeof SET_PTE_AT_NOTIFY)[number];
 
 /**
  * What KVM's `.change_pte` handler (kvm_mmu_notifier_change_pte) does: mmu_notifier_seq++, then
- * kvm_set_spte_hva() repoints the sPTE read-only or zaps it. c13fda237f08 (v5.13) replaced the
- * seq bump by a WARN; inside a bracket the fault retries anyway, so no outcome we model differs
- * and no era is split there (docs/eras.md).
+ * kvm_set_spte_hva() repoints the sPTE read-only (keeping its accessed bit, as in v2.6.32; or
+ * made old, as kvm_set_pte_rmapp() did later) or zaps it. c13fda237f08 (v5.13) dropped the seq
+ * bump; 071064f14d87 (v5.15) returns at once unless an invalidation is in progress.
  */
-export const KVM_CHANGE_PTE = ['seq-bump-then-set-spte'] as const;
+export const KVM_CHANGE_PTE = ['seq-bump-then-set-spte', 'seq-bump-then-set-spte-old', 'set-spte-old', 'set-spte-old-if-in-progress'] as const;
 export type KvmChangePte = (typeof KVM_CHANGE_PTE)[number];
 
 /** Callbacks of struct mmu_notifier_ops (include/linux/mmu_notifier.h). */
@@ -54,11 +59,35 @@ export const UNMAP_NOTIFY = [
 ] as const;
 export type UnmapNotify = (typeof UNMAP_NOTIFY)[number];
 
-/** How a successful or retried fault lets go of the page it got from the host. */
-export const FAULT_FINISH = ['kvm_release_pfn_clean-after-unlock', 'make_spte-marks-dirty', 'kvm_release_faultin_page-under-mmu_lock'] as const;
-/** When the fault path, under mmu_lock, gives up and retries. `never` is no kernel's: for overlays and tests. */
-export const FAULT_RETRY = ['in-progress-or-seq', 'in-range-or-seq', 'never'] as const;
+/**
+ * How a successful or retried fault lets go of the page it got from the host. Before
+ * acb66dd051d0 a mapped sPTE kept the get_user_pages() reference until rmap_remove() dropped it.
+ */
+export const FAULT_FINISH = ['hold-ref-until-zap', 'kvm_release_pfn_clean-after-unlock', 'make_spte-marks-dirty', 'kvm_release_faultin_page-under-mmu_lock'] as const;
+/**
+ * When the fault path gives up and retries: under mmu_lock, on any invalidation in progress or
+ * a moved seq; on one covering the faulting address (4a42d848db95); and also before asking the
+ * host for the page (d02c357e5bfa). `never` is no kernel's: for overlays and tests.
+ */
+export const FAULT_RETRY = ['in-progress-or-seq', 'in-range-or-seq', 'in-range-or-seq-before-gup', 'never'] as const;
 export const MMU_KINDS = ['shadow', 'tdp'] as const;
+/** How the fault asks the host for the page: get_user_pages() with write=1 for every fault, or as the fault is. */
+export const FAULT_GUP = ['write', 'as-fault'] as const;
+/** Which zapped sPTEs mark the folio dirty: the D bit (without EPT A/D bits, a writable sPTE); every one without A/D bits; none. */
+export const ZAP_DIRTY = ['if-dirty', 'if-dirty-or-no-ad', 'never'] as const;
+/** Which zapped sPTEs mark the folio accessed: the A bit (none without EPT A/D bits); every one without A/D bits; none. */
+export const ZAP_ACCESSED = ['if-accessed', 'if-accessed-or-no-ad', 'never'] as const;
+/** What aging does to an sPTE when EPT has no accessed bit. */
+export const AGE_NO_AD = [
+  'report-old', // "always return old for EPT": the sPTE stays, the page looks old
+  'zap', // "emulate the accessed bit for EPT": young if mapped, and the sPTE is zapped
+  'zap-and-seq-bump', // the same, and mmu_notifier_seq++ so a racing fault retries (57128468080a)
+  'access-track', // mark_spte_for_access_track(): non-present until fast_page_fault (f160c7b7bb32)
+] as const;
+/** What reclaim does with a lazyfree (MADV_FREE) page that was written again: swap it out like any anon page, or map it back (802a3a92ad7a). */
+export const LAZYFREE_DIRTY = ['swap-out', 'restore-pte'] as const;
+/** How do_wp_page() decides an anon page is exclusive and can be reused in place. */
+export const WP_REUSE = ['mapcount', 'refcount'] as const;
 
 export interface EraRules {
   // ---- primary MMU (mm/) ----
@@ -72,26 +101,34 @@ export interface EraRules {
   'mm.try_to_unmap_one.notify': Rule<UnmapNotify>;
   /** try_to_unmap_one() gives up on a young page (ptep_clear_flush_young_notify), unless TTU_IGNORE_ACCESS. */
   'mm.try_to_unmap_one.young_check': Rule<boolean>;
+  /** Reclaim of a lazyfree page that was written again since MADV_FREE. */
+  'mm.lazyfree.dirty': Rule<(typeof LAZYFREE_DIRTY)[number]>;
   /** A clean lazyfree page is discarded only if no one else holds a reference (ref_count == 1 + map_count). */
   'mm.lazyfree.refcount_check': Rule<boolean>;
   /** page_mkclean_one() (writeback of shared file pages): how secondary MMUs hear of the write-protect. */
   'mm.page_mkclean_one.notify': Rule<UnmapNotify>;
+  /** do_wp_page(): the test that lets a write fault reuse an anon page in place instead of copying it. */
+  'mm.do_wp_page.reuse': Rule<(typeof WP_REUSE)[number]>;
 
   // ---- KVM (virt/kvm, arch/x86/kvm) ----
   /** The callbacks KVM registers in kvm_mmu_notifier_ops; the chain delivers no others to KVM. */
   'kvm.notifier_ops': Rule<NotifierCallback[]>;
   'kvm.change_pte': Rule<KvmChangePte>;
   /** Zapping or repointing a leaf sPTE marks the folio dirty from the old sPTE (mmu_spte_clear_track_bits). */
-  'kvm.zap.mark_dirty': Rule<boolean>;
+  'kvm.zap.mark_dirty': Rule<(typeof ZAP_DIRTY)[number]>;
   /** Zapping or repointing a leaf sPTE marks the folio accessed from the old sPTE. */
-  'kvm.zap.mark_accessed': Rule<boolean>;
+  'kvm.zap.mark_accessed': Rule<(typeof ZAP_ACCESSED)[number]>;
   /** How a successful or retried fault lets go of the page it got from the host. */
   'kvm.fault.finish': Rule<(typeof FAULT_FINISH)[number]>;
   /** When the fault path, under mmu_lock, gives up and retries (mmu_notifier_retry and successors). */
   'kvm.fault.retry': Rule<(typeof FAULT_RETRY)[number]>;
+  /** A read fault asks get_user_pages() for a writable page (breaking COW), or for what the fault needs. */
+  'kvm.fault.gup': Rule<(typeof FAULT_GUP)[number]>;
   /** .clear_flush_young flushes remote TLBs when it found a young sPTE. */
   'kvm.age.flush': Rule<boolean>;
-  /** Without EPT A/D bits, aging marks a writable sPTE's folio dirty before it access-tracks (or zaps) the sPTE. */
+  /** What aging (clear_flush_young, clear_young) does to an sPTE when EPT has no accessed bit. */
+  'kvm.age.no_ad': Rule<(typeof AGE_NO_AD)[number]>;
+  /** Without EPT A/D bits, aging marks a writable sPTE's folio dirty before it access-tracks the sPTE. */
   'kvm.age.no_ad_mark_dirty': Rule<boolean>;
   /** The x86 MMU a VM gets by default: the shadow/rmap MMU, or the TDP MMU (v5.10+, default later). */
   'kvm.mmu.default': Rule<(typeof MMU_KINDS)[number]>;
@@ -108,15 +145,19 @@ export const RULE_DOMAINS: { [K in keyof EraRules]: RuleDomain } = {
   'mm.wp_page_copy.bracket': { boolean: true },
   'mm.try_to_unmap_one.notify': { oneOf: UNMAP_NOTIFY },
   'mm.try_to_unmap_one.young_check': { boolean: true },
+  'mm.lazyfree.dirty': { oneOf: LAZYFREE_DIRTY },
   'mm.lazyfree.refcount_check': { boolean: true },
   'mm.page_mkclean_one.notify': { oneOf: UNMAP_NOTIFY },
+  'mm.do_wp_page.reuse': { oneOf: WP_REUSE },
   'kvm.notifier_ops': { subsetOf: NOTIFIER_CALLBACKS },
   'kvm.change_pte': { oneOf: KVM_CHANGE_PTE },
-  'kvm.zap.mark_dirty': { boolean: true },
-  'kvm.zap.mark_accessed': { boolean: true },
+  'kvm.zap.mark_dirty': { oneOf: ZAP_DIRTY },
+  'kvm.zap.mark_accessed': { oneOf: ZAP_ACCESSED },
   'kvm.fault.finish': { oneOf: FAULT_FINISH },
   'kvm.fault.retry': { oneOf: FAULT_RETRY },
+  'kvm.fault.gup': { oneOf: FAULT_GUP },
   'kvm.age.flush': { boolean: true },
+  'kvm.age.no_ad': { oneOf: AGE_NO_AD },
   'kvm.age.no_ad_mark_dirty': { boolean: true },
   'kvm.mmu.default': { oneOf: MMU_KINDS },
 };
@@ -134,6 +175,80 @@ export interface Posting {
   messageId?: string;
 }
 
+/**
+ * How far a fact is established. verified: the commit text or the source of the release was
+ * read (the entry says what); recalled: from memory or bounds only, not re-checked. A run that
+ * depends on a recalled entry says so in its legend.
+ */
+export type Status = 'verified' | 'recalled';
+
+/**
+ * Where an entry's effect shows: a scenario (catalog name or a file under test/timeline/) and a
+ * condition whose truth flips exactly at the entry's release (on the canonical run, or on the
+ * explored verdict with `explore`), bisected between two releases; or why no run can show it.
+ */
+export type Observability = { scenario: string; where: string; explore?: boolean; between: [string, string] } | { unobservable: string };
+
+interface EntryFacts {
+  /** First mainline release that has the change. */
+  release: string;
+  /** The commit, in the kernel's form `12hexdigits ("subject")`; absent when none was identified (`pinned` says what was searched). */
+  commit?: string;
+  /** One sentence in kernel terms: what the kernel did from this release on. */
+  why: string;
+  cite: Cite[];
+  /** How the release is known: what was read (a pull, a queue list, a Makefile of a tree with the code). */
+  pinned: string;
+  status: Status;
+}
+
+/** One change of one rule in mainline history (eras/timeline/rules.ts). The first entry of each rule is its value at v2.6.27. */
+export type RuleEntry = { [K in RuleName]: { rule: K; value: EraRules[K]['value']; observable: Observability } & EntryFacts }[RuleName];
+
+/** Kernel features a scenario may use that not every release has. */
+export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu'] as const;
+export type FeatureKey = (typeof FEATURES)[number];
+export interface FeatureEntry extends EntryFacts {
+  feature: FeatureKey;
+  /** As a reader names it: "KSM", "MADV_FREE". */
+  name: string;
+}
+
+/**
+ * One name a trace prints, through history (tools/memory-model's linux-kernel.def, by release).
+ * `word` is how the engine spells it (the newest kernel's name); `since` lists what the kernel
+ * called it from each release on, oldest first, the last one being `word` itself. A name is
+ * null where the release has no such thing (a field that did not exist yet): a change of such
+ * a slot is not printed, and a step that names it fails the vocabulary test.
+ */
+export interface Word {
+  word: string;
+  kind: 'function' | 'lock' | 'field' | 'type' | 'constant';
+  since: { release: string; name: string | null; commit?: string; status: Status; read: string }[];
+}
+
+/** A place where the model is coarser than the kernel, over the releases where that is so. */
+export interface Simplification {
+  text: string;
+  from: string;
+  /** Last release it applies to; absent: every release from `from` on. */
+  to?: string;
+  /** What was searched for the commit that would remove it. */
+  searched?: string;
+}
+
+/** The history mmutt models (eras/timeline/): releases, rule changes, features, names. */
+export interface Timeline {
+  /** Every mainline release modelled, oldest first. */
+  releases: readonly string[];
+  /** Why the newest release is the newest: what was read. */
+  newest: string;
+  rules: readonly RuleEntry[];
+  features: readonly FeatureEntry[];
+  words: readonly Word[];
+  simplifications: readonly Simplification[];
+}
+
 export interface Era {
   id: string;
   title: string;
@@ -142,20 +257,32 @@ export interface Era {
    * has the releases of the era it applies to (features available there), never its own.
    */
   releases: { first: string; last?: string };
-  /** The commits that open the era, in the kernel's form `12hexdigits ("subject")`. */
+  /** The release whose rules this era runs: a named era's opening release, or the one release of a --kernel run. */
+  release: string;
+  /** For a single release: the named era it falls in, if any. */
+  era?: string;
+  /** The commits that open the era (for a release: those of its timeline entries), in the kernel's form `12hexdigits ("subject")`. */
   commits: string[];
   /** The era this one is derived from (undefined for the first era). */
   base?: string;
   /** Set for a patch under review (an overlay): where it was posted. Such an era is in no release. */
   proposal?: Posting;
   rules: EraRules;
-  /** Rules this era sets itself (the rest come from `base`): what `mmutt list` shows as its difference. */
+  /** Rules this era sets itself (the rest come from `base` or the timeline): what `mmutt list` shows as its difference. */
   changed: RuleName[];
+  /** The rules an overlay sets: applied again when the era runs at a later release (a feature that arrives inside it). */
+  overlay?: Partial<EraRules>;
+  /** The timeline entry behind each rule that comes from history (an overlay's own rules have none). */
+  entries: Partial<Record<RuleName, RuleEntry>>;
+  /** The release's names for the engine's words (Word.word -> name, or null where it has none). */
+  words: Readonly<Record<string, string | null>>;
   /**
-   * Where this era's model is coarser than the kernel of its releases, one line each, shown in
-   * every output's legend. Not inherited: a later era states its own.
+   * Where this era's model is coarser than the kernel of its release, one line each, shown in
+   * every output's legend.
    */
   simplifications: string[];
+  /** The history, for a run at a later release of this era (a feature that arrives inside it). */
+  timeline?: Timeline;
 }
 
 export interface EraDelta {

@@ -2,7 +2,7 @@
 // engine and the explorer fill it in; the report reads it and nothing else of them, and never
 // runs anything. Types and names only, plus the few conventions every room prints the same
 // way (page size, hex, the value of a refused access).
-import type { Era, NotifierCallback, RuleName } from './era.js';
+import type { Era, NotifierCallback, RuleEntry, RuleName } from './era.js';
 import type { Expectation, Observable, Scenario } from './scenario.js';
 
 /** mmutt models whole 4 KiB pages. */
@@ -24,6 +24,9 @@ export const COUNTER_NAMES = [
   'kvm.spte_change',
   'kvm.fault',
   'kvm.fault_retry',
+  // Of those, the retries an invalidation in progress decided (the seq alone would not have):
+  // any invalidation before 4a42d848db95, one covering the fault's address after.
+  'kvm.fault_retry_in_progress',
   'kvm.tlb_flush',
   'kvm.folio_mark_dirty',
   'kvm.folio_mark_accessed',
@@ -146,6 +149,8 @@ export interface RunResult {
   condition?: boolean;
   /** This era's `expect` lines, whether each holds, and the values its observables had. */
   expectations: { expect: Expectation; holds: boolean; seen: { obs: Observable; value: number }[] }[];
+  /** The era rules the run depends on: those its steps name (a traced run), or its programs may read (explored). */
+  rulesRead: RuleName[];
 }
 
 /** An explored run: the run's facts (scenario, era, availability), the exploration, and witnesses. */
@@ -158,8 +163,50 @@ export interface ExploreRun {
 /** herd7's verdicts, and ours for an exploration that did not finish. */
 export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout' | 'Interrupted';
 
-/** The truth of a condition in each era's canonical run, and the first era where it flips. */
+/**
+ * herd7's verdict for an exploration's condition: Never, Sometimes or Always, with the paths
+ * that satisfy it and those that do not; ours for one that did not finish. Null when no
+ * outcome has a condition.
+ */
+export function verdict(x: Exploration): { verdict: Verdict; positive: number; negative: number } | null {
+  const withCond = x.outcomes.filter((o) => o.condition !== undefined);
+  if (!withCond.length && x.complete) return null;
+  const positive = withCond.filter((o) => o.condition).reduce((n, o) => n + o.paths, 0);
+  const negative = withCond.filter((o) => !o.condition).reduce((n, o) => n + o.paths, 0);
+  if (!x.complete) return { verdict: x.stopped === 'interrupted' ? 'Interrupted' : 'Timeout', positive, negative };
+  return { verdict: positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes', positive, negative };
+}
+
+/** A stretch of consecutive releases where a condition has one value (one run decides them all). */
+export interface BisectRange {
+  first: string;
+  last: string;
+  /** The condition on the canonical run, or the explored verdict; null where the releases cannot run the scenario. */
+  value: boolean | Verdict | null;
+  why?: string;
+}
+
+/** A release where the value changes from the one before it, and the history that lands there. */
+export interface BisectFlip {
+  release: string;
+  from: boolean | Verdict;
+  to: boolean | Verdict;
+  /** The timeline entries of that release. */
+  entries: RuleEntry[];
+  /** Of those, the ones that undone alone (the rule back at its previous value) give the old value again. */
+  decisive: RuleEntry[];
+  /** The named era the release is in, if any. */
+  era?: string;
+}
+
+/** mmutt bisect: a condition over releases, the first release where it flips, and every flip. */
 export interface Bisection {
-  truths: { era: Era; holds: boolean | null; why?: string }[];
-  flip: Era | null;
+  explore: boolean;
+  between: [string, string];
+  ranges: BisectRange[];
+  /** The first flip (also flips[0]); null when the condition does not change. */
+  flip: BisectFlip | null;
+  flips: BisectFlip[];
+  /** Distinct rule sets run (releases with identical rules share one run). */
+  runs: number;
 }

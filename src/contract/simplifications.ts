@@ -10,5 +10,4 @@ export const ENGINE_SIMPLIFICATIONS: readonly string[] = [
   'zapped pages are freed under the PTL (the mmu_gather may free them after range_end)',
   'one swap slot per page; a read swap-in keeps it, a write swap-in frees it',
   'do_numa_page() restores the PTE; the page is not moved to another node',
-  'do_wp_page() reuses an anon page by the refcount test of 09854ba94c6a (v5.9) in every era; older kernels tested the mapcount',
 ];

@@ -36,6 +36,8 @@ export interface Machine {
   vmProc: number;
   /** Every secondary mapping that can go stale (windows.ts). */
   watchers: Watcher[];
+  /** The rules the programs may read (while built, or as they run): what a run of them depends on. */
+  rulesRead: ReadonlySet<RuleName>;
 }
 
 export interface CompileOptions {
@@ -95,16 +97,19 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   const tdp = s.options.mmu === 'default' ? rules['kvm.mmu.default'].value === 'tdp' : s.options.mmu === 'tdp';
   const notifiers = [kvmMmuNotifier, ...(opts.notifiers ?? [])];
   const lengths: number[] = [];
+  const rulesRead = new Set<RuleName>();
   const programs = l.threads.map((t, tid) => {
     const asm = new Asm();
     const e: Emit = {
       l,
       rule: (name) => {
         asm.tag(name);
+        rulesRead.add(name);
         return rules[name].value;
       },
       ruleAt: (name) => {
         const value = rules[name].value;
+        rulesRead.add(name);
         return (at) => {
           at?.tag(name);
           return value;
@@ -148,7 +153,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     first.enabled = (st) => (mm < 0 || st[mm] === MM_LIVE) && deps.every((d) => st[l.threads[d]!.pc]! >= lengths[d]!) && (own ? own(st) : true);
   });
 
-  const m: Machine = { scenario: s, rules, layout: l, programs, init, tdp, vmProc, watchers: watchers(l) };
+  const m: Machine = { scenario: s, rules, layout: l, programs, init, tdp, vmProc, watchers: watchers(l), rulesRead };
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
   const start = runToEnd(m, init, l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : [])));

@@ -3,7 +3,7 @@
 // moment the guest touches a frame.
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
-import { emitKvmFault } from './kvm.js';
+import { emitKvmFault, faultinRetryCheck } from './kvm.js';
 import { FAULT_LOCALS, L } from './layout.js';
 import { anyPteDirty, bump, frameGet, frameSet, hostPfn, pageFlags, setPageFlag, violate } from './prims.js';
 import type { Notes } from './program.js';
@@ -20,7 +20,9 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
   const fault = asm.label();
   const fast = asm.label();
   const efault = asm.label();
+  const retry = asm.label();
   const done = asm.label();
+  const retryBeforeGup = faultinRetryCheck(e, gi);
 
   asm.bind(access);
   asm.emit({
@@ -44,7 +46,12 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
         bump(l, s, 'kvm.fault');
         s[seq] = s[l.seq]!;
         notes?.push(`EPT violation (${write ? 'write' : 'read'})`);
-        return s[g.spte]! & SPTE.ACC_TRACK ? fast.pc : fault.pc;
+        if (s[g.spte]! & SPTE.ACC_TRACK) return fast.pc;
+        if (retryBeforeGup?.(s, notes)) {
+          clearLocals(e, s, FAULT_LOCALS);
+          return retry.pc;
+        }
+        return fault.pc;
       }
       checkGuestAccess(e, s, pfn, pg.pte, write, notes);
       if (write) {
@@ -74,7 +81,7 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
     },
   });
   asm.bind(fault);
-  emitKvmFault(e, gi, write, access, efault);
+  emitKvmFault(e, gi, write, access, efault, retry);
   asm.bind(efault);
   asm.emit({
     fn: 'kvm_mmu_page_fault',

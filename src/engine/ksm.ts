@@ -20,7 +20,7 @@ export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
 
   asm.emit({
     fn: 'cmp_and_merge_page',
-    does: 'follow_page(FOLL_GET) both pages; memcmp_pages() finds them identical',
+    does: 'folio_walk_start() both pages; memcmp_pages() finds them identical',
     exec: (s, notes) => {
       const a = s[l.pages[keep]!.pte]!;
       const b = s[l.pages[replace]!.pte]!;
@@ -79,7 +79,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
 
   asm.emit({
     fn: 'try_to_merge_one_page',
-    does: 'mmap_read_lock(); trylock_page()',
+    does: 'mmap_read_lock(); folio_trylock()',
     enabled: (s) => notWriteLocked(s, mm.mmapLock),
     exec: (s, notes) => {
       if (pageFlags(l, s, s[pageSlot]!) & PG.LOCKED) {
@@ -94,7 +94,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
   if (kpageSlot === null) {
     asm.emit({
       fn: 'try_to_merge_one_page',
-      does: 'set_page_stable_node(); mark_page_accessed(); SetPageDirty() so the KSM page is swapped, not dropped',
+      does: 'folio_set_stable_node(); folio_mark_accessed(); folio_mark_dirty() so the KSM page is swapped, not dropped',
       exec: (s) => {
         const pfn = s[pageSlot]!;
         setPageFlag(l, s, pfn, PG.KSM | PG.DIRTY | PG.REFERENCED);
@@ -115,7 +115,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
     emitReplacePage(e, pi, pageSlot, kpageSlot, out);
     asm.emit({
       fn: 'try_to_merge_one_page',
-      does: 'unlock_page(); mmap_read_unlock()',
+      does: 'folio_unlock(); mmap_read_unlock()',
       exec: (s) => unlockAll(s),
     });
   }
@@ -124,7 +124,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
   asm.bind(out);
   asm.emit({
     fn: 'try_to_merge_one_page',
-    does: 'merge failed: unlock_page(); mmap_read_unlock()',
+    does: 'merge failed: folio_unlock(); mmap_read_unlock()',
     exec: (s) => {
       unlockAll(s);
       return fail.pc;
@@ -204,7 +204,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
   bracket(e, [pi], e.rule('mm.ksm.bracket'), (failed) => {
     asm.emit({
       fn: 'replace_page',
-      does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); page_add_anon_rmap(kpage); ptep_clear_flush()',
+      does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); folio_add_anon_rmap_pte(kpage); ptep_clear_flush()',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
         if (s[pg.pte] !== s[origPte]) {
@@ -230,7 +230,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
     });
     asm.emit({
       fn: 'replace_page',
-      does: 'page_remove_rmap(page); put_page(page); pte_unmap_unlock()',
+      does: 'folio_remove_rmap_pte(page); put_page(page); pte_unmap_unlock()',
       exec: (s, notes) => {
         const p = s[pageSlot]!;
         frameSet(l, s, p, FRAME.MAPCOUNT, frameGet(l, s, p, FRAME.MAPCOUNT) - 1);

@@ -8,7 +8,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { emitHandleMmFault } from './mm.js';
 import type { AgeCallback, MmuNotifierOps } from './notifier.js';
 import { unreachable, type Label, type Notes } from './program.js';
-import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, vmaMapped, vmaWritable, zapper } from './prims.js';
+import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
 import { PTE, SPTE, ptePfn, sptePfn, type State } from './state.js';
 
 /**
@@ -119,7 +119,7 @@ function emitKvmInvalidatePage(e: Emit, page: number): void {
   const zap = zapAll(e);
   emitHandler(e, {
     callback: 'invalidate_page',
-    does: 'take mmu_lock, mmu_notifier_seq++, kvm_unmap_hva(): zap the spte',
+    does: 'take mmu_lock, mmu_invalidate_seq++, kvm_unmap_hva(): zap the spte',
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_page');
       s[l.seq]!++;
@@ -143,36 +143,58 @@ function emitKvmRelease(e: Emit): void {
 }
 
 /**
- * The aging callbacks: kvm_age_gfn() (clear the A bit; without EPT A/D bits, access-track the
- * sPTE) or kvm_test_age_gfn(). Whether the sPTE was young is ORed into L.RESULT.
- * clear_flush_young flushes remote TLBs when it found a young sPTE, by the era's rule.
+ * The aging callbacks: kvm_age_gfn() (clear the A bit) or kvm_test_age_gfn(). Without EPT A/D
+ * bits what aging does is the era's rule: answer old, zap the sPTE ("emulate the accessed
+ * bit"), zap it and bump the seq (57128468080a), or access-track it (f160c7b7bb32); a test
+ * says young only for a present, not access-tracked sPTE once access tracking exists, old
+ * before. Whether the sPTE was young is ORed into L.RESULT. clear_flush_young flushes remote
+ * TLBs when it found a young sPTE, by the era's rule.
  */
 function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
   const { l } = e;
   const gs = gfnsOf(e, [page]);
   const result = e.local(L.RESULT);
   const markDirty = e.ruleAt('kvm.age.no_ad_mark_dirty');
+  const noAd = e.eptAd ? null : e.ruleAt('kvm.age.no_ad');
+  const zap = zapper(e);
   emitHandler(e, {
     callback: cb,
     does: cb === 'test_young' ? 'kvm_test_age_gfn(): is the spte young?' : 'take mmu_lock; kvm_age_gfn(): test and clear the spte accessed state',
     flushes: cb === 'clear_flush_young' && e.rule('kvm.age.flush'),
     work: (s, notes) => {
       bump(l, s, `notifier.${cb}`);
+      const how = noAd?.(notes);
+      if (how === 'zap-and-seq-bump' && cb !== 'test_young') s[l.seq]!++;
       let young = 0;
       for (const g of gs) {
         const spte = s[g.spte]!;
         if (!(spte & SPTE.PRESENT)) continue;
-        if (e.eptAd) {
+        if (!how) {
           if (!(spte & SPTE.ACCESSED)) continue;
           young = 1;
           if (cb !== 'test_young') s[g.spte] = spte & ~SPTE.ACCESSED;
-        } else {
-          // No A bit: a present sPTE counts as young; aging makes it access-tracked
-          // (mark_spte_for_access_track), so the next access faults and fast_page_fault restores it.
+        } else if (cb === 'test_young') {
+          // kvm_test_age_rmapp(): no A bit to read; is_accessed_spte() once access tracking exists.
+          if (how !== 'access-track') continue;
           young = 1;
-          if (cb === 'test_young') continue;
-          if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, sptePfn(spte), notes);
-          s[g.spte] = (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK;
+        } else {
+          switch (how) {
+            case 'report-old':
+              continue;
+            case 'zap':
+            case 'zap-and-seq-bump':
+              young = 1;
+              zap(s, g, notes);
+              continue;
+            case 'access-track':
+              // mark_spte_for_access_track(): the next access faults and fast_page_fault restores it.
+              young = 1;
+              if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, sptePfn(spte), notes);
+              s[g.spte] = (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK;
+              break;
+            default:
+              unreachable(how);
+          }
         }
         notes?.push(`spte gfn ${hex(g.gfn)} was young`);
       }
@@ -198,9 +220,12 @@ function zapAll(e: Emit): (s: State, gs: GfnSlot[], notes: Notes) => boolean {
 }
 
 /**
- * kvm_mmu_notifier_change_pte() -> kvm_set_spte_hva() -> kvm_set_pte_rmapp() (tdp_mmu:
- * set_spte_gfn): a writable new PTE zaps the sPTE; a read-only one repoints it, read-only, to
- * the new pfn. The new PTE is in the thread's L.NEWPTE.
+ * kvm_mmu_notifier_change_pte() -> kvm_set_spte_gfn() (kvm_set_spte_hva() before v5.13) ->
+ * kvm_set_pte_rmapp() (tdp_mmu: set_spte_gfn): a writable new PTE zaps the sPTE; a read-only
+ * one repoints it, read-only, to the new pfn. What else it does is the era's rule: bump the
+ * seq first (until c13fda237f08), return at once unless an invalidation is in progress
+ * (071064f14d87), keep the accessed bit (v2.6.32) or make the repointed sPTE old and account
+ * the old one as a zap would (set_spte_track_bits(), later). The new PTE is in L.NEWPTE.
  */
 function emitKvmChangePte(e: Emit, page: number): void {
   const { l } = e;
@@ -209,15 +234,32 @@ function emitKvmChangePte(e: Emit, page: number): void {
   const handlerRule = e.ruleAt('kvm.change_pte');
   const markDirty = e.ruleAt('kvm.zap.mark_dirty');
   const zap = zapper(e);
+  const track = trackBits(e);
   emitHandler(e, {
     callback: 'change_pte',
-    does: 'take mmu_lock; kvm_set_spte_hva(): repoint the spte read-only, or zap it',
+    does: 'take mmu_lock; kvm_set_spte_gfn(): repoint the spte read-only, or zap it',
     work: (s, notes) => {
       bump(l, s, 'notifier.change_pte');
       const handler = handlerRule(notes);
+      let old: boolean;
       switch (handler) {
         case 'seq-bump-then-set-spte':
           s[l.seq]!++;
+          old = false;
+          break;
+        case 'seq-bump-then-set-spte-old':
+          s[l.seq]!++;
+          old = true;
+          break;
+        case 'set-spte-old':
+          old = true;
+          break;
+        case 'set-spte-old-if-in-progress':
+          if (s[l.inProgress] === 0) {
+            notes?.push('no invalidation in progress: return');
+            return false;
+          }
+          old = true;
           break;
         default:
           unreachable(handler);
@@ -232,12 +274,18 @@ function emitKvmChangePte(e: Emit, page: number): void {
           zap(s, g, notes);
           continue;
         }
-        const old = sptePfn(spte);
-        if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, old, notes);
-        const flags = spte & ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE);
+        const was = sptePfn(spte);
+        if (old) track(s, spte, notes);
+        else if (spte & SPTE.WRITABLE && markDirty(notes) !== 'never') kvmMarkDirty(l, s, was, notes);
+        const flags = spte & ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE | (old ? SPTE.ACCESSED : 0));
         s[g.spte] = (ptePfn(pte) << SPTE.SHIFT) | flags;
+        if (spte & SPTE.PAGE_REF) {
+          // An sPTE that holds its page's reference moves it to the new page.
+          getPage(l, s, ptePfn(pte));
+          putPage(l, s, was, notes);
+        }
         bump(l, s, 'kvm.spte_change');
-        notes?.push(`spte gfn ${hex(g.gfn)} repointed to pfn ${hex(ptePfn(pte))}, read-only`);
+        notes?.push(`spte gfn ${hex(g.gfn)} repointed to pfn ${hex(ptePfn(pte))}, read-only${old ? ', old' : ''}`);
       }
       if (!touched) notes?.push('no spte present: nothing to change');
       return touched;
@@ -251,7 +299,7 @@ function emitKvmChangePte(e: Emit, page: number): void {
  * or break COW), then under mmu_lock check is_page_fault_stale() and install the sPTE. On
  * success or retry, jump back to `access`: the guest re-executes its access.
  */
-export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label, efault: Label): void {
+export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label, efault: Label, retry: Label): void {
   const { l, asm } = e;
   const g = l.gfns[gi]!;
   const page = l.pages[g.page]!;
@@ -261,19 +309,23 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   const gup = asm.label();
   const hostFault = asm.label();
   const install = asm.label();
-  const retryWait = asm.label();
+  const retryWait = retry;
+  const retryRule = e.ruleAt('kvm.fault.retry');
+
+  // Until 612819c3c6e6 every fault asked get_user_pages() for a writable page: a read breaks COW.
+  const gupWrite = write || e.rule('kvm.fault.gup') === 'write';
 
   asm.bind(gup);
   asm.emit({
     fn: 'hva_to_pfn',
-    does: `get_user_pages${write ? '(FOLL_WRITE)' : ''}: walk the host page table, take a page reference`,
+    does: `get_user_pages${gupWrite ? '(FOLL_WRITE)' : ''}: walk the host page table, take a page reference`,
     exec: (s, notes) => {
-      if (!mmLive(l, s, g.page) || !vmaMapped(l, s, g.page) || (write && !vmaWritable(l, s, g.page))) {
-        notes?.push(`no ${write ? 'writable ' : ''}vma at the hva: -EFAULT`);
+      if (!mmLive(l, s, g.page) || !vmaMapped(l, s, g.page) || (gupWrite && !vmaWritable(l, s, g.page))) {
+        notes?.push(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`);
         return efault.pc;
       }
       const pte = s[page.pte]!;
-      if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE) && (!write || pte & PTE.WRITE)) {
+      if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE) && (!gupWrite || pte & PTE.WRITE)) {
         const pfn = ptePfn(pte);
         getPage(l, s, pfn);
         s[pfnSlot] = pfn;
@@ -286,13 +338,14 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
     },
   });
   asm.bind(hostFault);
-  emitHandleMmFault(e, g.page, write, gup, efault);
+  emitHandleMmFault(e, g.page, gupWrite, gup, efault);
 
   // How the fault lets go of the page decides the steps after the install: a separate
   // kvm_release_pfn_clean() after mmu_lock is dropped, or (v6.13) all of it under mmu_lock;
   // and whether make_spte() marks the folio dirty (the March 2024 RFC).
   const underLock = (f: (typeof FAULT_FINISH)[number]): boolean => {
     switch (f) {
+      case 'hold-ref-until-zap':
       case 'kvm_release_pfn_clean-after-unlock':
       case 'make_spte-marks-dirty':
         return false;
@@ -303,20 +356,21 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
     }
   };
   const finish = e.ruleAt('kvm.fault.finish');
-  const retryRule = e.ruleAt('kvm.fault.retry');
   const tdp = e.tdp;
   const releaseAfter = asm.label();
   const releaseRetry = asm.label();
   asm.bind(install);
   asm.emit({
-    fn: tdp ? 'kvm_tdp_mmu_map' : '__direct_map',
+    fn: tdp ? 'kvm_tdp_mmu_map' : 'direct_map',
     does: 'take mmu_lock; is_page_fault_stale(); make_spte() and install it',
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
       const pfn = s[pfnSlot]!;
       const how = finish(notes);
-      if (faultIsStale(e, s, g.gfn, retryRule(notes))) {
+      const retry = retryRule(notes);
+      if (faultIsStale(e, s, g.gfn, retry)) {
         bump(l, s, 'kvm.fault_retry');
+        if (retryBlocked(e, s, g.gfn, retry)) bump(l, s, 'kvm.fault_retry_in_progress');
         notes?.push(`stale fault (seq ${s[seq]} -> ${s[l.seq]}, in progress ${s[l.inProgress]}): RET_PF_RETRY`);
         if (!underLock(how)) return releaseRetry.pc;
         putPage(l, s, pfn, notes); // kvm_release_faultin_page(..., unused=true, ...)
@@ -327,11 +381,17 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
       // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
       const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
-      s[g.spte] = (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad;
+      // Before acb66dd051d0 the sPTE keeps the reference hva_to_pfn took, until it is zapped.
+      const ref = how === 'hold-ref-until-zap' ? SPTE.PAGE_REF : 0;
+      s[g.spte] = (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad | ref;
       if (!tdp) s[g.rmap] = 1; // rmap_add(): the TDP MMU keeps no rmap
       notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
       // The March 2024 RFC: make_spte() marks a writable sPTE's folio dirty as it creates it.
       if (how === 'make_spte-marks-dirty' && w) kvmMarkDirty(l, s, pfn, notes);
+      if (ref) {
+        clearLocals(e, s, FAULT_LOCALS);
+        return access.pc;
+      }
       if (!underLock(how)) return releaseAfter.pc;
       // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
       if (s[mapWritable]) kvmMarkDirty(l, s, pfn, notes);
@@ -373,6 +433,28 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
 }
 
 /**
+ * d02c357e5bfa (v6.8): before any get_user_pages(), kvm_faultin_pfn() makes a fault that an
+ * invalidation in progress covers retry at once (mmu_invalidate_retry_gfn_unsafe(), no lock).
+ * The check is made in the step that reads mmu_invalidate_seq for the fault, a few lockless
+ * instructions before it (a simplification of the timeline from v6.8): an invalidation that
+ * starts between the two is caught under mmu_lock instead. Null when the era has no such check
+ * (decided while building, which names no rule: the check names it when it runs).
+ */
+export function faultinRetryCheck(e: Emit, gi: number): ((s: State, notes: Notes) => boolean) | null {
+  const retryRule = e.ruleAt('kvm.fault.retry');
+  if (retryRule(null) !== 'in-range-or-seq-before-gup') return null;
+  const { l } = e;
+  const g = l.gfns[gi]!;
+  return (s, notes) => {
+    if (!retryBlocked(e, s, g.gfn, retryRule(notes))) return false;
+    bump(l, s, 'kvm.fault_retry');
+    bump(l, s, 'kvm.fault_retry_in_progress');
+    notes?.push(`kvm_mmu_faultin_pfn(): an invalidation covers gfn ${hex(g.gfn)}, RET_PF_RETRY before get_user_pages()`);
+    return true;
+  };
+}
+
+/**
  * is_page_fault_stale() -> mmu_invalidate_retry_gfn() (older: mmu_notifier_retry()), under the
  * era's retry rule. The value `never` is no kernel's: a KVM without the check, for overlays and
  * tests.
@@ -392,6 +474,7 @@ function retryBlocked(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY
     case 'in-progress-or-seq':
       return true;
     case 'in-range-or-seq':
+    case 'in-range-or-seq-before-gup':
       return gfn >= s[l.rangeStart]! && gfn < s[l.rangeEnd]!;
     default:
       return unreachable(retry);

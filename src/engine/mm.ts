@@ -2,7 +2,7 @@
 // each site makes are era rules; everything else here is the same in every era we model.
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
-import { L, MM_LOCALS, type StoreSlot } from './layout.js';
+import { L, MM_LOCALS, type Layout, type StoreSlot } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label, Notes } from './program.js';
 import {
@@ -49,6 +49,7 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
   const unlockMmap = (s: State) => {
     s[mm.mmapLock]!++;
   };
+  const reuseTest = e.ruleAt('mm.do_wp_page.reuse');
   /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
   const finish = (s: State) => {
     unlockMmap(s);
@@ -89,10 +90,11 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
       if (write && !(pte & PTE.WRITE)) {
         const pfn = ptePfn(pte);
         if (vma.shared) return shared.pc;
-        // do_wp_page(): a KSM page, the zero page, a page-cache page, or a page someone else
-        // holds is copied; an exclusive anon page is reused in place (the refcount test of
-        // 09854ba94c6a "mm: do_wp_page() simplification", v5.9; a simplification before it).
-        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) {
+        // do_wp_page(): a KSM page, the zero page or a page-cache page is copied; an anon page
+        // is reused in place if it is exclusive, by the era's test: mapped once and in no other
+        // swap PTE (reuse_swap_page()), or no reference but ours (09854ba94c6a, v5.9).
+        const exclusive = reuseTest(notes) === 'mapcount' ? frameGet(l, s, pfn, FRAME.MAPCOUNT) + swapPtes(l, s, pfn) === 1 : frameGet(l, s, pfn, FRAME.REFCOUNT) === 1;
+        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || !exclusive) {
           if (!(pageFlags(l, s, pfn) & PG.ZERO)) getPage(l, s, pfn);
           s[e.local(L.OLDPFN)] = pfn;
           return copy.pc;
@@ -167,12 +169,34 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
     folioMarkDirty(l, s, ptePfn(s[pg.pte]!));
     s[pg.pte] = s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
   });
-  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', (s) => {
+  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', (s, notes) => {
+    const pfn = ptePfn(s[pg.pte]!);
+    if (pageFlags(l, s, pfn) & PG.SWAPCACHE) {
+      // reuse_swap_page(): the only user takes the page out of the swap cache and frees the
+      // swap slot (delete_from_swap_cache(), SetPageDirty()). The refcount test never gets
+      // here with a swap-cache page: the cache holds a reference.
+      const slot = l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!;
+      s[slot.cache] = 0;
+      s[slot.content] = 0;
+      clearPageFlag(l, s, pfn, PG.SWAPCACHE);
+      putPage(l, s, pfn, notes);
+      folioMarkDirty(l, s, pfn);
+      notes?.push(`page ${hex(pfn)} taken out of the swap cache`);
+    }
     s[pg.pte] = s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
   });
 
   asm.bind(copy);
   emitWpPageCopy(e, pi, unlockMmap, back);
+}
+
+/** Swap PTEs that still name this swap-cache page's slot (page_swapcount()). */
+function swapPtes(l: Layout, s: State, pfn: number): number {
+  if (!(pageFlags(l, s, pfn) & PG.SWAPCACHE)) return 0;
+  const slot = frameGet(l, s, pfn, FRAME.INDEX);
+  let n = 0;
+  for (const p of l.pages) if (s[p.pte]! & PTE.SWAP && ptePfn(s[p.pte]!) === slot) n++;
+  return n;
 }
 
 /** filemap_fault(): the page-cache page of a file block, read from the file if it is not cached. */
@@ -237,7 +261,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
   bracket(e, [pi], e.rule('mm.wp_page_copy.bracket'), (abort) => {
     asm.emit({
       fn: 'wp_page_copy',
-      does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(); page_add_new_anon_rmap(new)',
+      does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(); folio_add_new_anon_rmap(new)',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
         if (s[pg.pte] !== s[origPte]) {
@@ -259,7 +283,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
     });
     asm.emit({
       fn: 'wp_page_copy',
-      does: 'page_remove_rmap(old); pte_unmap_unlock()',
+      does: 'folio_remove_rmap_pte(old); pte_unmap_unlock()',
       exec: (s) => {
         const old = s[oldPfn]!;
         if (!(pageFlags(l, s, old) & PG.ZERO)) frameSet(l, s, old, FRAME.MAPCOUNT, frameGet(l, s, old, FRAME.MAPCOUNT) - 1);

@@ -61,20 +61,31 @@ export function age(e: Emit, page: number, cb: AgeCallback): void {
 
 /**
  * set_pte_at_notify(mm, addr, ptep, pte): the PTE write (`setPte`, which reads the new value
- * from L.NEWPTE) and mmu_notifier_change_pte(), in the order of the era's rule. Without
+ * from L.NEWPTE) and mmu_notifier_change_pte(), in the order of the era's rule. Before it
+ * existed (v2.6.27-v2.6.31) the caller's ptep_clear_flush_notify() sent .invalidate_page under
+ * the PTL before the new PTE was set. Until 6bdb913f0a70 (v3.7), a secondary MMU without
+ * .change_pte got .invalidate_page instead (__mmu_notifier_change_pte). Without
  * set_pte_at_notify() (v6.10+) callers use plain set_pte_at().
  */
 export function setPteAtNotify(e: Emit, page: number, setPte: StepSpec): void {
   const order = e.rule('mm.set_pte_at_notify');
-  const changePte = () => notify(e, [page], 'change_pte', (mn) => mn.change_pte?.(e, page));
+  const changePte = (fallback: boolean) =>
+    e.notifiers.forEach((mn) => {
+      if (mn.listens(e, page, 'change_pte')) mn.change_pte?.(e, page);
+      else if (fallback && mn.listens(e, page, 'invalidate_page')) mn.invalidate_page?.(e, page);
+    });
   switch (order) {
-    case 'change_pte-then-set_pte_at':
-      changePte();
+    case 'ptep_clear_flush_notify':
+      invalidatePage(e, page);
       e.asm.emit(setPte);
       return;
     case 'set_pte_at-then-change_pte':
       e.asm.emit(setPte);
-      changePte();
+      changePte(true);
+      return;
+    case 'change_pte-then-set_pte_at':
+      changePte(false);
+      e.asm.emit(setPte);
       return;
     case 'set_pte_at-only':
       e.asm.emit(setPte);

@@ -98,27 +98,43 @@ export function kvmMarkAccessed(l: Layout, s: State, pfn: number, notes: Notes):
 }
 
 /**
+ * What dropping or replacing an sPTE tells the host about its page, by the era's rules:
+ * mmu_spte_clear_track_bits() (set_spte_track_bits(), rmap_remove() in older kernels) marks the
+ * folio accessed and dirty from the old sPTE. Without EPT A/D bits there is no A or D to read:
+ * some kernels then mark always, others (is_dirty_spte()) fall back to "writable".
+ */
+export function trackBits(e: Emit): (s: State, old: number, notes: Notes) => void {
+  const { l } = e;
+  const markAccessed = e.ruleAt('kvm.zap.mark_accessed');
+  const markDirty = e.ruleAt('kvm.zap.mark_dirty');
+  return (s, old, notes) => {
+    const pfn = sptePfn(old);
+    const accessed = markAccessed(notes);
+    const dirty = markDirty(notes);
+    const a = accessed === 'never' ? false : e.eptAd ? (old & SPTE.ACCESSED) !== 0 : accessed === 'if-accessed-or-no-ad';
+    const d = dirty === 'never' ? false : e.eptAd ? (old & SPTE.DIRTY) !== 0 : dirty === 'if-dirty-or-no-ad' || (old & SPTE.WRITABLE) !== 0;
+    if (a) kvmMarkAccessed(l, s, pfn, notes);
+    if (d) kvmMarkDirty(l, s, pfn, notes);
+  };
+}
+
+/**
  * Zap one leaf sPTE: drop_spte() -> mmu_spte_clear_track_bits() (tdp_mmu: handle_changed_spte()).
- * Whether the folio is marked dirty/accessed from the old sPTE is an era rule: a handler makes
+ * Whether the folio is marked dirty/accessed from the old sPTE is an era rule; before
+ * acb66dd051d0 the sPTE also held a page reference (SPTE.PAGE_REF), which rmap_remove() puts. A handler makes
  * its zapper when it is built (the rule readers are made once), and calls it as it runs.
  */
 export function zapper(e: Emit): (s: State, g: GfnSlot, notes: Notes) => void {
   const { l } = e;
-  const markAccessed = e.ruleAt('kvm.zap.mark_accessed');
-  const markDirty = e.ruleAt('kvm.zap.mark_dirty');
+  const track = trackBits(e);
   return (s, g, notes) => {
     const old = s[g.spte]!;
-    const pfn = sptePfn(old);
-    // Without EPT A/D bits there is no D to read: is_dirty_spte() falls back to "writable", and
-    // every zapped sPTE counts as accessed.
-    const accessed = e.eptAd ? old & SPTE.ACCESSED : 1;
-    const dirty = e.eptAd ? old & SPTE.DIRTY : old & SPTE.WRITABLE;
-    if (accessed && markAccessed(notes)) kvmMarkAccessed(l, s, pfn, notes);
-    if (dirty && markDirty(notes)) kvmMarkDirty(l, s, pfn, notes);
+    track(s, old, notes);
     s[g.spte] = 0;
     s[g.rmap] = 0;
     bump(l, s, 'kvm.spte_zap');
     notes?.push(`spte gfn ${hex(g.gfn)} zapped`);
+    if (old & SPTE.PAGE_REF) putPage(l, s, sptePfn(old), notes);
   };
 }
 

@@ -6,7 +6,7 @@ import { hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
-import { unreachable, type Label, type StepSpec } from './program.js';
+import { unreachable, type Label, type Notes, type StepSpec } from './program.js';
 import { folioMarkDirty, frameGet, frameSet, lockFree, pageFlags, putPage, setPageFlag } from './prims.js';
 import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
 
@@ -46,7 +46,7 @@ export function forEachMapping(e: Emit, candidates: number[], body: (pi: number)
  * The first step of an operation on the folio mapped at page `pi`: find it, or stop. Puts its
  * pfn in L.OLDPFN and clears L.RESULT.
  */
-export function findFolio(e: Emit, pi: number, fn: string, does: string, accept: (s: State, pfn: number) => string | null, done: Label, extra?: (s: State, pfn: number) => void): void {
+export function findFolio(e: Emit, pi: number, fn: string, does: string, accept: (s: State, pfn: number) => string | null, done: Label, extra?: (s: State, pfn: number, notes: Notes) => void): void {
   const { l } = e;
   const pg = l.pages[pi]!;
   e.asm.emit({
@@ -66,7 +66,7 @@ export function findFolio(e: Emit, pi: number, fn: string, does: string, accept:
       }
       s[e.local(L.OLDPFN)] = pfn;
       s[e.local(L.RESULT)] = 0;
-      extra?.(s, pfn);
+      extra?.(s, pfn, notes);
     },
   });
 }
@@ -158,7 +158,7 @@ export function emitYoungTest(e: Emit, pi: number, cb: AgeCallback): void {
   const folio = e.local(L.OLDPFN);
   const result = e.local(L.RESULT);
   const skip = asm.label();
-  const hostFn = { clear_flush_young: 'ptep_clear_flush_young', clear_young: 'ptep_clear_young', test_young: 'pte_young' }[cb];
+  const hostFn = { clear_flush_young: 'ptep_clear_flush_young', clear_young: 'ptep_test_and_clear_young', test_young: 'pte_young' }[cb];
   asm.emit({
     fn: hostFn,
     does: cb === 'test_young' ? 'is the host PTE young?' : 'test and clear the host PTE young bit, under the PTL',
@@ -210,6 +210,10 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
         // A guest write the primary MMU has not been told of (KVM marks the folio dirty only
         // later, or never) goes with the page.
         s[result] = s[result]! | DISCARDED | (f & PG.GUEST_WROTE ? LOSES_WRITE : 0);
+      } else if (f & PG.SWAPCACHE) {
+        // Before 802a3a92ad7a (v4.12) a written lazyfree page is swapped out like any other.
+        notes?.push('lazyfree folio written again: swap it out');
+        setPageFlag(l, s, pfn, PG.SWAPBACKED);
       } else {
         notes?.push('lazyfree folio redirtied or referenced: restore the PTE, set swapbacked');
         s[pg.pte] = pteval;
@@ -221,11 +225,11 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
   };
   const finish: StepSpec = {
     fn: 'try_to_unmap_one',
-    does: 'set the swap entry (anon); page_remove_rmap(); put_page()',
+    does: 'set the swap entry (anon); folio_remove_rmap_pte(); put_page()',
     exec: (s) => {
       const pfn = s[folio]!;
       if (s[result]! & FAILED) return;
-      if (pageFlags(l, s, pfn) & PG.SWAPCACHE) s[pg.pte] = PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT);
+      if (pageFlags(l, s, pfn) & PG.SWAPCACHE && !(s[result]! & DISCARDED)) s[pg.pte] = PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT);
       frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
       putPage(l, s, pfn, null);
     },
@@ -252,8 +256,8 @@ export function emitTryToMigrateOne(e: Emit, pi: number): void {
   const folio = e.local(L.OLDPFN);
   emitPteChange(e, pi, 'mm.try_to_unmap_one.notify', {
     change: {
-      fn: e.rule('mm.try_to_unmap_one.notify') === 'range' ? 'try_to_migrate_one' : 'try_to_unmap_one',
-      does: 'ptep_clear_flush(); install a migration entry; the PTE dirty bit to the folio; page_remove_rmap()',
+      fn: 'try_to_migrate_one',
+      does: 'ptep_clear_flush(); install a migration entry; the PTE dirty bit to the folio; folio_remove_rmap_pte()',
       exec: (s) => {
         const pfn = s[folio]!;
         if (!mapsFolio(s, pg.pte, pfn)) return GIVE_UP;
@@ -292,9 +296,9 @@ export function emitPageMkcleanOne(e: Emit, pi: number): void {
 }
 
 const AGE_FN: Record<AgeCallback, [string, string]> = {
-  clear_flush_young: ['folio_referenced', 'page_referenced_one() on every mapping: ptep_clear_flush_young_notify()'],
+  clear_flush_young: ['folio_referenced', 'folio_referenced_one() on every mapping: ptep_clear_flush_young_notify()'],
   clear_young: ['page_idle_clear_pte_refs', 'page_idle_clear_pte_refs_one() on every mapping: ptep_clear_young_notify()'],
-  test_young: ['khugepaged_scan_pmd', 'pte_young() || mmu_notifier_test_young()'],
+  test_young: ['hpage_collapse_scan_pmd', 'pte_young() || mmu_notifier_test_young()'],
 };
 
 /** age(P) / idle_age(P) / test_young(P): one aging pass over the folio's mappings; the register gets 1 if young. */

@@ -32,6 +32,7 @@ export const SPTE = {
   ACCESSED: 8, // shadow_accessed_mask (EPT A bit)
   HOST_WRITABLE: 16, // SPTE_HOST_WRITEABLE / shadow_host_writable_mask
   ACC_TRACK: 32, // an access-tracked sPTE (mark_spte_for_access_track): not present to the CPU, restored by fast_page_fault()
+  PAGE_REF: 64, // the sPTE holds the reference gfn_to_pfn() took; rmap_remove() puts it (before acb66dd051d0)
   SHIFT: 8,
 } as const;
 
@@ -94,7 +95,7 @@ export function fmtSpte(v: number): string {
   if (v & SPTE.ACC_TRACK) return `pfn ${hex(sptePfn(v))} access-tracked`;
   if (!(v & SPTE.PRESENT)) return 'none';
   const f = (b: number, c: string) => (v & b ? c : '-');
-  return `pfn ${hex(sptePfn(v))} ${f(SPTE.WRITABLE, 'W')}${f(SPTE.DIRTY, 'D')}${f(SPTE.ACCESSED, 'A')}${f(SPTE.HOST_WRITABLE, 'h')}`;
+  return `pfn ${hex(sptePfn(v))} ${f(SPTE.WRITABLE, 'W')}${f(SPTE.DIRTY, 'D')}${f(SPTE.ACCESSED, 'A')}${f(SPTE.HOST_WRITABLE, 'h')}${v & SPTE.PAGE_REF ? ' holding a page reference' : ''}`;
 }
 
 export function fmtTlb(v: number): string {

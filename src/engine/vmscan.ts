@@ -20,12 +20,13 @@ export function emitReclaim(e: Emit, pi: number): void {
   const putback = asm.label();
   const candidates = e.related(pi);
   const store = l.stores[l.pages[pi]!.store]!;
+  const lazyfreeDirty = e.ruleAt('mm.lazyfree.dirty');
 
   findFolio(
     e,
     pi,
     'shrink_folio_list',
-    'isolate the folio, trylock it; add_to_swap() an anon page',
+    'isolate the folio, folio_trylock() it; add_to_swap() an anon page',
     (s, pfn) => {
       const f = pageFlags(l, s, pfn);
       if (f & PG.ZERO) return 'the zero page is not reclaimed';
@@ -34,19 +35,22 @@ export function emitReclaim(e: Emit, pi: number): void {
       return null;
     },
     done,
-    (s, pfn) => {
+    (s, pfn, notes) => {
       getPage(l, s, pfn); // isolation reference
       setPageFlag(l, s, pfn, PG.LOCKED);
       const f = pageFlags(l, s, pfn);
-      if (f & PG.SWAPBACKED && !(f & PG.SWAPCACHE)) {
-        // add_to_swap(): the folio takes the swap slot of its page and is marked dirty.
-        const slot = l.pages[pi]!.store;
-        frameSet(l, s, pfn, FRAME.INDEX, slot);
-        s[store.cache] = pfn;
-        getPage(l, s, pfn);
-        setPageFlag(l, s, pfn, PG.SWAPCACHE);
-        folioMarkDirty(l, s, pfn);
-      }
+      // A lazyfree page is !PageSwapBacked (802a3a92ad7a, v4.12); before that it was an anon
+      // page like any other, added to swap clean so that try_to_unmap_one() could drop it.
+      const lazyfree = !(f & (PG.SWAPBACKED | PG.FILE));
+      if (f & PG.SWAPCACHE || f & PG.FILE || (lazyfree && lazyfreeDirty(notes) === 'restore-pte')) return;
+      // add_to_swap(): the folio takes the swap slot of its page and is marked dirty (a lazyfree
+      // one is left clean: its PTE says whether it was written again).
+      const slot = l.pages[pi]!.store;
+      frameSet(l, s, pfn, FRAME.INDEX, slot);
+      s[store.cache] = pfn;
+      getPage(l, s, pfn);
+      setPageFlag(l, s, pfn, PG.SWAPCACHE);
+      if (!lazyfree) folioMarkDirty(l, s, pfn);
     },
   );
 
@@ -78,6 +82,12 @@ export function emitReclaim(e: Emit, pi: number): void {
       if (s[result]! & DISCARDED) {
         if (s[result]! & LOSES_WRITE) violate(l, s, 'lost-write', notes, `lazyfree folio ${hex(pfn)} discarded holding a guest write`);
         clearPageFlag(l, s, pfn, PG.LOCKED);
+        if (f & PG.SWAPCACHE) {
+          // Added to swap clean (before v4.12): the slot is freed with the page.
+          s[l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!.cache] = 0;
+          clearPageFlag(l, s, pfn, PG.SWAPCACHE);
+          putPage(l, s, pfn, notes);
+        }
         putPage(l, s, pfn, notes);
         clearLocals(e, s, WALK_LOCALS);
         return done.pc;

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule } from '../contract/era.js';
+import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule, type Timeline } from '../contract/era.js';
 import { UserError } from '../errors.js';
 import { BUILT, PACKAGE_ROOT, closest, quote, readInputFile } from '../input.js';
 import { deriveEra } from './derive.js';
-import { releaseKey } from './release.js';
+import { releaseEra, resolveRelease } from './timeline.js';
 
 /** The era modules: eras/ as sources (under vitest), dist/eras/ when built (tsup builds each one). */
 const erasDir = () => (BUILT ? { dir: new URL('dist/eras/', PACKAGE_ROOT), ext: '.js' } : { dir: new URL('eras/', PACKAGE_ROOT), ext: '.ts' });
@@ -24,8 +24,11 @@ async function importAll(dir: URL, ext: string): Promise<Era[]> {
   return Promise.all(files.map(async (f) => ((await import(new URL(f, dir).href)) as { default: Era }).default));
 }
 
-/** Released eras in release order: the one without a base, then each era's derived one. */
-function chain(eras: Era[]): Era[] {
+/**
+ * Released eras in release order: the one without a base, then each era's derived one. Each
+ * is a cut point of the timeline: it runs its opening release, and ends where the next opens.
+ */
+function chain(eras: Era[], t: Timeline): Era[] {
   const roots = eras.filter((e) => !e.base);
   if (roots.length !== 1) throw new Error(`internal: eras/ has ${roots.length} eras without a base: expected one`);
   const out = [roots[0]!];
@@ -36,6 +39,11 @@ function chain(eras: Era[]): Era[] {
     out.push(next[0]!);
   }
   if (out.length !== eras.length) throw new Error('internal: an era in eras/ is not derived from the released line');
+  out.forEach((e, i) => {
+    const next = out[i + 1];
+    const last = next ? t.releases[t.releases.indexOf(next.releases.first) - 1] : undefined;
+    if (e.release !== e.releases.first || e.releases.last !== last) throw new Error(`internal: era ${e.id} must run ${e.releases.first} and end at ${last ?? 'the newest release'}, where the next era opens`);
+  });
   return out;
 }
 
@@ -44,19 +52,22 @@ export class EraRegistry {
   private readonly loaded: Era[] = [];
 
   constructor(
-    /** Released eras, oldest first. */
+    /** The history: releases, rule changes, features, names (eras/timeline/). */
+    readonly timeline: Timeline,
+    /** Released eras, oldest first: named cut points of the timeline. */
     readonly released: readonly Era[],
     /** Patches under review, as overlays on a released era. Not in `--era all`. */
     readonly proposals: readonly Era[],
   ) {}
 
-  /** Every era module in eras/ and eras/proposals/. */
+  /** The timeline, every era module in eras/ and eras/proposals/. */
   static async discover(): Promise<EraRegistry> {
     const { dir, ext } = erasDir();
-    const released = chain(await importAll(dir, ext));
+    const timeline = ((await import(new URL(`timeline/index${ext}`, dir).href)) as { default: Timeline }).default;
+    const released = chain(await importAll(dir, ext), timeline);
     const proposals = await importAll(new URL('proposals/', dir), ext);
     for (const e of proposals) if (!e.proposal) throw new Error(`internal: eras/proposals/ holds ${e.id}, which gives no posting`);
-    return new EraRegistry(released, proposals);
+    return new EraRegistry(timeline, released, proposals);
   }
 
   /** Eras loaded from files in this run, in load order. */
@@ -68,23 +79,22 @@ export class EraRegistry {
     return [...this.released, ...this.proposals, ...this.loaded];
   }
 
+  /** An era by id, or a mainline release by name (vX.Y: its own rules, as --kernel). */
   get(id: string): Era {
     const e = this.all().find((x) => x.id === id);
-    if (!e) throw new UserError(`unknown era \`${quote(id)}\`: expected one of ${this.all().map((x) => x.id).join(', ')}, or all`);
-    return e;
+    if (e) return e;
+    if (/^v\d/.test(id)) return this.forKernel(id);
+    throw new UserError(`unknown era \`${quote(id)}\`: expected one of ${this.all().map((x) => x.id).join(', ')}, all, or a release (vX.Y)`);
   }
 
-  /** The released era that covers a kernel release. */
+  /** One mainline release as an era (--kernel vX.Y): its own rules and words (src/era/timeline.ts). */
   forKernel(v: string): Era {
-    const k = releaseKey(v);
-    const first = this.released[0]!;
-    if (k < releaseKey(first.releases.first)) {
-      throw new UserError(`${quote(v)} is older than every era: KVM's .change_pte() arrived in ${first.releases.first} (${first.commits[0]})`);
-    }
-    for (const e of this.released) {
-      if (e.releases.last === undefined || k <= releaseKey(e.releases.last)) return e;
-    }
-    return this.released[this.released.length - 1]!;
+    return releaseEra(this.timeline, resolveRelease(this.timeline, v), this.released);
+  }
+
+  /** Every release the timeline models, oldest first. */
+  get releases(): readonly string[] {
+    return this.timeline.releases;
   }
 
   /**
@@ -143,7 +153,7 @@ function posOf(text: string, name: string): [number, number] | [] {
   return [before.split('\n').length, i - before.lastIndexOf('\n')];
 }
 
-const KERNEL_COMMIT = /^[0-9a-f]{12} \("[^"\n]+"\)$/;
+const KERNEL_COMMIT = /^[0-9a-f]{12} \(".+"\)$/;
 
 /** An era from a file, checked as data against the era contract (src/contract/era.ts). */
 function checkEra(era: Era, text: string, where: (line?: number, col?: number) => string): void {

@@ -1,33 +1,59 @@
-// mmutt bisect, the report: the truth of a condition in each released era's canonical run (the
-// runner computes it), and the first era where it flips, with its commits and the rules it sets.
-import type { Bisection } from '../contract/output.js';
-import type { Cond } from '../contract/scenario.js';
-import { fmtCond } from './cond.js';
-import type { Scenario } from '../contract/scenario.js';
+// mmutt bisect, the report: a condition over mainline releases (the runner computes it), the
+// first release where it flips and the timeline entries that land there, each with its commit
+// and how it is known; the entries that alone make the difference come first.
+import type { RuleEntry } from '../contract/era.js';
+import type { BisectFlip, Bisection } from '../contract/output.js';
+import type { Cond, Scenario } from '../contract/scenario.js';
 import { VERSION } from '../version.js';
-import { MAIL_WIDTH, eraRefs, fmtRuleValue, releasesOf, wrap } from './text.js';
+import { fmtCond } from './cond.js';
+import { MAIL_WIDTH, fmtRuleValue, plural, wrap } from './text.js';
 
 const W = MAIL_WIDTH;
 
-export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
-  const out = [`mmutt ${VERSION} bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (canonical run)`, '  ', '    ', W), ''];
-  for (const t of b.truths) out.push(`  ${t.era.id.padEnd(25)} ${releasesOf(t.era).padEnd(16)} ${t.holds === null ? 'not in this era' : t.holds ? 'holds' : 'does not hold'}`);
-  out.push('');
-  if (!b.flip) out.push('The condition does not change across the eras that can run the scenario.');
-  else {
-    out.push(...wrap(`First flip: ${b.flip.id} (${releasesOf(b.flip)}), opened by`, '', '  ', W));
-    out.push(...eraRefs(b.flip, '  ', W));
-    // An era may also carry rule changes made earlier inside the previous era's releases;
-    // each names its own source, so the flip can be pinned on the right one.
-    out.push('', 'Rules this era changes, and their sources:');
-    for (const name of b.flip.changed) {
-      const r = b.flip.rules[name];
-      out.push(...wrap(`${name} = ${fmtRuleValue(r.value)}`, '  ', '    ', W));
-      for (const c of r.cite) {
-        out.push(...wrap(`${c.file} ${c.fn}${c.note ? ` (${c.note})` : ''}`, '    ', '      ', W));
-        if (c.commit) out.push(`      ${c.commit}`);
-      }
-    }
+const shown = (v: boolean | string | null) => (v === null ? 'not in these releases' : v === true ? 'holds' : v === false ? 'does not hold' : v);
+
+/** One timeline entry: the rule and its value, the commit on a line of its own, the source and how the release is known. */
+export function entryLines(e: RuleEntry, indent: string): string[] {
+  const out = wrap(`${e.rule} = ${fmtRuleValue(e.value)}`, indent, `${indent}    `, W);
+  out.push(e.commit ? `${indent}  ${e.commit}` : `${indent}  (commit not identified)`);
+  for (const c of e.cite) out.push(...wrap(`${c.file}: ${c.fn}${c.note ? ` (${c.note})` : ''}`, `${indent}  `, `${indent}    `, W));
+  out.push(...wrap(`${e.status}; release: ${e.pinned}`, `${indent}  `, `${indent}    `, W));
+  return out;
+}
+
+function flipLines(f: BisectFlip): string[] {
+  const out = wrap(`${f.release}${f.era ? ` (in era ${f.era})` : ''}: ${shown(f.from)} -> ${shown(f.to)}`, '', '  ', W);
+  const others = f.entries.filter((e) => !f.decisive.includes(e));
+  if (f.decisive.length) {
+    out.push(...wrap(`Undone alone, ${f.decisive.length === 1 ? 'this entry gives' : 'each of these gives'} "${shown(f.from)}" again:`, '', '  ', W));
+    for (const e of f.decisive) out.push(...entryLines(e, '  '));
+  } else if (f.entries.length) {
+    out.push(...wrap('No entry of this release alone undoes the flip; together:', '', '  ', W));
+  } else {
+    out.push(...wrap('No timeline entry lands in this release: the flip comes from a feature that arrives here.', '', '  ', W));
   }
+  if (others.length) {
+    if (f.decisive.length) out.push('Also in this release:');
+    for (const e of others) out.push(...entryLines(e, '  '));
+  }
+  return out;
+}
+
+export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
+  const how = b.explore ? 'the verdict of exists, over every interleaving' : 'the canonical run';
+  const out = [`mmutt ${VERSION} bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (${how})`, '  ', '    ', W)];
+  out.push(...wrap(`releases ${b.between[0]}..${b.between[1]}: ${plural(b.runs, 'distinct rule set')} run`, '  ', '    ', W), '');
+  const w = Math.max(...b.ranges.map((r) => `${r.first}..${r.last}`.length));
+  for (const r of b.ranges) {
+    out.push(`  ${`${r.first}..${r.last}`.padEnd(w)}  ${shown(r.value)}`);
+    if (r.why) out.push(...wrap(r.why, `  ${''.padEnd(w)}  `, `  ${''.padEnd(w)}    `, W));
+  }
+  out.push('');
+  if (!b.flip) {
+    out.push(...wrap('The condition does not change across the releases that can run the scenario.', '', '', W));
+    return `${out.join('\n')}\n`;
+  }
+  out.push('First flip:', ...flipLines(b.flip));
+  for (const f of b.flips.slice(1)) out.push('', 'Later flip:', ...flipLines(f));
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,8 @@
 import { COUNTER_NAMES } from '../contract/output.js';
 import type { TraceStep } from '../contract/output.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
-import { exploredSummary, fmtOutcome, verdict, windowText } from './explore.js';
+import { exploredSummary, fmtOutcome, windowText } from './explore.js';
+import { verdict } from '../contract/output.js';
 import { MAIL_WIDTH, eraRefs, fmtCount, fmtValue, plural, releasesOf, wrap } from './text.js';
 
 const W = MAIL_WIDTH;

@@ -10,9 +10,12 @@ export function eraDoc(eras: readonly Era[]): string {
     '# Era reference',
     '',
     'Generated from `eras/*.ts` by `npm run docs`; `npm test` fails when this file is stale.',
-    'Each era is its predecessor plus the rules listed under it ("set here"); every rule says',
-    'what the kernel did and where that is written. *verified*: the source or commit text was',
-    'read; *recalled*: not re-checked. See `docs/writing-an-era.md` for the contract.',
+    'Each era is a named cut point on the timeline (`docs/timeline.md`): it runs the rules of its',
+    'opening release. Listed under it are the rules whose timeline entries land after the era',
+    'before it opened, up to its own opening; every rule says what the kernel did and where that',
+    'is written. *verified*: the source or commit text was read; *recalled*: not re-checked.',
+    '`mmutt run --kernel vX.Y` runs any release with its own rules. See `docs/writing-an-era.md`',
+    'for proposals and eras of your own.',
     '',
     '| era | releases | opened by |',
     '|---|---|---|',
@@ -21,16 +24,17 @@ export function eraDoc(eras: readonly Era[]): string {
   ];
   for (const e of eras) {
     out.push(`## \`${e.id}\`: ${e.title}`, '');
-    out.push(`Releases ${e.releases.first}–${e.releases.last ?? '(open)'}${e.base ? `; derived from \`${e.base}\`` : ''}.`, '');
+    out.push(`Releases ${e.releases.first}–${e.releases.last ?? '(open)'}; runs the rules of ${e.release}${e.base ? `; follows \`${e.base}\`` : ''}.`, '');
     out.push('Commits:', '', ...e.commits.map((c) => `- ${c}`), '');
-    out.push(e.base ? 'Rules set here:' : 'Rules (the first era states them all):', '');
+    out.push(e.base ? `Rules that change since ${e.base} opened:` : 'Rules (the first era states them all):', '');
     for (const name of e.changed) {
       const r = e.rules[name];
-      out.push(`- **${name}** = \`${JSON.stringify(r.value)}\`. ${r.why}`);
+      const at = e.entries[name];
+      out.push(`- **${name}** = \`${JSON.stringify(r.value)}\`${at ? ` (from ${at.release})` : ''}. ${r.why}`);
       for (const c of r.cite) out.push(`  - ${cite(c)}`);
     }
     if (e.simplifications.length) {
-      out.push('', 'Simplifications in this era:', '', ...e.simplifications.map((s) => `- ${s}`));
+      out.push('', `Simplifications at ${e.release}:`, '', ...e.simplifications.map((s) => `- ${s}`));
     }
     out.push('');
   }

@@ -23,7 +23,8 @@ export function explainText(r: RunResult, how: string): string {
         continue;
       }
       explained.add(name);
-      out.push(...wrap(`rule ${name} = ${fmtRuleValue(rule.value)}: ${rule.why}`, '     ', '       '));
+      const since = r.era.entries[name];
+      out.push(...wrap(`rule ${name} = ${fmtRuleValue(rule.value)}${since ? ` (from ${since.release})` : ''}: ${rule.why}`, '     ', '       '));
       for (const c of rule.cite) out.push(...wrap(`source: ${c.file} ${c.fn}${c.commit ? `, ${c.commit}` : ''} (${c.status})`, '       ', '         '));
     }
   }

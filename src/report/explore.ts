@@ -1,22 +1,12 @@
 // Exploration reports, in the shape herd7 users read and grep (docs/output.md): the outcomes
 // with their path counts, the condition, Positive/Negative, one verdict line.
-import { hex } from '../contract/output.js';
+import { hex, verdict } from '../contract/output.js';
 import { fmtCond } from './cond.js';
 import type { Era } from '../contract/era.js';
-import type { Exploration, ExploredOutcome, ExploreRun, Verdict } from '../contract/output.js';
+import type { Exploration, ExploredOutcome, ExploreRun } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { eraHeader, fmtCount, fmtValue, legend, plural, releasesOf, wrap } from './text.js';
 import { runHeader } from './json.js';
-
-
-export function verdict(x: Exploration): { verdict: Verdict; positive: number; negative: number } | null {
-  const withCond = x.outcomes.filter((o) => o.condition !== undefined);
-  if (!withCond.length && x.complete) return null;
-  const positive = withCond.filter((o) => o.condition).reduce((n, o) => n + o.paths, 0);
-  const negative = withCond.filter((o) => !o.condition).reduce((n, o) => n + o.paths, 0);
-  if (!x.complete) return { verdict: x.stopped === 'interrupted' ? 'Interrupted' : 'Timeout', positive, negative };
-  return { verdict: positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes', positive, negative };
-}
 
 /** herd7's verdict line, `Observation NAME VERDICT P N`, or the number of outcomes without a condition. */
 export function observationLine(r: ExploreRun): string {
@@ -82,7 +72,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   out.push(`Hash=${run.sha256.slice(0, 32)}`);
   out.push(`States ${x.states}  Transitions ${x.transitions}${x.cycles ? `  Cycles ${x.cycles}` : ''}`);
   if (opts.stats) out.push(`Time ${(x.elapsedMs / 1000).toFixed(3)}s  Memory ${(x.bytes / 1048576).toFixed(1)} MiB  ${(x.states / Math.max(x.elapsedMs / 1000, 1e-6)).toFixed(0)} states/s`);
-  if (opts.legend !== false) out.push('', ...legend([run.era]));
+  if (opts.legend !== false) out.push('', ...legend([run]));
   return `${out.join('\n')}\n`;
 }
 
@@ -95,7 +85,7 @@ export function exploresText(runs: ExploreRun[], opts: { stats: boolean }): stri
     summary.push(`  ${r.run.era.id} (${releasesOf(r.run.era)})`);
     summary.push(...exploredSummary(r, 80, '    '));
   }
-  return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs.map((r) => r.run.era)).join('\n')}\n`;
+  return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs.map((r) => r.run)).join('\n')}\n`;
 }
 
 /** A few lines for one explored era: its verdict line, windows and harms (cite, diff, summaries). */

@@ -7,7 +7,11 @@ export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {
     schema: 'mmutt/run@1',
     scenario: { name: r.scenario.name, sha256: r.sha256 },
     // A proposal is in no release: it names its base and its posting instead.
-    era: r.era.proposal ? { id: r.era.id, proposal: { base: r.era.base, ...r.era.proposal }, commits: r.era.commits } : { id: r.era.id, releases: r.era.releases, commits: r.era.commits },
+    // `release` says whose rules ran when that is not the era's opening release (a single
+    // release, or a feature that arrives inside the era); `in` names a release's era.
+    era: r.era.proposal
+      ? { id: r.era.id, proposal: { base: r.era.base, ...r.era.proposal }, commits: r.era.commits }
+      : { id: r.era.id, releases: r.era.releases, ...(r.era.release !== r.era.releases.first || r.era.id === r.era.release ? { release: r.era.release } : {}), ...(r.era.era ? { in: r.era.era } : {}), commits: r.era.commits },
     mode,
     ...(r.unavailable ? { unavailable: r.unavailable } : {}),
     ...(r.notes.length ? { notes: r.notes } : {}),

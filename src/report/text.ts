@@ -2,7 +2,7 @@
 // A commit reference `12hex ("subject")` is never broken: it stands alone on its line, whole,
 // even where that line is longer than the width (as checkpatch allows for Fixes: lines).
 import { COUNTER_NAMES, VIOLATIONS, hex } from '../contract/output.js';
-import type { Era } from '../contract/era.js';
+import type { Era, RuleName } from '../contract/era.js';
 import { fmtCond, fmtObservable, isCount } from './cond.js';
 import type { Observable } from '../contract/scenario.js';
 import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
@@ -47,9 +47,13 @@ export const fmtDate = (d: string) => {
   return `${day} ${MONTHS[m - 1]} ${y}`;
 };
 
-/** The releases an era covers, or for a proposal the era it applies to (it is in no release). */
+/** Is this one mainline release (--kernel vX.Y), not a named era? */
+export const isRelease = (e: Era) => e.id === e.release && e.releases.first === e.releases.last && !e.proposal;
+
+/** The releases an era covers; for one release, the named era it is in; for a proposal the era it applies to (it is in no release). */
 export function releasesOf(e: Era): string {
   if (e.proposal) return `proposal on ${e.base}`;
+  if (isRelease(e)) return e.era ? `in ${e.era}` : 'before the named eras';
   return `${e.releases.first}..${e.releases.last ?? ''}`;
 }
 
@@ -64,7 +68,7 @@ export function eraRefs(e: Era, indent: string, width = WIDTH): string[] {
 }
 
 export function eraHeader(e: Era): string[] {
-  return [`Era ${e.id} (${releasesOf(e)})`, ...wrap(e.title, '  '), ...eraRefs(e, '    ')];
+  return [`${isRelease(e) ? 'Kernel' : 'Era'} ${e.id} (${releasesOf(e)})`, ...wrap(e.title, '  '), ...eraRefs(e, '    ')];
 }
 
 /** A rule's value as it reads in a report: JSON, a list spaced so that it wraps. */
@@ -74,16 +78,40 @@ export function fmtValue(label: string, v: number): string {
   return /^(kvm|notifier|guest)\./.test(label) || /\.(dirty|referenced|lazyfree|ksm|free|present|writable|accessed)$/.test(label) || (VIOLATIONS as readonly string[]).includes(label) ? String(v) : hex(v);
 }
 
-/** The legend: what the model leaves out, engine-wide and in these eras' rules. */
-export function legend(eras: Era[], width = WIDTH): string[] {
-  const lines = ['Simplifications (docs/engine.md, docs/eras.md):'];
+/** What a legend covers: an era (at the release it ran) and the rules the run depends on. */
+export interface LegendItem {
+  era: Era;
+  rulesRead: readonly RuleName[];
+}
+
+/**
+ * The legend: what the model leaves out, engine-wide and at these runs' releases, and the
+ * recalled history a run depends on (docs/timeline.md): a rule it read whose timeline entry
+ * is not verified.
+ */
+export function legend(items: LegendItem[], width = WIDTH): string[] {
+  const lines = ['Simplifications (docs/engine.md, docs/timeline.md):'];
   for (const s of ENGINE_SIMPLIFICATIONS) lines.push(...wrap(`- ${s}`, '  ', '    ', width));
   const seen = new Set<string>();
-  for (const e of eras) {
-    if (seen.has(e.id)) continue;
-    seen.add(e.id);
-    for (const s of e.simplifications) lines.push(...wrap(`- ${eras.length > 1 ? `${e.id}: ` : ''}${s}`, '  ', '    ', width));
+  const recalled: string[] = [];
+  for (const { era, rulesRead } of items) {
+    for (const s of era.simplifications) {
+      if (seen.has(s)) continue;
+      seen.add(s);
+      lines.push(...wrap(`- ${s}`, '  ', '    ', width));
+    }
+    for (const r of rulesRead) {
+      const e = era.entries[r];
+      // What is recalled: a citation (its note says what), else the release (how it is bounded).
+      const why = e?.cite.find((c) => c.status === 'recalled')?.note ?? e?.pinned;
+      const line = e && e.status === 'recalled' ? `- ${r} = ${fmtRuleValue(e.value)} since ${e.release}: ${why}` : null;
+      if (line && !seen.has(line)) {
+        seen.add(line);
+        recalled.push(...wrap(line, '  ', '    ', width));
+      }
+    }
   }
+  if (recalled.length) lines.push('Recalled history these results depend on (not verified against source):', ...recalled);
   return lines;
 }
 
@@ -134,7 +162,7 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
   for (const x of r.expectations) {
     out.push(...wrap(`Expect ${x.expect.era}: ${fmtCond(x.expect.cond)}: ${x.holds ? 'ok' : `FAILED (saw ${fmtSeen(x.seen)})`}`, '', '  '));
   }
-  if (opts.legend !== false) out.push('', ...legend([r.era]));
+  if (opts.legend !== false) out.push('', ...legend([r]));
   return `${out.join('\n')}\n`;
 }
 
@@ -169,5 +197,5 @@ export function runsText(runs: RunResult[], opts: { trace: boolean }): string {
   if (runs.length === 1) return runText(runs[0]!, opts);
   const parts = runs.map((r) => runText(r, { ...opts, legend: false }));
   const summary = ['Side by side:', ...runs.map((r, i) => `  ${String.fromCharCode(65 + i)} = ${r.era.id} (${releasesOf(r.era)})`), '', ...sideBySide(runs, WIDTH)];
-  return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs.map((r) => r.era)).join('\n')}\n`;
+  return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs).join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
 // scenario and the era as data (an --era-file era too) and posts back plain data. Results are
 // put back in job order, so the output is the same for every N (docs/explore.md).
 import { Worker } from 'node:worker_threads';
-import type { Era } from '../contract/era.js';
+import type { Era, RuleName } from '../contract/era.js';
 import { runMeta } from './run.js';
 import type { Scenario } from '../contract/scenario.js';
 import type { Exploration, ExploreRun, Witness } from '../contract/output.js';
@@ -19,7 +19,7 @@ export interface Job {
 }
 
 export type WorkerMessage =
-  | { index: number; exploration: Exploration | null; witnesses: Witness[] }
+  | { index: number; exploration: Exploration | null; witnesses: Witness[]; rulesRead: RuleName[] }
   | { index: number; error: string }
   | { index: number; progress: number };
 
@@ -43,15 +43,19 @@ const notRun = (): Exploration => ({ complete: false, stopped: 'interrupted', st
 export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limits: Limits, witnesses: boolean, jobs: number, control: Control): Promise<ExploreRun[]> {
   const { progress: _p, stop: _s, ...plain } = limits; // functions and the flag do not cross as job data
   const results: (WorkerMessage | undefined)[] = new Array(pairs.length);
-  const queue = pairs.map((p, index): Job => ({ index, scenario: p.scenario, era: p.era, limits: plain, witnesses }));
+  // The era as it runs the scenario is settled here; the worker gets its rules and words
+  // without the history they came from.
+  const metas = pairs.map((p) => runMeta(p.scenario, p.era));
+  const queue = pairs.flatMap((p, index): Job[] => (metas[index]!.unavailable ? [] : [{ index, scenario: p.scenario, era: { ...metas[index]!.era, timeline: undefined }, limits: plain, witnesses }]));
   const states = new Array<number>(pairs.length).fill(0);
+  const total = queue.length;
   let done = 0;
   // Each worker compiles and warms up the explorer anew, which costs more than a small
   // exploration (the catalog's take milliseconds): one worker starts at once, the others only
   // when the work proves long, a job running for more than LONG_JOB_MS or the whole run for
   // more than LONG_RUN_MS with jobs still queued. So `--jobs N` speeds up long runs and does
   // not slow down short ones (docs/performance.md).
-  const want = Math.max(1, Math.min(jobs, pairs.length));
+  const want = Math.max(1, Math.min(jobs, total));
   const running: Promise<void>[] = [];
   let failed: unknown;
   const start = () =>
@@ -70,13 +74,13 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
         w.on('message', (m: WorkerMessage) => {
           if ('progress' in m) {
             states[m.index] = m.progress;
-            control.progress?.(states.reduce((a, b) => a + b, 0), done, pairs.length);
+            control.progress?.(states.reduce((a, b) => a + b, 0), done, total);
             return;
           }
           results[m.index] = m;
           if ('exploration' in m) states[m.index] = m.exploration?.states ?? 0;
           done++;
-          control.progress?.(states.reduce((a, b) => a + b, 0), done, pairs.length);
+          control.progress?.(states.reduce((a, b) => a + b, 0), done, total);
           next();
         });
         w.on('error', (e) => {
@@ -88,7 +92,7 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
     );
   const t0 = performance.now();
   let jobStarted = t0;
-  start();
+  if (total) start();
   const ramp = setInterval(() => {
     const now = performance.now();
     if (!queue.length || (now - jobStarted < LONG_JOB_MS && now - t0 < LONG_RUN_MS)) return;
@@ -99,12 +103,12 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
   for (let k = 0; k < running.length; k++) await running[k];
   clearInterval(ramp);
   if (failed) throw failed;
-  return pairs.map((p, i) => {
+  return pairs.map((_, i) => {
     const r = results[i];
     if (r && 'error' in r) throw new Error(r.error);
-    const run = runMeta(p.scenario, p.era);
+    const run = metas[i]!;
     if (!r) return { run, exploration: run.unavailable ? null : notRun(), witnesses: [] };
     const m = r as Extract<WorkerMessage, { exploration: unknown }>;
-    return { run, exploration: m.exploration, witnesses: m.witnesses };
+    return { run: { ...run, rulesRead: m.rulesRead }, exploration: m.exploration, witnesses: m.witnesses };
   });
 }

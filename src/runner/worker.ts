@@ -11,7 +11,7 @@ parentPort!.on('message', (job: Job) => {
   try {
     const progress = (states: number) => post({ index: job.index, progress: states });
     const r = exploreScenario(job.scenario, job.era, { ...job.limits, stop, progress }, job.witnesses);
-    post({ index: job.index, exploration: r.exploration, witnesses: r.witnesses });
+    post({ index: job.index, exploration: r.exploration, witnesses: r.witnesses, rulesRead: r.run.rulesRead });
   } catch (e) {
     post({ index: job.index, error: (e as Error).message });
   }

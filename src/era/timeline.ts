@@ -1,0 +1,149 @@
+// The timeline (eras/timeline/) resolved at a release: the rule set of any mainline release
+// is every rule change up to it; its names are its vocabulary's; its simplifications are those
+// that cover it. Named eras are cut points on it, a --kernel release is one point of it.
+import { RULE_NAMES, type Era, type EraRules, type FeatureEntry, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
+import { UserError } from '../errors.js';
+import { closest, quote } from '../input.js';
+import { releaseKey } from './release.js';
+
+/** The entry in force for each rule at a release: the last one at or before it (before a rule's first entry, its first one: no step reads it there). */
+export function entriesAt(t: Timeline, release: string): Record<RuleName, RuleEntry> {
+  const k = releaseKey(release);
+  const out = {} as Record<RuleName, RuleEntry>;
+  for (const e of t.rules) {
+    const cur = out[e.rule];
+    if (!cur || releaseKey(e.release) <= k) out[e.rule] = e;
+  }
+  for (const name of RULE_NAMES) if (!out[name]) throw new Error(`internal: the timeline has no entry for rule ${name}`);
+  return out;
+}
+
+/** The rules of a release, from its entries. */
+export function rulesOf(entries: Record<RuleName, RuleEntry>): EraRules {
+  const rules = {} as Record<RuleName, unknown>;
+  for (const name of RULE_NAMES) {
+    const e = entries[name];
+    rules[name] = { value: e.value, why: e.why, cite: e.cite };
+  }
+  return rules as EraRules;
+}
+
+/** The release's name for every word of the vocabulary (null where it has none). */
+export function wordsAt(t: Timeline, release: string): Record<string, string | null> {
+  const k = releaseKey(release);
+  const out: Record<string, string | null> = {};
+  for (const w of t.words) {
+    let name: string | null = null;
+    for (const s of w.since) if (releaseKey(s.release) <= k) name = s.name;
+    out[w.word] = name;
+  }
+  return out;
+}
+
+export function simplificationsAt(t: Timeline, release: string): string[] {
+  const k = releaseKey(release);
+  return t.simplifications.filter((s) => releaseKey(s.from) <= k && (s.to === undefined || k <= releaseKey(s.to))).map((s) => s.text);
+}
+
+/** The commits of a release's timeline entries, once each, in timeline order. */
+export function commitsOf(t: Timeline, release: string): string[] {
+  const out: string[] = [];
+  for (const e of [...t.rules, ...t.features]) if (e.release === release && e.commit && !out.includes(e.commit)) out.push(e.commit);
+  return out;
+}
+
+/** The rules whose entry lands in (after, upto]: what a cut point or a release changes. */
+export function changedIn(t: Timeline, after: string | undefined, upto: string): RuleName[] {
+  const lo = after === undefined ? -1 : releaseKey(after);
+  const hi = releaseKey(upto);
+  return RULE_NAMES.filter((r) => t.rules.some((e) => e.rule === r && releaseKey(e.release) > lo && releaseKey(e.release) <= hi));
+}
+
+/**
+ * A mainline release name as the timeline knows it: vX.Y, or a stable vX.Y.Z or an -rc, which
+ * run their release's rules. Anything before the first or after the newest is an error that
+ * says why.
+ */
+export function resolveRelease(t: Timeline, v: string): string {
+  const k = releaseKey(v);
+  const first = t.releases[0]!;
+  const newest = t.releases[t.releases.length - 1]!;
+  if (k < releaseKey(first)) throw new UserError(`${quote(v)} is older than mmutt's history: the MMU notifier and KVM's first notifier arrived in ${first} (cddb8a5c14aa ("mmu-notifiers: core"))`);
+  if (k > releaseKey(newest)) throw new UserError(`${quote(v)} is newer than mmutt's history, which ends at ${newest}: ${t.newest}`);
+  const r = t.releases.find((x) => releaseKey(x) === k);
+  if (!r) {
+    const near = closest(v, t.releases);
+    throw new UserError(`${quote(v)} is not a mainline release${near ? `: did you mean ${near}?` : ''} (mmutt list --releases)`);
+  }
+  return r;
+}
+
+/** The named era a release falls in, if any. */
+export function eraOfRelease(named: readonly Era[], release: string): Era | undefined {
+  const k = releaseKey(release);
+  return named.find((e) => releaseKey(e.releases.first) <= k && (e.releases.last === undefined || k <= releaseKey(e.releases.last)));
+}
+
+/** What an era takes from the timeline at the release it runs: rules with their entries, words, simplifications. */
+function historyAt(t: Timeline, release: string): Pick<Era, 'release' | 'rules' | 'entries' | 'words' | 'simplifications' | 'timeline'> {
+  const entries = entriesAt(t, release);
+  return { release, rules: rulesOf(entries), entries, words: wordsAt(t, release), simplifications: simplificationsAt(t, release), timeline: t };
+}
+
+/** One mainline release as an era: its rules, its words, its commits. */
+export function releaseEra(t: Timeline, release: string, named: readonly Era[]): Era {
+  const i = t.releases.indexOf(release);
+  const inEra = eraOfRelease(named, release);
+  const changed = changedIn(t, i > 0 ? t.releases[i - 1] : undefined, release);
+  const era: Era = {
+    id: release,
+    title: `Linux ${release}: ${changed.length ? `${changed.join(', ')} changed here` : 'no modelled rule changes here'}`,
+    releases: { first: release, last: release },
+    commits: commitsOf(t, release),
+    changed,
+    ...historyAt(t, release),
+  };
+  if (inEra) era.era = inEra.id;
+  return era;
+}
+
+/** A named era: a cut point, which runs the rules of its opening release. */
+export function cutPoint(t: Timeline, before: Era | undefined, cut: { id: string; title: string; releases: { first: string; last?: string }; commits: string[] }): Era {
+  const release = resolveRelease(t, cut.releases.first);
+  const era: Era = { ...cut, changed: changedIn(t, before?.release, release), ...historyAt(t, release) };
+  if (before) era.base = before.id;
+  return era;
+}
+
+/**
+ * A named era as it stood at a later release of its own (a proposal posted against that
+ * release applies there): the same era, the rules, words and simplifications of `release`.
+ */
+export function atRelease(t: Timeline, era: Era, release: string): Era {
+  const r = resolveRelease(t, release);
+  const k = releaseKey(r);
+  if (k < releaseKey(era.releases.first) || (era.releases.last !== undefined && k > releaseKey(era.releases.last))) {
+    throw new Error(`internal: ${r} is not a release of era ${era.id}`);
+  }
+  return { ...era, ...historyAt(t, r) };
+}
+
+/** The features a release has not got yet, among these. */
+export const missingAt = (features: readonly FeatureEntry[], release: string) => features.filter((f) => releaseKey(f.release) > releaseKey(release));
+
+/**
+ * The era to run a scenario under when a feature it uses arrives inside the era (after the
+ * release whose rules the era runs): the same era at the feature's release, its overlay (a
+ * proposal's own rules) applied again on top. Null when the era's release has them all.
+ */
+export function atFeatureRelease(era: Era, features: readonly FeatureEntry[]): Era | null {
+  const t = era.timeline;
+  if (!t) return null;
+  const late = missingAt(features, era.release);
+  if (!late.length) return null;
+  const release = late.map((f) => f.release).sort((a, b) => releaseKey(b) - releaseKey(a))[0]!;
+  const at = historyAt(t, release);
+  const rules = { ...at.rules, ...(era.overlay ?? {}) } as EraRules;
+  for (const r of Object.keys(era.overlay ?? {}) as RuleName[]) delete at.entries[r];
+  return { ...era, ...at, rules };
+}

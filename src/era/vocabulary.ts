@@ -1,0 +1,40 @@
+// A release's names for the engine's words (eras/timeline/words.ts), applied to a trace: a
+// step prints the function, lock, field and type names of the release it ran under. A word
+// the release has no name for (null) is a field that did not exist yet: a change of it is
+// not printed.
+import type { TraceStep } from '../contract/output.js';
+
+const cache = new WeakMap<object, RegExp | null>();
+
+/** One pattern for all of a release's words that differ from the engine's, longest first. */
+function patternOf(words: Readonly<Record<string, string | null>>): RegExp | null {
+  if (cache.has(words)) return cache.get(words)!;
+  const keys = Object.keys(words)
+    .filter((w) => words[w] !== w)
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  // A word is whole: not part of a longer name, and not a counter's suffix (kvm.spte_zap).
+  const re = keys.length ? new RegExp(`(?<![\\w.>])(?:${keys.map(esc).join('|')})(?![\\w])`, 'g') : null;
+  cache.set(words, re);
+  return re;
+}
+
+/** A text in the release's words; a word the release lacks stays as it is (the vocabulary test catches it). */
+export function inWords(words: Readonly<Record<string, string | null>>, text: string): string {
+  const re = patternOf(words);
+  return re ? text.replace(re, (w) => words[w] ?? w) : text;
+}
+
+/** A trace in the release's words. */
+export function traceInWords(words: Readonly<Record<string, string | null>>, trace: TraceStep[]): TraceStep[] {
+  if (!patternOf(words)) return trace;
+  const lacks = (slot: string) => Object.keys(words).some((w) => words[w] === null && slot.startsWith(w));
+  return trace.map((t) => ({
+    ...t,
+    fn: inWords(words, t.fn),
+    does: inWords(words, t.does),
+    notes: t.notes.map((n) => inWords(words, n)),
+    changes: t.changes.filter((c) => !lacks(c.slot)).map((c) => ({ slot: inWords(words, c.slot), from: inWords(words, c.from), to: inWords(words, c.to) })),
+    windows: t.windows.map((w) => inWords(words, w)),
+  }));
+}

@@ -1,0 +1,116 @@
+// Runs over mainline releases: `matrix --releases` and `bisect`. Consecutive releases whose rule
+// sets (and whose features, for the scenario) are the same form one span and share one run; a
+// span that recurs later shares the same run too.
+import { RULE_NAMES, type Era, type RuleEntry, type Timeline } from '../contract/era.js';
+import { verdict, type BisectFlip, type BisectRange, type Bisection, type ExploreRun, type RunResult, type Verdict } from '../contract/output.js';
+import type { Cond, Scenario } from '../contract/scenario.js';
+import { compile } from '../engine/compile.js';
+import { evalCond } from '../engine/observe.js';
+import { runToEnd, schedulable } from '../engine/run.js';
+import { unavailable } from '../era/features.js';
+import { releaseKey } from '../era/release.js';
+import { entriesAt, eraOfRelease, releaseEra, resolveRelease, rulesOf } from '../era/timeline.js';
+import { UserError } from '../errors.js';
+import { runScenario } from './run.js';
+
+export interface Span {
+  first: string;
+  last: string;
+  /** The era of the span's first release: its rules are every release's of the span. */
+  era: Era;
+  /** Same key, same run. */
+  key: string;
+}
+
+/** The releases from a to b (inclusive), checked. */
+export function releasesBetween(t: Timeline, between?: [string, string]): string[] {
+  if (!between) return [...t.releases];
+  const [a, b] = between.map((v) => resolveRelease(t, v)) as [string, string];
+  if (releaseKey(a) > releaseKey(b)) throw new UserError(`--between ${a} ${b}: the first release must be the older one`);
+  return t.releases.slice(t.releases.indexOf(a), t.releases.indexOf(b) + 1);
+}
+
+/** Releases grouped into spans of identical rules (and, for a scenario, identical availability). */
+export function spans(t: Timeline, named: readonly Era[], releases: readonly string[], s?: Scenario): Span[] {
+  const out: Span[] = [];
+  for (const r of releases) {
+    const era = releaseEra(t, r, named);
+    const rules = RULE_NAMES.map((n) => JSON.stringify(era.rules[n].value)).join(';');
+    const key = `${rules}|${s ? (unavailable(s, era) ?? '') : ''}`;
+    const last = out[out.length - 1];
+    if (last && last.key === key) last.last = r;
+    else out.push({ first: r, last: r, era, key });
+  }
+  return out;
+}
+
+/** One canonical run per distinct span key. */
+export function runSpans(s: Scenario, ss: Span[]): Map<string, RunResult> {
+  const runs = new Map<string, RunResult>();
+  for (const sp of ss) if (!runs.has(sp.key)) runs.set(sp.key, runScenario(s, sp.era));
+  return runs;
+}
+
+type Value = boolean | Verdict | null;
+export type ExploreMany = (pairs: { scenario: Scenario; era: Era }[]) => Promise<ExploreRun[]>;
+
+/** The condition's value under each era: the canonical run's truth, or (exploring) the verdict of `exists COND`. */
+async function values(s: Scenario, cond: Cond, eras: Era[], exploreMany?: ExploreMany): Promise<Value[]> {
+  if (!exploreMany) {
+    return eras.map((era) => {
+      if (unavailable(s, era)) return null;
+      const m = compile(s, era.rules);
+      return evalCond(m, runToEnd(m, m.init, schedulable(m)), cond);
+    });
+  }
+  const asked: Scenario = { ...s, condition: { quantifier: 'exists', cond, pos: { line: 0, col: 0 } } };
+  const runs = await exploreMany(eras.map((era) => ({ scenario: asked, era })));
+  return runs.map((r) => (r.exploration ? (verdict(r.exploration)?.verdict ?? null) : null));
+}
+
+/** The release's era with one entry undone: its rule back at the value it had the release before. */
+function undo(t: Timeline, named: readonly Era[], release: string, entry: RuleEntry): Era {
+  const era = releaseEra(t, release, named);
+  const before = t.releases[t.releases.indexOf(release) - 1];
+  const prev = before ? entriesAt(t, before)[entry.rule] : entry;
+  return { ...era, rules: { ...era.rules, [entry.rule]: rulesOf({ ...entriesAt(t, release), [entry.rule]: prev })[entry.rule] } };
+}
+
+/**
+ * mmutt bisect: the condition at every release from `between[0]` to `between[1]` (one run per
+ * span of identical rules), the first release where it flips and every later flip, each with
+ * the timeline entries of that release and which of them alone make the difference.
+ */
+export async function bisectReleases(s: Scenario, cond: Cond, t: Timeline, named: readonly Era[], opts: { between?: [string, string]; exploreMany?: ExploreMany }): Promise<Bisection> {
+  const releases = releasesBetween(t, opts.between);
+  const ss = spans(t, named, releases, s);
+  const keys = [...new Set(ss.map((x) => x.key))];
+  const firstOf = new Map(keys.map((k) => [k, ss.find((x) => x.key === k)!.era]));
+  const vals = await values(s, cond, keys.map((k) => firstOf.get(k)!), opts.exploreMany);
+  const valueOf = new Map(keys.map((k, i) => [k, vals[i]!]));
+  const ranges: BisectRange[] = [];
+  for (const sp of ss) {
+    const value = valueOf.get(sp.key)!;
+    const prev = ranges[ranges.length - 1];
+    if (prev && prev.value === value) prev.last = sp.last;
+    else {
+      const why = value === null ? (unavailable(s, sp.era) ?? 'the exploration did not finish') : undefined;
+      ranges.push(why ? { first: sp.first, last: sp.last, value, why } : { first: sp.first, last: sp.last, value });
+    }
+  }
+  const flips: BisectFlip[] = [];
+  let prev: Value = null;
+  for (const r of ranges) {
+    if (r.value === null) continue;
+    if (prev !== null && r.value !== prev) {
+      const entries = t.rules.filter((e) => e.release === r.first);
+      const undone = await values(s, cond, entries.map((e) => undo(t, named, r.first, e)), opts.exploreMany);
+      const f: BisectFlip = { release: r.first, from: prev, to: r.value, entries, decisive: entries.filter((_, i) => undone[i] === prev) };
+      const era = eraOfRelease(named, r.first);
+      if (era) f.era = era.id;
+      flips.push(f);
+    }
+    prev = r.value;
+  }
+  return { explore: !!opts.exploreMany, between: [releases[0]!, releases[releases.length - 1]!], ranges, flip: flips[0] ?? null, flips, runs: keys.length };
+}

@@ -1,0 +1,69 @@
+// Each release in its own words: the catalog at every mainline release prints only names the
+// vocabulary (eras/timeline/words.ts) gives for that release. A kernel-style name (with an
+// underscore, or a word of the vocabulary) that the release does not have fails the test,
+// and so does one the vocabulary does not know at all: every name a step prints is data.
+import { describe, expect, it } from 'vitest';
+import { RULE_NAMES, type Era } from '../src/contract/era.js';
+import type { TraceStep } from '../src/contract/output.js';
+import { traceInWords } from '../src/era/vocabulary.js';
+import { runScenario } from '../src/runner/run.js';
+import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
+import { registry } from './registry.js';
+
+const t = registry.timeline;
+const eras = t.releases.map((r) => registry.forKernel(r));
+const tokens = (text: string) => [...text.matchAll(/(?<![\w.])[A-Za-z_][\w]*/g)].map((m) => m[0]);
+/** Names a release has: every token of every name it gives a word. */
+const valid = new Map(eras.map((e) => [e.release, new Set(Object.values(e.words).flatMap((n) => (n === null ? [] : tokens(n))))]));
+/** Words whose name changed in history: printed untranslated, they are wrong somewhere. */
+const vocabulary = new Set(t.words.flatMap((w) => [w.word, ...w.since.flatMap((s) => (s.name ? [s.name] : []))]).flatMap(tokens));
+/** Words no release lacks (struct page, an mm, the kvm): a name made of them is checked as a whole. */
+const EVERYWHERE = new Set(['page', 'pages', 'mm', 'kvm']);
+const kernelish = (tok: string) => !EVERYWHERE.has(tok) && (tok.includes('_') || vocabulary.has(tok));
+
+const texts = (step: TraceStep) => [step.fn, step.does, ...step.notes, ...step.changes.flatMap((c) => [c.slot, c.from, c.to]), ...step.windows];
+
+describe('each release in its own words', () => {
+  // One engine run per span of identical rules, in the engine's own words; then every
+  // release's words on it (the words are all that differ inside a span).
+  const raw = new Map<string, TraceStep[]>();
+  const traceAt = (name: string, era: Era) => {
+    const key = `${name}|${RULE_NAMES.map((r) => JSON.stringify(era.rules[r].value)).join(';')}`;
+    if (!raw.has(key)) raw.set(key, runScenario(loadScenario(name), { ...era, words: {} }).trace);
+    return traceInWords(era.words, raw.get(key)!);
+  };
+
+  it.each(catalogNames())('%s: at every release, only names that release has', (name) => {
+    const bad = new Set<string>();
+    for (const era of eras) {
+      const ok = valid.get(era.release)!;
+      for (const step of traceAt(name, era)) {
+        for (const tok of texts(step).flatMap(tokens)) if (kernelish(tok) && !ok.has(tok)) bad.add(`${era.release} step ${step.n}: ${tok}`);
+      }
+    }
+    expect([...bad].slice(0, 20)).toEqual([]);
+  });
+
+  it('a v2.6.32 trace says mmap_sem, page_check_address() and mmu_notifier_seq; a v6.1 one mmap_read_lock(), page_vma_mapped_walk() and mmu_invalidate_seq', () => {
+    const text = (v: string) => runScenario(loadScenario('ksm-merge'), registry.forKernel(v)).trace.flatMap(texts).join('\n');
+    const old = text('v2.6.32');
+    expect(old).toContain('down_read(&mm->mmap_sem)');
+    expect(old).toContain('page_check_address()');
+    expect(old).not.toMatch(/\bfolio\b|mmap_read_lock|page_vma_mapped_walk|mmu_invalidate|shrink_folio_list|is_page_fault_stale/);
+    const mid = text('v5.12');
+    expect(mid).toContain('mmap_read_lock()');
+    expect(mid).toContain('mmu_notifier_retry_hva()');
+    expect(mid).not.toMatch(/\bfolio\b|mmu_invalidate/);
+    const v61 = text('v6.1');
+    expect(v61).toContain('page_vma_mapped_walk()');
+    expect(v61).toMatch(/\bfolio\b/);
+    expect(v61).toContain('is_page_fault_stale()');
+  });
+
+  it('a field a release does not have is not printed: no range of the invalidation before v5.12', () => {
+    const r = runScenario(loadScenario('fault-races-invalidation'), registry.forKernel('v5.11'));
+    expect(r.trace.flatMap((s) => s.changes.map((c) => c.slot)).filter((x) => /^kvm->.*range_(start|end)/.test(x))).toEqual([]);
+    const later = runScenario(loadScenario('fault-races-invalidation'), registry.forKernel('v5.12'));
+    expect(later.trace.flatMap((s) => s.changes.map((c) => c.slot)).some((x) => x.startsWith('kvm->mmu_notifier_range_start'))).toBe(true);
+  });
+});
