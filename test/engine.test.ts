@@ -47,7 +47,7 @@ describe('fault path retry protocol', () => {
   const setup = (id: string) => {
     const m = compile(parseText('race.mmu', RACE), getEra(id).rules);
     const l = m.layout;
-    const s = m.init.slice();
+    const s = m.init;
     const tid = (name: string) => l.threads.findIndex((t) => t.name === name);
     const fnOf = (t: number) => m.programs[t]![s[l.threads[t]!.pc]!]?.fn;
     const finish = (t: number) => {

@@ -53,7 +53,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
   const l = buildLayout(s, nframes, prologueVcpus);
 
-  const init: State = new Array<number>(l.size).fill(0);
+  const init: number[] = new Array<number>(l.size).fill(0);
   for (let i = 0; i < nframes; i++) init[frameSlot(l, FIRST_PFN + i, FRAME.FLAGS)] = PG.FREE;
   init[frameSlot(l, FIRST_PFN, FRAME.FLAGS)] = PG.ZERO;
   init[frameSlot(l, FIRST_PFN, FRAME.REFCOUNT)] = 1;
@@ -157,6 +157,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
   const start = runToEnd(m, init, l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : [])));
+  // The prologue's state is ours to edit: reset its counters.
   for (let k = 0; k < COUNTER_NAMES.length; k++) start[l.counters + k] = 0;
   m.init = start;
   return m;

@@ -5,6 +5,7 @@ import type { Layout } from './layout.js';
 import type { MmuNotifierOps } from './notifier.js';
 import type { Asm, Notes } from './program.js';
 import type { State } from './state.js';
+import { put } from './state.js';
 
 export interface Emit {
   l: Layout;
@@ -44,5 +45,5 @@ export interface Emit {
  * the state (two states that differ only in dead locals would look different to the explorer).
  */
 export function clearLocals(e: Emit, s: State, owned: readonly number[]): void {
-  for (const k of owned) s[e.local(k)] = 0;
+  for (const k of owned) put(s, e.local(k), 0);
 }

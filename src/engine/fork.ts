@@ -7,7 +7,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { invalidateRangeEnd, invalidateRangeStart, release } from './notifier.js';
 import { folioMarkDirty, frameGet, frameSet, getPage, lockFree, pageFlags, putPage } from './prims.js';
-import { FRAME, PG, PTE, ptePfn } from './state.js';
+import { FRAME, PG, PTE, ptePfn, put } from './state.js';
 
 /** fork(child): dup_mmap() -> copy_page_range() for every vma of the parent. */
 export function emitFork(e: Emit, parent: number, child: number): void {
@@ -19,11 +19,11 @@ export function emitFork(e: Emit, parent: number, child: number): void {
     does: 'mmap_write_lock() the parent and the new mm; copy the vmas to the child',
     enabled: (s) => s[pm.mmapLock] === 0,
     exec: (s) => {
-      s[pm.mmapLock] = e.owner;
-      s[cm.mmapLock] = e.owner;
-      s[cm.mmState] = MM_FORKING;
+      put(s, pm.mmapLock, e.owner);
+      put(s, cm.mmapLock, e.owner);
+      put(s, cm.mmState, MM_FORKING);
       const childVmas = l.vmas.filter((v) => v.proc === child);
-      l.vmas.filter((v) => v.proc === parent).forEach((v, k) => (s[childVmas[k]!.state] = s[v.state]!));
+      l.vmas.filter((v) => v.proc === parent).forEach((v, k) => (put(s, childVmas[k]!.state, s[v.state]!)));
     },
   });
   for (const v of l.vmas.filter((x) => x.proc === parent)) {
@@ -50,11 +50,11 @@ export function emitFork(e: Emit, parent: number, child: number): void {
             }
             if (cow) {
               pte &= ~PTE.WRITE;
-              s[p.pte] = pte;
+              put(s, p.pte, pte);
             }
           }
           // The child's PTE: old, and clean in a shared mapping (copy_present_pte()).
-          s[l.pages[q]!.pte] = pte & ~PTE.YOUNG & ~(v.shared ? PTE.DIRTY : 0);
+          put(s, l.pages[q]!.pte, pte & ~PTE.YOUNG & ~(v.shared ? PTE.DIRTY : 0));
         }
       },
     });
@@ -64,9 +64,9 @@ export function emitFork(e: Emit, parent: number, child: number): void {
     fn: 'dup_mmap',
     does: 'mmap_write_unlock() both mms; flush_tlb_mm() the parent; copy_process() ends: the child can run',
     exec: (s) => {
-      s[pm.mmapLock] = 0;
-      s[cm.mmapLock] = 0;
-      s[cm.mmState] = MM_LIVE;
+      put(s, pm.mmapLock, 0);
+      put(s, cm.mmapLock, 0);
+      put(s, cm.mmState, MM_LIVE);
     },
   });
 }
@@ -93,8 +93,8 @@ export function emitExit(e: Emit, proc: number): void {
     exec: (s, notes) => {
       for (const pi of pages) {
         const pte = s[l.pages[pi]!.pte]!;
-        s[l.pages[pi]!.pte] = 0;
-        if (pte & PTE.SWAP) s[l.stores[ptePfn(pte)]!.content] = 0;
+        put(s, l.pages[pi]!.pte, 0);
+        if (pte & PTE.SWAP) put(s, l.stores[ptePfn(pte)]!.content, 0);
         if (!(pte & PTE.PRESENT)) continue;
         const pfn = ptePfn(pte);
         if (pageFlags(l, s, pfn) & PG.ZERO) continue;
@@ -102,8 +102,8 @@ export function emitExit(e: Emit, proc: number): void {
         frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
         putPage(l, s, pfn, notes);
       }
-      for (const v of l.vmas) if (v.proc === proc) s[v.state] = 0;
-      s[pm.mmState] = MM_EXITED;
+      for (const v of l.vmas) if (v.proc === proc) put(s, v.state, 0);
+      put(s, pm.mmState, MM_EXITED);
       clearLocals(e, s, WALK_LOCALS);
     },
   });

@@ -7,7 +7,7 @@ import { emitKvmFault, faultinRetryCheck } from './kvm.js';
 import { FAULT_LOCALS, L } from './layout.js';
 import { anyPteDirty, bump, frameGet, frameSet, hostPfn, pageFlags, setPageFlag, violate } from './prims.js';
 import type { Notes } from './program.js';
-import { FRAME, PG, SPTE, TLB, sptePfn, tlbPfn, type State } from './state.js';
+import { FRAME, PG, SPTE, TLB, sptePfn, tlbPfn, type State, put } from './state.js';
 
 export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: number, reg: number): void {
   const { l, asm } = e;
@@ -37,14 +37,14 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
         const spte = s[g.spte]!;
         if (spte & SPTE.PRESENT && (!write || spte & SPTE.WRITABLE)) {
           pfn = sptePfn(spte);
-          s[tlb] = (pfn << TLB.SHIFT) | TLB.PRESENT | (spte & SPTE.WRITABLE ? TLB.WRITABLE : 0);
-          if (e.eptAd) s[g.spte] = spte | SPTE.ACCESSED | (write ? SPTE.DIRTY : 0);
+          put(s, tlb, (pfn << TLB.SHIFT) | TLB.PRESENT | (spte & SPTE.WRITABLE ? TLB.WRITABLE : 0));
+          if (e.eptAd) put(s, g.spte, spte | SPTE.ACCESSED | (write ? SPTE.DIRTY : 0));
         }
       }
       if (!pfn) {
         // vmx_handle_exit -> handle_ept_violation -> kvm_mmu_page_fault: snapshot the seq.
         bump(l, s, 'kvm.fault');
-        s[seq] = s[l.seq]!;
+        put(s, seq, s[l.seq]!);
         notes?.push(`EPT violation (${write ? 'write' : 'read'})`);
         if (s[g.spte]! & SPTE.ACC_TRACK) return fast.pc;
         if (retryBeforeGup?.(s, notes)) {
@@ -61,7 +61,7 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
         if (!(pageFlags(l, s, pfn) & PG.DIRTY) && !anyPteDirty(l, s, pfn)) setPageFlag(l, s, pfn, PG.GUEST_WROTE);
         bump(l, s, 'guest.write');
       } else {
-        if (reg >= 0) s[reg] = frameGet(l, s, pfn, FRAME.CONTENT);
+        if (reg >= 0) put(s, reg, frameGet(l, s, pfn, FRAME.CONTENT));
         bump(l, s, 'guest.read');
       }
       clearLocals(e, s, FAULT_LOCALS);
@@ -75,7 +75,7 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
     exec: (s) => {
       const spte = s[g.spte]!;
       if (!(spte & SPTE.ACC_TRACK)) return fault.pc;
-      s[g.spte] = (spte & ~SPTE.ACC_TRACK) | SPTE.PRESENT;
+      put(s, g.spte, (spte & ~SPTE.ACC_TRACK) | SPTE.PRESENT);
       clearLocals(e, s, FAULT_LOCALS);
       return access.pc;
     },
@@ -87,7 +87,7 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
     fn: 'kvm_mmu_page_fault',
     does: `-EFAULT: KVM exits to the VMM; the access completes with ${hex(EFAULT_VALUE)}`,
     exec: (s) => {
-      if (reg >= 0) s[reg] = EFAULT_VALUE;
+      if (reg >= 0) put(s, reg, EFAULT_VALUE);
       clearLocals(e, s, FAULT_LOCALS);
     },
   });

@@ -8,7 +8,7 @@ import { L, MM_LOCALS } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label } from './program.js';
 import { clearPageFlag, frameGet, frameSet, getPage, lockFree, notWriteLocked, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
 
 /** ksm_merge(keep, replace): `keep` is the page ksmd scans (it becomes the KSM page), `replace` the tree page. */
 export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
@@ -40,8 +40,8 @@ export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
       }
       getPage(l, s, pa);
       getPage(l, s, pb);
-      s[kpage] = pa;
-      s[page] = pb;
+      put(s, kpage, pa);
+      put(s, page, pb);
     },
   });
 
@@ -73,7 +73,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
   const mm = l.procs[l.pages[pi]!.proc]!;
   const unlockAll = (s: State) => {
     clearPageFlag(l, s, s[pageSlot]!, PG.LOCKED);
-    s[mm.mmapLock]!++;
+    put(s, mm.mmapLock, s[mm.mmapLock]! + 1);
   };
   const out = asm.label();
 
@@ -86,7 +86,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
         notes?.push('page locked: -EBUSY');
         return fail.pc;
       }
-      s[mm.mmapLock]!--;
+      put(s, mm.mmapLock, s[mm.mmapLock]! - 1);
       setPageFlag(l, s, s[pageSlot]!, PG.LOCKED);
     },
   });
@@ -156,30 +156,30 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
           notes?.push('page no longer mapped here: -EFAULT');
           return failed.pc;
         }
-        s[mm.ptl] = e.owner;
+        put(s, mm.ptl, e.owner);
         if (!(pte & (PTE.WRITE | PTE.DIRTY))) {
-          s[origPte] = pte;
+          put(s, origPte, pte);
           return unlock.pc; // already read-only and clean
         }
-        s[pg.pte] = 0; // ptep_clear_flush(): "no need to notify as we are downgrading to read only"
+        put(s, pg.pte, 0); // ptep_clear_flush(): "no need to notify as we are downgrading to read only"
         // page_mapcount + 1 (KSM's own reference) + swapped (the swap cache's) == page_count.
         const swapped = pageFlags(l, s, pfn) & PG.SWAPCACHE ? 1 : 0;
         if (frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1 + swapped !== frameGet(l, s, pfn, FRAME.REFCOUNT)) {
-          s[pg.pte] = pte;
-          s[mm.ptl] = 0;
+          put(s, pg.pte, pte);
+          put(s, mm.ptl, 0);
           notes?.push('extra reference (GUP/O_DIRECT in flight): -EFAULT');
           return failed.pc;
         }
         if (pte & PTE.DIRTY) setPageFlag(l, s, pfn, PG.DIRTY); // set_page_dirty() before pte_mkclean()
-        s[newPte] = pte & ~(PTE.WRITE | PTE.DIRTY);
+        put(s, newPte, pte & ~(PTE.WRITE | PTE.DIRTY));
       },
     });
     setPteAtNotify(e, pi, {
       fn: 'set_pte_at',
       does: 'map the page read-only and clean',
       exec: (s) => {
-        s[pg.pte] = s[newPte]!;
-        s[origPte] = s[newPte]!;
+        put(s, pg.pte, s[newPte]!);
+        put(s, origPte, s[newPte]!);
       },
     });
     asm.bind(unlock);
@@ -187,8 +187,8 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
       fn: 'write_protect_page',
       does: 'pte_unmap_unlock()',
       exec: (s) => {
-        s[mm.ptl] = 0;
-        s[newPte] = 0;
+        put(s, mm.ptl, 0);
+        put(s, newPte, 0);
       },
     });
   }, { then: fail });
@@ -212,12 +212,12 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
           return failed.pc;
         }
         const k = s[kpageSlot]!;
-        s[mm.ptl] = e.owner;
+        put(s, mm.ptl, e.owner);
         getPage(l, s, k);
         frameSet(l, s, k, FRAME.MAPCOUNT, frameGet(l, s, k, FRAME.MAPCOUNT) + 1);
-        s[pg.pte] = 0;
+        put(s, pg.pte, 0);
         // mk_pte(kpage, vma->vm_page_prot): a private mapping's vm_page_prot is read-only.
-        s[newPte] = (k << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG;
+        put(s, newPte, (k << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG);
         notes?.push(`${l.procs[pg.proc]!.name}:${hex(pg.addr)} -> KSM page ${hex(k)}`);
       },
     });
@@ -225,7 +225,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
       fn: 'set_pte_at',
       does: 'map the KSM page read-only',
       exec: (s) => {
-        s[pg.pte] = s[newPte]!;
+        put(s, pg.pte, s[newPte]!);
       },
     });
     asm.emit({
@@ -235,9 +235,9 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
         const p = s[pageSlot]!;
         frameSet(l, s, p, FRAME.MAPCOUNT, frameGet(l, s, p, FRAME.MAPCOUNT) - 1);
         putPage(l, s, p, notes);
-        s[mm.ptl] = 0;
-        s[newPte] = 0;
-        s[origPte] = 0;
+        put(s, mm.ptl, 0);
+        put(s, newPte, 0);
+        put(s, origPte, 0);
       },
     });
   }, { then: fail });

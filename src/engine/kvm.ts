@@ -9,7 +9,7 @@ import { emitHandleMmFault } from './mm.js';
 import type { AgeCallback, MmuNotifierOps } from './notifier.js';
 import { unreachable, type Label, type Notes } from './program.js';
 import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
-import { PTE, SPTE, ptePfn, sptePfn, type State } from './state.js';
+import { PTE, SPTE, ptePfn, sptePfn, type State, put } from './state.js';
 
 /**
  * KVM's struct mmu_notifier_ops, registered on the VM's mm (kvm_init_mmu_notifier()): it hears
@@ -47,7 +47,7 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flu
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
       if (!h.work(s, notes) || !flushes) return done.pc;
-      s[l.mmuLock] = e.owner;
+      put(s, l.mmuLock, e.owner);
     },
   });
   if (flushes) asm.emit({
@@ -55,7 +55,7 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flu
     does: 'kvm_flush_remote_tlbs(), drop mmu_lock',
     exec: (s) => {
       flushRemoteTlbs(l, s);
-      s[l.mmuLock] = 0;
+      put(s, l.mmuLock, 0);
     },
   });
   asm.bind(done);
@@ -78,12 +78,13 @@ function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_range_start');
       // kvm_mmu_invalidate_begin() + kvm_mmu_invalidate_range_add(): concurrent ranges merge.
-      if (++s[l.inProgress]! === 1 || s[l.rangeStart] === s[l.rangeEnd]) {
-        s[l.rangeStart] = gs.length ? lo : 0;
-        s[l.rangeEnd] = gs.length ? hi : 0;
+      put(s, l.inProgress, s[l.inProgress]! + 1);
+      if (s[l.inProgress] === 1 || s[l.rangeStart] === s[l.rangeEnd]) {
+        put(s, l.rangeStart, gs.length ? lo : 0);
+        put(s, l.rangeEnd, gs.length ? hi : 0);
       } else if (gs.length) {
-        s[l.rangeStart] = Math.min(s[l.rangeStart]!, lo);
-        s[l.rangeEnd] = Math.max(s[l.rangeEnd]!, hi);
+        put(s, l.rangeStart, Math.min(s[l.rangeStart]!, lo));
+        put(s, l.rangeEnd, Math.max(s[l.rangeEnd]!, hi));
       }
       if (zap(s, gs, notes)) return true;
       notes?.push('no spte in range');
@@ -102,8 +103,9 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s) => {
       bump(l, s, 'notifier.invalidate_range_end');
-      s[l.seq]!++;
-      if (--s[l.inProgress]! < 0) throw new Error('internal: mmu_invalidate_in_progress went negative');
+      put(s, l.seq, s[l.seq]! + 1);
+      put(s, l.inProgress, s[l.inProgress]! - 1);
+      if (s[l.inProgress]! < 0) throw new Error('internal: mmu_invalidate_in_progress went negative');
     },
   });
 }
@@ -122,7 +124,7 @@ function emitKvmInvalidatePage(e: Emit, page: number): void {
     does: 'take mmu_lock, mmu_invalidate_seq++, kvm_unmap_hva(): zap the spte',
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_page');
-      s[l.seq]!++;
+      put(s, l.seq, s[l.seq]! + 1);
       return zap(s, gs, notes);
     },
   });
@@ -164,7 +166,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
     work: (s, notes) => {
       bump(l, s, `notifier.${cb}`);
       const how = noAd?.(notes);
-      if (how === 'zap-and-seq-bump' && cb !== 'test_young') s[l.seq]!++;
+      if (how === 'zap-and-seq-bump' && cb !== 'test_young') put(s, l.seq, s[l.seq]! + 1);
       let young = 0;
       for (const g of gs) {
         const spte = s[g.spte]!;
@@ -172,7 +174,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
         if (!how) {
           if (!(spte & SPTE.ACCESSED)) continue;
           young = 1;
-          if (cb !== 'test_young') s[g.spte] = spte & ~SPTE.ACCESSED;
+          if (cb !== 'test_young') put(s, g.spte, spte & ~SPTE.ACCESSED);
         } else if (cb === 'test_young') {
           // kvm_test_age_rmapp(): no A bit to read; is_accessed_spte() once access tracking exists.
           if (how !== 'access-track') continue;
@@ -190,7 +192,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
               // mark_spte_for_access_track(): the next access faults and fast_page_fault restores it.
               young = 1;
               if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, sptePfn(spte), notes);
-              s[g.spte] = (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK;
+              put(s, g.spte, (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK);
               break;
             default:
               unreachable(how);
@@ -198,7 +200,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
         }
         notes?.push(`spte gfn ${hex(g.gfn)} was young`);
       }
-      s[result] = s[result]! | young;
+      put(s, result, s[result]! | young);
       return young === 1;
     },
   });
@@ -244,11 +246,11 @@ function emitKvmChangePte(e: Emit, page: number): void {
       let old: boolean;
       switch (handler) {
         case 'seq-bump-then-set-spte':
-          s[l.seq]!++;
+          put(s, l.seq, s[l.seq]! + 1);
           old = false;
           break;
         case 'seq-bump-then-set-spte-old':
-          s[l.seq]!++;
+          put(s, l.seq, s[l.seq]! + 1);
           old = true;
           break;
         case 'set-spte-old':
@@ -278,7 +280,7 @@ function emitKvmChangePte(e: Emit, page: number): void {
         if (old) track(s, spte, notes);
         else if (spte & SPTE.WRITABLE && markDirty(notes) !== 'never') kvmMarkDirty(l, s, was, notes);
         const flags = spte & ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE | (old ? SPTE.ACCESSED : 0));
-        s[g.spte] = (ptePfn(pte) << SPTE.SHIFT) | flags;
+        put(s, g.spte, (ptePfn(pte) << SPTE.SHIFT) | flags);
         if (spte & SPTE.PAGE_REF) {
           // An sPTE that holds its page's reference moves it to the new page.
           getPage(l, s, ptePfn(pte));
@@ -328,9 +330,9 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE) && (!gupWrite || pte & PTE.WRITE)) {
         const pfn = ptePfn(pte);
         getPage(l, s, pfn);
-        s[pfnSlot] = pfn;
+        put(s, pfnSlot, pfn);
         // A read fault maps writable when the host PTE already is (hva_to_pfn_fast with *writable).
-        s[mapWritable] = pte & PTE.WRITE ? 1 : 0;
+        put(s, mapWritable, pte & PTE.WRITE ? 1 : 0);
         return install.pc;
       }
       notes?.push(pte & PTE.PRESENT && !(pte & PTE.PROTNONE) ? 'host PTE read-only: fault it in for write' : 'host PTE not present: fault it in');
@@ -383,8 +385,8 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
       // Before acb66dd051d0 the sPTE keeps the reference hva_to_pfn took, until it is zapped.
       const ref = how === 'hold-ref-until-zap' ? SPTE.PAGE_REF : 0;
-      s[g.spte] = (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad | ref;
-      if (!tdp) s[g.rmap] = 1; // rmap_add(): the TDP MMU keeps no rmap
+      put(s, g.spte, (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad | ref);
+      if (!tdp) put(s, g.rmap, 1); // rmap_add(): the TDP MMU keeps no rmap
       notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
       // The March 2024 RFC: make_spte() marks a writable sPTE's folio dirty as it creates it.
       if (how === 'make_spte-marks-dirty' && w) kvmMarkDirty(l, s, pfn, notes);

@@ -8,7 +8,7 @@ import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { invalidateRangeEnd, invalidateRangeStart } from './notifier.js';
 import type { Notes } from './program.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, lockFree, notWriteLocked, pageFlags, putPage, vmaMapped } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
 import type { Advice } from '../contract/scenario.js';
 
 /**
@@ -34,8 +34,8 @@ function emitRangeOp(
   const mm = l.procs[l.pages[pages[0]!]!.proc]!;
   const done = asm.label();
   const unlock = (s: State) => {
-    if (op.lock === 'read') s[mm.mmapLock]!++;
-    else s[mm.mmapLock] = 0;
+    if (op.lock === 'read') put(s, mm.mmapLock, s[mm.mmapLock]! + 1);
+    else put(s, mm.mmapLock, 0);
   };
   asm.emit({
     fn: op.fn,
@@ -47,8 +47,8 @@ function emitRangeOp(
         notes?.push(why);
         return done.pc;
       }
-      if (op.lock === 'read') s[mm.mmapLock]!--;
-      else s[mm.mmapLock] = e.owner;
+      if (op.lock === 'read') put(s, mm.mmapLock, s[mm.mmapLock]! - 1);
+      else put(s, mm.mmapLock, e.owner);
       op.before?.exec(s);
     },
   });
@@ -78,10 +78,10 @@ function emitRangeOp(
 function zapPte(e: Emit, s: State, pi: number, notes: Notes): void {
   const { l } = e;
   const pte = s[l.pages[pi]!.pte]!;
-  s[l.pages[pi]!.pte] = 0;
+  put(s, l.pages[pi]!.pte, 0);
   if (pte & PTE.SWAP) {
     // free_swap_and_cache(): the swap copy goes (a swap-cache page is dropped by reclaim later).
-    s[l.stores[ptePfn(pte)]!.content] = 0;
+    put(s, l.stores[ptePfn(pte)]!.content, 0);
     return;
   }
   if (!(pte & PTE.PRESENT)) return;
@@ -118,8 +118,8 @@ export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
         const pteIdx = l.pages[pi]!.pte;
         const pte = s[pteIdx]!;
         if (pte & PTE.SWAP) {
-          s[l.stores[ptePfn(pte)]!.content] = 0;
-          s[pteIdx] = 0;
+          put(s, l.stores[ptePfn(pte)]!.content, 0);
+          put(s, pteIdx, 0);
           return;
         }
         if (!(pte & PTE.PRESENT)) return;
@@ -128,15 +128,15 @@ export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
         if (f & (PG.ZERO | PG.KSM) || frameGet(l, s, pfn, FRAME.MAPCOUNT) !== 1) return; // shared: skipped
         if (f & PG.SWAPCACHE) {
           const slot = l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!;
-          s[slot.cache] = 0;
-          s[slot.content] = 0;
+          put(s, slot.cache, 0);
+          put(s, slot.content, 0);
           clearPageFlag(l, s, pfn, PG.SWAPCACHE);
           putPage(l, s, pfn, notes);
         }
         // The user asked for the content to be dropped: earlier writes no longer count.
         clearPageFlag(l, s, pfn, PG.DIRTY | PG.SWAPBACKED);
         folioContentSettled(l, s, pfn);
-        s[pteIdx] = pte & ~(PTE.DIRTY | PTE.YOUNG);
+        put(s, pteIdx, pte & ~(PTE.DIRTY | PTE.YOUNG));
         notes?.push(`folio ${hex(pfn)} is lazyfree`);
       },
     },
@@ -151,7 +151,7 @@ export function emitMunmap(e: Emit, pages: number[]): void {
     fn: 'do_vmi_munmap',
     lock: 'write',
     walk: { fn: 'unmap_vmas', does: 'zap the PTEs', pte: (s, pi, notes) => zapPte(e, s, pi, notes) },
-    after: { fn: 'unmap_region', does: 'tlb_finish_mmu(); remove the vma', exec: (s) => (s[vma.state] = 0) },
+    after: { fn: 'unmap_region', does: 'tlb_finish_mmu(); remove the vma', exec: (s) => (put(s, vma.state, 0)) },
   });
 }
 
@@ -161,13 +161,13 @@ export function emitMprotect(e: Emit, pages: number[], writable: boolean): void 
   emitRangeOp(e, pages, {
     fn: 'mprotect_fixup',
     lock: 'write',
-    before: { does: `vm_flags ${writable ? '|= VM_WRITE' : '&= ~VM_WRITE'}`, exec: (s) => (s[vma.state] = VMA_MAPPED | (writable ? VMA_WRITE : 0)) },
+    before: { does: `vm_flags ${writable ? '|= VM_WRITE' : '&= ~VM_WRITE'}`, exec: (s) => (put(s, vma.state, VMA_MAPPED | (writable ? VMA_WRITE : 0))) },
     walk: {
       fn: 'change_pte_range',
       does: writable ? 'PTEs stay read-only until a write fault' : 'write-protect the PTEs',
       pte: (s, pi) => {
         const idx = l.pages[pi]!.pte;
-        if (!writable && s[idx]! & PTE.PRESENT) s[idx] = s[idx]! & ~PTE.WRITE;
+        if (!writable && s[idx]! & PTE.PRESENT) put(s, idx, s[idx]! & ~PTE.WRITE);
       },
     },
     after: { fn: 'change_protection', does: 'flush_tlb_range()', exec: () => {} },
@@ -190,7 +190,7 @@ export function emitNumaHint(e: Emit, pages: number[]): void {
         // change_pte_range(): skip KSM pages, and in a COW mapping a page someone else holds.
         if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO)) return;
         if (!l.vmas[l.pages[pi]!.vma]!.shared && frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) return;
-        s[idx] = pte | PTE.PROTNONE;
+        put(s, idx, pte | PTE.PROTNONE);
       },
     },
   });

@@ -4,7 +4,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { emitTryToMigrateOne, findFolio, forEachMapping } from './rmap.js';
 import { allocPage, clearPageFlag, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn } from './state.js';
+import { FRAME, PG, PTE, ptePfn, put } from './state.js';
 
 /**
  * migrate(P): migrate_pages() of the folio mapped at P to a new page: isolate, lock, allocate
@@ -34,7 +34,7 @@ export function emitMigrate(e: Emit, pi: number): void {
     (s, pfn) => {
       getPage(l, s, pfn);
       setPageFlag(l, s, pfn, PG.LOCKED);
-      s[fresh] = allocPage(l, s);
+      put(s, fresh, allocPage(l, s));
     },
   );
   forEachMapping(e, candidates, (m) => emitTryToMigrateOne(e, m));
@@ -53,7 +53,7 @@ export function emitMigrate(e: Emit, pi: number): void {
         frameSet(l, s, to, FRAME.FLAGS, f & ~PG.LOCKED);
         frameSet(l, s, to, FRAME.INDEX, frameGet(l, s, old, FRAME.INDEX));
         if (cacheRefs) {
-          s[l.stores[frameGet(l, s, old, FRAME.INDEX)]!.cache] = to;
+          put(s, l.stores[frameGet(l, s, old, FRAME.INDEX)]!.cache, to);
           getPage(l, s, to);
           putPage(l, s, old, notes);
         }
@@ -65,7 +65,7 @@ export function emitMigrate(e: Emit, pi: number): void {
       for (const m of candidates) {
         const pte = s[l.pages[m]!.pte]!;
         if (!(pte & PTE.MIGRATION) || ptePfn(pte) !== old) continue;
-        s[l.pages[m]!.pte] = (target << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (pte & PTE.WRITE) | (pageFlags(l, s, target) & PG.DIRTY ? PTE.DIRTY : 0);
+        put(s, l.pages[m]!.pte, (target << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (pte & PTE.WRITE) | (pageFlags(l, s, target) & PG.DIRTY ? PTE.DIRTY : 0));
         frameSet(l, s, target, FRAME.MAPCOUNT, frameGet(l, s, target, FRAME.MAPCOUNT) + 1);
         getPage(l, s, target);
       }

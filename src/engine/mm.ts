@@ -21,7 +21,7 @@ import {
   vmaMapped,
   vmaWritable,
 } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
 
 const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
 
@@ -47,7 +47,7 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
   const reuse = asm.label();
   const copy = asm.label();
   const unlockMmap = (s: State) => {
-    s[mm.mmapLock]!++;
+    put(s, mm.mmapLock, s[mm.mmapLock]! + 1);
   };
   const reuseTest = e.ruleAt('mm.do_wp_page.reuse');
   /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
@@ -81,9 +81,9 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
         notes?.push(`no ${write ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`);
         return efault.pc;
       }
-      s[mm.mmapLock]!--;
+      put(s, mm.mmapLock, s[mm.mmapLock]! - 1);
       const pte = s[pg.pte]!;
-      s[origPte] = pte;
+      put(s, origPte, pte);
       if (pte === 0) return vma.anon ? anon.pc : file.pc;
       if (pte & PTE.SWAP) return swap.pc;
       if (pte & PTE.PROTNONE) return numa.pc;
@@ -96,7 +96,7 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
         const exclusive = reuseTest(notes) === 'mapcount' ? frameGet(l, s, pfn, FRAME.MAPCOUNT) + swapPtes(l, s, pfn) === 1 : frameGet(l, s, pfn, FRAME.REFCOUNT) === 1;
         if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || !exclusive) {
           if (!(pageFlags(l, s, pfn) & PG.ZERO)) getPage(l, s, pfn);
-          s[e.local(L.OLDPFN)] = pfn;
+          put(s, e.local(L.OLDPFN), pfn);
           return copy.pc;
         }
         return reuse.pc;
@@ -108,13 +108,13 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
 
   handler(anon, 'do_anonymous_page', write ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only', (s, notes) => {
     if (!write) {
-      s[pg.pte] = (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG; // the zero page is the first frame
+      put(s, pg.pte, (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG); // the zero page is the first frame
       return;
     }
     const pfn = allocPage(l, s);
     frameSet(l, s, pfn, FRAME.MAPCOUNT, 1);
     frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED);
-    s[pg.pte] = (pfn << PTE.SHIFT) | ANON_PTE;
+    put(s, pg.pte, (pfn << PTE.SHIFT) | ANON_PTE);
     notes?.push(`new page ${hex(pfn)}`);
   });
 
@@ -133,13 +133,13 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
         frameSet(l, s, pfn, FRAME.CONTENT, frameGet(l, s, cached, FRAME.CONTENT));
         frameSet(l, s, pfn, FRAME.MAPCOUNT, 1);
         frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED);
-        s[pg.pte] = (pfn << PTE.SHIFT) | ANON_PTE;
+        put(s, pg.pte, (pfn << PTE.SHIFT) | ANON_PTE);
         return;
       }
       getPage(l, s, cached);
       frameSet(l, s, cached, FRAME.MAPCOUNT, frameGet(l, s, cached, FRAME.MAPCOUNT) + 1);
       if (write) folioMarkDirty(l, s, cached);
-      s[pg.pte] = (cached << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (write ? PTE.WRITE | PTE.DIRTY : 0);
+      put(s, pg.pte, (cached << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (write ? PTE.WRITE | PTE.DIRTY : 0));
     },
   );
 
@@ -150,24 +150,24 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
     frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
     // An exclusive page is mapped writable if the vma is, dirty only for a write fault.
     const exclusive = frameGet(l, s, pfn, FRAME.MAPCOUNT) === 1;
-    s[pg.pte] = (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (exclusive && vmaWritable(l, s, pi) ? PTE.WRITE : 0) | (write ? PTE.DIRTY : 0);
+    put(s, pg.pte, (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (exclusive && vmaWritable(l, s, pi) ? PTE.WRITE : 0) | (write ? PTE.DIRTY : 0));
     if (write && exclusive) {
       // should_try_to_free_swap() for a write fault: folio_free_swap() drops the swap copy,
       // so the page alone holds the data and is dirty. A read fault keeps the copy: the
       // page stays clean in the swap cache.
-      s[slot.cache] = 0;
-      s[slot.content] = 0;
+      put(s, slot.cache, 0);
+      put(s, slot.content, 0);
       clearPageFlag(l, s, pfn, PG.SWAPCACHE);
       putPage(l, s, pfn, notes);
       folioMarkDirty(l, s, pfn);
     }
   });
   handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', (s) => {
-    s[pg.pte] = (s[pg.pte]! & ~PTE.PROTNONE) | PTE.YOUNG;
+    put(s, pg.pte, (s[pg.pte]! & ~PTE.PROTNONE) | PTE.YOUNG);
   });
   handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', (s) => {
     folioMarkDirty(l, s, ptePfn(s[pg.pte]!));
-    s[pg.pte] = s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
+    put(s, pg.pte, s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
   });
   handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', (s, notes) => {
     const pfn = ptePfn(s[pg.pte]!);
@@ -176,14 +176,14 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
       // swap slot (delete_from_swap_cache(), SetPageDirty()). The refcount test never gets
       // here with a swap-cache page: the cache holds a reference.
       const slot = l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!;
-      s[slot.cache] = 0;
-      s[slot.content] = 0;
+      put(s, slot.cache, 0);
+      put(s, slot.content, 0);
       clearPageFlag(l, s, pfn, PG.SWAPCACHE);
       putPage(l, s, pfn, notes);
       folioMarkDirty(l, s, pfn);
       notes?.push(`page ${hex(pfn)} taken out of the swap cache`);
     }
-    s[pg.pte] = s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
+    put(s, pg.pte, s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
   });
 
   asm.bind(copy);
@@ -207,7 +207,7 @@ function pageCachePage(e: Emit, s: State, store: StoreSlot, index: number, notes
   frameSet(l, s, pfn, FRAME.CONTENT, s[store.content]!);
   frameSet(l, s, pfn, FRAME.FLAGS, PG.FILE);
   frameSet(l, s, pfn, FRAME.INDEX, index);
-  s[store.cache] = pfn;
+  put(s, store.cache, pfn);
   notes?.push(`read file block into page-cache page ${hex(pfn)}`);
   return pfn;
 }
@@ -220,7 +220,7 @@ function swapCachePage(e: Emit, s: State, slot: StoreSlot, index: number, notes:
   frameSet(l, s, pfn, FRAME.CONTENT, s[slot.content]!);
   frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED | PG.SWAPCACHE);
   frameSet(l, s, pfn, FRAME.INDEX, index);
-  s[slot.cache] = pfn;
+  put(s, slot.cache, pfn);
   notes?.push(`swap_read_folio() into page ${hex(pfn)}`);
   return pfn;
 }
@@ -248,7 +248,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
       const fresh = allocPage(l, s);
       frameSet(l, s, fresh, FRAME.CONTENT, frameGet(l, s, old, FRAME.CONTENT));
       frameSet(l, s, fresh, FRAME.FLAGS, PG.SWAPBACKED);
-      s[newPfn] = fresh;
+      put(s, newPfn, fresh);
       notes?.push(`copy of ${hex(old)} in new page ${hex(fresh)}`);
     },
   });
@@ -268,17 +268,17 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
           notes?.push('PTE changed under us: give up');
           return abort.pc;
         }
-        s[mm.ptl] = e.owner;
-        s[pg.pte] = 0;
+        put(s, mm.ptl, e.owner);
+        put(s, pg.pte, 0);
         frameSet(l, s, s[newPfn]!, FRAME.MAPCOUNT, 1);
-        s[newPte] = (s[newPfn]! << PTE.SHIFT) | ANON_PTE;
+        put(s, newPte, (s[newPfn]! << PTE.SHIFT) | ANON_PTE);
       },
     });
     setPteAtNotify(e, pi, {
       fn: 'set_pte_at',
       does: 'map the new page writable',
       exec: (s) => {
-        s[pg.pte] = s[newPte]!;
+        put(s, pg.pte, s[newPte]!);
       },
     });
     asm.emit({
@@ -287,7 +287,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
       exec: (s) => {
         const old = s[oldPfn]!;
         if (!(pageFlags(l, s, old) & PG.ZERO)) frameSet(l, s, old, FRAME.MAPCOUNT, frameGet(l, s, old, FRAME.MAPCOUNT) - 1);
-        s[mm.ptl] = 0;
+        put(s, mm.ptl, 0);
       },
     });
   }, { before: freeCopy, then: finish });
@@ -338,10 +338,10 @@ export function emitUserAccess(e: Emit, pi: number, write: boolean, value: numbe
       if (write) {
         frameSet(l, s, pfn, FRAME.CONTENT, value);
         folioContentSettled(l, s, pfn); // overwritten, and the dirty PTE accounts for it
-        s[pg.pte] = pte | PTE.DIRTY | PTE.YOUNG;
+        put(s, pg.pte, pte | PTE.DIRTY | PTE.YOUNG);
       } else {
-        if (reg >= 0) s[reg] = frameGet(l, s, pfn, FRAME.CONTENT);
-        s[pg.pte] = pte | PTE.YOUNG;
+        if (reg >= 0) put(s, reg, frameGet(l, s, pfn, FRAME.CONTENT));
+        put(s, pg.pte, pte | PTE.YOUNG);
       }
       return done.pc;
     },
@@ -353,7 +353,7 @@ export function emitUserAccess(e: Emit, pi: number, write: boolean, value: numbe
     fn: 'do_user_addr_fault',
     does: `SIGSEGV: the access completes with ${hex(EFAULT_VALUE)}`,
     exec: (s) => {
-      if (reg >= 0) s[reg] = EFAULT_VALUE;
+      if (reg >= 0) put(s, reg, EFAULT_VALUE);
     },
   });
   asm.bind(done);

@@ -4,7 +4,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { CLEANED, emitPageMkcleanOne, findFolio, forEachMapping } from './rmap.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, pageFlags, setPageFlag } from './prims.js';
-import { FRAME, PG } from './state.js';
+import { FRAME, PG, put } from './state.js';
 
 /**
  * writeback(P): the flusher writes a dirty page-cache page: folio_clear_dirty_for_io() ->
@@ -39,7 +39,7 @@ export function emitWriteback(e: Emit, pi: number): void {
       if (s[result]! & CLEANED) folioMarkDirty(l, s, pfn);
       if (pageFlags(l, s, pfn) & PG.DIRTY) {
         clearPageFlag(l, s, pfn, PG.DIRTY);
-        s[l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!.content] = frameGet(l, s, pfn, FRAME.CONTENT);
+        put(s, l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!.content, frameGet(l, s, pfn, FRAME.CONTENT));
         folioContentSettled(l, s, pfn);
         notes?.push('written to the file');
       } else {

@@ -3,20 +3,20 @@ import { hex, type CounterName, type Violation } from '../contract/output.js';
 import type { Emit } from './emit.js';
 import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
 import type { Notes } from './program.js';
-import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State, put } from './state.js';
 
 export function bump(l: Layout, s: State, c: CounterName): void {
-  s[counterSlot(l, c)]!++;
+  put(s, counterSlot(l, c), s[counterSlot(l, c)]! + 1);
 }
 
 export function violate(l: Layout, s: State, v: Violation, notes: Notes, why: string): void {
-  s[l.violations] = s[l.violations]! | VIOLATION_BIT[v];
+  put(s, l.violations, s[l.violations]! | VIOLATION_BIT[v]);
   notes?.push(`VIOLATION ${v}: ${why}`);
 }
 
 export const frameGet = (l: Layout, s: State, pfn: number, field: number) => s[frameSlot(l, pfn, field)]!;
 export const frameSet = (l: Layout, s: State, pfn: number, field: number, v: number) => {
-  s[frameSlot(l, pfn, field)] = v;
+  put(s, frameSlot(l, pfn, field), v);
 };
 export const pageFlags = (l: Layout, s: State, pfn: number) => frameGet(l, s, pfn, FRAME.FLAGS);
 export const setPageFlag = (l: Layout, s: State, pfn: number, flag: number) => frameSet(l, s, pfn, FRAME.FLAGS, pageFlags(l, s, pfn) | flag);
@@ -24,14 +24,15 @@ export const clearPageFlag = (l: Layout, s: State, pfn: number, flag: number) =>
 
 /** get_page() */
 export function getPage(l: Layout, s: State, pfn: number): void {
-  s[frameSlot(l, pfn, FRAME.REFCOUNT)]!++;
+  put(s, frameSlot(l, pfn, FRAME.REFCOUNT), s[frameSlot(l, pfn, FRAME.REFCOUNT)]! + 1);
 }
 
 /** put_page(): the last reference frees the page to the buddy allocator. */
 export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
   const i = frameSlot(l, pfn, FRAME.REFCOUNT);
   if (s[i]! <= 0) throw new Error(`internal: put_page on pfn ${hex(pfn)} with refcount ${s[i]}`);
-  if (--s[i]! === 0 && !(pageFlags(l, s, pfn) & PG.ZERO)) {
+  put(s, i, s[i]! - 1);
+  if (s[i] === 0 && !(pageFlags(l, s, pfn) & PG.ZERO)) {
     frameSet(l, s, pfn, FRAME.FLAGS, PG.FREE);
     notes?.push(`pfn ${hex(pfn)} freed`);
     // A secondary mapping that still reaches the page lets the guest use freed memory.
@@ -69,7 +70,7 @@ export function allocPage(l: Layout, s: State): number {
 
 /** kvm_flush_remote_tlbs(): every vCPU drops every cached translation. */
 export function flushRemoteTlbs(l: Layout, s: State): void {
-  for (const v of l.vcpus) for (let g = 0; g < l.gfns.length; g++) s[v.tlb + g] = 0;
+  for (const v of l.vcpus) for (let g = 0; g < l.gfns.length; g++) put(s, v.tlb + g, 0);
   bump(l, s, 'kvm.tlb_flush');
 }
 
@@ -130,8 +131,8 @@ export function zapper(e: Emit): (s: State, g: GfnSlot, notes: Notes) => void {
   return (s, g, notes) => {
     const old = s[g.spte]!;
     track(s, old, notes);
-    s[g.spte] = 0;
-    s[g.rmap] = 0;
+    put(s, g.spte, 0);
+    put(s, g.rmap, 0);
     bump(l, s, 'kvm.spte_zap');
     notes?.push(`spte gfn ${hex(g.gfn)} zapped`);
     if (old & SPTE.PAGE_REF) putPage(l, s, sptePfn(old), notes);

@@ -8,7 +8,7 @@ import { L, WALK_LOCALS } from './layout.js';
 import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
 import { unreachable, type Label, type Notes, type StepSpec } from './program.js';
 import { folioMarkDirty, frameGet, frameSet, lockFree, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
 
 /** L.RESULT bits: what an rmap walk found, for the caller (vmscan, migrate, page-writeback). */
 export const YOUNG = 1;
@@ -64,8 +64,8 @@ export function findFolio(e: Emit, pi: number, fn: string, does: string, accept:
         notes?.push(why);
         return done.pc;
       }
-      s[e.local(L.OLDPFN)] = pfn;
-      s[e.local(L.RESULT)] = 0;
+      put(s, e.local(L.OLDPFN), pfn);
+      put(s, e.local(L.RESULT), 0);
       extra?.(s, pfn, notes);
     },
   });
@@ -114,11 +114,11 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
       exec: (s, notes) => {
         const r = change.exec(s, notes);
         if (r === GIVE_UP) return end.pc;
-        s[mm.ptl] = e.owner;
+        put(s, mm.ptl, e.owner);
         // Nothing changed (a clean PTE, a restored lazyfree PTE): no .invalidate_page, as the
         // kernel calls it only `if (ret)` (page_mkclean_one) or `ret != SWAP_FAIL` (try_to_unmap_one).
         if (r === NO_NOTIFY) {
-          s[result] = s[result]! | SKIP_NOTIFY;
+          put(s, result, s[result]! | SKIP_NOTIFY);
           return unlock.pc;
         }
       },
@@ -130,9 +130,9 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
       does: `${after ? `${after.does}; ` : ''}pte_unmap_unlock()`,
       exec: (s, notes) => {
         after?.exec(s, notes);
-        s[mm.ptl] = 0;
+        put(s, mm.ptl, 0);
         if (s[result]! & SKIP_NOTIFY) {
-          s[result] = s[result]! & ~SKIP_NOTIFY;
+          put(s, result, s[result]! & ~SKIP_NOTIFY);
           return end.pc;
         }
       },
@@ -166,8 +166,8 @@ export function emitYoungTest(e: Emit, pi: number, cb: AgeCallback): void {
     exec: (s) => {
       if (!mapsFolio(s, pg.pte, s[folio]!)) return skip.pc;
       if (s[pg.pte]! & PTE.YOUNG) {
-        s[result] = s[result]! | YOUNG;
-        if (cb !== 'test_young') s[pg.pte] = s[pg.pte]! & ~PTE.YOUNG;
+        put(s, result, s[result]! | YOUNG);
+        if (cb !== 'test_young') put(s, pg.pte, s[pg.pte]! & ~PTE.YOUNG);
       }
     },
   });
@@ -194,12 +194,12 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
       const pfn = s[folio]!;
       if (s[result]! & YOUNG && youngCheck(notes)) {
         notes?.push('young: SWAP_FAIL');
-        s[result] = s[result]! | FAILED;
+        put(s, result, s[result]! | FAILED);
         return GIVE_UP;
       }
       if (!mapsFolio(s, pg.pte, pfn)) return GIVE_UP;
       const pteval = s[pg.pte]!;
-      s[pg.pte] = 0;
+      put(s, pg.pte, 0);
       if (pteval & PTE.DIRTY) folioMarkDirty(l, s, pfn);
       const f = pageFlags(l, s, pfn);
       if (f & PG.SWAPBACKED || f & PG.FILE) return;
@@ -209,16 +209,16 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
         notes?.push('clean lazyfree folio: discard');
         // A guest write the primary MMU has not been told of (KVM marks the folio dirty only
         // later, or never) goes with the page.
-        s[result] = s[result]! | DISCARDED | (f & PG.GUEST_WROTE ? LOSES_WRITE : 0);
+        put(s, result, s[result]! | DISCARDED | (f & PG.GUEST_WROTE ? LOSES_WRITE : 0));
       } else if (f & PG.SWAPCACHE) {
         // Before 802a3a92ad7a (v4.12) a written lazyfree page is swapped out like any other.
         notes?.push('lazyfree folio written again: swap it out');
         setPageFlag(l, s, pfn, PG.SWAPBACKED);
       } else {
         notes?.push('lazyfree folio redirtied or referenced: restore the PTE, set swapbacked');
-        s[pg.pte] = pteval;
+        put(s, pg.pte, pteval);
         setPageFlag(l, s, pfn, PG.SWAPBACKED);
-        s[result] = s[result]! | FAILED;
+        put(s, result, s[result]! | FAILED);
         return NO_NOTIFY;
       }
     },
@@ -229,7 +229,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
     exec: (s) => {
       const pfn = s[folio]!;
       if (s[result]! & FAILED) return;
-      if (pageFlags(l, s, pfn) & PG.SWAPCACHE && !(s[result]! & DISCARDED)) s[pg.pte] = PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT);
+      if (pageFlags(l, s, pfn) & PG.SWAPCACHE && !(s[result]! & DISCARDED)) put(s, pg.pte, PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT));
       frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
       putPage(l, s, pfn, null);
     },
@@ -264,7 +264,7 @@ export function emitTryToMigrateOne(e: Emit, pi: number): void {
         const pte = s[pg.pte]!;
         if (pte & PTE.DIRTY) folioMarkDirty(l, s, pfn);
         // The migration entry remembers the pfn and whether the PTE was writable.
-        s[pg.pte] = PTE.MIGRATION | (pte & PTE.WRITE) | (pfn << PTE.SHIFT);
+        put(s, pg.pte, PTE.MIGRATION | (pte & PTE.WRITE) | (pfn << PTE.SHIFT));
         frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
         putPage(l, s, pfn, null);
       },
@@ -288,8 +288,8 @@ export function emitPageMkcleanOne(e: Emit, pi: number): void {
         if (!mapsFolio(s, pg.pte, s[folio]!)) return GIVE_UP;
         const pte = s[pg.pte]!;
         if (!(pte & (PTE.WRITE | PTE.DIRTY))) return NO_NOTIFY;
-        if (pte & PTE.DIRTY) s[result] = s[result]! | CLEANED;
-        s[pg.pte] = pte & ~(PTE.WRITE | PTE.DIRTY);
+        if (pte & PTE.DIRTY) put(s, result, s[result]! | CLEANED);
+        put(s, pg.pte, pte & ~(PTE.WRITE | PTE.DIRTY));
       },
     },
   });
@@ -315,7 +315,7 @@ export function emitAge(e: Emit, pi: number, cb: AgeCallback, reg: number): void
     exec: (s, notes) => {
       const young = s[result]! & YOUNG ? 1 : 0;
       notes?.push(young ? 'young' : 'old');
-      if (reg >= 0) s[reg] = young;
+      if (reg >= 0) put(s, reg, young);
       clearLocals(e, s, WALK_LOCALS);
     },
   });

@@ -8,7 +8,8 @@ import type { Change, TraceStep } from '../contract/output.js';
 import { StepLog } from './program.js';
 import { checkSanity } from './sanity.js';
 import { staleNames, staleSet, staleWords } from './windows.js';
-import type { State } from './state.js';
+import type { MutableState, State } from './state.js';
+import { put } from './state.js';
 
 enablePatches();
 
@@ -55,12 +56,12 @@ export function stepThread(m: Machine, s: State, tid: number, notes: StepLog | n
   const pcSlot = m.layout.threads[tid]!.pc;
   const step = m.programs[tid]![s[pcSlot]!]!;
   const r = step.exec(s, notes);
-  s[pcSlot] = r ?? step.next;
+  put(s, pcSlot, r ?? step.next);
 }
 
 /** Run some threads to the end, canonically, on a copy; no trace. */
-export function runToEnd(m: Machine, start: State, among: number[]): State {
-  const s = start.slice();
+export function runToEnd(m: Machine, start: State, among: number[]): MutableState {
+  const s = Array.from(start as ArrayLike<number>);
   for (let n = 0; !finished(m, s, among); n++) {
     if (n > MAX_STEPS) throw new Error('internal: step limit reached');
     const [tid] = enabledThreads(m, s, among);

@@ -4,8 +4,51 @@
 
 import { hex, type Violation } from '../contract/output.js';
 
-/** The machine state: a plain array under immer (traces), an Int32Array when exploring. */
-export type State = number[] | Int32Array;
+/**
+ * The machine state as steps see it: read-only. Every write goes through put(), so that the
+ * explorer can record what a step changed (and undo it) instead of comparing whole states.
+ */
+export interface State {
+  readonly [i: number]: number;
+  readonly length: number;
+}
+/** A state one may write directly: a plain array under immer (traces), an Int32Array when exploring. */
+export type MutableState = number[] | Int32Array;
+
+/**
+ * The write log: while the explorer steps a state it points this at a buffer, and put()
+ * appends (slot, old value) for every write. One explorer runs per thread, so one log.
+ */
+let log: Int32Array | null = null;
+let logN = 0;
+
+/** Write a slot of the state (steps never write `s[i] = v` themselves). */
+export function put(s: State, i: number, v: number): void {
+  if (log !== null) {
+    if (logN + 2 > log.length) {
+      const next = new Int32Array(log.length * 2);
+      next.set(log);
+      log = next;
+    }
+    log[logN++] = i;
+    log[logN++] = s[i]!;
+  }
+  (s as MutableState)[i] = v;
+}
+
+/** Start recording writes into `buf` (grown as needed; get it back with writes()). */
+export function recordWrites(buf: Int32Array): void {
+  log = buf;
+  logN = 0;
+}
+
+/** Stop recording: the log (slot, old value pairs) and its length. */
+export function stopRecording(): { buf: Int32Array; n: number } {
+  const out = { buf: log!, n: logN };
+  log = null;
+  logN = 0;
+  return out;
+}
 
 /**
  * A host PTE: flag bits, pfn above them. 0 is pte_none(). A swap entry keeps its swap slot

@@ -4,7 +4,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { DISCARDED, FAILED, LOSES_WRITE, YOUNG, emitTryToUnmapOne, emitYoungTest, findFolio, forEachMapping } from './rmap.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag, violate } from './prims.js';
-import { FRAME, PG } from './state.js';
+import { FRAME, PG, put } from './state.js';
 
 /**
  * reclaim(P): shrink_folio_list() on the folio mapped at P: isolate and lock it, add an anon
@@ -47,7 +47,7 @@ export function emitReclaim(e: Emit, pi: number): void {
       // one is left clean: its PTE says whether it was written again).
       const slot = l.pages[pi]!.store;
       frameSet(l, s, pfn, FRAME.INDEX, slot);
-      s[store.cache] = pfn;
+      put(s, store.cache, pfn);
       getPage(l, s, pfn);
       setPageFlag(l, s, pfn, PG.SWAPCACHE);
       if (!lazyfree) folioMarkDirty(l, s, pfn);
@@ -84,7 +84,7 @@ export function emitReclaim(e: Emit, pi: number): void {
         clearPageFlag(l, s, pfn, PG.LOCKED);
         if (f & PG.SWAPCACHE) {
           // Added to swap clean (before v4.12): the slot is freed with the page.
-          s[l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!.cache] = 0;
+          put(s, l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!.cache, 0);
           clearPageFlag(l, s, pfn, PG.SWAPCACHE);
           putPage(l, s, pfn, notes);
         }
@@ -95,7 +95,7 @@ export function emitReclaim(e: Emit, pi: number): void {
       const index = frameGet(l, s, pfn, FRAME.INDEX);
       const slot = l.stores[index]!;
       if (f & PG.DIRTY) {
-        s[slot.content] = frameGet(l, s, pfn, FRAME.CONTENT);
+        put(s, slot.content, frameGet(l, s, pfn, FRAME.CONTENT));
         clearPageFlag(l, s, pfn, PG.DIRTY);
         folioContentSettled(l, s, pfn);
         notes?.push(`pageout(): written to ${f & PG.FILE ? 'the file' : 'swap'}`);
@@ -108,7 +108,7 @@ export function emitReclaim(e: Emit, pi: number): void {
       if (pageFlags(l, s, pfn) & PG.GUEST_WROTE) {
         violate(l, s, 'lost-write', notes, `clean folio ${hex(pfn)} dropped with a guest write the primary MMU never saw`);
       }
-      s[slot.cache] = 0;
+      put(s, slot.cache, 0);
       clearPageFlag(l, s, pfn, PG.SWAPCACHE | PG.LOCKED);
       putPage(l, s, pfn, notes);
       putPage(l, s, pfn, notes);

@@ -5,10 +5,11 @@
 import type { Exploration, ExploredOutcome, ExploredWindow, Outcome } from '../contract/output.js';
 import type { Machine } from '../engine/compile.js';
 import { evalCond, outcome } from '../engine/observe.js';
-import { enabledThreads, schedulable, stepThread } from '../engine/run.js';
+import { schedulable, stepThread } from '../engine/run.js';
+import { recordWrites, stopRecording } from '../engine/state.js';
 import { checkSanity } from '../engine/sanity.js';
 import { staleSet, staleWords, type Watcher } from '../engine/windows.js';
-import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
+import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo, zHi, zLo } from './fingerprint.js';
 
 export interface Limits {
   maxStates: number;
@@ -39,53 +40,45 @@ class VectorPool {
   used = 0;
   /** Identical vectors are stored once: content hash -> offset (checked for equality before sharing). */
   private seen = new FingerprintTable(1 << 12);
-  /** The table value for a dense accumulator. */
-  store(acc: number[]): number {
-    let n = 0;
-    let only = -1;
+  /** The table value for an accumulator: counts acc[base + id] for the outcome ids in `ids`, ascending. */
+  store(acc: Float64Array, base: number, ids: Int32Array): number {
+    const n = ids.length;
+    if (n === 1 && acc[base + ids[0]!] === 1 && ids[0]! < 0x7ffffffe) return (INLINE | ids[0]!) >>> 0;
     let h1 = 0x2545f491;
     let h2 = 0x6c8e9cf5;
-    for (let id = 0; id < acc.length; id++) {
-      const c = acc[id];
-      if (!c) continue;
-      n++;
-      only = id;
+    for (let k = 0; k < n; k++) {
+      const id = ids[k]!;
+      const c = acc[base + id]!;
       h1 = Math.imul(h1 ^ id, 0x9e3779b1) ^ Math.imul(c % 0x7fffffff | 0, 0x85ebca6b);
       h2 = Math.imul(h2 + id, 0xc2b2ae35) ^ ((c / 4294967296) | 0) ^ (c | 0);
     }
-    if (n === 1 && acc[only] === 1 && only < 0x7ffffffe) return (INLINE | only) >>> 0;
     const hi = h1 >>> 0;
     const lo = ((h2 ^ n) | 1) >>> 0;
     const prev = this.seen.get(hi, lo);
-    if (prev >= 0 && this.equals(prev, acc, n)) return prev;
-    const at = this.append(acc, n);
+    if (prev >= 0 && this.equals(prev, acc, base, ids)) return prev;
+    const at = this.append(acc, base, ids);
     this.seen.set(hi, lo, at);
     return at;
   }
-  private equals(at: number, acc: number[], n: number): boolean {
-    if (this.data[at] !== n) return false;
-    let k = at + 1;
-    for (let id = 0; id < acc.length; id++) {
-      if (!acc[id]) continue;
-      if (this.data[k] !== id || this.data[k + 1] !== acc[id]) return false;
-      k += 2;
+  private equals(at: number, acc: Float64Array, base: number, ids: Int32Array): boolean {
+    if (this.data[at] !== ids.length) return false;
+    for (let k = 0; k < ids.length; k++) {
+      if (this.data[at + 1 + 2 * k] !== ids[k] || this.data[at + 2 + 2 * k] !== acc[base + ids[k]!]) return false;
     }
     return true;
   }
-  private append(acc: number[], n: number): number {
-    const need = 1 + 2 * n;
+  private append(acc: Float64Array, base: number, ids: Int32Array): number {
+    const need = 1 + 2 * ids.length;
     if (this.used + need > this.data.length) {
       const next = new Float64Array(Math.max(this.data.length * 2, this.used + need));
       next.set(this.data);
       this.data = next;
     }
     const at = this.used;
-    this.data[at] = n;
-    let k = at + 1;
-    for (let id = 0; id < acc.length; id++) {
-      if (!acc[id]) continue;
-      this.data[k++] = id;
-      this.data[k++] = acc[id]!;
+    this.data[at] = ids.length;
+    for (let k = 0; k < ids.length; k++) {
+      this.data[at + 1 + 2 * k] = ids[k]!;
+      this.data[at + 2 + 2 * k] = acc[base + ids[k]!]!;
     }
     this.used += need;
     if (at >= INLINE - 2) throw new Error('internal: path-count pool too large');
@@ -100,30 +93,15 @@ class VectorPool {
     const pool = this.used + 64 * more > this.data.length ? this.data.byteLength * 2 : this.data.byteLength;
     return pool + this.seen.projectedBytes(more);
   }
-  /** Add the vector behind a table value into a dense accumulator. */
-  addInto(acc: number[], value: number): void {
+  /** Add the vector behind a table value into level d's accumulator. */
+  addInto(add: (d: number, id: number, c: number) => void, d: number, value: number): void {
     if (value >= INLINE) {
-      const id = value - INLINE;
-      acc[id] = (acc[id] ?? 0) + 1;
+      add(d, value - INLINE, 1);
       return;
     }
     const n = this.data[value]!;
-    for (let k = 0; k < n; k++) {
-      const id = this.data[value + 1 + 2 * k]!;
-      acc[id] = (acc[id] ?? 0) + this.data[value + 2 + 2 * k]!;
-    }
+    for (let k = 0; k < n; k++) add(d, this.data[value + 1 + 2 * k]!, this.data[value + 2 + 2 * k]!);
   }
-}
-
-interface Frame {
-  s: Int32Array;
-  hi: number;
-  lo: number;
-  succ: number[];
-  next: number;
-  acc: number[];
-  /** The stale set of this state (windows.ts): which windows are open in it. */
-  stale: Int32Array;
 }
 
 /** A window's identity: the mapping, and the kernel function whose step opened it. */
@@ -137,22 +115,31 @@ export function outcomeKey(m: Machine, s: Int32Array, deadlock: boolean): { key:
   return { key: JSON.stringify([o.observations, o.violations, holds ?? null, deadlock]), o, holds };
 }
 
+/**
+ * The depth-first search. Its stack is flat typed arrays indexed by depth (state, fingerprint,
+ * successors, stale set, path-count accumulator), so a transition allocates nothing: the step
+ * runs on the parent state in place with its writes logged (engine/state.ts put()); the
+ * successor's fingerprint is the parent's updated for the slots the step changed, its stale
+ * set is recomputed only when a slot a window depends on changed, and the parent is restored
+ * from the log. Only a new state is copied, into the next level.
+ */
 export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploration {
   const t0 = performance.now();
   const l = m.layout;
   const among = schedulable(m);
+  const T = among.length;
+  const n = m.init.length;
+  const pcSlot = among.map((t) => l.threads[t]!.pc);
+  const progs = among.map((t) => m.programs[t]!);
   const table = new FingerprintTable();
   const pool = new VectorPool();
   const ws = m.watchers;
   const W = staleWords(ws);
   const scratch = new Int32Array(W);
-  /** Stale-set buffers of popped frames, reused like state buffers. */
-  const freeStale: Int32Array[] = [];
-  const keepStale = () => {
-    const b = freeStale.pop() ?? new Int32Array(W);
-    for (let w = 0; w < W; w++) b[w] = scratch[w]!;
-    return b;
-  };
+  /** Slots a window's staleness depends on: the mappings, their host PTEs, the invalidation in progress. */
+  const watched = new Uint8Array(n);
+  for (const w of ws) watched[w.slot] = watched[w.pte] = 1;
+  watched[l.inProgress] = watched[l.rangeStart] = watched[l.rangeEnd] = 1;
   const windows = new Map<string, ExploredWindow>();
   const outcomeIds = new Map<string, number>();
   const outcomes: ExploredOutcome[] = [];
@@ -160,6 +147,73 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   let transitions = 0;
   let cycles = 0;
   let stopped: Exploration['stopped'];
+
+  // The stack, by depth.
+  let cap = 64;
+  let K = 16; // outcome ids the accumulators hold; grows with the outcomes found
+  let sbuf = new Int32Array(cap * n);
+  let views: Int32Array[] = [];
+  /** The write log of the step being taken: (slot, old value) pairs; `seen` marks a slot's first write by `stamp`. */
+  let log: Int32Array<ArrayBufferLike> = new Int32Array(256);
+  const seen = new Int32Array(n);
+  let stamp = 0;
+  const undo = (state: Int32Array, nlog: number) => {
+    for (let k = nlog - 2; k >= 0; k -= 2) state[log[k]!] = log[k + 1]!;
+  };
+  let fhi = new Int32Array(cap);
+  let flo = new Int32Array(cap);
+  let succ = new Int32Array(cap * T);
+  let succN = new Int32Array(cap);
+  let next = new Int32Array(cap);
+  let stale = new Int32Array(cap * W);
+  let acc = new Float64Array(cap * K);
+  let nz = new Int32Array(cap * K);
+  let nzN = new Int32Array(cap);
+  const makeViews = () => {
+    views = [];
+    for (let d = 0; d < cap; d++) views.push(sbuf.subarray(d * n, (d + 1) * n));
+  };
+  makeViews();
+  const grown = <A extends Int32Array | Float64Array>(a: A, size: number): A => {
+    const b = new (a.constructor as new (k: number) => A)(size);
+    b.set(a);
+    return b;
+  };
+  const growStack = () => {
+    cap *= 2;
+    sbuf = grown(sbuf, cap * n);
+    fhi = grown(fhi, cap);
+    flo = grown(flo, cap);
+    succ = grown(succ, cap * T);
+    succN = grown(succN, cap);
+    next = grown(next, cap);
+    stale = grown(stale, cap * W);
+    acc = grown(acc, cap * K);
+    nz = grown(nz, cap * K);
+    nzN = grown(nzN, cap);
+    makeViews();
+  };
+  /** More outcome ids than the accumulators hold: widen every level's. */
+  const growOutcomes = (need: number) => {
+    let k2 = K;
+    while (k2 <= need) k2 *= 2;
+    const a2 = new Float64Array(cap * k2);
+    const z2 = new Int32Array(cap * k2);
+    for (let d = 0; d < cap; d++) {
+      a2.set(acc.subarray(d * K, (d + 1) * K), d * k2);
+      z2.set(nz.subarray(d * K, (d + 1) * K), d * k2);
+    }
+    acc = a2;
+    nz = z2;
+    K = k2;
+  };
+  /** Add `c` paths to outcome `id` into level d's accumulator. */
+  const addPaths = (d: number, id: number, c: number) => {
+    if (id >= K) growOutcomes(id);
+    const at = d * K + id;
+    if (acc[at] === 0) nz[d * K + nzN[d]!++] = id;
+    acc[at] = acc[at]! + c;
+  };
 
   const outcomeOf = (s: Int32Array, deadlock: boolean): number => {
     const { key, o, holds } = outcomeKey(m, s, deadlock);
@@ -174,67 +228,107 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     return id;
   };
 
-  const root = Int32Array.from(m.init);
-  fingerprint(root);
-  const frames: Frame[] = [];
-  const free: Int32Array[] = [];
-  const push = (s: Int32Array, hi: number, lo: number, stale: Int32Array) => {
-    table.set(hi, lo, ON_STACK);
-    states++;
-    frames.push({ s, hi, lo, succ: enabledThreads(m, s, among), next: 0, acc: [], stale });
+  /** The threads that can step in the state at depth d, into its successor list. */
+  const enable = (d: number) => {
+    const s = views[d]!;
+    let c = 0;
+    for (let k = 0; k < T; k++) {
+      const step = progs[k]![s[pcSlot[k]!]!];
+      if (step && (!step.enabled || step.enabled(s))) succ[d * T + c++] = among[k]!;
+    }
+    succN[d] = c;
+    next[d] = 0;
+    nzN[d] = 0;
   };
-  staleSet(l, ws, root, scratch);
-  push(root, fpHi, fpLo, keepStale());
+  const schedule = (d: number) => {
+    const out: number[] = [];
+    for (let e = 0; e < d; e++) out.push(among.indexOf(succ[e * T + next[e]! - 1]!));
+    return out.join('.');
+  };
 
-  while (frames.length) {
-    const f = frames[frames.length - 1]!;
-    if (f.next < f.succ.length) {
-      if (stopped) {
-        frames.length = 0;
-        break;
-      }
-      const tid = f.succ[f.next++]!;
-      // State buffers are recycled: most successors are states already visited.
-      const child = free.pop() ?? new Int32Array(f.s.length);
-      child.set(f.s);
-      const step = m.programs[tid]![f.s[l.threads[tid]!.pc]!]!;
+  views[0]!.set(m.init);
+  fingerprint(views[0]!);
+  fhi[0] = fpHi;
+  flo[0] = fpLo;
+  staleSet(l, ws, views[0]!, scratch);
+  stale.set(scratch, 0);
+  table.set(fpHi >>> 0, storedLo(fpLo), ON_STACK);
+  states = 1;
+  enable(0);
+  let d = 0;
+
+  while (d >= 0) {
+    if (next[d]! < succN[d]!) {
+      if (stopped) break;
+      const tid = succ[d * T + next[d]!++]!;
+      if (d + 1 === cap) growStack();
+      // The step runs on the parent itself, its writes recorded: the successor's fingerprint
+      // comes from the slots it changed, and the parent is restored from the log after.
+      const state = views[d]!;
+      const step = m.programs[tid]![state[l.threads[tid]!.pc]!]!;
+      recordWrites(log);
       try {
-        stepThread(m, child, tid, null);
+        stepThread(m, state, tid, null);
       } catch (e) {
         // A bug in the model: name the schedule that reaches it, as thread numbers.
-        const schedule = frames.map((x) => among.indexOf(x.succ[x.next - 1]!)).join('.');
-        throw new Error(`${(e as Error).message} (schedule ${schedule})`);
+        stopRecording();
+        throw new Error(`${(e as Error).message} (schedule ${schedule(d + 1)})`);
       }
+      const written = stopRecording();
+      log = written.buf;
+      const nlog = written.n;
       transitions++;
+      let hi = fhi[d]!;
+      let lo = flo[d]!;
+      let moved = false;
+      stamp++;
+      for (let k = 0; k < nlog; k += 2) {
+        const i = log[k]!;
+        if (seen[i] === stamp) continue;
+        seen[i] = stamp;
+        // The first write of a slot logged its value before the step.
+        const a = log[k + 1]!;
+        const b = state[i]!;
+        if (a === b) continue;
+        hi ^= zHi(i, a) ^ zHi(i, b);
+        lo ^= zLo(i, a) ^ zLo(i, b);
+        if (watched[i]) moved = true;
+      }
       // A window can open on any transition, also one into a state already explored.
-      if (staleSet(l, ws, child, scratch)) {
-        for (let word = 0; word < scratch.length; word++) {
-          const opened = scratch[word]! & ~f.stale[word]!;
-          for (let b = 0; opened && b < 32; b++) {
-            if (!(opened & (1 << b))) continue;
-            const w = ws[word * 32 + b]!;
+      const sb = (d + 1) * W;
+      if (moved && staleSet(l, ws, state, scratch)) {
+        for (let word = 0; word < W; word++) {
+          const opened = scratch[word]! & ~stale[d * W + word]!;
+          for (let bit = 0; opened && bit < 32; bit++) {
+            if (!(opened & (1 << bit))) continue;
+            const w = ws[word * 32 + bit]!;
             const key = windowKey(w, step.fn);
             if (!windows.has(key)) windows.set(key, { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } });
           }
         }
       }
-      fingerprint(child);
-      const v = table.get(fpHi, fpLo);
-      if (v === ON_STACK) {
-        cycles++;
-        free.push(child);
-        continue;
-      }
+      const v = table.getOrInsert(hi >>> 0, storedLo(lo), ON_STACK);
       if (v >= 0) {
-        pool.addInto(f.acc, v);
-        free.push(child);
+        if (v === ON_STACK) cycles++;
+        else pool.addInto(addPaths, d, v);
+        undo(state, nlog);
         continue;
       }
+      // A new state: it becomes the next level, and the parent is restored.
+      views[d + 1]!.set(state);
+      undo(state, nlog);
       if (limits.sanity) {
-        const bad = checkSanity(m, child);
-        if (bad) throw new Error(`internal: ${bad} (schedule ${[...frames.map((x) => among.indexOf(x.succ[x.next - 1]!))].join('.')})`);
+        const bad = checkSanity(m, views[d + 1]!);
+        if (bad) throw new Error(`internal: ${bad} (schedule ${schedule(d + 1)})`);
       }
-      push(child, fpHi, fpLo, keepStale());
+      // A new state: push it.
+      d++;
+      fhi[d] = hi;
+      flo[d] = lo;
+      if (moved) stale.set(scratch, sb);
+      else stale.copyWithin(sb, sb - W, sb);
+      states++;
+      enable(d);
       if ((states & 255) === 0) {
         if ((states & 16383) === 0) limits.progress?.(states, performance.now() - t0);
         if (limits.stop && Atomics.load(limits.stop, 0)) stopped = 'interrupted';
@@ -246,20 +340,22 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       continue;
     }
     // All successors done: this state's path counts are known.
-    if (f.succ.length === 0) {
-      const finished = among.every((t) => f.s[l.threads[t]!.pc]! >= m.programs[t]!.length);
-      f.acc[outcomeOf(f.s, !finished)] = 1;
+    if (succN[d] === 0) {
+      const s = views[d]!;
+      let finished = true;
+      for (let k = 0; k < T; k++) if (s[pcSlot[k]!]! < progs[k]!.length) finished = false;
+      addPaths(d, outcomeOf(s, !finished), 1);
     }
-    table.set(f.hi, f.lo, pool.store(f.acc));
-    frames.pop();
-    free.push(f.s);
-    freeStale.push(f.stale);
-    if (frames.length) {
-      const pacc = frames[frames.length - 1]!.acc;
-      for (let id = 0; id < f.acc.length; id++) if (f.acc[id]) pacc[id] = (pacc[id] ?? 0) + f.acc[id]!;
-    } else {
-      for (let id = 0; id < f.acc.length; id++) if (f.acc[id]) outcomes[id]!.paths = f.acc[id]!;
+    const base = d * K;
+    const ids = nz.subarray(base, base + nzN[d]!).sort();
+    table.set(fhi[d]! >>> 0, storedLo(flo[d]!), pool.store(acc, base, ids));
+    for (const id of ids) {
+      const c = acc[base + id]!;
+      acc[base + id] = 0;
+      if (d > 0) addPaths(d - 1, id, c);
+      else outcomes[id]!.paths = c;
     }
+    d--;
   }
 
   const approximate = outcomes.some((o) => o.paths > Number.MAX_SAFE_INTEGER);

@@ -5,7 +5,7 @@ import type { Machine } from '../engine/compile.js';
 import { enabledThreads, runTraced, schedulable, stepThread } from '../engine/run.js';
 import { VIOLATION_BIT } from '../engine/state.js';
 import { UserError } from '../errors.js';
-import { FingerprintTable, fingerprint, fpHi, fpLo } from './fingerprint.js';
+import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo } from './fingerprint.js';
 import { outcomeKey, windowKey, type Limits } from './explore.js';
 import { staleSet, staleWords } from '../engine/windows.js';
 import type { Exploration, TraceStep, Witness } from '../contract/output.js';
@@ -85,7 +85,7 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
   const via: number[] = [-1];
   const root = Int32Array.from(m.init);
   fingerprint(root);
-  table.set(fpHi, fpLo, 0);
+  table.set(fpHi, storedLo(fpLo), 0);
   let frontier: { node: number; s: Int32Array; stale: Int32Array }[] = [{ node: 0, s: root, stale: stale(root) }];
   const pathTo = (node: number, last?: number) => {
     const out: number[] = last === undefined ? [] : [last];
@@ -122,8 +122,8 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
         }
         for (const v of VIOLATIONS) if (child[l.violations]! & VIOLATION_BIT[v] && !(f.s[l.violations]! & VIOLATION_BIT[v])) note(`harm ${v}`, pathTo(f.node, t));
         fingerprint(child);
-        if (table.get(fpHi, fpLo) >= 0) continue;
-        table.set(fpHi, fpLo, parent.length);
+        if (table.get(fpHi, storedLo(fpLo)) >= 0) continue;
+        table.set(fpHi, storedLo(fpLo), parent.length);
         parent.push(f.node);
         via.push(t);
         next.push({ node: parent.length - 1, s: child, stale: childStale });
