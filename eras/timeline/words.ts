@@ -68,7 +68,7 @@ export const WORDS: readonly Word[] = [
   same('PROT_NONE', 'constant', OLD, 'verified', 'include/uapi/asm-generic/mman-common.h'),
   same('FOLL_WRITE', 'constant', OLD, 'recalled', 'a get_user_pages() flag; the int write argument of older get_user_pages() calls is printed as FOLL_WRITE'),
   word('MM_CP_PROT_NUMA', 'constant', at('v3.8', 'prot_numa', 'verified', 'change_protection(..., prot_numa) in the Automatic NUMA Balancing pull'), at('v5.7', 'MM_CP_PROT_NUMA', 'recalled', '"mm: merge parameters for change_protection()" (uffd-wp series, merged for 5.7; mainline id not found)')),
-  word('RET_PF_RETRY', 'constant', at(OLD, 'return 0', 'verified', 'the e930bffe95e1 diff: "goto out_unlock ... return 0"'), at('v4.14', 'RET_PF_RETRY', 'recalled', '"KVM: x86: extend usage of RET_MMIO_PF_* constants": not in 4.9 (backported to 4.9.202); first release not pinned, about v4.14')),
+  word('RET_PF_RETRY', 'constant', at(OLD, 'return 0', 'verified', 'the e930bffe95e1 diff: "goto out_unlock ... return 0"'), at('v4.14', 'RET_PF_RETRY', 'recalled', 'torvalds/linux mmu.c at 9b8ebbdb74b5 read: enum { RET_PF_RETRY = 0, ... }; 4.9.202 needed it as a backport, 4.14.154 did not; the same mmu.c has AMD SME, recalled as 4.14 material', '9b8ebbdb74b5 ("KVM: x86: extend usage of RET_MMIO_PF_* constants")')),
 
   // ---- KVM: notifier handlers ----
   same('kvm_mmu_notifier_invalidate_range_start', 'function', OLD, 'verified', 'the e930bffe95e1 diff'),
@@ -81,7 +81,7 @@ export const WORDS: readonly Word[] = [
   same('kvm_mmu_notifier_release', 'function', 'v2.6.29', 'verified', IN_229),
   same('kvm_flush_remote_tlbs()', 'function', OLD, 'verified', IN_229),
   word('kvm_unmap_hva()', 'function', at(OLD, 'kvm_unmap_hva()', 'verified', `${IN_229}: range_start loops over the pages calling it`), at('v5.13', null, 'verified', KVM_513, 'b4c5936c47f8 ("KVM: Kill off the old hva-based MMU notifier callbacks")')),
-  word('kvm_arch_flush_shadow_all()', 'function', at(OLD, 'kvm_arch_flush_shadow()', 'verified', IN_229), at('v3.6', 'kvm_arch_flush_shadow_all()', 'recalled', 'the split into _all and _memslot; commit and release not found')),
+  word('kvm_arch_flush_shadow_all()', 'function', at(OLD, 'kvm_arch_flush_shadow()', 'verified', IN_229), at('v3.7', 'kvm_arch_flush_shadow_all()', 'recalled', 'torvalds/linux kvm_main.c at 2df72e9bc4c5 read: .release calls kvm_arch_flush_shadow_all(); the same file has read-only memslots (4d8b81abc47b, blamed 2012-08-21, after v3.6-rc1); the subject is recalled', '2df72e9bc4c5 ("KVM: split kvm_arch_flush_shadow")')),
   word('kvm_age_gfn()', 'function', at(OLD, 'kvm_age_hva()', 'verified', IN_229), at('v5.13', 'kvm_age_gfn()', 'verified', KVM_513, '3039bcc74498 ("KVM: Move x86\'s MMU notifier memslot walkers to generic code")')),
   word('kvm_test_age_gfn()', 'function', at('v2.6.38', 'kvm_test_age_hva()', 'verified', 'added by 8ee53820edfd; in a 2.6.38.7 tree'), at('v5.13', 'kvm_test_age_gfn()', 'verified', KVM_513, '3039bcc74498 ("KVM: Move x86\'s MMU notifier memslot walkers to generic code")')),
   word('kvm_set_spte_gfn()', 'function', at('v2.6.32', 'kvm_set_spte_hva()', 'verified', 'a 2.6.32.9 tree read'), at('v5.13', 'kvm_set_spte_gfn()', 'verified', KVM_513, '3039bcc74498 ("KVM: Move x86\'s MMU notifier memslot walkers to generic code")'), at('v6.10', null, 'verified', 'removed', 'f3b65bbaed7c ("KVM: delete .change_pte MMU notifier callback")')),
@@ -96,7 +96,7 @@ export const WORDS: readonly Word[] = [
   word('is_page_fault_stale()', 'function', at(OLD, 'mmu_notifier_retry()', 'verified', `${IN_229} and in a 2.6.38.7 tree`), at('v5.12', 'mmu_notifier_retry_hva()', 'verified', 'added by 4a42d848db95 (second 5.12 KVM pull)', '4a42d848db95 ("KVM: x86/mmu: Consider the hva in mmu_notifier retry")'), at('v5.16', 'is_page_fault_stale()', 'verified', 'the diff of a955cad84cda adds it', 'a955cad84cda ("KVM: x86/mmu: Retry page fault if root is invalidated by memslot update")')),
   word('make_spte()', 'function', at(OLD, 'set_spte()', 'verified', IN_229), at('v5.10', 'make_spte()', 'verified', '"kvm: x86/mmu: Separate making SPTEs from set_spte" in the 5.10 KVM pull')),
   word('kvm_mmu_faultin_pfn()', 'function', at('v5.15', 'kvm_faultin_pfn()', 'verified', '"KVM: x86/mmu: rename try_async_pf to kvm_faultin_pfn" in the 5.15 KVM pull'), at('v6.13', 'kvm_mmu_faultin_pfn()', 'recalled', 'the new name is recalled', '447c375c9104 ("KVM: x86/mmu: Add "mmu" prefix fault-in helpers to free up generic names")')),
-  same('fast_page_fault', 'function', 'v3.6', 'recalled', 'Xiao Guangrong\'s lockless fast page fault, 2012; commit and release not found'),
+  word('fast_page_fault', 'function', at('v3.6', 'fast_page_fault', 'recalled', 'id and subject in a Fixes: tag (2022) and a git.kernel.org link; v7 posted 2012-06-20, after v3.5-rc1: v3.6 inferred', 'c7ba5b48cc8d ("KVM: MMU: fast path of handling guest page fault")')),
 
   // ---- mm: the fault path ----
   same('handle_mm_fault', 'function', OLD, 'verified', 'in 2.6-era code quoted on the web and in 2024/25 stack traces'),
