@@ -17,32 +17,36 @@ export type MutableState = number[] | Int32Array;
 
 /**
  * The write log: while the explorer steps a state it points this at a buffer, and put()
- * appends (slot, old value) for every write. One explorer runs per thread, so one log.
+ * appends (slot, old value, new value) for every write that changes a slot. One explorer
+ * runs per thread, so one log.
  */
 let log: Int32Array | null = null;
 let logN = 0;
 
 /** Write a slot of the state (steps never write `s[i] = v` themselves). */
 export function put(s: State, i: number, v: number): void {
+  const old = s[i]!;
+  if (old === v) return;
   if (log !== null) {
-    if (logN + 2 > log.length) {
+    if (logN + 3 > log.length) {
       const next = new Int32Array(log.length * 2);
       next.set(log);
       log = next;
     }
     log[logN++] = i;
-    log[logN++] = s[i]!;
+    log[logN++] = old;
+    log[logN++] = v;
   }
   (s as MutableState)[i] = v;
 }
 
-/** Start recording writes into `buf` (grown as needed; get it back with writes()). */
-export function recordWrites(buf: Int32Array): void {
+/** Start recording writes into `buf` from index `from` (grown as needed; get it back with stopRecording()). */
+export function recordWrites(buf: Int32Array, from = 0): void {
   log = buf;
-  logN = 0;
+  logN = from;
 }
 
-/** Stop recording: the log (slot, old value pairs) and its length. */
+/** Stop recording: the log, (slot, old, new) triples, and where it ends. */
 export function stopRecording(): { buf: Int32Array; n: number } {
   const out = { buf: log!, n: logN };
   log = null;

@@ -25,83 +25,125 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
 
-const ON_STACK = 0xffffffff;
-
 /**
  * Path-count vectors: for each finished state, how many maximal paths from it reach each
  * outcome. A frame adds its successors' vectors into a dense accumulator (indexed by outcome);
- * a finished state's vector is stored sparse, [n, id1, count1, ...], in one growable pool, or
- * inline in the table value when it is one path to one outcome (the common tail of a search).
+ * a finished state's vector is stored sparse, [n, id1, count1, ...], once for all the states
+ * that have it (the visited set holds its number): a search of millions of states finds a few
+ * tens of thousands of distinct vectors.
  */
-const INLINE = 0x80000000;
-
 class VectorPool {
   data = new Float64Array(1 << 16);
   used = 0;
-  /** Identical vectors are stored once: content hash -> offset (checked for equality before sharing). */
-  private seen = new FingerprintTable(1 << 12);
-  /** The table value for an accumulator: counts acc[base + id] for the outcome ids in `ids`, ascending. */
-  store(acc: Float64Array, base: number, ids: Int32Array): number {
-    const n = ids.length;
-    if (n === 1 && acc[base + ids[0]!] === 1 && ids[0]! < 0x7ffffffe) return (INLINE | ids[0]!) >>> 0;
-    let h1 = 0x2545f491;
-    let h2 = 0x6c8e9cf5;
+  /** Offset of each vector in `data`, by number. */
+  private at = new Int32Array(1 << 12);
+  count = 0;
+  /**
+   * Identical vectors are stored once, found by a 64-bit hash of their content (as states are
+   * by their fingerprints: docs/explore.md): an open-addressed index of numbers + 1, at most a
+   * quarter full, and each number's hash.
+   */
+  private index = new Int32Array(1 << 14);
+  private hash1 = new Int32Array(1 << 12);
+  private hash2 = new Int32Array(1 << 12);
+  // (`at`, hash1 and hash2 grow together, in append().)
+  /** The vector of one path to outcome k, by k: the common tail of a search, without hashing. */
+  private single: number[] = [];
+  /** The number of the vector in acc[base + id] for the n outcome ids at ids[from..], ascending. */
+  store(acc: Float64Array, base: number, ids: Int32Array, from: number, n: number): number {
+    if (n === 1 && acc[base + ids[from]!] === 1) {
+      const k = ids[from]!;
+      const v = this.single[k];
+      if (v !== undefined) return v;
+      return (this.single[k] = this.append(acc, base, ids, from, n));
+    }
+    // The XOR of a 64-bit hash of each (outcome, count) pair, as a state's fingerprint is of
+    // its (slot, value) pairs; a count's two 32-bit halves are hashed as two pairs.
+    let h1 = 0;
+    let h2 = 0;
     for (let k = 0; k < n; k++) {
-      const id = ids[k]!;
+      const id = ids[from + k]!;
       const c = acc[base + id]!;
-      h1 = Math.imul(h1 ^ id, 0x9e3779b1) ^ Math.imul(c % 0x7fffffff | 0, 0x85ebca6b);
-      h2 = Math.imul(h2 + id, 0xc2b2ae35) ^ ((c / 4294967296) | 0) ^ (c | 0);
+      const low = c % 4294967296;
+      const high = (c - low) / 4294967296;
+      h1 ^= zHi(id, low | 0) ^ zLo(id + 0x10000, high | 0);
+      h2 ^= zLo(id, low | 0) ^ zHi(id + 0x10000, high | 0);
     }
-    const hi = h1 >>> 0;
-    const lo = ((h2 ^ n) | 1) >>> 0;
-    const prev = this.seen.get(hi, lo);
-    if (prev >= 0 && this.equals(prev, acc, base, ids)) return prev;
-    const at = this.append(acc, base, ids);
-    this.seen.set(hi, lo, at);
-    return at;
-  }
-  private equals(at: number, acc: Float64Array, base: number, ids: Int32Array): boolean {
-    if (this.data[at] !== ids.length) return false;
-    for (let k = 0; k < ids.length; k++) {
-      if (this.data[at + 1 + 2 * k] !== ids[k] || this.data[at + 2 + 2 * k] !== acc[base + ids[k]!]) return false;
+    const mask = this.index.length - 1;
+    let i = (h2 ^ (h2 >>> 13)) & mask;
+    for (let e = this.index[i]!; e !== 0; e = this.index[i]!) {
+      if (this.hash1[e - 1] === h1 && this.hash2[e - 1] === h2) return e - 1;
+      i = (i + 1) & mask;
     }
-    return true;
+    const v = this.append(acc, base, ids, from, n);
+    this.hash1[v] = h1;
+    this.hash2[v] = h2;
+    this.index[i] = v + 1;
+    if (this.count * 4 > this.index.length) this.reindex();
+    return v;
   }
-  private append(acc: Float64Array, base: number, ids: Int32Array): number {
-    const need = 1 + 2 * ids.length;
+  private reindex(): void {
+    this.index = new Int32Array(this.index.length * 2);
+    const mask = this.index.length - 1;
+    for (let v = 0; v < this.count; v++) {
+      const h2 = this.hash2[v]!;
+      if (h2 === 0 && this.hash1[v] === 0) continue; // a one-path vector (not indexed)
+      let i = (h2 ^ (h2 >>> 13)) & mask;
+      while (this.index[i] !== 0) i = (i + 1) & mask;
+      this.index[i] = v + 1;
+    }
+  }
+  private append(acc: Float64Array, base: number, ids: Int32Array, from: number, n: number): number {
+    const need = 1 + 2 * n;
     if (this.used + need > this.data.length) {
       const next = new Float64Array(Math.max(this.data.length * 2, this.used + need));
       next.set(this.data);
       this.data = next;
     }
+    if (this.count === this.at.length) {
+      this.at = grownTo(this.at, this.count * 2);
+      this.hash1 = grownTo(this.hash1, this.count * 2);
+      this.hash2 = grownTo(this.hash2, this.count * 2);
+    }
     const at = this.used;
-    this.data[at] = ids.length;
-    for (let k = 0; k < ids.length; k++) {
-      this.data[at + 1 + 2 * k] = ids[k]!;
-      this.data[at + 2 + 2 * k] = acc[base + ids[k]!]!;
+    this.data[at] = n;
+    for (let k = 0; k < n; k++) {
+      const id = ids[from + k]!;
+      this.data[at + 1 + 2 * k] = id;
+      this.data[at + 2 + 2 * k] = acc[base + id]!;
     }
     this.used += need;
-    if (at >= INLINE - 2) throw new Error('internal: path-count pool too large');
-    return at;
+    this.at[this.count] = at;
+    return this.count++;
   }
-  /** Bytes held: the vector pool's capacity and the index that shares vectors. */
+  /** Bytes held: the vectors, their offsets and the index that shares them. */
   get bytes(): number {
-    return this.data.byteLength + this.seen.bytes;
+    return this.data.byteLength + this.at.byteLength + this.index.byteLength + this.hash1.byteLength * 2;
   }
   /** Bytes held after the next growths that a few hundred more states could cause. */
   projectedBytes(more: number): number {
     const pool = this.used + 64 * more > this.data.length ? this.data.byteLength * 2 : this.data.byteLength;
-    return pool + this.seen.projectedBytes(more);
+    return pool + 2 * (this.at.byteLength + this.index.byteLength + this.hash1.byteLength * 2);
   }
-  /** Add the vector behind a table value into level d's accumulator. */
-  addInto(add: (d: number, id: number, c: number) => void, d: number, value: number): void {
-    if (value >= INLINE) {
-      add(d, value - INLINE, 1);
-      return;
-    }
-    const n = this.data[value]!;
-    for (let k = 0; k < n; k++) add(d, this.data[value + 1 + 2 * k]!, this.data[value + 2 + 2 * k]!);
+  /** Add vector v into level d's accumulator. */
+  addInto(add: (d: number, id: number, c: number) => void, d: number, v: number): void {
+    const at = this.at[v]!;
+    const n = this.data[at]!;
+    for (let k = 0; k < n; k++) add(d, this.data[at + 1 + 2 * k]!, this.data[at + 2 + 2 * k]!);
   }
+}
+
+/**
+ * The visited set's value for a state: 0 while it is on the search stack, then its vector's
+ * number + 1. Sixteen bits in the table; a number that does not fit is kept in a second table
+ * (the table's value is then FAR).
+ */
+const FAR = 0xffff;
+
+function grownTo(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
 }
 
 /** A window's identity: the mapping, and the kernel function whose step opened it. */
@@ -131,7 +173,8 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   const n = m.init.length;
   const pcSlot = among.map((t) => l.threads[t]!.pc);
   const progs = among.map((t) => m.programs[t]!);
-  const table = new FingerprintTable();
+  const table = new FingerprintTable(1 << 16, 16);
+  const far = new FingerprintTable(1 << 10, 32);
   const pool = new VectorPool();
   const ws = m.watchers;
   const W = staleWords(ws);
@@ -148,18 +191,18 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   let cycles = 0;
   let stopped: Exploration['stopped'];
 
-  // The stack, by depth.
+  // The stack, by depth. There is one state: a step runs on it with its writes logged, and a
+  // level is left by undoing the log of the step that entered it (as SPIN moves backwards).
   let cap = 64;
   let K = 16; // outcome ids the accumulators hold; grows with the outcomes found
-  let sbuf = new Int32Array(cap * n);
-  let views: Int32Array[] = [];
-  /** The write log of the step being taken: (slot, old value) pairs; `seen` marks a slot's first write by `stamp`. */
-  let log: Int32Array<ArrayBufferLike> = new Int32Array(256);
-  const seen = new Int32Array(n);
-  let stamp = 0;
-  const undo = (state: Int32Array, nlog: number) => {
-    for (let k = nlog - 2; k >= 0; k -= 2) state[log[k]!] = log[k + 1]!;
+  const state = new Int32Array(m.init);
+  /** The write logs of the steps on the stack, (slot, old, new) triples; level d's from logAt[d]. */
+  let log: Int32Array<ArrayBufferLike> = new Int32Array(4096);
+  let logTop = 0;
+  const undo = (from: number, to: number) => {
+    for (let k = to - 3; k >= from; k -= 3) state[log[k]!] = log[k + 1]!;
   };
+  let logAt = new Int32Array(cap);
   let fhi = new Int32Array(cap);
   let flo = new Int32Array(cap);
   let succ = new Int32Array(cap * T);
@@ -169,11 +212,8 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   let acc = new Float64Array(cap * K);
   let nz = new Int32Array(cap * K);
   let nzN = new Int32Array(cap);
-  const makeViews = () => {
-    views = [];
-    for (let d = 0; d < cap; d++) views.push(sbuf.subarray(d * n, (d + 1) * n));
-  };
-  makeViews();
+  /** The one stored vector a level's accumulator holds so far (it needs no storing again), -1 none yet, -2 a mix. */
+  let only = new Int32Array(cap);
   const grown = <A extends Int32Array | Float64Array>(a: A, size: number): A => {
     const b = new (a.constructor as new (k: number) => A)(size);
     b.set(a);
@@ -181,7 +221,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   };
   const growStack = () => {
     cap *= 2;
-    sbuf = grown(sbuf, cap * n);
+    logAt = grown(logAt, cap);
     fhi = grown(fhi, cap);
     flo = grown(flo, cap);
     succ = grown(succ, cap * T);
@@ -191,7 +231,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     acc = grown(acc, cap * K);
     nz = grown(nz, cap * K);
     nzN = grown(nzN, cap);
-    makeViews();
+    only = grown(only, cap);
   };
   /** More outcome ids than the accumulators hold: widen every level's. */
   const growOutcomes = (need: number) => {
@@ -215,8 +255,8 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     acc[at] = acc[at]! + c;
   };
 
-  const outcomeOf = (s: Int32Array, deadlock: boolean): number => {
-    const { key, o, holds } = outcomeKey(m, s, deadlock);
+  const outcomeOf = (deadlock: boolean): number => {
+    const { key, o, holds } = outcomeKey(m, state, deadlock);
     let id = outcomeIds.get(key);
     if (id === undefined) {
       id = outcomes.length;
@@ -228,31 +268,30 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     return id;
   };
 
-  /** The threads that can step in the state at depth d, into its successor list. */
+  /** The threads that can step in the current state, level d's, into its successor list. */
   const enable = (d: number) => {
-    const s = views[d]!;
     let c = 0;
     for (let k = 0; k < T; k++) {
-      const step = progs[k]![s[pcSlot[k]!]!];
-      if (step && (!step.enabled || step.enabled(s))) succ[d * T + c++] = among[k]!;
+      const step = progs[k]![state[pcSlot[k]!]!];
+      if (step && (!step.enabled || step.enabled(state))) succ[d * T + c++] = k;
     }
     succN[d] = c;
     next[d] = 0;
     nzN[d] = 0;
+    only[d] = -1;
   };
   const schedule = (d: number) => {
     const out: number[] = [];
-    for (let e = 0; e < d; e++) out.push(among.indexOf(succ[e * T + next[e]! - 1]!));
+    for (let e = 0; e < d; e++) out.push(succ[e * T + next[e]! - 1]!);
     return out.join('.');
   };
 
-  views[0]!.set(m.init);
-  fingerprint(views[0]!);
+  fingerprint(state);
   fhi[0] = fpHi;
   flo[0] = fpLo;
-  staleSet(l, ws, views[0]!, scratch);
+  staleSet(l, ws, state, scratch);
   stale.set(scratch, 0);
-  table.set(fpHi >>> 0, storedLo(fpLo), ON_STACK);
+  table.set(fpHi >>> 0, storedLo(fpLo), 0);
   states = 1;
   enable(0);
   let d = 0;
@@ -260,13 +299,13 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   while (d >= 0) {
     if (next[d]! < succN[d]!) {
       if (stopped) break;
-      const tid = succ[d * T + next[d]!++]!;
+      const k = succ[d * T + next[d]!++]!;
+      const tid = among[k]!;
       if (d + 1 === cap) growStack();
-      // The step runs on the parent itself, its writes recorded: the successor's fingerprint
-      // comes from the slots it changed, and the parent is restored from the log after.
-      const state = views[d]!;
-      const step = m.programs[tid]![state[l.threads[tid]!.pc]!]!;
-      recordWrites(log);
+      // The successor's fingerprint is the parent's with the terms of the slots the step
+      // changed swapped: XOR telescopes over several writes of one slot.
+      const step = progs[k]![state[pcSlot[k]!]!]!;
+      recordWrites(log, logTop);
       try {
         stepThread(m, state, tid, null);
       } catch (e) {
@@ -276,20 +315,15 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       }
       const written = stopRecording();
       log = written.buf;
-      const nlog = written.n;
+      const end = written.n;
       transitions++;
       let hi = fhi[d]!;
       let lo = flo[d]!;
       let moved = false;
-      stamp++;
-      for (let k = 0; k < nlog; k += 2) {
-        const i = log[k]!;
-        if (seen[i] === stamp) continue;
-        seen[i] = stamp;
-        // The first write of a slot logged its value before the step.
-        const a = log[k + 1]!;
-        const b = state[i]!;
-        if (a === b) continue;
+      for (let j = logTop; j < end; j += 3) {
+        const i = log[j]!;
+        const a = log[j + 1]!;
+        const b = log[j + 2]!;
         hi ^= zHi(i, a) ^ zHi(i, b);
         lo ^= zLo(i, a) ^ zLo(i, b);
         if (watched[i]) moved = true;
@@ -307,26 +341,29 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
           }
         }
       }
-      const v = table.getOrInsert(hi >>> 0, storedLo(lo), ON_STACK);
+      const v = table.getOrInsert(hi >>> 0, storedLo(lo), 0);
       if (v >= 0) {
-        if (v === ON_STACK) cycles++;
-        else pool.addInto(addPaths, d, v);
-        undo(state, nlog);
+        if (v === 0) cycles++;
+        else {
+          const id = (v === FAR ? far.get(hi >>> 0, storedLo(lo)) : v) - 1;
+          only[d] = only[d] === -1 ? id : -2;
+          pool.addInto(addPaths, d, id);
+        }
+        undo(logTop, end);
         continue;
       }
-      // A new state: it becomes the next level, and the parent is restored.
-      views[d + 1]!.set(state);
-      undo(state, nlog);
-      if (limits.sanity) {
-        const bad = checkSanity(m, views[d + 1]!);
-        if (bad) throw new Error(`internal: ${bad} (schedule ${schedule(d + 1)})`);
-      }
-      // A new state: push it.
+      // A new state: push it, keeping the log that undoes it.
       d++;
+      logAt[d] = logTop;
+      logTop = end;
+      if (limits.sanity) {
+        const bad = checkSanity(m, state);
+        if (bad) throw new Error(`internal: ${bad} (schedule ${schedule(d)})`);
+      }
       fhi[d] = hi;
       flo[d] = lo;
-      if (moved) stale.set(scratch, sb);
-      else stale.copyWithin(sb, sb - W, sb);
+      if (moved) for (let word = 0; word < W; word++) stale[sb + word] = scratch[word]!;
+      else for (let word = 0; word < W; word++) stale[sb + word] = stale[sb - W + word]!;
       states++;
       enable(d);
       if ((states & 255) === 0) {
@@ -334,26 +371,43 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
         if (limits.stop && Atomics.load(limits.stop, 0)) stopped = 'interrupted';
         else if (states >= limits.maxStates) stopped = 'max-states';
         else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
-        // Stop before a growth would pass the ceiling: tables grow by doubling.
-        else if (table.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
+        // Stop before a growth would pass the ceiling.
+        else if (table.projectedBytes(256) + far.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
       }
       continue;
     }
     // All successors done: this state's path counts are known.
     if (succN[d] === 0) {
-      const s = views[d]!;
       let finished = true;
-      for (let k = 0; k < T; k++) if (s[pcSlot[k]!]! < progs[k]!.length) finished = false;
-      addPaths(d, outcomeOf(s, !finished), 1);
+      for (let k = 0; k < T; k++) if (state[pcSlot[k]!]! < progs[k]!.length) finished = false;
+      addPaths(d, outcomeOf(!finished), 1);
+      only[d] = -2;
     }
     const base = d * K;
-    const ids = nz.subarray(base, base + nzN[d]!).sort();
-    table.set(fhi[d]! >>> 0, storedLo(flo[d]!), pool.store(acc, base, ids));
-    for (const id of ids) {
-      const c = acc[base + id]!;
-      acc[base + id] = 0;
-      if (d > 0) addPaths(d - 1, id, c);
-      else outcomes[id]!.paths = c;
+    const n = nzN[d]!;
+    // The outcome ids in ascending order (insertion sort: a handful).
+    for (let a = base + 1; a < base + n; a++) {
+      const x = nz[a]!;
+      let b = a - 1;
+      for (; b >= base && nz[b]! > x; b--) nz[b + 1] = nz[b]!;
+      nz[b + 1] = x;
+    }
+    const id = only[d]! >= 0 ? only[d]! : pool.store(acc, base, nz, base, n);
+    const v = id + 1;
+    table.set(fhi[d]! >>> 0, storedLo(flo[d]!), v < FAR ? v : FAR);
+    if (v >= FAR) far.set(fhi[d]! >>> 0, storedLo(flo[d]!), v);
+    if (d > 0) only[d - 1] = only[d - 1] === -1 ? id : -2;
+    for (let k = base; k < base + n; k++) {
+      const o = nz[k]!;
+      const c = acc[base + o]!;
+      acc[base + o] = 0;
+      if (d > 0) addPaths(d - 1, o, c);
+      else outcomes[o]!.paths = c;
+    }
+    // Back to the parent.
+    if (d > 0) {
+      undo(logAt[d]!, logTop);
+      logTop = logAt[d]!;
     }
     d--;
   }
@@ -367,7 +421,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     outcomes: [...outcomes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     windows: [...windows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     approximate,
-    bytes: table.bytes + pool.bytes,
+    bytes: table.bytes + far.bytes + pool.bytes,
     elapsedMs: performance.now() - t0,
   };
   if (stopped) result.stopped = stopped;

@@ -51,26 +51,31 @@ export function fingerprint(s: Int32Array): void {
 /** The stored form of a fingerprint's low half: never 0, which marks an empty table slot. */
 export const storedLo = (lo: number) => (lo | 1) >>> 0;
 
-/** Load at which the table grows, and by how much. */
+/** Load at which the table grows, and by how much: after a growth the load is 0.9 / 1.4 = 64%. */
 const MAX_LOAD = 0.9;
-const GROWTH = 1.5;
+const GROWTH = 1.4;
 
 /**
- * An open-addressing set of fingerprints with one 32-bit value per entry, kept by Robin Hood
- * linear probing: an entry never sits farther from its home slot than the entries it passed,
- * so a lookup of an absent fingerprint ends after a few probes even at 90% load. One array of
- * [hi, lo, value] triples (12 bytes a slot), so a probe touches one cache line; any capacity
- * (the home slot is the hash scaled to it), grown by half at 90% load: 13 to 20 bytes a
- * stored state. Entries move as others are inserted: callers keep values, not positions.
+ * An open-addressing set of fingerprints with a 16- or 32-bit value per entry, kept by Robin
+ * Hood linear probing: an entry never sits farther from its home slot than the entries it
+ * passed, so a lookup of an absent fingerprint ends after a few probes even at 90% load. One
+ * array of 16-bit words, [lo, lo, hi, hi, value...] per slot (10 bytes with 16-bit values,
+ * 12 with 32-bit ones), so a probe touches one cache line; any capacity (the home slot is the
+ * hash scaled to it), grown by 40% at 90% load: the explorer's visited set stays between 11
+ * and 16 bytes a state. Entries move as others are inserted: callers keep values, not
+ * positions.
  */
 export class FingerprintTable {
-  private e: Uint32Array;
+  private e: Uint16Array;
   private cap: number;
+  /** 16-bit words per slot: 4 for the fingerprint, 1 or 2 for the value. */
+  private readonly w: number;
   size = 0;
 
-  constructor(capacity = 1 << 16) {
+  constructor(capacity = 1 << 16, valueBits: 16 | 32 = 32) {
     this.cap = capacity;
-    this.e = new Uint32Array(capacity * 3);
+    this.w = valueBits === 16 ? 5 : 6;
+    this.e = new Uint16Array(capacity * this.w);
   }
 
   /** Bytes held by the table. */
@@ -80,7 +85,7 @@ export class FingerprintTable {
 
   /** Bytes the table will hold after `more` inserts. */
   projectedBytes(more: number): number {
-    return this.size + more > this.cap * MAX_LOAD ? Math.ceil(this.cap * GROWTH) * 12 : this.bytes;
+    return this.size + more > this.cap * MAX_LOAD ? Math.ceil(this.cap * GROWTH) * this.w * 2 : this.bytes;
   }
 
   /** The home slot of a fingerprint: its (already mixed) low half scaled to the capacity, exactly in a double. */
@@ -92,79 +97,100 @@ export class FingerprintTable {
   private find(hi: number, lo: number): number {
     const e = this.e;
     const cap = this.cap;
+    const w = this.w;
+    lo |= 0;
+    hi |= 0;
     let i = this.home(lo);
     for (let dist = 0; ; dist++) {
-      const k = i * 3;
-      const l = e[k + 1]!;
+      const k = i * w;
+      const l = e[k]! | (e[k + 1]! << 16);
       if (l === 0) return -1;
-      if (l === lo && e[k] === hi) return i;
-      // Robin Hood: an occupant nearer its home than we are to ours means we are absent.
+      if (l === lo && (e[k + 2]! | (e[k + 3]! << 16)) === hi) return i;
+      // Robin Hood: an occupant nearer its home than we are to ours, or as near with a larger
+      // key, means we are absent (a cluster is sorted by key: see grow()).
       let d = i - this.home(l);
       if (d < 0) d += cap;
-      if (d < dist) return -1;
+      if (d < dist || (d === dist && l >>> 11 > lo >>> 11)) return -1;
       i = i + 1 === cap ? 0 : i + 1;
     }
+  }
+
+  private value(i: number): number {
+    const k = i * this.w + 4;
+    return this.w === 5 ? this.e[k]! : (this.e[k]! | (this.e[k + 1]! << 16)) >>> 0;
   }
 
   /** The value stored for (hi, lo), or -1 if absent. `lo` is in stored form (storedLo). */
   get(hi: number, lo: number): number {
     const i = this.find(hi, lo);
-    return i < 0 ? -1 : this.e[i * 3 + 2]!;
+    return i < 0 ? -1 : this.value(i);
   }
 
   /** The value stored for (hi, lo); if absent, stores `value` and returns -1 (one walk, not two). */
   getOrInsert(hi: number, lo: number, value: number): number {
     const e = this.e;
     const cap = this.cap;
+    const w = this.w;
+    lo |= 0;
+    hi |= 0;
     let i = this.home(lo);
-    for (let dist = 0; ; dist++) {
-      const k = i * 3;
-      const l = e[k + 1]!;
-      if (l === lo && e[k] === hi) return e[k + 2]!;
+    let dist = 0;
+    for (; ; dist++) {
+      const k = i * w;
+      const l = e[k]! | (e[k + 1]! << 16);
+      if (l === lo && (e[k + 2]! | (e[k + 3]! << 16)) === hi) return this.value(i);
       let d = i - this.home(l);
       if (d < 0) d += cap;
-      if (l === 0 || d < dist) break;
+      if (l === 0 || d < dist || (d === dist && l >>> 11 > lo >>> 11)) break;
       i = i + 1 === cap ? 0 : i + 1;
     }
-    if (this.size + 1 > this.cap * MAX_LOAD) this.grow();
-    this.insert(hi, lo, value);
     this.size++;
+    if (this.size > this.cap * MAX_LOAD) {
+      this.grow();
+      this.insert(hi, lo, value, this.home(lo), 0);
+    } else this.insert(hi, lo, value, i, dist);
     return -1;
   }
 
   set(hi: number, lo: number, value: number): void {
     const at = this.find(hi, lo);
     if (at >= 0) {
-      this.e[at * 3 + 2] = value;
+      this.put(at * this.w, hi, lo, value);
       return;
     }
     if (this.size + 1 > this.cap * MAX_LOAD) this.grow();
-    this.insert(hi, lo, value);
+    this.insert(hi | 0, lo | 0, value, this.home(lo | 0), 0);
     this.size++;
   }
 
-  /** Place a new entry, moving richer occupants one slot on. */
-  private insert(hi: number, lo: number, value: number): void {
+  private put(k: number, hi: number, lo: number, value: number): void {
+    const e = this.e;
+    e[k] = lo;
+    e[k + 1] = lo >>> 16;
+    e[k + 2] = hi;
+    e[k + 3] = hi >>> 16;
+    e[k + 4] = value;
+    if (this.w === 6) e[k + 5] = value >>> 16;
+  }
+
+  /** Place a new entry from slot i, `dist` slots past its home, moving richer occupants one slot on. */
+  private insert(hi: number, lo: number, value: number, i: number, dist: number): void {
     const e = this.e;
     const cap = this.cap;
-    let i = this.home(lo);
-    for (let dist = 0; ; dist++) {
-      const k = i * 3;
-      const l = e[k + 1]!;
+    const w = this.w;
+    for (; ; dist++) {
+      const k = i * w;
+      const l = e[k]! | (e[k + 1]! << 16);
       if (l === 0) {
-        e[k] = hi;
-        e[k + 1] = lo;
-        e[k + 2] = value;
+        this.put(k, hi, lo, value);
         return;
       }
       let d = i - this.home(l);
       if (d < 0) d += cap;
-      if (d < dist) {
-        const h2 = e[k]!;
-        const v2 = e[k + 2]!;
-        e[k] = hi;
-        e[k + 1] = lo;
-        e[k + 2] = value;
+      if (d < dist || (d === dist && l >>> 11 > lo >>> 11)) {
+        const h2 = e[k + 2]! | (e[k + 3]! << 16);
+        const v2 = this.value(i);
+        this.put(k, hi, lo, value);
         hi = h2;
         lo = l;
         value = v2;
@@ -174,10 +200,39 @@ export class FingerprintTable {
     }
   }
 
+  /**
+   * Rehash into a table 40% larger in one pass. Robin Hood linear probing, with ties between
+   * equal homes broken by the key the home is scaled from (lo >>> 11), keeps every cluster
+   * sorted by that key, and so by the home in any capacity: the entries, read in order from an
+   * empty slot on, go in order too: each at its new home or just after the
+   * previous one (positions counted past the end while the walk wraps).
+   */
   private grow(): void {
     const old = this.e;
-    this.cap = Math.ceil(this.cap * GROWTH);
-    this.e = new Uint32Array(this.cap * 3);
-    for (let j = 0; j < old.length; j += 3) if (old[j + 1] !== 0) this.insert(old[j]!, old[j + 1]!, old[j + 2]!);
+    const oldCap = this.cap;
+    const w = this.w;
+    const cap = Math.ceil(oldCap * GROWTH);
+    const e = new Uint16Array(cap * w);
+    this.cap = cap;
+    this.e = e;
+    let z = 0;
+    while (old[z * w]! | old[z * w + 1]!) z++;
+    let last = -1;
+    for (let n = 1; n <= oldCap; n++) {
+      let p = z + n;
+      const wrapped = p >= oldCap;
+      if (wrapped) p -= oldCap;
+      const k = p * w;
+      const l = old[k]! | (old[k + 1]! << 16);
+      if (l === 0) continue;
+      // Home in the new table, unwrapped: entries read after the walk wrapped sit one lap on,
+      // unless their cluster started before the end of the old table.
+      const h = ((l >>> 11) * cap * (1 / 2097152)) | 0;
+      const oldHome = ((l >>> 11) * oldCap * (1 / 2097152)) | 0;
+      const at = Math.max(wrapped && oldHome <= p ? h + cap : h, last + 1);
+      last = at;
+      const q = (at >= cap ? at - cap : at) * w;
+      for (let j = 0; j < w; j++) e[q + j] = old[k + j]!;
+    }
   }
 }
