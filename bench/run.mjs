@@ -1,62 +1,171 @@
-// npm run bench: explorer throughput and memory on the benchmark scenarios and the largest
-// catalog scenarios, the wall time of `mmutt matrix --explore`, and of `mmutt matrix
-// --releases` (the whole catalog at every mainline release). Figures, not assertions:
-// the machines are shared and noisy (docs/performance.md records a run).
-import { execFileSync } from 'node:child_process';
+// npm run bench [-- --rounds N] [-- --scale]: the explorer's figures, and SPIN's on the same
+// state machine when spin and gcc are installed (bench/spin/: a Promela port of
+// bench/scenarios/three-thread-race.mmu that stores exactly the same states). Figures, not
+// assertions: the machines are shared and noisy, so SPIN and mmutt run in alternation and the
+// ratio is taken per pair (docs/performance.md records a run).
+//
+//   1. three-thread-race: states/s, bytes/state and real peak RSS, mmutt against pan_hc4_64
+//   2. time to verdict from the model text: `mmutt run --explore` against spin -a + gcc + pan
+//   3. the largest catalog explorations; wall time of matrix --explore and matrix --releases
+//   4. growth: threads x operations -> states, time, memory
+//   5. (--scale) one exploration of over 10^8 states
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LIMITS, EraRegistry, exploreScenario, loadScenario } from '../dist/index.js';
-
-const registry = await EraRegistry.discover();
-const getEra = (id) => registry.get(id);
-const ERAS = registry.released;
+import { EraRegistry } from '../dist/index.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? dflt : process.argv[i + 1] === undefined || process.argv[i + 1].startsWith('--') ? true : process.argv[i + 1];
+};
+const ROUNDS = Number(arg('rounds', 3));
+const RACE = here('scenarios/three-thread-race.mmu');
+const RACE_ERA = 'post-aa85986e7150';
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
+
+/** One exploration in its own process (bench/explore-one.mjs). */
+function explore(file, era, max) {
+  const out = execFileSync(process.execPath, [here('explore-one.mjs'), file, era, String(max ?? 200_000_000)], { maxBuffer: 1 << 20 });
+  return JSON.parse(out.toString());
+}
+
+/** Wall time of a command, in ms; with GNU time also its peak RSS (KiB). */
+function timed(cmd, args, opts = {}) {
+  const t = performance.now();
+  const r = GNU_TIME ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', cmd, ...args], { ...opts, encoding: 'utf8' }) : spawnSync(cmd, args, { ...opts, encoding: 'utf8' });
+  const ms = performance.now() - t;
+  if (r.status !== 0 && r.status !== 3) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  const m = /MAXRSS (\d+)/.exec(r.stderr ?? '');
+  return { ms, stdout: r.stdout, rssKiB: m ? Number(m[1]) : null };
+}
+
+const registry = await EraRegistry.discover();
+console.log(`node ${process.version}, ${registry.released.length} eras, ${registry.releases.length} releases, rounds ${ROUNDS}`);
+
+// ---- 1. three-thread-race against SPIN ----
+const spin = has('spin') && has('gcc');
+let pan = null;
+let panDir = null;
+if (spin) {
+  panDir = mkdtempSync(join(tmpdir(), 'mmutt-bench-pan-'));
+  execFileSync('bash', [here('spin/build.sh'), panDir, 'hc4_64'], { stdio: 'ignore' });
+  pan = join(panDir, 'pan_hc4_64');
+}
+/** pan's own report: states stored, search seconds. */
+function runPan() {
+  const r = timed(pan, ['-w23'], { cwd: panDir });
+  const states = Number(/(\d+) states, stored/.exec(r.stdout)[1]);
+  const secs = Number(/pan: elapsed time ([\d.e+-]+) seconds/.exec(r.stdout)[1]);
+  const mem = Number(/([\d.]+)\s+total actual memory usage/.exec(r.stdout)[1]);
+  return { states, secs, rssKiB: r.rssKiB ?? mem * 1024, memMb: mem };
+}
+const pairs = [];
+for (let i = 0; i < ROUNDS; i++) {
+  const m = explore(RACE, RACE_ERA);
+  const p = spin ? runPan() : null;
+  pairs.push({ m, p });
+}
+const m0 = pairs[0].m;
+const mSps = pairs.map(({ m }) => m.states / (m.ms / 1000));
+console.log(`\n1. three-thread-race, era ${RACE_ERA}: ${fmt(m0.states)} states, ${fmt(m0.transitions)} transitions${m0.complete ? '' : ' (INCOMPLETE)'}`);
+console.log('                          mmutt      pan_hc4_64');
+if (spin) {
+  const p0 = pairs[0].p;
+  if (p0.states !== m0.states) console.log(`  !! pan stored ${fmt(p0.states)} states, mmutt ${fmt(m0.states)}: the port is out of date (bench/spin/README.md)`);
+  const pSps = pairs.map(({ p }) => p.states / p.secs);
+  const ratio = pairs.map(({ m, p }) => m.states / (m.ms / 1000) / (p.states / p.secs));
+  console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)} ${fmt(median(pSps)).padStart(15)}`);
+  console.log(`mmutt / pan_hc4_64, paired: median ${median(ratio).toFixed(2)} (rounds: ${ratio.map((r) => r.toFixed(2)).join(' ')})`);
+  console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)} ${((p0.memMb * 1048576) / p0.states).toFixed(1).padStart(15)}   (mmutt: visited set + path counts; pan: its total)`);
+  console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)} ${mib(median(pairs.map(({ p }) => p.rssKiB))).padStart(15)}`);
+} else {
+  console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)}      (spin not installed)`);
+  console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)}`);
+  console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)}`);
+}
+
+// ---- 2. time to verdict ----
+const cli = here('../dist/cli.js');
+const verdictArgs = ['run', RACE, '--explore', '--era', RACE_ERA, '--max-states', '100000000'];
+const jobsList = [1, 2];
+const walls = Object.fromEntries(jobsList.map((j) => [j, []]));
+const spinWalls = [];
+for (let i = 0; i < ROUNDS; i++) {
+  for (const j of jobsList) walls[j].push(timed(process.execPath, [cli, ...verdictArgs, '--jobs', String(j)]).ms);
+  if (spin) spinWalls.push(timed('bash', [here('spin/verdict.sh'), 'hc4_64']).ms);
+}
+console.log('\n2. time to verdict on three-thread-race, from the model text, median wall time');
+for (const j of jobsList) {
+  const w = median(walls[j]);
+  console.log(`mmutt run --explore --jobs ${j}   ${(w / 1000).toFixed(2).padStart(6)} s${spin ? `   ${(w / median(spinWalls)).toFixed(2)}x SPIN` : ''}`);
+}
+if (spin) console.log(`SPIN verdict.sh hc4_64          ${(median(spinWalls) / 1000).toFixed(2).padStart(6)} s   (spin -a, gcc -O2, pan -w23)`);
+else console.log('SPIN: spin not installed');
+
+// ---- 3. the catalog ----
 const cases = [
-  ['bench/scenarios/three-thread-race.mmu', 'post-aa85986e7150'],
   ['ksm-merge', 'post-369ea8242c0f'],
   ['fault-races-invalidation', 'pre-6bdb913f0a70'],
   ['madv-free-then-guest-write', 'post-6bdb913f0a70'],
 ];
-
-const rows = [];
+console.log(`\n${'3. catalog explorations (best of 3)'.padEnd(48)}   states   states/s  bytes/state`);
 for (const [name, era] of cases) {
-  const s = loadScenario(name.endsWith('.mmu') ? here(`../${name}`) : name);
   let best = null;
   for (let i = 0; i < 3; i++) {
-    const x = exploreScenario(s, getEra(era), DEFAULT_LIMITS, false).exploration;
-    if (!best || x.elapsedMs < best.elapsedMs) best = x;
+    const x = explore(name, era);
+    if (!best || x.ms < best.ms) best = x;
   }
-  rows.push({ scenario: s.name, era, states: best.states, ms: best.elapsedMs, bytes: best.bytes });
+  console.log(`${`${name} @ ${era}`.padEnd(48)} ${String(best.states).padStart(8)} ${fmt(best.states / (best.ms / 1000)).padStart(10)} ${(best.bytes / best.states).toFixed(1).padStart(12)}`);
 }
-const rss = process.memoryUsage().rss;
-
-/** Median wall time of a CLI command, over three runs. */
-function wall(args) {
-  const times = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    try {
-      execFileSync(process.execPath, [here('../dist/cli.js'), ...args], { stdio: 'ignore' });
-    } catch (e) {
-      if (e.status !== 3) throw e; // exit 3: stopped at --max-states, as asked
-    }
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[1];
-}
-// --jobs: short explorations (the catalog) and long ones (five eras of the race, 1M states each).
-const jobsRows = [
-  ['matrix --explore (catalog x eras)', ['matrix', '--explore']],
-  ['run three-thread-race --explore --era all, 1M states each', ['run', here('../bench/scenarios/three-thread-race.mmu'), '--explore', '--max-states', '1000000']],
-].map(([what, args]) => ({ what, one: wall([...args, '--jobs', '1']), two: wall([...args, '--jobs', '2']) }));
-console.log(`node ${process.version}, ${ERAS.length} eras`);
-console.log('scenario                    era                       states   states/s  bytes/state');
-for (const r of rows) {
-  console.log(
-    `${r.scenario.padEnd(27)} ${r.era.padEnd(24)} ${String(r.states).padStart(8)} ${String(Math.round(r.states / (r.ms / 1000))).padStart(10)} ${(r.bytes / r.states).toFixed(1).padStart(12)}`,
-  );
-}
-console.log(`peak RSS of this process: ${(rss / 1048576).toFixed(0)} MiB`);
+const wall = (args) => median([0, 1, 2].map(() => timed(process.execPath, [cli, ...args]).ms));
 console.log(`${'wall time, median of 3'.padEnd(56)} --jobs 1 --jobs 2`);
-for (const r of jobsRows) console.log(`${r.what.padEnd(56)} ${(r.one / 1000).toFixed(2).padStart(6)} s ${(r.two / 1000).toFixed(2).padStart(6)} s`);
-console.log(`${`matrix --releases (catalog x ${registry.releases.length} releases), median of 3`.padEnd(56)} ${(wall(['matrix', '--releases']) / 1000).toFixed(2).padStart(6)} s`);
+for (const [what, args] of [
+  ['matrix --explore (catalog x eras)', ['matrix', '--explore']],
+  ['run three-thread-race --explore --era all, 1M states each', ['run', RACE, '--explore', '--max-states', '1000000']],
+]) {
+  console.log(`${what.padEnd(56)} ${(wall([...args, '--jobs', '1']) / 1000).toFixed(2).padStart(6)} s ${(wall([...args, '--jobs', '2']) / 1000).toFixed(2).padStart(6)} s`);
+}
+console.log(`${`matrix --releases (catalog x ${registry.releases.length} releases)`.padEnd(56)} ${(wall(['matrix', '--releases']) / 1000).toFixed(2).padStart(6)} s`);
+
+// ---- 4. growth ----
+// The race cut or extended: the first K operations of each of T threads (a third vCPU as the
+// fourth thread). A cell that would pass the cap is stopped there and shown as "> cap".
+const CAP = Number(arg('growth-cap', 10_000_000));
+const ops = {
+  vcpu0: ['r0 = read(gfn 0x100)', 'write(gfn 0x101, 0x11)', 'r1 = read(gfn 0x101)'],
+  vcpu1: ['r2 = read(gfn 0x101)', 'write(gfn 0x100, 0x21)', 'r3 = read(gfn 0x100)'],
+  qemu: ['madvise(0x7f0000000000, 2, MADV_DONTNEED)', 'write(0x7f0000000000, 0x31)', 'r4 = read(0x7f0000001000)'],
+  vcpu2: ['r5 = read(gfn 0x100)', 'write(gfn 0x100, 0x41)', 'r6 = read(gfn 0x101)'],
+};
+const threadsOf = (t) => ['vcpu0', 'vcpu1', 'qemu', 'vcpu2'].slice(0, t);
+const dir = mkdtempSync(join(tmpdir(), 'mmutt-bench-growth-'));
+const { writeFileSync } = await import('node:fs');
+console.log(`\n4. growth: threads x operations (three-thread-race cut or extended; cap ${fmt(CAP)} states)`);
+console.log('threads ops        states  transitions   seconds  bytes/state  peak RSS');
+for (const t of [2, 3, 4]) {
+  for (const k of [1, 2, 3]) {
+    const body = threadsOf(t).map((th) => `${th} { ${ops[th].slice(0, k).join('; ')} }`).join('\n');
+    const file = join(dir, `g${t}x${k}.mmu`);
+    writeFileSync(file, `mmutt growth-${t}x${k}\n"growth ${t} threads x ${k} ops"\n{\n  proc qemu: vma 0x7f0000000000 +2 anon private rw\n  mem qemu:0x7f0000000000 = 0xaa ; mem qemu:0x7f0000001000 = 0xbb\n  vm slot0: gfn 0x100 +2 -> qemu:0x7f0000000000\n  touched: vcpu0 read gfn 0x100, vcpu1 read gfn 0x101\n}\n${body}\n`);
+    const x = explore(file, RACE_ERA, CAP);
+    const states = x.complete ? fmt(x.states) : `> ${fmt(CAP)}`;
+    console.log(`${String(t).padStart(7)} ${String(k).padStart(3)} ${states.padStart(13)} ${(x.complete ? fmt(x.transitions) : '').padStart(12)} ${(x.ms / 1000).toFixed(2).padStart(9)} ${(x.bytes / x.states).toFixed(1).padStart(12)} ${mib(x.maxRssKiB).padStart(9)}`);
+  }
+}
+
+// ---- 5. scale ----
+if (arg('scale', false)) {
+  const file = join(dir, 'g4x3.mmu');
+  console.log('\n5. scale: 4 threads x 3 operations, to the end');
+  const x = explore(file, RACE_ERA, 2_000_000_000);
+  console.log(`${fmt(x.states)} states, ${fmt(x.transitions)} transitions, ${(x.ms / 1000).toFixed(0)} s, ${(x.bytes / x.states).toFixed(1)} bytes/state, peak RSS ${mib(x.maxRssKiB)}${x.complete ? '' : ' (INCOMPLETE)'}`);
+}
+rmSync(dir, { recursive: true, force: true });
+if (panDir) rmSync(panDir, { recursive: true, force: true });
