@@ -86,7 +86,7 @@ export interface ExploredOutcome {
   key: string;
   observations: Record<string, number>;
   violations: Violation[];
-  /** The counters of the first path found to this outcome (they may differ between paths). */
+  /** The least counters (in COUNTER_NAMES order) of the paths to this outcome: they may differ between paths. */
   counters: Outcome['counters'];
   /** The scenario's condition holds in this outcome. */
   condition?: boolean;
@@ -117,6 +117,8 @@ export interface Exploration {
   /** Bytes in the visited set and the path-count vectors. */
   bytes: number;
   elapsedMs: number;
+  /** Workers the search was split between (1: one search). Like bytes and time, shown with --stats only. */
+  workers: number;
 }
 
 /** A shortest schedule to an outcome, a harm or a window, with its replay token and trace. */

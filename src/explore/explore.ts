@@ -2,7 +2,8 @@
 // machine states with a visited set of fingerprints. Each distinct final outcome is counted
 // with the number of maximal paths (schedules) that reach it, by dynamic programming over the
 // state graph: a state's vector of path counts per outcome is the sum of its successors'.
-import type { Exploration, ExploredOutcome, ExploredWindow, Outcome } from '../contract/output.js';
+// One search, or one worker's part of a search split between workers (explore/shared.ts).
+import { COUNTER_NAMES, type Exploration, type ExploredOutcome, type ExploredWindow, type Outcome } from '../contract/output.js';
 import type { Machine } from '../engine/compile.js';
 import { evalCond, outcome } from '../engine/observe.js';
 import { schedulable, stepThread } from '../engine/run.js';
@@ -10,6 +11,8 @@ import { recordWrites, stopRecording } from '../engine/state.js';
 import { checkSanity } from '../engine/sanity.js';
 import { staleSet, staleWords, type Watcher } from '../engine/windows.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo, zHi, zLo } from './fingerprint.js';
+import { ABORT, CTRL, SharedOutcomes, SharedVectors, SharedVisited, abortReason, type AbortReason, type SharedBuffers } from './shared.js';
+import { LocalVectors, type VectorPool } from './vectors.js';
 
 export interface Limits {
   maxStates: number;
@@ -25,125 +28,10 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
 
-/**
- * Path-count vectors: for each finished state, how many maximal paths from it reach each
- * outcome. A frame adds its successors' vectors into a dense accumulator (indexed by outcome);
- * a finished state's vector is stored sparse, [n, id1, count1, ...], once for all the states
- * that have it (the visited set holds its number): a search of millions of states finds a few
- * tens of thousands of distinct vectors.
- */
-class VectorPool {
-  data = new Float64Array(1 << 16);
-  used = 0;
-  /** Offset of each vector in `data`, by number. */
-  private at = new Int32Array(1 << 12);
-  count = 0;
-  /**
-   * Identical vectors are stored once, found by a 64-bit hash of their content (as states are
-   * by their fingerprints: docs/explore.md): an open-addressed index of numbers + 1, at most a
-   * quarter full, and each number's hash.
-   */
-  private index = new Int32Array(1 << 14);
-  private hash1 = new Int32Array(1 << 12);
-  private hash2 = new Int32Array(1 << 12);
-  // (`at`, hash1 and hash2 grow together, in append().)
-  /** The vector of one path to outcome k, by k: the common tail of a search, without hashing. */
-  private single: number[] = [];
-  /** The number of the vector in acc[base + id] for the n outcome ids at ids[from..], ascending. */
-  store(acc: Float64Array, base: number, ids: Int32Array, from: number, n: number): number {
-    if (n === 1 && acc[base + ids[from]!] === 1) {
-      const k = ids[from]!;
-      const v = this.single[k];
-      if (v !== undefined) return v;
-      return (this.single[k] = this.append(acc, base, ids, from, n));
-    }
-    // The XOR of a 64-bit hash of each (outcome, count) pair, as a state's fingerprint is of
-    // its (slot, value) pairs; a count's two 32-bit halves are hashed as two pairs.
-    let h1 = 0;
-    let h2 = 0;
-    for (let k = 0; k < n; k++) {
-      const id = ids[from + k]!;
-      const c = acc[base + id]!;
-      const low = c % 4294967296;
-      const high = (c - low) / 4294967296;
-      h1 ^= zHi(id, low | 0) ^ zLo(id + 0x10000, high | 0);
-      h2 ^= zLo(id, low | 0) ^ zHi(id + 0x10000, high | 0);
-    }
-    const mask = this.index.length - 1;
-    let i = (h2 ^ (h2 >>> 13)) & mask;
-    for (let e = this.index[i]!; e !== 0; e = this.index[i]!) {
-      if (this.hash1[e - 1] === h1 && this.hash2[e - 1] === h2) return e - 1;
-      i = (i + 1) & mask;
-    }
-    const v = this.append(acc, base, ids, from, n);
-    this.hash1[v] = h1;
-    this.hash2[v] = h2;
-    this.index[i] = v + 1;
-    if (this.count * 4 > this.index.length) this.reindex();
-    return v;
-  }
-  private reindex(): void {
-    this.index = new Int32Array(this.index.length * 2);
-    const mask = this.index.length - 1;
-    for (let v = 0; v < this.count; v++) {
-      const h2 = this.hash2[v]!;
-      if (h2 === 0 && this.hash1[v] === 0) continue; // a one-path vector (not indexed)
-      let i = (h2 ^ (h2 >>> 13)) & mask;
-      while (this.index[i] !== 0) i = (i + 1) & mask;
-      this.index[i] = v + 1;
-    }
-  }
-  private append(acc: Float64Array, base: number, ids: Int32Array, from: number, n: number): number {
-    const need = 1 + 2 * n;
-    if (this.used + need > this.data.length) {
-      const next = new Float64Array(Math.max(this.data.length * 2, this.used + need));
-      next.set(this.data);
-      this.data = next;
-    }
-    if (this.count === this.at.length) {
-      this.at = grownTo(this.at, this.count * 2);
-      this.hash1 = grownTo(this.hash1, this.count * 2);
-      this.hash2 = grownTo(this.hash2, this.count * 2);
-    }
-    const at = this.used;
-    this.data[at] = n;
-    for (let k = 0; k < n; k++) {
-      const id = ids[from + k]!;
-      this.data[at + 1 + 2 * k] = id;
-      this.data[at + 2 + 2 * k] = acc[base + id]!;
-    }
-    this.used += need;
-    this.at[this.count] = at;
-    return this.count++;
-  }
-  /** Bytes held: the vectors, their offsets and the index that shares them. */
-  get bytes(): number {
-    return this.data.byteLength + this.at.byteLength + this.index.byteLength + this.hash1.byteLength * 2;
-  }
-  /** Bytes held after the next growths that a few hundred more states could cause. */
-  projectedBytes(more: number): number {
-    const pool = this.used + 64 * more > this.data.length ? this.data.byteLength * 2 : this.data.byteLength;
-    return pool + 2 * (this.at.byteLength + this.index.byteLength + this.hash1.byteLength * 2);
-  }
-  /** Add vector v into level d's accumulator. */
-  addInto(add: (d: number, id: number, c: number) => void, d: number, v: number): void {
-    const at = this.at[v]!;
-    const n = this.data[at]!;
-    for (let k = 0; k < n; k++) add(d, this.data[at + 1 + 2 * k]!, this.data[at + 2 + 2 * k]!);
-  }
-}
-
-/**
- * The visited set's value for a state: 0 while it is on the search stack, then its vector's
- * number + 1. Sixteen bits in the table; a number that does not fit is kept in a second table
- * (the table's value is then FAR).
- */
-const FAR = 0xffff;
-
-function grownTo(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
+/** Counters compared in the contract's order: an outcome reports the least it was reached with (any order of search gives the same). */
+function lessCounters(a: Outcome['counters'], b: Outcome['counters']): boolean {
+  for (const c of COUNTER_NAMES) if (a[c] !== b[c]) return a[c] < b[c];
+  return false;
 }
 
 /** A window's identity: the mapping, and the kernel function whose step opened it. */
@@ -158,14 +46,160 @@ export function outcomeKey(m: Machine, s: Int32Array, deadlock: boolean): { key:
 }
 
 /**
- * The depth-first search. Its stack is flat typed arrays indexed by depth (state, fingerprint,
- * successors, stale set, path-count accumulator), so a transition allocates nothing: the step
- * runs on the parent state in place with its writes logged (engine/state.ts put()); the
- * successor's fingerprint is the parent's updated for the slots the step changed, its stale
- * set is recomputed only when a slot a window depends on changed, and the parent is restored
- * from the log. Only a new state is copied, into the next level.
+ * The visited set as the search sees it. getOrInsert: -1 if the state is new (inserted now),
+ * 0 while it is on a search stack, v > 0 once finished with vector v - 1. finish: publish a
+ * finished state's value; true if this was the first to.
  */
+interface Visited {
+  getOrInsert(hi: number, lo: number): number;
+  finish(hi: number, lo: number, v: number): boolean;
+  readonly bytes: number;
+  projectedBytes(more: number): number;
+}
+
+/**
+ * One explorer's visited set: 16-bit values in the table (vector numbers + 1); a number that
+ * does not fit is kept in a second table, and the first one says FAR.
+ */
+const FAR = 0xffff;
+class LocalVisited implements Visited {
+  private table = new FingerprintTable(1 << 16, 16);
+  private far = new FingerprintTable(1 << 10, 32);
+  getOrInsert(hi: number, lo: number): number {
+    const v = this.table.getOrInsert(hi >>> 0, storedLo(lo), 0);
+    return v === FAR ? this.far.get(hi >>> 0, storedLo(lo)) : v;
+  }
+  finish(hi: number, lo: number, v: number): boolean {
+    this.table.set(hi >>> 0, storedLo(lo), v < FAR ? v : FAR);
+    if (v >= FAR) this.far.set(hi >>> 0, storedLo(lo), v);
+    return true;
+  }
+  get bytes(): number {
+    return this.table.bytes + this.far.bytes;
+  }
+  projectedBytes(more: number): number {
+    return this.table.projectedBytes(more) + this.far.projectedBytes(more);
+  }
+}
+
+/** What a search found: one explorer's, or one worker's part of a split search. */
+export interface SearchResult {
+  /** States this search inserted, transitions it took (a part: those of the states it finished first). */
+  states: number;
+  transitions: number;
+  cycles: number;
+  stopped?: Exploration['stopped'] | 'cycle' | 'outcomes';
+  /** The outcomes it met, by number. */
+  outcomes: { id: number; outcome: ExploredOutcome }[];
+  /** The root's vector, if this search finished the root. */
+  root: [number, number][] | null;
+  /** Each window, with the lowest thread index seen opening it (so that the result does not depend on the order of search). */
+  windows: { window: ExploredWindow; tid: number }[];
+  bytes: number;
+  elapsedMs: number;
+}
+
+/** Explore every interleaving: one search on this thread. */
 export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploration {
+  const outcomeIds = new Map<string, number>();
+  const r = search(m, limits, {
+    visited: new LocalVisited(),
+    vectors: new LocalVectors(),
+    outcomeId: (key) => {
+      let id = outcomeIds.get(key);
+      if (id === undefined) outcomeIds.set(key, (id = outcomeIds.size));
+      return id;
+    },
+  });
+  return merge([r])!;
+}
+
+/**
+ * Worker k's part of a search split between workers that share `buffers`. Worker 0 takes
+ * successors in the scenario's order, the others each in a rotation of their own, so that
+ * they spread over the graph.
+ */
+export function explorePart(m: Machine, limits: Limits, buffers: SharedBuffers, k: number): SearchResult {
+  const ctrl = new Int32Array(buffers.ctrl);
+  const abort = (why: AbortReason) => void Atomics.compareExchange(ctrl, CTRL.ABORT, 0, ABORT[why]);
+  const visited = new SharedVisited(buffers, abort);
+  const outcomes = new SharedOutcomes(buffers);
+  try {
+    return search(m, limits, {
+      visited,
+      vectors: new SharedVectors(buffers),
+      outcomeId: (key) => outcomes.id(key),
+      part: { k, ctrl, abort },
+    });
+  } finally {
+    visited.leave();
+  }
+}
+
+/**
+ * One Exploration from the results of the searches that made it: the root's vector from the
+ * one that finished it, states and transitions summed, outcomes and windows joined. Null when
+ * a split search cannot give the answer one search gives (a cycle, a limit reached: the
+ * caller searches again on one thread).
+ */
+export function merge(parts: SearchResult[]): Exploration | null {
+  const split = parts.length > 1;
+  const done = parts.find((p) => p.root);
+  const stopped = done ? undefined : parts.find((p) => p.stopped)?.stopped;
+  if (split && (stopped === 'cycle' || stopped === 'outcomes' || stopped === 'max-states' || stopped === 'memory')) return null;
+  const byId = new Map<number, ExploredOutcome>();
+  for (const p of parts) {
+    for (const { id, outcome } of p.outcomes) {
+      const seen = byId.get(id);
+      if (!seen) byId.set(id, { ...outcome, paths: 0 });
+      else if (lessCounters(outcome.counters, seen.counters)) seen.counters = outcome.counters;
+    }
+  }
+  if (done) for (const [id, c] of done.root!) byId.get(id)!.paths = c;
+  const approximate = [...byId.values()].some((o) => o.paths > Number.MAX_SAFE_INTEGER);
+  const windows = new Map<string, { window: ExploredWindow; tid: number }>();
+  for (const p of parts) {
+    for (const w of p.windows) {
+      const seen = windows.get(w.window.key);
+      if (!seen || w.tid < seen.tid) windows.set(w.window.key, w);
+    }
+  }
+  const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const result: Exploration = {
+    complete: !!done,
+    states: parts.reduce((n, p) => n + p.states, 0),
+    transitions: parts.reduce((n, p) => n + p.transitions, 0),
+    cycles: parts.reduce((n, p) => n + p.cycles, 0),
+    outcomes: [...byId.values()].sort(byKey),
+    windows: [...windows.values()].map((w) => w.window).sort(byKey),
+    approximate,
+    bytes: Math.max(...parts.map((p) => p.bytes)),
+    elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
+    workers: parts.length,
+  };
+  if (!done) result.stopped = (stopped as Exploration['stopped']) ?? 'interrupted';
+  return result;
+}
+
+/** The stores a search works with. */
+interface Stores {
+  visited: Visited;
+  vectors: VectorPool;
+  /** An outcome key's number (-1: no more numbers, in a split search). */
+  outcomeId: (key: string) => number;
+  /** A worker of a split search: its number, the control block, how it gives up. */
+  part?: { k: number; ctrl: Int32Array; abort: (why: AbortReason) => void };
+}
+
+/**
+ * The depth-first search. Its stack is flat typed arrays indexed by depth (fingerprint,
+ * successors, stale set, path-count accumulator, write log), so a transition allocates
+ * nothing: the step runs on the one state in place with its writes logged (engine/state.ts
+ * put()); the successor's fingerprint is the parent's updated for the slots the step changed,
+ * its stale set is recomputed only when a slot a window depends on changed, and the parent is
+ * restored from the log.
+ */
+function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   const t0 = performance.now();
   const l = m.layout;
   const among = schedulable(m);
@@ -173,9 +207,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   const n = m.init.length;
   const pcSlot = among.map((t) => l.threads[t]!.pc);
   const progs = among.map((t) => m.programs[t]!);
-  const table = new FingerprintTable(1 << 16, 16);
-  const far = new FingerprintTable(1 << 10, 32);
-  const pool = new VectorPool();
+  const { visited, vectors: pool, outcomeId, part } = stores;
   const ws = m.watchers;
   const W = staleWords(ws);
   const scratch = new Int32Array(W);
@@ -183,18 +215,18 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   const watched = new Uint8Array(n);
   for (const w of ws) watched[w.slot] = watched[w.pte] = 1;
   watched[l.inProgress] = watched[l.rangeStart] = watched[l.rangeEnd] = 1;
-  const windows = new Map<string, ExploredWindow>();
-  const outcomeIds = new Map<string, number>();
-  const outcomes: ExploredOutcome[] = [];
+  const windows = new Map<string, { window: ExploredWindow; tid: number }>();
+  /** The outcomes met, by number (sparse in a split search: others number outcomes too). */
+  const outcomes = new Map<number, ExploredOutcome>();
   let states = 0;
   let transitions = 0;
   let cycles = 0;
-  let stopped: Exploration['stopped'];
+  let stopped: SearchResult['stopped'];
+  let root: SearchResult['root'] = null;
 
   // The stack, by depth. There is one state: a step runs on it with its writes logged, and a
   // level is left by undoing the log of the step that entered it (as SPIN moves backwards).
   let cap = 64;
-  let K = 16; // outcome ids the accumulators hold; grows with the outcomes found
   const state = new Int32Array(m.init);
   /** The write logs of the steps on the stack, (slot, old, new) triples; level d's from logAt[d]. */
   let log: Int32Array<ArrayBufferLike> = new Int32Array(4096);
@@ -209,11 +241,18 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   let succN = new Int32Array(cap);
   let next = new Int32Array(cap);
   let stale = new Int32Array(cap * W);
-  let acc = new Float64Array(cap * K);
-  let nz = new Int32Array(cap * K);
-  let nzN = new Int32Array(cap);
-  /** The one stored vector a level's accumulator holds so far (it needs no storing again), -1 none yet, -2 a mix. */
-  let only = new Int32Array(cap);
+  /**
+   * What each successor of level d gave: its vector number + 1 at kid[d * T + k] for thread k
+   * (0: none yet, or a cycle). The vectors are summed when the level is finished, in thread
+   * order whatever the order of search, so that a state's counts are the same to the last bit
+   * however it was reached (they pass 2^53 in large scenarios, where the order of a sum of
+   * doubles shows).
+   */
+  let kid = new Int32Array(cap * T);
+  /** The sum, dense by outcome, and the outcomes it has. */
+  let acc = new Float64Array(16);
+  let nz = new Int32Array(16);
+  let nzN = 0;
   const grown = <A extends Int32Array | Float64Array>(a: A, size: number): A => {
     const b = new (a.constructor as new (k: number) => A)(size);
     b.set(a);
@@ -228,57 +267,57 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     succN = grown(succN, cap);
     next = grown(next, cap);
     stale = grown(stale, cap * W);
-    acc = grown(acc, cap * K);
-    nz = grown(nz, cap * K);
-    nzN = grown(nzN, cap);
-    only = grown(only, cap);
+    kid = grown(kid, cap * T);
   };
-  /** More outcome ids than the accumulators hold: widen every level's. */
-  const growOutcomes = (need: number) => {
-    let k2 = K;
-    while (k2 <= need) k2 *= 2;
-    const a2 = new Float64Array(cap * k2);
-    const z2 = new Int32Array(cap * k2);
-    for (let d = 0; d < cap; d++) {
-      a2.set(acc.subarray(d * K, (d + 1) * K), d * k2);
-      z2.set(nz.subarray(d * K, (d + 1) * K), d * k2);
+  /** Add `c` paths to outcome `id` into the sum. */
+  const addPaths = (id: number, c: number) => {
+    if (id >= acc.length) {
+      let k2 = acc.length;
+      while (k2 <= id) k2 *= 2;
+      acc = grown(acc, k2);
+      nz = grown(nz, k2);
     }
-    acc = a2;
-    nz = z2;
-    K = k2;
-  };
-  /** Add `c` paths to outcome `id` into level d's accumulator. */
-  const addPaths = (d: number, id: number, c: number) => {
-    if (id >= K) growOutcomes(id);
-    const at = d * K + id;
-    if (acc[at] === 0) nz[d * K + nzN[d]!++] = id;
-    acc[at] = acc[at]! + c;
+    if (acc[id] === 0) nz[nzN++] = id;
+    acc[id] = acc[id]! + c;
   };
 
+  /** The current (final) state's outcome number; -1 when a split search has no more numbers. */
   const outcomeOf = (deadlock: boolean): number => {
     const { key, o, holds } = outcomeKey(m, state, deadlock);
-    let id = outcomeIds.get(key);
-    if (id === undefined) {
-      id = outcomes.length;
-      outcomeIds.set(key, id);
+    const id = outcomeId(key);
+    if (id < 0) return id;
+    const seen = outcomes.get(id);
+    if (seen === undefined) {
       const x: ExploredOutcome = { key, observations: o.observations, violations: o.violations, counters: o.counters, deadlock, paths: 0 };
       if (holds !== undefined) x.condition = holds;
-      outcomes.push(x);
-    }
+      outcomes.set(id, x);
+    } else if (lessCounters(o.counters, seen.counters)) seen.counters = o.counters;
     return id;
   };
 
-  /** The threads that can step in the current state, level d's, into its successor list. */
+  /**
+   * The threads that can step in the current state, level d's, into its successor list: in
+   * scenario order, or for worker k > 0 of a split search rotated by k and the state's
+   * fingerprint, so that the workers spread over the graph.
+   */
+  const rotate = part && part.k > 0 ? part.k : 0;
   const enable = (d: number) => {
     let c = 0;
     for (let k = 0; k < T; k++) {
       const step = progs[k]![state[pcSlot[k]!]!];
       if (step && (!step.enabled || step.enabled(state))) succ[d * T + c++] = k;
     }
+    if (rotate && c > 1) {
+      const r = ((fhi[d]! >>> 7) + rotate) % c;
+      for (let j = 0; j < r; j++) {
+        const first = succ[d * T]!;
+        for (let x = 1; x < c; x++) succ[d * T + x - 1] = succ[d * T + x]!;
+        succ[d * T + c - 1] = first;
+      }
+    }
     succN[d] = c;
     next[d] = 0;
-    nzN[d] = 0;
-    only[d] = -1;
+    for (let k = 0; k < T; k++) kid[d * T + k] = 0;
   };
   const schedule = (d: number) => {
     const out: number[] = [];
@@ -291,14 +330,23 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
   flo[0] = fpLo;
   staleSet(l, ws, state, scratch);
   stale.set(scratch, 0);
-  table.set(fpHi >>> 0, storedLo(fpLo), 0);
-  states = 1;
+  if (visited.getOrInsert(fpHi, fpLo) < 0) states = 1;
   enable(0);
   let d = 0;
+  let pushed = 0;
+  /** Level d's state is on this search's own stack (a split search: else another worker's). */
+  const onMyStack = (hi: number, lo: number, d: number) => {
+    for (let e = 0; e <= d; e++) if (fhi[e] === hi && flo[e] === lo) return true;
+    return false;
+  };
 
   while (d >= 0) {
     if (next[d]! < succN[d]!) {
       if (stopped) break;
+      if (part && (part.ctrl[CTRL.DONE] || part.ctrl[CTRL.ABORT])) {
+        stopped = part.ctrl[CTRL.DONE] ? 'interrupted' : abortReason(part.ctrl[CTRL.ABORT]!);
+        break;
+      }
       const k = succ[d * T + next[d]!++]!;
       const tid = among[k]!;
       if (d + 1 === cap) growStack();
@@ -316,7 +364,7 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       const written = stopRecording();
       log = written.buf;
       const end = written.n;
-      transitions++;
+      if (!part) transitions++;
       let hi = fhi[d]!;
       let lo = flo[d]!;
       let moved = false;
@@ -337,22 +385,29 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
             if (!(opened & (1 << bit))) continue;
             const w = ws[word * 32 + bit]!;
             const key = windowKey(w, step.fn);
-            if (!windows.has(key)) windows.set(key, { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } });
+            const seen = windows.get(key);
+            if (!seen || tid < seen.tid) windows.set(key, { window: { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } }, tid });
           }
         }
       }
-      const v = table.getOrInsert(hi >>> 0, storedLo(lo), 0);
-      if (v >= 0) {
-        if (v === 0) cycles++;
-        else {
-          const id = (v === FAR ? far.get(hi >>> 0, storedLo(lo)) : v) - 1;
-          only[d] = only[d] === -1 ? id : -2;
-          pool.addInto(addPaths, d, id);
-        }
+      const v = visited.getOrInsert(hi, lo);
+      if (v > 0) {
+        kid[d * T + k] = v;
         undo(logTop, end);
         continue;
       }
-      // A new state: push it, keeping the log that undoes it.
+      if (v === 0) {
+        // On the stack: a cycle, if on this search's own. In a split search a state on
+        // another worker's stack is searched here too (waiting for it could deadlock), and
+        // the split gives a cycle back to a search on one thread.
+        if (!part || onMyStack(hi, lo, d)) {
+          if (part) part.abort('cycle');
+          cycles++;
+          undo(logTop, end);
+          continue;
+        }
+      } else states++;
+      // A new state (to this search): push it, keeping the log that undoes it.
       d++;
       logAt[d] = logTop;
       logTop = end;
@@ -364,46 +419,62 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
       flo[d] = lo;
       if (moved) for (let word = 0; word < W; word++) stale[sb + word] = scratch[word]!;
       else for (let word = 0; word < W; word++) stale[sb + word] = stale[sb - W + word]!;
-      states++;
       enable(d);
-      if ((states & 255) === 0) {
-        if ((states & 16383) === 0) limits.progress?.(states, performance.now() - t0);
+      if ((++pushed & 255) === 0) {
+        const total = part ? part.ctrl[CTRL.STATES]! : states;
+        if ((pushed & 16383) === 0) limits.progress?.(states, performance.now() - t0);
         if (limits.stop && Atomics.load(limits.stop, 0)) stopped = 'interrupted';
-        else if (states >= limits.maxStates) stopped = 'max-states';
+        else if (total >= limits.maxStates) stopped = 'max-states';
         else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
         // Stop before a growth would pass the ceiling.
-        else if (table.projectedBytes(256) + far.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
+        else if (visited.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
+        if (stopped && part) part.abort(stopped);
       }
       continue;
     }
     // All successors done: this state's path counts are known.
+    let id = -1;
+    let kids = 0;
+    for (let k = 0; k < T; k++) {
+      const v = kid[d * T + k]!;
+      if (v) {
+        kids++;
+        id = v - 1;
+      }
+    }
     if (succN[d] === 0) {
       let finished = true;
       for (let k = 0; k < T; k++) if (state[pcSlot[k]!]! < progs[k]!.length) finished = false;
-      addPaths(d, outcomeOf(!finished), 1);
-      only[d] = -2;
+      const o = outcomeOf(!finished);
+      if (o < 0) {
+        part!.abort('outcomes');
+        stopped = 'outcomes';
+        break;
+      }
+      addPaths(o, 1);
+      id = pool.store(acc, 0, nz, 0, nzN);
+    } else if (kids > 1) {
+      for (let k = 0; k < T; k++) {
+        const v = kid[d * T + k]!;
+        if (v) pool.addInto(addPaths, v - 1);
+      }
+      // The outcome ids in ascending order (insertion sort: a handful).
+      for (let a = 1; a < nzN; a++) {
+        const x = nz[a]!;
+        let b = a - 1;
+        for (; b >= 0 && nz[b]! > x; b--) nz[b + 1] = nz[b]!;
+        nz[b + 1] = x;
+      }
+      id = pool.store(acc, 0, nz, 0, nzN);
     }
-    const base = d * K;
-    const n = nzN[d]!;
-    // The outcome ids in ascending order (insertion sort: a handful).
-    for (let a = base + 1; a < base + n; a++) {
-      const x = nz[a]!;
-      let b = a - 1;
-      for (; b >= base && nz[b]! > x; b--) nz[b + 1] = nz[b]!;
-      nz[b + 1] = x;
-    }
-    const id = only[d]! >= 0 ? only[d]! : pool.store(acc, base, nz, base, n);
-    const v = id + 1;
-    table.set(fhi[d]! >>> 0, storedLo(flo[d]!), v < FAR ? v : FAR);
-    if (v >= FAR) far.set(fhi[d]! >>> 0, storedLo(flo[d]!), v);
-    if (d > 0) only[d - 1] = only[d - 1] === -1 ? id : -2;
-    for (let k = base; k < base + n; k++) {
-      const o = nz[k]!;
-      const c = acc[base + o]!;
-      acc[base + o] = 0;
-      if (d > 0) addPaths(d - 1, o, c);
-      else outcomes[o]!.paths = c;
-    }
+    // (One successor: its vector is this state's. None, all cycles: the empty vector.)
+    if (id < 0) id = pool.store(acc, 0, nz, 0, 0);
+    for (let j = 0; j < nzN; j++) acc[nz[j]!] = 0;
+    nzN = 0;
+    // In a split search the first worker to finish a state counts its transitions.
+    if (visited.finish(fhi[d]!, flo[d]!, id + 1) && part) transitions += succN[d]!;
+    if (d > 0) kid[(d - 1) * T + succ[(d - 1) * T + next[d - 1]! - 1]!] = id + 1;
+    else root = pool.read(id);
     // Back to the parent.
     if (d > 0) {
       undo(logAt[d]!, logTop);
@@ -412,18 +483,18 @@ export function explore(m: Machine, limits: Limits = DEFAULT_LIMITS): Exploratio
     d--;
   }
 
-  const approximate = outcomes.some((o) => o.paths > Number.MAX_SAFE_INTEGER);
-  const result: Exploration = {
-    complete: !stopped,
+  // The first worker back at the root tells the others to stop.
+  if (root && part) Atomics.store(part.ctrl, CTRL.DONE, 1);
+  const result: SearchResult = {
     states,
     transitions,
     cycles,
-    outcomes: [...outcomes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-    windows: [...windows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-    approximate,
-    bytes: table.bytes + far.bytes + pool.bytes,
+    outcomes: [...outcomes].map(([id, outcome]) => ({ id, outcome })),
+    root,
+    windows: [...windows.values()],
+    bytes: visited.bytes + pool.bytes,
     elapsedMs: performance.now() - t0,
   };
-  if (stopped) result.stopped = stopped;
+  if (stopped && !root) result.stopped = stopped;
   return result;
 }

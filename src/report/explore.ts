@@ -71,7 +71,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   if (x.approximate) out.push('Path counts shown with ~ passed 2^53 and are approximate.');
   out.push(`Hash=${run.sha256.slice(0, 32)}`);
   out.push(`States ${x.states}  Transitions ${x.transitions}${x.cycles ? `  Cycles ${x.cycles}` : ''}`);
-  if (opts.stats) out.push(`Time ${(x.elapsedMs / 1000).toFixed(3)}s  Memory ${(x.bytes / 1048576).toFixed(1)} MiB  ${(x.states / Math.max(x.elapsedMs / 1000, 1e-6)).toFixed(0)} states/s`);
+  if (opts.stats) out.push(`Time ${(x.elapsedMs / 1000).toFixed(3)}s  Memory ${(x.bytes / 1048576).toFixed(1)} MiB  ${(x.states / Math.max(x.elapsedMs / 1000, 1e-6)).toFixed(0)} states/s${x.workers > 1 ? `  Workers ${x.workers}` : ''}`);
   if (opts.legend !== false) out.push('', ...legend([run]));
   return `${out.join('\n')}\n`;
 }
@@ -110,7 +110,7 @@ export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
     complete: x ? x.complete : true,
     ...(x?.stopped ? { stopped: x.stopped } : {}),
     ...(x?.approximate ? { approximate: true } : {}),
-    stats: { states: x?.states ?? 0, transitions: x?.transitions ?? 0, ...(opts.stats && x ? { ms: Math.round(x.elapsedMs), bytes: x.bytes } : {}) },
+    stats: { states: x?.states ?? 0, transitions: x?.transitions ?? 0, ...(opts.stats && x ? { ms: Math.round(x.elapsedMs), bytes: x.bytes, workers: x.workers } : {}) },
     outcomes: (x?.outcomes ?? []).map((o) => ({
       observations: o.observations,
       counters: o.counters,

@@ -2,13 +2,16 @@
 // free: it prints progress and answers SIGINT by raising a shared stop flag, which every
 // exploration reads as it goes and stops at ("Interrupted"). A worker receives the parsed
 // scenario and the era as data (an --era-file era too) and posts back plain data. Results are
-// put back in job order, so the output is the same for every N (docs/explore.md).
+// put back in job order, so the output is the same for every N (docs/explore.md). A single
+// exploration is split between the N workers (explore/shared.ts); where a split cannot give
+// the answer one search gives, it is searched again on one thread.
 import { Worker } from 'node:worker_threads';
 import type { Era, RuleName } from '../contract/era.js';
 import { runMeta } from './run.js';
 import type { Scenario } from '../contract/scenario.js';
 import type { Exploration, ExploreRun, Witness } from '../contract/output.js';
-import type { Limits } from '../explore/explore.js';
+import { merge, type Limits, type SearchResult } from '../explore/explore.js';
+import { ABORT, CTRL, sharedBuffers, type SharedBuffers } from '../explore/shared.js';
 
 export interface Job {
   index: number;
@@ -16,10 +19,13 @@ export interface Job {
   era: Era;
   limits: Omit<Limits, 'progress' | 'stop'>;
   witnesses: boolean;
+  /** This worker's part of a split exploration. */
+  split?: { buffers: SharedBuffers; k: number };
 }
 
 export type WorkerMessage =
   | { index: number; exploration: Exploration | null; witnesses: Witness[]; rulesRead: RuleName[] }
+  | { index: number; part: SearchResult; rulesRead: RuleName[] }
   | { index: number; error: string }
   | { index: number; progress: number };
 
@@ -38,7 +44,7 @@ const LONG_JOB_MS = 300;
 const LONG_RUN_MS = 1500;
 
 /** An exploration that never ran because the user interrupted before it started. */
-const notRun = (): Exploration => ({ complete: false, stopped: 'interrupted', states: 0, transitions: 0, cycles: 0, outcomes: [], windows: [], approximate: false, bytes: 0, elapsedMs: 0 });
+const notRun = (): Exploration => ({ complete: false, stopped: 'interrupted', states: 0, transitions: 0, cycles: 0, outcomes: [], windows: [], approximate: false, bytes: 0, elapsedMs: 0, workers: 0 });
 
 export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limits: Limits, witnesses: boolean, jobs: number, control: Control): Promise<ExploreRun[]> {
   const { progress: _p, stop: _s, ...plain } = limits; // functions and the flag do not cross as job data
@@ -50,12 +56,23 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
   const states = new Array<number>(pairs.length).fill(0);
   const total = queue.length;
   let done = 0;
+  // One exploration and more than one worker: split it, unless it asks for witnesses or
+  // self-checks (those run on one thread).
+  const only = queue[0];
+  if (jobs > 1 && total === 1 && only && !witnesses && !plain.sanity) {
+    const r = await exploreSplit(only, jobs, control, total);
+    if (r) {
+      results[only.index] = r;
+      queue.length = 0;
+      done = 1;
+    }
+  }
   // Each worker compiles and warms up the explorer anew, which costs more than a small
   // exploration (the catalog's take milliseconds): one worker starts at once, the others only
   // when the work proves long, a job running for more than LONG_JOB_MS or the whole run for
   // more than LONG_RUN_MS with jobs still queued. So `--jobs N` speeds up long runs and does
   // not slow down short ones (docs/performance.md).
-  const want = Math.max(1, Math.min(jobs, total));
+  const want = Math.max(1, Math.min(jobs, queue.length));
   const running: Promise<void>[] = [];
   let failed: unknown;
   const start = () =>
@@ -92,7 +109,7 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
     );
   const t0 = performance.now();
   let jobStarted = t0;
-  if (total) start();
+  if (queue.length) start();
   const ramp = setInterval(() => {
     const now = performance.now();
     if (!queue.length || (now - jobStarted < LONG_JOB_MS && now - t0 < LONG_RUN_MS)) return;
@@ -111,4 +128,53 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
     const m = r as Extract<WorkerMessage, { exploration: unknown }>;
     return { run: { ...run, rulesRead: m.rulesRead }, exploration: m.exploration, witnesses: m.witnesses };
   });
+}
+
+/**
+ * One exploration split between n workers. Every worker starts at once and searches from the
+ * root as soon as it has compiled the scenario; the first back at the root ends the search.
+ * Null when the split cannot give the answer of one search (a cycle, a limit, a path count
+ * past 2^53): the caller explores on one thread.
+ */
+async function exploreSplit(job: Job, n: number, control: Control, total: number): Promise<WorkerMessage | null> {
+  const buffers = sharedBuffers(job.limits.maxMemoryBytes);
+  const parts: SearchResult[] = [];
+  const states = new Array<number>(n).fill(0);
+  let rulesRead: RuleName[] = [];
+  let error: string | undefined;
+  await Promise.all(
+    Array.from(
+      { length: n },
+      (_, k) =>
+        new Promise<void>((resolve) => {
+          const w = new Worker(new URL('./explore-worker.js', import.meta.url), { workerData: { stop: control.stop } });
+          w.on('message', (m: WorkerMessage) => {
+            if ('progress' in m) {
+              states[k] = m.progress;
+              control.progress?.(states.reduce((a, b) => a + b, 0), 0, total);
+              return;
+            }
+            if ('error' in m) {
+              error ??= m.error;
+              // The others would search on without the one that failed: stop them.
+              Atomics.store(new Int32Array(buffers.ctrl), CTRL.ABORT, ABORT.interrupted);
+            }
+            else if ('part' in m) {
+              parts[k] = m.part;
+              rulesRead = m.rulesRead;
+            }
+            void w.terminate().then(() => resolve());
+          });
+          w.on('error', (e) => {
+            error ??= e.message;
+            resolve();
+          });
+          w.postMessage({ ...job, split: { buffers, k } } satisfies Job);
+        }),
+    ),
+  );
+  if (error) return { index: job.index, error };
+  const exploration = merge(parts.filter((p) => p));
+  if (!exploration) return null;
+  return { index: job.index, exploration, witnesses: [], rulesRead };
 }

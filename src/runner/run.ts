@@ -10,7 +10,8 @@ import { evalCond, outcome, seenBy } from '../engine/observe.js';
 import { runCanonical, schedulable } from '../engine/run.js';
 import { eraForScenario, unavailable } from '../era/features.js';
 import { traceInWords } from '../era/vocabulary.js';
-import { explore, type Limits } from '../explore/explore.js';
+import { explore, explorePart, type Limits, type SearchResult } from '../explore/explore.js';
+import type { SharedBuffers } from '../explore/shared.js';
 import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
 
 /**
@@ -63,4 +64,10 @@ export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, wi
   const exploration = explore(machine, limits);
   const found = witnesses ? findWitnesses(machine, exploration, run.sha256, limits) : [];
   return { run, exploration, witnesses: found.map((w) => ({ ...w, trace: traceInWords(run.era.words, w.trace) })) };
+}
+
+/** Worker k's part of one exploration split between workers that share `buffers` (runner/jobs.ts). */
+export function explorePartOf(scenario: Scenario, era: Era, limits: Limits, buffers: SharedBuffers, k: number): { part: SearchResult; rulesRead: RuleName[] } {
+  const machine = compile(scenario, runMeta(scenario, era).era.rules);
+  return { part: explorePart(machine, limits, buffers, k), rulesRead: [...machine.rulesRead].sort() };
 }

@@ -1,0 +1,50 @@
+// One exploration split between workers (--jobs N on a single exploration, docs/explore.md)
+// gives the same bytes as one search: states, transitions, outcomes with their path counts
+// (also past 2^53, where the order of a sum of doubles would show), counters, windows. A split
+// that cannot give that answer (a limit reached) searches again on one thread.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogNames } from '../src/scenario/catalog.js';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const RACE = join(__dirname, 'fixtures', 'race-split.mmu');
+const mmutt = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+
+describe('an exploration split between workers', () => {
+  it('race-split (399,243 states, path counts past 2^53): the same JSON for --jobs 1, 2 and 3, and the split happened', () => {
+    const args = ['run', RACE, '--explore', '--era', 'post-aa85986e7150', '--format', 'json'];
+    const one = mmutt(...args, '--jobs', '1');
+    expect(one.status).toBe(0);
+    expect(one.stdout).toContain('"approximate": true');
+    for (const jobs of ['2', '3']) expect(mmutt(...args, '--jobs', jobs).stdout).toBe(one.stdout);
+    const stats = mmutt('run', RACE, '--explore', '--era', 'post-aa85986e7150', '--stats', '--jobs', '2');
+    expect(stats.stdout).toMatch(/Workers 2/);
+  });
+
+  it('race-split at v2.6.32 and v5.4, text with windows and harms: --jobs 2 prints what --jobs 1 prints', () => {
+    for (const era of ['pre-6bdb913f0a70', 'v5.4']) {
+      const args = ['run', RACE, '--explore', '--era', era];
+      const one = mmutt(...args, '--jobs', '1');
+      expect(one.status, one.stderr).toBe(0);
+      expect(mmutt(...args, '--jobs', '2').stdout, era).toBe(one.stdout);
+    }
+  });
+
+  it('a split stopped at --max-states is searched again on one thread: the same partial answer, exit 3', () => {
+    const args = ['run', RACE, '--explore', '--era', 'post-aa85986e7150', '--max-states', '20000', '--format', 'json'];
+    const one = mmutt(...args, '--jobs', '1');
+    const two = mmutt(...args, '--jobs', '2');
+    expect(one.status).toBe(3);
+    expect(two.status).toBe(3);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
+  it('every catalog scenario in its newest era: --jobs 2 gives the bytes of --jobs 1', () => {
+    for (const name of catalogNames()) {
+      const args = ['run', name, '--explore', '--era', 'post-aa85986e7150', '--format', 'json'];
+      const one = mmutt(...args, '--jobs', '1');
+      expect(mmutt(...args, '--jobs', '2').stdout, name).toBe(one.stdout);
+    }
+  });
+});
