@@ -18,7 +18,7 @@ import { emitReclaim } from './vmscan.js';
 import { emitMigrate } from './migrate.js';
 import { emitWriteback } from './page-writeback.js';
 import { emitUserAccess } from './mm.js';
-import { Asm, type Step } from './program.js';
+import { Asm, unreachable, type Step } from './program.js';
 import { FRAME, PG, PTE, type State } from './state.js';
 import { runToEnd } from './run.js';
 
@@ -94,7 +94,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   const vmProc = s.slots.length ? s.procs.findIndex((p) => p.name === s.slots[0]!.target.proc) : -1;
   const related = relatedPages(l, s);
   // The scenario may name the MMU; else the era's default decides it.
-  const tdp = s.options.mmu === 'default' ? rules['kvm.mmu.default'].value === 'tdp' : s.options.mmu === 'tdp';
+  const tdp = isTdp(s.options.mmu === 'default' ? rules['kvm.mmu.default'].value : s.options.mmu);
   const notifiers = [kvmMmuNotifier, ...(opts.notifiers ?? [])];
   const lengths: number[] = [];
   const rulesRead = new Set<RuleName>();
@@ -161,6 +161,18 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   for (let k = 0; k < COUNTER_NAMES.length; k++) start[l.counters + k] = 0;
   m.init = start;
   return m;
+}
+
+/** The shadow (rmap) MMU, or the TDP MMU (arch/x86/kvm/mmu/tdp_mmu.c, v5.10+). */
+function isTdp(mmu: EraRules['kvm.mmu.default']['value']): boolean {
+  switch (mmu) {
+    case 'shadow':
+      return false;
+    case 'tdp':
+      return true;
+    default:
+      return unreachable(mmu);
+  }
 }
 
 /**

@@ -2,13 +2,13 @@
 // registers on the chain as kvmMmuNotifier, and the EPT-violation fault path with its
 // invalidate seq / in-progress retry protocol.
 import { hex } from '../contract/output.js';
-import type { FAULT_FINISH, FAULT_RETRY, NotifierCallback } from '../contract/era.js';
+import type { FAULT_FINISH, FAULT_GUP, FAULT_RETRY, NotifierCallback } from '../contract/era.js';
 import { FAULT_LOCALS, L, type GfnSlot } from './layout.js';
 import { clearLocals, type Emit } from './emit.js';
 import { emitHandleMmFault } from './mm.js';
 import type { AgeCallback, MmuNotifierOps } from './notifier.js';
 import { unreachable, type Label, type Notes } from './program.js';
-import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
+import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, spteMarksDirty, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
 import { PTE, SPTE, ptePfn, sptePfn, type State, put } from './state.js';
 
 /**
@@ -166,7 +166,19 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
     work: (s, notes) => {
       bump(l, s, `notifier.${cb}`);
       const how = noAd?.(notes);
-      if (how === 'zap-and-seq-bump' && cb !== 'test_young') put(s, l.seq, s[l.seq]! + 1);
+      switch (how) {
+        case 'zap-and-seq-bump':
+          // 57128468080a: mmu_notifier_seq++, so that a racing fault retries.
+          if (cb !== 'test_young') put(s, l.seq, s[l.seq]! + 1);
+          break;
+        case undefined: // EPT A/D bits: the rule is not read
+        case 'report-old':
+        case 'zap':
+        case 'access-track':
+          break;
+        default:
+          unreachable(how);
+      }
       let young = 0;
       for (const g of gs) {
         const spte = s[g.spte]!;
@@ -175,22 +187,22 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
           if (!(spte & SPTE.ACCESSED)) continue;
           young = 1;
           if (cb !== 'test_young') put(s, g.spte, spte & ~SPTE.ACCESSED);
-        } else if (cb === 'test_young') {
-          // kvm_test_age_rmapp(): no A bit to read; is_accessed_spte() once access tracking exists.
-          if (how !== 'access-track') continue;
-          young = 1;
         } else {
+          // A test (kvm_test_age_rmapp()) has no A bit to read: young only for a present sPTE once
+          // access tracking exists (is_accessed_spte()), old before.
           switch (how) {
             case 'report-old':
               continue;
             case 'zap':
             case 'zap-and-seq-bump':
+              if (cb === 'test_young') continue;
               young = 1;
               zap(s, g, notes);
               continue;
             case 'access-track':
-              // mark_spte_for_access_track(): the next access faults and fast_page_fault restores it.
               young = 1;
+              if (cb === 'test_young') break;
+              // mark_spte_for_access_track(): the next access faults and fast_page_fault restores it.
               if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, sptePfn(spte), notes);
               put(s, g.spte, (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK);
               break;
@@ -277,8 +289,11 @@ function emitKvmChangePte(e: Emit, page: number): void {
           continue;
         }
         const was = sptePfn(spte);
+        // Made old, the sPTE is accounted as a zap would be (set_spte_track_bits()); before that
+        // kvm_set_pte_rmapp() read no D bit, `if (is_writeble_pte(*spte)) kvm_set_pfn_dirty()`:
+        // the rule's answer without EPT A/D bits.
         if (old) track(s, spte, notes);
-        else if (spte & SPTE.WRITABLE && markDirty(notes) !== 'never') kvmMarkDirty(l, s, was, notes);
+        else if (spte & SPTE.WRITABLE && spteMarksDirty(markDirty(notes), false, spte)) kvmMarkDirty(l, s, was, notes);
         const flags = spte & ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE | (old ? SPTE.ACCESSED : 0));
         put(s, g.spte, (ptePfn(pte) << SPTE.SHIFT) | flags);
         if (spte & SPTE.PAGE_REF) {
@@ -294,6 +309,21 @@ function emitKvmChangePte(e: Emit, page: number): void {
     },
   });
 }
+
+/**
+ * How the fault lets go of the page it got from the host (kvm.fault.finish) decides the install
+ * step and the steps after it. A row for every value: a new one does not type-check without its own.
+ */
+const FINISH: Record<(typeof FAULT_FINISH)[number], { holdRef: boolean; makeSpteMarksDirty: boolean; underLock: boolean }> = {
+  // Before acb66dd051d0 the sPTE keeps the reference hva_to_pfn took, until it is zapped.
+  'hold-ref-until-zap': { holdRef: true, makeSpteMarksDirty: false, underLock: false },
+  // kvm_release_pfn_clean() after mmu_lock is dropped.
+  'kvm_release_pfn_clean-after-unlock': { holdRef: false, makeSpteMarksDirty: false, underLock: false },
+  // The March 2024 RFC: make_spte() marks a writable sPTE's folio dirty as it creates it.
+  'make_spte-marks-dirty': { holdRef: false, makeSpteMarksDirty: true, underLock: false },
+  // v6.13: kvm_release_faultin_page() under mmu_lock does it all in the install step.
+  'kvm_release_faultin_page-under-mmu_lock': { holdRef: false, makeSpteMarksDirty: false, underLock: true },
+};
 
 /**
  * The EPT-violation path: kvm_mmu_page_fault() has read mmu_invalidate_seq into L.SEQ (done by
@@ -314,8 +344,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   const retryWait = retry;
   const retryRule = e.ruleAt('kvm.fault.retry');
 
-  // Until 612819c3c6e6 every fault asked get_user_pages() for a writable page: a read breaks COW.
-  const gupWrite = write || e.rule('kvm.fault.gup') === 'write';
+  const gupWrite = write || readFaultGupsWrite(e.rule('kvm.fault.gup'));
 
   asm.bind(gup);
   asm.emit({
@@ -342,21 +371,6 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   asm.bind(hostFault);
   emitHandleMmFault(e, g.page, gupWrite, gup, efault);
 
-  // How the fault lets go of the page decides the steps after the install: a separate
-  // kvm_release_pfn_clean() after mmu_lock is dropped, or (v6.13) all of it under mmu_lock;
-  // and whether make_spte() marks the folio dirty (the March 2024 RFC).
-  const underLock = (f: (typeof FAULT_FINISH)[number]): boolean => {
-    switch (f) {
-      case 'hold-ref-until-zap':
-      case 'kvm_release_pfn_clean-after-unlock':
-      case 'make_spte-marks-dirty':
-        return false;
-      case 'kvm_release_faultin_page-under-mmu_lock':
-        return true;
-      default:
-        return unreachable(f);
-    }
-  };
   const finish = e.ruleAt('kvm.fault.finish');
   const tdp = e.tdp;
   const releaseAfter = asm.label();
@@ -368,13 +382,13 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
       const pfn = s[pfnSlot]!;
-      const how = finish(notes);
+      const how = FINISH[finish(notes)];
       const retry = retryRule(notes);
       if (faultIsStale(e, s, g.gfn, retry)) {
         bump(l, s, 'kvm.fault_retry');
         if (retryBlocked(e, s, g.gfn, retry)) bump(l, s, 'kvm.fault_retry_in_progress');
         notes?.push(`stale fault (seq ${s[seq]} -> ${s[l.seq]}, in progress ${s[l.inProgress]}): RET_PF_RETRY`);
-        if (!underLock(how)) return releaseRetry.pc;
+        if (!how.underLock) return releaseRetry.pc;
         putPage(l, s, pfn, notes); // kvm_release_faultin_page(..., unused=true, ...)
         clearLocals(e, s, FAULT_LOCALS);
         return retryWait.pc;
@@ -383,18 +397,16 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
       // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
       const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
-      // Before acb66dd051d0 the sPTE keeps the reference hva_to_pfn took, until it is zapped.
-      const ref = how === 'hold-ref-until-zap' ? SPTE.PAGE_REF : 0;
+      const ref = how.holdRef ? SPTE.PAGE_REF : 0;
       put(s, g.spte, (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad | ref);
       if (!tdp) put(s, g.rmap, 1); // rmap_add(): the TDP MMU keeps no rmap
       notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
-      // The March 2024 RFC: make_spte() marks a writable sPTE's folio dirty as it creates it.
-      if (how === 'make_spte-marks-dirty' && w) kvmMarkDirty(l, s, pfn, notes);
+      if (how.makeSpteMarksDirty && w) kvmMarkDirty(l, s, pfn, notes);
       if (ref) {
         clearLocals(e, s, FAULT_LOCALS);
         return access.pc;
       }
-      if (!underLock(how)) return releaseAfter.pc;
+      if (!how.underLock) return releaseAfter.pc;
       // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
       if (s[mapWritable]) kvmMarkDirty(l, s, pfn, notes);
       kvmMarkAccessed(l, s, pfn, notes);
@@ -405,7 +417,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   });
   // kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
   // Under mmu_lock (v6.13) the install step has done it: these steps are never reached.
-  if (!underLock(e.rule('kvm.fault.finish'))) {
+  if (!FINISH[e.rule('kvm.fault.finish')].underLock) {
     const release = (next: Label) =>
       asm.emit({
         fn: 'kvm_release_pfn_clean',
@@ -434,6 +446,18 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   });
 }
 
+/** Until 612819c3c6e6 every fault asked get_user_pages() for a writable page: a read breaks COW. */
+function readFaultGupsWrite(gup: (typeof FAULT_GUP)[number]): boolean {
+  switch (gup) {
+    case 'write':
+      return true;
+    case 'as-fault':
+      return false;
+    default:
+      return unreachable(gup);
+  }
+}
+
 /**
  * d02c357e5bfa (v6.8): before any get_user_pages(), kvm_faultin_pfn() makes a fault that an
  * invalidation in progress covers retry at once (mmu_invalidate_retry_gfn_unsafe(), no lock).
@@ -444,7 +468,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
  */
 export function faultinRetryCheck(e: Emit, gi: number): ((s: State, notes: Notes) => boolean) | null {
   const retryRule = e.ruleAt('kvm.fault.retry');
-  if (retryRule(null) !== 'in-range-or-seq-before-gup') return null;
+  if (!checksBeforeGup(retryRule(null))) return null;
   const { l } = e;
   const g = l.gfns[gi]!;
   return (s, notes) => {
@@ -456,14 +480,36 @@ export function faultinRetryCheck(e: Emit, gi: number): ((s: State, notes: Notes
   };
 }
 
+/** Only d02c357e5bfa's rule looks for an invalidation before get_user_pages(). */
+function checksBeforeGup(retry: (typeof FAULT_RETRY)[number]): boolean {
+  switch (retry) {
+    case 'in-range-or-seq-before-gup':
+      return true;
+    case 'never':
+    case 'in-progress-or-seq':
+    case 'in-range-or-seq':
+      return false;
+    default:
+      return unreachable(retry);
+  }
+}
+
 /**
  * is_page_fault_stale() -> mmu_invalidate_retry_gfn() (older: mmu_notifier_retry()), under the
  * era's retry rule. The value `never` is no kernel's: a KVM without the check, for overlays and
  * tests.
  */
 function faultIsStale(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY)[number]): boolean {
-  if (retry === 'never') return false;
-  return retryBlocked(e, s, gfn, retry) || s[e.l.seq] !== s[e.local(L.SEQ)];
+  switch (retry) {
+    case 'never':
+      return false;
+    case 'in-progress-or-seq':
+    case 'in-range-or-seq':
+    case 'in-range-or-seq-before-gup':
+      return retryBlocked(e, s, gfn, retry) || s[e.l.seq] !== s[e.local(L.SEQ)];
+    default:
+      return unreachable(retry);
+  }
 }
 
 /** An invalidation in progress that covers this fault, by the era's rule. */

@@ -1,10 +1,11 @@
 // The primary MMU (mm/): page faults, the COW break, user-space accesses. The notifier calls
 // each site makes are era rules; everything else here is the same in every era we model.
+import type { EraRules } from '../contract/era.js';
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { L, MM_LOCALS, type Layout, type StoreSlot } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
-import type { Label, Notes } from './program.js';
+import { unreachable, type Label, type Notes } from './program.js';
 import {
   allocPage,
   clearPageFlag,
@@ -91,9 +92,8 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
         const pfn = ptePfn(pte);
         if (vma.shared) return shared.pc;
         // do_wp_page(): a KSM page, the zero page or a page-cache page is copied; an anon page
-        // is reused in place if it is exclusive, by the era's test: mapped once and in no other
-        // swap PTE (reuse_swap_page()), or no reference but ours (09854ba94c6a, v5.9).
-        const exclusive = reuseTest(notes) === 'mapcount' ? frameGet(l, s, pfn, FRAME.MAPCOUNT) + swapPtes(l, s, pfn) === 1 : frameGet(l, s, pfn, FRAME.REFCOUNT) === 1;
+        // is reused in place if it is exclusive, by the era's test.
+        const exclusive = wpExclusive(reuseTest(notes), l, s, pfn);
         if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || !exclusive) {
           if (!(pageFlags(l, s, pfn) & PG.ZERO)) getPage(l, s, pfn);
           put(s, e.local(L.OLDPFN), pfn);
@@ -188,6 +188,21 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
 
   asm.bind(copy);
   emitWpPageCopy(e, pi, unlockMmap, back);
+}
+
+/**
+ * do_wp_page()'s test that an anon page is ours alone: mapped once and in no other swap PTE
+ * (reuse_swap_page()), or no reference but ours (09854ba94c6a, v5.9).
+ */
+function wpExclusive(test: EraRules['mm.do_wp_page.reuse']['value'], l: Layout, s: State, pfn: number): boolean {
+  switch (test) {
+    case 'mapcount':
+      return frameGet(l, s, pfn, FRAME.MAPCOUNT) + swapPtes(l, s, pfn) === 1;
+    case 'refcount':
+      return frameGet(l, s, pfn, FRAME.REFCOUNT) === 1;
+    default:
+      return unreachable(test);
+  }
 }
 
 /** Swap PTEs that still name this swap-cache page's slot (page_swapcount()). */

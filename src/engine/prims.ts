@@ -1,8 +1,9 @@
 // Small kernel primitives on the flat state, shared by the mm, KVM and guest steps.
+import type { EraRules } from '../contract/era.js';
 import { hex, type CounterName, type Violation } from '../contract/output.js';
 import type { Emit } from './emit.js';
 import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
-import type { Notes } from './program.js';
+import { unreachable, type Notes } from './program.js';
 import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State, put } from './state.js';
 
 export function bump(l: Layout, s: State, c: CounterName): void {
@@ -110,13 +111,42 @@ export function trackBits(e: Emit): (s: State, old: number, notes: Notes) => voi
   const markDirty = e.ruleAt('kvm.zap.mark_dirty');
   return (s, old, notes) => {
     const pfn = sptePfn(old);
-    const accessed = markAccessed(notes);
-    const dirty = markDirty(notes);
-    const a = accessed === 'never' ? false : e.eptAd ? (old & SPTE.ACCESSED) !== 0 : accessed === 'if-accessed-or-no-ad';
-    const d = dirty === 'never' ? false : e.eptAd ? (old & SPTE.DIRTY) !== 0 : dirty === 'if-dirty-or-no-ad' || (old & SPTE.WRITABLE) !== 0;
+    const a = spteMarksAccessed(markAccessed(notes), e.eptAd, old);
+    const d = spteMarksDirty(markDirty(notes), e.eptAd, old);
     if (a) kvmMarkAccessed(l, s, pfn, notes);
     if (d) kvmMarkDirty(l, s, pfn, notes);
   };
+}
+
+/** kvm.zap.mark_accessed for the old sPTE: its A bit; without EPT A/D bits, never or always. */
+function spteMarksAccessed(rule: EraRules['kvm.zap.mark_accessed']['value'], eptAd: boolean, old: number): boolean {
+  switch (rule) {
+    case 'never':
+      return false;
+    case 'if-accessed':
+      return eptAd && (old & SPTE.ACCESSED) !== 0;
+    case 'if-accessed-or-no-ad':
+      return !eptAd || (old & SPTE.ACCESSED) !== 0;
+    default:
+      return unreachable(rule);
+  }
+}
+
+/**
+ * kvm.zap.mark_dirty for the old sPTE: its D bit; without EPT A/D bits, a writable sPTE
+ * (is_dirty_spte()) or every one.
+ */
+export function spteMarksDirty(rule: EraRules['kvm.zap.mark_dirty']['value'], eptAd: boolean, old: number): boolean {
+  switch (rule) {
+    case 'never':
+      return false;
+    case 'if-dirty':
+      return (old & (eptAd ? SPTE.DIRTY : SPTE.WRITABLE)) !== 0;
+    case 'if-dirty-or-no-ad':
+      return !eptAd || (old & SPTE.DIRTY) !== 0;
+    default:
+      return unreachable(rule);
+  }
 }
 
 /**

@@ -90,20 +90,21 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
   const style = e.rule(rule);
   let pageUnderPtl: boolean;
   let pageAfterUnlock: boolean;
+  let range: boolean;
   switch (style) {
     case 'invalidate_page-under-ptl':
-      [pageUnderPtl, pageAfterUnlock] = [true, false];
+      [pageUnderPtl, pageAfterUnlock, range] = [true, false, false];
       break;
     case 'invalidate_page-after-unlock':
-      [pageUnderPtl, pageAfterUnlock] = [false, true];
+      [pageUnderPtl, pageAfterUnlock, range] = [false, true, false];
       break;
     case 'range':
-      [pageUnderPtl, pageAfterUnlock] = [false, false];
+      [pageUnderPtl, pageAfterUnlock, range] = [false, false, true];
       break;
     default:
       unreachable(style);
   }
-  bracket(e, [pi], style === 'range', () => {
+  bracket(e, [pi], range, () => {
     w.before?.();
     const unlock = asm.label();
     const end = asm.label();

@@ -1,7 +1,9 @@
 // Reclaim (mm/vmscan.c): shrink_folio_list() on one folio, over the reverse map (rmap.ts).
+import type { EraRules } from '../contract/era.js';
 import { hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
+import { unreachable } from './program.js';
 import { DISCARDED, FAILED, LOSES_WRITE, YOUNG, emitTryToUnmapOne, emitYoungTest, findFolio, forEachMapping } from './rmap.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag, violate } from './prims.js';
 import { FRAME, PG, put } from './state.js';
@@ -39,10 +41,8 @@ export function emitReclaim(e: Emit, pi: number): void {
       getPage(l, s, pfn); // isolation reference
       setPageFlag(l, s, pfn, PG.LOCKED);
       const f = pageFlags(l, s, pfn);
-      // A lazyfree page is !PageSwapBacked (802a3a92ad7a, v4.12); before that it was an anon
-      // page like any other, added to swap clean so that try_to_unmap_one() could drop it.
       const lazyfree = !(f & (PG.SWAPBACKED | PG.FILE));
-      if (f & PG.SWAPCACHE || f & PG.FILE || (lazyfree && lazyfreeDirty(notes) === 'restore-pte')) return;
+      if (f & PG.SWAPCACHE || f & PG.FILE || (lazyfree && !lazyfreeToSwap(lazyfreeDirty(notes)))) return;
       // add_to_swap(): the folio takes the swap slot of its page and is marked dirty (a lazyfree
       // one is left clean: its PTE says whether it was written again).
       const slot = l.pages[pi]!.store;
@@ -129,3 +129,17 @@ export function emitReclaim(e: Emit, pi: number): void {
   asm.bind(done);
 }
 
+/**
+ * A lazyfree page is !PageSwapBacked (802a3a92ad7a, v4.12) and skips add_to_swap(); before that
+ * it was an anon page like any other, added to swap clean so that try_to_unmap_one() could drop it.
+ */
+function lazyfreeToSwap(rule: EraRules['mm.lazyfree.dirty']['value']): boolean {
+  switch (rule) {
+    case 'swap-out':
+      return true;
+    case 'restore-pte':
+      return false;
+    default:
+      return unreachable(rule);
+  }
+}
