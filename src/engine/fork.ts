@@ -5,7 +5,7 @@
 import { PAGE_SIZE } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
-import { invalidateRangeEnd, invalidateRangeStart, release } from './notifier.js';
+import { bracket, release } from './notifier.js';
 import { folioMarkDirty, frameGet, frameSet, getPage, lockFree, pageFlags, putPage } from './prims.js';
 import { FRAME, PG, PTE, ptePfn, put } from './state.js';
 
@@ -28,37 +28,38 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   });
   for (const v of l.vmas.filter((x) => x.proc === parent)) {
     const pages = l.pages.flatMap((p, i) => (p.proc === parent && p.addr >= v.start && p.addr < v.start + v.pages * PAGE_SIZE ? [i] : []));
-    // is_cow_mapping(): a private writable mapping's parent PTEs are write-protected.
+    // is_cow_mapping(): a private writable mapping's parent PTEs are write-protected, inside
+    // invalidate_range_start/end; a shared one's are copied as they are, with no notifier.
     const cow = !v.shared;
-    if (cow) invalidateRangeStart(e, pages);
-    asm.emit({
-      fn: 'copy_page_range',
-      does: cow ? 'write-protect the parent PTEs and copy them to the child, under both PTLs' : 'copy the PTEs to the child (shared mapping: no notifier)',
-      enabled: (s) => lockFree(s, pm.ptl) && lockFree(s, cm.ptl),
-      exec: (s) => {
-        for (const pi of pages) {
-          const p = l.pages[pi]!;
-          const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
-          let pte = s[p.pte]!;
-          if (pte === 0) continue;
-          // A NUMA-hint (PROT_NONE) PTE is pte_present() too: copy_present_pte() counts it.
-          if (pte & PTE.PRESENT) {
-            const pfn = ptePfn(pte);
-            if (!(pageFlags(l, s, pfn) & PG.ZERO)) {
-              getPage(l, s, pfn);
-              frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
+    bracket(e, pages, cow, () =>
+      asm.emit({
+        fn: 'copy_page_range',
+        does: cow ? 'write-protect the parent PTEs and copy them to the child, under both PTLs' : 'copy the PTEs to the child (shared mapping: no notifier)',
+        enabled: (s) => lockFree(s, pm.ptl) && lockFree(s, cm.ptl),
+        exec: (s) => {
+          for (const pi of pages) {
+            const p = l.pages[pi]!;
+            const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
+            let pte = s[p.pte]!;
+            if (pte === 0) continue;
+            // A NUMA-hint (PROT_NONE) PTE is pte_present() too: copy_present_pte() counts it.
+            if (pte & PTE.PRESENT) {
+              const pfn = ptePfn(pte);
+              if (!(pageFlags(l, s, pfn) & PG.ZERO)) {
+                getPage(l, s, pfn);
+                frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
+              }
+              if (cow) {
+                pte &= ~PTE.WRITE;
+                put(s, p.pte, pte);
+              }
             }
-            if (cow) {
-              pte &= ~PTE.WRITE;
-              put(s, p.pte, pte);
-            }
+            // The child's PTE: old, and clean in a shared mapping (copy_present_pte()).
+            put(s, l.pages[q]!.pte, pte & ~PTE.YOUNG & ~(v.shared ? PTE.DIRTY : 0));
           }
-          // The child's PTE: old, and clean in a shared mapping (copy_present_pte()).
-          put(s, l.pages[q]!.pte, pte & ~PTE.YOUNG & ~(v.shared ? PTE.DIRTY : 0));
-        }
-      },
-    });
-    if (cow) invalidateRangeEnd(e, pages);
+        },
+      }),
+    );
   }
   asm.emit({
     fn: 'dup_mmap',

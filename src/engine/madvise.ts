@@ -5,7 +5,7 @@
 import { hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
-import { invalidateRangeEnd, invalidateRangeStart } from './notifier.js';
+import { bracket } from './notifier.js';
 import type { Notes } from './program.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, lockFree, notWriteLocked, pageFlags, putPage, vmaMapped } from './prims.js';
 import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
@@ -52,16 +52,16 @@ function emitRangeOp(
       op.before?.exec(s);
     },
   });
-  invalidateRangeStart(e, pages);
-  asm.emit({
-    fn: op.walk.fn,
-    does: `${op.walk.does}, under the PTL`,
-    enabled: (s) => lockFree(s, mm.ptl),
-    exec: (s, notes) => {
-      for (const pi of pages) op.walk.pte(s, pi, notes);
-    },
-  });
-  invalidateRangeEnd(e, pages);
+  bracket(e, pages, true, () =>
+    asm.emit({
+      fn: op.walk.fn,
+      does: `${op.walk.does}, under the PTL`,
+      enabled: (s) => lockFree(s, mm.ptl),
+      exec: (s, notes) => {
+        for (const pi of pages) op.walk.pte(s, pi, notes);
+      },
+    }),
+  );
   asm.emit({
     fn: op.after?.fn ?? op.fn,
     does: `${op.after ? `${op.after.does}; ` : ''}mmap_${op.lock}_unlock()`,

@@ -34,13 +34,13 @@ function notify(e: Emit, pages: number[], cb: NotifierCallback, deliver: (mn: Mm
   for (const mn of e.notifiers) if (pages.some((p) => mn.listens(e, p, cb))) deliver(mn);
 }
 
-/** mmu_notifier_invalidate_range_start() for these pages of one mm. */
-export function invalidateRangeStart(e: Emit, pages: number[]): void {
+/** mmu_notifier_invalidate_range_start() for these pages of one mm (the mm code reaches it through bracket()). */
+function invalidateRangeStart(e: Emit, pages: number[]): void {
   notify(e, pages, 'invalidate_range_start', (mn) => mn.invalidate_range_start?.(e, pages));
 }
 
 /** mmu_notifier_invalidate_range_end(). */
-export function invalidateRangeEnd(e: Emit, pages: number[]): void {
+function invalidateRangeEnd(e: Emit, pages: number[]): void {
   notify(e, pages, 'invalidate_range_end', (mn) => mn.invalidate_range_end?.(e, pages));
 }
 
@@ -97,7 +97,8 @@ export function setPteAtNotify(e: Emit, page: number, setPte: StepSpec): void {
 
 /**
  * mmu_notifier_invalidate_range_start() ... `body` ... mmu_notifier_invalidate_range_end(),
- * when `on` (the era's rule for this site); just `body` when not. `body` gets a label to jump
+ * when `on` (the era's rule for this site, or what the site's own test says: fork brackets a
+ * COW mapping only); just `body` when not. `body` gets a label to jump
  * to when it gives up: that path ends the range too (after `failure.before`, the steps it
  * takes first), then goes on at `failure.then`. Without `failure`, a give-up joins the end.
  */
