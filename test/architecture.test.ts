@@ -1,7 +1,8 @@
 // The house keeps its shape (docs/engine.md, "The house"): the imports of every source file,
 // read from the text, may only run along the arrows the design allows. The report reads the
 // output contract and runs nothing; the engine names no era, registry, scenario module or
-// report; orchestration lives with the runner; no module imports itself around a circle.
+// report; orchestration lives with the runner; no module imports itself around a circle. The
+// table of rooms in docs/engine.md says what ALLOWED says.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,28 @@ describe('the house', () => {
     };
     for (const f of edges.keys()) visit(f, []);
     expect(cycles).toEqual([]);
+  });
+
+  it("docs/engine.md's table of rooms allows the arrows ALLOWED allows, no more and no fewer", () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'engine.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('## The house'), doc.indexOf('The arrows point one way'));
+    const documented: Record<string, string[]> = {};
+    for (const row of table.split('\n').filter((l) => l.startsWith('| `'))) {
+      const [, who, , may] = row.split('|').map((c) => c.trim());
+      const rooms = [...who!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/^src\//, '').replace(/(\/|\.ts)$/, ''));
+      const parse = (list: string) =>
+        list === 'nothing' ? [] : list === 'everything in `src/`' ? Object.keys(ALLOWED).filter((r) => r !== 'eras' && !rooms.includes(r)) : list.split(', ');
+      // A remark in parentheses is prose; "errors: contract; input: errors" gives each room of the row its own list.
+      const text = may!.replace(/\s*\([^)]*\)/g, '');
+      if (text.includes(': ')) {
+        for (const part of text.split('; ')) {
+          const [room, list] = part.split(': ');
+          documented[room!] = parse(list!);
+        }
+      } else for (const room of rooms) documented[room] = parse(text);
+    }
+    const sorted = (t: Record<string, string[]>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [...v].sort()]));
+    expect(sorted(documented)).toEqual(sorted(ALLOWED));
   });
 
   it('the engine reads era rules only through its accessor (Emit.rule / Emit.ruleAt), made in compile.ts', () => {
