@@ -76,15 +76,32 @@ const DEFAULT_JOBS = Math.max(1, Math.min(8, availableParallelism()));
 const formatOption = <T>(y: Argv<T>, choices: readonly Format[] = FORMATS) =>
   y.option('format', { choices, default: 'text' as Format, describe: 'output format' });
 
-const exploreOptions = <T>(y: Argv<T>) =>
+/** The exploration options; `via` names the option that makes the command explore. */
+const exploreOptions = <T>(y: Argv<T>, via: 'explore' | 'judge' = 'explore') =>
   y
     .option('explore', { type: 'boolean', default: false, describe: 'explore every interleaving of the threads (docs/explore.md)' })
     .option('witness', { type: 'boolean', default: false, describe: 'with --explore: a shortest schedule for every outcome, harm and window' })
     .option('max-states', { requiresArg: true, default: DEFAULT_LIMITS.maxStates, coerce: numeric('max-states', 1, 4_000_000_000, true), describe: 'with --explore: stop after this many states (exit 3); 1 to 4e9' })
     .option('timeout', { requiresArg: true, default: DEFAULT_LIMITS.timeoutMs / 1000, coerce: numeric('timeout', 0.001, 604_800, false), describe: 'with --explore: stop after this many seconds (exit 3); up to a week' })
     .option('max-memory', { requiresArg: true, default: DEFAULT_LIMITS.maxMemoryBytes / 1048576, coerce: numeric('max-memory', 1, 1_048_576, true), describe: 'with --explore: stop when the visited set passes this many MiB (exit 3)' })
+    .option('reduce', { type: 'boolean', default: false, describe: 'with --explore: partial-order reduction (sleep sets): every outcome, harm and window, fewer transitions, no path counts' })
     .option('stats', { type: 'boolean', default: false, describe: 'with --explore: print time, memory and states/s (not deterministic)' })
-    .option('jobs', { requiresArg: true, default: DEFAULT_JOBS, coerce: numeric('jobs', 1, 64, true), describe: 'with --explore: explorations at once, in worker threads (1 to 64; default: the cores, up to 8); the output is the same for any number' });
+    .option('jobs', { requiresArg: true, default: DEFAULT_JOBS, coerce: numeric('jobs', 1, 64, true), describe: 'with --explore: explorations at once, in worker threads (1 to 64; default: the cores, up to 8); the output is the same for any number' })
+    .check((a) => {
+      // An option that only shapes an exploration, given without one, would be silently
+      // dropped: the reader of a pasted command would think it had effect. (--jobs is not
+      // here: scripts pass it to every command.)
+      const given = [
+        a.witness && '--witness',
+        a.reduce && '--reduce',
+        a.stats && '--stats',
+        a.maxStates !== DEFAULT_LIMITS.maxStates && '--max-states',
+        a.timeout !== DEFAULT_LIMITS.timeoutMs / 1000 && '--timeout',
+        a.maxMemory !== DEFAULT_LIMITS.maxMemoryBytes / 1048576 && '--max-memory',
+      ].filter(Boolean);
+      if (!a[via] && given.length) throw new UserError(`${given.join(', ')}: only with --${via}`);
+      return true;
+    });
 
 interface ExploreArgs {
   explore: boolean;
@@ -94,14 +111,16 @@ interface ExploreArgs {
   maxMemory: number;
   stats: boolean;
   jobs: number;
+  reduce: boolean;
 }
 
-const limitsOf = (a: ExploreArgs): Limits => ({ maxStates: a.maxStates, timeoutMs: a.timeout * 1000, maxMemoryBytes: a.maxMemory * 1048576 });
+const limitsOf = (a: ExploreArgs): Limits => ({ maxStates: a.maxStates, timeoutMs: a.timeout * 1000, maxMemoryBytes: a.maxMemory * 1048576, ...(a.reduce ? { reduce: true } : {}) });
 
 /** The options that shaped an explored result, as a command line gives them (for cite's Reproduce). */
 function exploreFlags(a: ExploreArgs): string[] {
   if (!a.explore) return [];
   const out = ['--explore'];
+  if (a.reduce) out.push('--reduce');
   if (a.maxStates !== DEFAULT_LIMITS.maxStates) out.push(`--max-states ${a.maxStates}`);
   if (a.timeout !== DEFAULT_LIMITS.timeoutMs / 1000) out.push(`--timeout ${a.timeout}`);
   if (a.maxMemory !== DEFAULT_LIMITS.maxMemoryBytes / 1048576) out.push(`--max-memory ${a.maxMemory}`);
@@ -437,7 +456,7 @@ async function main() {
       'check <files..>',
       'validate scenario files (or folders of them); with --judge, check every `expect` line (canonical run) and `result` line (every interleaving) against its era (exit 1 if one fails)',
       (y) =>
-        exploreOptions(y)
+        exploreOptions(y, 'judge')
           .positional('files', { type: 'string', array: true, demandOption: true })
           .option('judge', { type: 'boolean', default: false, describe: 'run the expectations and results' }),
       (a) => cmdCheck(a as never),

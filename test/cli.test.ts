@@ -126,6 +126,16 @@ describe('mmutt CLI', () => {
       expect(x.err, args.join(' ')).toMatch(/^mmutt: |Invalid values|Unknown argument/);
       expect(x.err).not.toMatch(/\n\s+at /);
     }
+    // An exploration option without an exploration would be dropped without a word.
+    for (const [args, msg] of [
+      [['run', 'ksm-merge', '--witness'], '--witness: only with --explore'],
+      [['matrix', '--reduce', '--max-states', '5'], '--reduce, --max-states: only with --explore'],
+      [['check', 'scenarios', '--timeout', '3'], '--timeout: only with --judge'],
+    ] as const) {
+      const x = mmutt(...args);
+      expect(x.code, args.join(' ')).toBe(2);
+      expect(x.err).toBe(`mmutt: ${msg}\n`);
+    }
     const binary = join(dir, 'bin.mmu');
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
     const b = mmutt('check', binary);

@@ -7,6 +7,7 @@ import { getEra } from './registry.js';
 import { compile } from '../src/engine/compile.js';
 import { runCanonical, stepThread } from '../src/engine/run.js';
 import { checkSanity } from '../src/engine/sanity.js';
+import { get } from '../src/engine/state.js';
 
 describe('Asm', () => {
   it('resolves jumps without adding steps', () => {
@@ -49,11 +50,11 @@ describe('fault path retry protocol', () => {
     const l = m.layout;
     const s = m.init;
     const tid = (name: string) => l.threads.findIndex((t) => t.name === name);
-    const fnOf = (t: number) => m.programs[t]![s[l.threads[t]!.pc]!]?.fn;
+    const fnOf = (t: number) => m.programs[t]![get(s, l.threads[t]!.pc)]?.fn;
     const finish = (t: number) => {
-      while (s[l.threads[t]!.pc]! < m.programs[t]!.length) stepThread(m, s, t, null);
+      while (get(s, l.threads[t]!.pc) < m.programs[t]!.length) stepThread(m, s, t, null);
     };
-    const counter = (name: string) => s[l.counters + COUNTER_NAMES.indexOf(name as never)]!;
+    const counter = (name: string) => get(s, l.counters + COUNTER_NAMES.indexOf(name as never));
     return { m, l, s, vcpu: tid('vcpu0'), ksmd: tid('ksmd'), fnOf, finish, counter };
   };
 
@@ -63,12 +64,12 @@ describe('fault path retry protocol', () => {
       stepThread(m, s, vcpu, null); // EPT violation: snapshot the seq
       expect(fnOf(vcpu)).toBe('hva_to_pfn');
       stepThread(m, s, vcpu, null); // get_user_pages: page reference taken
-      const qemuPte = s[l.pages[0]!.pte]!;
+      const qemuPte = get(s, l.pages[0]!.pte);
       finish(ksmd);
-      expect(s[l.pages[0]!.pte]).toBe(qemuPte); // not merged
+      expect(get(s, l.pages[0]!.pte)).toBe(qemuPte); // not merged
       expect(checkSanity(m, s)).toBeNull();
       finish(vcpu);
-      expect(s[l.threads[vcpu]!.regs.get('r0')!]).toBe(0xaa);
+      expect(get(s, l.threads[vcpu]!.regs.get('r0')!)).toBe(0xaa);
       // From 6bdb913f0a70 the failed write_protect_page still ran invalidate_range_start/end
       // on the page, so the fault sees the seq move and retries; before it nothing notified.
       expect(counter('kvm.fault_retry')).toBe(id === 'pre-6bdb913f0a70' ? 0 : 1);
@@ -79,22 +80,22 @@ describe('fault path retry protocol', () => {
       const { m, l, s, vcpu, ksmd, finish, counter } = setup(id);
       stepThread(m, s, vcpu, null); // EPT violation: snapshot the seq
       finish(ksmd); // the merge bumps mmu_invalidate_seq (range_end, or change_pte before c13fda237f08)
-      const ksmPfn = s[l.pages[1]!.pte]! >>> 8;
-      expect(s[l.pages[0]!.pte]! >>> 8).toBe(ksmPfn); // merged
+      const ksmPfn = get(s, l.pages[1]!.pte) >>> 8;
+      expect(get(s, l.pages[0]!.pte) >>> 8).toBe(ksmPfn); // merged
       finish(vcpu);
       expect(counter('kvm.fault_retry')).toBe(1);
-      const spte = s[l.gfns[0]!.spte]!;
+      const spte = get(s, l.gfns[0]!.spte);
       if (getEra(id).rules['kvm.fault.gup'].value === 'write') {
         // gfn_to_pfn() asked get_user_pages() for write: the read broke COW on the KSM page.
         expect(spte >>> 8).not.toBe(ksmPfn);
-        expect(spte >>> 8).toBe(s[l.pages[0]!.pte]! >>> 8);
+        expect(spte >>> 8).toBe(get(s, l.pages[0]!.pte) >>> 8);
         expect(spte & 2).toBe(2);
-        expect(s[l.threads[vcpu]!.regs.get('r0')!]).toBe(0xaa);
+        expect(get(s, l.threads[vcpu]!.regs.get('r0')!)).toBe(0xaa);
         return;
       }
       expect(spte >>> 8).toBe(ksmPfn);
       expect(spte & 2).toBe(0); // read-only
-      expect(s[l.threads[vcpu]!.regs.get('r0')!]).toBe(0xaa);
+      expect(get(s, l.threads[vcpu]!.regs.get('r0')!)).toBe(0xaa);
     });
   }
 });
@@ -105,7 +106,7 @@ describe('state hygiene', () => {
       const m = compile(parseText('race.mmu', RACE), getEra(id).rules);
       const l = m.layout;
       const { final } = runCanonical(m);
-      for (const t of l.threads) for (let k = 0; k < 8; k++) expect(final[t.locals + k], `${t.name} local ${k}`).toBe(0);
+      for (const t of l.threads) for (let k = 0; k < 8; k++) expect(get(final, t.locals + k), `${t.name} local ${k}`).toBe(0);
       expect(checkSanity(m, final)).toBeNull();
     }
   });

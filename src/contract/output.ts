@@ -119,7 +119,12 @@ export interface Exploration {
   elapsedMs: number;
   /** Workers the search was split between (1: one search). Like bytes and time, shown with --stats only. */
   workers: number;
+  /** Explored with partial-order reduction (--reduce): every outcome, harm and window, but paths are not counted. */
+  reduced?: boolean;
 }
+
+/** Whether an exploration's path counts mean anything: it finished, and without reduction. */
+export const pathsCounted = (x: Exploration) => x.complete && !x.reduced;
 
 /** A shortest schedule to an outcome, a harm or a window, with its replay token and trace. */
 export interface Witness {
@@ -167,14 +172,16 @@ export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout' | 'Interrupte
 
 /**
  * herd7's verdict for an exploration's condition: Never, Sometimes or Always, with the paths
- * that satisfy it and those that do not; ours for one that did not finish. Null when no
- * outcome has a condition.
+ * that satisfy it and those that do not (outcomes, for a reduced exploration); ours for one
+ * that did not finish. Null when no outcome has a condition.
  */
 export function verdict(x: Exploration): { verdict: Verdict; positive: number; negative: number } | null {
   const withCond = x.outcomes.filter((o) => o.condition !== undefined);
   if (!withCond.length && x.complete) return null;
-  const positive = withCond.filter((o) => o.condition).reduce((n, o) => n + o.paths, 0);
-  const negative = withCond.filter((o) => !o.condition).reduce((n, o) => n + o.paths, 0);
+  // A reduced exploration counts outcomes, not paths: the verdict is the same.
+  const weight = (o: ExploredOutcome) => (x.reduced ? 1 : o.paths);
+  const positive = withCond.filter((o) => o.condition).reduce((n, o) => n + weight(o), 0);
+  const negative = withCond.filter((o) => !o.condition).reduce((n, o) => n + weight(o), 0);
   if (!x.complete) return { verdict: x.stopped === 'interrupted' ? 'Interrupted' : 'Timeout', positive, negative };
   return { verdict: positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes', positive, negative };
 }

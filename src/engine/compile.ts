@@ -19,7 +19,7 @@ import { emitMigrate } from './migrate.js';
 import { emitWriteback } from './page-writeback.js';
 import { emitUserAccess } from './mm.js';
 import { Asm, unreachable, type Step } from './program.js';
-import { FRAME, PG, PTE, type State } from './state.js';
+import { FRAME, PG, PTE, type MutableState, get } from './state.js';
 import { runToEnd } from './run.js';
 
 export interface Machine {
@@ -29,7 +29,7 @@ export interface Machine {
   /** One program per layout.threads entry (prologue threads first). */
   programs: Step[][];
   /** The state the threads start from. */
-  init: State;
+  init: MutableState;
   /** The VM uses the TDP MMU. */
   tdp: boolean;
   /** The process whose mm KVM registered its notifier on (kvm->mm), or -1 without a VM. */
@@ -127,7 +127,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
       local: (k) => t.locals + k,
       vmProc,
       related: (pi) => related[pi]!,
-      finished: (st, other) => st[l.threads[other]!.pc]! >= lengths[other]!,
+      finished: (st, other) => get(st, l.threads[other]!.pc) >= lengths[other]!,
     };
     const ops: Op[] =
       t.kind === 'prologue'
@@ -150,7 +150,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     const mm = t.proc !== undefined && l.procs[t.proc]!.parent >= 0 ? l.procs[t.proc]!.mmState : -1;
     if (!deps.length && mm < 0) return;
     const own = first.enabled;
-    first.enabled = (st) => (mm < 0 || st[mm] === MM_LIVE) && deps.every((d) => st[l.threads[d]!.pc]! >= lengths[d]!) && (own ? own(st) : true);
+    first.enabled = (st) => (mm < 0 || get(st, mm) === MM_LIVE) && deps.every((d) => get(st, l.threads[d]!.pc) >= lengths[d]!) && (own ? own(st) : true);
   });
 
   const m: Machine = { scenario: s, rules, layout: l, programs, init, tdp, vmProc, watchers: watchers(l), rulesRead };

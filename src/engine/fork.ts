@@ -7,7 +7,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { bracket, release } from './notifier.js';
 import { folioMarkDirty, frameGet, frameSet, getPage, lockFree, pageFlags, putPage } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, put } from './state.js';
+import { FRAME, PG, PTE, ptePfn, put, get } from './state.js';
 
 /** fork(child): dup_mmap() -> copy_page_range() for every vma of the parent. */
 export function emitFork(e: Emit, parent: number, child: number): void {
@@ -17,13 +17,13 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   asm.emit({
     fn: 'dup_mmap',
     does: 'mmap_write_lock() the parent and the new mm; copy the vmas to the child',
-    enabled: (s) => s[pm.mmapLock] === 0,
+    enabled: (s) => get(s, pm.mmapLock) === 0,
     exec: (s) => {
       put(s, pm.mmapLock, e.owner);
       put(s, cm.mmapLock, e.owner);
       put(s, cm.mmState, MM_FORKING);
       const childVmas = l.vmas.filter((v) => v.proc === child);
-      l.vmas.filter((v) => v.proc === parent).forEach((v, k) => (put(s, childVmas[k]!.state, s[v.state]!)));
+      l.vmas.filter((v) => v.proc === parent).forEach((v, k) => (put(s, childVmas[k]!.state, get(s, v.state))));
     },
   });
   for (const v of l.vmas.filter((x) => x.proc === parent)) {
@@ -40,7 +40,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
           for (const pi of pages) {
             const p = l.pages[pi]!;
             const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
-            let pte = s[p.pte]!;
+            let pte = get(s, p.pte);
             if (pte === 0) continue;
             // A NUMA-hint (PROT_NONE) PTE is pte_present() too: copy_present_pte() counts it.
             if (pte & PTE.PRESENT) {
@@ -90,10 +90,10 @@ export function emitExit(e: Emit, proc: number): void {
   asm.emit({
     fn: 'exit_mmap',
     does: 'unmap_vmas() (secondary MMUs were released: no callbacks), free the pages, remove the vmas',
-    enabled: (s) => s[pm.mmapLock] === 0 && lockFree(s, pm.ptl),
+    enabled: (s) => get(s, pm.mmapLock) === 0 && lockFree(s, pm.ptl),
     exec: (s, notes) => {
       for (const pi of pages) {
-        const pte = s[l.pages[pi]!.pte]!;
+        const pte = get(s, l.pages[pi]!.pte);
         put(s, l.pages[pi]!.pte, 0);
         if (pte & PTE.SWAP) put(s, l.stores[ptePfn(pte)]!.content, 0);
         if (!(pte & PTE.PRESENT)) continue;

@@ -7,7 +7,7 @@ import { emitKvmFault, faultinRetryCheck } from './kvm.js';
 import { FAULT_LOCALS, L } from './layout.js';
 import { anyPteDirty, bump, frameGet, frameSet, hostPfn, pageFlags, setPageFlag, violate } from './prims.js';
 import type { Notes } from './program.js';
-import { FRAME, PG, SPTE, TLB, sptePfn, tlbPfn, type State, put } from './state.js';
+import { FRAME, PG, SPTE, TLB, sptePfn, tlbPfn, type State, put, get } from './state.js';
 
 export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: number, reg: number): void {
   const { l, asm } = e;
@@ -30,11 +30,11 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
     does: `${write ? `write ${hex(value)} to` : 'read'} gfn ${hex(g.gfn)}: TLB, else EPT walk, else EPT violation`,
     exec: (s, notes) => {
       let pfn = 0;
-      const t = s[tlb]!;
+      const t = get(s, tlb);
       if (t & TLB.PRESENT && (!write || t & TLB.WRITABLE)) {
         pfn = tlbPfn(t);
       } else {
-        const spte = s[g.spte]!;
+        const spte = get(s, g.spte);
         if (spte & SPTE.PRESENT && (!write || spte & SPTE.WRITABLE)) {
           pfn = sptePfn(spte);
           put(s, tlb, (pfn << TLB.SHIFT) | TLB.PRESENT | (spte & SPTE.WRITABLE ? TLB.WRITABLE : 0));
@@ -44,9 +44,9 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
       if (!pfn) {
         // vmx_handle_exit -> handle_ept_violation -> kvm_mmu_page_fault: snapshot the seq.
         bump(l, s, 'kvm.fault');
-        put(s, seq, s[l.seq]!);
+        put(s, seq, get(s, l.seq));
         notes?.push(`EPT violation (${write ? 'write' : 'read'})`);
-        if (s[g.spte]! & SPTE.ACC_TRACK) return fast.pc;
+        if (get(s, g.spte) & SPTE.ACC_TRACK) return fast.pc;
         if (retryBeforeGup?.(s, notes)) {
           clearLocals(e, s, FAULT_LOCALS);
           return retry.pc;
@@ -73,7 +73,7 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
     fn: 'fast_page_fault',
     does: 'restore the access-tracked spte without mmu_lock (cmpxchg)',
     exec: (s) => {
-      const spte = s[g.spte]!;
+      const spte = get(s, g.spte);
       if (!(spte & SPTE.ACC_TRACK)) return fault.pc;
       put(s, g.spte, (spte & ~SPTE.ACC_TRACK) | SPTE.PRESENT);
       clearLocals(e, s, FAULT_LOCALS);

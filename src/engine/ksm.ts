@@ -8,7 +8,7 @@ import { L, MM_LOCALS } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label } from './program.js';
 import { clearPageFlag, frameGet, frameSet, getPage, lockFree, notWriteLocked, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
 
 /** ksm_merge(keep, replace): `keep` is the page ksmd scans (it becomes the KSM page), `replace` the tree page. */
 export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
@@ -22,8 +22,8 @@ export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
     fn: 'cmp_and_merge_page',
     does: 'folio_walk_start() both pages; memcmp_pages() finds them identical',
     exec: (s, notes) => {
-      const a = s[l.pages[keep]!.pte]!;
-      const b = s[l.pages[replace]!.pte]!;
+      const a = get(s, l.pages[keep]!.pte);
+      const b = get(s, l.pages[replace]!.pte);
       if (!(a & PTE.PRESENT) || !(b & PTE.PRESENT)) {
         notes?.push('a page is not present: nothing to merge');
         return done.pc;
@@ -55,8 +55,8 @@ export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
     fn: 'cmp_and_merge_page',
     does: 'put_page() both pages',
     exec: (s, notes) => {
-      putPage(l, s, s[kpage]!, notes);
-      putPage(l, s, s[page]!, notes);
+      putPage(l, s, get(s, kpage), notes);
+      putPage(l, s, get(s, page), notes);
       clearLocals(e, s, MM_LOCALS);
     },
   });
@@ -72,8 +72,8 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
   const { l, asm } = e;
   const mm = l.procs[l.pages[pi]!.proc]!;
   const unlockAll = (s: State) => {
-    clearPageFlag(l, s, s[pageSlot]!, PG.LOCKED);
-    put(s, mm.mmapLock, s[mm.mmapLock]! + 1);
+    clearPageFlag(l, s, get(s, pageSlot), PG.LOCKED);
+    put(s, mm.mmapLock, get(s, mm.mmapLock) + 1);
   };
   const out = asm.label();
 
@@ -82,12 +82,12 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
     does: 'mmap_read_lock(); folio_trylock()',
     enabled: (s) => notWriteLocked(s, mm.mmapLock),
     exec: (s, notes) => {
-      if (pageFlags(l, s, s[pageSlot]!) & PG.LOCKED) {
+      if (pageFlags(l, s, get(s, pageSlot)) & PG.LOCKED) {
         notes?.push('page locked: -EBUSY');
         return fail.pc;
       }
-      put(s, mm.mmapLock, s[mm.mmapLock]! - 1);
-      setPageFlag(l, s, s[pageSlot]!, PG.LOCKED);
+      put(s, mm.mmapLock, get(s, mm.mmapLock) - 1);
+      setPageFlag(l, s, get(s, pageSlot), PG.LOCKED);
     },
   });
   emitWriteProtectPage(e, pi, pageSlot, out);
@@ -96,7 +96,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
       fn: 'try_to_merge_one_page',
       does: 'folio_set_stable_node(); folio_mark_accessed(); folio_mark_dirty() so the KSM page is swapped, not dropped',
       exec: (s) => {
-        const pfn = s[pageSlot]!;
+        const pfn = get(s, pageSlot);
         setPageFlag(l, s, pfn, PG.KSM | PG.DIRTY | PG.REFERENCED);
         unlockAll(s);
       },
@@ -106,7 +106,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
       fn: 'try_to_merge_one_page',
       does: 'pages_identical(page, kpage)',
       exec: (s, notes) => {
-        if (frameGet(l, s, s[pageSlot]!, FRAME.CONTENT) !== frameGet(l, s, s[kpageSlot]!, FRAME.CONTENT)) {
+        if (frameGet(l, s, get(s, pageSlot), FRAME.CONTENT) !== frameGet(l, s, get(s, kpageSlot), FRAME.CONTENT)) {
           notes?.push('page changed since the scan: not merged');
           return out.pc;
         }
@@ -150,8 +150,8 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
       does: 'page_vma_mapped_walk() takes the PTL; ptep_clear_flush(); mapcount + 1 == refcount?',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
-        const pfn = s[pageSlot]!;
-        const pte = s[pg.pte]!;
+        const pfn = get(s, pageSlot);
+        const pte = get(s, pg.pte);
         if (!(pte & PTE.PRESENT) || ptePfn(pte) !== pfn) {
           notes?.push('page no longer mapped here: -EFAULT');
           return failed.pc;
@@ -178,8 +178,8 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
       fn: 'set_pte_at',
       does: 'map the page read-only and clean',
       exec: (s) => {
-        put(s, pg.pte, s[newPte]!);
-        put(s, origPte, s[newPte]!);
+        put(s, pg.pte, get(s, newPte));
+        put(s, origPte, get(s, newPte));
       },
     });
     asm.bind(unlock);
@@ -207,11 +207,11 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
       does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); folio_add_anon_rmap_pte(kpage); ptep_clear_flush()',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
-        if (s[pg.pte] !== s[origPte]) {
+        if (get(s, pg.pte) !== get(s, origPte)) {
           notes?.push('pte changed since write_protect_page: -EFAULT');
           return failed.pc;
         }
-        const k = s[kpageSlot]!;
+        const k = get(s, kpageSlot);
         put(s, mm.ptl, e.owner);
         getPage(l, s, k);
         frameSet(l, s, k, FRAME.MAPCOUNT, frameGet(l, s, k, FRAME.MAPCOUNT) + 1);
@@ -225,14 +225,14 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
       fn: 'set_pte_at',
       does: 'map the KSM page read-only',
       exec: (s) => {
-        put(s, pg.pte, s[newPte]!);
+        put(s, pg.pte, get(s, newPte));
       },
     });
     asm.emit({
       fn: 'replace_page',
       does: 'folio_remove_rmap_pte(page); put_page(page); pte_unmap_unlock()',
       exec: (s, notes) => {
-        const p = s[pageSlot]!;
+        const p = get(s, pageSlot);
         frameSet(l, s, p, FRAME.MAPCOUNT, frameGet(l, s, p, FRAME.MAPCOUNT) - 1);
         putPage(l, s, p, notes);
         put(s, mm.ptl, 0);

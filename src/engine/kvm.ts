@@ -9,7 +9,7 @@ import { emitHandleMmFault } from './mm.js';
 import type { AgeCallback, MmuNotifierOps } from './notifier.js';
 import { unreachable, type Label, type Notes } from './program.js';
 import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, spteMarksDirty, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
-import { PTE, SPTE, ptePfn, sptePfn, type State, put } from './state.js';
+import { PTE, SPTE, ptePfn, sptePfn, type State, put, get } from './state.js';
 
 /**
  * KVM's struct mmu_notifier_ops, registered on the VM's mm (kvm_init_mmu_notifier()): it hears
@@ -78,13 +78,13 @@ function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_range_start');
       // kvm_mmu_invalidate_begin() + kvm_mmu_invalidate_range_add(): concurrent ranges merge.
-      put(s, l.inProgress, s[l.inProgress]! + 1);
-      if (s[l.inProgress] === 1 || s[l.rangeStart] === s[l.rangeEnd]) {
+      put(s, l.inProgress, get(s, l.inProgress) + 1);
+      if (get(s, l.inProgress) === 1 || get(s, l.rangeStart) === get(s, l.rangeEnd)) {
         put(s, l.rangeStart, gs.length ? lo : 0);
         put(s, l.rangeEnd, gs.length ? hi : 0);
       } else if (gs.length) {
-        put(s, l.rangeStart, Math.min(s[l.rangeStart]!, lo));
-        put(s, l.rangeEnd, Math.max(s[l.rangeEnd]!, hi));
+        put(s, l.rangeStart, Math.min(get(s, l.rangeStart), lo));
+        put(s, l.rangeEnd, Math.max(get(s, l.rangeEnd), hi));
       }
       if (zap(s, gs, notes)) return true;
       notes?.push('no spte in range');
@@ -103,9 +103,9 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s) => {
       bump(l, s, 'notifier.invalidate_range_end');
-      put(s, l.seq, s[l.seq]! + 1);
-      put(s, l.inProgress, s[l.inProgress]! - 1);
-      if (s[l.inProgress]! < 0) throw new Error('internal: mmu_invalidate_in_progress went negative');
+      put(s, l.seq, get(s, l.seq) + 1);
+      put(s, l.inProgress, get(s, l.inProgress) - 1);
+      if (get(s, l.inProgress) < 0) throw new Error('internal: mmu_invalidate_in_progress went negative');
     },
   });
 }
@@ -124,7 +124,7 @@ function emitKvmInvalidatePage(e: Emit, page: number): void {
     does: 'take mmu_lock, mmu_invalidate_seq++, kvm_unmap_hva(): zap the spte',
     work: (s, notes) => {
       bump(l, s, 'notifier.invalidate_page');
-      put(s, l.seq, s[l.seq]! + 1);
+      put(s, l.seq, get(s, l.seq) + 1);
       return zap(s, gs, notes);
     },
   });
@@ -169,7 +169,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
       switch (how) {
         case 'zap-and-seq-bump':
           // 57128468080a: mmu_notifier_seq++, so that a racing fault retries.
-          if (cb !== 'test_young') put(s, l.seq, s[l.seq]! + 1);
+          if (cb !== 'test_young') put(s, l.seq, get(s, l.seq) + 1);
           break;
         case undefined: // EPT A/D bits: the rule is not read
         case 'report-old':
@@ -181,7 +181,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
       }
       let young = 0;
       for (const g of gs) {
-        const spte = s[g.spte]!;
+        const spte = get(s, g.spte);
         if (!(spte & SPTE.PRESENT)) continue;
         if (!how) {
           if (!(spte & SPTE.ACCESSED)) continue;
@@ -212,7 +212,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
         }
         notes?.push(`spte gfn ${hex(g.gfn)} was young`);
       }
-      put(s, result, s[result]! | young);
+      put(s, result, get(s, result) | young);
       return young === 1;
     },
   });
@@ -224,7 +224,7 @@ function zapAll(e: Emit): (s: State, gs: GfnSlot[], notes: Notes) => boolean {
   return (s, gs, notes) => {
     let zapped = false;
     for (const g of gs) {
-      if (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) {
+      if (get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK)) {
         zap(s, g, notes);
         zapped = true;
       }
@@ -258,18 +258,18 @@ function emitKvmChangePte(e: Emit, page: number): void {
       let old: boolean;
       switch (handler) {
         case 'seq-bump-then-set-spte':
-          put(s, l.seq, s[l.seq]! + 1);
+          put(s, l.seq, get(s, l.seq) + 1);
           old = false;
           break;
         case 'seq-bump-then-set-spte-old':
-          put(s, l.seq, s[l.seq]! + 1);
+          put(s, l.seq, get(s, l.seq) + 1);
           old = true;
           break;
         case 'set-spte-old':
           old = true;
           break;
         case 'set-spte-old-if-in-progress':
-          if (s[l.inProgress] === 0) {
+          if (get(s, l.inProgress) === 0) {
             notes?.push('no invalidation in progress: return');
             return false;
           }
@@ -278,10 +278,10 @@ function emitKvmChangePte(e: Emit, page: number): void {
         default:
           unreachable(handler);
       }
-      const pte = s[newPte]!;
+      const pte = get(s, newPte);
       let touched = false;
       for (const g of gs) {
-        const spte = s[g.spte]!;
+        const spte = get(s, g.spte);
         if (!(spte & SPTE.PRESENT)) continue;
         touched = true;
         if (pte & PTE.WRITE) {
@@ -355,7 +355,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
         notes?.push(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`);
         return efault.pc;
       }
-      const pte = s[page.pte]!;
+      const pte = get(s, page.pte);
       if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE) && (!gupWrite || pte & PTE.WRITE)) {
         const pfn = ptePfn(pte);
         getPage(l, s, pfn);
@@ -381,19 +381,19 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
     does: 'take mmu_lock; is_page_fault_stale(); make_spte() and install it',
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
-      const pfn = s[pfnSlot]!;
+      const pfn = get(s, pfnSlot);
       const how = FINISH[finish(notes)];
       const retry = retryRule(notes);
       if (faultIsStale(e, s, g.gfn, retry)) {
         bump(l, s, 'kvm.fault_retry');
         if (retryBlocked(e, s, g.gfn, retry)) bump(l, s, 'kvm.fault_retry_in_progress');
-        notes?.push(`stale fault (seq ${s[seq]} -> ${s[l.seq]}, in progress ${s[l.inProgress]}): RET_PF_RETRY`);
+        notes?.push(`stale fault (seq ${get(s, seq)} -> ${get(s, l.seq)}, in progress ${get(s, l.inProgress)}): RET_PF_RETRY`);
         if (!how.underLock) return releaseRetry.pc;
         putPage(l, s, pfn, notes); // kvm_release_faultin_page(..., unused=true, ...)
         clearLocals(e, s, FAULT_LOCALS);
         return retryWait.pc;
       }
-      const w = s[mapWritable] ? SPTE.WRITABLE | SPTE.HOST_WRITABLE : 0;
+      const w = get(s, mapWritable) ? SPTE.WRITABLE | SPTE.HOST_WRITABLE : 0;
       // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
       // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
       const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
@@ -408,7 +408,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
       }
       if (!how.underLock) return releaseAfter.pc;
       // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
-      if (s[mapWritable]) kvmMarkDirty(l, s, pfn, notes);
+      if (get(s, mapWritable)) kvmMarkDirty(l, s, pfn, notes);
       kvmMarkAccessed(l, s, pfn, notes);
       putPage(l, s, pfn, notes);
       clearLocals(e, s, FAULT_LOCALS);
@@ -423,7 +423,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
         fn: 'kvm_release_pfn_clean',
         does: 'put_page() the reference hva_to_pfn took',
         exec: (s, notes) => {
-          putPage(l, s, s[pfnSlot]!, notes);
+          putPage(l, s, get(s, pfnSlot), notes);
           clearLocals(e, s, FAULT_LOCALS);
           return next.pc;
         },
@@ -506,7 +506,7 @@ function faultIsStale(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY
     case 'in-progress-or-seq':
     case 'in-range-or-seq':
     case 'in-range-or-seq-before-gup':
-      return retryBlocked(e, s, gfn, retry) || s[e.l.seq] !== s[e.local(L.SEQ)];
+      return retryBlocked(e, s, gfn, retry) || get(s, e.l.seq) !== get(s, e.local(L.SEQ));
     default:
       return unreachable(retry);
   }
@@ -515,7 +515,7 @@ function faultIsStale(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY
 /** An invalidation in progress that covers this fault, by the era's rule. */
 function retryBlocked(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY)[number]): boolean {
   const { l } = e;
-  if (s[l.inProgress] === 0) return false;
+  if (get(s, l.inProgress) === 0) return false;
   switch (retry) {
     case 'never':
       return false;
@@ -523,7 +523,7 @@ function retryBlocked(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY
       return true;
     case 'in-range-or-seq':
     case 'in-range-or-seq-before-gup':
-      return gfn >= s[l.rangeStart]! && gfn < s[l.rangeEnd]!;
+      return gfn >= get(s, l.rangeStart) && gfn < get(s, l.rangeEnd);
     default:
       return unreachable(retry);
   }

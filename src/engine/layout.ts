@@ -254,8 +254,10 @@ export function frameSlot(l: Layout, pfn: number, field: number): number {
   return l.frames + (pfn - l.firstPfn) * FRAME_STRIDE + field;
 }
 
+const COUNTER_INDEX = Object.fromEntries(COUNTER_NAMES.map((c, k) => [c, k])) as Record<CounterName, number>;
+
 export function counterSlot(l: Layout, c: CounterName): number {
-  return l.counters + COUNTER_NAMES.indexOf(c);
+  return l.counters + COUNTER_INDEX[c];
 }
 
 /** A value of a slot in kernel terms, for traces. */

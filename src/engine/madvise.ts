@@ -8,7 +8,7 @@ import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { bracket } from './notifier.js';
 import type { Notes } from './program.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, lockFree, notWriteLocked, pageFlags, putPage, vmaMapped } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
 import type { Advice } from '../contract/scenario.js';
 
 /**
@@ -34,20 +34,20 @@ function emitRangeOp(
   const mm = l.procs[l.pages[pages[0]!]!.proc]!;
   const done = asm.label();
   const unlock = (s: State) => {
-    if (op.lock === 'read') put(s, mm.mmapLock, s[mm.mmapLock]! + 1);
+    if (op.lock === 'read') put(s, mm.mmapLock, get(s, mm.mmapLock) + 1);
     else put(s, mm.mmapLock, 0);
   };
   asm.emit({
     fn: op.fn,
     does: `mmap_${op.lock}_lock()${op.before ? `; ${op.before.does}` : ''}`,
-    enabled: (s) => (op.lock === 'read' ? notWriteLocked(s, mm.mmapLock) : s[mm.mmapLock] === 0),
+    enabled: (s) => (op.lock === 'read' ? notWriteLocked(s, mm.mmapLock) : get(s, mm.mmapLock) === 0),
     exec: (s, notes) => {
       const why = !vmaMapped(l, s, pages[0]!) ? 'no vma there: -ENOMEM' : (op.refuse?.(s) ?? null);
       if (why) {
         notes?.push(why);
         return done.pc;
       }
-      if (op.lock === 'read') put(s, mm.mmapLock, s[mm.mmapLock]! - 1);
+      if (op.lock === 'read') put(s, mm.mmapLock, get(s, mm.mmapLock) - 1);
       else put(s, mm.mmapLock, e.owner);
       op.before?.exec(s);
     },
@@ -77,7 +77,7 @@ function emitRangeOp(
 /** Zap one PTE (zap_pte_range): drop the mapping; a file page's dirty bit goes to the folio. */
 function zapPte(e: Emit, s: State, pi: number, notes: Notes): void {
   const { l } = e;
-  const pte = s[l.pages[pi]!.pte]!;
+  const pte = get(s, l.pages[pi]!.pte);
   put(s, l.pages[pi]!.pte, 0);
   if (pte & PTE.SWAP) {
     // free_swap_and_cache(): the swap copy goes (a swap-cache page is dropped by reclaim later).
@@ -116,7 +116,7 @@ export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
       does: 'folio_clear_dirty(); clean and age the PTEs; folio_mark_lazyfree()',
       pte: (s, pi, notes) => {
         const pteIdx = l.pages[pi]!.pte;
-        const pte = s[pteIdx]!;
+        const pte = get(s, pteIdx);
         if (pte & PTE.SWAP) {
           put(s, l.stores[ptePfn(pte)]!.content, 0);
           put(s, pteIdx, 0);
@@ -167,7 +167,7 @@ export function emitMprotect(e: Emit, pages: number[], writable: boolean): void 
       does: writable ? 'PTEs stay read-only until a write fault' : 'write-protect the PTEs',
       pte: (s, pi) => {
         const idx = l.pages[pi]!.pte;
-        if (!writable && s[idx]! & PTE.PRESENT) put(s, idx, s[idx]! & ~PTE.WRITE);
+        if (!writable && get(s, idx) & PTE.PRESENT) put(s, idx, get(s, idx) & ~PTE.WRITE);
       },
     },
     after: { fn: 'change_protection', does: 'flush_tlb_range()', exec: () => {} },
@@ -184,7 +184,7 @@ export function emitNumaHint(e: Emit, pages: number[]): void {
       does: 'MM_CP_PROT_NUMA: make the PTEs PROT_NONE (skipping KSM pages and shared COW pages)',
       pte: (s, pi) => {
         const idx = l.pages[pi]!.pte;
-        const pte = s[idx]!;
+        const pte = get(s, idx);
         if (!(pte & PTE.PRESENT) || pte & PTE.PROTNONE) return;
         const pfn = ptePfn(pte);
         // change_pte_range(): skip KSM pages, and in a COW mapping a page someone else holds.

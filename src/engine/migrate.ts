@@ -4,7 +4,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { emitTryToMigrateOne, findFolio, forEachMapping } from './rmap.js';
 import { allocPage, clearPageFlag, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, put } from './state.js';
+import { FRAME, PG, PTE, ptePfn, put, get } from './state.js';
 
 /**
  * migrate(P): migrate_pages() of the folio mapped at P to a new page: isolate, lock, allocate
@@ -42,8 +42,8 @@ export function emitMigrate(e: Emit, pi: number): void {
     fn: 'migrate_folio',
     does: 'folio_ref_freeze(); copy the content and flags; move the swap/page-cache entry; remove_migration_ptes()',
     exec: (s, notes) => {
-      const old = s[folio]!;
-      const to = s[fresh]!;
+      const old = get(s, folio);
+      const to = get(s, fresh);
       const f = pageFlags(l, s, old);
       const cacheRefs = f & (PG.SWAPCACHE | PG.FILE) ? 1 : 0;
       const moved = frameGet(l, s, old, FRAME.MAPCOUNT) === 0 && frameGet(l, s, old, FRAME.REFCOUNT) === 1 + cacheRefs;
@@ -63,7 +63,7 @@ export function emitMigrate(e: Emit, pi: number): void {
       }
       // remove_migration_pte(): no notifier, the PTE was not present.
       for (const m of candidates) {
-        const pte = s[l.pages[m]!.pte]!;
+        const pte = get(s, l.pages[m]!.pte);
         if (!(pte & PTE.MIGRATION) || ptePfn(pte) !== old) continue;
         put(s, l.pages[m]!.pte, (target << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (pte & PTE.WRITE) | (pageFlags(l, s, target) & PG.DIRTY ? PTE.DIRTY : 0));
         frameSet(l, s, target, FRAME.MAPCOUNT, frameGet(l, s, target, FRAME.MAPCOUNT) + 1);

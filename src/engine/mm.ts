@@ -22,7 +22,7 @@ import {
   vmaMapped,
   vmaWritable,
 } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
 
 const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
 
@@ -48,7 +48,7 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
   const reuse = asm.label();
   const copy = asm.label();
   const unlockMmap = (s: State) => {
-    put(s, mm.mmapLock, s[mm.mmapLock]! + 1);
+    put(s, mm.mmapLock, get(s, mm.mmapLock) + 1);
   };
   const reuseTest = e.ruleAt('mm.do_wp_page.reuse');
   /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
@@ -65,7 +65,7 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
       does,
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
-        if (s[pg.pte] === s[origPte]) body(s, notes);
+        if (get(s, pg.pte) === get(s, origPte)) body(s, notes);
         return finish(s);
       },
     });
@@ -76,14 +76,14 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
     does: `mmap_read_lock(); ${write ? 'write' : 'read'} fault: look at the vma and the PTE`,
     // handle_pte_fault() looks at the PTE under the PTL; do_wp_page() takes its reference on the
     // old page there, before the PTL is dropped for the copy.
-    enabled: (s) => notWriteLocked(s, mm.mmapLock) && lockFree(s, mm.ptl) && !(s[pg.pte]! & PTE.MIGRATION),
+    enabled: (s) => notWriteLocked(s, mm.mmapLock) && lockFree(s, mm.ptl) && !(get(s, pg.pte) & PTE.MIGRATION),
     exec: (s, notes) => {
       if (!mmLive(l, s, pi) || !vmaMapped(l, s, pi) || (write && !vmaWritable(l, s, pi))) {
         notes?.push(`no ${write ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`);
         return efault.pc;
       }
-      put(s, mm.mmapLock, s[mm.mmapLock]! - 1);
-      const pte = s[pg.pte]!;
+      put(s, mm.mmapLock, get(s, mm.mmapLock) - 1);
+      const pte = get(s, pg.pte);
       put(s, origPte, pte);
       if (pte === 0) return vma.anon ? anon.pc : file.pc;
       if (pte & PTE.SWAP) return swap.pc;
@@ -144,8 +144,8 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
   );
 
   handler(swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', (s, notes) => {
-    const slot = l.stores[ptePfn(s[origPte]!)]!;
-    const pfn = swapCachePage(e, s, slot, ptePfn(s[origPte]!), notes);
+    const slot = l.stores[ptePfn(get(s, origPte))]!;
+    const pfn = swapCachePage(e, s, slot, ptePfn(get(s, origPte)), notes);
     getPage(l, s, pfn);
     frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
     // An exclusive page is mapped writable if the vma is, dirty only for a write fault.
@@ -163,14 +163,14 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
     }
   });
   handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', (s) => {
-    put(s, pg.pte, (s[pg.pte]! & ~PTE.PROTNONE) | PTE.YOUNG);
+    put(s, pg.pte, (get(s, pg.pte) & ~PTE.PROTNONE) | PTE.YOUNG);
   });
   handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', (s) => {
-    folioMarkDirty(l, s, ptePfn(s[pg.pte]!));
-    put(s, pg.pte, s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
+    folioMarkDirty(l, s, ptePfn(get(s, pg.pte)));
+    put(s, pg.pte, get(s, pg.pte) | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
   });
   handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', (s, notes) => {
-    const pfn = ptePfn(s[pg.pte]!);
+    const pfn = ptePfn(get(s, pg.pte));
     if (pageFlags(l, s, pfn) & PG.SWAPCACHE) {
       // reuse_swap_page(): the only user takes the page out of the swap cache and frees the
       // swap slot (delete_from_swap_cache(), SetPageDirty()). The refcount test never gets
@@ -183,7 +183,7 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
       folioMarkDirty(l, s, pfn);
       notes?.push(`page ${hex(pfn)} taken out of the swap cache`);
     }
-    put(s, pg.pte, s[pg.pte]! | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
+    put(s, pg.pte, get(s, pg.pte) | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
   });
 
   asm.bind(copy);
@@ -210,16 +210,16 @@ function swapPtes(l: Layout, s: State, pfn: number): number {
   if (!(pageFlags(l, s, pfn) & PG.SWAPCACHE)) return 0;
   const slot = frameGet(l, s, pfn, FRAME.INDEX);
   let n = 0;
-  for (const p of l.pages) if (s[p.pte]! & PTE.SWAP && ptePfn(s[p.pte]!) === slot) n++;
+  for (const p of l.pages) if (get(s, p.pte) & PTE.SWAP && ptePfn(get(s, p.pte)) === slot) n++;
   return n;
 }
 
 /** filemap_fault(): the page-cache page of a file block, read from the file if it is not cached. */
 function pageCachePage(e: Emit, s: State, store: StoreSlot, index: number, notes: Notes): number {
   const { l } = e;
-  if (s[store.cache]) return s[store.cache]!;
+  if (get(s, store.cache)) return get(s, store.cache);
   const pfn = allocPage(l, s);
-  frameSet(l, s, pfn, FRAME.CONTENT, s[store.content]!);
+  frameSet(l, s, pfn, FRAME.CONTENT, get(s, store.content));
   frameSet(l, s, pfn, FRAME.FLAGS, PG.FILE);
   frameSet(l, s, pfn, FRAME.INDEX, index);
   put(s, store.cache, pfn);
@@ -230,9 +230,9 @@ function pageCachePage(e: Emit, s: State, store: StoreSlot, index: number, notes
 /** The swap-cache page of a swap slot, read from swap if it is not cached. */
 function swapCachePage(e: Emit, s: State, slot: StoreSlot, index: number, notes: Notes): number {
   const { l } = e;
-  if (s[slot.cache]) return s[slot.cache]!;
+  if (get(s, slot.cache)) return get(s, slot.cache);
   const pfn = allocPage(l, s);
-  frameSet(l, s, pfn, FRAME.CONTENT, s[slot.content]!);
+  frameSet(l, s, pfn, FRAME.CONTENT, get(s, slot.content));
   frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED | PG.SWAPCACHE);
   frameSet(l, s, pfn, FRAME.INDEX, index);
   put(s, slot.cache, pfn);
@@ -259,7 +259,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
     fn: 'wp_page_copy',
     does: 'allocate a new page and copy the old one (do_wp_page() holds a reference to it)',
     exec: (s, notes) => {
-      const old = s[oldPfn]!;
+      const old = get(s, oldPfn);
       const fresh = allocPage(l, s);
       frameSet(l, s, fresh, FRAME.CONTENT, frameGet(l, s, old, FRAME.CONTENT));
       frameSet(l, s, fresh, FRAME.FLAGS, PG.SWAPBACKED);
@@ -271,7 +271,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
     asm.emit({
       fn: 'wp_page_copy',
       does: 'free the unused copy',
-      exec: (s, notes) => putPage(l, s, s[newPfn]!, notes),
+      exec: (s, notes) => putPage(l, s, get(s, newPfn), notes),
     });
   bracket(e, [pi], e.rule('mm.wp_page_copy.bracket'), (abort) => {
     asm.emit({
@@ -279,28 +279,28 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
       does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(); folio_add_new_anon_rmap(new)',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
-        if (s[pg.pte] !== s[origPte]) {
+        if (get(s, pg.pte) !== get(s, origPte)) {
           notes?.push('PTE changed under us: give up');
           return abort.pc;
         }
         put(s, mm.ptl, e.owner);
         put(s, pg.pte, 0);
-        frameSet(l, s, s[newPfn]!, FRAME.MAPCOUNT, 1);
-        put(s, newPte, (s[newPfn]! << PTE.SHIFT) | ANON_PTE);
+        frameSet(l, s, get(s, newPfn), FRAME.MAPCOUNT, 1);
+        put(s, newPte, (get(s, newPfn) << PTE.SHIFT) | ANON_PTE);
       },
     });
     setPteAtNotify(e, pi, {
       fn: 'set_pte_at',
       does: 'map the new page writable',
       exec: (s) => {
-        put(s, pg.pte, s[newPte]!);
+        put(s, pg.pte, get(s, newPte));
       },
     });
     asm.emit({
       fn: 'wp_page_copy',
       does: 'folio_remove_rmap_pte(old); pte_unmap_unlock()',
       exec: (s) => {
-        const old = s[oldPfn]!;
+        const old = get(s, oldPfn);
         if (!(pageFlags(l, s, old) & PG.ZERO)) frameSet(l, s, old, FRAME.MAPCOUNT, frameGet(l, s, old, FRAME.MAPCOUNT) - 1);
         put(s, mm.ptl, 0);
       },
@@ -310,7 +310,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
     fn: 'wp_page_copy',
     does: "put_page(old) for the mapping's reference; mmap_read_unlock()",
     exec: (s, notes) => {
-      const old = s[oldPfn]!;
+      const old = get(s, oldPfn);
       if (!(pageFlags(l, s, old) & PG.ZERO)) putPage(l, s, old, notes);
     },
   });
@@ -320,7 +320,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
     fn: 'do_wp_page',
     does: "put_page(old) for do_wp_page's reference; mmap_read_unlock()",
     exec: (s, notes) => {
-      if (!(pageFlags(l, s, s[oldPfn]!) & PG.ZERO)) putPage(l, s, s[oldPfn]!, notes);
+      if (!(pageFlags(l, s, get(s, oldPfn)) & PG.ZERO)) putPage(l, s, get(s, oldPfn), notes);
       unlockMmap(s);
       clearLocals(e, s, MM_LOCALS);
       return back.pc;
@@ -344,7 +344,7 @@ export function emitUserAccess(e: Emit, pi: number, write: boolean, value: numbe
     fn: write ? 'user store' : 'user load',
     does: `${write ? 'write' : 'read'} ${l.procs[pg.proc]!.name}:${hex(pg.addr)} through the process page table`,
     exec: (s, notes) => {
-      const pte = s[pg.pte]!;
+      const pte = get(s, pg.pte);
       if (!(pte & PTE.PRESENT) || pte & PTE.PROTNONE || (write && !(pte & PTE.WRITE))) {
         notes?.push('page fault');
         return fault.pc;

@@ -4,7 +4,7 @@ import type { Cond, Observable, Scenario } from '../contract/scenario.js';
 import type { Machine } from './compile.js';
 import { gfnIndex, pageIndex } from './compile.js';
 import { frameSlot } from './layout.js';
-import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, ptePfn, sptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, ptePfn, sptePfn, type State, get } from './state.js';
 
 /** The observations a scenario reports: its `observe` line, or every register it sets. */
 export function observedList(s: Scenario): { label: string; obs: Observable }[] {
@@ -20,38 +20,38 @@ export function observedList(s: Scenario): { label: string; obs: Observable }[] 
 export function outcome(m: Machine, s: State): Outcome {
   const observations: Record<string, number> = {};
   for (const { label, obs } of observedList(m.scenario)) observations[label] = observe(m, s, obs);
-  const counters = Object.fromEntries(COUNTER_NAMES.map((c, k) => [c, s[m.layout.counters + k]!])) as Record<CounterName, number>;
-  const violations = VIOLATIONS.filter((v) => s[m.layout.violations]! & VIOLATION_BIT[v]);
+  const counters = Object.fromEntries(COUNTER_NAMES.map((c, k) => [c, get(s, m.layout.counters + k)])) as Record<CounterName, number>;
+  const violations = VIOLATIONS.filter((v) => get(s, m.layout.violations) & VIOLATION_BIT[v]);
   return { observations, counters, violations };
 }
 
 /** The value of one observable in a state. */
 export function observe(m: Machine, s: State, o: Observable): number {
   const l = m.layout;
-  const framed = (pfn: number, field: number) => s[frameSlot(l, pfn, field)]!;
+  const framed = (pfn: number, field: number) => get(s, frameSlot(l, pfn, field));
   switch (o.kind) {
     case 'reg': {
       const t = l.threads.find((x) => x.name === o.thread && x.kind !== 'prologue')!;
-      return s[t.regs.get(o.reg)!]!;
+      return get(s, t.regs.get(o.reg)!);
     }
     case 'mem': {
-      const pte = s[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte]!;
+      const pte = get(s, l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte);
       return pte & PTE.PRESENT ? framed(ptePfn(pte), FRAME.CONTENT) : 0;
     }
     case 'disk': {
       // What the page's backing store holds: its file block, or its swap slot (0 if none).
-      return s[l.stores[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.store]!.content]!;
+      return get(s, l.stores[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.store]!.content);
     }
     case 'gfn': {
       // What the guest reads there now: through its sPTE, else through the host mapping.
       const g = l.gfns[gfnIndex(l, o.gfn)]!;
-      const spte = s[g.spte]!;
+      const spte = get(s, g.spte);
       if (spte & SPTE.PRESENT) return framed(sptePfn(spte), FRAME.CONTENT);
-      const pte = s[l.pages[g.page]!.pte]!;
+      const pte = get(s, l.pages[g.page]!.pte);
       return pte & PTE.PRESENT ? framed(ptePfn(pte), FRAME.CONTENT) : 0;
     }
     case 'folio': {
-      const pte = s[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte]!;
+      const pte = get(s, l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte);
       if (!(pte & PTE.PRESENT)) return 0;
       const flags = framed(ptePfn(pte), FRAME.FLAGS);
       // lazyfree: an anon page MADV_FREE cleared PG_swapbacked on.
@@ -60,15 +60,15 @@ export function observe(m: Machine, s: State, o: Observable): number {
       return flags & bit ? 1 : 0;
     }
     case 'spte': {
-      const spte = s[l.gfns[gfnIndex(l, o.gfn)]!.spte]!;
+      const spte = get(s, l.gfns[gfnIndex(l, o.gfn)]!.spte);
       if (o.field === 'pfn') return spte & SPTE.PRESENT ? sptePfn(spte) : 0;
       const bit = { present: SPTE.PRESENT, writable: SPTE.WRITABLE, dirty: SPTE.DIRTY, accessed: SPTE.ACCESSED }[o.field];
       return spte & bit ? 1 : 0;
     }
     case 'counter':
-      return s[l.counters + COUNTER_NAMES.indexOf(o.name as CounterName)]!;
+      return get(s, l.counters + COUNTER_NAMES.indexOf(o.name as CounterName));
     case 'violation':
-      return s[l.violations]! & VIOLATION_BIT[o.name as Violation] ? 1 : 0;
+      return get(s, l.violations) & VIOLATION_BIT[o.name as Violation] ? 1 : 0;
   }
 }
 

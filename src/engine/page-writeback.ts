@@ -4,7 +4,7 @@ import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { CLEANED, emitPageMkcleanOne, findFolio, forEachMapping } from './rmap.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, pageFlags, setPageFlag } from './prims.js';
-import { FRAME, PG, put } from './state.js';
+import { FRAME, PG, put, get } from './state.js';
 
 /**
  * writeback(P): the flusher writes a dirty page-cache page: folio_clear_dirty_for_io() ->
@@ -35,8 +35,8 @@ export function emitWriteback(e: Emit, pi: number): void {
     fn: 'folio_clear_dirty_for_io',
     does: 'folio_mark_dirty() if a PTE was dirty; test-and-clear PG_dirty; write the page to the file',
     exec: (s, notes) => {
-      const pfn = s[folio]!;
-      if (s[result]! & CLEANED) folioMarkDirty(l, s, pfn);
+      const pfn = get(s, folio);
+      if (get(s, result) & CLEANED) folioMarkDirty(l, s, pfn);
       if (pageFlags(l, s, pfn) & PG.DIRTY) {
         clearPageFlag(l, s, pfn, PG.DIRTY);
         put(s, l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!.content, frameGet(l, s, pfn, FRAME.CONTENT));

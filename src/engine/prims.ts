@@ -4,18 +4,18 @@ import { hex, type CounterName, type Violation } from '../contract/output.js';
 import type { Emit } from './emit.js';
 import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
 import { unreachable, type Notes } from './program.js';
-import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State, put } from './state.js';
+import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State, put, get, inc, orBits } from './state.js';
 
 export function bump(l: Layout, s: State, c: CounterName): void {
-  put(s, counterSlot(l, c), s[counterSlot(l, c)]! + 1);
+  inc(s, counterSlot(l, c));
 }
 
 export function violate(l: Layout, s: State, v: Violation, notes: Notes, why: string): void {
-  put(s, l.violations, s[l.violations]! | VIOLATION_BIT[v]);
+  orBits(s, l.violations, VIOLATION_BIT[v]);
   notes?.push(`VIOLATION ${v}: ${why}`);
 }
 
-export const frameGet = (l: Layout, s: State, pfn: number, field: number) => s[frameSlot(l, pfn, field)]!;
+export const frameGet = (l: Layout, s: State, pfn: number, field: number) => get(s, frameSlot(l, pfn, field));
 export const frameSet = (l: Layout, s: State, pfn: number, field: number, v: number) => {
   put(s, frameSlot(l, pfn, field), v);
 };
@@ -25,15 +25,15 @@ export const clearPageFlag = (l: Layout, s: State, pfn: number, flag: number) =>
 
 /** get_page() */
 export function getPage(l: Layout, s: State, pfn: number): void {
-  put(s, frameSlot(l, pfn, FRAME.REFCOUNT), s[frameSlot(l, pfn, FRAME.REFCOUNT)]! + 1);
+  put(s, frameSlot(l, pfn, FRAME.REFCOUNT), get(s, frameSlot(l, pfn, FRAME.REFCOUNT)) + 1);
 }
 
 /** put_page(): the last reference frees the page to the buddy allocator. */
 export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
   const i = frameSlot(l, pfn, FRAME.REFCOUNT);
-  if (s[i]! <= 0) throw new Error(`internal: put_page on pfn ${hex(pfn)} with refcount ${s[i]}`);
-  put(s, i, s[i]! - 1);
-  if (s[i] === 0 && !(pageFlags(l, s, pfn) & PG.ZERO)) {
+  if (get(s, i) <= 0) throw new Error(`internal: put_page on pfn ${hex(pfn)} with refcount ${get(s, i)}`);
+  put(s, i, get(s, i) - 1);
+  if (get(s, i) === 0 && !(pageFlags(l, s, pfn) & PG.ZERO)) {
     frameSet(l, s, pfn, FRAME.FLAGS, PG.FREE);
     notes?.push(`pfn ${hex(pfn)} freed`);
     // A secondary mapping that still reaches the page lets the guest use freed memory.
@@ -44,10 +44,10 @@ export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
 /** Does a present sPTE (or an access-tracked one) or a guest TLB entry map this frame? */
 function secondaryMaps(l: Layout, s: State, pfn: number): boolean {
   for (let gi = 0; gi < l.gfns.length; gi++) {
-    const spte = s[l.gfns[gi]!.spte]!;
+    const spte = get(s, l.gfns[gi]!.spte);
     if (spte & (SPTE.PRESENT | SPTE.ACC_TRACK) && sptePfn(spte) === pfn) return true;
     for (const v of l.vcpus) {
-      const t = s[v.tlb + gi]!;
+      const t = get(s, v.tlb + gi);
       if (t & TLB.PRESENT && t >>> TLB.SHIFT === pfn) return true;
     }
   }
@@ -159,7 +159,7 @@ export function zapper(e: Emit): (s: State, g: GfnSlot, notes: Notes) => void {
   const { l } = e;
   const track = trackBits(e);
   return (s, g, notes) => {
-    const old = s[g.spte]!;
+    const old = get(s, g.spte);
     track(s, old, notes);
     put(s, g.spte, 0);
     put(s, g.rmap, 0);
@@ -171,23 +171,23 @@ export function zapper(e: Emit): (s: State, g: GfnSlot, notes: Notes) => void {
 
 /** The frame the primary MMU maps at a page slot (a NUMA-hint PTE still maps it), or 0. */
 export function hostPfn(s: State, pteIdx: number): number {
-  const pte = s[pteIdx]!;
+  const pte = get(s, pteIdx);
   return pte & PTE.PRESENT ? ptePfn(pte) : 0;
 }
 
 /** Is any PTE mapping this frame dirty? (The primary MMU will move that to the folio at unmap.) */
 export function anyPteDirty(l: Layout, s: State, pfn: number): boolean {
   for (const p of l.pages) {
-    const pte = s[p.pte]!;
+    const pte = get(s, p.pte);
     if (pte & PTE.PRESENT && pte & PTE.DIRTY && ptePfn(pte) === pfn) return true;
   }
   return false;
 }
 
-export const vmaMapped = (l: Layout, s: State, page: number) => (s[l.vmas[l.pages[page]!.vma]!.state]! & VMA_MAPPED) !== 0;
-export const vmaWritable = (l: Layout, s: State, page: number) => (s[l.vmas[l.pages[page]!.vma]!.state]! & VMA_WRITE) !== 0;
-export const mmLive = (l: Layout, s: State, page: number) => s[l.procs[l.pages[page]!.proc]!.mmState] === MM_LIVE;
+export const vmaMapped = (l: Layout, s: State, page: number) => (get(s, l.vmas[l.pages[page]!.vma]!.state) & VMA_MAPPED) !== 0;
+export const vmaWritable = (l: Layout, s: State, page: number) => (get(s, l.vmas[l.pages[page]!.vma]!.state) & VMA_WRITE) !== 0;
+export const mmLive = (l: Layout, s: State, page: number) => get(s, l.procs[l.pages[page]!.proc]!.mmState) === MM_LIVE;
 
 /** Locks: 0 is free; a positive value is the holder's thread index + 1; mmap_lock read holders count down from 0. */
-export const lockFree = (s: State, idx: number) => s[idx] === 0;
-export const notWriteLocked = (s: State, idx: number) => s[idx]! <= 0;
+export const lockFree = (s: State, idx: number) => get(s, idx) === 0;
+export const notWriteLocked = (s: State, idx: number) => get(s, idx) <= 0;

@@ -8,7 +8,7 @@ import { L, WALK_LOCALS } from './layout.js';
 import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
 import { unreachable, type Label, type Notes, type StepSpec } from './program.js';
 import { folioMarkDirty, frameGet, frameSet, lockFree, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State, put } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
 
 /** L.RESULT bits: what an rmap walk found, for the caller (vmscan, migrate, page-writeback). */
 export const YOUNG = 1;
@@ -18,7 +18,7 @@ export const CLEANED = 8;
 export const LOSES_WRITE = 16;
 const SKIP_NOTIFY = 32;
 
-export const mapsFolio = (s: State, pte: number, pfn: number) => (s[pte]! & PTE.PRESENT) !== 0 && ptePfn(s[pte]!) === pfn;
+export const mapsFolio = (s: State, pte: number, pfn: number) => (get(s, pte) & PTE.PRESENT) !== 0 && ptePfn(get(s, pte)) === pfn;
 
 /**
  * The rmap walk: `body` for every page slot that may map the folio in L.OLDPFN. With more than
@@ -34,7 +34,7 @@ export function forEachMapping(e: Emit, candidates: number[], body: (pi: number)
       asm.emit({
         fn: 'rmap_walk',
         does: `does ${l.procs[pg.proc]!.name}:${hex(pg.addr)} map the folio?`,
-        exec: (s) => (mapsFolio(s, pg.pte, s[folio]!) ? undefined : skip.pc),
+        exec: (s) => (mapsFolio(s, pg.pte, get(s, folio)) ? undefined : skip.pc),
       });
     }
     body(pi);
@@ -53,7 +53,7 @@ export function findFolio(e: Emit, pi: number, fn: string, does: string, accept:
     fn,
     does,
     exec: (s, notes) => {
-      const pte = s[pg.pte]!;
+      const pte = get(s, pg.pte);
       if (!(pte & PTE.PRESENT)) {
         notes?.push('the page is not mapped: nothing to do');
         return done.pc;
@@ -119,7 +119,7 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
         // Nothing changed (a clean PTE, a restored lazyfree PTE): no .invalidate_page, as the
         // kernel calls it only `if (ret)` (page_mkclean_one) or `ret != SWAP_FAIL` (try_to_unmap_one).
         if (r === NO_NOTIFY) {
-          put(s, result, s[result]! | SKIP_NOTIFY);
+          put(s, result, get(s, result) | SKIP_NOTIFY);
           return unlock.pc;
         }
       },
@@ -132,8 +132,8 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
       exec: (s, notes) => {
         after?.exec(s, notes);
         put(s, mm.ptl, 0);
-        if (s[result]! & SKIP_NOTIFY) {
-          put(s, result, s[result]! & ~SKIP_NOTIFY);
+        if (get(s, result) & SKIP_NOTIFY) {
+          put(s, result, get(s, result) & ~SKIP_NOTIFY);
           return end.pc;
         }
       },
@@ -165,10 +165,10 @@ export function emitYoungTest(e: Emit, pi: number, cb: AgeCallback): void {
     does: cb === 'test_young' ? 'is the host PTE young?' : 'test and clear the host PTE young bit, under the PTL',
     enabled: (s) => lockFree(s, mm.ptl),
     exec: (s) => {
-      if (!mapsFolio(s, pg.pte, s[folio]!)) return skip.pc;
-      if (s[pg.pte]! & PTE.YOUNG) {
-        put(s, result, s[result]! | YOUNG);
-        if (cb !== 'test_young') put(s, pg.pte, s[pg.pte]! & ~PTE.YOUNG);
+      if (!mapsFolio(s, pg.pte, get(s, folio))) return skip.pc;
+      if (get(s, pg.pte) & PTE.YOUNG) {
+        put(s, result, get(s, result) | YOUNG);
+        if (cb !== 'test_young') put(s, pg.pte, get(s, pg.pte) & ~PTE.YOUNG);
       }
     },
   });
@@ -192,14 +192,14 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
     fn: 'try_to_unmap_one',
     does: 'ptep_clear_flush(); the PTE dirty bit to the folio; lazyfree: discard if clean',
     exec: (s, notes) => {
-      const pfn = s[folio]!;
-      if (s[result]! & YOUNG && youngCheck(notes)) {
+      const pfn = get(s, folio);
+      if (get(s, result) & YOUNG && youngCheck(notes)) {
         notes?.push('young: SWAP_FAIL');
-        put(s, result, s[result]! | FAILED);
+        put(s, result, get(s, result) | FAILED);
         return GIVE_UP;
       }
       if (!mapsFolio(s, pg.pte, pfn)) return GIVE_UP;
-      const pteval = s[pg.pte]!;
+      const pteval = get(s, pg.pte);
       put(s, pg.pte, 0);
       if (pteval & PTE.DIRTY) folioMarkDirty(l, s, pfn);
       const f = pageFlags(l, s, pfn);
@@ -210,7 +210,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
         notes?.push('clean lazyfree folio: discard');
         // A guest write the primary MMU has not been told of (KVM marks the folio dirty only
         // later, or never) goes with the page.
-        put(s, result, s[result]! | DISCARDED | (f & PG.GUEST_WROTE ? LOSES_WRITE : 0));
+        put(s, result, get(s, result) | DISCARDED | (f & PG.GUEST_WROTE ? LOSES_WRITE : 0));
       } else if (f & PG.SWAPCACHE) {
         // Before 802a3a92ad7a (v4.12) a written lazyfree page is swapped out like any other.
         notes?.push('lazyfree folio written again: swap it out');
@@ -219,7 +219,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
         notes?.push('lazyfree folio redirtied or referenced: restore the PTE, set swapbacked');
         put(s, pg.pte, pteval);
         setPageFlag(l, s, pfn, PG.SWAPBACKED);
-        put(s, result, s[result]! | FAILED);
+        put(s, result, get(s, result) | FAILED);
         return NO_NOTIFY;
       }
     },
@@ -228,9 +228,9 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
     fn: 'try_to_unmap_one',
     does: 'set the swap entry (anon); folio_remove_rmap_pte(); put_page()',
     exec: (s) => {
-      const pfn = s[folio]!;
-      if (s[result]! & FAILED) return;
-      if (pageFlags(l, s, pfn) & PG.SWAPCACHE && !(s[result]! & DISCARDED)) put(s, pg.pte, PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT));
+      const pfn = get(s, folio);
+      if (get(s, result) & FAILED) return;
+      if (pageFlags(l, s, pfn) & PG.SWAPCACHE && !(get(s, result) & DISCARDED)) put(s, pg.pte, PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT));
       frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
       putPage(l, s, pfn, null);
     },
@@ -260,9 +260,9 @@ export function emitTryToMigrateOne(e: Emit, pi: number): void {
       fn: 'try_to_migrate_one',
       does: 'ptep_clear_flush(); install a migration entry; the PTE dirty bit to the folio; folio_remove_rmap_pte()',
       exec: (s) => {
-        const pfn = s[folio]!;
+        const pfn = get(s, folio);
         if (!mapsFolio(s, pg.pte, pfn)) return GIVE_UP;
-        const pte = s[pg.pte]!;
+        const pte = get(s, pg.pte);
         if (pte & PTE.DIRTY) folioMarkDirty(l, s, pfn);
         // The migration entry remembers the pfn and whether the PTE was writable.
         put(s, pg.pte, PTE.MIGRATION | (pte & PTE.WRITE) | (pfn << PTE.SHIFT));
@@ -286,10 +286,10 @@ export function emitPageMkcleanOne(e: Emit, pi: number): void {
       fn: 'page_mkclean_one',
       does: 'ptep_clear_flush(); set_pte_at() a clean, read-only PTE',
       exec: (s) => {
-        if (!mapsFolio(s, pg.pte, s[folio]!)) return GIVE_UP;
-        const pte = s[pg.pte]!;
+        if (!mapsFolio(s, pg.pte, get(s, folio))) return GIVE_UP;
+        const pte = get(s, pg.pte);
         if (!(pte & (PTE.WRITE | PTE.DIRTY))) return NO_NOTIFY;
-        if (pte & PTE.DIRTY) put(s, result, s[result]! | CLEANED);
+        if (pte & PTE.DIRTY) put(s, result, get(s, result) | CLEANED);
         put(s, pg.pte, pte & ~(PTE.WRITE | PTE.DIRTY));
       },
     },
@@ -314,7 +314,7 @@ export function emitAge(e: Emit, pi: number, cb: AgeCallback, reg: number): void
     fn,
     does: 'report whether the folio was young',
     exec: (s, notes) => {
-      const young = s[result]! & YOUNG ? 1 : 0;
+      const young = get(s, result) & YOUNG ? 1 : 0;
       notes?.push(young ? 'young' : 'old');
       if (reg >= 0) put(s, reg, young);
       clearLocals(e, s, WALK_LOCALS);

@@ -9,7 +9,7 @@ import { StepLog } from './program.js';
 import { checkSanity } from './sanity.js';
 import { staleNames, staleSet, staleWords } from './windows.js';
 import type { MutableState, State } from './state.js';
-import { put } from './state.js';
+import { put, get } from './state.js';
 
 enablePatches();
 
@@ -35,7 +35,7 @@ export function schedulable(m: Machine): number[] {
 export function enabledThreads(m: Machine, s: State, among: number[]): number[] {
   const out: number[] = [];
   for (const tid of among) {
-    const pc = s[m.layout.threads[tid]!.pc]!;
+    const pc = get(s, m.layout.threads[tid]!.pc);
     const step = m.programs[tid]![pc];
     if (step && (!step.enabled || step.enabled(s))) out.push(tid);
   }
@@ -43,18 +43,18 @@ export function enabledThreads(m: Machine, s: State, among: number[]): number[] 
 }
 
 function finished(m: Machine, s: State, among: number[]): boolean {
-  return among.every((tid) => s[m.layout.threads[tid]!.pc]! >= m.programs[tid]!.length);
+  return among.every((tid) => get(s, m.layout.threads[tid]!.pc) >= m.programs[tid]!.length);
 }
 
 function stuck(m: Machine, s: State, among: number[]): never {
-  const names = among.filter((tid) => s[m.layout.threads[tid]!.pc]! < m.programs[tid]!.length).map((tid) => m.layout.threads[tid]!.name);
+  const names = among.filter((tid) => get(s, m.layout.threads[tid]!.pc) < m.programs[tid]!.length).map((tid) => m.layout.threads[tid]!.name);
   throw new Error(`internal: no thread can run but ${names.join(', ')} have not finished (a deadlock in the model)`);
 }
 
 /** Take one step of thread `tid` on a mutable state (a plain copy or an immer draft). */
 export function stepThread(m: Machine, s: State, tid: number, notes: StepLog | null): void {
   const pcSlot = m.layout.threads[tid]!.pc;
-  const step = m.programs[tid]![s[pcSlot]!]!;
+  const step = m.programs[tid]![get(s, pcSlot)]!;
   const r = step.exec(s, notes);
   put(s, pcSlot, r ?? step.next);
 }
@@ -96,7 +96,7 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
     const enabled = enabledThreads(m, s, among);
     if (!enabled.length) stuck(m, s, among);
     const tid = pick(enabled, trace.length);
-    const step = m.programs[tid]![s[l.threads[tid]!.pc]!]!;
+    const step = m.programs[tid]![get(s, l.threads[tid]!.pc)]!;
     const log = new StepLog();
     let result: readonly [number[], Patch[], Patch[]];
     try {

@@ -5,24 +5,24 @@
 import { hex } from '../contract/output.js';
 import type { Machine } from './compile.js';
 import { MM_EXITED, MM_FORKING, MM_UNBORN, VMA_MAPPED, frameSlot } from './layout.js';
-import { FRAME, PG, PTE, SPTE, TLB, ptePfn, sptePfn, type State } from './state.js';
+import { FRAME, PG, PTE, SPTE, TLB, ptePfn, sptePfn, type State, get } from './state.js';
 
 export function checkSanity(m: Machine, s: State): string | null {
   const l = m.layout;
-  const started = (tid: number) => s[l.threads[tid]!.pc]! > 0;
-  const finished = (tid: number) => s[l.threads[tid]!.pc]! >= m.programs[tid]!.length;
+  const started = (tid: number) => get(s, l.threads[tid]!.pc) > 0;
+  const finished = (tid: number) => get(s, l.threads[tid]!.pc) >= m.programs[tid]!.length;
 
   // Frames: references and mappings add up; a free page is unreachable from any PTE.
   const mapped = new Map<number, number>();
   for (const p of l.pages) {
-    const pte = s[p.pte]!;
+    const pte = get(s, p.pte);
     if (pte & PTE.PRESENT) mapped.set(ptePfn(pte), (mapped.get(ptePfn(pte)) ?? 0) + 1);
   }
   for (let i = 0; i < l.nframes; i++) {
     const pfn = l.firstPfn + i;
-    const flags = s[frameSlot(l, pfn, FRAME.FLAGS)]!;
-    const ref = s[frameSlot(l, pfn, FRAME.REFCOUNT)]!;
-    const map = s[frameSlot(l, pfn, FRAME.MAPCOUNT)]!;
+    const flags = get(s, frameSlot(l, pfn, FRAME.FLAGS));
+    const ref = get(s, frameSlot(l, pfn, FRAME.REFCOUNT));
+    const map = get(s, frameSlot(l, pfn, FRAME.MAPCOUNT));
     if (flags & PG.ZERO) {
       if (flags & PG.FREE) return 'the zero page was freed';
       continue;
@@ -39,33 +39,33 @@ export function checkSanity(m: Machine, s: State): string | null {
 
   // A vma that is not mapped has no PTEs (munmap, exit_mmap and an unforked child).
   for (const p of l.pages) {
-    if (!(s[l.vmas[p.vma]!.state]! & VMA_MAPPED) && s[p.pte] !== 0) return `pte ${l.procs[p.proc]!.name}:${hex(p.addr)} is set in a vma that is not mapped`;
+    if (!(get(s, l.vmas[p.vma]!.state) & VMA_MAPPED) && get(s, p.pte) !== 0) return `pte ${l.procs[p.proc]!.name}:${hex(p.addr)} is set in a vma that is not mapped`;
   }
 
   // The life of an mm: nothing runs in a process that does not exist yet or any more.
   for (let pi = 0; pi < l.procs.length; pi++) {
     const p = l.procs[pi]!;
-    const mm = s[p.mmState]!;
+    const mm = get(s, p.mmState);
     const own = l.threads.flatMap((t, tid) => (t.proc === pi ? [tid] : []));
     if (mm === MM_UNBORN || mm === MM_FORKING) {
       const early = own.find(started);
       if (early !== undefined) return `thread ${l.threads[early]!.name} runs in ${p.name} before its fork() has completed`;
     }
     if (mm === MM_UNBORN) {
-      if (l.pages.some((q) => q.proc === pi && s[q.pte] !== 0)) return `${p.name} has a PTE before it is forked`;
-      if (s[p.mmapLock] !== 0 || s[p.ptl] !== 0) return `${p.name}'s locks are held before it is forked`;
+      if (l.pages.some((q) => q.proc === pi && get(s, q.pte) !== 0)) return `${p.name} has a PTE before it is forked`;
+      if (get(s, p.mmapLock) !== 0 || get(s, p.ptl) !== 0) return `${p.name}'s locks are held before it is forked`;
     }
-    if (mm === MM_FORKING && !(s[p.mmapLock]! > 0)) return `${p.name} is being forked without its mmap_lock held for write`;
+    if (mm === MM_FORKING && !(get(s, p.mmapLock) > 0)) return `${p.name} is being forked without its mmap_lock held for write`;
     if (mm === MM_EXITED) {
-      if (l.pages.some((q) => q.proc === pi && s[q.pte] !== 0)) return `${p.name} has a PTE after exit_mmap()`;
+      if (l.pages.some((q) => q.proc === pi && get(s, q.pte) !== 0)) return `${p.name} has a PTE after exit_mmap()`;
       const running = own.find((tid) => !finished(tid));
       if (running !== undefined) return `thread ${l.threads[running]!.name} of ${p.name} runs after exit_mmap()`;
       if (pi === m.vmProc) {
         // Only a mapping that holds its page (before acb66dd051d0, when KVM had no .release
         // either: v2.6.27-v2.6.28) may outlive exit_mmap(); it is dropped with the VM.
-        const held = (gi: number) => (s[l.gfns[gi]!.spte]! & SPTE.PAGE_REF) !== 0;
-        if (l.gfns.some((g, gi) => s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK) && !held(gi))) return 'an sPTE of the VM survives exit_mmap() of its mm';
-        if (l.vcpus.some((v) => l.gfns.some((_, gi) => s[v.tlb + gi]! & TLB.PRESENT && !held(gi)))) return 'a guest TLB entry survives exit_mmap() of the VM\'s mm';
+        const held = (gi: number) => (get(s, l.gfns[gi]!.spte) & SPTE.PAGE_REF) !== 0;
+        if (l.gfns.some((g, gi) => get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK) && !held(gi))) return 'an sPTE of the VM survives exit_mmap() of its mm';
+        if (l.vcpus.some((v) => l.gfns.some((_, gi) => get(s, v.tlb + gi) & TLB.PRESENT && !held(gi)))) return 'a guest TLB entry survives exit_mmap() of the VM\'s mm';
       }
     }
   }
@@ -74,13 +74,13 @@ export function checkSanity(m: Machine, s: State): string | null {
   // has no live locals.
   const holders = [l.mmuLock, ...l.procs.flatMap((p) => [p.mmapLock, p.ptl])];
   for (const lock of holders) {
-    const v = s[lock]!;
+    const v = get(s, lock);
     if (v > 0 && (v > l.threads.length || finished(v - 1))) return `${l.names[lock]} is held by ${l.threads[v - 1]?.name ?? `thread ${v - 1}`}, which is not running`;
     if (v < -l.threads.length) return `${l.names[lock]} has more readers than threads`;
   }
   for (let tid = 0; tid < l.threads.length; tid++) {
     if (!finished(tid)) continue;
-    for (let k = 0; k < 8; k++) if (s[l.threads[tid]!.locals + k] !== 0) return `thread ${l.threads[tid]!.name} finished with a live local (${l.names[l.threads[tid]!.locals + k]})`;
+    for (let k = 0; k < 8; k++) if (get(s, l.threads[tid]!.locals + k) !== 0) return `thread ${l.threads[tid]!.name} finished with a live local (${l.names[l.threads[tid]!.locals + k]})`;
   }
 
   // KVM: the rmap agrees with the sPTEs (the TDP MMU keeps none); the in-progress count is
@@ -88,22 +88,22 @@ export function checkSanity(m: Machine, s: State): string | null {
   if (!m.tdp) {
     for (const g of l.gfns) {
       // An access-tracked sPTE is not present to the CPU but still is to KVM (and its rmap).
-      const present = (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK)) !== 0;
-      if (present !== (s[g.rmap] === 1)) return `gfn ${hex(g.gfn)}: rmap ${s[g.rmap]} disagrees with its spte`;
+      const present = (get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK)) !== 0;
+      if (present !== (get(s, g.rmap) === 1)) return `gfn ${hex(g.gfn)}: rmap ${get(s, g.rmap)} disagrees with its spte`;
     }
   }
-  if (s[l.inProgress]! < 0) return 'mmu_invalidate_in_progress is negative';
-  if (s[l.inProgress]! > l.threads.length) return 'mmu_invalidate_in_progress counts more brackets than there are threads';
+  if (get(s, l.inProgress) < 0) return 'mmu_invalidate_in_progress is negative';
+  if (get(s, l.inProgress) > l.threads.length) return 'mmu_invalidate_in_progress counts more brackets than there are threads';
 
   // No secondary mapping reaches a free frame, unless the run has already reported a harm.
-  if (s[l.violations] === 0) {
-    const free = (pfn: number) => (s[frameSlot(l, pfn, FRAME.FLAGS)]! & PG.FREE) !== 0;
+  if (get(s, l.violations) === 0) {
+    const free = (pfn: number) => (get(s, frameSlot(l, pfn, FRAME.FLAGS)) & PG.FREE) !== 0;
     for (const g of l.gfns) {
-      if (s[g.spte]! & (SPTE.PRESENT | SPTE.ACC_TRACK) && free(sptePfn(s[g.spte]!))) return `spte gfn ${hex(g.gfn)} maps free page ${hex(sptePfn(s[g.spte]!))}`;
+      if (get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK) && free(sptePfn(get(s, g.spte)))) return `spte gfn ${hex(g.gfn)} maps free page ${hex(sptePfn(get(s, g.spte)))}`;
     }
     for (const v of l.vcpus) {
       for (let gi = 0; gi < l.gfns.length; gi++) {
-        const t = s[v.tlb + gi]!;
+        const t = get(s, v.tlb + gi);
         if (t & TLB.PRESENT && free(t >>> TLB.SHIFT)) return `${v.name} TLB entry for gfn ${hex(l.gfns[gi]!.gfn)} maps free page ${hex(t >>> TLB.SHIFT)}`;
       }
     }

@@ -5,12 +5,15 @@
 import { hex, type Violation } from '../contract/output.js';
 
 /**
- * The machine state as steps see it: read-only. Every write goes through put(), so that the
- * explorer can record what a step changed (and undo it) instead of comparing whole states.
+ * The machine state as steps see it: opaque. Every read goes through get() and every write
+ * through put(), inc() or orBits(), so that the explorer can record what a step read and
+ * changed: to undo it instead of comparing whole states, and to know which steps commute
+ * (the partial-order reduction, docs/explore.md).
  */
 export interface State {
-  readonly [i: number]: number;
   readonly length: number;
+  /** Slots are read with get(), not by index. */
+  readonly __slots?: never;
 }
 /** A state one may write directly: a plain array under immer (traces), an Int32Array when exploring. */
 export type MutableState = number[] | Int32Array;
@@ -23,9 +26,55 @@ export type MutableState = number[] | Int32Array;
 let log: Int32Array | null = null;
 let logN = 0;
 
+/**
+ * The footprint of the step being taken, as bit sets over the slots in one buffer, at three
+ * offsets: what it read, what it wrote, and what it only updated in a way that commutes with
+ * another such update (a counter bumped, a bit set). Null when nobody records.
+ */
+let fp: Int32Array | null = null;
+let fpRead = 0;
+let fpWrite = 0;
+let fpCommute = 0;
+
+/** Start recording footprints into `buf`: the bit sets of reads, writes and commuting updates start at r, w and c. */
+export function recordFootprint(buf: Int32Array, r: number, w: number, c: number): void {
+  fp = buf;
+  fpRead = r;
+  fpWrite = w;
+  fpCommute = c;
+}
+
+export function stopFootprint(): void {
+  fp = null;
+}
+
+/** Read a slot of the state (steps never index a state themselves). */
+export function get(s: State, i: number): number {
+  if (fp !== null) fp[fpRead + (i >> 5)]! |= 1 << (i & 31);
+  return (s as unknown as MutableState)[i]!;
+}
+
 /** Write a slot of the state (steps never write `s[i] = v` themselves). */
 export function put(s: State, i: number, v: number): void {
-  const old = s[i]!;
+  // A write of the value already there is still a write: in another order it would not be.
+  if (fp !== null) fp[fpWrite + (i >> 5)]! |= 1 << (i & 31);
+  change(s, i, v);
+}
+
+/** Add to a slot that no step reads back (a counter): such updates commute with each other. */
+export function inc(s: State, i: number, by = 1): void {
+  if (fp !== null) fp[fpCommute + (i >> 5)]! |= 1 << (i & 31);
+  change(s, i, (s as unknown as MutableState)[i]! + by);
+}
+
+/** Set bits in a slot that no step reads back (the harms seen): such updates commute with each other. */
+export function orBits(s: State, i: number, bits: number): void {
+  if (fp !== null) fp[fpCommute + (i >> 5)]! |= 1 << (i & 31);
+  change(s, i, (s as unknown as MutableState)[i]! | bits);
+}
+
+function change(s: State, i: number, v: number): void {
+  const old = (s as unknown as MutableState)[i]!;
   if (old === v) return;
   if (log !== null) {
     if (logN + 3 > log.length) {

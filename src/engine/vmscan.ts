@@ -6,7 +6,7 @@ import { L, WALK_LOCALS } from './layout.js';
 import { unreachable } from './program.js';
 import { DISCARDED, FAILED, LOSES_WRITE, YOUNG, emitTryToUnmapOne, emitYoungTest, findFolio, forEachMapping } from './rmap.js';
 import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag, violate } from './prims.js';
-import { FRAME, PG, put } from './state.js';
+import { FRAME, PG, put, get } from './state.js';
 
 /**
  * reclaim(P): shrink_folio_list() on the folio mapped at P: isolate and lock it, add an anon
@@ -60,7 +60,7 @@ export function emitReclaim(e: Emit, pi: number): void {
     fn: 'shrink_folio_list',
     does: 'folio_check_references(): a young folio is kept (activated)',
     exec: (s, notes) => {
-      if (s[result]! & YOUNG) {
+      if (get(s, result) & YOUNG) {
         notes?.push('referenced: activated, not reclaimed');
         return putback.pc;
       }
@@ -73,14 +73,14 @@ export function emitReclaim(e: Emit, pi: number): void {
     fn: 'shrink_folio_list',
     does: 'pageout() a dirty folio to swap or its file; __remove_mapping() and free it, or discard it if lazyfree and clean',
     exec: (s, notes) => {
-      const pfn = s[folio]!;
-      if (s[result]! & FAILED || frameGet(l, s, pfn, FRAME.MAPCOUNT) > 0) {
+      const pfn = get(s, folio);
+      if (get(s, result) & FAILED || frameGet(l, s, pfn, FRAME.MAPCOUNT) > 0) {
         notes?.push('still mapped: put back');
         return putback.pc;
       }
       const f = pageFlags(l, s, pfn);
-      if (s[result]! & DISCARDED) {
-        if (s[result]! & LOSES_WRITE) violate(l, s, 'lost-write', notes, `lazyfree folio ${hex(pfn)} discarded holding a guest write`);
+      if (get(s, result) & DISCARDED) {
+        if (get(s, result) & LOSES_WRITE) violate(l, s, 'lost-write', notes, `lazyfree folio ${hex(pfn)} discarded holding a guest write`);
         clearPageFlag(l, s, pfn, PG.LOCKED);
         if (f & PG.SWAPCACHE) {
           // Added to swap clean (before v4.12): the slot is freed with the page.
@@ -121,8 +121,8 @@ export function emitReclaim(e: Emit, pi: number): void {
     fn: 'shrink_folio_list',
     does: 'unlock and put back the folio',
     exec: (s, notes) => {
-      clearPageFlag(l, s, s[folio]!, PG.LOCKED);
-      putPage(l, s, s[folio]!, notes);
+      clearPageFlag(l, s, get(s, folio), PG.LOCKED);
+      putPage(l, s, get(s, folio), notes);
       clearLocals(e, s, WALK_LOCALS);
     },
   });

@@ -4,7 +4,7 @@
 // step (traced runs record them per step, the explorer on every transition), with no cap.
 import { hex } from '../contract/output.js';
 import type { Layout } from './layout.js';
-import { PTE, SPTE, TLB, type State } from './state.js';
+import { PTE, SPTE, TLB, type State, get } from './state.js';
 
 /** One secondary mapping that can go stale: a gfn's sPTE, or one vCPU's TLB entry for a gfn. */
 export interface Watcher {
@@ -44,13 +44,13 @@ export function staleSet(l: Layout, ws: readonly Watcher[], s: State, out: Int32
   let any = false;
   for (let k = 0; k < ws.length; k++) {
     const w = ws[k]!;
-    const v = s[w.slot]!;
+    const v = get(s, w.slot);
     if (!(v & w.present)) continue;
-    const host = s[w.pte]!;
+    const host = get(s, w.pte);
     const hostOk = host & PTE.PRESENT && !(host & PTE.PROTNONE);
     const stale = !hostOk || host >>> PTE.SHIFT !== v >>> 8 || (v & w.writable && !(host & PTE.WRITE));
     if (!stale) continue;
-    if (s[l.inProgress]! > 0 && w.gfn >= s[l.rangeStart]! && w.gfn < s[l.rangeEnd]!) continue;
+    if (get(s, l.inProgress) > 0 && w.gfn >= get(s, l.rangeStart) && w.gfn < get(s, l.rangeEnd)) continue;
     out[k >> 5]! |= 1 << (k & 31);
     any = true;
   }

@@ -7,7 +7,7 @@ import { COUNTER_NAMES, type Exploration, type ExploredOutcome, type ExploredWin
 import type { Machine } from '../engine/compile.js';
 import { evalCond, outcome } from '../engine/observe.js';
 import { schedulable, stepThread } from '../engine/run.js';
-import { recordWrites, stopRecording } from '../engine/state.js';
+import { recordFootprint, recordWrites, stopFootprint, stopRecording } from '../engine/state.js';
 import { checkSanity } from '../engine/sanity.js';
 import { staleSet, staleWords, type Watcher } from '../engine/windows.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo, zHi, zLo } from './fingerprint.js';
@@ -24,6 +24,8 @@ export interface Limits {
   sanity?: boolean;
   /** A shared flag (SIGINT): when element 0 is set, stop as `interrupted`. */
   stop?: Int32Array;
+  /** Partial-order reduction (sleep sets): every outcome, harm and window, no path counts. */
+  reduce?: boolean;
 }
 
 export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
@@ -51,7 +53,7 @@ export function outcomeKey(m: Machine, s: Int32Array, deadlock: boolean): { key:
  * finished state's value; true if this was the first to.
  */
 interface Visited {
-  getOrInsert(hi: number, lo: number): number;
+  getOrInsert(hi: number, lo: number, value?: number): number;
   finish(hi: number, lo: number, v: number): boolean;
   readonly bytes: number;
   projectedBytes(more: number): number;
@@ -65,8 +67,9 @@ const FAR = 0xffff;
 class LocalVisited implements Visited {
   private table = new FingerprintTable(1 << 16, 16);
   private far = new FingerprintTable(1 << 10, 32);
-  getOrInsert(hi: number, lo: number): number {
-    const v = this.table.getOrInsert(hi >>> 0, storedLo(lo), 0);
+  getOrInsert(hi: number, lo: number, value = 0): number {
+    const v = this.table.getOrInsert(hi >>> 0, storedLo(lo), value < FAR ? value : FAR);
+    if (v < 0 && value >= FAR) this.far.set(hi >>> 0, storedLo(lo), value);
     return v === FAR ? this.far.get(hi >>> 0, storedLo(lo)) : v;
   }
   finish(hi: number, lo: number, v: number): boolean {
@@ -97,6 +100,8 @@ export interface SearchResult {
   windows: { window: ExploredWindow; tid: number }[];
   bytes: number;
   elapsedMs: number;
+  /** Searched with sleep sets: no path counts. */
+  reduced: boolean;
 }
 
 /** Explore every interleaving: one search on this thread. */
@@ -177,6 +182,7 @@ export function merge(parts: SearchResult[]): Exploration | null {
     elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
     workers: parts.length,
   };
+  if (parts[0]!.reduced) result.reduced = true;
   if (!done) result.stopped = (stopped as Exploration['stopped']) ?? 'interrupted';
   return result;
 }
@@ -223,6 +229,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   let cycles = 0;
   let stopped: SearchResult['stopped'];
   let root: SearchResult['root'] = null;
+  const reduce = !!limits.reduce && !part;
 
   // The stack, by depth. There is one state: a step runs on it with its writes logged, and a
   // level is left by undoing the log of the step that entered it (as SPIN moves backwards).
@@ -249,6 +256,35 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
    * doubles shows).
    */
   let kid = new Int32Array(cap * T);
+  // Sleep sets (reduce): at each level the threads asleep (a step already taken from an
+  // earlier state, that commutes with every step taken since), those taken here so far, and
+  // those to take; and for each thread its step's footprint at this level: the slots it reads
+  // (its guard's too), writes, and updates commutatively, as bit sets of NW words.
+  const NW = (n + 31) >> 5;
+  const FP = 4 * NW; // read, write, commute, guard
+  let fps = new Int32Array(reduce ? 2 * NW + cap * T * FP : 0);
+  let sleepAt = new Int32Array(reduce ? cap : 0);
+  let doneAt = new Int32Array(reduce ? cap : 0);
+  let wantAt = new Int32Array(reduce ? cap : 0);
+  const fpAt = (d: number, k: number) => 2 * NW + (d * T + k) * FP; // the first 2 NW words catch a guard's writes
+  /** Slots a step that changes a watched slot is taken to read: two such steps never commute, so a window opens in the same step however independent steps are ordered. */
+  const watchedBits = new Int32Array(NW);
+  for (let i = 0; i < n; i++) if (watched[i]) watchedBits[i >> 5]! |= 1 << (i & 31);
+  /** The steps of threads a and b at level d commute: neither writes what the other reads or writes (two commuting updates excepted). */
+  const independent = (d: number, a: number, b: number) => {
+    const x = fpAt(d, a);
+    const y = fpAt(d, b);
+    for (let w = 0; w < NW; w++) {
+      const ra = fps[x + w]!;
+      const wa = fps[x + NW + w]!;
+      const ca = fps[x + 2 * NW + w]!;
+      const rb = fps[y + w]!;
+      const wb = fps[y + NW + w]!;
+      const cb = fps[y + 2 * NW + w]!;
+      if ((wa & (rb | wb | cb)) | (wb & (ra | ca)) | (ca & rb) | (cb & ra)) return false;
+    }
+    return true;
+  };
   /** The sum, dense by outcome, and the outcomes it has. */
   let acc = new Float64Array(16);
   let nz = new Int32Array(16);
@@ -266,8 +302,15 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     succ = grown(succ, cap * T);
     succN = grown(succN, cap);
     next = grown(next, cap);
+    enabledN = grown(enabledN, cap);
     stale = grown(stale, cap * W);
     kid = grown(kid, cap * T);
+    if (reduce) {
+      fps = grown(fps, 2 * NW + cap * T * FP);
+      sleepAt = grown(sleepAt, cap);
+      doneAt = grown(doneAt, cap);
+      wantAt = grown(wantAt, cap);
+    }
   };
   /** Add `c` paths to outcome `id` into the sum. */
   const addPaths = (id: number, c: number) => {
@@ -301,12 +344,30 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
    * fingerprint, so that the workers spread over the graph.
    */
   const rotate = part && part.k > 0 ? part.k : 0;
+  /** Threads enabled at level d (reduce: the successors are those of them wanted). */
+  let enabledN = new Int32Array(cap);
   const enable = (d: number) => {
     let c = 0;
+    let e = 0;
     for (let k = 0; k < T; k++) {
       const step = progs[k]![state[pcSlot[k]!]!];
-      if (step && (!step.enabled || step.enabled(state))) succ[d * T + c++] = k;
+      if (!step) continue;
+      let on = true;
+      if (reduce) {
+        // The guard's reads are part of the step's footprint.
+        const g = fpAt(d, k) + 3 * NW;
+        for (let w = 0; w < NW; w++) fps[g + w] = 0;
+        if (step.enabled) {
+          recordFootprint(fps, g, 0, NW);
+          on = step.enabled(state);
+          stopFootprint();
+        }
+      } else if (step.enabled) on = step.enabled(state);
+      if (!on) continue;
+      e++;
+      if (!reduce || wantAt[d]! & (1 << k)) succ[d * T + c++] = k;
     }
+    enabledN[d] = e;
     if (rotate && c > 1) {
       const r = ((fhi[d]! >>> 7) + rotate) % c;
       for (let j = 0; j < r; j++) {
@@ -331,6 +392,10 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   staleSet(l, ws, state, scratch);
   stale.set(scratch, 0);
   if (visited.getOrInsert(fpHi, fpLo) < 0) states = 1;
+  if (reduce) {
+    visited.finish(fpHi, fpLo, 1); // visited with an empty sleep set
+    wantAt[0] = -1;
+  }
   enable(0);
   let d = 0;
   let pushed = 0;
@@ -354,13 +419,23 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       // changed swapped: XOR telescopes over several writes of one slot.
       const step = progs[k]![state[pcSlot[k]!]!]!;
       recordWrites(log, logTop);
+      const f = reduce ? fpAt(d, k) : 0;
+      if (reduce) {
+        for (let w = 0; w < NW; w++) {
+          fps[f + w] = fps[f + 3 * NW + w]!;
+          fps[f + NW + w] = fps[f + 2 * NW + w] = 0;
+        }
+        recordFootprint(fps, f, f + NW, f + 2 * NW);
+      }
       try {
         stepThread(m, state, tid, null);
       } catch (e) {
         // A bug in the model: name the schedule that reaches it, as thread numbers.
         stopRecording();
+        stopFootprint();
         throw new Error(`${(e as Error).message} (schedule ${schedule(d + 1)})`);
       }
+      if (reduce) stopFootprint();
       const written = stopRecording();
       log = written.buf;
       const end = written.n;
@@ -390,13 +465,38 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
           }
         }
       }
-      const v = visited.getOrInsert(hi, lo);
-      if (v > 0) {
+      let sleep = 0;
+      let want = -1;
+      if (reduce) {
+        let touchesWatched = 0;
+        for (let w = 0; w < NW; w++) touchesWatched |= (fps[f + NW + w]! | fps[f + 2 * NW + w]!) & watchedBits[w]!;
+        if (touchesWatched) for (let w = 0; w < NW; w++) fps[f + w]! |= watchedBits[w]!;
+        // The child's sleep set: the threads asleep here or taken here before, that commute with this step.
+        const cand = sleepAt[d]! | doneAt[d]!;
+        for (let u = 0; u < T; u++) if (cand & (1 << u) && independent(d, u, k)) sleep |= 1 << u;
+        doneAt[d]! |= 1 << k;
+      }
+      // (Reduce: a new state is stored with its sleep set at once.)
+      const v = visited.getOrInsert(hi, lo, reduce ? sleep + 1 : 0);
+      if (reduce) {
+        if (v < 0) states++;
+        else {
+          // Visited with sleep set z: take now only the steps that slept there and wake here.
+          const z = v - 1;
+          if ((z & ~sleep) === 0) {
+            undo(logTop, end);
+            continue;
+          }
+          want = z & ~sleep;
+          sleep &= z;
+          visited.finish(hi, lo, sleep + 1);
+        }
+      } else if (v > 0) {
         kid[d * T + k] = v;
         undo(logTop, end);
         continue;
       }
-      if (v === 0) {
+      if (v === 0 && !reduce) {
         // On the stack: a cycle, if on this search's own. In a split search a state on
         // another worker's stack is searched here too (waiting for it could deadlock), and
         // the split gives a cycle back to a search on one thread.
@@ -406,7 +506,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
           undo(logTop, end);
           continue;
         }
-      } else states++;
+      } else if (!reduce) states++;
       // A new state (to this search): push it, keeping the log that undoes it.
       d++;
       logAt[d] = logTop;
@@ -419,6 +519,18 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       flo[d] = lo;
       if (moved) for (let word = 0; word < W; word++) stale[sb + word] = scratch[word]!;
       else for (let word = 0; word < W; word++) stale[sb + word] = stale[sb - W + word]!;
+      if (reduce) {
+        sleepAt[d] = sleep;
+        doneAt[d] = 0;
+        wantAt[d] = want & ~sleep;
+        // The sleeping threads' footprints: unchanged, as nothing since has touched what they read.
+        for (let u = 0; u < T; u++) {
+          if (!(sleep & (1 << u))) continue;
+          const to = fpAt(d, u);
+          const from = fpAt(d - 1, u);
+          for (let w = 0; w < 3 * NW; w++) fps[to + w] = fps[from + w]!;
+        }
+      }
       enable(d);
       if ((++pushed & 255) === 0) {
         const total = part ? part.ctrl[CTRL.STATES]! : states;
@@ -430,6 +542,19 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
         else if (visited.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
         if (stopped && part) part.abort(stopped);
       }
+      continue;
+    }
+    if (reduce) {
+      if (enabledN[d] === 0) {
+        let finished = true;
+        for (let k = 0; k < T; k++) if (state[pcSlot[k]!]! < progs[k]!.length) finished = false;
+        outcomeOf(!finished);
+      }
+      if (d > 0) {
+        undo(logAt[d]!, logTop);
+        logTop = logAt[d]!;
+      } else root = [];
+      d--;
       continue;
     }
     // All successors done: this state's path counts are known.
@@ -494,6 +619,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     windows: [...windows.values()],
     bytes: visited.bytes + pool.bytes,
     elapsedMs: performance.now() - t0,
+    reduced: reduce,
   };
   if (stopped && !root) result.stopped = stopped;
   return result;

@@ -1,6 +1,6 @@
 // Exploration reports, in the shape herd7 users read and grep (docs/output.md): the outcomes
 // with their path counts, the condition, Positive/Negative, one verdict line.
-import { hex, verdict } from '../contract/output.js';
+import { hex, pathsCounted, verdict } from '../contract/output.js';
 import { fmtCond } from './cond.js';
 import type { Era } from '../contract/era.js';
 import type { Exploration, ExploredOutcome, ExploreRun } from '../contract/output.js';
@@ -32,7 +32,7 @@ export function harmsOf(x: Exploration): { harm: string; paths: number }[] {
 export const windowText = (w: Exploration['windows'][number]) => `${w.mapping} gfn ${hex(w.gfn)}, opened by ${w.openedBy.thread} ${w.openedBy.fn}`;
 
 function outcomeLines(x: Exploration, width: number): string[] {
-  return x.outcomes.flatMap((o) => wrap(`${x.complete ? `${fmtCount(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o)}`, '  ', '      ', width));
+  return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${fmtCount(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o)}`, '  ', '      ', width));
 }
 
 export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: boolean }): string {
@@ -69,6 +69,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
     out.push(...wrap(`Incomplete: ${why} after ${plural(x.states, 'state')}; the outcomes above were found, others may exist.`, '', '  '));
   }
   if (x.approximate) out.push('Path counts shown with ~ passed 2^53 and are approximate.');
+  if (x.reduced) out.push(...wrap('Reduced (--reduce, sleep sets): every outcome, harm and window is found, but paths are not counted; Positive and Negative count outcomes.', '', '  '));
   out.push(`Hash=${run.sha256.slice(0, 32)}`);
   out.push(`States ${x.states}  Transitions ${x.transitions}${x.cycles ? `  Cycles ${x.cycles}` : ''}`);
   if (opts.stats) out.push(`Time ${(x.elapsedMs / 1000).toFixed(3)}s  Memory ${(x.bytes / 1048576).toFixed(1)} MiB  ${(x.states / Math.max(x.elapsedMs / 1000, 1e-6)).toFixed(0)} states/s${x.workers > 1 ? `  Workers ${x.workers}` : ''}`);
@@ -93,9 +94,9 @@ export function exploredSummary(r: ExploreRun, width: number, indent: string): s
   const x = r.exploration;
   if (!x) return wrap(r.run.unavailable!, indent, `${indent}  `, width);
   const out = [`${indent}${observationLine(r)}`];
-  out.push(...wrap(`${plural(x.outcomes.length, 'outcome')}${x.complete ? `, ${fmtCount(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : ', incomplete'}`, indent, `${indent}  `, width));
+  out.push(...wrap(`${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${fmtCount(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ', incomplete'}`, indent, `${indent}  `, width));
   const harms = harmsOf(x);
-  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${x.complete ? ` (${fmtCount(h.paths)} paths)` : ''}`).join(', ') : 'none'}`, indent, `${indent}  `, width));
+  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${fmtCount(h.paths)} paths)` : ''}`).join(', ') : 'none'}`, indent, `${indent}  `, width));
   if (!x.windows.length) out.push(`${indent}windows: none`);
   for (const w of x.windows) out.push(...wrap(`window: ${windowText(w)}`, indent, `${indent}  `, width));
   return out;
@@ -110,6 +111,7 @@ export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
     complete: x ? x.complete : true,
     ...(x?.stopped ? { stopped: x.stopped } : {}),
     ...(x?.approximate ? { approximate: true } : {}),
+    ...(x?.reduced ? { reduced: true } : {}),
     stats: { states: x?.states ?? 0, transitions: x?.transitions ?? 0, ...(opts.stats && x ? { ms: Math.round(x.elapsedMs), bytes: x.bytes, workers: x.workers } : {}) },
     outcomes: (x?.outcomes ?? []).map((o) => ({
       observations: o.observations,
@@ -117,7 +119,7 @@ export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
       violations: o.violations,
       ...(o.deadlock ? { deadlock: true } : {}),
       ...(o.condition !== undefined ? { condition: o.condition } : {}),
-      ...(x!.complete ? { paths: o.paths } : {}),
+      ...(pathsCounted(x!) ? { paths: o.paths } : {}),
       ...(witnessFor(r, o.key) ? { witness: witnessFor(r, o.key) } : {}),
     })),
     windows: (x?.windows ?? []).map((w) => {

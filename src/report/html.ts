@@ -5,7 +5,7 @@
 // scales down to the page): a lane per thread and one for KVM, numbered steps, one arrow per
 // notifier callback delivered to KVM, steps with an open window shaded, harms in red. With
 // --explore, the table gives each era's verdict, harms and windows over every interleaving.
-import { COUNTER_NAMES } from '../contract/output.js';
+import { COUNTER_NAMES, pathsCounted } from '../contract/output.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { harmsOf, observationLine, windowText } from './explore.js';
@@ -89,7 +89,7 @@ function exploredTable(xs: ExploreRun[]): string {
   const verdicts = xs.map((x) => (x.exploration ? observationLine(x).split(' ').slice(2).join(' ') : '–'));
   return [
     tr('verdict (P N)', verdicts),
-    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${x.exploration.complete ? `, ${fmtCount(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : ' (incomplete)'}` : '–'))),
+    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${fmtCount(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.exploration.complete ? ' (reduced)' : ' (incomplete)'}` : '–'))),
     tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || 'none' : '–'))),
     tr('windows', xs.map((x) => (x.exploration ? x.exploration.windows.map(windowText).join('; ') || 'none' : '–'))),
   ].join('\n');

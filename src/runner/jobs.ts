@@ -56,10 +56,10 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
   const states = new Array<number>(pairs.length).fill(0);
   const total = queue.length;
   let done = 0;
-  // One exploration and more than one worker: split it, unless it asks for witnesses or
-  // self-checks (those run on one thread).
+  // One exploration and more than one worker: split it, unless it asks for witnesses,
+  // self-checks or reduction (those run on one thread).
   const only = queue[0];
-  if (jobs > 1 && total === 1 && only && !witnesses && !plain.sanity) {
+  if (jobs > 1 && total === 1 && only && !witnesses && !plain.sanity && !plain.reduce) {
     const r = await exploreSplit(only, jobs, control, total);
     if (r) {
       results[only.index] = r;
