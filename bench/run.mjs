@@ -1,4 +1,4 @@
-// npm run bench [-- --rounds N] [-- --scale]: the explorer's figures, and SPIN's on the same
+// npm run bench [-- --rounds N] [-- --only 1,4] [-- --scale]: the explorer's figures, and SPIN's on the same
 // state machine when spin and gcc are installed (bench/spin/: a Promela port of
 // bench/scenarios/three-thread-race.mmu that stores exactly the same states). Figures, not
 // assertions: the machines are shared and noisy, so SPIN and mmutt run in alternation and the
@@ -7,14 +7,15 @@
 //   1. three-thread-race: states/s, bytes/state and real peak RSS, mmutt against pan_hc4_64
 //   2. time to verdict from the model text: `mmutt run --explore` against spin -a + gcc + pan
 //   3. the largest catalog explorations; wall time of matrix --explore and matrix --releases
-//   4. growth: threads x operations -> states, time, memory
-//   5. (--scale) one exploration of over 10^8 states
+//   4. --reduce (sleep sets) against the full search: transitions and time per scenario
+//   5. growth: threads x operations -> states, time, memory
+//   6. (--scale) one exploration of over 10^8 states
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EraRegistry } from '../dist/index.js';
+import { DEFAULT_LIMITS, EraRegistry, catalogNames, exploreScenario, loadScenario } from '../dist/index.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const arg = (name, dflt) => {
@@ -22,6 +23,9 @@ const arg = (name, dflt) => {
   return i < 0 ? dflt : process.argv[i + 1] === undefined || process.argv[i + 1].startsWith('--') ? true : process.argv[i + 1];
 };
 const ROUNDS = Number(arg('rounds', 3));
+const ONLY = arg('only', null);
+/** Section n runs (all by default; --only takes a comma-separated list). */
+const want = (n) => !ONLY || String(ONLY).split(',').map(Number).includes(n);
 const RACE = here('scenarios/three-thread-race.mmu');
 const RACE_ERA = 'post-aa85986e7150';
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -31,8 +35,8 @@ const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
 
 /** One exploration in its own process (bench/explore-one.mjs). */
-function explore(file, era, max) {
-  const out = execFileSync(process.execPath, [here('explore-one.mjs'), file, era, String(max ?? 200_000_000)], { maxBuffer: 1 << 20 });
+function explore(file, era, max, reduce = false) {
+  const out = execFileSync(process.execPath, [here('explore-one.mjs'), file, era, String(max ?? 200_000_000), ...(reduce ? ['reduce'] : [])], { maxBuffer: 1 << 20 });
   return JSON.parse(out.toString());
 }
 
@@ -49,8 +53,8 @@ function timed(cmd, args, opts = {}) {
 const registry = await EraRegistry.discover();
 console.log(`node ${process.version}, ${registry.released.length} eras, ${registry.releases.length} releases, rounds ${ROUNDS}`);
 
-// ---- 1. three-thread-race against SPIN ----
-const spin = has('spin') && has('gcc');
+const cli = here('../dist/cli.js');
+const spin = (want(1) || want(2)) && has('spin') && has('gcc');
 let pan = null;
 let panDir = null;
 if (spin) {
@@ -58,6 +62,8 @@ if (spin) {
   execFileSync('bash', [here('spin/build.sh'), panDir, 'hc4_64'], { stdio: 'ignore' });
   pan = join(panDir, 'pan_hc4_64');
 }
+const dir = mkdtempSync(join(tmpdir(), 'mmutt-bench-'));
+const { writeFileSync } = await import('node:fs');
 /** pan's own report: states stored, search seconds. */
 function runPan() {
   const r = timed(pan, ['-w23'], { cwd: panDir });
@@ -66,75 +72,111 @@ function runPan() {
   const mem = Number(/([\d.]+)\s+total actual memory usage/.exec(r.stdout)[1]);
   return { states, secs, rssKiB: r.rssKiB ?? mem * 1024, memMb: mem };
 }
-const pairs = [];
-for (let i = 0; i < ROUNDS; i++) {
-  const m = explore(RACE, RACE_ERA);
-  const p = spin ? runPan() : null;
-  pairs.push({ m, p });
-}
-const m0 = pairs[0].m;
-const mSps = pairs.map(({ m }) => m.states / (m.ms / 1000));
-console.log(`\n1. three-thread-race, era ${RACE_ERA}: ${fmt(m0.states)} states, ${fmt(m0.transitions)} transitions${m0.complete ? '' : ' (INCOMPLETE)'}`);
-console.log('                          mmutt      pan_hc4_64');
-if (spin) {
-  const p0 = pairs[0].p;
-  if (p0.states !== m0.states) console.log(`  !! pan stored ${fmt(p0.states)} states, mmutt ${fmt(m0.states)}: the port is out of date (bench/spin/README.md)`);
-  const pSps = pairs.map(({ p }) => p.states / p.secs);
-  const ratio = pairs.map(({ m, p }) => m.states / (m.ms / 1000) / (p.states / p.secs));
-  console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)} ${fmt(median(pSps)).padStart(15)}`);
-  console.log(`mmutt / pan_hc4_64, paired: median ${median(ratio).toFixed(2)} (rounds: ${ratio.map((r) => r.toFixed(2)).join(' ')})`);
-  console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)} ${((p0.memMb * 1048576) / p0.states).toFixed(1).padStart(15)}   (mmutt: visited set + path counts; pan: its total)`);
-  console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)} ${mib(median(pairs.map(({ p }) => p.rssKiB))).padStart(15)}`);
-} else {
-  console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)}      (spin not installed)`);
-  console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)}`);
-  console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)}`);
+// ---- 1. three-thread-race against SPIN ----
+if (want(1)) {
+  const pairs = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const m = explore(RACE, RACE_ERA);
+    const p = spin ? runPan() : null;
+    pairs.push({ m, p });
+  }
+  const m0 = pairs[0].m;
+  const mSps = pairs.map(({ m }) => m.states / (m.ms / 1000));
+  console.log(`\n1. three-thread-race, era ${RACE_ERA}: ${fmt(m0.states)} states, ${fmt(m0.transitions)} transitions${m0.complete ? '' : ' (INCOMPLETE)'}`);
+  console.log('                          mmutt      pan_hc4_64');
+  if (spin) {
+    const p0 = pairs[0].p;
+    if (p0.states !== m0.states) console.log(`  !! pan stored ${fmt(p0.states)} states, mmutt ${fmt(m0.states)}: the port is out of date (bench/spin/README.md)`);
+    const pSps = pairs.map(({ p }) => p.states / p.secs);
+    const ratio = pairs.map(({ m, p }) => m.states / (m.ms / 1000) / (p.states / p.secs));
+    console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)} ${fmt(median(pSps)).padStart(15)}`);
+    console.log(`mmutt / pan_hc4_64, paired: median ${median(ratio).toFixed(2)} (rounds: ${ratio.map((r) => r.toFixed(2)).join(' ')})`);
+    console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)} ${((p0.memMb * 1048576) / p0.states).toFixed(1).padStart(15)}   (mmutt: visited set + path counts; pan: its total)`);
+    console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)} ${mib(median(pairs.map(({ p }) => p.rssKiB))).padStart(15)}`);
+  } else {
+    console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)}      (spin not installed)`);
+    console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)}`);
+    console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)}`);
+  }
+
 }
 
 // ---- 2. time to verdict ----
-const cli = here('../dist/cli.js');
-const verdictArgs = ['run', RACE, '--explore', '--era', RACE_ERA, '--max-states', '100000000'];
-const jobsList = [1, 2];
-const walls = Object.fromEntries(jobsList.map((j) => [j, []]));
-const spinWalls = [];
-for (let i = 0; i < ROUNDS; i++) {
-  for (const j of jobsList) walls[j].push(timed(process.execPath, [cli, ...verdictArgs, '--jobs', String(j)]).ms);
-  if (spin) spinWalls.push(timed('bash', [here('spin/verdict.sh'), 'hc4_64']).ms);
+if (want(2)) {
+  const verdictArgs = ['run', RACE, '--explore', '--era', RACE_ERA, '--max-states', '100000000'];
+  const jobsList = [1, 2];
+  const walls = Object.fromEntries(jobsList.map((j) => [j, []]));
+  const spinWalls = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const j of jobsList) walls[j].push(timed(process.execPath, [cli, ...verdictArgs, '--jobs', String(j)]).ms);
+    if (spin) spinWalls.push(timed('bash', [here('spin/verdict.sh'), 'hc4_64']).ms);
+  }
+  console.log('\n2. time to verdict on three-thread-race, from the model text, median wall time');
+  for (const j of jobsList) {
+    const w = median(walls[j]);
+    const speedup = j > 1 ? `   ${(median(walls[1]) / w).toFixed(2)}x faster than --jobs 1` : '';
+    console.log(`mmutt run --explore --jobs ${j}   ${(w / 1000).toFixed(2).padStart(6)} s${spin ? `   ${(w / median(spinWalls)).toFixed(2)}x SPIN` : ''}${speedup}`);
+  }
+  if (spin) console.log(`SPIN verdict.sh hc4_64          ${(median(spinWalls) / 1000).toFixed(2).padStart(6)} s   (spin -a, gcc -O2, pan -w23)`);
+  else console.log('SPIN: spin not installed');
+
 }
-console.log('\n2. time to verdict on three-thread-race, from the model text, median wall time');
-for (const j of jobsList) {
-  const w = median(walls[j]);
-  console.log(`mmutt run --explore --jobs ${j}   ${(w / 1000).toFixed(2).padStart(6)} s${spin ? `   ${(w / median(spinWalls)).toFixed(2)}x SPIN` : ''}`);
-}
-if (spin) console.log(`SPIN verdict.sh hc4_64          ${(median(spinWalls) / 1000).toFixed(2).padStart(6)} s   (spin -a, gcc -O2, pan -w23)`);
-else console.log('SPIN: spin not installed');
 
 // ---- 3. the catalog ----
-const cases = [
-  ['ksm-merge', 'post-369ea8242c0f'],
-  ['fault-races-invalidation', 'pre-6bdb913f0a70'],
-  ['madv-free-then-guest-write', 'post-6bdb913f0a70'],
-];
-console.log(`\n${'3. catalog explorations (best of 3)'.padEnd(48)}   states   states/s  bytes/state`);
-for (const [name, era] of cases) {
-  let best = null;
-  for (let i = 0; i < 3; i++) {
-    const x = explore(name, era);
-    if (!best || x.ms < best.ms) best = x;
+if (want(3)) {
+  const cases = [
+    ['ksm-merge', 'post-369ea8242c0f'],
+    ['fault-races-invalidation', 'pre-6bdb913f0a70'],
+    ['madv-free-then-guest-write', 'post-6bdb913f0a70'],
+  ];
+  console.log(`\n${'3. catalog explorations (best of 3)'.padEnd(48)}   states   states/s  bytes/state`);
+  for (const [name, era] of cases) {
+    let best = null;
+    for (let i = 0; i < 3; i++) {
+      const x = explore(name, era);
+      if (!best || x.ms < best.ms) best = x;
+    }
+    console.log(`${`${name} @ ${era}`.padEnd(48)} ${String(best.states).padStart(8)} ${fmt(best.states / (best.ms / 1000)).padStart(10)} ${(best.bytes / best.states).toFixed(1).padStart(12)}`);
   }
-  console.log(`${`${name} @ ${era}`.padEnd(48)} ${String(best.states).padStart(8)} ${fmt(best.states / (best.ms / 1000)).padStart(10)} ${(best.bytes / best.states).toFixed(1).padStart(12)}`);
-}
-const wall = (args) => median([0, 1, 2].map(() => timed(process.execPath, [cli, ...args]).ms));
-console.log(`${'wall time, median of 3'.padEnd(56)} --jobs 1 --jobs 2`);
-for (const [what, args] of [
-  ['matrix --explore (catalog x eras)', ['matrix', '--explore']],
-  ['run three-thread-race --explore --era all, 1M states each', ['run', RACE, '--explore', '--max-states', '1000000']],
-]) {
-  console.log(`${what.padEnd(56)} ${(wall([...args, '--jobs', '1']) / 1000).toFixed(2).padStart(6)} s ${(wall([...args, '--jobs', '2']) / 1000).toFixed(2).padStart(6)} s`);
-}
-console.log(`${`matrix --releases (catalog x ${registry.releases.length} releases)`.padEnd(56)} ${(wall(['matrix', '--releases']) / 1000).toFixed(2).padStart(6)} s`);
+  const wall = (args) => median([0, 1, 2].map(() => timed(process.execPath, [cli, ...args]).ms));
+  console.log(`${'wall time, median of 3'.padEnd(56)} --jobs 1 --jobs 2`);
+  for (const [what, args] of [
+    ['matrix --explore (catalog x eras)', ['matrix', '--explore']],
+    ['run three-thread-race --explore --era all, 1M states each', ['run', RACE, '--explore', '--max-states', '1000000']],
+  ]) {
+    console.log(`${what.padEnd(56)} ${(wall([...args, '--jobs', '1']) / 1000).toFixed(2).padStart(6)} s ${(wall([...args, '--jobs', '2']) / 1000).toFixed(2).padStart(6)} s`);
+  }
+  console.log(`${`matrix --releases (catalog x ${registry.releases.length} releases)`.padEnd(56)} ${(wall(['matrix', '--releases']) / 1000).toFixed(2).padStart(6)} s`);
 
-// ---- 4. growth ----
+}
+
+// ---- 4. reduction ----
+if (want(4)) {
+  // Sleep sets skip transitions, never states (docs/explore.md): the figure is the share of
+  // transitions left, and what it does to the time. Each catalog scenario in the era where its
+  // full search is largest, and the race.
+  console.log('\n4. --reduce (sleep sets) against the full search: transitions, and wall time (best of 3)');
+  console.log(`${'scenario @ era'.padEnd(56)}    states  transitions      reduced   left   full s  reduced s`);
+  /** The era where the scenario's full search takes the most transitions (in this process: only the counts matter). */
+  const largest = (name) => {
+    let best = null;
+    for (const era of registry.released) {
+      const x = exploreScenario(loadScenario(name), era, DEFAULT_LIMITS, false).exploration;
+      if (x && (!best || x.transitions > best.transitions)) best = { era: era.id, transitions: x.transitions };
+    }
+    return best.era;
+  };
+  const bestOf3 = (file, era, reduce) => [0, 1, 2].map(() => explore(file, era, undefined, reduce)).reduce((a, b) => (b.ms < a.ms ? b : a));
+  for (const [file, era] of [...catalogNames().map((n) => [n, largest(n)]), [RACE, RACE_ERA]]) {
+    const full = bestOf3(file, era, false);
+    const red = bestOf3(file, era, true);
+    const name = file === RACE ? 'three-thread-race' : file;
+    console.log(`${`${name} @ ${era}`.padEnd(56)} ${fmt(full.states).padStart(9)} ${fmt(full.transitions).padStart(12)} ${fmt(red.transitions).padStart(12)} ${`${((100 * red.transitions) / full.transitions).toFixed(0)}%`.padStart(6)} ${(full.ms / 1000).toFixed(2).padStart(8)} ${(red.ms / 1000).toFixed(2).padStart(10)}`);
+  }
+
+}
+
+// ---- 5. growth ----
 // The race cut or extended: the first K operations of each of T threads (a third vCPU as the
 // fourth thread). A cell that would pass the cap is stopped there and shown as "> cap".
 const CAP = Number(arg('growth-cap', 10_000_000));
@@ -145,26 +187,29 @@ const ops = {
   vcpu2: ['r5 = read(gfn 0x100)', 'write(gfn 0x100, 0x41)', 'r6 = read(gfn 0x101)'],
 };
 const threadsOf = (t) => ['vcpu0', 'vcpu1', 'qemu', 'vcpu2'].slice(0, t);
-const dir = mkdtempSync(join(tmpdir(), 'mmutt-bench-growth-'));
-const { writeFileSync } = await import('node:fs');
-console.log(`\n4. growth: threads x operations (three-thread-race cut or extended; cap ${fmt(CAP)} states)`);
-console.log('threads ops        states  transitions   seconds  bytes/state  peak RSS');
-for (const t of [2, 3, 4]) {
-  for (const k of [1, 2, 3]) {
-    const body = threadsOf(t).map((th) => `${th} { ${ops[th].slice(0, k).join('; ')} }`).join('\n');
-    const file = join(dir, `g${t}x${k}.mmu`);
-    writeFileSync(file, `mmutt growth-${t}x${k}\n"growth ${t} threads x ${k} ops"\n{\n  proc qemu: vma 0x7f0000000000 +2 anon private rw\n  mem qemu:0x7f0000000000 = 0xaa ; mem qemu:0x7f0000001000 = 0xbb\n  vm slot0: gfn 0x100 +2 -> qemu:0x7f0000000000\n  touched: vcpu0 read gfn 0x100, vcpu1 read gfn 0x101\n}\n${body}\n`);
-    const x = explore(file, RACE_ERA, CAP);
-    const states = x.complete ? fmt(x.states) : `> ${fmt(CAP)}`;
-    console.log(`${String(t).padStart(7)} ${String(k).padStart(3)} ${states.padStart(13)} ${(x.complete ? fmt(x.transitions) : '').padStart(12)} ${(x.ms / 1000).toFixed(2).padStart(9)} ${(x.bytes / x.states).toFixed(1).padStart(12)} ${mib(x.maxRssKiB).padStart(9)}`);
+/** The race's first k operations of each of t threads, as a scenario file. */
+const growthFile = (t, k) => {
+  const body = threadsOf(t).map((th) => `${th} { ${ops[th].slice(0, k).join('; ')} }`).join('\n');
+  const file = join(dir, `g${t}x${k}.mmu`);
+  writeFileSync(file, `mmutt growth-${t}x${k}\n"growth ${t} threads x ${k} ops"\n{\n  proc qemu: vma 0x7f0000000000 +2 anon private rw\n  mem qemu:0x7f0000000000 = 0xaa ; mem qemu:0x7f0000001000 = 0xbb\n  vm slot0: gfn 0x100 +2 -> qemu:0x7f0000000000\n  touched: vcpu0 read gfn 0x100, vcpu1 read gfn 0x101\n}\n${body}\n`);
+  return file;
+};
+if (want(5)) {
+  console.log(`\n5. growth: threads x operations (three-thread-race cut or extended; cap ${fmt(CAP)} states)`);
+  console.log('threads ops        states  transitions   seconds  bytes/state  peak RSS');
+  for (const t of [2, 3, 4]) {
+    for (const k of [1, 2, 3]) {
+      const x = explore(growthFile(t, k), RACE_ERA, CAP);
+      const states = x.complete ? fmt(x.states) : `> ${fmt(CAP)}`;
+      console.log(`${String(t).padStart(7)} ${String(k).padStart(3)} ${states.padStart(13)} ${(x.complete ? fmt(x.transitions) : '').padStart(12)} ${(x.ms / 1000).toFixed(2).padStart(9)} ${(x.bytes / x.states).toFixed(1).padStart(12)} ${mib(x.maxRssKiB).padStart(9)}`);
+    }
   }
 }
 
-// ---- 5. scale ----
+// ---- 6. scale ----
 if (arg('scale', false)) {
-  const file = join(dir, 'g4x3.mmu');
-  console.log('\n5. scale: 4 threads x 3 operations, to the end');
-  const x = explore(file, RACE_ERA, 2_000_000_000);
+  console.log('\n6. scale: 4 threads x 3 operations, to the end');
+  const x = explore(growthFile(4, 3), RACE_ERA, 2_000_000_000);
   console.log(`${fmt(x.states)} states, ${fmt(x.transitions)} transitions, ${(x.ms / 1000).toFixed(0)} s, ${(x.bytes / x.states).toFixed(1)} bytes/state, peak RSS ${mib(x.maxRssKiB)}${x.complete ? '' : ' (INCOMPLETE)'}`);
 }
 rmSync(dir, { recursive: true, force: true });
