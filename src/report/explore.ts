@@ -89,11 +89,23 @@ export function exploresText(runs: ExploreRun[], opts: { stats: boolean }): stri
   return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs.map((r) => r.run)).join('\n')}\n`;
 }
 
+/**
+ * herd7's verdict line on one line when it fits the width; else the verdict, then its counts
+ * on the next line as `run` labels them (`Positive: P Negative: N`). A mail (cite, diff: 72
+ * columns) needs it; the verdict line of `run`'s own report stays whole, for grep.
+ */
+function observationLines(r: ExploreRun, width: number, indent: string): string[] {
+  const line = observationLine(r);
+  const v = verdict(r.exploration!);
+  if (indent.length + line.length <= width || !v) return wrap(line, indent, `${indent}  `, width);
+  return [...wrap(`Observation ${r.run.scenario.name} ${v.verdict}`, indent, `${indent}  `, width), `${indent}  Positive: ${fmtCount(v.positive)} Negative: ${fmtCount(v.negative)}`];
+}
+
 /** A few lines for one explored era: its verdict line, windows and harms (cite, diff, summaries). */
 export function exploredSummary(r: ExploreRun, width: number, indent: string): string[] {
   const x = r.exploration;
   if (!x) return wrap(r.run.unavailable!, indent, `${indent}  `, width);
-  const out = [`${indent}${observationLine(r)}`];
+  const out = observationLines(r, width, indent);
   out.push(...wrap(`${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${fmtCount(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ', incomplete'}`, indent, `${indent}  `, width));
   const harms = harmsOf(x);
   out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${fmtCount(h.paths)} paths)` : ''}`).join(', ') : 'none'}`, indent, `${indent}  `, width));
