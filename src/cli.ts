@@ -21,7 +21,7 @@ import { citeText } from './report/cite.js';
 import { bisectText } from './report/bisect.js';
 import { runJson, toJson } from './report/json.js';
 import { matrixText, releaseMatrixText } from './report/matrix.js';
-import { fmtSeen, plural, releasesOf, runsText, wrap } from './report/text.js';
+import { fmtSeen, pathCounts, plural, releasesOf, runsText, wrap } from './report/text.js';
 import { runScenario } from './runner/run.js';
 import { bisectReleases, releasesBetween, runSpans, spans } from './runner/releases.js';
 import { exploreAll, newStopFlag } from './runner/jobs.js';
@@ -354,6 +354,7 @@ async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs) {
   const pairs = scenarios.flatMap(({ s }) => s.results.map((x) => ({ scenario: s, era: getEra(x.era) })));
   const explored = pairs.length ? await explorePairs(pairs, a, false) : [];
   const out: string[] = [];
+  const paths = pathCounts();
   let judged = 0;
   let failed = 0;
   let k = 0;
@@ -369,13 +370,13 @@ async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs) {
       const r = explored[k++]!;
       const v = r.exploration ? verdict(r.exploration) : null;
       judged++;
-      if (v?.verdict !== x.verdict) bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? `saw ${observationLine(r).split(' ').slice(2).join(' ')}`})`);
+      if (v?.verdict !== x.verdict) bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? `saw ${observationLine(r, paths.fmt).split(' ').slice(2).join(' ')}`})`);
     }
     failed += bad.length;
     const counts = [plural(s.expect.length, 'expectation'), ...(s.results.length ? [plural(s.results.length, 'result')] : [])].join(' and ');
     out.push(...(bad.length ? bad : [`${f}: ok (${counts} ${s.expect.length + s.results.length === 1 ? 'holds' : 'hold'})`]));
   }
-  out.push(`judged ${judged} in ${plural(files.length, 'file')}: ${failed ? `${failed} FAILED` : 'all hold'}`);
+  out.push(`judged ${judged} in ${plural(files.length, 'file')}: ${failed ? `${failed} FAILED` : 'all hold'}`, ...paths.note());
   print(`${out.join('\n')}\n`);
   if (failed && exitCode === 0) exitCode = 1;
 }

@@ -105,6 +105,37 @@ describe('mmutt CLI', () => {
     expect(d.stopped).toBe('max-states');
   });
 
+  it('every report that prints a ~ path count says in words that it is approximate', () => {
+    // Four vCPUs reading six times each: 24!/(6!)^4 (about 2.3e12) interleavings of the
+    // reads alone, and more with the faults, past 2^53 in every era; each era has its own count.
+    const dir = mkdtempSync(join(tmpdir(), 'mmutt-many-'));
+    const f = join(dir, 'many-paths.mmu');
+    const threads = [0, 1, 2, 3].map((i) => `vcpu${i} { ${Array(6).fill(`r${i} = read(gfn 0x10${i})`).join('; ')} }`);
+    writeFileSync(
+      f,
+      ['mmutt many-paths', '"Four vCPUs read their own page six times."', '{', '  proc qemu: vma 0x7f0000000000 +4 anon private rw',
+        ...[0, 1, 2, 3].map((i) => `  mem qemu:0x7f000000${i}000 = 0xa${i + 1}`), '  vm slot0: gfn 0x100 +4 -> qemu:0x7f0000000000', '}',
+        ...threads, 'observe vcpu0:r0, vcpu1:r1, vcpu2:r2, vcpu3:r3', 'exists (vcpu0:r0 = 0xa1)', 'result post-aa85986e7150: Never', ''].join('\n'),
+    );
+    const [a, b] = ['post-369ea8242c0f', 'post-aa85986e7150'];
+    const run = mmutt('run', f, '--explore').out;
+    const reports = {
+      'run, one era': run.split('\nmmutt ')[0]!,
+      'run --era all, side by side': run.split('Side by side (every interleaving):')[1]!,
+      cite: mmutt('cite', f, '--era', a, '--era', b, '--explore').out,
+      diff: mmutt('diff', '--explore', f, a, b).out,
+      'matrix markdown': mmutt('matrix', dir, '--explore', '--format', 'markdown').out,
+      'matrix html': mmutt('matrix', dir, '--explore', '--format', 'html').out,
+      'check --judge': mmutt('check', '--judge', f).out,
+    };
+    for (const [name, out] of Object.entries(reports)) {
+      expect(out, name).toMatch(/~\d\.\de\d+/);
+      expect(out, name).toContain('Path counts shown with ~ passed 2^53 and are approximate.');
+    }
+    expect(reports.cite).toMatch(/^ {2}Observation many-paths Always ~\d\.\de\d+ 0$/m);
+    expect(reports['check --judge']).toMatch(/: result post-aa85986e7150: Never: FAILED \(saw Always ~\d\.\de\d+ 0\)/);
+  });
+
   it('a witness token replays to the same outcome', () => {
     const x = JSON.parse(mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--explore', '--witness', '--format', 'json').out);
     const lost = x.outcomes.find((o: { violations: string[] }) => o.violations.includes('lost-write'));

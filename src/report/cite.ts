@@ -9,7 +9,7 @@ import type { Era, Rule } from '../contract/era.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { exploredSummary } from './explore.js';
-import { MAIL_WIDTH, eraRefs, releasesOf, sideBySide, wrap } from './text.js';
+import { MAIL_WIDTH, eraRefs, pathCounts, releasesOf, sideBySide, wrap } from './text.js';
 
 const W = MAIL_WIDTH;
 
@@ -45,13 +45,16 @@ export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: Ci
   out.push('');
   if (explored) {
     out.push('Every interleaving explored:');
+    const counts = pathCounts();
     explored.forEach((x, i) => {
-      out.push(`${label(i)}:`, ...exploredSummary(x, W, '  '));
+      out.push(`${label(i)}:`, ...exploredSummary(x, W, '  ', counts));
       for (const w of x.witnesses.filter((y) => !y.outcomeKey)) {
         out.push(...wrap(`${w.target}, replay:`, '  ', '    ', W));
         out.push(...wrapCommand(['mmutt run', scenarioArg(x.run), `--era ${x.run.era.id}`, `--replay ${w.token}`, ...eraFileArgs(o)].join(' '), '    '));
       }
     });
+    const note = counts.note(W);
+    if (note.length) out.push('', ...note);
   } else {
     out.push(...sideBySide(runs, W));
   }

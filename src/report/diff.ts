@@ -6,7 +6,7 @@ import type { TraceStep } from '../contract/output.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
 import { exploredSummary, fmtOutcome, windowText } from './explore.js';
 import { verdict } from '../contract/output.js';
-import { MAIL_WIDTH, eraRefs, fmtCount, fmtValue, plural, releasesOf, wrap } from './text.js';
+import { MAIL_WIDTH, eraRefs, fmtValue, pathCounts, plural, releasesOf, wrap, type PathCounts } from './text.js';
 
 const W = MAIL_WIDTH;
 
@@ -179,21 +179,31 @@ export function exploreTierOf(d: ExploreDiff): Tier {
 export function exploreDiffText(d: ExploreDiff): string {
   const { a, b } = d;
   const out = head(exploreTierOf(d), ' --explore', a.run, b.run);
-  out.push('A:', ...exploredSummary(a, W, '  '), 'B:', ...exploredSummary(b, W, '  '));
-  if (!a.exploration || !b.exploration) return `${out.join('\n')}\n`;
-  const byKey = new Map([...a.exploration.outcomes, ...b.exploration.outcomes].map((o) => [o.key, o]));
+  const counts = pathCounts();
+  out.push('A:', ...exploredSummary(a, W, '  ', counts), 'B:', ...exploredSummary(b, W, '  ', counts));
+  if (a.exploration && b.exploration) out.push(...outcomesAndWindows(d, counts));
+  const note = counts.note(W);
+  if (note.length) out.push('', ...note);
+  return `${out.join('\n')}\n`;
+}
+
+/** Where two explorations (both of which ran) part: outcomes, with their path counts, and windows. */
+function outcomesAndWindows(d: ExploreDiff, counts: PathCounts): string[] {
+  const { a, b } = d;
+  const out: string[] = [];
+  const byKey = new Map([...a.exploration!.outcomes, ...b.exploration!.outcomes].map((o) => [o.key, o]));
   const list = (title: string, keys: string[], paths: (k: string) => string) => {
     if (!keys.length) return;
     out.push('', title);
     for (const k of keys) out.push(...wrap(`${paths(k)} ${fmtOutcome(byKey.get(k)!)}`, '  ', '      ', W));
   };
-  list('Outcomes only in A (paths):', d.onlyA, (k) => `${fmtCount(byKey.get(k)!.paths)}:`);
-  list('Outcomes only in B (paths):', d.onlyB, (k) => `${fmtCount(byKey.get(k)!.paths)}:`);
+  list('Outcomes only in A (paths):', d.onlyA, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
+  list('Outcomes only in B (paths):', d.onlyB, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
   const moved = d.both.filter((x) => x.a !== x.b);
   if (!d.onlyA.length && !d.onlyB.length) out.push('', `Outcomes: the same ${plural(d.both.length, 'outcome')} in both, ${moved.length ? 'with other path counts' : 'with the same path counts'}`);
   list('Outcomes in both whose path counts differ (A / B):', moved.map((x) => x.key), (k) => {
     const x = d.both.find((y) => y.key === k)!;
-    return `${fmtCount(x.a)} / ${fmtCount(x.b)}:`;
+    return `${counts.fmt(x.a)} / ${counts.fmt(x.b)}:`;
   });
   const win = (title: string, keys: string[], x: ExploreRun) => {
     if (!keys.length) return;
@@ -202,7 +212,7 @@ export function exploreDiffText(d: ExploreDiff): string {
   };
   win('Windows only in A:', d.windowsOnlyA, a);
   win('Windows only in B:', d.windowsOnlyB, b);
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 export function exploreDiffJson(d: ExploreDiff) {

@@ -5,14 +5,17 @@ import { fmtCond } from './cond.js';
 import type { Era } from '../contract/era.js';
 import type { Exploration, ExploredOutcome, ExploreRun } from '../contract/output.js';
 import { VERSION } from '../version.js';
-import { eraHeader, fmtCount, fmtValue, legend, plural, releasesOf, wrap } from './text.js';
+import { eraHeader, fmtCount, fmtValue, legend, pathCounts, plural, releasesOf, wrap, type PathCounts } from './text.js';
 import { runHeader } from './json.js';
 
-/** herd7's verdict line, `Observation NAME VERDICT P N`, or the number of outcomes without a condition. */
-export function observationLine(r: ExploreRun): string {
+/**
+ * herd7's verdict line, `Observation NAME VERDICT P N`, or the number of outcomes without a
+ * condition. `fmt` is the report's own (pathCounts), so that it says when P or N is approximate.
+ */
+export function observationLine(r: ExploreRun, fmt: (n: number) => string = fmtCount): string {
   const x = r.exploration!;
   const v = verdict(x);
-  return v ? `Observation ${r.run.scenario.name} ${v.verdict} ${fmtCount(v.positive)} ${fmtCount(v.negative)}` : `Observation ${r.run.scenario.name} Outcomes ${x.outcomes.length}`;
+  return v ? `Observation ${r.run.scenario.name} ${v.verdict} ${fmt(v.positive)} ${fmt(v.negative)}` : `Observation ${r.run.scenario.name} Outcomes ${x.outcomes.length}`;
 }
 
 export const fmtOutcome = (o: ExploredOutcome) =>
@@ -31,8 +34,8 @@ export function harmsOf(x: Exploration): { harm: string; paths: number }[] {
 
 export const windowText = (w: Exploration['windows'][number]) => `${w.mapping} gfn ${hex(w.gfn)}, opened by ${w.openedBy.thread} ${w.openedBy.fn}`;
 
-function outcomeLines(x: Exploration, width: number): string[] {
-  return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${fmtCount(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o)}`, '  ', '      ', width));
+function outcomeLines(x: Exploration, width: number, counts: PathCounts): string[] {
+  return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${counts.fmt(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o)}`, '  ', '      ', width));
 }
 
 export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: boolean }): string {
@@ -44,8 +47,9 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
     return `${out.join('\n')}\n`;
   }
   for (const n of run.notes) out.push(...wrap(`Note: ${n}`, '', '  '));
+  const counts = pathCounts();
   out.push('', `Outcomes ${x.outcomes.length}${x.complete ? '' : ' (so far: the exploration stopped)'}`);
-  out.push(...outcomeLines(x, 80));
+  out.push(...outcomeLines(x, 80, counts));
   out.push('', x.windows.length ? 'Windows (a stale sPTE or TLB entry outside any invalidation bracket):' : 'Windows: none');
   for (const w of x.windows) {
     const wit = r.witnesses.find((y) => y.target === `window ${w.key}`);
@@ -62,13 +66,13 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   const c = run.scenario.condition;
   out.push('');
   if (c) out.push(...wrap(`Condition ${c.quantifier} (${fmtCond(c.cond)})`, '', '  '));
-  if (v) out.push(`Positive: ${fmtCount(v.positive)} Negative: ${fmtCount(v.negative)}`);
-  out.push(observationLine(r));
+  if (v) out.push(`Positive: ${counts.fmt(v.positive)} Negative: ${counts.fmt(v.negative)}`);
+  out.push(observationLine(r, counts.fmt));
   if (!x.complete) {
     const why = x.stopped === 'interrupted' ? 'interrupted (SIGINT)' : `stopped by ${x.stopped}`;
     out.push(...wrap(`Incomplete: ${why} after ${plural(x.states, 'state')}; the outcomes above were found, others may exist.`, '', '  '));
   }
-  if (x.approximate) out.push('Path counts shown with ~ passed 2^53 and are approximate.');
+  out.push(...counts.note());
   if (x.reduced) out.push(...wrap('Reduced (--reduce, sleep sets): every outcome, harm and window is found, but paths are not counted; Positive and Negative count outcomes.', '', '  '));
   out.push(`Hash=${run.sha256.slice(0, 32)}`);
   out.push(`States ${x.states}  Transitions ${x.transitions}${x.cycles ? `  Cycles ${x.cycles}` : ''}`);
@@ -82,10 +86,12 @@ export function exploresText(runs: ExploreRun[], opts: { stats: boolean }): stri
   if (runs.length === 1) return exploreText(runs[0]!, opts);
   const parts = runs.map((r) => exploreText(r, { ...opts, legend: false }));
   const summary = ['Side by side (every interleaving):'];
+  const counts = pathCounts();
   for (const r of runs) {
     summary.push(`  ${r.run.era.id} (${releasesOf(r.run.era)})`);
-    summary.push(...exploredSummary(r, 80, '    '));
+    summary.push(...exploredSummary(r, 80, '    ', counts));
   }
+  summary.push(...counts.note());
   return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs.map((r) => r.run)).join('\n')}\n`;
 }
 
@@ -94,21 +100,24 @@ export function exploresText(runs: ExploreRun[], opts: { stats: boolean }): stri
  * on the next line as `run` labels them (`Positive: P Negative: N`). A mail (cite, diff: 72
  * columns) needs it; the verdict line of `run`'s own report stays whole, for grep.
  */
-function observationLines(r: ExploreRun, width: number, indent: string): string[] {
-  const line = observationLine(r);
+function observationLines(r: ExploreRun, width: number, indent: string, counts: PathCounts): string[] {
+  const line = observationLine(r, counts.fmt);
   const v = verdict(r.exploration!);
   if (indent.length + line.length <= width || !v) return wrap(line, indent, `${indent}  `, width);
-  return [...wrap(`Observation ${r.run.scenario.name} ${v.verdict}`, indent, `${indent}  `, width), `${indent}  Positive: ${fmtCount(v.positive)} Negative: ${fmtCount(v.negative)}`];
+  return [...wrap(`Observation ${r.run.scenario.name} ${v.verdict}`, indent, `${indent}  `, width), `${indent}  Positive: ${counts.fmt(v.positive)} Negative: ${counts.fmt(v.negative)}`];
 }
 
-/** A few lines for one explored era: its verdict line, windows and harms (cite, diff, summaries). */
-export function exploredSummary(r: ExploreRun, width: number, indent: string): string[] {
+/**
+ * A few lines for one explored era: its verdict line, windows and harms (cite, diff,
+ * summaries). The report that prints them says, after them, whether `counts` was approximate.
+ */
+export function exploredSummary(r: ExploreRun, width: number, indent: string, counts: PathCounts): string[] {
   const x = r.exploration;
   if (!x) return wrap(r.run.unavailable!, indent, `${indent}  `, width);
-  const out = observationLines(r, width, indent);
-  out.push(...wrap(`${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${fmtCount(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ', incomplete'}`, indent, `${indent}  `, width));
+  const out = observationLines(r, width, indent, counts);
+  out.push(...wrap(`${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${counts.fmt(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ', incomplete'}`, indent, `${indent}  `, width));
   const harms = harmsOf(x);
-  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${fmtCount(h.paths)} paths)` : ''}`).join(', ') : 'none'}`, indent, `${indent}  `, width));
+  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') : 'none'}`, indent, `${indent}  `, width));
   if (!x.windows.length) out.push(`${indent}windows: none`);
   for (const w of x.windows) out.push(...wrap(`window: ${windowText(w)}`, indent, `${indent}  `, width));
   return out;
@@ -189,6 +198,7 @@ export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): s
 export function exploreMatrixMarkdown(eras: readonly Era[], rows: ExploreRun[][]): string {
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const out = [`# mmutt ${VERSION} matrix --explore`, '', row(['scenario', ...eras.map((e) => `\`${e.id}\``)]), row(['---', ...eras.map(() => '---')])];
+  const counts = pathCounts();
   for (const r of rows) {
     out.push(
       row([
@@ -197,12 +207,14 @@ export function exploreMatrixMarkdown(eras: readonly Era[], rows: ExploreRun[][]
           if (!x.exploration) return '–';
           const v = verdict(x.exploration);
           const harms = harmsOf(x.exploration).map((h) => h.harm);
-          const head = v ? `${v.verdict} ${fmtCount(v.positive)}/${fmtCount(v.negative)}` : `${plural(x.exploration.outcomes.length, 'outcome')}`;
+          const head = v ? `${v.verdict} ${counts.fmt(v.positive)}/${counts.fmt(v.negative)}` : `${plural(x.exploration.outcomes.length, 'outcome')}`;
           return `${head}${harms.length ? ` **${harms.join(', ')}**` : ''}${x.exploration.windows.length ? ` (${plural(x.exploration.windows.length, 'window')})` : ''}`;
         }),
       ]),
     );
   }
   out.push('', "A verdict with its positive/negative path counts, as herd7's Observation line; without a condition, the number of outcomes. Harms in bold; – : the era cannot run the scenario.");
+  const note = counts.note(Infinity);
+  if (note.length) out.push('', ...note);
   return `${out.join('\n')}\n`;
 }

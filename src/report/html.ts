@@ -10,7 +10,7 @@ import type { ExploreRun, RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 import { harmsOf, observationLine, windowText } from './explore.js';
 import { outcomeLetters } from './matrix.js';
-import { fmtCount, fmtValue, releasesOf } from './text.js';
+import { fmtValue, pathCounts, releasesOf, type PathCounts } from './text.js';
 
 const LANE = 176;
 const ROW = 20;
@@ -85,11 +85,11 @@ function canonicalTable(runs: RunResult[], letters: (string | null)[]): string {
   return rows.join('\n');
 }
 
-function exploredTable(xs: ExploreRun[]): string {
-  const verdicts = xs.map((x) => (x.exploration ? observationLine(x).split(' ').slice(2).join(' ') : '–'));
+function exploredTable(xs: ExploreRun[], counts: PathCounts): string {
+  const verdicts = xs.map((x) => (x.exploration ? observationLine(x, counts.fmt).split(' ').slice(2).join(' ') : '–'));
   return [
     tr('verdict (P N)', verdicts),
-    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${fmtCount(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.exploration.complete ? ' (reduced)' : ' (incomplete)'}` : '–'))),
+    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${counts.fmt(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ' (incomplete)'}` : '–'))),
     tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || 'none' : '–'))),
     tr('windows', xs.map((x) => (x.exploration ? x.exploration.windows.map(windowText).join('; ') || 'none' : '–'))),
   ].join('\n');
@@ -97,6 +97,7 @@ function exploredTable(xs: ExploreRun[]): string {
 
 /** Rows of (scenario x era): the canonical runs, and when explored their explorations too. */
 export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][]): string {
+  const counts = pathCounts();
   const body = rows.map((runs, ri) => {
     const s = runs[0]!.scenario;
     const letters = outcomeLetters(runs, () => '');
@@ -106,7 +107,7 @@ export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][]): stri
     const first = runs.findIndex((r) => r.outcome);
     const differs = runs.map((r, i) => r.outcome !== null && first >= 0 && key(i) !== key(first));
     const head = `<tr><th></th>${runs.map((r, i) => `<th class="era-col${differs[i] ? ' differs' : ''}">${esc(r.era.id)}<br><span class="rel">${esc(releasesOf(r.era))}</span></th>`).join('')}</tr>`;
-    const table = `<table class="summary">${head}\n${xs ? exploredTable(xs) : canonicalTable(runs, letters)}</table>`;
+    const table = `<table class="summary">${head}\n${xs ? exploredTable(xs, counts) : canonicalTable(runs, letters)}</table>`;
     const eras = runs
       .map(
         (r, i) =>
@@ -136,6 +137,6 @@ svg .stepno{fill:#666}
 <h1>mmutt ${VERSION}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
 <p class="legend"><span>Lanes: threads, and KVM; steps numbered.</span><span style="color:#c0392b">→ a notifier callback delivered to KVM</span><span style="background:#f5b04159">a window: a stale sPTE or TLB entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f9d8c0">differs from the first era</span></p>
 ${body.join('\n')}
-</body></html>
+${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}</body></html>
 `;
 }

@@ -34,11 +34,32 @@ export const COMMIT_LINE = /^\s*[0-9a-f]{12} \(".*"\)$/;
 /** "1 step", "2 steps". */
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** A path count: exact below 2^53, else `~1.5e34` (the report says it is approximate). */
+/** A path count: exact below 2^53, else `~1.5e34` (the report says it is approximate: pathCounts). */
 export function fmtCount(n: number): string {
   if (n <= Number.MAX_SAFE_INTEGER) return String(n);
   return `~${n.toPrecision(2).replace('e+', 'e')}`;
 }
+
+/** What a report says when it printed a path count with `~`. */
+export const APPROXIMATE = 'Path counts shown with ~ passed 2^53 and are approximate.';
+
+/**
+ * The path counts of one report, printed with fmtCount: it remembers whether one of them was
+ * approximate, so that every report that prints a `~` count says so in words (note). A sum
+ * of exact counts can pass 2^53 too, so the count printed decides, not the outcomes'.
+ */
+export function pathCounts() {
+  let approximate = false;
+  return {
+    fmt(n: number): string {
+      if (n > Number.MAX_SAFE_INTEGER) approximate = true;
+      return fmtCount(n);
+    },
+    /** APPROXIMATE, wrapped to the width, if a count printed so far was approximate; else nothing. */
+    note: (width = WIDTH) => (approximate ? wrap(APPROXIMATE, '', '  ', width) : []),
+  };
+}
+export type PathCounts = ReturnType<typeof pathCounts>;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** 2024-03-19 -> 19 Mar 2024, as a mail archive dates a posting. */
