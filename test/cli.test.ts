@@ -2,7 +2,7 @@
 // byte-identical output, and the JSON contract (docs/output.md). Runs the built dist/cli.js.
 import { COUNTER_NAMES } from '../src/contract/output.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,18 @@ describe('mmutt CLI', () => {
     const same = mmutt('diff', 'ksm-merge', 'post-369ea8242c0f', 'post-369ea8242c0f');
     expect(same.code).toBe(0);
     expect(same.out).toContain('Traces: identical');
+  });
+
+  it('matrix counts the scenarios it ran in words: 1 scenario, 2 scenarios', () => {
+    const one = mkdtempSync(join(tmpdir(), 'mmutt-one-'));
+    copyFileSync(join(__dirname, '..', 'scenarios', 'ksm-merge.mmu'), join(one, 'ksm-merge.mmu'));
+    const two = mkdtempSync(join(tmpdir(), 'mmutt-two-'));
+    for (const n of ['ksm-merge', 'age-guest-hot']) copyFileSync(join(__dirname, '..', 'scenarios', `${n}.mmu`), join(two, `${n}.mmu`));
+    const eras = `${ERAS.length} eras`;
+    expect(mmutt('matrix', one).out).toMatch(new RegExp(`^mmutt \\S+ matrix: 1 scenario x ${eras}, canonical schedule$`, 'm'));
+    expect(mmutt('matrix', two).out).toMatch(new RegExp(`^mmutt \\S+ matrix: 2 scenarios x ${eras}, canonical schedule$`, 'm'));
+    expect(mmutt('matrix', one, '--explore').out).toMatch(new RegExp(`^mmutt \\S+ matrix --explore: 1 scenario x ${eras}, every interleaving$`, 'm'));
+    expect(mmutt('matrix', one, '--releases').out).toMatch(/^mmutt \S+ matrix --releases: 1 scenario x \d+ releases \(\d+ distinct rule sets\), canonical schedule$/m);
   });
 
   it('list names every era with its releases and commits, and the catalog', () => {

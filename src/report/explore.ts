@@ -170,7 +170,7 @@ function cell(r: ExploreRun): string {
  * a limit, `I` if it was interrupted, `-` if the era cannot run the scenario.
  */
 export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): string {
-  const out = [`mmutt ${VERSION} matrix --explore: ${rows.length} scenario(s) x ${eras.length} eras, every interleaving`, ''];
+  const out = [`mmutt ${VERSION} matrix --explore: ${plural(rows.length, 'scenario')} x ${plural(eras.length, 'era')}, every interleaving`, ''];
   const nameW = Math.max(8, ...rows.map((r) => r[0]!.run.scenario.name.length));
   const colW = Math.max(4, ...rows.flatMap((row) => row.map((r) => cell(r).length + 1)));
   out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(colW)).join('')}`.trimEnd());

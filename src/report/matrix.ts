@@ -5,7 +5,7 @@ import type { Era } from '../contract/era.js';
 import type { Outcome } from '../contract/output.js';
 import type { RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
-import { fmtValue, legend, releasesOf, wrap } from './text.js';
+import { fmtValue, legend, plural, releasesOf, wrap } from './text.js';
 
 const key = (o: Outcome | null) => (o ? JSON.stringify([o.observations, o.counters, o.violations]) : null);
 
@@ -24,7 +24,7 @@ export function outcomeLetters(row: RunResult[], harm: (violations: string[]) =>
 }
 
 export function matrixText(eras: readonly Era[], rows: RunResult[][]): string {
-  const out = [`mmutt ${VERSION} matrix: ${rows.length} scenario(s) x ${eras.length} eras, canonical schedule`, ''];
+  const out = [`mmutt ${VERSION} matrix: ${plural(rows.length, 'scenario')} x ${plural(eras.length, 'era')}, canonical schedule`, ''];
   const nameW = Math.max(8, ...rows.map((r) => r[0]!.scenario.name.length));
   out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(4)).join('')}`.trimEnd());
   const classes = rows.map((row) => outcomeLetters(row, () => '!').map((c) => c ?? '-'));
@@ -77,7 +77,7 @@ export interface ReleaseRow {
  * sets are identical were shared.
  */
 export function releaseMatrixText(rows: ReleaseRow[], runs: number, releases: number): string {
-  const out = [`mmutt ${VERSION} matrix --releases: ${rows.length} scenario(s) x ${releases} releases (${runs} distinct rule sets), canonical schedule`, ''];
+  const out = [`mmutt ${VERSION} matrix --releases: ${plural(rows.length, 'scenario')} x ${plural(releases, 'release')} (${plural(runs, 'distinct rule set')}), canonical schedule`, ''];
   for (const row of rows) {
     const results = row.spans.map((sp) => sp.run);
     const classes = outcomeLetters(results, () => '!').map((c) => c ?? '-');
