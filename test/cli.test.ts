@@ -61,6 +61,19 @@ describe('mmutt CLI', () => {
     expect(same.out).toContain('Traces: identical');
   });
 
+  it('matrix DIR runs the .mmu files of a folder of your own, not the catalog', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmutt-mine-'));
+    for (const n of ['ksm-merge', 'reclaim-then-guest-read']) copyFileSync(join(__dirname, '..', 'scenarios', `${n}.mmu`), join(dir, `${n}.mmu`));
+    writeFileSync(join(dir, 'notes.txt'), 'not a scenario\n');
+    const r = mmutt('matrix', dir);
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.split('\n').filter((l) => /^\S+(\s+[A-Z-]!?){5}$/.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(['ksm-merge', 'reclaim-then-guest-read']);
+    expect(rows[0]).toMatch(/^ksm-merge\s+A\s+B\s+B\s+C\s+D$/);
+    const empty = mkdtempSync(join(tmpdir(), 'mmutt-empty-'));
+    expect(mmutt('matrix', empty).code).toBe(2);
+  });
+
   it('matrix counts the scenarios it ran in words: 1 scenario, 2 scenarios', () => {
     const one = mkdtempSync(join(tmpdir(), 'mmutt-one-'));
     copyFileSync(join(__dirname, '..', 'scenarios', 'ksm-merge.mmu'), join(one, 'ksm-merge.mmu'));
@@ -71,6 +84,65 @@ describe('mmutt CLI', () => {
     expect(mmutt('matrix', two).out).toMatch(new RegExp(`^mmutt \\S+ matrix: 2 scenarios x ${eras}, canonical schedule$`, 'm'));
     expect(mmutt('matrix', one, '--explore').out).toMatch(new RegExp(`^mmutt \\S+ matrix --explore: 1 scenario x ${eras}, every interleaving$`, 'm'));
     expect(mmutt('matrix', one, '--releases').out).toMatch(/^mmutt \S+ matrix --releases: 1 scenario x \d+ releases \(\d+ distinct rule sets\), canonical schedule$/m);
+  });
+
+  it('diff --explore: the tier, both verdict lines, the outcomes and windows only one era has; exit 1 when the result changed', () => {
+    const d = mmutt('diff', '--explore', 'madv-free-then-guest-write', 'post-6bdb913f0a70', 'post-369ea8242c0f');
+    expect(d.code).toBe(1);
+    expect(d.out.split('\n')[0]).toBe('!!! Result changed');
+    expect(d.out).toMatch(/^A:\n {2}Observation madv-free-then-guest-write Sometimes \d+ \d+\n {2}\d+ outcomes, \d+ paths\n {2}harms: lost-write \(\d+ paths\)$/m);
+    expect(d.out).toMatch(/^B:\n {2}Observation madv-free-then-guest-write Always \d+ 0\n {2}\d+ outcomes, \d+ paths\n {2}harms: none\n {2}windows: none$/m);
+    expect(d.out).toMatch(/^Outcomes only in A \(paths\):\n(?: {2}.*\n| {6}.*\n)*? {2}\d+: vcpu1:r0=0x0; .*\n {6}.*harm: lost-write;$/m);
+    expect(d.out).toMatch(/^Windows only in A:\n(?: {2}.*\n)* {2}spte gfn 0x100, opened by kswapd try_to_unmap_one$/m);
+    expect(d.out).not.toContain('Windows only in B:');
+    const same = mmutt('diff', '--explore', 'ksm-merge', 'post-369ea8242c0f', 'post-369ea8242c0f');
+    expect(same.code).toBe(0);
+    expect(same.out.split('\n')[0]).toBe('Exact output match');
+    expect(same.out).toMatch(/^Outcomes: the same \d+ outcomes? in both, with the same path counts$/m);
+    const json = JSON.parse(mmutt('diff', '--explore', 'madv-free-then-guest-write', 'post-6bdb913f0a70', 'post-369ea8242c0f', '--format', 'json').out);
+    expect([json.mode, json.tier, json.verdicts.map((v: { verdict: string }) => v.verdict)]).toEqual(['explore', 'changed', ['Sometimes', 'Always']]);
+  });
+
+  it('diff --help offers only the formats diff accepts', () => {
+    const help = mmutt('diff', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/--format +output format +\[choices: "text", "json"\]/);
+    for (const format of ['markdown', 'html']) expect(mmutt('diff', 'ksm-merge', 'pre-6bdb913f0a70', 'post-aa85986e7150', '--format', format).code).toBe(2);
+  });
+
+  it('run --era all: each era without the legend, then the eras side by side, then the legend once', () => {
+    for (const explore of [false, true]) {
+      const r = mmutt('run', 'ksm-merge', '--era', 'all', ...(explore ? ['--explore'] : ['--no-trace']));
+      expect(r.code).toBe(0);
+      expect(r.out.match(/^mmutt \S+ {2}scenario ksm-merge /gm)).toHaveLength(ERAS.length);
+      expect(r.out.match(/^Simplifications /gm)).toHaveLength(1);
+      const side = explore ? 'Side by side (every interleaving):' : 'Side by side:';
+      const [eras, tail] = r.out.split(`\n${side}\n`) as [string, string];
+      expect(tail, side).toBeDefined();
+      expect(eras).not.toContain('Simplifications');
+      // The summary names every era, and the legend follows it: nothing else after.
+      const [summary, legend] = tail.split('\nSimplifications ') as [string, string];
+      for (const e of ERAS) expect(summary).toContain(e.id);
+      if (!explore) expect(summary).toMatch(new RegExp(`^ {30,}${ERAS.map((_, i) => String.fromCharCode(65 + i)).join(' +')}$`, 'm'));
+      else expect(summary.match(/^ {4}Observation ksm-merge \w+ \d+ \d+$/gm)).toHaveLength(ERAS.length);
+      expect(legend).not.toMatch(/^(mmutt|Side by side)/m);
+    }
+  });
+
+  it('matrix --explore --format markdown: a verdict with its path counts per era, the harms in bold, the windows', () => {
+    const r = mmutt('matrix', '--explore', '--format', 'markdown');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^# mmutt \S+ matrix --explore$/);
+    expect(lines[2]).toBe(`| scenario | ${ERAS.map((e) => `\`${e.id}\``).join(' | ')} |`);
+    expect(lines[3]).toBe(`| --- | ${ERAS.map(() => '---').join(' | ')} |`);
+    const rows = lines.filter((l) => /^\| [a-z]/.test(l) && !l.startsWith('| scenario'));
+    expect(rows.map((l) => l.split(' | ')[0]!.slice(2))).toEqual(catalogNames());
+    for (const row of rows) expect(row.split(' | ')).toHaveLength(ERAS.length + 1);
+    const madv = rows.find((l) => l.startsWith('| madv-free-then-guest-write |'))!.split(' | ');
+    expect(madv[ERAS.findIndex((e) => e.id === 'post-6bdb913f0a70') + 1]).toMatch(/^Sometimes \d+\/\d+ \*\*lost-write\*\* \(\d+ windows\)$/);
+    expect(madv[ERAS.findIndex((e) => e.id === 'post-369ea8242c0f') + 1]).toMatch(/^Always \d+\/0$/);
+    expect(r.out).toContain("A verdict with its positive/negative path counts, as herd7's Observation line;");
   });
 
   it('list names every era with its releases and commits, and the catalog', () => {

@@ -93,6 +93,11 @@ describe('scenario errors name file:line:col and what was expected', () => {
     expect(op('kswapd { age(0x1000) }')).toBe('t.mmu:9:14: a kernel thread names the process: expected `proc:address`');
     expect(op('qemu { r0 = madvise(0x1000, 1, MADV_FREE) }')).toBe('t.mmu:9:8: madvise gives no value: expected `madvise(...)` without `r0 =`');
   });
+  it('a thread of a `child of` process that no thread forks', () => {
+    const text = GOOD.replace('  touched:', '  proc kid: child of qemu\n  touched:').replace('observe', 'kid { r1 = read(0x1000) }\nobserve');
+    expect(errorOf(text)).toBe('t.mmu:12:1: thread `kid` runs in `kid`, a fork child that no thread forks: expected `fork(kid)` in a thread of `qemu`');
+    expect(parseText('t.mmu', text.replace('ksmd { ksm_merge(other:0x400000, qemu:0x1000) }', 'qemu { fork(kid) }')).name).toBe('t');
+  });
   it('vma attributes that contradict each other', () => {
     expect(errorOf(GOOD.replace('proc qemu: vma 0x1000 +2 anon private rw mergeable', 'proc qemu: vma 0x1000 +2 anon file'))).toBe('t.mmu:3:33: a vma is `anon` or `file`, not both');
     expect(errorOf(GOOD.replace('proc qemu: vma 0x1000 +2 anon private rw mergeable', 'proc qemu: vma 0x1000 +2 file shared rw mergeable'))).toBe(
