@@ -189,6 +189,29 @@ describe('mmutt CLI', () => {
     expect(d.stopped).toBe('max-states');
   });
 
+  it('--explore --reduce: no report shows a path count, and each says its verdict counts outcomes', () => {
+    const json = JSON.parse(mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--explore', '--reduce', '--format', 'json').out);
+    expect(json.reduced).toBe(true);
+    expect(json.outcomes.length).toBe(5);
+    expect(json.outcomes.every((o: object) => !('paths' in o))).toBe(true);
+    expect([json.positive, json.negative]).toEqual([3, 2]);
+    const text = mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--explore', '--reduce').out;
+    expect(text).toMatch(/^Observation madv-free-then-guest-write Sometimes 3 2$/m);
+    expect(text).toMatch(/^Reduced \(--reduce, sleep sets\)/m);
+    expect(text).not.toMatch(/paths?:/);
+    const diff = mmutt('diff', '--explore', '--reduce', 'madv-free-then-guest-write', 'post-6bdb913f0a70', 'post-369ea8242c0f');
+    expect(diff.code).toBe(1);
+    expect(diff.out).toMatch(/^Outcomes only in A:$/m);
+    expect(diff.out).toMatch(/5 outcomes \(--reduce: the verdict counts outcomes, not paths\)/);
+    const same = mmutt('diff', '--explore', '--reduce', 'ksm-merge', 'post-6bdb913f0a70', 'post-369ea8242c0f', '--format', 'json');
+    const d = JSON.parse(same.out);
+    expect(d.tier).toBe('same-outcome'); // not exact: no path counts to compare
+    expect(d.outcomes.both.every((o: object) => !('paths' in o))).toBe(true);
+    const cite = mmutt('cite', 'ksm-merge', '--era', 'post-6bdb913f0a70', '--explore', '--reduce').out;
+    expect(cite).toMatch(/the verdict counts outcomes, not paths/);
+    expect(cite).toMatch(/--explore --reduce$/m);
+  });
+
   it('every report that prints a ~ path count says in words that it is approximate', () => {
     // Four vCPUs reading six times each: 24!/(6!)^4 (about 2.3e12) interleavings of the
     // reads alone, and more with the faults, past 2^53 in every era; each era has its own count.

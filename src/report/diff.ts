@@ -1,11 +1,8 @@
 // Two eras, one scenario: what differs in the outcome, and where the traces first part ways;
 // or, explored, which outcomes, verdicts, windows and harms differ. Printed at 72 columns: a
 // diff goes into a mail.
-import { COUNTER_NAMES } from '../contract/output.js';
-import type { TraceStep } from '../contract/output.js';
-import type { ExploreRun, RunResult } from '../contract/output.js';
+import { COUNTER_NAMES, pathsCounted, verdict, type ExploreRun, type RunResult, type TraceStep } from '../contract/output.js';
 import { exploredSummary, fmtOutcome, windowText } from './explore.js';
-import { verdict } from '../contract/output.js';
 import { MAIL_WIDTH, eraRefs, fmtValue, pathCounts, plural, releasesOf, wrap, type PathCounts } from './text.js';
 
 const W = MAIL_WIDTH;
@@ -169,7 +166,8 @@ export function exploreTierOf(d: ExploreDiff): Tier {
   if (!xa.complete || !xb.complete) return 'timeout';
   const sameSet = !d.onlyA.length && !d.onlyB.length;
   const sameWindows = !d.windowsOnlyA.length && !d.windowsOnlyB.length;
-  if (sameSet && sameWindows) return d.both.every((x) => x.a === x.b) ? 'exact' : 'same-outcome';
+  // Reduced searches count no paths: the same outcomes are all they can show.
+  if (sameSet && sameWindows) return pathsCounted(xa) && pathsCounted(xb) && d.both.every((x) => x.a === x.b) ? 'exact' : 'same-outcome';
   const [va, vb] = [verdict(xa), verdict(xb)];
   const harm = (x: typeof xa) => x.outcomes.some((o) => o.violations.length);
   if (va && vb && va.verdict === vb.verdict && harm(xa) === harm(xb)) return 'same-verdict';
@@ -191,16 +189,19 @@ export function exploreDiffText(d: ExploreDiff): string {
 function outcomesAndWindows(d: ExploreDiff, counts: PathCounts): string[] {
   const { a, b } = d;
   const out: string[] = [];
+  const counted = pathsCounted(a.exploration!) && pathsCounted(b.exploration!);
   const byKey = new Map([...a.exploration!.outcomes, ...b.exploration!.outcomes].map((o) => [o.key, o]));
   const list = (title: string, keys: string[], paths: (k: string) => string) => {
     if (!keys.length) return;
     out.push('', title);
-    for (const k of keys) out.push(...wrap(`${paths(k)} ${fmtOutcome(byKey.get(k)!)}`, '  ', '      ', W));
+    for (const k of keys) out.push(...wrap(`${counted ? `${paths(k)} ` : ''}${fmtOutcome(byKey.get(k)!)}`, '  ', '      ', W));
   };
-  list('Outcomes only in A (paths):', d.onlyA, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
-  list('Outcomes only in B (paths):', d.onlyB, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
-  const moved = d.both.filter((x) => x.a !== x.b);
-  if (!d.onlyA.length && !d.onlyB.length) out.push('', `Outcomes: the same ${plural(d.both.length, 'outcome')} in both, ${moved.length ? 'with other path counts' : 'with the same path counts'}`);
+  const only = (side: string) => `Outcomes only in ${side}${counted ? ' (paths)' : ''}:`;
+  list(only('A'), d.onlyA, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
+  list(only('B'), d.onlyB, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
+  const moved = counted ? d.both.filter((x) => x.a !== x.b) : [];
+  const same = !counted ? ' (--reduce: paths not counted)' : moved.length ? ', with other path counts' : ', with the same path counts';
+  if (!d.onlyA.length && !d.onlyB.length) out.push('', `Outcomes: the same ${plural(d.both.length, 'outcome')} in both${same}`);
   list('Outcomes in both whose path counts differ (A / B):', moved.map((x) => x.key), (k) => {
     const x = d.both.find((y) => y.key === k)!;
     return `${counts.fmt(x.a)} / ${counts.fmt(x.b)}:`;
@@ -219,6 +220,7 @@ export function exploreDiffJson(d: ExploreDiff) {
   const v = (r: ExploreRun) => (r.exploration ? verdict(r.exploration) : null);
   const obs = (k: string) => [...(d.a.exploration?.outcomes ?? []), ...(d.b.exploration?.outcomes ?? [])].find((o) => o.key === k)!;
   const fmt = (k: string) => ({ observations: obs(k).observations, violations: obs(k).violations, ...(obs(k).condition !== undefined ? { condition: obs(k).condition } : {}) });
+  const counted = !!d.a.exploration && !!d.b.exploration && pathsCounted(d.a.exploration) && pathsCounted(d.b.exploration);
   return {
     schema: 'mmutt/diff@1',
     mode: 'explore',
@@ -227,9 +229,9 @@ export function exploreDiffJson(d: ExploreDiff) {
     eras: [d.a.run.era.id, d.b.run.era.id],
     verdicts: [v(d.a), v(d.b)],
     outcomes: {
-      onlyA: d.onlyA.map((k) => ({ ...fmt(k), paths: obs(k).paths })),
-      onlyB: d.onlyB.map((k) => ({ ...fmt(k), paths: obs(k).paths })),
-      both: d.both.map((x) => ({ ...fmt(x.key), paths: [x.a, x.b] })),
+      onlyA: d.onlyA.map((k) => ({ ...fmt(k), ...(counted ? { paths: obs(k).paths } : {}) })),
+      onlyB: d.onlyB.map((k) => ({ ...fmt(k), ...(counted ? { paths: obs(k).paths } : {}) })),
+      both: d.both.map((x) => ({ ...fmt(x.key), ...(counted ? { paths: [x.a, x.b] } : {}) })),
     },
     windows: { onlyA: d.windowsOnlyA, onlyB: d.windowsOnlyB },
     unavailable: d.a.run.unavailable || d.b.run.unavailable ? { a: d.a.run.unavailable, b: d.b.run.unavailable } : null,
