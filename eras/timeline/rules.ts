@@ -327,7 +327,7 @@ export const RULES: readonly RuleEntry[] = [
     why: 'KVM registers .release (kvm_mmu_notifier_release): exit_mmap() makes KVM drop every sPTE (kvm_arch_flush_shadow()) before the pages are freed.',
     cite: [
       { file: 'virt/kvm/kvm_main.c', fn: 'kvm_mmu_notifier_release', status: 'verified', note: 'the ops table of a 2.6.29 tree (Makefile read) has it' },
-      { file: 'virt/kvm/kvm_main.c', fn: 'kvm_mmu_notifier_release, kvm_mmu_notifier_ops', commit: '85db06e51442 ("KVM: mmu_notifiers release method")', status: 'recalled', note: 'torvalds/linux at 85db06e514422ae429b5f85742d8111b70bd56f3 read: .release = kvm_mmu_notifier_release calls kvm_arch_flush_shadow(); the subject is recalled and its parent was not read, so that this commit adds .release is inferred' },
+      { file: 'virt/kvm/kvm_main.c', fn: 'kvm_mmu_notifier_release, kvm_mmu_notifier_ops', commit: '85db06e51442 ("KVM: mmu_notifiers release method")', status: 'recalled', note: 'torvalds/linux at 85db06e514422ae429b5f85742d8111b70bd56f3 read: .release = kvm_mmu_notifier_release calls kvm_arch_flush_shadow(); the subject is recalled and its parent was not read, so that this commit adds .release is inferred; a stored kvm_main.c (repository not named) whose text matches 85db06e51442\'s up to vcpu_load() (cpumask_var_t cpus_hardware_enabled, KVM_CAP_DEVICE_DEASSIGNMENT) has no .release, which fits' },
     ],
     pinned: 'present in a 2.6.29 tree; absent from a kvm_main.c after 2.6.27; 85db06e51442 sits among 2.6.29 merge-window code (cpumask_var_t, KVM_CAP_DEVICE_DEASSIGNMENT), so v2.6.28 is excluded by inference only: modelled from v2.6.29',
     status: 'recalled',
@@ -583,7 +583,7 @@ export const RULES: readonly RuleEntry[] = [
     release: 'v6.8',
     commit: 'd02c357e5bfa ("KVM: x86/mmu: Retry fault before acquiring mmu_lock if mapping is changing")',
     why: 'kvm_faultin_pfn() returns RET_PF_RETRY before any get_user_pages() if an invalidation in progress covers the gfn (mmu_invalidate_retry_gfn_unsafe()): a fault racing range_start does not fault the page back in on the host.',
-    cite: [{ file: 'arch/x86/kvm/mmu/mmu.c', fn: 'kvm_faultin_pfn', commit: 'd02c357e5bfa ("KVM: x86/mmu: Retry fault before acquiring mmu_lock if mapping is changing")', status: 'verified', note: 'subject and id in the kvm-x86-fixes-6.8-2 tag (merge 1b6c146df555); the code itself recalled' }],
+    cite: [{ file: 'arch/x86/kvm/mmu/mmu.c', fn: 'kvm_faultin_pfn', commit: 'd02c357e5bfa ("KVM: x86/mmu: Retry fault before acquiring mmu_lock if mapping is changing")', status: 'verified', note: 'subject and id in the kvm-x86-fixes-6.8-2 tag (merge 1b6c146df555; full id d02c357e5bfa7dfd618b7b3015624beb71f58f1f in the pull); mmu.c at d02c357e5bfa is not stored; the 6.13 form read (torvalds/linux mmu.c at 447c375c9104): kvm_mmu_faultin_pfn() returns RET_PF_RETRY on mmu_invalidate_retry_gfn_unsafe() before __kvm_mmu_faultin_pfn()' }],
     pinned: 'v6.8: tag kvm-x86-fixes-6.8-2, merged for 6.8',
     status: 'verified',
     observable: { unobservable: 'a fault an invalidation covers retries before get_user_pages() instead of after it; the page it would have faulted in is faulted in once the invalidation ends, so every final state is the same. The trace shows the retry at the EPT violation and no get_user_pages()' },
