@@ -9,7 +9,7 @@
 //   3. the largest catalog explorations; wall time of matrix --explore and matrix --releases
 //   4. --reduce (sleep sets) against the full search: transitions and time per scenario
 //   5. growth: threads x operations -> states, time, memory
-//   6. (--scale) one exploration of over 10^8 states
+//   6. (--scale) one exploration of over 10^8 states (4 threads x 2 operations)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -208,8 +208,9 @@ if (want(5)) {
 
 // ---- 6. scale ----
 if (arg('scale', false)) {
-  console.log('\n6. scale: 4 threads x 3 operations, to the end');
-  const x = explore(growthFile(4, 3), RACE_ERA, 2_000_000_000);
+  // 4 x 2 passes 10^8 states; 4 x 3 is larger than a day's search.
+  console.log('\n6. scale: 4 threads x 2 operations, to the end, within 24 GiB');
+  const x = explore(growthFile(4, 2), RACE_ERA, 2_000_000_000);
   console.log(`${fmt(x.states)} states, ${fmt(x.transitions)} transitions, ${(x.ms / 1000).toFixed(0)} s, ${(x.bytes / x.states).toFixed(1)} bytes/state, peak RSS ${mib(x.maxRssKiB)}${x.complete ? '' : ' (INCOMPLETE)'}`);
 }
 rmSync(dir, { recursive: true, force: true });

@@ -143,9 +143,19 @@ async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: Explor
   process.on('SIGINT', onSigint);
   const t0 = performance.now();
   const tty = process.stderr.isTTY;
+  // At most five lines a second: a terminal that redraws on every report slows the run.
+  let shown = -Infinity;
+  let shownDone = -1;
   const progress = tty
-    ? (states: number, done: number, total: number) =>
-        process.stderr.write(`\r\x1b[Kexploring: ${states} states, ${((performance.now() - t0) / 1000).toFixed(1)}s${total > 1 ? `, ${done} of ${total} runs done` : ''}`)
+    ? (states: number, done: number, total: number) => {
+        const now = performance.now();
+        if (now - shown < 200 && done === shownDone) return;
+        shown = now;
+        shownDone = done;
+        const secs = (now - t0) / 1000;
+        const rate = secs > 0 ? `, ${Math.round(states / secs).toLocaleString('en-US')} states/s` : '';
+        process.stderr.write(`\r\x1b[Kexploring: ${states.toLocaleString('en-US')} states, ${secs.toFixed(1)}s${rate}${total > 1 ? `, ${done} of ${total} runs done` : ''}`);
+      }
     : undefined;
   try {
     const runs = await exploreAll(pairs, limitsOf(a), witnesses, a.jobs, { stop, ...(progress ? { progress } : {}) });

@@ -28,7 +28,7 @@ export interface Limits {
   reduce?: boolean;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxStates: 5_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
+export const DEFAULT_LIMITS: Limits = { maxStates: 100_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
 
 /** Counters compared in the contract's order: an outcome reports the least it was reached with (any order of search gives the same). */
 function lessCounters(a: Outcome['counters'], b: Outcome['counters']): boolean {
