@@ -2,8 +2,11 @@
 // The engine spells every step in the newest kernel's words (the `word`); a run at an older
 // release prints what that release called the same thing. Names are per release, not per
 // call site: where a kernel kept an old wrapper, the newer name may be printed for a call site
-// that still used the wrapper. The test in test/vocabulary.test.ts runs the catalog at every
-// release and fails on a name the vocabulary does not give for that release.
+// that still used the wrapper. Where a call site is known to have lagged, it has a word of its
+// own, spelt with its argument (`folio_trylock(folio)` for KSM's try_to_merge_one_page(), which
+// kept trylock_page(page) until v6.13): the longer word wins over `folio_trylock()`. The test
+// in test/vocabulary.test.ts runs the catalog at every release and fails on a name the
+// vocabulary does not give for that release.
 import type { Status, Word } from '../../src/contract/era.js';
 
 type Since = Word['since'][number];
@@ -27,6 +30,13 @@ const MMAP_LOCK_READ = 'dated 2020-06-08, after v5.8-rc1 opened; its call sites 
 const RENAME_60 = '20ec3ebd707c ("KVM: Rename mmu_notifier_* to mmu_invalidate_*")';
 const RENAME_60_READ = 'its diff read; in the Linux 6.0-rc2 shortlog';
 const RMAP_68 = 'the "mm/rmap: interface overhaul" in the 6.8-rc1 MM pull read';
+const KSM_FOLIO_613 = '9c0a1b99e391 ("ksm: use a folio in try_to_merge_one_page()")';
+const KSM_FOLIO_613_READ =
+  'Matthew Wilcox (Oracle) in "[GIT PULL] MM updates for 6.13-rc1"; the full id 9c0a1b99e3919f5fddeeaf96b36f86ccc5cc2a10 in the kernel.org post-receive list of torvalds/linux master of 2024-11-23, which ends in 5c00ff742bf5 ("Merge tag \'mm-stable-2024-11-18-19-27\'"): the 6.13 merge window; the folio calls read in later mm/ksm.c (v6.18 and a stored copy; the commit\'s diff itself not read)';
+const KSM_PAGE_CALLS =
+  'try_to_merge_one_page() kept the page calls after v5.16: they are the context of Alex Shi\'s "[PATCH 03/10] mm/ksm: use folio in try_to_merge_one_page" (2024-06-04, against the mm tree after 6.10-rc1; reviewed by David Hildenbrand, not merged as posted)';
+const KSM_SHARE_ANON = 'Hugh Dickins, "[PATCH 5/9] ksm: share anon page without allocating" (2009-11-24, for 2.6.33) read: it adds set_page_stable_node(page, NULL); mark_page_accessed(page) to try_to_merge_one_page(); its mainline id not found';
+const KSM_AS_2633 = 'v2.6.32 merged into a newly allocated KSM page; the model runs the v2.6.33 merge there and names it as v2.6.33 does';
 
 export const WORDS: readonly Word[] = [
   // ---- locks and fields ----
@@ -221,5 +231,42 @@ export const WORDS: readonly Word[] = [
     at('v2.6.32', 'set_page_stable_node()', 'recalled', 'v2.6.32 had no such step (it merged into a newly allocated KSM page); the model runs the v2.6.33 merge there and names it as v2.6.33 does'),
     at('v2.6.33', 'set_page_stable_node()', 'verified', 'not in v2.6.32 (RHEL 6 backports it onto 2.6.32); "ksm: stable_node point to page and back", 2009-11-12, for 2.6.33'),
     at('v6.10', 'folio_set_stable_node()', 'verified', '"mm/ksm: replace set_page_stable_node by folio_set_stable_node" in the 6.10-rc1 MM pull'),
+  ),
+  // Call sites of try_to_merge_one_page() that kept the page names after v5.16 (see the header).
+  word(
+    'folio_trylock(folio)',
+    'function',
+    at('v2.6.32', 'trylock_page(page)', 'verified', `trylock_page(oldpage) in the 2009 posting of mm/ksm.c as merged for 2.6.32; ${KSM_PAGE_CALLS}`),
+    at('v6.13', 'folio_trylock(folio)', 'verified', KSM_FOLIO_613_READ, KSM_FOLIO_613),
+  ),
+  word(
+    'folio_unlock(folio)',
+    'function',
+    at('v2.6.32', 'unlock_page(page)', 'verified', `unlock_page(oldpage) in the 2009 posting of mm/ksm.c as merged for 2.6.32; ${KSM_PAGE_CALLS}`),
+    at('v6.13', 'folio_unlock(folio)', 'verified', KSM_FOLIO_613_READ, KSM_FOLIO_613),
+  ),
+  word(
+    'folio_mark_accessed(folio)',
+    'function',
+    at('v2.6.32', 'mark_page_accessed(page)', 'recalled', KSM_AS_2633),
+    at('v2.6.33', 'mark_page_accessed(page)', 'verified', `${KSM_SHARE_ANON}; ${KSM_PAGE_CALLS}`),
+    at('v6.13', 'folio_mark_accessed(folio)', 'verified', KSM_FOLIO_613_READ, KSM_FOLIO_613),
+  ),
+  word(
+    'folio_mark_dirty(folio)',
+    'function',
+    at(
+      'v2.6.32',
+      'PG_dirty',
+      'verified',
+      `no call: the model sets PG_dirty, the kernel did not dirty the page here before v4.5. ${KSM_SHARE_ANON}, and no dirtying (it removes the SetPageDirty(kpage) of the allocated KSM page); a stored 3.x mm/ksm.c has none either. Reclaim dirtied an anon page in add_to_swap() then; the model skips KSM pages in reclaim and marks the page dirty at every release. Only the flag is printed: the vocabulary test takes every word of a name for a kernel name`,
+    ),
+    at(
+      'v4.5',
+      'SetPageDirty(page)',
+      'recalled',
+      'Minchan Kim, "[PATCH v3 07/17] mm: mark stable page dirty in KSM" (2015-11-12, comment by Hugh Dickins) read: "if (!PageDirty(page)) SetPageDirty(page)", for MADV_FREE, whose reclaim frees a clean anon page; v4.5 is that of its series (854e9ed09ded, MADV_FREE); the mainline id was not found (searched: the subject as a Fixes: tag or quoted id, kernel.org push lists, git web logs of mm/ksm.c)',
+    ),
+    at('v6.13', 'folio_mark_dirty(folio)', 'verified', `${KSM_FOLIO_613_READ}: "if (!folio_test_dirty(folio)) folio_mark_dirty(folio)"`, KSM_FOLIO_613),
   ),
 ];

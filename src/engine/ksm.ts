@@ -79,7 +79,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
 
   asm.emit({
     fn: 'try_to_merge_one_page',
-    does: 'mmap_read_lock(); folio_trylock()',
+    does: 'mmap_read_lock(); folio_trylock(folio)',
     enabled: (s) => notWriteLocked(s, mm.mmapLock),
     exec: (s, notes) => {
       if (pageFlags(l, s, get(s, pageSlot)) & PG.LOCKED) {
@@ -94,7 +94,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
   if (kpageSlot === null) {
     asm.emit({
       fn: 'try_to_merge_one_page',
-      does: 'folio_set_stable_node(); folio_mark_accessed(); folio_mark_dirty() so the KSM page is swapped, not dropped',
+      does: 'folio_set_stable_node(); folio_mark_accessed(folio); folio_mark_dirty(folio) so the KSM page is swapped, not dropped',
       exec: (s) => {
         const pfn = get(s, pageSlot);
         setPageFlag(l, s, pfn, PG.KSM | PG.DIRTY | PG.REFERENCED);
@@ -115,7 +115,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
     emitReplacePage(e, pi, pageSlot, kpageSlot, out);
     asm.emit({
       fn: 'try_to_merge_one_page',
-      does: 'folio_unlock(); mmap_read_unlock()',
+      does: 'folio_unlock(folio); mmap_read_unlock()',
       exec: (s) => unlockAll(s),
     });
   }
@@ -124,7 +124,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
   asm.bind(out);
   asm.emit({
     fn: 'try_to_merge_one_page',
-    does: 'merge failed: folio_unlock(); mmap_read_unlock()',
+    does: 'merge failed: folio_unlock(folio); mmap_read_unlock()',
     exec: (s) => {
       unlockAll(s);
       return fail.pc;
