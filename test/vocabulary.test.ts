@@ -60,6 +60,34 @@ describe('each release in its own words', () => {
     expect(v61).toContain('is_page_fault_stale()');
   });
 
+  it("KSM's try_to_merge_one_page() prints its own calls: the page calls until v6.13, though folio_* names exist from v5.16", () => {
+    const ksm = (v: string) =>
+      runScenario(loadScenario('ksm-merge'), registry.forKernel(v))
+        .trace.filter((s) => s.fn === 'try_to_merge_one_page')
+        .map((s) => s.does)
+        .join('\n');
+    const v61 = ksm('v6.1');
+    expect(v61).toContain('trylock_page(page)');
+    expect(v61).toContain('mark_page_accessed(page)');
+    expect(v61).toContain('SetPageDirty(page)');
+    expect(v61).toContain('unlock_page(page)');
+    expect(v61).not.toMatch(/folio_trylock|folio_mark_accessed|folio_mark_dirty|folio_unlock/);
+    const v612 = ksm('v6.12');
+    expect(v612).toContain('trylock_page(page)');
+    expect(v612).toContain('folio_set_stable_node()');
+    const v613 = ksm('v6.13');
+    expect(v613).toContain('folio_trylock(folio)');
+    expect(v613).toContain('folio_mark_accessed(folio)');
+    expect(v613).toContain('folio_mark_dirty(folio)');
+    expect(v613).toContain('folio_unlock(folio)');
+    expect(v613).not.toMatch(/trylock_page|mark_page_accessed|SetPageDirty|unlock_page/);
+    // Before v4.5 try_to_merge_one_page() did not dirty the page: the trace names the flag the
+    // model sets, not a call.
+    expect(ksm('v4.4')).toContain('mark_page_accessed(page); PG_dirty so');
+    expect(ksm('v4.4')).not.toContain('SetPageDirty');
+    expect(ksm('v4.5')).toContain('SetPageDirty(page)');
+  });
+
   it('a field a release does not have is not printed: no range of the invalidation before v5.12', () => {
     const r = runScenario(loadScenario('fault-races-invalidation'), registry.forKernel('v5.11'));
     expect(r.trace.flatMap((s) => s.changes.map((c) => c.slot)).filter((x) => /^kvm->.*range_(start|end)/.test(x))).toEqual([]);
