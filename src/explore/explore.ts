@@ -54,7 +54,10 @@ export function outcomeKey(m: Machine, s: Int32Array, deadlock: boolean): { key:
  */
 interface Visited {
   getOrInsert(hi: number, lo: number, value?: number): number;
-  finish(hi: number, lo: number, v: number): boolean;
+  /** `hint`, `hintCap`: where getOrInsert() put the state, if the table says (SharedVisited). */
+  finish(hi: number, lo: number, v: number, hint?: number, hintCap?: number): boolean;
+  readonly hint?: number;
+  readonly hintCap?: number;
   readonly bytes: number;
   projectedBytes(more: number): number;
 }
@@ -242,6 +245,9 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     for (let k = to - 3; k >= from; k -= 3) state[log[k]!] = log[k + 1]!;
   };
   let logAt = new Int32Array(cap);
+  /** A split search: where each level's state sits in the shared table, and the table's size then. */
+  let slotAt = new Int32Array(part ? cap : 0);
+  let slotCapAt = new Int32Array(part ? cap : 0);
   let fhi = new Int32Array(cap);
   let flo = new Int32Array(cap);
   let succ = new Int32Array(cap * T);
@@ -297,6 +303,10 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   const growStack = () => {
     cap *= 2;
     logAt = grown(logAt, cap);
+    if (part) {
+      slotAt = grown(slotAt, cap);
+      slotCapAt = grown(slotCapAt, cap);
+    }
     fhi = grown(fhi, cap);
     flo = grown(flo, cap);
     succ = grown(succ, cap * T);
@@ -392,6 +402,10 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   staleSet(l, ws, state, scratch);
   stale.set(scratch, 0);
   if (visited.getOrInsert(fpHi, fpLo) < 0) states = 1;
+  if (part) {
+    slotAt[0] = visited.hint!;
+    slotCapAt[0] = visited.hintCap!;
+  }
   if (reduce) {
     visited.finish(fpHi, fpLo, 1); // visited with an empty sleep set
     wantAt[0] = -1;
@@ -517,6 +531,10 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       }
       fhi[d] = hi;
       flo[d] = lo;
+      if (part) {
+        slotAt[d] = visited.hint!;
+        slotCapAt[d] = visited.hintCap!;
+      }
       if (moved) for (let word = 0; word < W; word++) stale[sb + word] = scratch[word]!;
       else for (let word = 0; word < W; word++) stale[sb + word] = stale[sb - W + word]!;
       if (reduce) {
@@ -597,7 +615,8 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     for (let j = 0; j < nzN; j++) acc[nz[j]!] = 0;
     nzN = 0;
     // In a split search the first worker to finish a state counts its transitions.
-    if (visited.finish(fhi[d]!, flo[d]!, id + 1) && part) transitions += succN[d]!;
+    const first = part ? visited.finish(fhi[d]!, flo[d]!, id + 1, slotAt[d]!, slotCapAt[d]!) : visited.finish(fhi[d]!, flo[d]!, id + 1);
+    if (first && part) transitions += succN[d]!;
     if (d > 0) kid[(d - 1) * T + succ[(d - 1) * T + next[d - 1]! - 1]!] = id + 1;
     else root = pool.read(id);
     // Back to the parent.

@@ -105,6 +105,15 @@ export class SharedVisited {
     return this.ctrl[CTRL.STATES]! + 2 * FLUSH * 8 > cap * MAX_LOAD ? Math.ceil(cap * 1.5) * SLOT_BYTES : cap * SLOT_BYTES;
   }
 
+  /**
+   * Where the last getOrInsert() put or found its state: the slot, and the table's size then
+   * (slots move only when the table grows). finish() goes straight there while that holds,
+   * without probing again: a state is finished soon after it is inserted, mostly, so its slot
+   * is often still in the cache.
+   */
+  hint = 0;
+  hintCap = 0;
+
   /** -1: inserted by this call (a new state); 0: on some worker's stack; v > 0: finished. */
   getOrInsert(hi: number, lo: number): number {
     if (this.ctrl[CTRL.GROW]) this.barrier();
@@ -120,6 +129,8 @@ export class SharedVisited {
         l = Atomics.compareExchange(e, k, 0, lo);
         if (l === 0) {
           Atomics.store(e, k + 1, hi);
+          this.hint = k;
+          this.hintCap = cap;
           if (++this.unflushed === FLUSH) this.flush();
           return -1;
         }
@@ -127,19 +138,24 @@ export class SharedVisited {
       if (l === lo) {
         let h = e[k + 1]!;
         while (h === 0) h = Atomics.load(e, k + 1);
-        if (h === hi) return Atomics.load(e, k + 2);
+        if (h === hi) {
+          this.hint = k;
+          this.hintCap = cap;
+          return Atomics.load(e, k + 2);
+        }
       }
       i = i + 1 === cap ? 0 : i + 1;
     }
   }
 
-  /** Publish a finished state's value; true if this call was the first to. */
-  finish(hi: number, lo: number, v: number): boolean {
+  /** Publish a finished state's value; true if this call was the first to. `hint`: the state's slot, from getOrInsert(), and the table size then. */
+  finish(hi: number, lo: number, v: number, hint = -1, hintCap = 0): boolean {
     if (this.ctrl[CTRL.GROW]) this.barrier();
     const e = this.e;
     const cap = this.ctrl[CTRL.CAP]!;
     lo |= 1;
     hi |= 1;
+    if (hintCap === cap && e[hint] === lo && e[hint + 1] === hi) return Atomics.compareExchange(e, hint + 2, 0, v) === 0;
     let i = ((lo >>> 11) * cap * (1 / 2097152)) | 0;
     for (;;) {
       const k = i * 3;
