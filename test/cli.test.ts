@@ -207,6 +207,9 @@ describe('mmutt CLI', () => {
     const d = JSON.parse(same.out);
     expect(d.tier).toBe('same-outcome'); // not exact: no path counts to compare
     expect(d.outcomes.both.every((o: object) => !('paths' in o))).toBe(true);
+    const cut = mmutt('run', 'ksm-merge', '--era', 'post-6bdb913f0a70', '--explore', '--reduce', '--max-states', '300');
+    expect(cut.code).toBe(3);
+    expect(cut.out).toMatch(/^Reduced \(--reduce, sleep sets\): paths are not counted/m); // a stopped search found what it found, no more
     const cite = mmutt('cite', 'ksm-merge', '--era', 'post-6bdb913f0a70', '--explore', '--reduce').out;
     expect(cite).toMatch(/the verdict counts outcomes, not paths/);
     expect(cite).toMatch(/--explore --reduce$/m);
