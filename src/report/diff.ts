@@ -139,6 +139,8 @@ export interface ExploreDiff {
   both: { key: string; a: number; b: number }[];
   windowsOnlyA: string[];
   windowsOnlyB: string[];
+  /** Both explorations counted paths (neither was reduced nor stopped): only then are path counts compared or shown. */
+  counted: boolean;
 }
 
 export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
@@ -156,6 +158,7 @@ export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
     both: xa.filter((o) => kb.has(o.key)).map((o) => ({ key: o.key, a: o.paths, b: kb.get(o.key)!.paths })),
     windowsOnlyA: [...wa].filter((k) => !wb.has(k)),
     windowsOnlyB: [...wb].filter((k) => !wa.has(k)),
+    counted: !!a.exploration && !!b.exploration && pathsCounted(a.exploration) && pathsCounted(b.exploration),
   };
 }
 
@@ -167,7 +170,7 @@ export function exploreTierOf(d: ExploreDiff): Tier {
   const sameSet = !d.onlyA.length && !d.onlyB.length;
   const sameWindows = !d.windowsOnlyA.length && !d.windowsOnlyB.length;
   // Reduced searches count no paths: the same outcomes are all they can show.
-  if (sameSet && sameWindows) return pathsCounted(xa) && pathsCounted(xb) && d.both.every((x) => x.a === x.b) ? 'exact' : 'same-outcome';
+  if (sameSet && sameWindows) return d.counted && d.both.every((x) => x.a === x.b) ? 'exact' : 'same-outcome';
   const [va, vb] = [verdict(xa), verdict(xb)];
   const harm = (x: typeof xa) => x.outcomes.some((o) => o.violations.length);
   if (va && vb && va.verdict === vb.verdict && harm(xa) === harm(xb)) return 'same-verdict';
@@ -189,7 +192,7 @@ export function exploreDiffText(d: ExploreDiff): string {
 function outcomesAndWindows(d: ExploreDiff, counts: PathCounts): string[] {
   const { a, b } = d;
   const out: string[] = [];
-  const counted = pathsCounted(a.exploration!) && pathsCounted(b.exploration!);
+  const { counted } = d;
   const byKey = new Map([...a.exploration!.outcomes, ...b.exploration!.outcomes].map((o) => [o.key, o]));
   const list = (title: string, keys: string[], paths: (k: string) => string) => {
     if (!keys.length) return;
@@ -220,7 +223,7 @@ export function exploreDiffJson(d: ExploreDiff) {
   const v = (r: ExploreRun) => (r.exploration ? verdict(r.exploration) : null);
   const obs = (k: string) => [...(d.a.exploration?.outcomes ?? []), ...(d.b.exploration?.outcomes ?? [])].find((o) => o.key === k)!;
   const fmt = (k: string) => ({ observations: obs(k).observations, violations: obs(k).violations, ...(obs(k).condition !== undefined ? { condition: obs(k).condition } : {}) });
-  const counted = !!d.a.exploration && !!d.b.exploration && pathsCounted(d.a.exploration) && pathsCounted(d.b.exploration);
+  const { counted } = d;
   return {
     schema: 'mmutt/diff@1',
     mode: 'explore',
