@@ -390,6 +390,11 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     next[d] = 0;
     for (let k = 0; k < T; k++) kid[d * T + k] = 0;
   };
+  /** No thread can step, but some have not finished. */
+  const deadlocked = () => {
+    for (let k = 0; k < T; k++) if (state[pcSlot[k]!]! < progs[k]!.length) return true;
+    return false;
+  };
   const schedule = (d: number) => {
     const out: number[] = [];
     for (let e = 0; e < d; e++) out.push(succ[e * T + next[e]! - 1]!);
@@ -564,9 +569,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     }
     if (reduce) {
       if (enabledN[d] === 0) {
-        let finished = true;
-        for (let k = 0; k < T; k++) if (state[pcSlot[k]!]! < progs[k]!.length) finished = false;
-        outcomeOf(!finished);
+        outcomeOf(deadlocked());
       }
       if (d > 0) {
         undo(logAt[d]!, logTop);
@@ -586,9 +589,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       }
     }
     if (succN[d] === 0) {
-      let finished = true;
-      for (let k = 0; k < T; k++) if (state[pcSlot[k]!]! < progs[k]!.length) finished = false;
-      const o = outcomeOf(!finished);
+      const o = outcomeOf(deadlocked());
       if (o < 0) {
         part!.abort('outcomes');
         stopped = 'outcomes';
