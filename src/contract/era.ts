@@ -53,7 +53,8 @@ export type NotifierCallback = (typeof NOTIFIER_CALLBACKS)[number];
 
 /** How an unmapping rmap walk (try_to_unmap_one, page_mkclean_one) tells secondary MMUs. */
 export const UNMAP_NOTIFY = [
-  'invalidate_page-under-ptl', // ptep_clear_flush_notify(): flush, then .invalidate_page, under the PTL
+  'invalidate_page-under-ptl', // ptep_clear_flush_notify(): flush, then .invalidate_page, under the PTL, before the rest of the PTE work (until v3.6)
+  'invalidate_page-before-unlock', // .invalidate_page after the PTE work (page_remove_rmap()/put_page(); set_pte_at()), still under the PTL: the page_vma_mapped_walk() loops (c7ab0d2fdc84, f27176cfc363)
   'invalidate_page-after-unlock', // .invalidate_page after pte_unmap_unlock() (2ec74c3ef2d8)
   'range', // invalidate_range_start() before the walk, _end() after it (369ea8242c0f)
 ] as const;
@@ -61,9 +62,11 @@ export type UnmapNotify = (typeof UNMAP_NOTIFY)[number];
 
 /**
  * How a successful or retried fault lets go of the page it got from the host. Before
- * acb66dd051d0 a mapped sPTE kept the get_user_pages() reference until rmap_remove() dropped it.
+ * acb66dd051d0 a mapped sPTE kept the get_user_pages() reference until rmap_remove() dropped it;
+ * then mmu_set_spte() dropped it under mmu_lock (a retry after unlocking) until v5.3, which
+ * releases after unlocking on both paths; v6.13 releases under mmu_lock on both.
  */
-export const FAULT_FINISH = ['hold-ref-until-zap', 'kvm_release_pfn_clean-after-unlock', 'make_spte-marks-dirty', 'kvm_release_faultin_page-under-mmu_lock'] as const;
+export const FAULT_FINISH = ['hold-ref-until-zap', 'kvm_release_pfn_clean-under-mmu_lock', 'kvm_release_pfn_clean-after-unlock', 'make_spte-marks-dirty', 'kvm_release_faultin_page-under-mmu_lock'] as const;
 /**
  * When the fault path gives up and retries: under mmu_lock, on any invalidation in progress or
  * a moved seq; on one covering the faulting address (4a42d848db95); and also before asking the
@@ -176,11 +179,29 @@ export interface Posting {
 }
 
 /**
- * How far a fact is established. verified: the commit text or the source of the release was
- * read (the entry says what); recalled: from memory or bounds only, not re-checked. A run that
- * depends on a recalled entry says so in its legend.
+ * Where kernel code was read to establish a history entry: a repository that carries the
+ * kernel's record (../shared/history/sources.md: full history to v2.6.36 and v2.6.39.3,
+ * one-commit snapshots of later releases; torvalds/linux through its stored file versions),
+ * the commit or the release snapshot, the file, the function, and what the code there shows.
  */
-export type Status = 'verified' | 'recalled';
+export interface Read {
+  repo: string;
+  /** A commit id in `repo` (12 to 40 hex digits, a release commit or the change itself), or the release a one-commit snapshot is of ("v4.10", "v5.12.9"). */
+  at: string;
+  path: string;
+  fn: string;
+  /** What the code there shows, in a few words: the line that matters, or that it is absent. */
+  saw: string;
+}
+
+/**
+ * How far a history entry is established. verified: the code of its release was read (and,
+ * for a change, the code of the release before, or the change itself with its first release);
+ * between: only two snapshots bound it, absent in `between[0]` and present in `between[1]`;
+ * the entry's release is where the model puts the change, and a run that depends on it says so
+ * in its legend. Nothing is left "recalled": an entry states only what was read.
+ */
+export type Status = 'verified' | 'between';
 
 /**
  * Where an entry's effect shows: a scenario (catalog name or a file under test/timeline/) and a
@@ -200,13 +221,17 @@ interface EntryFacts {
   /** How the release is known: what was read (a pull, a queue list, a Makefile of a tree with the code). */
   pinned: string;
   status: Status;
+  /** The code that was read (docs/timeline.md shows it). */
+  read: Read[];
+  /** For status `between`: the two releases whose code bounds the change. */
+  between?: [string, string];
 }
 
 /** One change of one rule in mainline history (eras/timeline/rules.ts). The first entry of each rule is its value at v2.6.27. */
 export type RuleEntry = { [K in RuleName]: { rule: K; value: EraRules[K]['value']; observable: Observability } & EntryFacts }[RuleName];
 
 /** Kernel features a scenario may use that not every release has. */
-export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu'] as const;
+export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu', 'ept_ad'] as const;
 export type FeatureKey = (typeof FEATURES)[number];
 export interface FeatureEntry extends EntryFacts {
   feature: FeatureKey;
@@ -224,7 +249,7 @@ export interface FeatureEntry extends EntryFacts {
 export interface Word {
   word: string;
   kind: 'function' | 'lock' | 'field' | 'type' | 'constant';
-  since: { release: string; name: string | null; commit?: string; status: Status; read: string }[];
+  since: { release: string; name: string | null; commit?: string; status: Status; read: Read[]; between?: [string, string]; note?: string }[];
 }
 
 /** A place where the model is coarser than the kernel, over the releases where that is so. */
@@ -261,6 +286,8 @@ export interface Era {
   release: string;
   /** For a single release: the named era it falls in, if any. */
   era?: string;
+  /** For a single release in a named era: the commits that open that era (what a cite names for it). */
+  eraCommits?: string[];
   /** The commits that open the era (for a release: those of its timeline entries), in the kernel's form `12hexdigits ("subject")`. */
   commits: string[];
   /** The era this one is derived from (undefined for the first era). */
@@ -283,6 +310,10 @@ export interface Era {
   simplifications: string[];
   /** The history, for a run at a later release of this era (a feature that arrives inside it). */
   timeline?: Timeline;
+  /** Names the release prints whose change only two releases' code bounds: the name, and what bounds it. */
+  unpinned?: { name: string; bound: string }[];
+  /** A short hash of the history data the era came from: a result quoted before a history fix can be told apart. */
+  history?: string;
 }
 
 export interface EraDelta {

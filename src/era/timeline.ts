@@ -4,7 +4,22 @@
 import { RULE_NAMES, type Era, type EraRules, type FeatureEntry, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
 import { UserError } from '../errors.js';
 import { closest, quote } from '../input.js';
+import { createHash } from 'node:crypto';
 import { releaseKey } from './release.js';
+
+const hashes = new WeakMap<Timeline, string>();
+/**
+ * A short hash of the history data: every report header carries it, and docs/timeline.md
+ * prints it, so `git log -S HASH -- docs/timeline.md` finds the mmutt commit of a quoted result.
+ */
+export function historyHash(t: Timeline): string {
+  let h = hashes.get(t);
+  if (!h) {
+    h = createHash('sha256').update(JSON.stringify(t)).digest('hex').slice(0, 12);
+    hashes.set(t, h);
+  }
+  return h;
+}
 
 /** The entry in force for each rule at a release: the last one at or before it (before a rule's first entry, its first one: no step reads it there). */
 export function entriesAt(t: Timeline, release: string): Record<RuleName, RuleEntry> {
@@ -26,6 +41,17 @@ export function rulesOf(entries: Record<RuleName, RuleEntry>): EraRules {
     rules[name] = { value: e.value, why: e.why, cite: e.cite };
   }
   return rules as EraRules;
+}
+
+/** The names in force at a release whose change only two releases' code bounds (status `between`). */
+export function unpinnedAt(t: Timeline, release: string): { name: string; bound: string }[] {
+  const k = releaseKey(release);
+  const out: { name: string; bound: string }[] = [];
+  for (const w of t.words) {
+    const s = [...w.since].reverse().find((x) => releaseKey(x.release) <= k);
+    if (s?.name && s.status === 'between' && s.between) out.push({ name: s.name, bound: `printed from ${s.release}; only the code of ${s.between[0]} (without it) and ${s.between[1]} (with it) bound the change` });
+  }
+  return out;
 }
 
 /** The release's name for every word of the vocabulary (null where it has none). */
@@ -85,9 +111,9 @@ export function eraOfRelease(named: readonly Era[], release: string): Era | unde
 }
 
 /** What an era takes from the timeline at the release it runs: rules with their entries, words, simplifications. */
-function historyAt(t: Timeline, release: string): Pick<Era, 'release' | 'rules' | 'entries' | 'words' | 'simplifications' | 'timeline'> {
+function historyAt(t: Timeline, release: string): Pick<Era, 'release' | 'rules' | 'entries' | 'words' | 'simplifications' | 'timeline' | 'history' | 'unpinned'> {
   const entries = entriesAt(t, release);
-  return { release, rules: rulesOf(entries), entries, words: wordsAt(t, release), simplifications: simplificationsAt(t, release), timeline: t };
+  return { release, rules: rulesOf(entries), entries, words: wordsAt(t, release), simplifications: simplificationsAt(t, release), timeline: t, history: historyHash(t), unpinned: unpinnedAt(t, release) };
 }
 
 /** One mainline release as an era: its rules, its words, its commits. */
@@ -103,7 +129,10 @@ export function releaseEra(t: Timeline, release: string, named: readonly Era[]):
     changed,
     ...historyAt(t, release),
   };
-  if (inEra) era.era = inEra.id;
+  if (inEra) {
+    era.era = inEra.id;
+    era.eraCommits = inEra.commits;
+  }
   return era;
 }
 
@@ -132,18 +161,35 @@ export function atRelease(t: Timeline, era: Era, release: string): Era {
 export const missingAt = (features: readonly FeatureEntry[], release: string) => features.filter((f) => releaseKey(f.release) > releaseKey(release));
 
 /**
- * The era to run a scenario under when a feature it uses arrives inside the era (after the
- * release whose rules the era runs): the same era at the feature's release, its overlay (a
- * proposal's own rules) applied again on top. Null when the era's release has them all.
+ * A named era (or a proposal on one) as it stands at one of its own releases: the rules,
+ * words and simplifications of that release, with the overlay (a proposal's own rules) applied
+ * again on top.
  */
-export function atFeatureRelease(era: Era, features: readonly FeatureEntry[]): Era | null {
+export function eraAt(era: Era, release: string): Era {
   const t = era.timeline;
-  if (!t) return null;
-  const late = missingAt(features, era.release);
-  if (!late.length) return null;
-  const release = late.map((f) => f.release).sort((a, b) => releaseKey(b) - releaseKey(a))[0]!;
+  if (!t) throw new Error(`internal: era ${era.id} has no timeline`);
   const at = historyAt(t, release);
   const rules = { ...at.rules, ...(era.overlay ?? {}) } as EraRules;
   for (const r of Object.keys(era.overlay ?? {}) as RuleName[]) delete at.entries[r];
   return { ...era, ...at, rules };
+}
+
+/** Every mainline release an era covers, oldest first (a proposal: those of its base). */
+export function releasesIn(t: Timeline, era: Era): string[] {
+  const first = t.releases.indexOf(era.releases.first);
+  const last = era.releases.last === undefined ? t.releases.length - 1 : t.releases.indexOf(era.releases.last);
+  if (first < 0 || last < 0) throw new Error(`internal: era ${era.id} covers releases the timeline does not have`);
+  return t.releases.slice(first, last + 1);
+}
+
+/**
+ * The era to run a scenario under when a feature it uses arrives inside the era (after the
+ * release whose rules the era runs): the same era at the feature's release. Null when the
+ * era's release has them all.
+ */
+export function atFeatureRelease(era: Era, features: readonly FeatureEntry[]): Era | null {
+  if (!era.timeline) return null;
+  const late = missingAt(features, era.release);
+  if (!late.length) return null;
+  return eraAt(era, late.map((f) => f.release).sort((a, b) => releaseKey(b) - releaseKey(a))[0]!);
 }

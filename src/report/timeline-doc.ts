@@ -2,7 +2,7 @@
 // each rule and name comes from cannot drift from what runs (test/docs.test.ts keeps it
 // current). Releases x rules with each cell's commit; every entry with how it is known and
 // where a run shows it; features; the vocabulary by release; the simplifications left.
-import { RULE_NAMES, type Cite, type Era, type RuleEntry, type Timeline } from '../contract/era.js';
+import { RULE_NAMES, type Cite, type Era, type Read, type RuleEntry, type Timeline } from '../contract/era.js';
 
 const cite = (c: Cite) => `\`${c.file}\` ${c.fn}${c.commit ? `, ${c.commit}` : ''} (${c.status}${c.note ? `; ${c.note}` : ''})`;
 const short = (e: RuleEntry) => (e.commit ? e.commit.slice(0, 7) : '?');
@@ -22,7 +22,8 @@ function spansOf(t: Timeline, releases: readonly Era[]): { first: string; last: 
 
 /** `releases`: every release as an era (registry.forKernel), oldest first. */
 export function timelineDoc(t: Timeline, releases: readonly Era[]): string {
-  const count = (xs: { status: string }[]) => `${xs.length} (${xs.filter((x) => x.status === 'verified').length} verified, ${xs.filter((x) => x.status === 'recalled').length} recalled)`;
+  const count = (xs: { status: string }[]) =>
+    `${xs.length} (${xs.filter((x) => x.status === 'verified').length} verified, ${xs.filter((x) => x.status === 'between').length} between two releases, 0 recalled)`;
   const changes = t.words.flatMap((w) => w.since.slice(1));
   const out = [
     '# The timeline',
@@ -31,9 +32,15 @@ export function timelineDoc(t: Timeline, releases: readonly Era[]): string {
     `mmutt models ${t.releases.length} mainline releases, ${t.releases[0]}..${t.releases[t.releases.length - 1]} (${t.newest}).`,
     'The rules of a release are the entries below applied up to it (`src/era/timeline.ts`); the named',
     'eras of `docs/eras.md` are cut points that run their opening release. An entry is *verified*',
-    'when the commit text or the source of the release was read, and the release established (what',
-    'was read is given); *recalled* otherwise (an id seen only in our notes, a release known only by',
-    'bounds): a run that depends on a recalled entry lists it in its legend.',
+    'when the code of its release was read (and, for a change, the code of the release before, or',
+    'the change itself with its first release); each entry lists what was read: repository, commit',
+    'or release snapshot, file, function, and what the code shows. *between vA and vB*: only the',
+    'code of two releases bounds it (absent in vA, present in vB); the entry sits at the release',
+    'the model uses, and a run that depends on it says so in its legend. No entry is *recalled*',
+    '(stated from memory): the type has no such status, and test/history.test.ts checks the reads.',
+    '',
+    `History hash: \`${releases[0]?.history ?? 'none'}\`. Every report header prints it (\`mmutt 0.1.0 (history ...)\`);`,
+    '`git log -S HASH -- docs/timeline.md` finds the mmutt commit a quoted result came from.',
     '',
     `- rule entries: ${count([...t.rules])}`,
     `- feature entries: ${count([...t.features])}`,
@@ -60,21 +67,28 @@ export function timelineDoc(t: Timeline, releases: readonly Era[]): string {
     for (const e of t.rules.filter((x) => x.rule === r)) {
       out.push(`- **${e.release}**: \`${JSON.stringify(e.value)}\`, ${e.commit ?? 'commit not identified'}. ${e.why}`);
       for (const c of e.cite) out.push(`  - ${cite(c)}`);
-      out.push(`  - release (${e.status}): ${e.pinned}`);
+      out.push(`  - release (${status(e)}): ${e.pinned}`);
+      for (const x of reads(e.read)) out.push(`  - read: ${x}`);
       const o = e.observable;
       out.push('unobservable' in o ? `  - not observable: ${o.unobservable}` : `  - observed: \`${o.scenario}\`, where \`${o.where}\`${o.explore ? ' (explored verdict)' : ''}, bisected ${o.between[0]}..${o.between[1]}`);
     }
     out.push('');
   }
-  out.push('## Features', '', '| feature | release | commit | status | how the release is known |', '|---|---|---|---|---|');
-  for (const f of t.features) out.push(`| ${md(f.name)} | ${f.release} | ${md(f.commit ?? 'not identified')} | ${f.status} | ${md(f.pinned)} |`);
+  out.push('## Features', '', '| feature | release | commit | status | how the release is known | read |', '|---|---|---|---|---|---|');
+  for (const f of t.features) out.push(`| ${md(f.name)} | ${f.release} | ${md(f.commit ?? 'not identified')} | ${status(f)} | ${md(f.pinned)} | ${md(reads(f.read).join('; '))} |`);
   out.push('', '## Vocabulary', '', 'What a trace prints for each of the engine\'s words, from each release on (`—`: the release has no such thing).', '');
   out.push('| word | release | name | status | commit, what was read |', '|---|---|---|---|---|');
   for (const w of t.words) {
-    for (const s of w.since) out.push(`| \`${md(w.word)}\` | ${s.release} | ${s.name === null ? '—' : `\`${md(s.name)}\``} | ${s.status} | ${md([s.commit, s.read].filter(Boolean).join('; '))} |`);
+    for (const s of w.since) out.push(`| \`${md(w.word)}\` | ${s.release} | ${s.name === null ? '—' : `\`${md(s.name)}\``} | ${status(s)} | ${md([s.commit, ...reads(s.read), s.note].filter(Boolean).join('; '))} |`);
   }
   out.push('', '## Simplifications left', '');
   for (const s of t.simplifications) out.push(`- ${s.from}..${s.to ?? ''}: ${s.text} Searched: ${s.searched ?? 'not searched'}.`);
   out.push('');
   return out.join('\n');
 }
+
+/** An entry's status as the doc prints it: `between vA and vB` names its bounds. */
+const status = (e: { status: string; between?: [string, string] }) => (e.status === 'between' && e.between ? `between ${e.between[0]} and ${e.between[1]}` : e.status);
+
+/** What was read, one line each: `repo@at path fn: what it shows`. */
+const reads = (r: readonly Read[]): string[] => r.map((x) => `${x.repo}@${x.at} \`${x.path}\` ${x.fn}: ${x.saw}`);
