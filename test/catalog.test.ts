@@ -9,7 +9,7 @@ import { runScenario } from '../src/runner/run.js';
 const names = catalogNames();
 
 describe('the catalog', () => {
-  it('has the 18 scenarios the issue lists, and the two that reach .clear_young and .test_young', () => {
+  it('has the 18 scenarios the issue lists, the two that reach .clear_young and .test_young, and two of concurrent invalidations', () => {
     expect(names).toEqual(
       [
         'age-guest-cold', 'age-guest-hot', 'exit-releases-guest', 'fault-races-invalidation', 'host-cow-after-fork', 'ksm-merge',
@@ -17,6 +17,7 @@ describe('the catalog', () => {
         'ksm-merge-then-guest-write', 'madv-dontneed-guest-mapped', 'madv-free-guest-untouched', 'madv-free-no-ad-bits',
         'madv-free-then-guest-write', 'migrate-guest-page', 'mprotect-readonly-then-guest-write', 'munmap-guest-mapped',
         'numa-hint-guest-page', 'reclaim-dirty-guest-page', 'reclaim-then-guest-read', 'writeback-page-mkclean',
+        'two-invalidations-fault-race', 'two-invalidations-gap-retry',
       ].sort(),
     );
   });

@@ -5,6 +5,7 @@ import { Asm } from '../src/engine/program.js';
 import { parseText } from '../src/scenario/catalog.js';
 import { getEra } from './registry.js';
 import { compile } from '../src/engine/compile.js';
+import { settled } from '../src/era/features.js';
 import { runCanonical, stepThread } from '../src/engine/run.js';
 import { checkSanity } from '../src/engine/sanity.js';
 import { get } from '../src/engine/state.js';
@@ -46,7 +47,7 @@ ksmd { ksm_merge(other:0x400000, qemu:0x1000) }
 
 describe('fault path retry protocol', () => {
   const setup = (id: string) => {
-    const m = compile(parseText('race.mmu', RACE), getEra(id).rules);
+    const m = compile(settled(parseText('race.mmu', RACE), getEra(id)).scenario, getEra(id).rules);
     const l = m.layout;
     const s = m.init;
     const tid = (name: string) => l.threads.findIndex((t) => t.name === name);
@@ -103,7 +104,7 @@ describe('fault path retry protocol', () => {
 describe('state hygiene', () => {
   it('a finished run leaves no locals behind and keeps every sanity invariant', () => {
     for (const id of ['pre-6bdb913f0a70', 'post-aa85986e7150']) {
-      const m = compile(parseText('race.mmu', RACE), getEra(id).rules);
+      const m = compile(settled(parseText('race.mmu', RACE), getEra(id)).scenario, getEra(id).rules);
       const l = m.layout;
       const { final } = runCanonical(m);
       for (const t of l.threads) for (let k = 0; k < 8; k++) expect(get(final, t.locals + k), `${t.name} local ${k}`).toBe(0);

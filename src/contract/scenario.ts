@@ -54,8 +54,12 @@ export interface TouchDecl {
 }
 
 export interface Options {
-  /** EPT accessed/dirty bits (enable_ept_ad_bits). */
-  eptAd: boolean;
+  /**
+   * EPT accessed/dirty bits (enable_ept_ad_bits): asked for, refused, or (default) what KVM did
+   * at the release on hardware that has them: used from the release that added them (the
+   * `ept_ad` feature), absent before. The runner settles `default` before the engine runs.
+   */
+  eptAd: 'default' | 'on' | 'off';
   /** KVM's x86 MMU: the era's default, the TDP MMU (v5.10+) or the shadow/rmap MMU. */
   mmu: 'default' | 'tdp' | 'shadow';
 }

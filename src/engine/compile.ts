@@ -22,6 +22,20 @@ import { Asm, unreachable, type Step } from './program.js';
 import { FRAME, PG, PTE, type MutableState, get } from './state.js';
 import { runToEnd } from './run.js';
 
+/** The machine has EPT A/D bits or not; the runner has settled `default` at the release (src/era/features.ts). */
+function adBits(v: Scenario['options']['eptAd']): boolean {
+  switch (v) {
+    case 'on':
+      return true;
+    case 'off':
+      return false;
+    case 'default':
+      throw new Error('internal: ept_ad = default reached the engine: the runner settles it per release');
+    default:
+      return unreachable(v);
+  }
+}
+
 export interface Machine {
   scenario: Scenario;
   rules: EraRules;
@@ -94,6 +108,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   const vmProc = s.slots.length ? s.procs.findIndex((p) => p.name === s.slots[0]!.target.proc) : -1;
   const related = relatedPages(l, s);
   // The scenario may name the MMU; else the era's default decides it.
+  const lazyfree = s.threads.some((t) => t.ops.some((op) => op.kind === 'madvise' && op.advice === 'MADV_FREE'));
   const tdp = isTdp(s.options.mmu === 'default' ? rules['kvm.mmu.default'].value : s.options.mmu);
   const notifiers = [kvmMmuNotifier, ...(opts.notifiers ?? [])];
   const lengths: number[] = [];
@@ -116,7 +131,8 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
         };
       },
       notifiers,
-      eptAd: s.options.eptAd,
+      eptAd: adBits(s.options.eptAd),
+      lazyfree,
       get tdp() {
         if (s.options.mmu === 'default') e.rule('kvm.mmu.default' as RuleName);
         return tdp;

@@ -22,8 +22,10 @@ export interface Emit {
   ruleAt<K extends RuleName>(name: K): (at: Notes) => EraRules[K]['value'];
   /** The secondary MMUs registered on the mmu_notifier chain, in registration order (KVM first). */
   notifiers: readonly MmuNotifierOps[];
-  /** EPT accessed/dirty bits (the scenario's `ept_ad` option). */
+  /** EPT accessed/dirty bits (the scenario's `ept_ad` option, settled at the release). */
   eptAd: boolean;
+  /** The scenario uses MADV_FREE: reclaim's steps say what they do with a lazyfree page (a release before v4.5 cannot run it). */
+  lazyfree: boolean;
   /** The VM uses the TDP MMU (the scenario's `mmu` option, or the era's default). */
   tdp: boolean;
   asm: Asm;

@@ -147,7 +147,7 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
     const unlock = asm.label();
     asm.emit({
       fn: 'write_protect_page',
-      does: 'page_vma_mapped_walk() takes the PTL; ptep_clear_flush(); mapcount + 1 == refcount?',
+      does: 'page_vma_mapped_walk() takes the PTL; ptep_clear_flush(page); mapcount + 1 == refcount?',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
         const pfn = get(s, pageSlot);
@@ -204,7 +204,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
   bracket(e, [pi], e.rule('mm.ksm.bracket'), (failed) => {
     asm.emit({
       fn: 'replace_page',
-      does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); folio_add_anon_rmap_pte(kpage); ptep_clear_flush()',
+      does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); folio_add_anon_rmap_pte(kpage); ptep_clear_flush(page)',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
         if (get(s, pg.pte) !== get(s, origPte)) {

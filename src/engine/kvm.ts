@@ -314,15 +314,19 @@ function emitKvmChangePte(e: Emit, page: number): void {
  * How the fault lets go of the page it got from the host (kvm.fault.finish) decides the install
  * step and the steps after it. A row for every value: a new one does not type-check without its own.
  */
-const FINISH: Record<(typeof FAULT_FINISH)[number], { holdRef: boolean; makeSpteMarksDirty: boolean; underLock: boolean }> = {
+const FINISH: Record<(typeof FAULT_FINISH)[number], { holdRef: boolean; makeSpteMarksDirty: boolean; putUnderLock: boolean; underLock: boolean }> = {
   // Before acb66dd051d0 the sPTE keeps the reference hva_to_pfn took, until it is zapped.
-  'hold-ref-until-zap': { holdRef: true, makeSpteMarksDirty: false, underLock: false },
-  // kvm_release_pfn_clean() after mmu_lock is dropped.
-  'kvm_release_pfn_clean-after-unlock': { holdRef: false, makeSpteMarksDirty: false, underLock: false },
+  'hold-ref-until-zap': { holdRef: true, makeSpteMarksDirty: false, putUnderLock: false, underLock: false },
+  // acb66dd051d0 (v2.6.32): mmu_set_spte() calls kvm_release_pfn_clean() after rmap_add(),
+  // under mmu_lock; a retry releases after spin_unlock() (out_unlock).
+  'kvm_release_pfn_clean-under-mmu_lock': { holdRef: false, makeSpteMarksDirty: false, putUnderLock: true, underLock: false },
+  // v5.3 ("kvm: x86: Do not release the page inside mmu_set_spte()"): kvm_release_pfn_clean()
+  // after mmu_lock is dropped, on both paths.
+  'kvm_release_pfn_clean-after-unlock': { holdRef: false, makeSpteMarksDirty: false, putUnderLock: false, underLock: false },
   // The March 2024 RFC: make_spte() marks a writable sPTE's folio dirty as it creates it.
-  'make_spte-marks-dirty': { holdRef: false, makeSpteMarksDirty: true, underLock: false },
+  'make_spte-marks-dirty': { holdRef: false, makeSpteMarksDirty: true, putUnderLock: false, underLock: false },
   // v6.13: kvm_release_faultin_page() under mmu_lock does it all in the install step.
-  'kvm_release_faultin_page-under-mmu_lock': { holdRef: false, makeSpteMarksDirty: false, underLock: true },
+  'kvm_release_faultin_page-under-mmu_lock': { holdRef: false, makeSpteMarksDirty: false, putUnderLock: false, underLock: true },
 };
 
 /**
@@ -349,7 +353,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   asm.bind(gup);
   asm.emit({
     fn: 'hva_to_pfn',
-    does: `get_user_pages${gupWrite ? '(FOLL_WRITE)' : ''}: walk the host page table, take a page reference`,
+    does: `get_user_pages_unlocked(${gupWrite ? 'FOLL_WRITE' : ''}): walk the host page table, take a page reference`,
     exec: (s, notes) => {
       if (!mmLive(l, s, g.page) || !vmaMapped(l, s, g.page) || (gupWrite && !vmaWritable(l, s, g.page))) {
         notes?.push(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`);
@@ -375,10 +379,11 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   const tdp = e.tdp;
   const releaseAfter = asm.label();
   const releaseRetry = asm.label();
+  const putUnderLock = FINISH[e.rule('kvm.fault.finish')].putUnderLock;
   asm.bind(install);
   asm.emit({
     fn: tdp ? 'kvm_tdp_mmu_map' : 'direct_map',
-    does: 'take mmu_lock; is_page_fault_stale(); make_spte() and install it',
+    does: `take mmu_lock; is_page_fault_stale(); make_spte() and install it${putUnderLock ? '; kvm_release_pfn_clean()' : ''}`,
     enabled: (s) => lockFree(s, l.mmuLock),
     exec: (s, notes) => {
       const pfn = get(s, pfnSlot);
@@ -406,6 +411,12 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
         clearLocals(e, s, FAULT_LOCALS);
         return access.pc;
       }
+      if (how.putUnderLock) {
+        // mmu_set_spte(): kvm_release_pfn_clean(pfn) after rmap_add(), mmu_lock still held.
+        putPage(l, s, pfn, notes);
+        clearLocals(e, s, FAULT_LOCALS);
+        return access.pc;
+      }
       if (!how.underLock) return releaseAfter.pc;
       // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
       if (get(s, mapWritable)) kvmMarkDirty(l, s, pfn, notes);
@@ -429,7 +440,8 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
         },
       });
     asm.bind(releaseAfter);
-    release(access);
+    // Released in the install step (mmu_set_spte(), until v5.3): only a retry releases here.
+    if (!putUnderLock) release(access);
     asm.bind(releaseRetry);
     release(retryWait);
   } else {

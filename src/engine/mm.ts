@@ -276,7 +276,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
   bracket(e, [pi], e.rule('mm.wp_page_copy.bracket'), (abort) => {
     asm.emit({
       fn: 'wp_page_copy',
-      does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(); folio_add_new_anon_rmap(new)',
+      does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(old); folio_add_new_anon_rmap(new)',
       enabled: (s) => lockFree(s, mm.ptl),
       exec: (s, notes) => {
         if (get(s, pg.pte) !== get(s, origPte)) {
@@ -308,7 +308,8 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
   }, { before: freeCopy, then: finish });
   asm.emit({
     fn: 'wp_page_copy',
-    does: "put_page(old) for the mapping's reference; mmap_read_unlock()",
+    // The mmap lock is dropped once, by the step after this one (do_wp_page's end).
+    does: "put_page(old) for the mapping's reference",
     exec: (s, notes) => {
       const old = get(s, oldPfn);
       if (!(pageFlags(l, s, old) & PG.ZERO)) putPage(l, s, old, notes);

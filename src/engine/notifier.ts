@@ -65,10 +65,12 @@ export function age(e: Emit, page: number, cb: AgeCallback): void {
  * existed (v2.6.27-v2.6.31) the caller's ptep_clear_flush_notify() sent .invalidate_page under
  * the PTL before the new PTE was set. Until 6bdb913f0a70 (v3.7), a secondary MMU without
  * .change_pte got .invalidate_page instead (__mmu_notifier_change_pte). Without
- * set_pte_at_notify() (v6.10+) callers use plain set_pte_at().
+ * set_pte_at_notify() (v6.10+) callers use plain set_pte_at(). The PTE write is printed as the
+ * call the era's rule says the caller made: set_pte_at_notify() where it existed, else set_pte_at().
  */
 export function setPteAtNotify(e: Emit, page: number, setPte: StepSpec): void {
   const order = e.rule('mm.set_pte_at_notify');
+  const setPteNotify: StepSpec = { ...setPte, fn: 'set_pte_at_notify' };
   const changePte = (fallback: boolean) =>
     e.notifiers.forEach((mn) => {
       if (mn.listens(e, page, 'change_pte')) mn.change_pte?.(e, page);
@@ -80,12 +82,12 @@ export function setPteAtNotify(e: Emit, page: number, setPte: StepSpec): void {
       e.asm.emit(setPte);
       return;
     case 'set_pte_at-then-change_pte':
-      e.asm.emit(setPte);
+      e.asm.emit(setPteNotify);
       changePte(true);
       return;
     case 'change_pte-then-set_pte_at':
       changePte(false);
-      e.asm.emit(setPte);
+      e.asm.emit(setPteNotify);
       return;
     case 'set_pte_at-only':
       e.asm.emit(setPte);

@@ -2,6 +2,7 @@
 // one mapping (try_to_unmap_one, try_to_migrate_one, page_mkclean_one, the young tests of
 // folio_referenced and friends). How each walk tells secondary MMUs is an era rule. The
 // callers live in the file of their kernel room: vmscan.ts, migrate.ts, page-writeback.ts.
+import type { UnmapNotify } from '../contract/era.js';
 import { hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
@@ -76,11 +77,15 @@ export type NotifyRule = 'mm.try_to_unmap_one.notify' | 'mm.page_mkclean_one.not
 
 /**
  * The work of an rmap walk on one mapping, told to secondary MMUs as the era's rule says: a
- * range bracket around it all (369ea8242c0f), or .invalidate_page with the PTE change, under
- * the PTL right after the flush or after the PTL is dropped (2ec74c3ef2d8). `before` emits
- * what the walk does first, inside the bracket (try_to_unmap_one's young check); `change` runs
- * under the PTL and may give up (GIVE_UP: nothing changed, the PTL is not taken, no
- * notification); `after` completes the PTE work before the PTL is dropped.
+ * range bracket around it all (369ea8242c0f); or .invalidate_page with the PTE change, under
+ * the PTL: right after the flush (ptep_clear_flush_notify(), until v3.6), or at the end of the
+ * PTE work, after the swap entry, page_remove_rmap() and put_page(), just before the PTL is
+ * dropped (the page_vma_mapped_walk() loops of v4.11, c7ab0d2fdc84 and f27176cfc363); or after
+ * the PTL is dropped (2ec74c3ef2d8). `before` emits what the walk does first, inside the
+ * bracket (try_to_unmap_one's young check); `change` runs under the PTL and may give up
+ * (GIVE_UP: nothing changed, the PTL is not taken, no notification) or change nothing
+ * (NO_NOTIFY: the PTL is dropped, no notification); `after` completes the PTE work before the
+ * PTL is dropped.
  */
 export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before?: () => void; change: StepSpec; after?: StepSpec }): void {
   const { change, after } = w;
@@ -88,23 +93,25 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
   const mm = l.procs[l.pages[pi]!.proc]!;
   const result = e.local(L.RESULT);
   const style = e.rule(rule);
-  let pageUnderPtl: boolean;
-  let pageAfterUnlock: boolean;
-  let range: boolean;
+  /** Where .invalidate_page goes: after the flush, after the PTE work, after the unlock; or a range bracket. */
+  let page: 'after-flush' | 'before-unlock' | 'after-unlock' | null;
   switch (style) {
     case 'invalidate_page-under-ptl':
-      [pageUnderPtl, pageAfterUnlock, range] = [true, false, false];
+      page = 'after-flush';
+      break;
+    case 'invalidate_page-before-unlock':
+      page = 'before-unlock';
       break;
     case 'invalidate_page-after-unlock':
-      [pageUnderPtl, pageAfterUnlock, range] = [false, true, false];
+      page = 'after-unlock';
       break;
     case 'range':
-      [pageUnderPtl, pageAfterUnlock, range] = [false, false, true];
+      page = null;
       break;
     default:
       unreachable(style);
   }
-  bracket(e, [pi], range, () => {
+  bracket(e, [pi], page === null, () => {
     w.before?.();
     const unlock = asm.label();
     const end = asm.label();
@@ -124,13 +131,21 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
         }
       },
     });
-    if (pageUnderPtl) invalidatePage(e, pi);
+    if (page === 'after-flush') invalidatePage(e, pi);
+    // .invalidate_page after the PTE work: that work is a step of its own, then the callback,
+    // then the PTL is dropped. Otherwise the PTE work and the unlock are one step.
+    const workThenPage = page === 'before-unlock';
+    if (workThenPage) {
+      if (after) asm.emit({ ...after });
+      invalidatePage(e, pi);
+    }
     asm.bind(unlock);
+    const merged = workThenPage ? undefined : after;
     asm.emit({
       fn: after?.fn ?? change.fn,
-      does: `${after ? `${after.does}; ` : ''}pte_unmap_unlock()`,
+      does: `${merged ? `${merged.does}; ` : ''}pte_unmap_unlock()`,
       exec: (s, notes) => {
-        after?.exec(s, notes);
+        merged?.exec(s, notes);
         put(s, mm.ptl, 0);
         if (get(s, result) & SKIP_NOTIFY) {
           put(s, result, get(s, result) & ~SKIP_NOTIFY);
@@ -138,7 +153,7 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
         }
       },
     });
-    if (pageAfterUnlock) invalidatePage(e, pi);
+    if (page === 'after-unlock') invalidatePage(e, pi);
     asm.bind(end);
   });
 }
@@ -178,8 +193,8 @@ export function emitYoungTest(e: Emit, pi: number, cb: AgeCallback): void {
 
 /**
  * try_to_unmap_one() for one mapping: the young check (by rule), ptep_clear_flush(), the dirty
- * bit to the folio, then the lazyfree decision (discard a clean page, or restore the PTE), or a
- * swap entry; page_remove_rmap() and put_page().
+ * bit to the folio, then the lazyfree decision (discard a clean page, or restore the PTE); a
+ * swap entry for a swap-cache page (none for a discarded one); page_remove_rmap() and put_page().
  */
 export function emitTryToUnmapOne(e: Emit, pi: number): void {
   const { l } = e;
@@ -190,7 +205,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
   const refcountCheck = e.ruleAt('mm.lazyfree.refcount_check');
   const clear: StepSpec = {
     fn: 'try_to_unmap_one',
-    does: 'ptep_clear_flush(); the PTE dirty bit to the folio; lazyfree: discard if clean',
+    does: `${WALK_FLUSH[e.rule('mm.try_to_unmap_one.notify')]}; the PTE dirty bit to the folio${e.lazyfree ? '; lazyfree: discard if clean' : ''}`,
     exec: (s, notes) => {
       const pfn = get(s, folio);
       if (get(s, result) & YOUNG && youngCheck(notes)) {
@@ -226,11 +241,14 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
   };
   const finish: StepSpec = {
     fn: 'try_to_unmap_one',
-    does: 'set the swap entry (anon); folio_remove_rmap_pte(); put_page()',
-    exec: (s) => {
+    does: 'a swap-cache anon page: set_pte_at() its swap entry (a discarded lazyfree or a file page: none); folio_remove_rmap_pte(); put_page()',
+    exec: (s, notes) => {
       const pfn = get(s, folio);
       if (get(s, result) & FAILED) return;
-      if (pageFlags(l, s, pfn) & PG.SWAPCACHE && !(get(s, result) & DISCARDED)) put(s, pg.pte, PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT));
+      // The lazyfree discard (v4.5+) sets no swap entry: the PTE stays clear and the walk goes
+      // straight to the rmap and the reference (dec_mm_counter(), `goto discard`).
+      if (get(s, result) & DISCARDED) notes?.push('discarded lazyfree folio: no swap entry, the PTE stays clear');
+      else if (pageFlags(l, s, pfn) & PG.SWAPCACHE) put(s, pg.pte, PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT));
       frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
       putPage(l, s, pfn, null);
     },
@@ -248,24 +266,36 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
 
 /**
  * try_to_migrate_one() (try_to_unmap_one() with TTU_MIGRATION before v5.14) for one mapping:
- * ptep_clear_flush(), a migration entry in its place, the dirty bit to the folio,
- * page_remove_rmap(). Secondary MMUs are told as try_to_unmap_one() tells them.
+ * ptep_clear_flush() and the dirty bit to the folio, then a migration entry in its place,
+ * page_remove_rmap() and put_page(). Secondary MMUs are told as try_to_unmap_one() tells them:
+ * until v3.6 ptep_clear_flush_notify() told them before the migration entry was set.
  */
 export function emitTryToMigrateOne(e: Emit, pi: number): void {
   const { l } = e;
   const pg = l.pages[pi]!;
   const folio = e.local(L.OLDPFN);
+  const oldPte = e.local(L.NEWPTE);
   emitPteChange(e, pi, 'mm.try_to_unmap_one.notify', {
     change: {
       fn: 'try_to_migrate_one',
-      does: 'ptep_clear_flush(); install a migration entry; the PTE dirty bit to the folio; folio_remove_rmap_pte()',
+      does: `${WALK_FLUSH[e.rule('mm.try_to_unmap_one.notify')]}; the PTE dirty bit to the folio`,
       exec: (s) => {
         const pfn = get(s, folio);
         if (!mapsFolio(s, pg.pte, pfn)) return GIVE_UP;
         const pte = get(s, pg.pte);
         if (pte & PTE.DIRTY) folioMarkDirty(l, s, pfn);
+        put(s, oldPte, pte);
+        put(s, pg.pte, 0);
+      },
+    },
+    after: {
+      fn: 'try_to_migrate_one',
+      does: 'set_pte_at() a migration entry; folio_remove_rmap_pte(); put_page()',
+      exec: (s) => {
+        const pfn = get(s, folio);
         // The migration entry remembers the pfn and whether the PTE was writable.
-        put(s, pg.pte, PTE.MIGRATION | (pte & PTE.WRITE) | (pfn << PTE.SHIFT));
+        put(s, pg.pte, PTE.MIGRATION | (get(s, oldPte) & PTE.WRITE) | (pfn << PTE.SHIFT));
+        put(s, oldPte, 0);
         frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
         putPage(l, s, pfn, null);
       },
@@ -274,17 +304,31 @@ export function emitTryToMigrateOne(e: Emit, pi: number): void {
 }
 
 /**
+ * The flush an rmap walk calls, by how its rule tells secondary MMUs: until v3.6 the
+ * .invalidate_page under the PTL was ptep_clear_flush_notify() itself.
+ */
+const WALK_FLUSH: Record<UnmapNotify, string> = {
+  'invalidate_page-under-ptl': 'ptep_clear_flush_notify()',
+  'invalidate_page-after-unlock': 'ptep_clear_flush()',
+  'invalidate_page-before-unlock': 'ptep_clear_flush()',
+  range: 'ptep_clear_flush()',
+};
+
+/**
  * page_mkclean_one() for one mapping (writeback): ptep_clear_flush(), then set_pte_at() a
- * clean, read-only PTE; a dirty PTE is noted in L.RESULT (CLEANED) for the folio.
+ * clean, read-only PTE; a dirty PTE is noted in L.RESULT (CLEANED) for the folio. Until
+ * 2ec74c3ef2d8 (v3.7) the flush was ptep_clear_flush_notify(), the .invalidate_page under the
+ * PTL of the rule's 'invalidate_page-under-ptl': the step names the call the rule says it made.
  */
 export function emitPageMkcleanOne(e: Emit, pi: number): void {
   const pg = e.l.pages[pi]!;
   const folio = e.local(L.OLDPFN);
   const result = e.local(L.RESULT);
+  const flush = WALK_FLUSH[e.rule('mm.page_mkclean_one.notify')];
   emitPteChange(e, pi, 'mm.page_mkclean_one.notify', {
     change: {
       fn: 'page_mkclean_one',
-      does: 'ptep_clear_flush(); set_pte_at() a clean, read-only PTE',
+      does: `${flush}; set_pte_at() a clean, read-only PTE`,
       exec: (s) => {
         if (!mapsFolio(s, pg.pte, get(s, folio))) return GIVE_UP;
         const pte = get(s, pg.pte);

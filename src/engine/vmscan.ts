@@ -28,7 +28,7 @@ export function emitReclaim(e: Emit, pi: number): void {
     e,
     pi,
     'shrink_folio_list',
-    'isolate the folio, folio_trylock() it; add_to_swap() an anon page',
+    'isolate the folio; if (!folio_trylock()) skip it; add_to_swap() an anon page',
     (s, pfn) => {
       const f = pageFlags(l, s, pfn);
       if (f & PG.ZERO) return 'the zero page is not reclaimed';
@@ -71,7 +71,7 @@ export function emitReclaim(e: Emit, pi: number): void {
   forEachMapping(e, candidates, (m) => emitTryToUnmapOne(e, m));
   asm.emit({
     fn: 'shrink_folio_list',
-    does: 'pageout() a dirty folio to swap or its file; __remove_mapping() and free it, or discard it if lazyfree and clean',
+    does: `pageout() a dirty folio to swap or its file; __remove_mapping() and free it${e.lazyfree ? ', or discard it if lazyfree and clean' : ''}`,
     exec: (s, notes) => {
       const pfn = get(s, folio);
       if (get(s, result) & FAILED || frameGet(l, s, pfn, FRAME.MAPCOUNT) > 0) {

@@ -23,6 +23,7 @@ export function featuresUsed(s: Scenario, era: Era): FeatureEntry[] {
     if (f) keys.add(f);
   }
   if (s.options.mmu === 'tdp') keys.add('tdp_mmu');
+  if (s.options.eptAd === 'on') keys.add('ept_ad');
   return (era.timeline?.features ?? []).filter((f) => keys.has(f.feature));
 }
 
@@ -50,4 +51,17 @@ export function eraForScenario(s: Scenario, era: Era): { era: Era; notes: string
     .sort((a, b) => releaseKey(a.release) - releaseKey(b.release))
     .map((f) => `${f.name} exists in this era from ${f.release} (${by(f)}): the rules of ${at.release} ran (mmutt matrix --releases shows every release)`);
   return { era: at, notes };
+}
+
+/**
+ * The scenario as the engine runs it under this era: `ept_ad = default` settled to what KVM did
+ * at the era's release on hardware that has the bits (used from the `ept_ad` feature's
+ * release, absent before), and a note when that leaves them off.
+ */
+export function settled(s: Scenario, era: Era): { scenario: Scenario; notes: string[] } {
+  if (s.options.eptAd !== 'default') return { scenario: s, notes: [] };
+  const ad = era.timeline?.features.find((f) => f.feature === 'ept_ad');
+  const absent = ad !== undefined && releaseKey(ad.release) > releaseKey(era.release);
+  const scenario = { ...s, options: { ...s.options, eptAd: absent ? 'off' : 'on' } } as Scenario;
+  return { scenario, notes: absent ? [`no EPT A/D bits at ${era.release}: KVM uses them from ${ad.release} (${by(ad)})`] : [] };
 }

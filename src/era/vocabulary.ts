@@ -2,7 +2,7 @@
 // step prints the function, lock, field and type names of the release it ran under. A word
 // the release has no name for (null) is a field that did not exist yet: a change of it is
 // not printed.
-import type { TraceStep } from '../contract/output.js';
+import type { Exploration, TraceStep } from '../contract/output.js';
 
 const cache = new WeakMap<object, RegExp | null>();
 
@@ -37,4 +37,10 @@ export function traceInWords(words: Readonly<Record<string, string | null>>, tra
     changes: t.changes.filter((c) => !lacks(c.slot)).map((c) => ({ slot: inWords(words, c.slot), from: inWords(words, c.from), to: inWords(words, c.to) })),
     windows: t.windows.map((w) => inWords(words, w)),
   }));
+}
+
+/** An exploration's windows in the release's words: the step that opened each is a kernel function. */
+export function explorationInWords(words: Readonly<Record<string, string | null>>, x: Exploration): Exploration {
+  if (!patternOf(words)) return x;
+  return { ...x, windows: x.windows.map((w) => ({ ...w, openedBy: { ...w.openedBy, fn: inWords(words, w.openedBy.fn) } })) };
 }

@@ -193,7 +193,7 @@ class Parser {
       mem: [],
       slots: [],
       touched: [],
-      options: { eptAd: true, mmu: 'default' },
+      options: { eptAd: 'default', mmu: 'default' },
       threads: [],
       observe: [],
       expect: [],
@@ -342,7 +342,7 @@ class Parser {
       const choices = key.text === 'ept_ad' ? ['on', 'off'] : ['tdp', 'shadow'];
       const v = this.ident(choices.map((c) => `\`${c}\``).join(' or '));
       if (!choices.includes(v.text)) this.fail(v.pos, `expected ${choices.map((c) => `\`${c}\``).join(' or ')}, found \`${v.text}\``);
-      if (key.text === 'ept_ad') o.eptAd = v.text === 'on';
+      if (key.text === 'ept_ad') o.eptAd = v.text as Options['eptAd'];
       else o.mmu = v.text as Options['mmu'];
       if (!this.isPunct(',')) break;
       this.i++;
