@@ -23,7 +23,7 @@ import { runJson, toJson } from './report/json.js';
 import { matrixText, releaseMatrixText } from './report/matrix.js';
 import { fmtSeen, pathCounts, plural, releasesOf, runsText, wrap } from './report/text.js';
 import { runScenario } from './runner/run.js';
-import { bisectReleases, releasesBetween, runSpans, spans } from './runner/releases.js';
+import { bisectReleases, releaseRows } from './runner/releases.js';
 import { exploreAll, newStopFlag } from './runner/jobs.js';
 import { ModelError } from './engine/run.js';
 import { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
@@ -327,14 +327,8 @@ async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } 
     if (a.explore) throw new UserError('matrix --releases runs the canonical schedule: for one scenario, `mmutt bisect SCENARIO --where COND --explore` walks the releases exploring');
     if (a.format !== 'text') throw new UserError('matrix --releases prints text: use `mmutt bisect --format json` for data');
     const t = registry.timeline;
-    const keys = new Set<string>();
-    const rows = scenarios.map((s) => {
-      const ss = spans(t, ERAS, releasesBetween(t), s);
-      const runs = runSpans(s, ss);
-      ss.forEach((sp) => keys.add(sp.key.split('|')[0]!));
-      return { spans: ss.map((sp) => ({ first: sp.first, last: sp.last, run: runs.get(sp.key)! })) };
-    });
-    print(releaseMatrixText(rows, keys.size, t.releases.length));
+    const { rows, ruleSets } = releaseRows(scenarios, t, ERAS);
+    print(releaseMatrixText(rows, ruleSets, t.releases.length));
     return;
   }
   if (a.explore) {

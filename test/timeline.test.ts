@@ -13,6 +13,8 @@ import { exploreScenario, runScenario } from '../src/runner/run.js';
 import { catalogNames, loadScenario, parseWhere } from '../src/scenario/catalog.js';
 import type { Scenario } from '../src/contract/scenario.js';
 import { ERAS, registry } from './registry.js';
+import { bisectGolden, unhashed } from './golden-names.js';
+import { bisectText } from '../src/report/bisect.js';
 
 const t = registry.timeline;
 const COMMIT = /^[0-9a-f]{12} \(".+"\)$/;
@@ -118,5 +120,7 @@ describe('every timeline entry is observable, or says why not', () => {
     const flip = b.flips.find((f) => f.release === e.release);
     expect(flip, `flips at ${b.flips.map((f) => f.release).join(', ') || 'no release'}`).toBeDefined();
     expect(flip!.decisive).toContain(e);
+    // Every flip of the condition, reviewed: an entry moved to another release is a diff here.
+    await expect(unhashed(bisectText(s, parseWhere(s, o.where), b))).toMatchFileSnapshot(`golden/${bisectGolden(e)!}`);
   });
 });

@@ -158,13 +158,51 @@ export interface RunResult {
   expectations: { expect: Expectation; holds: boolean; seen: { obs: Observable; value: number }[] }[];
   /** The era rules the run depends on: those its steps name (a traced run), or its programs may read (explored). */
   rulesRead: RuleName[];
+  /** Observation labels as the release would name them (`page(qemu:0x...).dirty` before folios), where they differ from the scenario's. */
+  labels?: Record<string, string>;
+  /**
+   * For an era of more than one release, when its releases do not all give this result: every
+   * release, in bands of equal results (runner/bands.ts). Absent when every release of the era
+   * gives this run's result, for one release, and for a replayed schedule.
+   */
+  bands?: Band[];
 }
+
+/** Releases first..last of an era: every one of them gives this result. */
+export interface Band {
+  first: string;
+  last: string;
+  /** The release whose rules ran for the band. */
+  release: string;
+  /** Why these releases cannot run the scenario ("not in this release: ..."); then no outcome. */
+  unavailable?: string;
+  outcome: Outcome | null;
+  condition?: boolean;
+}
+
+/** Releases first..last of an era whose explorations found the same. */
+export interface ExploreBand {
+  first: string;
+  last: string;
+  release: string;
+  unavailable?: string;
+  exploration: Exploration | null;
+}
+
+/** What a reader sees of an exploration (not its time or memory): equal keys, the same findings. */
+export const foundKey = (unavailable: string | undefined, x: Exploration | null) =>
+  JSON.stringify([unavailable, x && [x.complete, x.stopped, x.states, x.transitions, x.cycles, x.outcomes, x.windows, x.approximate]]);
+
+/** The band of `bands` that holds the release `release`. */
+export const bandOf = <B extends { first: string; last: string; release: string }>(bands: B[], release: string): B | undefined => bands.find((b) => b.release === release);
 
 /** An explored run: the run's facts (scenario, era, availability), the exploration, and witnesses. */
 export interface ExploreRun {
   run: RunResult;
   exploration: Exploration | null;
   witnesses: Witness[];
+  /** As RunResult.bands, for the exploration: absent when every release of the era finds the same. */
+  bands?: ExploreBand[];
 }
 
 /** herd7's verdicts, and ours for an exploration that did not finish. */
@@ -218,4 +256,6 @@ export interface Bisection {
   flips: BisectFlip[];
   /** Distinct rule sets run (releases with identical rules share one run). */
   runs: number;
+  /** The short hash of the history data the releases came from (report headers print it). */
+  history: string;
 }

@@ -41,7 +41,7 @@ function flipLines(f: BisectFlip): string[] {
 
 export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
   const how = b.explore ? 'the verdict of exists, over every interleaving' : 'the canonical run';
-  const out = [`mmutt ${VERSION} bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (${how})`, '  ', '    ', W)];
+  const out = [`mmutt ${VERSION} (history ${b.history})`, `bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (${how})`, '  ', '    ', W)];
   out.push(...wrap(`releases ${b.between[0]}..${b.between[1]}: ${plural(b.runs, 'distinct rule set')} run`, '  ', '    ', W), '');
   const w = Math.max(...b.ranges.map((r) => `${r.first}..${r.last}`.length));
   for (const r of b.ranges) {

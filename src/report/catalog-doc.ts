@@ -4,8 +4,7 @@
 import { COUNTER_NAMES } from '../contract/output.js';
 import type { Era } from '../contract/era.js';
 import type { RunResult } from '../contract/output.js';
-import { fmtValue } from './text.js';
-import { outcomeLetters } from './matrix.js';
+import { fmtValue, outcomeLetters } from './text.js';
 
 const cell = (r: RunResult, k: string) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '–');
 

@@ -7,9 +7,11 @@
 // --era-file, are printed in the block for the reader to save, under names the command uses.
 import type { Era, Rule } from '../contract/era.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
-import { VERSION } from '../version.js';
+import type { Cond } from '../contract/scenario.js';
 import { exploredSummary } from './explore.js';
-import { MAIL_WIDTH, eraRefs, pathCounts, releasesOf, sideBySide, wrap } from './text.js';
+import { COUNTER_NAMES } from '../contract/output.js';
+import { MAIL_WIDTH, bandLines, eraRefs, heldFor, pathCounts, releasesOf, sideBySide, wrap, toolOf } from './text.js';
+import { exploreBandLines } from './explore.js';
 
 const W = MAIL_WIDTH;
 
@@ -31,15 +33,44 @@ const scenarioFile = (r: RunResult) => `${r.scenario.name}.mmu`;
 const scenarioArg = (r: RunResult) => (r.scenario.origin && 'catalog' in r.scenario.origin ? r.scenario.origin.catalog : scenarioFile(r));
 const eraFileArgs = (o: CiteOptions) => o.eraFiles.map((e) => `--era-file ${e.id}.mjs`);
 
+/** The counters a condition names. */
+const countersIn = (c: Cond): string[] => {
+  switch (c.kind) {
+    case 'cmp':
+      return c.left.kind === 'counter' ? [c.left.name] : [];
+    case 'and':
+    case 'or':
+      return [...countersIn(c.left), ...countersIn(c.right)];
+    case 'not':
+      return countersIn(c.arg);
+    case 'true':
+      return [];
+  }
+};
+
+/**
+ * The rows an argument rests on, kept even where every era agrees: each notifier callback
+ * that was delivered (a callback that fires and does nothing is the point of a thread), and
+ * every counter the scenario's condition or an `expect` line names.
+ */
+function restsOn(runs: RunResult[]): string[] {
+  const s = runs[0]!.scenario;
+  const delivered = COUNTER_NAMES.filter((c) => c.startsWith('notifier.') && runs.some((r) => r.outcome && r.outcome.counters[c] !== 0));
+  return [...new Set([...delivered, ...(s.condition ? countersIn(s.condition.cond) : []), ...s.expect.flatMap((x) => countersIn(x.cond))])];
+}
+
 export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: CiteOptions): string {
   const first = runs[0]!;
   const s = first.scenario;
   const inCatalog = scenarioArg(first) !== scenarioFile(first);
-  const out = wrap(`mmutt ${VERSION}: scenario ${s.name} (sha256 ${first.sha256.slice(0, 12)})`, '', '  ', W);
+  const out = [`mmutt ${toolOf(runs.map((r) => r.era))}`, ...wrap(`scenario ${s.name} (sha256 ${first.sha256.slice(0, 12)})`, '', '  ', W)];
   out.push(...wrap(s.description, '  ', '  ', W));
   out.push('');
   runs.forEach((r, i) => {
-    out.push(...wrap(`${label(i)} = ${r.era.id}, ${releasesOf(r.era)}:`, '', '    ', W));
+    const x = explored?.[i];
+    const bands = explored ? x?.bands : r.bands;
+    const held = heldFor({ era: r.era, ...(bands ? { bands } : {}) });
+    out.push(...wrap(`${label(i)} = ${r.era.id}, ${releasesOf(r.era)}${held !== releasesOf(r.era) ? ` (the result shown: ${held})` : ''}:`, '', '    ', W));
     out.push(...eraRefs(r.era, '    ', W));
   });
   out.push('');
@@ -53,15 +84,23 @@ export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: Ci
         out.push(...wrapCommand(['mmutt run', scenarioArg(x.run), `--era ${x.run.era.id}`, `--replay ${w.token}`, ...eraFileArgs(o)].join(' '), '    '));
       }
     });
+    explored.forEach((x, i) => {
+      if (x.bands) out.push('', `${label(i)} = ${x.run.era.id}:`, ...exploreBandLines(x, W, counts));
+    });
     const note = counts.note(W);
     if (note.length) out.push('', ...note);
   } else {
-    out.push(...sideBySide(runs, W));
+    out.push(...sideBySide(runs, W, restsOn(runs)));
+    runs.forEach((r, i) => {
+      if (r.bands) out.push('', `${label(i)} = ${r.era.id}:`, ...bandLines(r.bands, r.era.release, W));
+    });
   }
   const command = ['mmutt cite', scenarioArg(first), ...runs.map((r) => `--era ${r.era.id}`), ...o.options, ...eraFileArgs(o), ...(o.inline ? ['--inline'] : [])].join(' ');
   const saves = [...(inCatalog ? [] : [scenarioFile(first)]), ...o.eraFiles.map((e) => `${e.id}.mjs`)];
   out.push('', ...(saves.length ? wrap(`Reproduce (save ${saves.join(' and ')} from below first):`, '', '', W) : ['Reproduce:']));
   out.push(...wrapCommand(command, '  '));
+  const h = runs.find((r) => r.era.history)?.era.history;
+  if (h) out.push(...wrap(`with mmutt ${toolOf(runs.map((r) => r.era))}: \`git log -S ${h} -- docs/timeline.md\` in mmutt's repository names the commit whose history this is.`, '  ', '  ', W));
   if (!inCatalog || o.inline) {
     out.push('', inCatalog ? `Scenario (the catalog's ${s.name}):` : `Scenario (save as ${scenarioFile(first)}):`);
     for (const line of o.scenarioText.replace(/\n$/, '').split('\n')) out.push(`  ${line}`.trimEnd());

@@ -2,8 +2,8 @@
 // or, explored, which outcomes, verdicts, windows and harms differ. Printed at 72 columns: a
 // diff goes into a mail.
 import { COUNTER_NAMES, pathsCounted, verdict, type ExploreRun, type RunResult, type TraceStep } from '../contract/output.js';
-import { exploredSummary, fmtOutcome, windowText } from './explore.js';
-import { MAIL_WIDTH, eraRefs, fmtValue, pathCounts, plural, releasesOf, wrap, type PathCounts } from './text.js';
+import { exploreBandLines, exploredSummary, fmtOutcome, windowText } from './explore.js';
+import { MAIL_WIDTH, bandLines, eraRefs, fmtValue, heldFor, pathCounts, plural, releasesOf, wrap, type PathCounts } from './text.js';
 
 const W = MAIL_WIDTH;
 
@@ -53,24 +53,50 @@ function stepLine(t: TraceStep | undefined): string[] {
   return [...wrap(`${t.n} ${t.thread} ${t.fn}${t.rules.length ? `  [${t.rules.join(', ')}]` : ''}`, '    ', '      ', W), ...wrap(t.does, '      ', '      ', W), ...t.notes.flatMap((n) => wrap(n, '      ', '        ', W))];
 }
 
-/** The head of every diff: tier, scenario, the two eras with their commits. */
-function head(tier: Tier, mode: string, a: RunResult, b: RunResult): string[] {
+/** An era as a diff names it: its releases, and those the result compared holds for when they are fewer. */
+const sideOf = (side: string, r: RunResult, bands?: { first: string; last: string; release: string }[]) => {
+  const held = heldFor({ era: r.era, ...(bands ? { bands } : {}) });
+  return wrap(`${side} = ${r.era.id} (${releasesOf(r.era)}${held !== releasesOf(r.era) ? `; compared: ${held}, the rules of ${r.era.release}` : ''})`, '  ', '    ', W);
+};
+
+/**
+ * The head of every diff: the tier, and on the same line what changed (a reader who stops at
+ * the first line must not take "Same verdict" for "nothing changed"); the scenario; the two
+ * eras with their commits.
+ */
+type Spans = { first: string; last: string; release: string }[] | undefined;
+function head(tier: Tier, changed: string[], mode: string, a: RunResult, b: RunResult, bands: [Spans, Spans]): string[] {
+  const first = tier === 'exact' || tier === 'unavailable' || !changed.length ? TIER_TEXT[tier] : `${TIER_TEXT[tier]}; changed: ${changed.join(', ')}`;
   return [
-    TIER_TEXT[tier],
+    ...wrap(first, '', '  ', W),
     ...wrap(`mmutt diff${mode}: scenario ${a.scenario.name} (sha256 ${a.sha256.slice(0, 12)})`, '', '  ', W),
-    ...wrap(`A = ${a.era.id} (${releasesOf(a.era)})`, '  ', '    ', W),
+    ...sideOf('A', a, bands[0]),
     ...eraRefs(a.era, '      ', W),
-    ...wrap(`B = ${b.era.id} (${releasesOf(b.era)})`, '  ', '    ', W),
+    ...sideOf('B', b, bands[1]),
     ...eraRefs(b.era, '      ', W),
     '',
   ];
 }
 
+/** Each era whose releases do not all give its result: where they split. */
+function bandsOf(sides: [string, RunResult][]): string[] {
+  return sides.flatMap(([side, r]) => (r.bands ? ['', `${side} = ${r.era.id}:`, ...bandLines(r.bands, r.era.release, W)] : []));
+}
+
+/** What changed between two runs, by name: observations, counters, harms, the condition. */
+const changedNames = (d: RunDiff) => [
+  ...d.observations.map((x) => x.label),
+  ...d.counters.map((x) => x.name),
+  ...(d.violations ? ['violations'] : []),
+  ...(d.a.condition !== d.b.condition ? ['condition'] : []),
+];
+
 export function diffText(d: RunDiff): string {
   const { a, b } = d;
-  const out = head(tierOf(d), '', a, b);
+  const out = head(tierOf(d), changedNames(d), '', a, b, [a.bands, b.bands]);
   if (d.unavailable) {
     out.push(...wrap(`A: ${d.unavailable.a ?? 'runs'}`, '', '  ', W), ...wrap(`B: ${d.unavailable.b ?? 'runs'}`, '', '  ', W));
+    out.push(...bandsOf([['A', a], ['B', b]]));
     return `${out.join('\n')}\n`;
   }
   out.push(d.observations.length ? 'Observations that differ:' : 'Observations: same');
@@ -86,6 +112,7 @@ export function diffText(d: RunDiff): string {
     out.push(`  A ${a.era.id}:`, ...stepLine(a.trace[d.divergence]));
     out.push(`  B ${b.era.id}:`, ...stepLine(b.trace[d.divergence]));
   }
+  out.push(...bandsOf([['A', a], ['B', b]]));
   return `${out.join('\n')}\n`;
 }
 
@@ -95,10 +122,12 @@ export function diffJson(d: RunDiff) {
     tier: tierOf(d),
     scenario: { name: d.a.scenario.name, sha256: d.a.sha256 },
     eras: [d.a.era.id, d.b.era.id],
+    changed: changedNames(d),
     observations: d.observations,
     counters: d.counters,
     violations: d.violations,
     unavailable: d.unavailable,
+    ...(d.a.bands || d.b.bands ? { bands: { a: d.a.bands ?? null, b: d.b.bands ?? null } } : {}),
     divergence:
       d.divergence === null
         ? null
@@ -111,10 +140,12 @@ export function diffJson(d: RunDiff) {
 }
 
 /** The tiers of tools/memory-model's cmplitmushist.sh, from "nothing changed" to "the result changed". */
-export type Tier = 'exact' | 'same-outcome' | 'same-verdict' | 'changed' | 'timeout';
+export type Tier = 'exact' | 'unavailable' | 'same-outcome' | 'same-verdict' | 'changed' | 'timeout';
 
 export const TIER_TEXT: Record<Tier, string> = {
   exact: 'Exact output match',
+  // A feature one of the two has not got: nothing to compare, and no result changed.
+  unavailable: 'Not in this release',
   'same-outcome': 'Same outcomes and counts',
   'same-verdict': 'Same verdict',
   changed: '!!! Result changed',
@@ -123,7 +154,7 @@ export const TIER_TEXT: Record<Tier, string> = {
 
 /** Canonical runs: the trace too (exact), the outcome, or only the condition's truth. */
 export function tierOf(d: RunDiff): Tier {
-  if (d.unavailable) return d.unavailable.a === d.unavailable.b ? 'exact' : 'changed';
+  if (d.unavailable) return 'unavailable';
   if (sameOutcome(d)) return d.divergence === null ? 'exact' : 'same-outcome';
   if (d.a.condition !== undefined && d.a.condition === d.b.condition && !d.violations) return 'same-verdict';
   return 'changed';
@@ -165,7 +196,7 @@ export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
 /** Explored runs: the same outcomes with the same path counts and windows (exact), the same outcomes, the same verdict, or not. */
 export function exploreTierOf(d: ExploreDiff): Tier {
   const [xa, xb] = [d.a.exploration, d.b.exploration];
-  if (!xa || !xb) return !xa && !xb && d.a.run.unavailable === d.b.run.unavailable ? 'exact' : 'changed';
+  if (!xa || !xb) return d.a.run.unavailable || d.b.run.unavailable ? 'unavailable' : 'changed';
   if (!xa.complete || !xb.complete) return 'timeout';
   const sameSet = !d.onlyA.length && !d.onlyB.length;
   const sameWindows = !d.windowsOnlyA.length && !d.windowsOnlyB.length;
@@ -179,13 +210,27 @@ export function exploreTierOf(d: ExploreDiff): Tier {
 
 export function exploreDiffText(d: ExploreDiff): string {
   const { a, b } = d;
-  const out = head(exploreTierOf(d), ' --explore', a.run, b.run);
+  const out = head(exploreTierOf(d), exploreChanged(d), ' --explore', a.run, b.run, [a.bands, b.bands]);
   const counts = pathCounts();
   out.push('A:', ...exploredSummary(a, W, '  ', counts), 'B:', ...exploredSummary(b, W, '  ', counts));
   if (a.exploration && b.exploration) out.push(...outcomesAndWindows(d, counts));
+  for (const [side, x] of [['A', a], ['B', b]] as const) if (x.bands) out.push('', `${side} = ${x.run.era.id}:`, ...exploreBandLines(x, W, counts));
   const note = counts.note(W);
   if (note.length) out.push('', ...note);
   return `${out.join('\n')}\n`;
+}
+
+/** What changed between two explorations, by name. */
+function exploreChanged(d: ExploreDiff): string[] {
+  const [xa, xb] = [d.a.exploration, d.b.exploration];
+  if (!xa || !xb) return [];
+  const [va, vb] = [verdict(xa), verdict(xb)];
+  return [
+    ...(va?.verdict !== vb?.verdict ? ['verdict'] : []),
+    ...(d.onlyA.length || d.onlyB.length ? ['outcomes'] : []),
+    ...(d.counted && d.both.some((x) => x.a !== x.b) ? ['path counts'] : []),
+    ...(d.windowsOnlyA.length || d.windowsOnlyB.length ? ['windows'] : []),
+  ];
 }
 
 /** Where two explorations (both of which ran) part: outcomes, with their path counts, and windows. */
@@ -236,6 +281,7 @@ export function exploreDiffJson(d: ExploreDiff) {
       onlyB: d.onlyB.map((k) => ({ ...fmt(k), ...(counted ? { paths: obs(k).paths } : {}) })),
       both: d.both.map((x) => ({ ...fmt(x.key), ...(counted ? { paths: [x.a, x.b] } : {}) })),
     },
+    changed: exploreChanged(d),
     windows: { onlyA: d.windowsOnlyA, onlyB: d.windowsOnlyB },
     unavailable: d.a.run.unavailable || d.b.run.unavailable ? { a: d.a.run.unavailable, b: d.b.run.unavailable } : null,
   };

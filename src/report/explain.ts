@@ -2,11 +2,10 @@
 // patches) and the era rule that fired, with its source the first time it does.
 import type { RunResult } from '../contract/output.js';
 import type { RuleName } from '../contract/era.js';
-import { VERSION } from '../version.js';
-import { eraHeader, fmtRuleValue, fmtValue, wrap } from './text.js';
+import { bandLines, eraHeader, fmtRuleValue, fmtValue, heldLine, wrap, toolOf } from './text.js';
 
 export function explainText(r: RunResult, how: string): string {
-  const out = [`mmutt ${VERSION} explain  scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`, ...eraHeader(r.era)];
+  const out = [`mmutt ${toolOf([r.era])} explain`, `scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`, ...eraHeader(r.era), ...heldLine(r)];
   if (!r.outcome) return `${[...out, '', ...wrap(r.unavailable!, '')].join('\n')}\n`;
   out.push('', `${how}, step by step:`);
   const explained = new Set<RuleName>();
@@ -29,7 +28,8 @@ export function explainText(r: RunResult, how: string): string {
     }
   }
   out.push('', 'Outcome:');
-  for (const [k, v] of Object.entries(r.outcome.observations)) out.push(`  ${k} = ${fmtValue(k, v)}`);
+  for (const [k, v] of Object.entries(r.outcome.observations)) out.push(`  ${r.labels?.[k] ?? k} = ${fmtValue(k, v)}`);
   out.push(`  violations: ${r.outcome.violations.join(', ') || 'none'}`);
+  if (r.bands) out.push('', ...bandLines(r.bands, r.era.release));
   return `${out.join('\n')}\n`;
 }

@@ -1,11 +1,10 @@
 // Exploration reports, in the shape herd7 users read and grep (docs/output.md): the outcomes
 // with their path counts, the condition, Positive/Negative, one verdict line.
-import { hex, pathsCounted, verdict } from '../contract/output.js';
+import { foundKey, hex, pathsCounted, verdict } from '../contract/output.js';
 import { fmtCond } from './cond.js';
 import type { Era } from '../contract/era.js';
-import type { Exploration, ExploredOutcome, ExploreRun } from '../contract/output.js';
-import { VERSION } from '../version.js';
-import { eraHeader, fmtCount, fmtValue, legend, pathCounts, plural, releasesOf, wrap, type PathCounts } from './text.js';
+import type { Exploration, ExploredOutcome, ExploreBand, ExploreRun } from '../contract/output.js';
+import { eraHeader, fmtCount, fmtValue, heldLine, legend, releaseRange, pathCounts, plural, releasesOf, wrap, type PathCounts, toolOf } from './text.js';
 import { runHeader } from './json.js';
 
 /**
@@ -18,9 +17,10 @@ export function observationLine(r: ExploreRun, fmt: (n: number) => string = fmtC
   return v ? `Observation ${r.run.scenario.name} ${v.verdict} ${fmt(v.positive)} ${fmt(v.negative)}` : `Observation ${r.run.scenario.name} Outcomes ${x.outcomes.length}`;
 }
 
-export const fmtOutcome = (o: ExploredOutcome) =>
+/** An outcome as herd7 prints one; `labels` spells observations in the release's words. */
+export const fmtOutcome = (o: ExploredOutcome, labels: Record<string, string> = {}) =>
   [
-    ...Object.entries(o.observations).map(([k, v]) => `${k}=${fmtValue(k, v)};`),
+    ...Object.entries(o.observations).map(([k, v]) => `${labels[k] ?? k}=${fmtValue(k, v)};`),
     ...(o.violations.length ? [`harm: ${o.violations.join(', ')};`] : []),
     ...(o.deadlock ? ['DEADLOCK;'] : []),
   ].join(' ');
@@ -34,13 +34,13 @@ export function harmsOf(x: Exploration): { harm: string; paths: number }[] {
 
 export const windowText = (w: Exploration['windows'][number]) => `${w.mapping} gfn ${hex(w.gfn)}, opened by ${w.openedBy.thread} ${w.openedBy.fn}`;
 
-function outcomeLines(x: Exploration, width: number, counts: PathCounts): string[] {
-  return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${counts.fmt(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o)}`, '  ', '      ', width));
+function outcomeLines(x: Exploration, width: number, counts: PathCounts, labels?: Record<string, string>): string[] {
+  return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${counts.fmt(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o, labels)}`, '  ', '      ', width));
 }
 
 export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: boolean }): string {
   const { run } = r;
-  const out = [`mmutt ${VERSION}  scenario ${run.scenario.name}  sha256 ${run.sha256.slice(0, 12)}  (explore)`, ...eraHeader(run.era)];
+  const out = [`mmutt ${toolOf([run.era])}`, `scenario ${run.scenario.name}  sha256 ${run.sha256.slice(0, 12)}  (explore)`, ...eraHeader(run.era), ...heldLine({ era: run.era, ...(r.bands ? { bands: r.bands } : {}) })];
   const x = r.exploration;
   if (!x) {
     out.push('', ...wrap(run.unavailable!, ''));
@@ -49,7 +49,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   for (const n of run.notes) out.push(...wrap(`Note: ${n}`, '', '  '));
   const counts = pathCounts();
   out.push('', `Outcomes ${x.outcomes.length}${x.complete ? '' : ' (so far: the exploration stopped)'}`);
-  out.push(...outcomeLines(x, 80, counts));
+  out.push(...outcomeLines(x, 80, counts, run.labels));
   out.push('', x.windows.length ? 'Windows (a stale sPTE or TLB entry outside any invalidation bracket):' : 'Windows: none');
   for (const w of x.windows) {
     const wit = r.witnesses.find((y) => y.target === `window ${w.key}`);
@@ -77,6 +77,10 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   out.push(`Hash=${run.sha256.slice(0, 32)}`);
   out.push(`States ${x.states}  Transitions ${x.transitions}${x.cycles ? `  Cycles ${x.cycles}` : ''}`);
   if (opts.stats) out.push(`Time ${(x.elapsedMs / 1000).toFixed(3)}s  Memory ${(x.bytes / 1048576).toFixed(1)} MiB  ${(x.states / Math.max(x.elapsedMs / 1000, 1e-6)).toFixed(0)} states/s${x.workers > 1 ? `  Workers ${x.workers}` : ''}`);
+  if (r.bands) {
+    const counts2 = pathCounts();
+    out.push('', ...exploreBandLines(r, 80, counts2), ...counts2.note());
+  }
   if (opts.legend !== false) out.push('', ...legend([run]));
   return `${out.join('\n')}\n`;
 }
@@ -123,6 +127,32 @@ export function exploredSummary(r: ExploreRun, width: number, indent: string, co
   return out;
 }
 
+const bandKey = (b: ExploreBand) => foundKey(b.unavailable, b.exploration);
+
+/**
+ * Where an explored era's releases split: each band with its letter (`-`: cannot run it) and,
+ * per letter, what its exploration found. Every release of a band finds the same.
+ */
+export function exploreBandLines(r: ExploreRun, width: number, counts: PathCounts): string[] {
+  const bands = r.bands ?? [];
+  const keys = [...new Set(bands.filter((b) => b.exploration).map(bandKey))];
+  // Lower case: the upper-case letters of a cite or diff name its eras.
+  const letter = (b: ExploreBand) => (b.exploration ? String.fromCharCode(97 + keys.indexOf(bandKey(b))) : '-');
+  const w = Math.max(...bands.map((b) => releaseRange(b).length));
+  const out = ['Across the era (every release explored; each band finds the same):'];
+  for (const b of bands) out.push(`  ${releaseRange(b).padEnd(w)}  ${letter(b)}${b.release === r.run.era.release ? '  (the exploration above)' : ''}`);
+  const done = new Set<string>();
+  for (const b of bands) {
+    const L = letter(b);
+    if (done.has(L)) continue;
+    done.add(L);
+    const one: ExploreRun = { run: { ...r.run, ...(b.unavailable ? { unavailable: b.unavailable } : {}) }, exploration: b.exploration, witnesses: [] };
+    out.push(`  ${L}:`, ...exploredSummary(one, width, '     ', counts));
+    if (b.exploration) out.push(`     States ${b.exploration.states}  Transitions ${b.exploration.transitions}`);
+  }
+  return out;
+}
+
 export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
   const { run } = r;
   const x = r.exploration;
@@ -148,6 +178,19 @@ export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
       return { mapping: w.mapping, gfn: w.gfn, openedBy: w.openedBy, ...(wit ? { steps: wit.windowSteps, witness: wit.token } : {}) };
     }),
     ...(v ? { verdict: v.verdict, positive: v.positive, negative: v.negative } : {}),
+    ...(r.bands ? { bands: r.bands.map((b) => ({ first: b.first, last: b.last, release: b.release, ...(b.unavailable ? { unavailable: b.unavailable } : {}), ...(b.exploration ? bandFound(b.exploration) : {}) })) } : {}),
+  };
+}
+
+/** A band's exploration in JSON: what the run's own fields say of it. */
+function bandFound(x: Exploration) {
+  const v = verdict(x);
+  return {
+    complete: x.complete,
+    stats: { states: x.states, transitions: x.transitions },
+    outcomes: x.outcomes.map((o) => ({ observations: o.observations, counters: o.counters, violations: o.violations, ...(o.deadlock ? { deadlock: true } : {}), ...(o.condition !== undefined ? { condition: o.condition } : {}), ...(pathsCounted(x) ? { paths: o.paths } : {}) })),
+    windows: x.windows.map((w) => ({ mapping: w.mapping, gfn: w.gfn, openedBy: w.openedBy })),
+    ...(v ? { verdict: v.verdict, positive: v.positive, negative: v.negative } : {}),
   };
 }
 
@@ -170,7 +213,7 @@ function cell(r: ExploreRun): string {
  * a limit, `I` if it was interrupted, `-` if the era cannot run the scenario.
  */
 export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): string {
-  const out = [`mmutt ${VERSION} matrix --explore: ${plural(rows.length, 'scenario')} x ${plural(eras.length, 'era')}, every interleaving`, ''];
+  const out = [`mmutt ${toolOf(eras)}`, `matrix --explore: ${plural(rows.length, 'scenario')} x ${plural(eras.length, 'era')}, every interleaving`, ''];
   const nameW = Math.max(8, ...rows.map((r) => r[0]!.run.scenario.name.length));
   const colW = Math.max(4, ...rows.flatMap((row) => row.map((r) => cell(r).length + 1)));
   out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(colW)).join('')}`.trimEnd());
@@ -197,7 +240,7 @@ export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): s
 /** matrix --explore --format markdown: the same cells, with the verdict line's counts and the harms. */
 export function exploreMatrixMarkdown(eras: readonly Era[], rows: ExploreRun[][]): string {
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const out = [`# mmutt ${VERSION} matrix --explore`, '', row(['scenario', ...eras.map((e) => `\`${e.id}\``)]), row(['---', ...eras.map(() => '---')])];
+  const out = [`# mmutt ${toolOf(eras)} matrix --explore`, '', row(['scenario', ...eras.map((e) => `\`${e.id}\``)]), row(['---', ...eras.map(() => '---')])];
   const counts = pathCounts();
   for (const r of rows) {
     out.push(

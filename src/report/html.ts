@@ -7,10 +7,8 @@
 // --explore, the table gives each era's verdict, harms and windows over every interleaving.
 import { COUNTER_NAMES, pathsCounted } from '../contract/output.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
-import { VERSION } from '../version.js';
-import { harmsOf, observationLine, windowText } from './explore.js';
-import { outcomeLetters } from './matrix.js';
-import { fmtValue, pathCounts, releasesOf, type PathCounts } from './text.js';
+import { exploreBandLines, harmsOf, observationLine, windowText } from './explore.js';
+import { bandLines, fmtValue, heldLine, outcomeLetters, pathCounts, releasesOf, toolOf, type PathCounts } from './text.js';
 
 const LANE = 176;
 const ROW = 20;
@@ -111,13 +109,13 @@ export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][]): stri
     const eras = runs
       .map(
         (r, i) =>
-          `<div class="era${differs[i] ? ' differs' : ''}"><h3>${esc(r.era.id)} <span class="rel">${esc(releasesOf(r.era))}${letters[i] ? `, outcome ${letters[i]}` : ''}</span>${r.outcome?.violations.length ? ` <b class="bad">${esc(r.outcome.violations.join(', '))}</b>` : ''}</h3>${swimlane(r)}</div>`,
+          `<div class="era${differs[i] ? ' differs' : ''}"><h3>${esc(r.era.id)} <span class="rel">${esc(releasesOf(r.era))}${letters[i] ? `, outcome ${letters[i]}` : ''}</span>${r.outcome?.violations.length ? ` <b class="bad">${esc(r.outcome.violations.join(', '))}</b>` : ''}</h3>${splitOf(r, xs?.[i], counts)}${swimlane(r)}</div>`,
       )
       .join('\n');
     return `<section><h2>${esc(s.name)}</h2><p>${esc(s.description)}</p><p class="rel">sha256 ${runs[0]!.sha256.slice(0, 12)}</p>${table}<div class="eras">${eras}</div></section>`;
   });
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mmutt ${VERSION}</title>
+<html lang="en"><head><meta charset="utf-8"><title>mmutt ${toolOf(rows.flat().map((r) => r.era))}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1em;color:#222;max-width:100%;overflow-x:hidden}
 .era{margin:.8em 0;padding:.3em .5em;border-left:4px solid #ccd}
@@ -134,9 +132,15 @@ svg .lane-name{font-weight:bold}
 svg .stepno{fill:#666}
 .legend span{display:inline-block;margin-right:1.5em}
 </style></head><body>
-<h1>mmutt ${VERSION}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
+<h1>mmutt ${toolOf(rows.flat().map((r) => r.era))}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
 <p class="legend"><span>Lanes: threads, and KVM; steps numbered.</span><span style="color:#c0392b">→ a notifier callback delivered to KVM</span><span style="background:#f5b04159">a window: a stale sPTE or TLB entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f9d8c0">differs from the first era</span></p>
 ${body.join('\n')}
 ${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}</body></html>
 `;
+}
+
+/** Where an era's releases do not all give the result shown: its bands, as the text report prints them. */
+function splitOf(r: RunResult, x: ExploreRun | undefined, counts: PathCounts): string {
+  const lines = x ? (x.bands ? exploreBandLines(x, 80, counts) : []) : r.bands ? bandLines(r.bands, r.era.release) : [];
+  return lines.length ? `<pre class="bands">${esc([...heldLine({ era: r.era, ...((x ? x.bands : r.bands) ? { bands: (x ? x.bands : r.bands)! } : {}) }), ...lines].join('\n'))}</pre>` : '';
 }

@@ -1,10 +1,12 @@
 // The machine-readable report: schema mmutt/run@1 (docs/output.md).
-import type { RunResult } from '../contract/output.js';
+import type { Band, RunResult } from '../contract/output.js';
+import { VERSION } from '../version.js';
 
 /** The fields every mmutt/run@1 object opens with, canonical or explored. */
 export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {
   return {
     schema: 'mmutt/run@1',
+    tool: { version: VERSION, ...(r.era.history ? { history: r.era.history } : {}) },
     scenario: { name: r.scenario.name, sha256: r.sha256 },
     // A proposal is in no release: it names its base and its posting instead.
     // `release` says whose rules ran when that is not the era's opening release (a single
@@ -18,12 +20,23 @@ export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {
   };
 }
 
+/** Where an era's releases split (absent when every release gives the result). */
+const bandJson = (b: Band) => ({
+  first: b.first,
+  last: b.last,
+  release: b.release,
+  ...(b.unavailable ? { unavailable: b.unavailable } : {}),
+  outcomes: b.outcome ? [{ observations: b.outcome.observations, counters: b.outcome.counters, violations: b.outcome.violations }] : [],
+  ...(b.condition === undefined ? {} : { condition: b.condition }),
+});
+
 export function runJson(r: RunResult) {
   return {
     ...runHeader(r, 'canonical'),
     outcomes: r.outcome ? [{ observations: r.outcome.observations, counters: r.outcome.counters, violations: r.outcome.violations }] : [],
     ...(r.condition === undefined ? {} : { condition: { quantifier: r.scenario.condition!.quantifier, holds: r.condition } }),
     expectations: r.expectations.map((x) => ({ line: x.expect.pos.line, holds: x.holds })),
+    ...(r.bands ? { bands: r.bands.map(bandJson) } : {}),
   };
 }
 

@@ -2,16 +2,14 @@
 import { COUNTER_NAMES } from '../contract/output.js';
 import type { Era } from '../contract/era.js';
 import type { RunResult } from '../contract/output.js';
-import { VERSION } from '../version.js';
-import { fmtValue, releasesOf } from './text.js';
-import { outcomeLetters } from './matrix.js';
+import { fmtValue, outcomeLetters, releasesOf, toolOf } from './text.js';
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
 /** One scenario under several eras: one column per era. */
 export function runsMarkdown(runs: RunResult[]): string {
   const s = runs[0]!.scenario;
-  const out = [`## ${s.name}`, '', `mmutt ${VERSION}, scenario sha256 \`${runs[0]!.sha256.slice(0, 12)}\``, '', s.description, ''];
+  const out = [`## ${s.name}`, '', `mmutt ${toolOf(runs.map((r) => r.era))}, scenario sha256 \`${runs[0]!.sha256.slice(0, 12)}\``, '', s.description, ''];
   for (const r of runs) out.push(`- \`${r.era.id}\` (${releasesOf(r.era)}): ${r.era.commits.join('; ') || r.era.title}`);
   out.push('', row(['', ...runs.map((r) => `\`${r.era.id}\``)]), row(['---', ...runs.map(() => '---')]));
   const ran = runs.filter((r) => r.outcome);
@@ -26,7 +24,7 @@ export function runsMarkdown(runs: RunResult[]): string {
 
 /** The catalog matrix: every scenario x every era, a letter per distinct outcome. */
 export function matrixMarkdown(eras: readonly Era[], rows: RunResult[][]): string {
-  const out = [`# mmutt ${VERSION} matrix`, '', row(['scenario', ...eras.map((e) => `\`${e.id}\``)]), row(['---', ...eras.map(() => '---')])];
+  const out = [`# mmutt ${toolOf(eras)} matrix`, '', row(['scenario', ...eras.map((e) => `\`${e.id}\``)]), row(['---', ...eras.map(() => '---')])];
   for (const r of rows) {
     const cells = outcomeLetters(r, (v) => ` (${v.join(', ')})`).map((c) => c ?? '–');
     out.push(row([r[0]!.scenario.name, ...cells]));

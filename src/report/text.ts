@@ -6,10 +6,16 @@ import type { Era, RuleName } from '../contract/era.js';
 import { fmtCond, fmtObservable, isCount } from './cond.js';
 import type { Observable } from '../contract/scenario.js';
 import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
-import type { RunResult } from '../contract/output.js';
+import type { Band, Outcome, RunResult, TraceStep } from '../contract/output.js';
 import { VERSION } from '../version.js';
 
 export const WIDTH = 80;
+
+/** The tool as a header names it: its version and the hash of the history its eras came from. */
+export function toolOf(eras: readonly Era[]): string {
+  const h = eras.find((e) => e.history)?.history;
+  return h ? `${VERSION} (history ${h})` : VERSION;
+}
 /** What goes into a mail: cite, bisect, diff. */
 export const MAIL_WIDTH = 72;
 
@@ -81,6 +87,9 @@ export function releasesOf(e: Era): string {
 /** An era's commits, one reference a line; a proposal's posting. */
 export function eraRefs(e: Era, indent: string, width = WIDTH): string[] {
   const out = e.commits.map((c) => `${indent}${c}`);
+  if (isRelease(e) && e.era && e.eraCommits?.length) {
+    out.push(...wrap(`${e.commits.length ? '' : `${e.changed.length ? `${e.id} names no commit of its own; ` : `no modelled rule changes in ${e.id}; `}`}${e.era} opens with:`, indent, `${indent}  `, width), ...e.eraCommits.map((c) => `${indent}  ${c}`));
+  }
   if (e.proposal) {
     out.push(...wrap(e.proposal.date ? `posted ${fmtDate(e.proposal.date)}: "${e.proposal.subject}"` : `not posted: ${e.proposal.subject}`, indent, `${indent}  `, width));
     if (e.proposal.messageId) out.push(...wrap(`Message-ID <${e.proposal.messageId}>`, indent, indent, width));
@@ -103,19 +112,22 @@ export function fmtValue(label: string, v: number): string {
 export interface LegendItem {
   era: Era;
   rulesRead: readonly RuleName[];
+  /** The steps the run printed: the names in them whose release is not pinned are listed. */
+  trace?: readonly TraceStep[];
 }
 
 /**
  * The legend: what the model leaves out, engine-wide and at these runs' releases, and the
- * recalled history a run depends on (docs/timeline.md): a rule it read whose timeline entry
- * is not verified.
+ * history a run depends on that only two releases' code bounds (docs/timeline.md): a rule it
+ * read, or a name it printed, whose timeline entry is `between`.
  */
 export function legend(items: LegendItem[], width = WIDTH): string[] {
   const lines = ['Simplifications (docs/engine.md, docs/timeline.md):'];
   for (const s of ENGINE_SIMPLIFICATIONS) lines.push(...wrap(`- ${s}`, '  ', '    ', width));
   const seen = new Set<string>();
-  const recalled: string[] = [];
-  for (const { era, rulesRead } of items) {
+  const unpinned: string[] = [];
+  for (const item of items) {
+    const { era, rulesRead } = item;
     for (const s of era.simplifications) {
       if (seen.has(s)) continue;
       seen.add(s);
@@ -123,16 +135,23 @@ export function legend(items: LegendItem[], width = WIDTH): string[] {
     }
     for (const r of rulesRead) {
       const e = era.entries[r];
-      // What is recalled: a citation (its note says what), else the release (how it is bounded).
-      const why = e?.cite.find((c) => c.status === 'recalled')?.note ?? e?.pinned;
-      const line = e && e.status === 'recalled' ? `- ${r} = ${fmtRuleValue(e.value)} since ${e.release}: ${why}` : null;
+      // An entry only two snapshots bound: the run puts the change at a release it cannot pin.
+      const line = e && e.status !== 'verified' ? `- ${r} = ${fmtRuleValue(e.value)} from ${e.release}${e.between ? `, which only the code of ${e.between[0]} (without it) and ${e.between[1]} (with it) bound` : `: ${e.pinned}`}` : null;
       if (line && !seen.has(line)) {
         seen.add(line);
-        recalled.push(...wrap(line, '  ', '    ', width));
+        unpinned.push(...wrap(line, '  ', '    ', width));
+      }
+    }
+    const printed = (item.trace ?? []).map((t) => `${t.fn} ${t.does} ${t.notes.join(' ')}`).join('\n');
+    for (const u of era.unpinned ?? []) {
+      const line = `- ${u.name} ${u.bound}`;
+      if (printed.includes(u.name) && !seen.has(line)) {
+        seen.add(line);
+        unpinned.push(...wrap(line, '  ', '    ', width));
       }
     }
   }
-  if (recalled.length) lines.push('Recalled history these results depend on (not verified against source):', ...recalled);
+  if (unpinned.length) lines.push(...wrap('History these results depend on that only two releases bound (docs/timeline.md):', '', '  ', width), ...unpinned);
   return lines;
 }
 
@@ -147,8 +166,8 @@ export const fmtSeen = (seen: { obs: Observable; value: number }[]) =>
 
 export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }): string {
   const out: string[] = [];
-  out.push(`mmutt ${VERSION}  scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`);
-  out.push(...eraHeader(r.era));
+  out.push(`mmutt ${toolOf([r.era])}`, `scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`);
+  out.push(...eraHeader(r.era), ...heldLine(r));
   if (!r.outcome) {
     out.push('', ...wrap(r.unavailable!, ''));
     return `${out.join('\n')}\n`;
@@ -170,7 +189,7 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
   out.push('', 'Observations:');
   const obs = Object.entries(outcome.observations);
   if (!obs.length) out.push('  (none)');
-  for (const [k, v] of obs) out.push(`  ${k} = ${fmtValue(k, v)}`);
+  for (const [k, v] of obs) out.push(`  ${r.labels?.[k] ?? k} = ${fmtValue(k, v)}`);
   out.push('', 'Counters (non-zero):');
   const nz = COUNTER_NAMES.filter((c) => outcome.counters[c] !== 0);
   if (!nz.length) out.push('  (none)');
@@ -183,6 +202,7 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
   for (const x of r.expectations) {
     out.push(...wrap(`Expect ${x.expect.era}: ${fmtCond(x.expect.cond)}: ${x.holds ? 'ok' : `FAILED (saw ${fmtSeen(x.seen)})`}`, '', '  '));
   }
+  if (r.bands) out.push('', ...bandLines(r.bands, r.era.release));
   if (opts.legend !== false) out.push('', ...legend([r]));
   return `${out.join('\n')}\n`;
 }
@@ -191,13 +211,18 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
  * One scenario under several eras, side by side: a column per era (A, B, ...), a row per
  * observation, per counter that differs (every counter for one era) and the violations.
  */
-export function sideBySide(runs: RunResult[], width: number): string[] {
+export function sideBySide(runs: RunResult[], width: number, keep: readonly string[] = []): string[] {
   const label = (i: number) => String.fromCharCode(65 + i);
   const ran = runs.filter((r) => r.outcome);
   const obs = ran.length ? Object.keys(ran[0]!.outcome!.observations) : [];
-  const ctrs = COUNTER_NAMES.filter((c) => !obs.includes(c) && (ran.some((r) => r.outcome!.counters[c] !== ran[0]!.outcome!.counters[c]) || (runs.length === 1 && ran[0]!.outcome!.counters[c] !== 0)));
+  const ctrs = COUNTER_NAMES.filter((c) => !obs.includes(c) && (keep.includes(c) || ran.some((r) => r.outcome!.counters[c] !== ran[0]!.outcome!.counters[c]) || (runs.length === 1 && ran[0]!.outcome!.counters[c] !== 0)));
+  // A label in the eras' words when they all spell it alike (`page(...)` in eras before folios).
+  const spelt = (k: string) => {
+    const names = new Set(ran.map((r) => r.labels?.[k] ?? k));
+    return names.size === 1 ? [...names][0]! : k;
+  };
   const rows: [string, string[]][] = [
-    ...obs.map((k): [string, string[]] => [k, runs.map((r) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '-'))]),
+    ...obs.map((k): [string, string[]] => [spelt(k), runs.map((r) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '-'))]),
     ...ctrs.map((c): [string, string[]] => [c, runs.map((r) => (r.outcome ? String(r.outcome.counters[c]) : '-'))]),
     ['violations', runs.map((r) => (r.outcome ? r.outcome.violations.join(',') || 'none' : '-'))],
   ];
@@ -219,4 +244,96 @@ export function runsText(runs: RunResult[], opts: { trace: boolean }): string {
   const parts = runs.map((r) => runText(r, { ...opts, legend: false }));
   const summary = ['Side by side:', ...runs.map((r, i) => `  ${String.fromCharCode(65 + i)} = ${r.era.id} (${releasesOf(r.era)})`), '', ...sideBySide(runs, WIDTH)];
   return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs).join('\n')}\n`;
+}
+
+/** A result as a row of a table shows it: an outcome, or why there is none. */
+export interface Ran {
+  outcome: Outcome | null;
+  unavailable?: string;
+}
+
+const outcomeKey = (o: Outcome | null) => (o ? JSON.stringify([o.observations, o.counters, o.violations]) : null);
+
+/**
+ * One row of a table: a letter per distinct outcome (A for the first), null for a column that
+ * cannot run the scenario. `harm` decorates an outcome with violations.
+ */
+export function outcomeLetters(row: Ran[], harm: (violations: string[]) => string): (string | null)[] {
+  const seen: string[] = [];
+  return row.map((r) => {
+    const k = outcomeKey(r.outcome);
+    if (k === null) return null;
+    if (!seen.includes(k)) seen.push(k);
+    return String.fromCharCode(65 + seen.indexOf(k)) + (r.outcome!.violations.length ? harm(r.outcome!.violations) : '');
+  });
+}
+
+/**
+ * What tells a row's outcomes apart: the observations and counters that differ, by letter.
+ * `name` (a scenario's) heads the lines when the row is one of many.
+ */
+export function apart(row: Ran[], classes: string[], everywhere: string, name?: string, width = WIDTH): string[] {
+  const out: string[] = [];
+  const letters = [...new Set(classes.filter((c) => c !== '-').map((c) => c[0]!))];
+  const head = name === undefined ? '' : `${name}: `;
+  const missing = row.filter((r) => r.unavailable);
+  if (missing.length) out.push(...wrap(`${head}-: ${missing[missing.length - 1]!.unavailable!}`, '  ', '      ', width));
+  if (letters.length < 2) {
+    if (!missing.length) out.push(`  ${head}same outcome in ${everywhere}`);
+    return out;
+  }
+  if (name !== undefined) out.push(`  ${name}:`);
+  const ran = row.filter((r) => r.outcome).map((r) => r.outcome!);
+  const first = (L: string) => row[classes.findIndex((c) => c[0] === L)]!.outcome!;
+  const obsLabels = Object.keys(ran[0]!.observations).filter((k) => new Set(ran.map((o) => o.observations[k])).size > 1);
+  const ctrs = COUNTER_NAMES.filter((c) => !obsLabels.includes(c) && new Set(ran.map((o) => o.counters[c])).size > 1);
+  for (const L of letters) {
+    const o = first(L);
+    const parts = [
+      ...obsLabels.map((k) => `${k}=${fmtValue(k, o.observations[k]!)}`),
+      ...ctrs.map((c) => `${c}=${o.counters[c]}`),
+      ...(o.violations.length ? [`violations=${o.violations.join(',')}`] : []),
+    ];
+    out.push(...wrap(`${L}: ${parts.join(' ')}`, name !== undefined ? '    ' : '  ', name !== undefined ? '       ' : '     ', width));
+  }
+  return out;
+}
+
+/** Releases first..last, or the one release. */
+export const releaseRange = (b: { first: string; last: string }) => (b.first === b.last ? b.first : `${b.first}..${b.last}`);
+
+/** The releases a result holds for: the whole era, or the band of the release that ran. */
+export function heldFor(r: { era: Era; bands?: { first: string; last: string; release: string }[] }): string {
+  const b = r.bands?.find((x) => x.release === r.era.release);
+  return b ? releaseRange(b) : releasesOf(r.era);
+}
+
+/** The line under an era's header when its releases do not all give the result shown. */
+export function heldLine(r: { era: Era; bands?: { first: string; last: string; release: string }[] }, width = WIDTH): string[] {
+  if (!r.bands) return [];
+  return wrap(`These results hold for ${heldFor(r)} (the rules of ${r.era.release} ran); the era's other releases differ: see "Across the era"`, '  ', '    ', width);
+}
+
+/**
+ * Where an era's releases split: each band of releases with its letter (`-`: cannot run it),
+ * and what tells the letters apart. Every release in a band gives that band's values.
+ */
+export function bandLines(bands: Band[], release: string, width = WIDTH): string[] {
+  // Lower case: the upper-case letters of a cite or diff name its eras.
+  const classes = outcomeLetters(bands, () => '!').map((c) => c?.toLowerCase() ?? '-');
+  const w = Math.max(...bands.map((b) => releaseRange(b).length));
+  const out = ['Across the era (every release runs; each band gives its values):'];
+  bands.forEach((b, i) => out.push(`  ${releaseRange(b).padEnd(w)}  ${classes[i]}${b.release === release ? '  (the run above)' : ''}`.trimEnd()));
+  const cond = bands.filter((b) => b.outcome).map((b) => b.condition);
+  const lines = apart(bands, classes, 'every release', undefined, width);
+  if (new Set(cond).size > 1) {
+    const said = new Set<string>();
+    bands.forEach((b, i) => {
+      const L = classes[i]![0]!;
+      if (!b.outcome || b.condition === undefined || said.has(L)) return;
+      said.add(L);
+      lines.push(`  ${L}: condition ${b.condition ? 'holds' : 'does not hold'}`);
+    });
+  }
+  return [...out, ...lines];
 }

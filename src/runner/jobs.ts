@@ -7,9 +7,12 @@
 // the answer one search gives, it is searched again on one thread.
 import { Worker } from 'node:worker_threads';
 import type { Era, RuleName } from '../contract/era.js';
-import { runMeta } from './run.js';
+import { runMeta, withLabels } from './run.js';
+import { settled } from '../era/features.js';
+import { explorationInWords } from '../era/vocabulary.js';
+import { eraSpans, toBands } from './bands.js';
 import type { Scenario } from '../contract/scenario.js';
-import type { Exploration, ExploreRun, Witness } from '../contract/output.js';
+import { foundKey, type Exploration, type ExploreBand, type ExploreRun, type Witness } from '../contract/output.js';
 import { merge, type Limits, type SearchResult } from '../explore/explore.js';
 import { ABORT, CTRL, sharedBuffers, type SharedBuffers } from '../explore/shared.js';
 
@@ -46,22 +49,59 @@ const LONG_RUN_MS = 1500;
 /** An exploration that never ran because the user interrupted before it started. */
 const notRun = (): Exploration => ({ complete: false, stopped: 'interrupted', states: 0, transitions: 0, cycles: 0, outcomes: [], windows: [], approximate: false, bytes: 0, elapsedMs: 0, workers: 0 });
 
+/** Two releases whose explorations a reader cannot tell apart share a band. */
+const found = (r: ExploreRun) => foundKey(r.run.unavailable, r.exploration);
+
+/**
+ * Explore (scenario, era) pairs. A named era's releases that meet other rules or features
+ * than the release it runs are explored too (one exploration per distinct span, runner/bands.ts),
+ * and the run says where its releases split (`bands`).
+ */
 export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limits: Limits, witnesses: boolean, jobs: number, control: Control): Promise<ExploreRun[]> {
+  const spans = pairs.map((p) => eraSpans(p.scenario, p.era));
+  const extra: { scenario: Scenario; era: Era; witnesses: boolean; owner: number; key: string }[] = [];
+  spans.forEach((ss, i) => {
+    if (!ss) return;
+    const main = ss.find((sp) => sp.era.release === runMeta(pairs[i]!.scenario, pairs[i]!.era).era.release)?.key;
+    const keys = new Set(main === undefined ? [] : [main]);
+    for (const sp of ss) {
+      if (keys.has(sp.key)) continue;
+      keys.add(sp.key);
+      extra.push({ scenario: pairs[i]!.scenario, era: sp.era, witnesses: false, owner: i, key: sp.key });
+    }
+  });
+  const all = await exploreFlat([...pairs, ...extra], limits, witnesses, jobs, control);
+  return pairs.map((_, i) => {
+    const run = all[i]!;
+    const ss = spans[i];
+    if (!ss) return run;
+    const results = new Map<string, ExploreRun>();
+    extra.forEach((x, k) => x.owner === i && results.set(x.key, all[pairs.length + k]!));
+    for (const sp of ss) if (!results.has(sp.key)) results.set(sp.key, run);
+    const bands = toBands(ss, results, (a, b) => found(a) === found(b));
+    if (bands.length < 2) return run;
+    return { ...run, bands: bands.map(({ first, last, release, result }): ExploreBand => ({ first, last, release, ...(result.run.unavailable ? { unavailable: result.run.unavailable } : {}), exploration: result.exploration })) };
+  });
+}
+
+async function exploreFlat(pairs: { scenario: Scenario; era: Era; witnesses?: boolean }[], limits: Limits, witnesses: boolean, jobs: number, control: Control): Promise<ExploreRun[]> {
   const { progress: _p, stop: _s, ...plain } = limits; // functions and the flag do not cross as job data
   const results: (WorkerMessage | undefined)[] = new Array(pairs.length);
-  // The era as it runs the scenario is settled here; the worker gets its rules and words
-  // without the history they came from.
+  // The era as it runs the scenario is settled here, and the scenario as it runs there (its
+  // EPT A/D bits); the worker gets the rules and words without the history they came from.
   const metas = pairs.map((p) => runMeta(p.scenario, p.era));
-  const queue = pairs.flatMap((p, index): Job[] => (metas[index]!.unavailable ? [] : [{ index, scenario: p.scenario, era: { ...metas[index]!.era, timeline: undefined }, limits: plain, witnesses }]));
+  const queue = pairs.flatMap((p, index): Job[] => (metas[index]!.unavailable ? [] : [{ index, scenario: settled(p.scenario, metas[index]!.era).scenario, era: { ...metas[index]!.era, timeline: undefined }, limits: plain, witnesses: p.witnesses ?? witnesses }]));
   const states = new Array<number>(pairs.length).fill(0);
   const total = queue.length;
   let done = 0;
   // One exploration and more than one worker: split it, unless it asks for witnesses,
   // self-checks or reduction (those run on one thread).
   const only = queue[0];
+  let split: WorkerMessage | undefined;
   if (jobs > 1 && total === 1 && only && !witnesses && !plain.sanity && !plain.reduce) {
     const r = await exploreSplit(only, jobs, control, total);
     if (r) {
+      split = r;
       results[only.index] = r;
       queue.length = 0;
       done = 1;
@@ -126,7 +166,11 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
     const run = metas[i]!;
     if (!r) return { run, exploration: run.unavailable ? null : notRun(), witnesses: [] };
     const m = r as Extract<WorkerMessage, { exploration: unknown }>;
-    return { run: { ...run, rulesRead: m.rulesRead }, exploration: m.exploration, witnesses: m.witnesses };
+    // A split exploration comes back in the engine's words; a worker's own in the release's.
+    const exploration = m.exploration && r === split ? explorationInWords(run.era.words, m.exploration) : m.exploration;
+    const ran = { ...run, rulesRead: m.rulesRead };
+    withLabels(ran, Object.keys(exploration?.outcomes[0]?.observations ?? {}));
+    return { run: ran, exploration, witnesses: m.witnesses };
   });
 }
 

@@ -7,9 +7,9 @@ import type { Cond, Scenario } from '../contract/scenario.js';
 import { compile } from '../engine/compile.js';
 import { evalCond } from '../engine/observe.js';
 import { runToEnd, schedulable } from '../engine/run.js';
-import { unavailable } from '../era/features.js';
+import { settled, unavailable } from '../era/features.js';
 import { releaseKey } from '../era/release.js';
-import { entriesAt, eraOfRelease, releaseEra, resolveRelease, rulesOf } from '../era/timeline.js';
+import { entriesAt, eraOfRelease, historyHash, releaseEra, resolveRelease, rulesOf } from '../era/timeline.js';
 import { UserError } from '../errors.js';
 import { runScenario } from './run.js';
 
@@ -36,7 +36,7 @@ export function spans(t: Timeline, named: readonly Era[], releases: readonly str
   for (const r of releases) {
     const era = releaseEra(t, r, named);
     const rules = RULE_NAMES.map((n) => JSON.stringify(era.rules[n].value)).join(';');
-    const key = `${rules}|${s ? (unavailable(s, era) ?? '') : ''}`;
+    const key = `${rules}|${s ? (unavailable(s, era) ?? settled(s, era).scenario.options.eptAd) : ''}`;
     const last = out[out.length - 1];
     if (last && last.key === key) last.last = r;
     else out.push({ first: r, last: r, era, key });
@@ -51,6 +51,21 @@ export function runSpans(s: Scenario, ss: Span[]): Map<string, RunResult> {
   return runs;
 }
 
+/**
+ * matrix --releases: each scenario at every mainline release, in spans of identical rules (one
+ * run each), and how many distinct rule sets ran.
+ */
+export function releaseRows(scenarios: Scenario[], t: Timeline, named: readonly Era[]): { rows: { spans: { first: string; last: string; run: RunResult }[] }[]; ruleSets: number } {
+  const keys = new Set<string>();
+  const rows = scenarios.map((s) => {
+    const ss = spans(t, named, releasesBetween(t), s);
+    const runs = runSpans(s, ss);
+    ss.forEach((sp) => keys.add(sp.key.split('|')[0]!));
+    return { spans: ss.map((sp) => ({ first: sp.first, last: sp.last, run: runs.get(sp.key)! })) };
+  });
+  return { rows, ruleSets: keys.size };
+}
+
 type Value = boolean | Verdict | null;
 export type ExploreMany = (pairs: { scenario: Scenario; era: Era }[]) => Promise<ExploreRun[]>;
 
@@ -59,7 +74,7 @@ async function values(s: Scenario, cond: Cond, eras: Era[], exploreMany?: Explor
   if (!exploreMany) {
     return eras.map((era) => {
       if (unavailable(s, era)) return null;
-      const m = compile(s, era.rules);
+      const m = compile(settled(s, era).scenario, era.rules);
       return evalCond(m, runToEnd(m, m.init, schedulable(m)), cond);
     });
   }
@@ -112,5 +127,5 @@ export async function bisectReleases(s: Scenario, cond: Cond, t: Timeline, named
     }
     prev = r.value;
   }
-  return { explore: !!opts.exploreMany, between: [releases[0]!, releases[releases.length - 1]!], ranges, flip: flips[0] ?? null, flips, runs: keys.length };
+  return { history: historyHash(t), explore: !!opts.exploreMany, between: [releases[0]!, releases[releases.length - 1]!], ranges, flip: flips[0] ?? null, flips, runs: keys.length };
 }

@@ -8,8 +8,9 @@ import type { Scenario } from '../contract/scenario.js';
 import { compile, type CompileOptions } from '../engine/compile.js';
 import { evalCond, outcome, seenBy } from '../engine/observe.js';
 import { runCanonical, schedulable } from '../engine/run.js';
-import { eraForScenario, unavailable } from '../era/features.js';
-import { traceInWords } from '../era/vocabulary.js';
+import { eraForScenario, settled, unavailable } from '../era/features.js';
+import { eraSpans, toBands } from './bands.js';
+import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js';
 import { explore, explorePart, type Limits, type SearchResult } from '../explore/explore.js';
 import type { SharedBuffers } from '../explore/shared.js';
 import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
@@ -21,9 +22,23 @@ import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
 export function runMeta(scenario: Scenario, era: Era): RunResult {
   const why = unavailable(scenario, era);
   const at = why ? { era, notes: [] } : eraForScenario(scenario, era);
-  const r: RunResult = { scenario, sha256: scenario.sha256, era: at.era, notes: at.notes, trace: [], outcome: null, expectations: [], rulesRead: [] };
+  const notes = why ? at.notes : [...at.notes, ...settled(scenario, at.era).notes];
+  const r: RunResult = { scenario, sha256: scenario.sha256, era: at.era, notes, trace: [], outcome: null, expectations: [], rulesRead: [] };
   if (why) r.unavailable = why;
   return r;
+}
+
+/** The machine of a run: the scenario as it runs at the era's release, under the era's rules. */
+const machineOf = (scenario: Scenario, run: RunResult, opts: CompileOptions = {}) => compile(settled(scenario, run.era).scenario, run.era.rules, opts);
+
+/** Two canonical results that a reader cannot tell apart. */
+const sameResult = (a: RunResult, b: RunResult) =>
+  a.unavailable === b.unavailable && JSON.stringify([a.outcome, a.condition]) === JSON.stringify([b.outcome, b.condition]);
+
+/** Observation labels in the release's words (`page(...)` before folios), where they differ. */
+export function withLabels(r: RunResult, keys: string[]): void {
+  const labels = Object.fromEntries(keys.flatMap((k) => (inWords(r.era.words, k) === k ? [] : [[k, inWords(r.era.words, k)]])));
+  if (Object.keys(labels).length) r.labels = labels;
 }
 
 /** The rules the steps of a trace name, in rule order: what the run depends on. */
@@ -34,10 +49,24 @@ const rulesOfTrace = (r: RunResult): RuleName[] => [...new Set(r.trace.flatMap((
  * the words of the era's release.
  */
 export function runScenario(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}): RunResult {
+  const r = runOnce(scenario, era, schedule, opts);
+  const spans = schedule === undefined ? eraSpans(scenario, era) : null;
+  if (!spans) return r;
+  // The run's own release needs no second run.
+  const results = new Map<string, RunResult>(spans.filter((sp) => sp.era.release === r.era.release).map((sp) => [sp.key, r]));
+  for (const sp of spans) if (!results.has(sp.key)) results.set(sp.key, runOnce(scenario, sp.era, undefined, opts));
+  const bands = toBands(spans, results, sameResult);
+  if (bands.length > 1) {
+    r.bands = bands.map(({ first, last, release, result }) => ({ first, last, release, ...(result.unavailable ? { unavailable: result.unavailable } : {}), outcome: result.outcome, ...(result.condition === undefined ? {} : { condition: result.condition }) }));
+  }
+  return r;
+}
+
+function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}): RunResult {
   const meta = runMeta(scenario, era);
   if (meta.unavailable) return meta;
   const sha256 = meta.sha256;
-  const machine = compile(scenario, meta.era.rules, opts);
+  const machine = machineOf(scenario, meta, opts);
   const { trace, final } = schedule === undefined ? runCanonical(machine) : replay(machine, decodeToken(sha256, schedule, schedulable(machine).length));
   const r: RunResult = {
     ...meta,
@@ -47,6 +76,7 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string, opt
     expectations: scenario.expect.filter((x) => x.era === era.id).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond), seen: seenBy(machine, final, x.cond) })),
   };
   r.rulesRead = rulesOfTrace(r);
+  withLabels(r, Object.keys(r.outcome!.observations));
   // One schedule, one final state: exists and forall ask the same question of it.
   if (scenario.condition) {
     const c = evalCond(machine, final, scenario.condition.cond);
@@ -59,15 +89,16 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string, opt
 export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, witnesses: boolean): ExploreRun {
   const run = runMeta(scenario, era);
   if (run.unavailable) return { run, exploration: null, witnesses: [] };
-  const machine = compile(scenario, run.era.rules);
+  const machine = machineOf(scenario, run);
   run.rulesRead = [...machine.rulesRead].sort();
   const exploration = explore(machine, limits);
+  withLabels(run, Object.keys(exploration.outcomes[0]?.observations ?? {}));
   const found = witnesses ? findWitnesses(machine, exploration, run.sha256, limits) : [];
-  return { run, exploration, witnesses: found.map((w) => ({ ...w, trace: traceInWords(run.era.words, w.trace) })) };
+  return { run, exploration: explorationInWords(run.era.words, exploration), witnesses: found.map((w) => ({ ...w, trace: traceInWords(run.era.words, w.trace) })) };
 }
 
 /** Worker k's part of one exploration split between workers that share `buffers` (runner/jobs.ts). */
 export function explorePartOf(scenario: Scenario, era: Era, limits: Limits, buffers: SharedBuffers, k: number): { part: SearchResult; rulesRead: RuleName[] } {
-  const machine = compile(scenario, runMeta(scenario, era).era.rules);
+  const machine = machineOf(scenario, runMeta(scenario, era));
   return { part: explorePart(machine, limits, buffers, k), rulesRead: [...machine.rulesRead].sort() };
 }

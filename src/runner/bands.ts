@@ -1,0 +1,54 @@
+// An era is a range of releases, and a number printed under it must hold for every release in
+// it. The era's releases are grouped by what the scenario meets there (the rules, whether its
+// features exist, the EPT A/D bits); each group runs once, and consecutive releases with the
+// same result form one band (docs/output.md § Bands).
+import { RULE_NAMES, type Era } from '../contract/era.js';
+import type { Scenario } from '../contract/scenario.js';
+import { settled, unavailable } from '../era/features.js';
+import { eraAt, releasesIn } from '../era/timeline.js';
+
+/** Consecutive releases of an era where the scenario meets the same rules and features. */
+export interface EraSpan {
+  first: string;
+  last: string;
+  /** The era at `first`, as a run of one release. */
+  era: Era;
+  /** Same key, same result. */
+  key: string;
+}
+
+/**
+ * The spans of an era's releases for a scenario; null for an era of one release (a --kernel
+ * run), one without a timeline, or when every release meets the same rules and features.
+ */
+export function eraSpans(s: Scenario, era: Era): EraSpan[] | null {
+  const t = era.timeline;
+  if (!t || era.releases.first === era.releases.last) return null;
+  const out: EraSpan[] = [];
+  for (const r of releasesIn(t, era)) {
+    const at = eraAt(era, r);
+    const one: Era = { ...at, releases: { first: r, last: r } };
+    const why = unavailable(s, one);
+    const rules = RULE_NAMES.map((n) => JSON.stringify(at.rules[n].value)).join(';');
+    const key = why ?? `${rules}|${settled(s, at).scenario.options.eptAd}`;
+    const last = out[out.length - 1];
+    if (last && last.key === key) last.last = r;
+    else out.push({ first: r, last: r, era: one, key });
+  }
+  return out.length > 1 ? out : null;
+}
+
+/**
+ * Spans merged into bands of equal results: `same(a, b)` compares two spans' results. Each
+ * band keeps the result of its first span that could run the scenario.
+ */
+export function toBands<R>(spans: EraSpan[], results: Map<string, R>, same: (a: R, b: R) => boolean): { first: string; last: string; release: string; result: R }[] {
+  const out: { first: string; last: string; release: string; result: R }[] = [];
+  for (const sp of spans) {
+    const result = results.get(sp.key)!;
+    const prev = out[out.length - 1];
+    if (prev && same(prev.result, result)) prev.last = sp.last;
+    else out.push({ first: sp.first, last: sp.last, release: sp.era.release, result });
+  }
+  return out;
+}
