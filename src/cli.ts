@@ -11,6 +11,7 @@ import { catalogNames, loadScenario, parseWhere } from './scenario/catalog.js';
 import { wrapScenario } from './scenario/wrap.js';
 import { UserError } from './errors.js';
 import { EraRegistry } from './era/registry.js';
+import { baseFor } from './era/timeline.js';
 import type { Era } from './contract/era.js';
 import { verdict, type ExploreRun } from './contract/output.js';
 import { TIER_TEXT, diffExplored, diffJson, diffRuns, diffText, exploreDiffJson, exploreDiffText, exploreTierOf, tierOf, type Tier } from './report/diff.js';
@@ -21,7 +22,7 @@ import { citeText } from './report/cite.js';
 import { bisectText } from './report/bisect.js';
 import { runJson, toJson } from './report/json.js';
 import { matrixText, releaseMatrixText } from './report/matrix.js';
-import { fmtSeen, pathCounts, plural, releasesOf, runsText, wrap } from './report/text.js';
+import { failedWhere, pathCounts, plural, releaseRange, releasesOf, runsText, toolOf, wrap } from './report/text.js';
 import { runScenario } from './runner/run.js';
 import { bisectReleases, releaseRows } from './runner/releases.js';
 import { exploreAll, newStopFlag } from './runner/jobs.js';
@@ -236,7 +237,9 @@ async function cmdRun(a: { scenario: string; era?: string; kernel?: string; form
 
 async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json' } & ExploreArgs) {
   const tiers: Tier[] = [];
-  const pairDiff = async (s: Scenario, ea: Era, eb: Era) => {
+  const pairDiff = async (s: Scenario, a0: Era, b0: Era) => {
+    // A proposal against its base: the base at the proposal's release.
+    const [ea, eb] = [baseFor(a0, b0), baseFor(b0, a0)];
     if (!a.explore) {
       const d = diffRuns(runScenario(s, ea), runScenario(s, eb));
       tiers.push(tierOf(d));
@@ -254,7 +257,7 @@ async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json
     for (const n of catalogNames()) diffs.push({ name: n, ...(await pairDiff(load(n), ea, eb)) });
     if (a.format === 'json') print(toJson(diffs.map((d) => d.json())));
     else {
-      const out = [`mmutt diff --all${a.explore ? ' --explore' : ''}  A = ${ea.id}  B = ${eb.id}`, `(${diffs.length} scenarios)`, ''];
+      const out = [`mmutt ${toolOf([ea, eb])}`, `diff --all${a.explore ? ' --explore' : ''}  A = ${ea.id}  B = ${eb.id}`, `(${diffs.length} scenarios)`, ''];
       for (const d of diffs) out.push(`${TIER_TEXT[d.tier].padEnd(26)} ${d.name}`);
       out.push('');
       for (const t of Object.keys(TIER_TEXT) as Tier[]) {
@@ -308,7 +311,7 @@ async function cmdBisect(a: { scenario: string; where: string; between?: string[
     ...(a.between ? { between: [a.between[0]!, a.between[1]!] as [string, string] } : {}),
     ...(a.explore ? { exploreMany: (pairs: { scenario: Scenario; era: Era }[]) => explorePairs(pairs, a, false) } : {}),
   });
-  print(a.format === 'json' ? toJson({ schema: 'mmutt/bisect@1', scenario: { name: s.name, sha256: s.sha256 }, where: fmtCond(cond), ...b }) : bisectText(s, cond, b));
+  print(a.format === 'json' ? toJson({ schema: 'mmutt/bisect@1', tool: { version: VERSION, history: b.history }, scenario: { name: s.name, sha256: s.sha256 }, where: fmtCond(cond), ...b }) : bisectText(s, cond, b));
 }
 
 /** Scenario files named on the command line; a folder stands for the .mmu files in it. */
@@ -368,13 +371,19 @@ async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs) {
       const r = runScenario(s, getEra(x.era));
       const got = r.expectations.find((y) => y.expect === x);
       judged++;
-      if (!got?.holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED (${r.unavailable ?? `saw ${fmtSeen(got!.seen)}`})`);
+      if (!got?.holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED ${r.unavailable ? `(${r.unavailable})` : failedWhere(got!)}`);
     }
     for (const x of s.results) {
       const r = explored[k++]!;
       const v = r.exploration ? verdict(r.exploration) : null;
       judged++;
-      if (v?.verdict !== x.verdict) bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? `saw ${observationLine(r, paths.fmt).split(' ').slice(2).join(' ')}`})`);
+      // A result of an era holds where every release of it that can run the scenario finds it.
+      const elsewhere = (r.bands ?? []).filter((b) => b.release !== r.run.era.release && b.exploration && verdict(b.exploration)?.verdict !== x.verdict);
+      const saw = (e: ExploreRun) => observationLine(e, paths.fmt).split(' ').slice(2).join(' ');
+      if (v?.verdict !== x.verdict || elsewhere.length) {
+        const where = [...(v?.verdict !== x.verdict ? [`saw ${saw(r)}`] : []), ...elsewhere.map((b) => `in ${releaseRange(b)} saw ${saw({ ...r, exploration: b.exploration })}`)];
+        bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? where.join('; ')})`);
+      }
     }
     failed += bad.length;
     const counts = [plural(s.expect.length, 'expectation'), ...(s.results.length ? [plural(s.results.length, 'result')] : [])].join(' and ');

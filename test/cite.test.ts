@@ -93,7 +93,7 @@ describe('cite', () => {
 
   it('a proposal names its base and its posting, and no release range', () => {
     const r = mmutt(tmpdir(), 'cite', 'madv-free-then-guest-write', '--era', 'post-369ea8242c0f', '--era', 'rfc-2024-03-folio-dirty');
-    expect(r.out).toContain('B = rfc-2024-03-folio-dirty, proposal on post-369ea8242c0f:');
+    expect(r.out).toContain('B = rfc-2024-03-folio-dirty, proposal on post-369ea8242c0f, at v6.9:');
     expect(r.out).toMatch(/posted 19 Mar 2024: "\[RFC PATCH 0\/4\] KVM: x86\/mmu: Rework marking\n\s+folios dirty\/accessed"/);
     expect(r.out).toContain('Message-ID <20240320005024.3216282-1-seanjc@google.com>');
     expect(r.out).not.toMatch(/rfc-2024-03-folio-dirty, v\d/);

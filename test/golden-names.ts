@@ -4,7 +4,7 @@ import type { RuleEntry } from '../src/contract/era.js';
 
 /** The history hash as the goldens hold it: it changes with any edit of eras/timeline/, not with behaviour. */
 export const unhashed = (text: string) =>
-  text.replace(/history [0-9a-f]{12}/g, 'history HASH').replace(/"history": "[0-9a-f]{12}"/g, '"history": "HASH"').replace(/git log -S [0-9a-f]{12}/g, 'git log -S HASH');
+  text.replace(/history [0-9a-f]{12}/g, 'history HASH').replace(/"history": "[0-9a-f]{12}"/g, '"history": "HASH"').replace(/git log --reverse -S [0-9a-f]{12}/g, 'git log --reverse -S HASH');
 
 /** The golden of the bisect that shows an observable timeline entry (test/timeline.test.ts), by its scenario and condition. */
 export function bisectGolden(e: RuleEntry): string | null {

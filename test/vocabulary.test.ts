@@ -4,9 +4,12 @@
 // and so does one the vocabulary does not know at all: every name a step prints is data.
 import { describe, expect, it } from 'vitest';
 import { RULE_NAMES, type Era } from '../src/contract/era.js';
-import type { TraceStep } from '../src/contract/output.js';
-import { traceInWords } from '../src/era/vocabulary.js';
-import { runScenario } from '../src/runner/run.js';
+import type { Exploration, TraceStep } from '../src/contract/output.js';
+import { explorationInWords, traceInWords } from '../src/era/vocabulary.js';
+import { DEFAULT_LIMITS } from '../src/explore/explore.js';
+import { windowText } from '../src/report/explore.js';
+import { runText, sideBySide } from '../src/report/text.js';
+import { exploreScenario, runScenario } from '../src/runner/run.js';
 import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
 import { registry } from './registry.js';
 
@@ -94,4 +97,35 @@ describe('each release in its own words', () => {
     const later = runScenario(loadScenario('fault-races-invalidation'), registry.forKernel('v5.12'));
     expect(later.trace.flatMap((s) => s.changes.map((c) => c.slot)).some((x) => x.startsWith('kvm->mmu_notifier_range_start'))).toBe(true);
   });
+
+  // Not only traces: what a report summarises (the windows an exploration found and the step
+  // that opened each, the observation rows of a run and of a cite table) speaks the release's
+  // words too. One exploration per span of identical rules, in the engine's words; then every
+  // release's words on it.
+  const explored = new Map<string, Exploration | null>();
+  const windowsAt = (name: string, era: Era) => {
+    const key = `${name}|${RULE_NAMES.map((r) => JSON.stringify(era.rules[r].value)).join(';')}`;
+    if (!explored.has(key)) explored.set(key, exploreScenario(loadScenario(name), { ...era, words: {} }, { ...DEFAULT_LIMITS, maxStates: 200_000 }, false).exploration);
+    const x = explored.get(key);
+    return x ? explorationInWords(era.words, x).windows.map(windowText) : [];
+  };
+
+  it.each(catalogNames())('%s: windows, observation rows and cite tables, at every release, only in names that release has', (name) => {
+    const bad = new Set<string>();
+    for (const era of eras) {
+      const ok = valid.get(era.release)!;
+      const r = runScenario(loadScenario(name), era);
+      // A release that cannot run the scenario says when its feature arrived: that names it, rightly.
+      const shown = r.outcome ? [...windowsAt(name, era), ...runText(r, { trace: false, legend: false }).split('\n').filter((l) => /^ {2}\S+ = /.test(l)), ...sideBySide([r], 80)] : [];
+      for (const tok of shown.flatMap(tokens)) if (kernelish(tok) && !ok.has(tok)) bad.add(`${era.release}: ${tok}`);
+    }
+    expect([...bad].slice(0, 20)).toEqual([]);
+  });
+
+  it('v2.6.32 names the folio of an observation a page, and the step that opened a window __direct_map', () => {
+    const r = runScenario(loadScenario('ksm-merge'), registry.forKernel('v2.6.32'));
+    expect(runText(r, { trace: false })).toMatch(/^ {2}page\(qemu:0x7f0000000000\)\.dirty = 0$/m);
+    expect(windowsAt('madv-free-guest-untouched', registry.forKernel('v4.12')).join('\n')).toMatch(/opened by vcpu0 __direct_map/);
+  });
 });
+

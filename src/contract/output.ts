@@ -2,7 +2,7 @@
 // engine and the explorer fill it in; the report reads it and nothing else of them, and never
 // runs anything. Types and names only, plus the few conventions every room prints the same
 // way (page size, hex, the value of a refused access).
-import type { Era, NotifierCallback, RuleEntry, RuleName } from './era.js';
+import type { Era, FeatureEntry, NotifierCallback, RuleEntry, RuleName } from './era.js';
 import type { Expectation, Observable, Scenario } from './scenario.js';
 
 /** mmutt models whole 4 KiB pages. */
@@ -154,8 +154,13 @@ export interface RunResult {
   outcome: Outcome | null;
   /** Whether the scenario's condition (exists / ~exists / forall) holds, when it has one. */
   condition?: boolean;
-  /** This era's `expect` lines, whether each holds, and the values its observables had. */
-  expectations: { expect: Expectation; holds: boolean; seen: { obs: Observable; value: number }[] }[];
+  /**
+   * This era's `expect` lines, whether each holds, and the values its observables had. An
+   * expectation of an era holds only where every release of the era that can run the scenario
+   * gives it: `failedIn` lists the bands of releases where it does not (the run's own among
+   * them), with what they saw; absent for one release.
+   */
+  expectations: { expect: Expectation; holds: boolean; seen: { obs: Observable; value: number }[]; failedIn?: { first: string; last: string; seen: { obs: Observable; value: number }[] }[] }[];
   /** The era rules the run depends on: those its steps name (a traced run), or its programs may read (explored). */
   rulesRead: RuleName[];
   /** Observation labels as the release would name them (`page(qemu:0x...).dirty` before folios), where they differ from the scenario's. */
@@ -242,6 +247,8 @@ export interface BisectFlip {
   entries: RuleEntry[];
   /** Of those, the ones that undone alone (the rule back at its previous value) give the old value again. */
   decisive: RuleEntry[];
+  /** The features that arrive in that release (a flip with no rule entry comes from one of them). */
+  features: FeatureEntry[];
   /** The named era the release is in, if any. */
   era?: string;
 }

@@ -25,6 +25,8 @@ export function deriveEra(base: Era, delta: EraDelta): Era {
     simplifications: [...new Set([...base.simplifications, ...(delta.simplifications ?? [])])],
   };
   if (base.timeline) era.timeline = base.timeline;
+  if (base.history) era.history = base.history;
+  if (base.unpinned) era.unpinned = base.unpinned;
   if (delta.proposal) era.proposal = delta.proposal;
   return era;
 }

@@ -89,7 +89,9 @@ export class EraRegistry {
 
   /** One mainline release as an era (--kernel vX.Y): its own rules and words (src/era/timeline.ts). */
   forKernel(v: string): Era {
-    return releaseEra(this.timeline, resolveRelease(this.timeline, v), this.released);
+    const era = releaseEra(this.timeline, resolveRelease(this.timeline, v), this.released);
+    if (era.release !== v.replace(/^(?!v)/, 'v')) era.asked = v;
+    return era;
   }
 
   /** Every release the timeline models, oldest first. */

@@ -123,7 +123,7 @@ export function releaseEra(t: Timeline, release: string, named: readonly Era[]):
   const changed = changedIn(t, i > 0 ? t.releases[i - 1] : undefined, release);
   const era: Era = {
     id: release,
-    title: `Linux ${release}: ${changed.length ? `${changed.join(', ')} changed here` : 'no modelled rule changes here'}`,
+    title: `Linux ${release}: ${[...(changed.length ? [`${changed.join(', ')} changed here`] : []), ...t.features.filter((f) => f.release === release).map((f) => `${f.name} arrives`)].join('; ') || 'no modelled rule changes here'}`,
     releases: { first: release, last: release },
     commits: commitsOf(t, release),
     changed,
@@ -155,6 +155,16 @@ export function atRelease(t: Timeline, era: Era, release: string): Era {
     throw new Error(`internal: ${r} is not a release of era ${era.id}`);
   }
   return { ...era, ...historyAt(t, r) };
+}
+
+/**
+ * What a proposal is compared with: its base era at the release the proposal applies to (a
+ * diff of the two otherwise folds in every change between the base's opening release and that
+ * one). Any other pair is compared as given.
+ */
+export function baseFor(a: Era, b: Era): Era {
+  if (!b.proposal || b.base !== a.id || a.release === b.release || !a.timeline) return a;
+  return { ...atRelease(a.timeline, a, b.release), title: `${a.title} (at ${b.release}, the release ${b.id} applies to)` };
 }
 
 /** The features a release has not got yet, among these. */

@@ -6,7 +6,7 @@ import type { BisectFlip, Bisection } from '../contract/output.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
 import { VERSION } from '../version.js';
 import { fmtCond } from './cond.js';
-import { MAIL_WIDTH, fmtRuleValue, plural, wrap } from './text.js';
+import { MAIL_WIDTH, fmtRuleValue, plural, releaseRange, wrap } from './text.js';
 
 const W = MAIL_WIDTH;
 
@@ -29,8 +29,14 @@ function flipLines(f: BisectFlip): string[] {
     for (const e of f.decisive) out.push(...entryLines(e, '  '));
   } else if (f.entries.length) {
     out.push(...wrap('No entry of this release alone undoes the flip; together:', '', '  ', W));
+  } else if (f.features.length) {
+    out.push(...wrap(`No rule entry lands in this release: the flip comes with ${f.features.length === 1 ? 'the feature' : 'the features'} that ${f.features.length === 1 ? 'arrives' : 'arrive'} here:`, '', '  ', W));
+    for (const x of f.features) {
+      out.push(...wrap(x.name, '  ', '    ', W), x.commit ? `    ${x.commit}` : '    (commit not identified)');
+      out.push(...wrap(`${x.status}; release: ${x.pinned}`, '    ', '      ', W));
+    }
   } else {
-    out.push(...wrap('No timeline entry lands in this release: the flip comes from a feature that arrives here.', '', '  ', W));
+    out.push(...wrap('No timeline entry lands in this release.', '', '  ', W));
   }
   if (others.length) {
     if (f.decisive.length) out.push('Also in this release:');
@@ -43,9 +49,9 @@ export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
   const how = b.explore ? 'the verdict of exists, over every interleaving' : 'the canonical run';
   const out = [`mmutt ${VERSION} (history ${b.history})`, `bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (${how})`, '  ', '    ', W)];
   out.push(...wrap(`releases ${b.between[0]}..${b.between[1]}: ${plural(b.runs, 'distinct rule set')} run`, '  ', '    ', W), '');
-  const w = Math.max(...b.ranges.map((r) => `${r.first}..${r.last}`.length));
+  const w = Math.max(...b.ranges.map((r) => releaseRange(r).length));
   for (const r of b.ranges) {
-    out.push(`  ${`${r.first}..${r.last}`.padEnd(w)}  ${shown(r.value)}`);
+    out.push(`  ${releaseRange(r).padEnd(w)}  ${shown(r.value)}`);
     if (r.why) out.push(...wrap(r.why, `  ${''.padEnd(w)}  `, `  ${''.padEnd(w)}    `, W));
   }
   out.push('');

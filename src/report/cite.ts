@@ -100,7 +100,8 @@ export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: Ci
   out.push('', ...(saves.length ? wrap(`Reproduce (save ${saves.join(' and ')} from below first):`, '', '', W) : ['Reproduce:']));
   out.push(...wrapCommand(command, '  '));
   const h = runs.find((r) => r.era.history)?.era.history;
-  if (h) out.push(...wrap(`with mmutt ${toolOf(runs.map((r) => r.era))}: \`git log -S ${h} -- docs/timeline.md\` in mmutt's repository names the commit whose history this is.`, '  ', '  ', W));
+  // The history the block came from: its commit in mmutt's repository carries the hash.
+  if (h) out.push(`  with mmutt ${toolOf(runs.map((r) => r.era))}: its commit is the first of`, `  git log --reverse -S ${h} -- docs/timeline.md`);
   if (!inCatalog || o.inline) {
     out.push('', inCatalog ? `Scenario (the catalog's ${s.name}):` : `Scenario (save as ${scenarioFile(first)}):`);
     for (const line of o.scenarioText.replace(/\n$/, '').split('\n')) out.push(`  ${line}`.trimEnd());

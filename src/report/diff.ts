@@ -3,7 +3,8 @@
 // diff goes into a mail.
 import { COUNTER_NAMES, pathsCounted, verdict, type ExploreRun, type RunResult, type TraceStep } from '../contract/output.js';
 import { exploreBandLines, exploredSummary, fmtOutcome, windowText } from './explore.js';
-import { MAIL_WIDTH, bandLines, eraRefs, fmtValue, heldFor, pathCounts, plural, releasesOf, wrap, type PathCounts } from './text.js';
+import { MAIL_WIDTH, bandLines, eraRefs, fmtValue, heldFor, pathCounts, plural, releasesOf, toolOf, wrap, type PathCounts } from './text.js';
+import { VERSION } from '../version.js';
 
 const W = MAIL_WIDTH;
 
@@ -69,7 +70,8 @@ function head(tier: Tier, changed: string[], mode: string, a: RunResult, b: RunR
   const first = tier === 'exact' || tier === 'unavailable' || !changed.length ? TIER_TEXT[tier] : `${TIER_TEXT[tier]}; changed: ${changed.join(', ')}`;
   return [
     ...wrap(first, '', '  ', W),
-    ...wrap(`mmutt diff${mode}: scenario ${a.scenario.name} (sha256 ${a.sha256.slice(0, 12)})`, '', '  ', W),
+    `mmutt ${toolOf([a.era, b.era])}`,
+    ...wrap(`diff${mode}: scenario ${a.scenario.name} (sha256 ${a.sha256.slice(0, 12)})`, '', '  ', W),
     ...sideOf('A', a, bands[0]),
     ...eraRefs(a.era, '      ', W),
     ...sideOf('B', b, bands[1]),
@@ -119,6 +121,7 @@ export function diffText(d: RunDiff): string {
 export function diffJson(d: RunDiff) {
   return {
     schema: 'mmutt/diff@1',
+    tool: toolJson([d.a.era, d.b.era]),
     tier: tierOf(d),
     scenario: { name: d.a.scenario.name, sha256: d.a.sha256 },
     eras: [d.a.era.id, d.b.era.id],
@@ -271,6 +274,7 @@ export function exploreDiffJson(d: ExploreDiff) {
   const { counted } = d;
   return {
     schema: 'mmutt/diff@1',
+    tool: toolJson([d.a.run.era, d.b.run.era]),
     mode: 'explore',
     tier: exploreTierOf(d),
     scenario: { name: d.a.run.scenario.name, sha256: d.a.run.sha256 },
@@ -286,3 +290,6 @@ export function exploreDiffJson(d: ExploreDiff) {
     unavailable: d.a.run.unavailable || d.b.run.unavailable ? { a: d.a.run.unavailable, b: d.b.run.unavailable } : null,
   };
 }
+
+/** The tool and history a JSON result came from. */
+const toolJson = (eras: { history?: string }[]) => ({ version: VERSION, ...(eras.find((e) => e.history) ? { history: eras.find((e) => e.history)!.history } : {}) });

@@ -139,8 +139,8 @@ export function exploreBandLines(r: ExploreRun, width: number, counts: PathCount
   // Lower case: the upper-case letters of a cite or diff name its eras.
   const letter = (b: ExploreBand) => (b.exploration ? String.fromCharCode(97 + keys.indexOf(bandKey(b))) : '-');
   const w = Math.max(...bands.map((b) => releaseRange(b).length));
-  const out = ['Across the era (every release explored; each band finds the same):'];
-  for (const b of bands) out.push(`  ${releaseRange(b).padEnd(w)}  ${letter(b)}${b.release === r.run.era.release ? '  (the exploration above)' : ''}`);
+  const out = wrap("Across the era (every release explored; a band's releases find the same):", '', '  ', width);
+  for (const b of bands) out.push(`  ${releaseRange(b).padEnd(w)}  ${letter(b)}${b.release === r.run.era.release ? '  (the result shown)' : ''}`);
   const done = new Set<string>();
   for (const b of bands) {
     const L = letter(b);
@@ -198,8 +198,15 @@ function witnessFor(r: ExploreRun, key: string): string | undefined {
   return r.witnesses.find((w) => w.outcomeKey === key)?.token;
 }
 
+/** A band of releases in a list: its cell with the verdict's path counts (bands may differ only there), or its states. */
+function bandCell(b: ExploreBand, counts: PathCounts): string {
+  const x = b.exploration;
+  const v = x && x.complete ? verdict(x) : null;
+  return `${cell(b)}${v ? ` ${counts.fmt(v.positive)}/${counts.fmt(v.negative)}` : x ? ` (${x.states} states)` : ''}`;
+}
+
 /** A matrix cell: the verdict (or the number of outcomes), `!` for harm, T/I when stopped, - when not in the era. */
-function cell(r: ExploreRun): string {
+function cell(r: { exploration: Exploration | null }): string {
   const x = r.exploration;
   if (!x) return '-';
   if (!x.complete) return x.stopped === 'interrupted' ? 'I' : 'T';
@@ -215,18 +222,25 @@ function cell(r: ExploreRun): string {
 export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): string {
   const out = [`mmutt ${toolOf(eras)}`, `matrix --explore: ${plural(rows.length, 'scenario')} x ${plural(eras.length, 'era')}, every interleaving`, ''];
   const nameW = Math.max(8, ...rows.map((r) => r[0]!.run.scenario.name.length));
-  const colW = Math.max(4, ...rows.flatMap((row) => row.map((r) => cell(r).length + 1)));
+  // `*`: the era's releases do not all find this (the bands are listed below the table).
+  const shown = (r: ExploreRun) => `${cell(r)}${r.bands ? '*' : ''}`;
+  const colW = Math.max(4, ...rows.flatMap((row) => row.map((r) => shown(r).length + 1)));
   out.push(`${'scenario'.padEnd(nameW)}  ${eras.map((_, i) => `E${i + 1}`.padEnd(colW)).join('')}`.trimEnd());
-  for (const row of rows) out.push(`${row[0]!.run.scenario.name.padEnd(nameW)}  ${row.map((r) => cell(r).padEnd(colW)).join('')}`.trimEnd());
+  for (const row of rows) out.push(`${row[0]!.run.scenario.name.padEnd(nameW)}  ${row.map((r) => shown(r).padEnd(colW)).join('')}`.trimEnd());
   out.push('');
   eras.forEach((e, i) => out.push(`E${i + 1} ${e.id.padEnd(25)} ${releasesOf(e)}`));
   out.push(
     '',
     ...wrap(
-      "N, S, A: the verdict (Never, Sometimes, Always) of the scenario's condition over every interleaving; a number: without a condition, the number of distinct outcomes; '!': some interleaving does harm; 'T': stopped at a limit; 'I': interrupted; '-': the era cannot run the scenario.",
+      "N, S, A: the verdict (Never, Sometimes, Always) of the scenario's condition over every interleaving; a number: without a condition, the number of distinct outcomes; '!': some interleaving does harm; 'T': stopped at a limit; 'I': interrupted; '-': the era cannot run the scenario; '*': the era's releases do not all find it (the release the era ran is shown).",
       '',
     ),
   );
+  const counts = pathCounts();
+  const splits = rows.flatMap((row) =>
+    row.flatMap((r, i) => (r.bands ? wrap(`${r.run.scenario.name} E${i + 1} by release: ${r.bands.map((b) => `${releaseRange(b)} ${bandCell(b, counts)}`).join(', ')}`, '  ', '    ') : [])),
+  );
+  if (splits.length) out.push('', ...wrap('Eras whose releases split (each band explored; `run --era ID --explore` shows what differs):', ''), ...splits, ...counts.note());
   const harms = rows.flatMap((row) =>
     row.flatMap((r) => {
       const v = r.exploration ? harmsOf(r.exploration).map((h) => h.harm) : [];
@@ -251,12 +265,15 @@ export function exploreMatrixMarkdown(eras: readonly Era[], rows: ExploreRun[][]
           const v = verdict(x.exploration);
           const harms = harmsOf(x.exploration).map((h) => h.harm);
           const head = v ? `${v.verdict} ${counts.fmt(v.positive)}/${counts.fmt(v.negative)}` : `${plural(x.exploration.outcomes.length, 'outcome')}`;
-          return `${head}${harms.length ? ` **${harms.join(', ')}**` : ''}${x.exploration.windows.length ? ` (${plural(x.exploration.windows.length, 'window')})` : ''}`;
+          return `${head}${harms.length ? ` **${harms.join(', ')}**` : ''}${x.exploration.windows.length ? ` (${plural(x.exploration.windows.length, 'window')})` : ''}${x.bands ? ' *' : ''}`;
         }),
       ]),
     );
   }
-  out.push('', "A verdict with its positive/negative path counts, as herd7's Observation line; without a condition, the number of outcomes. Harms in bold; – : the era cannot run the scenario.");
+  out.push('', "A verdict with its positive/negative path counts, as herd7's Observation line; without a condition, the number of outcomes. Harms in bold; – : the era cannot run the scenario; * : the era's releases do not all find it (the release the era ran is shown).");
+  // Each split era's bands, as the text says them.
+  const splits = rows.flatMap((r) => r.flatMap((x) => (x.bands ? [`- ${x.run.scenario.name}, \`${x.run.era.id}\` by release: ${x.bands.map((b) => `${releaseRange(b)} ${bandCell(b, counts)}`).join(', ')}`] : [])));
+  if (splits.length) out.push('', ...splits, '', 'N, S, A: Never, Sometimes, Always; ! : some interleaving does harm; - : the releases cannot run it.');
   const note = counts.note(Infinity);
   if (note.length) out.push('', ...note);
   return `${out.join('\n')}\n`;

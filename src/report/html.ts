@@ -8,7 +8,7 @@
 import { COUNTER_NAMES, pathsCounted } from '../contract/output.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
 import { exploreBandLines, harmsOf, observationLine, windowText } from './explore.js';
-import { bandLines, fmtValue, heldLine, outcomeLetters, pathCounts, releasesOf, toolOf, type PathCounts } from './text.js';
+import { bandLines, fmtValue, heldFor, heldLine, outcomeLetters, pathCounts, releasesOf, toolOf, type PathCounts } from './text.js';
 
 const LANE = 176;
 const ROW = 20;
@@ -104,7 +104,7 @@ export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][]): stri
     // Against the first era that can run the scenario; an era that cannot is not highlighted.
     const first = runs.findIndex((r) => r.outcome);
     const differs = runs.map((r, i) => r.outcome !== null && first >= 0 && key(i) !== key(first));
-    const head = `<tr><th></th>${runs.map((r, i) => `<th class="era-col${differs[i] ? ' differs' : ''}">${esc(r.era.id)}<br><span class="rel">${esc(releasesOf(r.era))}</span></th>`).join('')}</tr>`;
+    const head = `<tr><th></th>${runs.map((r, i) => `<th class="era-col${differs[i] ? ' differs' : ''}">${esc(r.era.id)}<br><span class="rel">${esc(releasesOf(r.era))}${held(r, xs?.[i])}</span></th>`).join('')}</tr>`;
     const table = `<table class="summary">${head}\n${xs ? exploredTable(xs, counts) : canonicalTable(runs, letters)}</table>`;
     const eras = runs
       .map(
@@ -143,4 +143,10 @@ ${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}</
 function splitOf(r: RunResult, x: ExploreRun | undefined, counts: PathCounts): string {
   const lines = x ? (x.bands ? exploreBandLines(x, 80, counts) : []) : r.bands ? bandLines(r.bands, r.era.release) : [];
   return lines.length ? `<pre class="bands">${esc([...heldLine({ era: r.era, ...((x ? x.bands : r.bands) ? { bands: (x ? x.bands : r.bands)! } : {}) }), ...lines].join('\n'))}</pre>` : '';
+}
+
+/** Under an era's column: the releases its result holds for, when its era's releases split. */
+function held(r: RunResult, x: ExploreRun | undefined): string {
+  const bands = x ? x.bands : r.bands;
+  return bands ? `<br>holds for ${esc(heldFor({ era: r.era, bands }))}*` : '';
 }

@@ -50,7 +50,7 @@ export interface ReleaseRow {
  * sets are identical were shared.
  */
 export function releaseMatrixText(rows: ReleaseRow[], runs: number, releases: number): string {
-  const out = [`mmutt ${toolOf(rows.flatMap((r) => r.spans.map((sp) => sp.run.era)))}`, `matrix --releases: ${plural(rows.length, 'scenario')} x ${plural(releases, 'release')} (${plural(runs, 'distinct rule set')}), canonical schedule`, ''];
+  const out = [`mmutt ${toolOf(rows.flatMap((r) => r.spans.map((sp) => sp.run.era)))}`, `matrix --releases: ${plural(rows.length, 'scenario')} x ${plural(releases, 'release')}`, `(${plural(runs, 'distinct rule set')}), canonical schedule`, ''];
   for (const row of rows) {
     const results = row.spans.map((sp) => sp.run);
     const classes = outcomeLetters(results, () => '!').map((c) => c ?? '-');
@@ -62,12 +62,12 @@ export function releaseMatrixText(rows: ReleaseRow[], runs: number, releases: nu
       else ranges.push({ first: sp.first, last: sp.last, cls: classes[i]!, ...(sp.run.unavailable ? { why: sp.run.unavailable } : {}) });
     });
     out.push(results[0]!.scenario.name);
-    const w = Math.max(...ranges.map((r) => `${r.first}..${r.last}`.length));
-    for (const r of ranges) out.push(`  ${`${r.first}..${r.last}`.padEnd(w)}  ${r.cls}`);
+    const w = Math.max(...ranges.map((r) => releaseRange(r).length));
+    for (const r of ranges) out.push(`  ${releaseRange(r).padEnd(w)}  ${r.cls}`);
     out.push(...apart(results, classes, 'every release'));
     out.push('');
   }
-  out.push("A letter is an outcome; '-': the release cannot run it; '!': a violation. `mmutt bisect` names the commit of a change.");
+  out.push(...wrap("A letter is an outcome; '-': the release cannot run it; '!': a violation. `mmutt bisect` names the commit of a change.", ''));
   out.push('', ...legend(rows.flatMap((r) => r.spans.map((sp) => sp.run))));
   return `${out.join('\n')}\n`;
 }

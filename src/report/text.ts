@@ -79,7 +79,7 @@ export const isRelease = (e: Era) => e.id === e.release && e.releases.first === 
 
 /** The releases an era covers; for one release, the named era it is in; for a proposal the era it applies to (it is in no release). */
 export function releasesOf(e: Era): string {
-  if (e.proposal) return `proposal on ${e.base}`;
+  if (e.proposal) return `proposal on ${e.base}, at ${e.release}`;
   if (isRelease(e)) return e.era ? `in ${e.era}` : 'before the named eras';
   return `${e.releases.first}..${e.releases.last ?? ''}`;
 }
@@ -155,6 +155,12 @@ export function legend(items: LegendItem[], width = WIDTH): string[] {
   return lines;
 }
 
+/** Where an expectation failed: in the run shown, and in which other releases of its era, with what each saw. */
+export function failedWhere(x: RunResult['expectations'][number]): string {
+  if (!x.failedIn) return `(saw ${fmtSeen(x.seen)})`;
+  return `(${x.failedIn.map((b) => `in ${releaseRange(b)} saw ${fmtSeen(b.seen)}`).join('; ')})`;
+}
+
 /** A condition's observables with the values a run saw: why an `expect` failed. */
 export const fmtSeen = (seen: { obs: Observable; value: number }[]) =>
   seen
@@ -199,9 +205,7 @@ export function runText(r: RunResult, opts: { trace: boolean; legend?: boolean }
     const c = r.scenario.condition;
     out.push(...wrap(`Condition ${c.quantifier} (${fmtCond(c.cond)}): ${r.condition ? 'holds' : 'does not hold'}`, '', '  '));
   }
-  for (const x of r.expectations) {
-    out.push(...wrap(`Expect ${x.expect.era}: ${fmtCond(x.expect.cond)}: ${x.holds ? 'ok' : `FAILED (saw ${fmtSeen(x.seen)})`}`, '', '  '));
-  }
+  for (const x of r.expectations) out.push(...wrap(`Expect ${x.expect.era}: ${fmtCond(x.expect.cond)}: ${x.holds ? 'ok' : `FAILED ${failedWhere(x)}`}`, '', '  '));
   if (r.bands) out.push('', ...bandLines(r.bands, r.era.release));
   if (opts.legend !== false) out.push('', ...legend([r]));
   return `${out.join('\n')}\n`;
@@ -215,7 +219,7 @@ export function sideBySide(runs: RunResult[], width: number, keep: readonly stri
   const label = (i: number) => String.fromCharCode(65 + i);
   const ran = runs.filter((r) => r.outcome);
   const obs = ran.length ? Object.keys(ran[0]!.outcome!.observations) : [];
-  const ctrs = COUNTER_NAMES.filter((c) => !obs.includes(c) && (keep.includes(c) || ran.some((r) => r.outcome!.counters[c] !== ran[0]!.outcome!.counters[c]) || (runs.length === 1 && ran[0]!.outcome!.counters[c] !== 0)));
+  const ctrs = COUNTER_NAMES.filter((c) => !obs.includes(c) && (keep.includes(c) || ran.some((r) => r.outcome!.counters[c] !== ran[0]!.outcome!.counters[c]) || (runs.length === 1 && ran.length === 1 && ran[0]!.outcome!.counters[c] !== 0)));
   // A label in the eras' words when they all spell it alike (`page(...)` in eras before folios).
   const spelt = (k: string) => {
     const names = new Set(ran.map((r) => r.labels?.[k] ?? k));
@@ -229,12 +233,14 @@ export function sideBySide(runs: RunResult[], width: number, keep: readonly stri
   if (runs[0]!.scenario.condition) rows.push(['condition', runs.map((r) => (r.condition === undefined ? '-' : r.condition ? 'holds' : 'no'))]);
   const colW = Math.max(5, ...rows.flatMap(([, v]) => v.map((x) => x.length)));
   const labelW = Math.max(10, Math.min(width - runs.length * (colW + 2), Math.max(...rows.map(([k]) => k.length))));
-  const out = [`${''.padEnd(labelW)}${runs.map((_, i) => `  ${label(i).padStart(colW)}`).join('')}`];
+  // `*`: a column whose era's releases do not all give it; its era line says which do.
+  const out = [`${''.padEnd(labelW)}${runs.map((r, i) => `  ${`${label(i)}${r.bands ? '*' : ''}`.padStart(colW)}`).join('')}`];
   for (const [k, v] of rows) {
     const name = k.length > labelW ? `${k.slice(0, labelW - 1)}~` : k.padEnd(labelW);
     out.push(`${name}${v.map((x) => `  ${x.padStart(colW)}`).join('')}`);
   }
   for (const r of runs) if (r.unavailable) out.push(...wrap(`${label(runs.indexOf(r))}: ${r.unavailable}`, '', '  ', width));
+  for (const [i, r] of runs.entries()) if (r.bands) out.push(...wrap(`${label(i)}*: holds for ${heldFor(r)} only; the other releases of ${r.era.id} differ (its bands follow)`, '', '  ', width));
   return out;
 }
 
@@ -243,6 +249,7 @@ export function runsText(runs: RunResult[], opts: { trace: boolean }): string {
   if (runs.length === 1) return runText(runs[0]!, opts);
   const parts = runs.map((r) => runText(r, { ...opts, legend: false }));
   const summary = ['Side by side:', ...runs.map((r, i) => `  ${String.fromCharCode(65 + i)} = ${r.era.id} (${releasesOf(r.era)})`), '', ...sideBySide(runs, WIDTH)];
+  for (const [i, r] of runs.entries()) if (r.bands) summary.push('', `${String.fromCharCode(65 + i)} = ${r.era.id}:`, ...bandLines(r.bands, r.era.release));
   return `${parts.join('\n')}\n${summary.join('\n')}\n\n${legend(runs).join('\n')}\n`;
 }
 
@@ -322,8 +329,8 @@ export function bandLines(bands: Band[], release: string, width = WIDTH): string
   // Lower case: the upper-case letters of a cite or diff name its eras.
   const classes = outcomeLetters(bands, () => '!').map((c) => c?.toLowerCase() ?? '-');
   const w = Math.max(...bands.map((b) => releaseRange(b).length));
-  const out = ['Across the era (every release runs; each band gives its values):'];
-  bands.forEach((b, i) => out.push(`  ${releaseRange(b).padEnd(w)}  ${classes[i]}${b.release === release ? '  (the run above)' : ''}`.trimEnd()));
+  const out = wrap("Across the era (every release run; a band's releases give the same):", '', '  ', width);
+  bands.forEach((b, i) => out.push(`  ${releaseRange(b).padEnd(w)}  ${classes[i]}${b.release === release ? '  (the result shown)' : ''}`.trimEnd()));
   const cond = bands.filter((b) => b.outcome).map((b) => b.condition);
   const lines = apart(bands, classes, 'every release', undefined, width);
   if (new Set(cond).size > 1) {

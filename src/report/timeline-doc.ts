@@ -40,7 +40,7 @@ export function timelineDoc(t: Timeline, releases: readonly Era[]): string {
     '(stated from memory): the type has no such status, and test/history.test.ts checks the reads.',
     '',
     `History hash: \`${releases[0]?.history ?? 'none'}\`. Every report header prints it (\`mmutt 0.1.0 (history ...)\`);`,
-    '`git log -S HASH -- docs/timeline.md` finds the mmutt commit a quoted result came from.',
+    'the first commit `git log --reverse -S HASH -- docs/timeline.md` lists is the one a quoted result came from.',
     '',
     `- rule entries: ${count([...t.rules])}`,
     `- feature entries: ${count([...t.features])}`,
@@ -51,7 +51,7 @@ export function timelineDoc(t: Timeline, releases: readonly Era[]): string {
     '',
     'Each row is a run of releases with the same rule set (one run decides them all in `matrix',
     '--releases` and `bisect`); each cell is the 7-hex commit of the entry in force, `?` where none',
-    'was identified. The rules, by column:',
+    'was identified, `—` where the rule\'s mechanism has not arrived yet. The rules, by column:',
     '',
     ...RULE_NAMES.map((r, i) => `${i + 1}. \`${r}\``),
     '',
@@ -59,7 +59,9 @@ export function timelineDoc(t: Timeline, releases: readonly Era[]): string {
     `|---|${RULE_NAMES.map(() => '---').join('|')}|`,
   ];
   for (const sp of spansOf(t, releases)) {
-    out.push(`| ${sp.first === sp.last ? sp.first : `${sp.first}..${sp.last}`} | ${RULE_NAMES.map((r) => short(sp.era.entries[r]!)).join(' | ')} |`);
+    // A rule whose first entry is later (KSM's, .change_pte's) has nothing in force yet: `—`.
+    const cell = (e: RuleEntry) => (t.releases.indexOf(e.release) > t.releases.indexOf(sp.first) ? '—' : short(e));
+    out.push(`| ${sp.first === sp.last ? sp.first : `${sp.first}..${sp.last}`} | ${RULE_NAMES.map((r) => cell(sp.era.entries[r]!)).join(' | ')} |`);
   }
   out.push('', '## Rule entries', '');
   for (const r of RULE_NAMES) {

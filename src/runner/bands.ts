@@ -23,7 +23,8 @@ export interface EraSpan {
  */
 export function eraSpans(s: Scenario, era: Era): EraSpan[] | null {
   const t = era.timeline;
-  if (!t || era.releases.first === era.releases.last) return null;
+  // A proposal runs the one release it was posted against; its base's range is not its own.
+  if (!t || era.proposal || era.releases.first === era.releases.last) return null;
   const out: EraSpan[] = [];
   for (const r of releasesIn(t, era)) {
     const at = eraAt(era, r);

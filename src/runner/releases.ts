@@ -120,7 +120,7 @@ export async function bisectReleases(s: Scenario, cond: Cond, t: Timeline, named
     if (prev !== null && r.value !== prev) {
       const entries = t.rules.filter((e) => e.release === r.first);
       const undone = await values(s, cond, entries.map((e) => undo(t, named, r.first, e)), opts.exploreMany);
-      const f: BisectFlip = { release: r.first, from: prev, to: r.value, entries, decisive: entries.filter((_, i) => undone[i] === prev) };
+      const f: BisectFlip = { release: r.first, from: prev, to: r.value, entries, decisive: entries.filter((_, i) => undone[i] === prev), features: t.features.filter((x) => x.release === r.first) };
       const era = eraOfRelease(named, r.first);
       if (era) f.era = era.id;
       flips.push(f);

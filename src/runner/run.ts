@@ -22,7 +22,9 @@ import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
 export function runMeta(scenario: Scenario, era: Era): RunResult {
   const why = unavailable(scenario, era);
   const at = why ? { era, notes: [] } : eraForScenario(scenario, era);
-  const notes = why ? at.notes : [...at.notes, ...settled(scenario, at.era).notes];
+  // A stable release or an -rc runs its mainline release: say so, the rules may differ there.
+  const asked = era.asked ? [`${era.asked} runs the rules and names of ${era.release}: mmutt models mainline releases (a stable release may carry backports, an -rc lacks what came later)`] : [];
+  const notes = [...asked, ...(why ? at.notes : [...at.notes, ...settled(scenario, at.era).notes])];
   const r: RunResult = { scenario, sha256: scenario.sha256, era: at.era, notes, trace: [], outcome: null, expectations: [], rulesRead: [] };
   if (why) r.unavailable = why;
   return r;
@@ -52,17 +54,28 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string, opt
   const r = runOnce(scenario, era, schedule, opts);
   const spans = schedule === undefined ? eraSpans(scenario, era) : null;
   if (!spans) return r;
-  // The run's own release needs no second run.
+  // The run's own release needs no second run; the others judge the era's expect lines too.
   const results = new Map<string, RunResult>(spans.filter((sp) => sp.era.release === r.era.release).map((sp) => [sp.key, r]));
-  for (const sp of spans) if (!results.has(sp.key)) results.set(sp.key, runOnce(scenario, sp.era, undefined, opts));
+  for (const sp of spans) if (!results.has(sp.key)) results.set(sp.key, runOnce(scenario, sp.era, undefined, opts, era.id));
   const bands = toBands(spans, results, sameResult);
-  if (bands.length > 1) {
+  // No band where the era cannot run the scenario at all: there is no result to qualify.
+  if (bands.length > 1 && !r.unavailable) {
     r.bands = bands.map(({ first, last, release, result }) => ({ first, last, release, ...(result.unavailable ? { unavailable: result.unavailable } : {}), outcome: result.outcome, ...(result.condition === undefined ? {} : { condition: result.condition }) }));
   }
+  // An era's expectation holds where every release of it that runs the scenario gives it.
+  // Neighbouring releases that fail it and saw the same values are one band.
+  const seenIn = (res: RunResult, i: number) => (res.unavailable || res.expectations[i]!.holds ? null : JSON.stringify(res.expectations[i]!.seen));
+  r.expectations = r.expectations.map((x, i) => {
+    const failedIn = toBands(spans, results, (a, b) => seenIn(a, i) === seenIn(b, i))
+      .filter((b) => seenIn(b.result, i) !== null)
+      .map((b) => ({ first: b.first, last: b.last, seen: b.result.expectations[i]!.seen }));
+    return failedIn.length ? { ...x, holds: false, failedIn } : x;
+  });
   return r;
 }
 
-function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}): RunResult {
+/** One run; `expectFor` names the era whose `expect` lines it judges (a band's run judges its era's). */
+function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}, expectFor = era.id): RunResult {
   const meta = runMeta(scenario, era);
   if (meta.unavailable) return meta;
   const sha256 = meta.sha256;
@@ -73,7 +86,7 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
     ...(schedule === undefined ? {} : { replayed: schedule }),
     trace: traceInWords(meta.era.words, trace),
     outcome: outcome(machine, final),
-    expectations: scenario.expect.filter((x) => x.era === era.id).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond), seen: seenBy(machine, final, x.cond) })),
+    expectations: scenario.expect.filter((x) => x.era === expectFor).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond), seen: seenBy(machine, final, x.cond) })),
   };
   r.rulesRead = rulesOfTrace(r);
   withLabels(r, Object.keys(r.outcome!.observations));
