@@ -11,7 +11,6 @@ import { catalogNames, loadScenario, parseWhere } from './scenario/catalog.js';
 import { wrapScenario } from './scenario/wrap.js';
 import { UserError } from './errors.js';
 import { EraRegistry } from './era/registry.js';
-import { baseFor } from './era/timeline.js';
 import type { Era } from './contract/era.js';
 import { verdict, type ExploreRun } from './contract/output.js';
 import { TIER_TEXT, diffExplored, diffJson, diffRuns, diffText, exploreDiffJson, exploreDiffText, exploreTierOf, tierOf, type Tier } from './report/diff.js';
@@ -23,7 +22,7 @@ import { bisectText } from './report/bisect.js';
 import { runJson, toJson } from './report/json.js';
 import { matrixText, releaseMatrixText } from './report/matrix.js';
 import { failedWhere, pathCounts, plural, releaseRange, releasesOf, runsText, toolOf, wrap } from './report/text.js';
-import { runScenario } from './runner/run.js';
+import { diffEras, runScenario } from './runner/run.js';
 import { bisectReleases, releaseRows } from './runner/releases.js';
 import { exploreAll, newStopFlag } from './runner/jobs.js';
 import { ModelError } from './engine/run.js';
@@ -239,7 +238,7 @@ async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json
   const tiers: Tier[] = [];
   const pairDiff = async (s: Scenario, a0: Era, b0: Era) => {
     // A proposal against its base: the base at the proposal's release.
-    const [ea, eb] = [baseFor(a0, b0), baseFor(b0, a0)];
+    const [ea, eb] = diffEras(a0, b0);
     if (!a.explore) {
       const d = diffRuns(runScenario(s, ea), runScenario(s, eb));
       tiers.push(tierOf(d));

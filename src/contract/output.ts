@@ -194,9 +194,12 @@ export interface ExploreBand {
   exploration: Exploration | null;
 }
 
-/** What a reader sees of an exploration (not its time or memory): equal keys, the same findings. */
+/**
+ * What a reader sees of an exploration (not its time or memory, nor the release's names for the
+ * steps that opened its windows): equal keys, the same findings.
+ */
 export const foundKey = (unavailable: string | undefined, x: Exploration | null) =>
-  JSON.stringify([unavailable, x && [x.complete, x.stopped, x.states, x.transitions, x.cycles, x.outcomes, x.windows, x.approximate]]);
+  JSON.stringify([unavailable, x && [x.complete, x.stopped, x.states, x.transitions, x.cycles, x.outcomes, x.windows.map((w) => [w.key, w.mapping, w.gfn, w.openedBy.thread]), x.approximate]]);
 
 /** The band of `bands` that holds the release `release`. */
 export const bandOf = <B extends { first: string; last: string; release: string }>(bands: B[], release: string): B | undefined => bands.find((b) => b.release === release);

@@ -2,7 +2,8 @@
 // it. The era's releases are grouped by what the scenario meets there (the rules, whether its
 // features exist, the EPT A/D bits); each group runs once, and consecutive releases with the
 // same result form one band (docs/output.md § Bands).
-import { RULE_NAMES, type Era } from '../contract/era.js';
+import { RULE_NAMES, type Era, type RuleName } from '../contract/era.js';
+import { compile } from '../engine/compile.js';
 import type { Scenario } from '../contract/scenario.js';
 import { settled, unavailable } from '../era/features.js';
 import { eraAt, releasesIn } from '../era/timeline.js';
@@ -26,12 +27,17 @@ export function eraSpans(s: Scenario, era: Era): EraSpan[] | null {
   // A proposal runs the one release it was posted against; its base's range is not its own.
   if (!t || era.proposal || era.releases.first === era.releases.last) return null;
   const out: EraSpan[] = [];
+  // Only the rules the scenario's programs can read decide its result: releases that differ in
+  // others share a run (compiled once per distinct rule set).
+  const read = new Map<string, readonly RuleName[]>();
   for (const r of releasesIn(t, era)) {
     const at = eraAt(era, r);
     const one: Era = { ...at, releases: { first: r, last: r } };
     const why = unavailable(s, one);
-    const rules = RULE_NAMES.map((n) => JSON.stringify(at.rules[n].value)).join(';');
-    const key = why ?? `${rules}|${settled(s, at).scenario.options.eptAd}`;
+    const runs = settled(s, at).scenario;
+    const all = `${RULE_NAMES.map((n) => JSON.stringify(at.rules[n].value)).join(';')}|${runs.options.eptAd}`;
+    if (!why && !read.has(all)) read.set(all, [...compile(runs, at.rules).rulesRead]);
+    const key = why ?? `${(read.get(all) ?? []).map((n) => `${n}=${JSON.stringify(at.rules[n].value)}`).join(';')}|${runs.options.eptAd}`;
     const last = out[out.length - 1];
     if (last && last.key === key) last.last = r;
     else out.push({ first: r, last: r, era: one, key });

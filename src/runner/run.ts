@@ -9,6 +9,7 @@ import { compile, type CompileOptions } from '../engine/compile.js';
 import { evalCond, outcome, seenBy } from '../engine/observe.js';
 import { runCanonical, schedulable } from '../engine/run.js';
 import { eraForScenario, settled, unavailable } from '../era/features.js';
+import { baseFor } from '../era/timeline.js';
 import { eraSpans, toBands } from './bands.js';
 import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js';
 import { explore, explorePart, type Limits, type SearchResult } from '../explore/explore.js';
@@ -115,3 +116,6 @@ export function explorePartOf(scenario: Scenario, era: Era, limits: Limits, buff
   const machine = machineOf(scenario, runMeta(scenario, era));
   return { part: explorePart(machine, limits, buffers, k), rulesRead: [...machine.rulesRead].sort() };
 }
+
+/** The two eras a diff compares: a proposal against its base at the release it applies to. */
+export const diffEras = (a: Era, b: Era): [Era, Era] => [baseFor(a, b), baseFor(b, a)];
