@@ -44,4 +44,34 @@ describe('a second secondary MMU on the notifier chain', () => {
     const kvm = both.trace.filter((t) => t.callback === 'invalidate_range_start').length;
     expect(rec).toBeGreaterThan(kvm);
   });
+
+  it('a secondary MMU without .change_pte gets .invalidate_page instead until v3.7 (__mmu_notifier_change_pte), nothing after', () => {
+    const noChangePte: MmuNotifierOps = { ...recorder, name: 'no-change-pte', listens: (_e, _p, cb) => cb !== 'change_pte' };
+    const run = (era: string) => runScenario(loadScenario('ksm-merge'), getEra(era), undefined, { notifiers: [noChangePte] }).trace;
+    const heard = (era: string) => run(era).filter((t) => t.fn.startsWith('recorder_')).map((t) => t.fn);
+    const kvmChangePte = (era: string) => runScenario(loadScenario('ksm-merge'), getEra(era)).trace.filter((t) => t.callback === 'change_pte').length;
+    // pre-6bdb913f0a70: each .change_pte KVM gets is followed, on its thread, by an .invalidate_page for the other.
+    const pre = run('pre-6bdb913f0a70');
+    const changes = pre.filter((t) => t.callback === 'change_pte');
+    expect(changes.length).toBeGreaterThan(0);
+    for (const k of changes) expect(pre.find((t) => t.n > k.n && t.thread === k.thread && t.fn.startsWith('recorder_'))?.fn, `${k.n}`).toBe('recorder_invalidate_page');
+    expect(heard('pre-6bdb913f0a70')).not.toContain('recorder_change_pte');
+    // From 6bdb913f0a70 the range bracket tells it; no .invalidate_page stands in for .change_pte.
+    expect(kvmChangePte('post-6bdb913f0a70')).toBeGreaterThan(0);
+    expect(heard('post-6bdb913f0a70')).not.toContain('recorder_invalidate_page');
+    expect(heard('post-6bdb913f0a70')).toContain('recorder_invalidate_range_start');
+  });
+
+  it('a secondary MMU that registers only some handlers gets only those, in every era', () => {
+    const some: MmuNotifierOps = { name: 'ranges-only', listens: () => true, invalidate_range_start: recorder.invalidate_range_start!, invalidate_range_end: recorder.invalidate_range_end! };
+    for (const era of ['pre-6bdb913f0a70', 'post-6bdb913f0a70', 'post-369ea8242c0f', 'post-change-pte-removal', 'post-aa85986e7150']) {
+      for (const name of ['ksm-merge', 'reclaim-dirty-guest-page', 'age-guest-hot', 'khugepaged-test-young', 'exit-releases-guest']) {
+        const r = runScenario(loadScenario(name), getEra(era), undefined, { notifiers: [some] });
+        expect(new Set(r.trace.filter((t) => t.fn.startsWith('recorder_')).map((t) => t.fn)), `${name} ${era}`).toEqual(
+          new Set(r.trace.filter((t) => t.callback === 'invalidate_range_start' || t.callback === 'invalidate_range_end').map((t) => `recorder_${t.callback}`)),
+        );
+      }
+    }
+  });
 });
+
