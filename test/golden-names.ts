@@ -11,5 +11,5 @@ export function bisectGolden(e: RuleEntry): string | null {
   if (!('scenario' in e.observable)) return null;
   const o = e.observable;
   const slug = (x: string) => x.replace(/^test\/timeline\//, '').replace(/\.mmu$/, '').replace(/[^\w.-]+/g, '_').replace(/^_|_$/g, '');
-  return `bisect/${slug(o.scenario)}--${slug(o.where)}${o.explore ? '--explore' : ''}.txt`;
+  return `bisect/${slug(o.scenario)}--${slug(o.where)}${o.explore ? '--explore' : ''}--${o.between.join('-')}.txt`;
 }

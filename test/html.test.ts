@@ -86,7 +86,9 @@ describe('html report', () => {
       }
       expect(facts.differs.some((d) => d.eras.length)).toBe(true);
       // The pixels: lanes drawn, and the highlight of a differing era shows.
-      const shot = await page.screenshot({ type: 'png', fullPage: true });
+      // The top of the page, at most 30,000 pixels: a canvas cannot hold a taller image.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      const shot = await page.screenshot({ type: 'png', fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.min(height, 30_000) } });
       writeFileSync(join(tmpdir(), 'mmutt-report.png'), shot);
       const px = await page.evaluate(async (b64) => {
         const img = new Image();

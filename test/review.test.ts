@@ -1,6 +1,6 @@
 // What a reviewer pastes into a thread: explain, cite, bisect, diff tiers, proposal overlays.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectWidth } from './width.js';
 import { catalogNames } from '../src/scenario/catalog.js';
@@ -83,7 +83,8 @@ describe('for the review thread', () => {
     const r = mmutt('diff', 'age-guest-hot', 'post-aa85986e7150', 'test-aging-flush', '--era-file', join(__dirname, 'fixtures', 'aging-flush.era.ts'));
     expect(r.err).toBe('');
     expect(r.out).toMatch(/kswapd1:r1\s+A 0x0\s+B 0x1/);
-    const bad = mmutt('run', 'ksm-merge', '--era-file', join(__dirname, 'fixtures', 'missing.mjs'));
+    // Relative: an error shortens a long path, and the clone may live anywhere.
+    const bad = mmutt('run', 'ksm-merge', '--era-file', relative(process.cwd(), join(__dirname, 'fixtures', 'missing.mjs')));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^mmutt: cannot read era file .*missing\.mjs: ENOENT\n$/);
   });
