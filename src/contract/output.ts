@@ -201,8 +201,6 @@ export interface ExploreBand {
 export const foundKey = (unavailable: string | undefined, x: Exploration | null) =>
   JSON.stringify([unavailable, x && [x.complete, x.stopped, x.states, x.transitions, x.cycles, x.outcomes, x.windows.map((w) => [w.key, w.mapping, w.gfn, w.openedBy.thread]), x.approximate]]);
 
-/** The band of `bands` that holds the release `release`. */
-export const bandOf = <B extends { first: string; last: string; release: string }>(bands: B[], release: string): B | undefined => bands.find((b) => b.release === release);
 
 /** An explored run: the run's facts (scenario, era, availability), the exploration, and witnesses. */
 export interface ExploreRun {
