@@ -61,7 +61,7 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
   const spans = pairs.map((p) => eraSpans(p.scenario, p.era));
   const extra: { scenario: Scenario; era: Era; witnesses: boolean; owner: number; key: string }[] = [];
   spans.forEach((ss, i) => {
-    if (!ss) return;
+    if (!ss || runMeta(pairs[i]!.scenario, pairs[i]!.era).unavailable) return;
     const main = ss.find((sp) => sp.era.release === runMeta(pairs[i]!.scenario, pairs[i]!.era).era.release)?.key;
     const keys = new Set(main === undefined ? [] : [main]);
     for (const sp of ss) {
@@ -74,7 +74,8 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
   return pairs.map((_, i) => {
     const run = all[i]!;
     const ss = spans[i];
-    if (!ss) return run;
+    // No bands where the era cannot run the scenario at all: there is no result to qualify.
+    if (!ss || run.run.unavailable) return run;
     const results = new Map<string, ExploreRun>();
     extra.forEach((x, k) => x.owner === i && results.set(x.key, all[pairs.length + k]!));
     for (const sp of ss) if (!results.has(sp.key)) results.set(sp.key, run);
