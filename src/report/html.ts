@@ -141,8 +141,10 @@ ${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}</
 
 /** Where an era's releases do not all give the result shown: its bands, as the text report prints them. */
 function splitOf(r: RunResult, x: ExploreRun | undefined, counts: PathCounts): string {
-  const lines = x ? (x.bands ? exploreBandLines(x, 80, counts) : []) : r.bands ? bandLines(r.bands, r.era.release) : [];
-  return lines.length ? `<pre class="bands">${esc([...heldLine({ era: r.era, ...((x ? x.bands : r.bands) ? { bands: (x ? x.bands : r.bands)! } : {}) }), ...lines].join('\n'))}</pre>` : '';
+  const bands = x ? x.bands : r.bands;
+  if (!bands) return '';
+  const lines = x ? exploreBandLines(x, 80, counts) : bandLines(r.bands!, r.era.release);
+  return `<pre class="bands">${esc([...heldLine({ era: r.era, bands }), ...lines].join('\n'))}</pre>`;
 }
 
 /** Under an era's column: the releases its result holds for, when its era's releases split. */

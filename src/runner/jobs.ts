@@ -61,8 +61,9 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
   const spans = pairs.map((p) => eraSpans(p.scenario, p.era));
   const extra: { scenario: Scenario; era: Era; witnesses: boolean; owner: number; key: string }[] = [];
   spans.forEach((ss, i) => {
-    if (!ss || runMeta(pairs[i]!.scenario, pairs[i]!.era).unavailable) return;
-    const main = ss.find((sp) => sp.era.release === runMeta(pairs[i]!.scenario, pairs[i]!.era).era.release)?.key;
+    const meta = ss && runMeta(pairs[i]!.scenario, pairs[i]!.era);
+    if (!ss || !meta || meta.unavailable) return;
+    const main = ss.find((sp) => sp.era.release === meta.era.release)?.key;
     const keys = new Set(main === undefined ? [] : [main]);
     for (const sp of ss) {
       if (keys.has(sp.key)) continue;
