@@ -1,58 +1,60 @@
 #!/usr/bin/env node
-// The mmutt command line. Exit codes: 0 ok; 1 a difference or a failed expectation was found
-// (diff, check --judge); 2 bad input (a clear message, never a stack trace); 3 an exploration
-// stopped at a limit (its output says so); 70 a bug in mmutt; 130 interrupted (SIGINT).
+// The mmutt command line: it parses options and hands them over, to the runner (which loads
+// scenarios, chooses eras and runs them) and to the reports (which print what came back).
+// Each command loads only the modules it uses, so `--help` costs what yargs costs.
+// Exit codes: 0 ok; 1 a difference or a failed expectation was found (diff, check --judge,
+// reproduce); 2 bad input (a clear message, never a stack trace); 3 an exploration stopped at a
+// limit (its output says so); 70 a bug in mmutt; 130 interrupted (SIGINT); 141 the reader of
+// the output went away (a closed pipe), as for a process killed by SIGPIPE.
 import { availableParallelism } from 'node:os';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { catalogNames, loadScenario, parseWhere } from './scenario/catalog.js';
-import { wrapScenario } from './scenario/wrap.js';
-import { UserError } from './errors.js';
-import { EraRegistry } from './era/registry.js';
+import type { Argv } from 'yargs';
+import { UserError, quote, quotePath } from './errors.js';
+import { DEFAULT_LIMITS, ModelError, type ExploreRun, type Limits, type RunResult } from './contract/output.js';
 import type { Era } from './contract/era.js';
-import { verdict, type ExploreRun } from './contract/output.js';
-import { TIER_TEXT, diffExplored, diffJson, diffRuns, diffText, exploreDiffJson, exploreDiffText, exploreTierOf, tierOf, type Tier } from './report/diff.js';
-import { explainText } from './report/explain.js';
-import { matrixMarkdown, runsMarkdown } from './report/markdown.js';
-import { htmlReport } from './report/html.js';
-import { citeText } from './report/cite.js';
-import { bisectText } from './report/bisect.js';
-import { runJson, toJson } from './report/json.js';
-import { matrixText, releaseMatrixText } from './report/matrix.js';
-import { failedWhere, pathCounts, plural, releaseRange, releasesOf, runsText, toolOf, wrap } from './report/text.js';
-import { diffEras, runScenario } from './runner/run.js';
-import { bisectReleases, releaseRows } from './runner/releases.js';
-import { exploreAll, newStopFlag } from './runner/jobs.js';
-import { ModelError } from './engine/run.js';
-import { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
-import { exploreJson, exploreMatrixMarkdown, exploreMatrixText, exploresText, observationLine } from './report/explore.js';
-import { fmtCond } from './report/cond.js';
-import { isDirectory, quote } from './input.js';
 import type { Scenario } from './contract/scenario.js';
+import type { EraChoice, Session } from './runner/session.js';
 import { VERSION } from './version.js';
+
+// Ctrl-C at any moment, even before a command has begun, stops explorations where they are: their
+// partial results print (verdict Interrupted) with exit 130. A command that does not explore
+// has nothing partial to print and ends at once; a second Ctrl-C always ends at once.
+const stop = new Int32Array(new SharedArrayBuffer(4));
+let exploring = false;
+process.on('SIGINT', () => {
+  if (Atomics.load(stop, 0) || !exploring) process.exit(130);
+  Atomics.store(stop, 0, 1);
+});
+/** From here on, a Ctrl-C leaves the partial results to print; one that came already ends the command now. */
+const partialOnInterrupt = () => {
+  exploring = true;
+};
+const endIfInterrupted = () => {
+  if (Atomics.load(stop, 0)) process.exit(130);
+};
+
+// `mmutt matrix | head -1`: when the reader goes away, end quietly, as a process killed by
+// SIGPIPE does, without finishing work nobody will read.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
+}
 
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 let exitCode = 0;
-const print = (s: string) => process.stdout.write(s);
+const print = (s: string) => {
+  process.stdout.write(s);
+};
 /** A note on stderr: which scenario ran when a name could mean two. */
 const note = (m: string) => process.stderr.write(`mmutt: note: ${m}\n`);
 
-/** Every era module in eras/ and eras/proposals/, and those loaded with --era-file in this run (set first thing in main). */
-let registry: EraRegistry;
-let ERAS: readonly Era[];
-const getEra = (id: string) => registry.get(id);
-/** A scenario by catalog name or path; its expect and result lines name released eras or mainline releases. */
-const load = (arg: string) => loadScenario(arg, { eras: [...ERAS.map((e) => e.id), ...registry.releases], note });
-
-function selectEras(era: string | undefined, kernel: string | undefined): Era[] {
-  if (era !== undefined && kernel !== undefined) throw new UserError('give --era or --kernel, not both');
-  if (kernel !== undefined) return [registry.forKernel(kernel)];
-  if (era === undefined || era === 'all') return [...ERAS];
-  return [getEra(era)];
+/** The runner's session for this command: the eras (with this run's --era-file modules) and the scenarios. */
+async function session(a: { eraFile?: string[] }): Promise<Session> {
+  const { Session } = await import('./runner/session.js');
+  return Session.open(a.eraFile ?? [], note);
 }
 
 /**
@@ -73,8 +75,14 @@ function numeric(name: string, min: number, max: number, whole: boolean) {
 /** The default --jobs: one worker per core (up to 8); the output does not depend on it. */
 const DEFAULT_JOBS = Math.max(1, Math.min(8, availableParallelism()));
 
-const formatOption = <T>(y: Argv<T>, choices: readonly Format[] = FORMATS) =>
-  y.option('format', { choices, default: 'text' as Format, describe: 'output format' });
+const formatOption = <T>(y: Argv<T>, choices: readonly Format[] = FORMATS) => y.option('format', { choices, default: 'text' as Format, describe: 'output format' });
+
+/** --era, --kernel and --at: which era or release runs (repeatable where the command takes several). */
+const eraOptions = <T>(y: Argv<T>, many = false) =>
+  y
+    .option('era', { type: 'string', array: many, describe: many ? 'an era id, a release, or all (repeat for several)' : 'era id, a release, or all (default: every era)' })
+    .option('kernel', { type: 'string', array: many, describe: 'a mainline release (vX.Y, v2.6.X): its own rules, in its own names' })
+    .option('at', { type: 'string', array: many, describe: 'a commit the timeline names: the first release that has it (docs/timeline.md)' });
 
 /** The exploration options; `via` names the option that makes the command explore. */
 const exploreOptions = <T>(y: Argv<T>, via: 'explore' | 'judge' = 'explore') =>
@@ -113,6 +121,7 @@ interface ExploreArgs {
   jobs: number;
   reduce: boolean;
 }
+type Common = { eraFile?: string[] };
 
 const limitsOf = (a: ExploreArgs): Limits => ({ maxStates: a.maxStates, timeoutMs: a.timeout * 1000, maxMemoryBytes: a.maxMemory * 1048576, ...(a.reduce ? { reduce: true } : {}) });
 
@@ -128,19 +137,12 @@ function exploreFlags(a: ExploreArgs): string[] {
 }
 
 /**
- * Explore (scenario, era) pairs in workers while this thread shows progress (on a terminal)
- * and listens for SIGINT: the first stops every exploration where it is, and the partial
- * results are printed with an Interrupted verdict and exit 130; a second ends at once.
+ * Explore (scenario, era) pairs in workers while this thread shows progress (on a terminal).
+ * A Ctrl-C stops every exploration where it is; the partial results come back with an
+ * Interrupted verdict and the command exits 130.
  */
 async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: ExploreArgs, witnesses: boolean): Promise<ExploreRun[]> {
-  const stop = newStopFlag();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    Atomics.store(stop, 0, 1);
-  };
-  process.on('SIGINT', onSigint);
+  const { exploreAll } = await import('./runner/jobs.js');
   const t0 = performance.now();
   const tty = process.stderr.isTTY;
   // At most five lines a second: a terminal that redraws on every report slows the run.
@@ -159,266 +161,281 @@ async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: Explor
     : undefined;
   try {
     const runs = await exploreAll(pairs, limitsOf(a), witnesses, a.jobs, { stop, ...(progress ? { progress } : {}) });
-    if (interrupted) exitCode = 130;
+    if (Atomics.load(stop, 0)) exitCode = 130;
     else if (runs.some((r) => r.exploration && !r.exploration.complete)) exitCode = 3;
     return runs;
   } finally {
     if (tty) process.stderr.write('\r\x1b[K');
-    process.off('SIGINT', onSigint);
   }
 }
 
-/** list --releases: every mainline release, the named era it falls in, and what changes there. */
-function listReleases() {
-  const t = registry.timeline;
-  const out = [`Releases (${t.releases.length}, ${t.releases[0]}..${t.releases[t.releases.length - 1]}):`, ...wrap(`${t.newest}.`, '  ', '  ')];
-  out.push('', `  ${'release'.padEnd(8)} ${'era'.padEnd(24)} what changes in it (+: a feature arrives)`);
-  for (const r of t.releases) {
-    const e = registry.forKernel(r);
-    const changes = r === t.releases[0] ? ['where every rule starts'] : [...e.changed, ...t.features.filter((f) => f.release === r).map((f) => `+${f.name}`)];
-    const head = `  ${r.padEnd(8)} ${(e.era ?? '-').padEnd(24)} `;
-    out.push(...(changes.length ? wrap(changes.join(', '), head, ''.padEnd(head.length)) : [head.trimEnd()]));
-  }
-  out.push('', "Era '-': before the first named era. `mmutt run SCENARIO --kernel vX.Y` runs a release; docs/timeline.md has every entry.");
-  print(`${out.join('\n')}\n`);
+/** Commands that may explore: from here a Ctrl-C leaves partial results; otherwise it ends the command. */
+function startCommand(explores: boolean): void {
+  if (explores) partialOnInterrupt();
+  else endIfInterrupted();
 }
 
-function cmdList(a: { releases: boolean }) {
-  if (a.releases) return listReleases();
-  const out = ['Eras (oldest first):'];
-  for (const e of ERAS) {
-    out.push(`  ${e.id.padEnd(25)} ${releasesOf(e)}`);
-    out.push(...wrap(e.title, '      '));
-    for (const c of e.commits) out.push(`      ${c}`);
-    out.push(...wrap(`runs ${e.release}; ${e.base ? `rules that change since ${e.base}` : 'every rule'}: ${e.changed.join(', ')}`, '      '));
+async function cmdList(a: { releases: boolean; rules: boolean } & EraChoice & Common) {
+  const S = await session(a);
+  const L = await import('./report/list.js');
+  if (a.releases && a.rules) throw new UserError('give --releases or --rules, not both');
+  const chosen = a.era !== undefined || a.kernel !== undefined || a.at !== undefined;
+  if (chosen && !a.rules) throw new UserError('--era, --kernel and --at go with list --rules (the rules at one release)');
+  if (a.rules) {
+    const era = chosen ? S.select(a)[0]! : S.era(S.registry.releases[S.registry.releases.length - 1]!);
+    if (!era.entries || era.releases.first !== era.releases.last || era.proposal) throw new UserError(`list --rules shows one release: \`${era.id}\` runs ${era.releases.first}..${era.releases.last ?? ''}; give --kernel vX.Y (mmutt list --releases shows where its rules change)`);
+    return print(L.rulesText(era));
   }
-  out.push('', 'Proposals (eras/proposals/, not in --era all):');
-  for (const e of [...registry.proposals, ...registry.fromFiles]) {
-    out.push(`  ${e.id}  ${releasesOf(e)}`);
-    out.push(...wrap(e.title, '      '));
-    if (e.proposal?.date) out.push(...wrap(`posted ${e.proposal.date}: "${e.proposal.subject}"`, '      ', '        '));
-  }
-  out.push('', 'Scenarios (scenarios/):');
-  for (const n of catalogNames()) {
-    const s = load(n);
-    out.push(`  ${n}`);
-    out.push(...wrap(s.description, '      '));
-  }
-  print(`${out.join('\n')}\n`);
+  if (a.releases) return print(L.releasesText(S.registry.timeline, S.registry.releases.map((r) => S.era(r))));
+  print(L.erasText(S.eras, [...S.registry.proposals, ...S.registry.fromFiles], S.catalog()));
 }
 
-async function cmdRun(a: { scenario: string; era?: string; kernel?: string; format: Format; trace: boolean; replay?: string } & ExploreArgs) {
-  const s = load(a.scenario);
-  const eras = selectEras(a.era, a.kernel);
-  const single = (a.era !== undefined && a.era !== 'all') || a.kernel !== undefined;
+async function cmdRun(a: { scenario: string; format: Format; trace: boolean; replay?: string } & EraChoice & ExploreArgs & Common) {
+  startCommand(a.explore);
+  const S = await session(a);
+  const { runScenario } = await import('./runner/run.js');
+  const s = S.scenario(a.scenario);
+  const eras = S.select(a);
+  const single = (a.era !== undefined && a.era !== 'all') || a.kernel !== undefined || a.at !== undefined;
   if (a.explore) {
     if (a.replay !== undefined) throw new UserError('--replay runs one schedule: give it without --explore');
     const runs = await explorePairs(eras.map((era) => ({ scenario: s, era })), a, a.witness);
-    if (a.format === 'json') print(toJson(single ? exploreJson(runs[0]!, a) : runs.map((r) => exploreJson(r, a))));
-    else if (a.format === 'markdown') print(exploreMatrixMarkdown(eras, [runs]));
-    else if (a.format === 'html') print(htmlReport([eras.map((e) => runScenario(s, e))], [runs]));
-    else print(exploresText(runs, a));
+    const X = await import('./report/explore.js');
+    if (a.format === 'json') print((await import('./report/json.js')).toJson(single ? X.exploreJson(runs[0]!, a) : runs.map((r) => X.exploreJson(r, a))));
+    else if (a.format === 'markdown') print(X.exploreMatrixMarkdown(eras, [runs]));
+    else if (a.format === 'html') print((await import('./report/html.js')).htmlReport([eras.map((e) => runScenario(s, e))], [runs]));
+    else print(X.exploresText(runs, a));
     return;
   }
   if (a.replay !== undefined && !single) throw new UserError('--replay needs one era: give --era ID or --kernel vX.Y');
   const results = eras.map((e) => runScenario(s, e, a.replay));
   if (a.format === 'json') {
-    const docs = results.map(runJson);
-    print(toJson(single ? docs[0] : docs));
-  } else if (a.format === 'markdown') {
-    print(runsMarkdown(results));
-  } else if (a.format === 'html') {
-    print(htmlReport([results]));
-  } else {
-    print(runsText(results, { trace: a.trace }));
-  }
+    const J = await import('./report/json.js');
+    const docs = results.map(J.runJson);
+    print(J.toJson(single ? docs[0] : docs));
+  } else if (a.format === 'markdown') print((await import('./report/markdown.js')).runsMarkdown(results));
+  else if (a.format === 'html') print((await import('./report/html.js')).htmlReport([results]));
+  else print((await import('./report/text.js')).runsText(results, { trace: a.trace }));
 }
 
-async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json' } & ExploreArgs) {
-  const tiers: Tier[] = [];
+async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json' } & ExploreArgs & Common) {
+  startCommand(a.explore);
+  const S = await session(a);
+  const { diffEras, runScenario } = await import('./runner/run.js');
+  const D = await import('./report/diff.js');
+  const tiers: import('./report/diff.js').Tier[] = [];
   const pairDiff = async (s: Scenario, a0: Era, b0: Era) => {
     // A proposal against its base: the base at the proposal's release.
     const [ea, eb] = diffEras(a0, b0);
     if (!a.explore) {
-      const d = diffRuns(runScenario(s, ea), runScenario(s, eb));
-      tiers.push(tierOf(d));
-      return { d, text: () => diffText(d), json: () => diffJson(d), tier: tierOf(d) };
+      const d = D.diffRuns(runScenario(s, ea), runScenario(s, eb));
+      tiers.push(D.tierOf(d));
+      return { text: () => D.diffText(d), json: () => D.diffJson(d), tier: D.tierOf(d) };
     }
     const [xa, xb] = await explorePairs([{ scenario: s, era: ea }, { scenario: s, era: eb }], a, true);
-    const d = diffExplored(xa!, xb!);
-    tiers.push(exploreTierOf(d));
-    return { d, text: () => exploreDiffText(d), json: () => exploreDiffJson(d), tier: exploreTierOf(d) };
+    const d = D.diffExplored(xa!, xb!);
+    tiers.push(D.exploreTierOf(d));
+    return { text: () => D.exploreDiffText(d), json: () => D.exploreDiffJson(d), tier: D.exploreTierOf(d) };
   };
+  const { toJson } = await import('./report/json.js');
   if (a.all) {
     if (a.args.length !== 2) throw new UserError('diff --all takes two eras: mmutt diff --all ERA_A ERA_B');
-    const [ea, eb] = a.args.map(getEra) as [Era, Era];
+    const [ea, eb] = a.args.map((id) => S.era(id)) as [Era, Era];
     const diffs = [];
-    for (const n of catalogNames()) diffs.push({ name: n, ...(await pairDiff(load(n), ea, eb)) });
-    if (a.format === 'json') print(toJson(diffs.map((d) => d.json())));
-    else {
-      const out = [`mmutt ${toolOf([ea, eb])}`, `diff --all${a.explore ? ' --explore' : ''}  A = ${ea.id}  B = ${eb.id}`, `(${diffs.length} scenarios)`, ''];
-      for (const d of diffs) out.push(`${TIER_TEXT[d.tier].padEnd(26)} ${d.name}`);
-      out.push('');
-      for (const t of Object.keys(TIER_TEXT) as Tier[]) {
-        const n = diffs.filter((d) => d.tier === t).length;
-        if (n) out.push(`${TIER_TEXT[t]}: ${n}`);
-      }
-      print(`${out.join('\n')}\n`);
-    }
+    for (const n of S.catalogNames()) diffs.push({ name: n, ...(await pairDiff(S.scenario(n), ea, eb)) });
+    print(a.format === 'json' ? toJson(diffs.map((d) => d.json())) : D.diffAllText(ea, eb, a.explore, diffs));
   } else {
     if (a.args.length !== 3) throw new UserError('diff takes a scenario and two eras: mmutt diff SCENARIO ERA_A ERA_B (or diff --all ERA_A ERA_B)');
-    const d = await pairDiff(load(a.args[0]!), getEra(a.args[1]!), getEra(a.args[2]!));
+    const d = await pairDiff(S.scenario(a.args[0]!), S.era(a.args[1]!), S.era(a.args[2]!));
     print(a.format === 'json' ? toJson(d.json()) : d.text());
   }
   // As tools/memory-model's cmplitmushist.sh: exit 1 when a result changed.
   if (exitCode === 0 && tiers.some((t) => t === 'changed' || t === 'timeout')) exitCode = 1;
 }
 
-function cmdExplain(a: { scenario: string; era?: string; kernel?: string; replay?: string }) {
-  if ((a.era === undefined || a.era === 'all') && a.kernel === undefined) throw new UserError('explain needs one era: give --era ID or --kernel vX.Y');
-  const era = selectEras(a.era, a.kernel)[0]!;
-  const r = runScenario(load(a.scenario), era, a.replay);
-  print(explainText(r, a.replay ? `The schedule of replay token ${a.replay}` : 'The canonical schedule'));
+async function cmdExplain(a: { scenario: string; replay?: string } & EraChoice & Common) {
+  startCommand(false);
+  const S = await session(a);
+  const { runScenario } = await import('./runner/run.js');
+  const era = S.select(a, { required: 'explain needs one era: give --era ID, --kernel vX.Y or --at COMMIT' });
+  if (era.length !== 1) throw new UserError('explain needs one era: give --era ID, --kernel vX.Y or --at COMMIT (not all)');
+  const r = runScenario(S.scenario(a.scenario), era[0]!, a.replay);
+  print((await import('./report/explain.js')).explainText(r, a.replay ? `The schedule of replay token ${a.replay}` : 'The canonical schedule'));
 }
 
-/** Eras that came from --era-file among these (and their bases), in load order. */
-function fromEraFiles(eras: Era[]): Era[] {
-  const need = new Set<string>();
-  const add = (e: Era | undefined) => {
-    if (!e || !registry.fromFiles.includes(e) || need.has(e.id)) return;
-    need.add(e.id);
-    add(registry.fromFiles.find((x) => x.id === e.base));
-  };
-  eras.forEach(add);
-  return registry.fromFiles.filter((e) => need.has(e.id));
-}
-
-async function cmdCite(a: { scenario: string; era?: string[]; inline: boolean } & ExploreArgs) {
-  const eras = (a.era ?? []).flatMap((id) => (id === 'all' ? [...ERAS] : [getEra(id)]));
-  if (!eras.length) throw new UserError('cite needs at least one --era (or --era all)');
-  const s = load(a.scenario);
+/** The cite block for these options (cite prints it; reproduce compares a quoted one with it). */
+async function citeBlock(S: Session, a: { scenario: string; inline: boolean } & EraChoice & ExploreArgs, scenario?: Scenario): Promise<string> {
+  const eras = S.select(a, { many: true, required: 'cite needs at least one --era, --kernel or --at (or --era all)' });
+  const { runScenario } = await import('./runner/run.js');
+  const s = scenario ?? S.scenario(a.scenario);
   const runs = eras.map((e) => runScenario(s, e));
   const explored = a.explore ? await explorePairs(eras.map((era) => ({ scenario: s, era })), a, true) : null;
-  print(citeText(runs, explored, { inline: a.inline, options: exploreFlags(a), eraFiles: fromEraFiles(eras), scenarioText: wrapScenario(s.text, 70) }));
+  const { citeText } = await import('./report/cite.js');
+  return citeText(runs, explored, { inline: a.inline, options: exploreFlags(a), eraFiles: S.eraFilesOf(eras), scenarioText: S.mailText(s) });
 }
 
-async function cmdBisect(a: { scenario: string; where: string; between?: string[]; format: 'text' | 'json' } & ExploreArgs) {
-  const s = load(a.scenario);
-  const cond = parseWhere(s, a.where);
+/** The options of `cite` (also read back from a quoted block's Reproduce line). */
+const citeOptions = <T>(y: Argv<T>) =>
+  eraOptions(exploreOptions(y), true)
+    .positional('scenario', { type: 'string', demandOption: true })
+    .option('inline', { type: 'boolean', default: false, describe: 'add the catalog scenario text too (a scenario of your own is always added)' });
+
+async function cmdCite(a: { scenario: string; inline: boolean } & EraChoice & ExploreArgs & Common) {
+  startCommand(a.explore);
+  print(await citeBlock(await session(a), a));
+}
+
+async function cmdReproduce(a: { file: string } & Common) {
+  startCommand(true);
+  const R = await import('./runner/reproduce.js');
+  // yargs hands over `-` as an empty string; no file is named so.
+  const file = a.file === '' ? '-' : a.file;
+  const text = R.readMail(file);
+  const source = file === '-' ? '(stdin)' : quotePath(file);
+  const q = R.readCite(text, source);
+  const S = await session(a);
+  // The command the block names, parsed as `cite` parses it; its era files are the reader's own.
+  const carried = q.eraFiles.map((f) => f.file);
+  const argv = q.argv.filter((w, i, all) => w !== '--era-file' && all[i - 1] !== '--era-file');
+  for (const f of carried) {
+    if (!S.registry.fromFiles.some((e) => `${e.id}.mjs` === f)) throw new UserError(`${source}:${q.at}: the block carries the era file ${f}: mmutt runs no code from a mail; save it, read it, and give --era-file ${f}`);
+  }
+  let parsed: { scenario: string; inline: boolean } & EraChoice & ExploreArgs;
+  try {
+    const { default: yargs } = await import('yargs');
+    parsed = (await yargs(argv)
+      .command('$0 <scenario>', 'cite', (y) => citeOptions(y))
+      .strict()
+      .exitProcess(false)
+      .help(false)
+      .version(false)
+      .fail((msg, err) => {
+        throw new UserError(err?.message ?? msg);
+      })
+      .parseAsync()) as never;
+  } catch (e) {
+    throw new UserError(`${source}:${q.at}: the block's Reproduce line \`mmutt cite ${quote(q.argv.join(' '))}\`: ${(e as Error).message}`);
+  }
+  const s = q.scenario ? S.scenarioFromText(q.scenario.file, q.scenario.text) : undefined;
+  if (s && parsed.scenario !== q.scenario!.file) throw new UserError(`${source}:${q.at}: the block carries ${q.scenario!.file} but its Reproduce line cites ${quote(parsed.scenario)}`);
+  const fresh = await citeBlock(S, parsed, s);
+  const { reproduceText } = await import('./report/reproduce.js');
+  const r = reproduceText(q, fresh, { source, version: VERSION });
+  print(r.text);
+  if (exitCode === 0 && !r.same) exitCode = 1;
+}
+
+async function cmdBisect(a: { scenario: string; where?: string; between?: string[]; format: 'text' | 'json' } & ExploreArgs & Common) {
+  startCommand(a.explore);
+  const S = await session(a);
+  const s = S.scenario(a.scenario);
+  if (a.where === undefined && !s.condition) throw new UserError(`bisect needs a condition: ${s.name} has no exists/forall line; give --where 'COND'`);
+  const cond = a.where === undefined ? s.condition!.cond : S.where(s, a.where);
   if (a.between !== undefined && a.between.length !== 2) throw new UserError('--between takes two releases: --between vA vB');
-  const b = await bisectReleases(s, cond, registry.timeline, ERAS, {
+  const { bisectReleases } = await import('./runner/releases.js');
+  const b = await bisectReleases(s, cond, S.registry.timeline, S.eras, {
     ...(a.between ? { between: [a.between[0]!, a.between[1]!] as [string, string] } : {}),
     ...(a.explore ? { exploreMany: (pairs: { scenario: Scenario; era: Era }[]) => explorePairs(pairs, a, false) } : {}),
   });
-  print(a.format === 'json' ? toJson({ schema: 'mmutt/bisect@1', tool: { version: VERSION, history: b.history }, scenario: { name: s.name, sha256: s.sha256 }, where: fmtCond(cond), ...b }) : bisectText(s, cond, b));
+  const B = await import('./report/bisect.js');
+  print(a.format === 'json' ? B.bisectJson(s, cond, b) : B.bisectText(s, cond, b));
 }
 
-/** Scenario files named on the command line; a folder stands for the .mmu files in it. */
-function scenarioFiles(args: string[]): string[] {
-  return args.flatMap((f) => {
-    if (!isDirectory(f)) return [f];
-    const files = readdirSync(f).filter((n) => n.endsWith('.mmu')).sort();
-    if (!files.length) throw new UserError(`${quote(f)}: no .mmu files in this folder`);
-    return files.map((n) => join(f, n));
-  });
-}
-
-async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } & ExploreArgs) {
-  const scenarios = a.dir === undefined ? catalogNames().map(load) : scenarioFiles([a.dir]).map(load);
+async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } & ExploreArgs & Common) {
+  startCommand(a.explore);
+  const S = await session(a);
+  const scenarios = a.dir === undefined ? S.catalog() : S.files([a.dir]).map((f) => S.scenario(f));
+  const eras = S.eras;
   if (a.releases) {
     if (a.explore) throw new UserError('matrix --releases runs the canonical schedule: for one scenario, `mmutt bisect SCENARIO --where COND --explore` walks the releases exploring');
     if (a.format !== 'text') throw new UserError('matrix --releases prints text: use `mmutt bisect --format json` for data');
-    const t = registry.timeline;
-    const { rows, ruleSets } = releaseRows(scenarios, t, ERAS);
-    print(releaseMatrixText(rows, ruleSets, t.releases.length));
+    const { releaseRows } = await import('./runner/releases.js');
+    const { rows, ruleSets } = releaseRows(scenarios, S.registry.timeline, eras);
+    print((await import('./report/matrix.js')).releaseMatrixText(rows, ruleSets, S.registry.releases.length));
     return;
   }
+  const { runScenario } = await import('./runner/run.js');
+  const canonical = () => scenarios.map((s) => eras.map((e) => runScenario(s, e)));
   if (a.explore) {
-    const flat = await explorePairs(scenarios.flatMap((scenario) => ERAS.map((era) => ({ scenario, era }))), a, false);
-    const rows = scenarios.map((_, i) => flat.slice(i * ERAS.length, (i + 1) * ERAS.length));
-    if (a.format === 'json') print(toJson(flat.map((r) => exploreJson(r, a))));
-    else if (a.format === 'markdown') print(exploreMatrixMarkdown(ERAS, rows));
-    else if (a.format === 'html') print(htmlReport(scenarios.map((s) => ERAS.map((e) => runScenario(s, e))), rows));
-    else print(exploreMatrixText(ERAS, rows));
+    const flat = await explorePairs(scenarios.flatMap((scenario) => eras.map((era) => ({ scenario, era }))), a, false);
+    const rows = scenarios.map((_, i) => flat.slice(i * eras.length, (i + 1) * eras.length));
+    const X = await import('./report/explore.js');
+    if (a.format === 'json') print((await import('./report/json.js')).toJson(flat.map((r) => X.exploreJson(r, a))));
+    else if (a.format === 'markdown') print(X.exploreMatrixMarkdown(eras, rows));
+    else if (a.format === 'html') print((await import('./report/html.js')).htmlReport(canonical(), rows));
+    else print(X.exploreMatrixText(eras, rows));
     return;
   }
-  const rows = scenarios.map((s) => ERAS.map((e) => runScenario(s, e)));
-  if (a.format === 'json') print(toJson(rows.flat().map(runJson)));
-  else if (a.format === 'markdown') print(matrixMarkdown(ERAS, rows));
-  else if (a.format === 'html') print(htmlReport(rows));
-  else print(matrixText(ERAS, rows));
+  const rows: RunResult[][] = canonical();
+  if (a.format === 'json') {
+    const J = await import('./report/json.js');
+    print(J.toJson(rows.flat().map(J.runJson)));
+  } else if (a.format === 'markdown') print((await import('./report/markdown.js')).matrixMarkdown(eras, rows));
+  else if (a.format === 'html') print((await import('./report/html.js')).htmlReport(rows));
+  else print((await import('./report/matrix.js')).matrixText(eras, rows));
 }
 
-async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs) {
-  const files = scenarioFiles(a.files);
-  const scenarios = files.map((f) => ({ f, s: load(f) }));
-  if (!a.judge) {
-    print(`${scenarios.map(({ f, s }) => `${f}: ok (${s.name})`).join('\n')}\n`);
-    return;
+async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs & Common) {
+  startCommand(a.judge);
+  const S = await session(a);
+  const C = await import('./runner/check.js');
+  const R = await import('./report/check.js');
+  // Every file is read, so that one bad file does not hide the next.
+  const read = C.readAll(S, S.files(a.files));
+  const bad = read.filter((f) => f.error !== undefined);
+  const good = read.flatMap((f) => (f.scenario ? [{ file: f.file, scenario: f.scenario }] : []));
+  if (bad.length === 1 && read.length === 1) throw new UserError(bad[0]!.error!);
+  if (bad.length) {
+    print(R.parsedText(good.map((f) => ({ file: f.file, name: f.scenario.name }))));
+    for (const f of bad) process.stderr.write(`mmutt: ${oneLine(f.error!)}\n`);
+    throw new UserError(`${bad.length} of ${read.length} files ${bad.length === 1 ? 'has an error' : 'have errors'}${a.judge ? ': nothing was judged' : ''}`);
   }
-  // `result` lines need every interleaving: explore them all at once, in the workers.
-  const pairs = scenarios.flatMap(({ s }) => s.results.map((x) => ({ scenario: s, era: getEra(x.era) })));
-  const explored = pairs.length ? await explorePairs(pairs, a, false) : [];
-  const out: string[] = [];
-  const paths = pathCounts();
-  let judged = 0;
-  let failed = 0;
-  let k = 0;
-  for (const { f, s } of scenarios) {
-    const bad: string[] = [];
-    for (const x of s.expect) {
-      const r = runScenario(s, getEra(x.era));
-      const got = r.expectations.find((y) => y.expect === x);
-      judged++;
-      if (!got?.holds) bad.push(`${f}:${x.pos.line}:${x.pos.col}: expect ${x.era}: ${fmtCond(x.cond)}: FAILED ${r.unavailable ? `(${r.unavailable})` : failedWhere(got!)}`);
-    }
-    for (const x of s.results) {
-      const r = explored[k++]!;
-      const v = r.exploration ? verdict(r.exploration) : null;
-      judged++;
-      // A result of an era holds where every release of it that can run the scenario finds it.
-      const elsewhere = (r.bands ?? []).filter((b) => b.release !== r.run.era.release && b.exploration && verdict(b.exploration)?.verdict !== x.verdict);
-      const saw = (e: ExploreRun) => observationLine(e, paths.fmt).split(' ').slice(2).join(' ');
-      if (v?.verdict !== x.verdict || elsewhere.length) {
-        const where = [...(v?.verdict !== x.verdict ? [`saw ${saw(r)}`] : []), ...elsewhere.map((b) => `in ${releaseRange(b)} saw ${saw({ ...r, exploration: b.exploration })}`)];
-        bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? where.join('; ')})`);
-      }
-    }
-    failed += bad.length;
-    const counts = [plural(s.expect.length, 'expectation'), ...(s.results.length ? [plural(s.results.length, 'result')] : [])].join(' and ');
-    out.push(...(bad.length ? bad : [`${f}: ok (${counts} ${s.expect.length + s.results.length === 1 ? 'holds' : 'hold'})`]));
-  }
-  out.push(`judged ${judged} in ${plural(files.length, 'file')}: ${failed ? `${failed} FAILED` : 'all hold'}`, ...paths.note());
-  print(`${out.join('\n')}\n`);
+  if (!a.judge) return print(R.parsedText(good.map((f) => ({ file: f.file, name: f.scenario.name }))));
+  const judged = await C.judge(S, good, (pairs) => explorePairs(pairs, a, false));
+  const { text, failed } = R.judgedText(judged);
+  print(text);
   if (failed && exitCode === 0) exitCode = 1;
 }
 
 async function main() {
-  registry = await EraRegistry.discover();
-  ERAS = registry.released;
-  const argv = hideBin(process.argv);
-  await yargs(argv)
+  const argv = process.argv.slice(2);
+  // `--version` needs nothing else: not even the option parser.
+  if (argv.length === 1 && argv[0] === '--version') return print(`${VERSION}\n`);
+  const { default: yargs } = await import('yargs');
+  const cli = yargs(argv);
+  // yargs renders the whole help text after starting any command, in case it is asked for
+  // later; mmutt never shows help on a failure (.fail below), so that work (a fifth of a run's
+  // start-up) is skipped. --help itself renders it as usual.
+  const usage = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => undefined;
+  await cli
     .scriptName('mmutt')
     .usage('$0 <command>: MMU-notifier and KVM x86 semantics across kernel history')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'expected a command: list, run, diff, explain, cite, bisect, matrix or check')
-    .command('list', 'list the eras and the catalog scenarios (--releases: every mainline release and its era)', (y) => y.option('releases', { type: 'boolean', default: false, describe: 'every mainline release, the era it falls in, and what changes in it' }), (a) => cmdList(a as never))
+    .demandCommand(1, 'expected a command: list, run, diff, explain, cite, reproduce, bisect, matrix or check')
+    .command(
+      'list',
+      'list the eras and the catalog scenarios (--releases: every mainline release and its era; --rules: every rule at one release, with its source)',
+      (y) =>
+        eraOptions(y)
+          .option('releases', { type: 'boolean', default: false, describe: 'every mainline release, the era it falls in, and what changes in it' })
+          .option('rules', { type: 'boolean', default: false, describe: 'every rule at one release (--kernel, --at; default the newest), its timeline entry, commit and the code read' }),
+      (a) => cmdList(a as never),
+    )
     .command(
       'run <scenario>',
       'run a scenario (a catalog name or a path) under one era or all',
       (y) =>
-        exploreOptions(formatOption(y))
+        eraOptions(exploreOptions(formatOption(y)))
           .positional('scenario', { type: 'string', demandOption: true, describe: 'catalog name or path to a .mmu file' })
-          .option('era', { type: 'string', describe: 'era id, or all (default)' })
-          .option('kernel', { type: 'string', describe: 'a mainline release (vX.Y or vX.Y.Z): its own rules, in its own names' })
           .option('trace', { type: 'boolean', default: true, describe: 'print the step trace (--no-trace to omit)' })
           .option('replay', { type: 'string', describe: 'run the schedule of a replay token (from --explore --witness)' }),
       (a) => cmdRun(a as never),
     )
     .command(
       'diff <args..>',
-      'diff SCENARIO ERA_A ERA_B: what differs, its tier, and the first step where the traces diverge (with --explore: outcomes, verdicts, windows); diff --all ERA_A ERA_B: the tier of every catalog scenario (exit 1 if a result changed)',
+      'diff SCENARIO ERA_A ERA_B: what differs, its tier, and the first step where the traces diverge (with --explore: outcomes, verdicts, windows); diff --all ERA_A ERA_B: the tier of every catalog scenario (exit 1 if a result changed). An era is an id, a release (vX.Y) or a commit the timeline names',
       ((y: Argv) =>
         exploreOptions(formatOption(y, ['text', 'json']))
           .positional('args', { type: 'string', array: true, demandOption: true, describe: 'SCENARIO ERA_A ERA_B, or with --all ERA_A ERA_B' })
@@ -428,23 +445,20 @@ async function main() {
     .command(
       'explain <scenario>',
       'the trace step by step in kernel terms: what each step changed, and the era rule that fired with its source',
-      (y) =>
-        y
-          .positional('scenario', { type: 'string', demandOption: true })
-          .option('era', { type: 'string', describe: 'era id' })
-          .option('kernel', { type: 'string', describe: 'a mainline release (vX.Y): its own rules, in its own names' })
-          .option('replay', { type: 'string', describe: 'explain the schedule of a replay token instead' }),
+      (y) => eraOptions(y).positional('scenario', { type: 'string', demandOption: true }).option('replay', { type: 'string', describe: 'explain the schedule of a replay token instead' }),
       (a) => cmdExplain(a as never),
     )
     .command(
       'cite <scenario>',
       'a block to paste into a review mail (72 columns): version, scenario hash, eras and commits, results (with --explore: verdicts, windows, harms, replay commands), the command to reproduce it',
-      (y) =>
-        exploreOptions(y)
-          .positional('scenario', { type: 'string', demandOption: true })
-          .option('era', { type: 'string', array: true, describe: 'an era to cite (repeat), or all: every released era' })
-          .option('inline', { type: 'boolean', default: false, describe: 'add the catalog scenario text too (a scenario of your own is always added)' }),
+      (y) => citeOptions(y),
       (a) => cmdCite(a as never),
+    )
+    .command(
+      'reproduce <file>',
+      'rerun the cite block in FILE (a saved mail; - for the standard input), quoted with > or indented as it arrived, and say whether it reproduces (exit 0) or which lines differ (exit 1)',
+      (y) => y.positional('file', { type: 'string', demandOption: true, describe: 'a file holding the block, or - to read it from the standard input' }),
+      (a) => cmdReproduce(a as never),
     )
     .command(
       'bisect <scenario>',
@@ -452,7 +466,7 @@ async function main() {
       (y) =>
         exploreOptions(formatOption(y, ['text', 'json']))
           .positional('scenario', { type: 'string', demandOption: true })
-          .option('where', { type: 'string', demandOption: true, describe: "a condition, for example 'kvm.spte_change > 0'" })
+          .option('where', { type: 'string', describe: "a condition, for example 'kvm.spte_change > 0' (default: the scenario's own exists/forall condition)" })
           .option('between', { type: 'string', array: true, nargs: 2, describe: 'only the releases from vA to vB: --between vA vB' }),
       (a) => cmdBisect(a as never),
     )
@@ -462,12 +476,12 @@ async function main() {
       (y) =>
         exploreOptions(formatOption(y))
           .positional('dir', { type: 'string', describe: 'a folder of your own scenarios (default: the catalog)' })
-          .option('releases', { type: 'boolean', default: false, describe: 'every mainline release instead of the named eras (canonical schedule)' }),
+          .option('releases', { type: 'boolean', default: false, describe: 'every mainline release instead of the named eras (canonical schedule), with the commits at each boundary' }),
       (a) => cmdMatrix(a as never),
     )
     .command(
       'check <files..>',
-      'validate scenario files (or folders of them); with --judge, check every `expect` line (canonical run) and `result` line (every interleaving) against its era (exit 1 if one fails)',
+      'validate scenario files (or folders of them), every one; with --judge, check every `expect` line (canonical run) and `result` line (every interleaving) against its era (exit 1 if one fails)',
       (y) =>
         exploreOptions(y, 'judge')
           .positional('files', { type: 'string', array: true, demandOption: true })
@@ -479,9 +493,6 @@ async function main() {
       array: true,
       describe: 'load an era of your own (a proposal overlay) from a .mjs/.js/.ts module. This runs its code: scenario files never are',
     })
-    .middleware(async (a) => {
-      for (const f of (a['era-file'] as string[] | undefined) ?? []) await registry.loadFile(f);
-    })
     .fail((msg, err) => {
       // A bad option value (a coerce that threw) comes wrapped by yargs: it is still bad input.
       if (err && (err instanceof UserError || err.name !== 'YError')) throw err;
@@ -492,10 +503,10 @@ async function main() {
     .parseAsync();
 }
 
-/** A message for one line on stderr: user text in it is already cut to ~80 characters; a yargs message may not be. */
+/** A message on one line of stderr. User text in it is already cut to ~80 characters and a path is whole (at most PATH_MAX). */
 const oneLine = (m: string) => {
   const flat = m.replace(/\s*\n\s*/g, ' ');
-  return flat.length > 400 ? `${flat.slice(0, 397)}...` : flat;
+  return flat.length > 8192 ? `${flat.slice(0, 8189)}...` : flat;
 };
 
 // Exit by setting process.exitCode, never process.exit(): that would cut off output still
@@ -520,4 +531,3 @@ main().then(
     process.exitCode = 70;
   },
 );
-

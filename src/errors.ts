@@ -22,3 +22,20 @@ export class ScenarioError extends UserError {
     this.name = 'ScenarioError';
   }
 }
+
+/** At most this many characters of user text in a message. */
+const QUOTE_MAX = 80;
+
+/** User text for a message, cut to ~80 characters with its full length said. */
+export function quote(text: string): string {
+  if (text.length <= QUOTE_MAX) return text;
+  return `${text.slice(0, QUOTE_MAX - 3)}... (${text.length} characters)`;
+}
+
+/**
+ * A path for a message, whole: a reader must be able to find the file. Only a string longer
+ * than any path the system accepts (PATH_MAX, 4096) is cut, as other user text is.
+ */
+export function quotePath(path: string): string {
+  return path.length <= 4096 ? path : quote(path);
+}

@@ -3,11 +3,10 @@
 export { EraRegistry } from './era/registry.js';
 export { deriveEra, cutPoint } from './era/derive.js';
 export type { Era, EraDelta, EraRules, Rule, Cite, Timeline, RuleEntry, Word } from './contract/era.js';
-export { COUNTER_NAMES, VIOLATIONS, PAGE_SIZE, type RunResult, type ExploreRun, type Exploration, type TraceStep, type Outcome } from './contract/output.js';
+export { COUNTER_NAMES, DEFAULT_LIMITS, VIOLATIONS, PAGE_SIZE, type Limits, type RunResult, type ExploreRun, type Exploration, type TraceStep, type Outcome } from './contract/output.js';
 export { loadScenario, parseText, catalogNames } from './scenario/catalog.js';
 export { runScenario, exploreScenario } from './runner/run.js';
 export { bisectReleases } from './runner/releases.js';
-export { DEFAULT_LIMITS, type Limits } from './explore/explore.js';
 export { runJson } from './report/json.js';
 export { runText } from './report/text.js';
 export { diffRuns, diffText } from './report/diff.js';

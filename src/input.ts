@@ -2,7 +2,7 @@
 // Whatever it is (a directory, a FIFO, /dev/zero, a huge file, a 20 MB token), mmutt answers
 // at once with one line and exit 2: it never blocks on it, reads it whole, or echoes it whole.
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { UserError } from './errors.js';
+import { UserError, quotePath } from './errors.js';
 
 /**
  * The package's own folder: this module is src/input.ts in the sources (under vitest) or part of
@@ -15,15 +15,6 @@ export const BUILT = import.meta.url.endsWith('.js');
 
 /** A scenario or an era file is small text; anything larger is a mistake. */
 export const MAX_INPUT_BYTES = 1 << 20;
-
-/** At most this many characters of user text in a message. */
-const QUOTE_MAX = 80;
-
-/** User text for a message, cut to ~80 characters with its full length said. */
-export function quote(text: string): string {
-  if (text.length <= QUOTE_MAX) return text;
-  return `${text.slice(0, QUOTE_MAX - 3)}... (${text.length} characters)`;
-}
 
 function kindOf(st: import('node:fs').Stats): string {
   if (st.isDirectory()) return 'a directory';
@@ -40,7 +31,7 @@ function kindOf(st: import('node:fs').Stats): string {
  * past the limit is read, so a file that grows, or lies about its size, cannot run away.
  */
 export function readInputFile(path: string, what: string): string {
-  const shown = quote(path);
+  const shown = quotePath(path);
   const a = /^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`;
   let st;
   try {

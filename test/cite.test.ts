@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogNames, loadScenario, parseWhere } from '../src/scenario/catalog.js';
 import { ERAS, getEra, registry } from './registry.js';
-import { DEFAULT_LIMITS } from '../src/explore/explore.js';
+import { DEFAULT_LIMITS } from '../src/contract/output.js';
 import { bisectText } from '../src/report/bisect.js';
 import { citeText } from '../src/report/cite.js';
 import { diffExplored, diffRuns, diffText, exploreDiffText } from '../src/report/diff.js';

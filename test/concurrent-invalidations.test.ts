@@ -14,7 +14,7 @@ import type { Emit } from '../src/engine/emit.js';
 import { kvmMmuNotifier } from '../src/engine/kvm.js';
 import type { StepSpec } from '../src/engine/program.js';
 import { get, put, type State } from '../src/engine/state.js';
-import { DEFAULT_LIMITS } from '../src/explore/explore.js';
+import { DEFAULT_LIMITS } from '../src/contract/output.js';
 import { exploreScenario } from '../src/runner/run.js';
 import { loadScenario } from '../src/scenario/catalog.js';
 import { ERAS, getEra, registry } from './registry.js';

@@ -46,13 +46,12 @@ describe('eras', () => {
       ['v2.6.27', 'v2.6.27', undefined],
       ['v2.6.31', 'v2.6.31', undefined],
       ['v2.6.32', 'v2.6.32', 'pre-6bdb913f0a70'],
-      ['v3.6.11', 'v3.6', 'pre-6bdb913f0a70'],
       ['v3.7', 'v3.7', 'post-6bdb913f0a70'],
       ['v4.12', 'v4.12', 'post-6bdb913f0a70'],
       ['v4.19', 'v4.19', 'post-369ea8242c0f'],
       ['v6.9', 'v6.9', 'post-369ea8242c0f'],
-      ['v6.10-rc1', 'v6.10', 'post-change-pte-removal'],
-      ['v6.12.3', 'v6.12', 'post-change-pte-removal'],
+      ['v6.10', 'v6.10', 'post-change-pte-removal'],
+      ['v6.12', 'v6.12', 'post-change-pte-removal'],
       ['v6.13', 'v6.13', 'post-aa85986e7150'],
       ['v7.0', 'v7.0', 'post-aa85986e7150'],
     ];
@@ -71,5 +70,12 @@ describe('eras', () => {
     expect(() => registry.forKernel('banana')).toThrow(/bad kernel version `banana`: expected vX.Y or vX.Y.Z/);
     expect(() => getEra('nope')).toThrow(/unknown era `nope`: expected one of pre-6bdb913f0a70/);
     expect(() => registry.forKernel('v3.40')).toThrow(UserError);
+  });
+  it('refuse a stable release or an -rc, naming the mainline release (stable backports can differ)', () => {
+    expect(() => registry.forKernel('v3.7.10')).toThrow(/^v3.7.10 is a stable release: mmutt models mainline releases .*its mainline release is v3.7$/);
+    expect(() => registry.forKernel('v2.6.32.1')).toThrow(/^v2.6.32.1 is a stable release: .* v2.6.32$/);
+    expect(() => registry.forKernel('v3.7-rc1')).toThrow(/^v3.7-rc1 is a release candidate: .* v3.7 is the release it led to$/);
+    expect(() => registry.forKernel('v2.6.32-rc3')).toThrow(/release candidate/);
+    expect(registry.forKernel('v2.6.32').release).toBe('v2.6.32');
   });
 });

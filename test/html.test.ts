@@ -117,7 +117,7 @@ describe('html report', () => {
     }
   });
 
-  it.skipIf(!have)('matrix --explore --format html: the verdicts side by side, harms shown, no console errors', async () => {
+  it.skipIf(!have)(`matrix --explore --format html: the verdicts side by side, harms shown, no console errors${have ? '' : ' (skipped: /usr/bin/chromium is not installed; apt-get install chromium)'}`, async () => {
     const { browser, page, errors } = await open(cli('matrix', '--explore', '--format', 'html'), 1280);
     try {
       expect(errors).toEqual([]);

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exploration } from '../src/contract/output.js';
-import { DEFAULT_LIMITS } from '../src/explore/explore.js';
+import { DEFAULT_LIMITS } from '../src/contract/output.js';
 import { exploreScenario } from '../src/runner/run.js';
 import { catalogNames, loadScenario, parseText } from '../src/scenario/catalog.js';
 import type { Scenario } from '../src/contract/scenario.js';

@@ -9,7 +9,7 @@ import { scenario } from './generated.js';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../src/scenario/catalog.js';
 import { ERAS } from './registry.js';
-import { DEFAULT_LIMITS } from '../src/explore/explore.js';
+import { DEFAULT_LIMITS } from '../src/contract/output.js';
 import { exploreScenario, runScenario } from '../src/runner/run.js';
 
 describe('model self-checks', () => {

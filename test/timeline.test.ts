@@ -7,7 +7,7 @@ import { RULE_NAMES, type RuleEntry } from '../src/contract/era.js';
 import type { Era } from '../src/contract/era.js';
 import { checkRuleValue } from '../src/era/registry.js';
 import { releaseKey } from '../src/era/release.js';
-import { DEFAULT_LIMITS } from '../src/explore/explore.js';
+import { DEFAULT_LIMITS } from '../src/contract/output.js';
 import { bisectReleases } from '../src/runner/releases.js';
 import { exploreScenario, runScenario } from '../src/runner/run.js';
 import { catalogNames, loadScenario, parseWhere } from '../src/scenario/catalog.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RULE_NAMES, type Era } from '../src/contract/era.js';
 import type { Exploration, TraceStep } from '../src/contract/output.js';
 import { explorationInWords, traceInWords } from '../src/era/vocabulary.js';
-import { DEFAULT_LIMITS } from '../src/explore/explore.js';
+import { DEFAULT_LIMITS } from '../src/contract/output.js';
 import { windowText } from '../src/report/explore.js';
 import { runText, sideBySide } from '../src/report/text.js';
 import { exploreScenario, runScenario } from '../src/runner/run.js';

@@ -286,8 +286,6 @@ export interface Era {
   release: string;
   /** For a single release: the named era it falls in, if any. */
   era?: string;
-  /** For a single release asked for by another name (a stable v5.10.3, an -rc): that name. */
-  asked?: string;
   /** For a single release in a named era: the commits that open that era (what a cite names for it). */
   eraCommits?: string[];
   /** The commits that open the era (for a release: those of its timeline entries), in the kernel's form `12hexdigits ("subject")`. */

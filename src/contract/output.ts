@@ -3,7 +3,7 @@
 // runs anything. Types and names only, plus the few conventions every room prints the same
 // way (page size, hex, the value of a refused access).
 import type { Era, FeatureEntry, NotifierCallback, RuleEntry, RuleName } from './era.js';
-import type { Expectation, Observable, Scenario } from './scenario.js';
+import type { Expectation, Observable, ResultLine, Scenario } from './scenario.js';
 
 /** mmutt models whole 4 KiB pages. */
 export const PAGE_SIZE = 0x1000;
@@ -267,3 +267,58 @@ export interface Bisection {
   /** The short hash of the history data the releases came from (report headers print it). */
   history: string;
 }
+
+/** How far an exploration may go before it stops and says so (exit 3). */
+export interface Limits {
+  maxStates: number;
+  timeoutMs: number;
+  maxMemoryBytes: number;
+  /** Called now and then with the states explored so far (a progress bar on a TTY). */
+  progress?: (states: number, elapsedMs: number) => void;
+  /** Check the engine's own invariants on every new state (self-check tests; slower). */
+  sanity?: boolean;
+  /** A shared flag (SIGINT): when element 0 is set, stop as `interrupted`. */
+  stop?: Int32Array;
+  /** Partial-order reduction (sleep sets): every outcome, harm and window, no path counts. */
+  reduce?: boolean;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxStates: 100_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
+
+/** A bug in the model met while tracing a run; carries the steps taken so far for the report. */
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly trace: TraceStep[],
+  ) {
+    super(message);
+  }
+}
+
+/** mmutt check --judge: one scenario file, each `expect` line's run and each `result` line's exploration. */
+export interface CheckedFile {
+  file: string;
+  scenario: Scenario;
+  expects: { expect: Expectation; run: RunResult; holds: boolean }[];
+  /** `elsewhere`: the bands of the era whose verdict differs from the line's. */
+  results: { result: ResultLine; run: ExploreRun; holds: boolean; elsewhere: ExploreBand[] }[];
+}
+
+/** mmutt reproduce: a cite block read out of a mail (runner/reproduce.ts). */
+export interface QuotedCite {
+  /** The block's lines without their quoting, from the `mmutt VERSION` line to its last section. */
+  lines: string[];
+  /** 1-based line in the mail where the block starts. */
+  at: number;
+  version: string;
+  history?: string;
+  /** The arguments of the `$ mmutt cite ...` line, without `cite`. */
+  argv: string[];
+  /** A scenario the block carries ("Scenario (save as F):"): the file name and its text. */
+  scenario?: { file: string; text: string };
+  /** Era files the block carries ("Era file (save as F):"). */
+  eraFiles: { file: string; text: string }[];
+}
+
+/** matrix --releases: what a release changes for a scenario, at a boundary of its rule sets: a rule's new value or a feature (`+MADV_FREE`), with its commit. */
+export type ReleaseChange = ({ rule: RuleName; value: unknown } | { feature: string }) & { commit?: string };

@@ -4,7 +4,7 @@
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
 import type { Machine } from './compile.js';
 import { fmtSlot } from './layout.js';
-import type { Change, TraceStep } from '../contract/output.js';
+import { ModelError, type Change, type TraceStep } from '../contract/output.js';
 import { StepLog } from './program.js';
 import { checkSanity } from './sanity.js';
 import { staleNames, staleSet, staleWords } from './windows.js';
@@ -15,16 +15,6 @@ enablePatches();
 
 /** A bound on steps: a correct program always ends far sooner; more means a livelock in the model. */
 const MAX_STEPS = 100_000;
-
-/** A bug in the model met while tracing a run; carries the steps taken so far for the report. */
-export class ModelError extends Error {
-  constructor(
-    message: string,
-    readonly trace: TraceStep[],
-  ) {
-    super(message);
-  }
-}
 
 /** The scenario's threads (not the prologue), by layout index: schedules and replay tokens number them in this order. */
 export function schedulable(m: Machine): number[] {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule, type Timeline } from '../contract/era.js';
-import { UserError } from '../errors.js';
-import { BUILT, PACKAGE_ROOT, closest, quote, readInputFile } from '../input.js';
+import { UserError, quote, quotePath } from '../errors.js';
+import { BUILT, PACKAGE_ROOT, closest, readInputFile } from '../input.js';
 import { deriveEra } from './derive.js';
 import { releaseEra, resolveRelease } from './timeline.js';
 
@@ -89,9 +89,7 @@ export class EraRegistry {
 
   /** One mainline release as an era (--kernel vX.Y): its own rules and words (src/era/timeline.ts). */
   forKernel(v: string): Era {
-    const era = releaseEra(this.timeline, resolveRelease(this.timeline, v), this.released);
-    if (era.release !== v.replace(/^(?!v)/, 'v')) era.asked = v;
-    return era;
+    return releaseEra(this.timeline, resolveRelease(this.timeline, v), this.released);
   }
 
   /** Every release the timeline models, oldest first. */
@@ -108,7 +106,7 @@ export class EraRegistry {
    */
   async loadFile(path: string): Promise<Era> {
     const text = readInputFile(path, 'era file');
-    const where = (line?: number, col?: number) => (line ? `${quote(path)}:${line}:${col ?? 1}` : quote(path));
+    const where = (line?: number, col?: number) => (line ? `${quotePath(path)}:${line}:${col ?? 1}` : quotePath(path));
     const url = await compileEraFile(path, text);
     let mod: { default?: unknown };
     try {
@@ -198,7 +196,7 @@ async function compileEraFile(path: string, text: string): Promise<string> {
   try {
     esbuild = (await import('esbuild')) as never;
   } catch {
-    if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quote(path)}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
+    if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quotePath(path)}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
     return pathToFileURL(resolve(path)).href;
   }
   let code: string;
@@ -207,7 +205,7 @@ async function compileEraFile(path: string, text: string): Promise<string> {
   } catch (e) {
     const first = (e as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
     const at = first?.location ? `:${first.location.line}:${first.location.column + 1}` : '';
-    throw new UserError(`${quote(path)}${at}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
+    throw new UserError(`${quotePath(path)}${at}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
   }
   process.setSourceMapsEnabled(true);
   const dir = mkdtempSync(join(tmpdir(), 'mmutt-era-'));

@@ -2,10 +2,10 @@
 // is every rule change up to it; its names are its vocabulary's; its simplifications are those
 // that cover it. Named eras are cut points on it, a --kernel release is one point of it.
 import { RULE_NAMES, type Era, type EraRules, type FeatureEntry, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
-import { UserError } from '../errors.js';
-import { closest, quote } from '../input.js';
+import { UserError, quote } from '../errors.js';
+import { closest } from '../input.js';
 import { createHash } from 'node:crypto';
-import { releaseKey } from './release.js';
+import { notMainline, releaseKey } from './release.js';
 
 const hashes = new WeakMap<Timeline, string>();
 /**
@@ -86,12 +86,14 @@ export function changedIn(t: Timeline, after: string | undefined, upto: string):
 }
 
 /**
- * A mainline release name as the timeline knows it: vX.Y, or a stable vX.Y.Z or an -rc, which
- * run their release's rules. Anything before the first or after the newest is an error that
- * says why.
+ * A mainline release name as the timeline knows it (vX.Y; v2.6.X). A stable release or an -rc
+ * is refused with its mainline release named, and so is anything before the first or after the
+ * newest, saying why.
  */
 export function resolveRelease(t: Timeline, v: string): string {
   const k = releaseKey(v);
+  const stable = notMainline(v);
+  if (stable) throw new UserError(stable);
   const first = t.releases[0]!;
   const newest = t.releases[t.releases.length - 1]!;
   if (k < releaseKey(first)) throw new UserError(`${quote(v)} is older than mmutt's history: the MMU notifier and KVM's first notifier arrived in ${first} (cddb8a5c14aa ("mmu-notifiers: core"))`);
@@ -110,10 +112,24 @@ export function eraOfRelease(named: readonly Era[], release: string): Era | unde
   return named.find((e) => releaseKey(e.releases.first) <= k && (e.releases.last === undefined || k <= releaseKey(e.releases.last)));
 }
 
-/** What an era takes from the timeline at the release it runs: rules with their entries, words, simplifications. */
-function historyAt(t: Timeline, release: string): Pick<Era, 'release' | 'rules' | 'entries' | 'words' | 'simplifications' | 'timeline' | 'history' | 'unpinned'> {
-  const entries = entriesAt(t, release);
-  return { release, rules: rulesOf(entries), entries, words: wordsAt(t, release), simplifications: simplificationsAt(t, release), timeline: t, history: historyHash(t), unpinned: unpinnedAt(t, release) };
+type History = Pick<Era, 'release' | 'rules' | 'entries' | 'words' | 'simplifications' | 'timeline' | 'history' | 'unpinned'>;
+const histories = new WeakMap<Timeline, Map<string, History>>();
+
+/**
+ * What an era takes from the timeline at the release it runs: rules with their entries, words,
+ * simplifications. Computed once per release (every era's bands ask for each of its releases);
+ * each caller gets its own copy of the objects it may change.
+ */
+function historyAt(t: Timeline, release: string): History {
+  let byRelease = histories.get(t);
+  if (!byRelease) histories.set(t, (byRelease = new Map()));
+  let h = byRelease.get(release);
+  if (!h) {
+    const entries = entriesAt(t, release);
+    h = { release, rules: rulesOf(entries), entries, words: wordsAt(t, release), simplifications: simplificationsAt(t, release), timeline: t, history: historyHash(t), unpinned: unpinnedAt(t, release) };
+    byRelease.set(release, h);
+  }
+  return { ...h, rules: { ...h.rules }, entries: { ...h.entries }, words: h.words, simplifications: [...h.simplifications], unpinned: [...(h.unpinned ?? [])] };
 }
 
 /** One mainline release as an era: its rules, its words, its commits. */
@@ -202,4 +218,24 @@ export function atFeatureRelease(era: Era, features: readonly FeatureEntry[]): E
   const late = missingAt(features, era.release);
   if (!late.length) return null;
   return eraAt(era, late.map((f) => f.release).sort((a, b) => releaseKey(b) - releaseKey(a))[0]!);
+}
+
+/**
+ * `--at COMMIT`: the first release that has a commit the timeline names (a rule change, a
+ * feature, a name, or a named era's cut), from at least 7 hex digits of its id.
+ */
+export function releaseOfCommit(t: Timeline, named: readonly Era[], commit: string): string {
+  const known = new Map<string, string>();
+  const add = (ref: string | undefined, release: string) => {
+    const id = ref?.slice(0, 12).toLowerCase();
+    if (id && /^[0-9a-f]{12}$/.test(id) && !known.has(id)) known.set(id, release);
+  };
+  for (const e of [...t.rules, ...t.features]) add(e.commit, e.release);
+  for (const w of t.words) for (const s of w.since) add(s.commit, s.release);
+  for (const e of named) add(/[0-9a-f]{12}$/.exec(e.id)?.[0], e.releases.first);
+  const want = commit.toLowerCase();
+  const hits = [...known].filter(([id]) => id.startsWith(want.slice(0, 12)) && (want.length <= 12 || want.startsWith(id)));
+  if (hits.length > 1 && new Set(hits.map((h) => h[1])).size > 1) throw new UserError(`commit \`${quote(commit)}\` is ambiguous in the timeline: ${hits.map(([id, r]) => `${id} (${r})`).join(', ')}; give more digits`);
+  if (!hits.length) throw new UserError(`commit \`${quote(commit)}\` is not one the timeline names: --at takes a commit of a rule change, a feature, a name or an era cut (docs/timeline.md; mmutt list --rules --kernel vX.Y); for another commit, give the release it is in with --kernel`);
+  return hits[0]![1];
 }

@@ -3,7 +3,7 @@
 // with the number of maximal paths (schedules) that reach it, by dynamic programming over the
 // state graph: a state's vector of path counts per outcome is the sum of its successors'.
 // One search, or one worker's part of a search split between workers (explore/shared.ts).
-import { COUNTER_NAMES, type Exploration, type ExploredOutcome, type ExploredWindow, type Outcome } from '../contract/output.js';
+import { COUNTER_NAMES, DEFAULT_LIMITS, type Exploration, type ExploredOutcome, type ExploredWindow, type Limits, type Outcome } from '../contract/output.js';
 import type { Machine } from '../engine/compile.js';
 import { evalCond, outcome } from '../engine/observe.js';
 import { schedulable, stepThread } from '../engine/run.js';
@@ -14,21 +14,6 @@ import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo, zHi, zLo } from '.
 import { ABORT, CTRL, SharedOutcomes, SharedVectors, SharedVisited, abortReason, type AbortReason, type SharedBuffers } from './shared.js';
 import { LocalVectors, type VectorPool } from './vectors.js';
 
-export interface Limits {
-  maxStates: number;
-  timeoutMs: number;
-  maxMemoryBytes: number;
-  /** Called now and then with the states explored so far (a progress bar on a TTY). */
-  progress?: (states: number, elapsedMs: number) => void;
-  /** Check the engine's own invariants on every new state (self-check tests; slower). */
-  sanity?: boolean;
-  /** A shared flag (SIGINT): when element 0 is set, stop as `interrupted`. */
-  stop?: Int32Array;
-  /** Partial-order reduction (sleep sets): every outcome, harm and window, no path counts. */
-  reduce?: boolean;
-}
-
-export const DEFAULT_LIMITS: Limits = { maxStates: 100_000_000, timeoutMs: 600_000, maxMemoryBytes: 1 << 30 };
 
 /** Counters compared in the contract's order: an outcome reports the least it was reached with (any order of search gives the same). */
 function lessCounters(a: Outcome['counters'], b: Outcome['counters']): boolean {

@@ -6,9 +6,9 @@ import { enabledThreads, runTraced, schedulable, stepThread } from '../engine/ru
 import { VIOLATION_BIT } from '../engine/state.js';
 import { UserError } from '../errors.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo } from './fingerprint.js';
-import { outcomeKey, windowKey, type Limits } from './explore.js';
+import { outcomeKey, windowKey } from './explore.js';
 import { staleSet, staleWords } from '../engine/windows.js';
-import type { Exploration, TraceStep, Witness } from '../contract/output.js';
+import type { Exploration, Limits, TraceStep, Witness } from '../contract/output.js';
 
 /** A replay token: the scenario's hash prefix, then the schedule as runs `thread` or `thread*count`. */
 export function encodeToken(sha256: string, schedule: number[]): string {

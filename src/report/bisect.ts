@@ -6,6 +6,7 @@ import type { BisectFlip, Bisection } from '../contract/output.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
 import { VERSION } from '../version.js';
 import { fmtCond } from './cond.js';
+import { toJson } from './json.js';
 import { MAIL_WIDTH, fmtRuleValue, plural, releaseRange, wrap } from './text.js';
 
 const W = MAIL_WIDTH;
@@ -63,3 +64,7 @@ export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
   for (const f of b.flips.slice(1)) out.push('', 'Later flip:', ...flipLines(f));
   return `${out.join('\n')}\n`;
 }
+
+/** bisect --format json: the bisection as data, with the tool and the scenario it ran. */
+export const bisectJson = (s: Scenario, cond: Cond, b: Bisection): string =>
+  toJson({ schema: 'mmutt/bisect@1', tool: { version: VERSION, history: b.history }, scenario: { name: s.name, sha256: s.sha256 }, where: fmtCond(cond), ...b });

@@ -1,6 +1,7 @@
 // Two eras, one scenario: what differs in the outcome, and where the traces first part ways;
 // or, explored, which outcomes, verdicts, windows and harms differ. Printed at 72 columns: a
 // diff goes into a mail.
+import type { Era } from '../contract/era.js';
 import { COUNTER_NAMES, pathsCounted, verdict, type ExploreRun, type RunResult, type TraceStep } from '../contract/output.js';
 import { exploreBandLines, exploredSummary, fmtOutcome, windowText } from './explore.js';
 import { MAIL_WIDTH, bandLines, eraRefs, fmtValue, heldFor, pathCounts, plural, releasesOf, toolOf, wrap, type PathCounts } from './text.js';
@@ -293,3 +294,15 @@ export function exploreDiffJson(d: ExploreDiff) {
 
 /** The tool and history a JSON result came from. */
 const toolJson = (eras: { history?: string }[]) => ({ version: VERSION, ...(eras.find((e) => e.history) ? { history: eras.find((e) => e.history)!.history } : {}) });
+
+/** diff --all: the tier of every catalog scenario, and how many are in each tier. */
+export function diffAllText(a: Era, b: Era, explored: boolean, diffs: { name: string; tier: Tier }[]): string {
+  const out = [`mmutt ${toolOf([a, b])}`, `diff --all${explored ? ' --explore' : ''}  A = ${a.id}  B = ${b.id}`, `(${diffs.length} scenarios)`, ''];
+  for (const d of diffs) out.push(`${TIER_TEXT[d.tier].padEnd(26)} ${d.name}`);
+  out.push('');
+  for (const t of Object.keys(TIER_TEXT) as Tier[]) {
+    const n = diffs.filter((d) => d.tier === t).length;
+    if (n) out.push(`${TIER_TEXT[t]}: ${n}`);
+  }
+  return `${out.join('\n')}\n`;
+}

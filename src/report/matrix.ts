@@ -1,8 +1,8 @@
 // Every scenario x every era in one table. In a row, eras with the same letter had the same
 // outcome (observations, counters, violations); a `!` marks an outcome with a violation.
 import type { Era } from '../contract/era.js';
-import type { Band, RunResult } from '../contract/output.js';
-import { apart, legend, outcomeLetters, plural, releaseRange, releasesOf, wrap, type Ran, toolOf } from './text.js';
+import type { Band, ReleaseChange, RunResult } from '../contract/output.js';
+import { apart, fmtRuleValue, legend, outcomeLetters, plural, releaseRange, releasesOf, wrap, type Ran, toolOf } from './text.js';
 
 /**
  * A row's results with the bands of every era whose releases split: the eras' own results
@@ -41,7 +41,8 @@ export function matrixText(eras: readonly Era[], rows: RunResult[][]): string {
 
 /** One scenario over mainline releases: spans of releases with one rule set, each with its run. */
 export interface ReleaseRow {
-  spans: { first: string; last: string; run: RunResult }[];
+  /** Each span's first release changes what `changes` says (nothing for the first span). */
+  spans: { first: string; last: string; run: RunResult; changes: ReleaseChange[] }[];
 }
 
 /**
@@ -55,19 +56,24 @@ export function releaseMatrixText(rows: ReleaseRow[], runs: number, releases: nu
     const results = row.spans.map((sp) => sp.run);
     const classes = outcomeLetters(results, () => '!').map((c) => c ?? '-');
     // Merge consecutive spans with the same result.
-    const ranges: { first: string; last: string; cls: string; why?: string }[] = [];
+    const ranges: { first: string; last: string; cls: string; why?: string; changes: ReleaseChange[] }[] = [];
     row.spans.forEach((sp, i) => {
       const prev = ranges[ranges.length - 1];
       if (prev && prev.cls === classes[i]) prev.last = sp.last;
-      else ranges.push({ first: sp.first, last: sp.last, cls: classes[i]!, ...(sp.run.unavailable ? { why: sp.run.unavailable } : {}) });
+      else ranges.push({ first: sp.first, last: sp.last, cls: classes[i]!, ...(sp.run.unavailable ? { why: sp.run.unavailable } : {}), changes: sp.changes });
     });
     out.push(results[0]!.scenario.name);
     const w = Math.max(...ranges.map((r) => releaseRange(r).length));
-    for (const r of ranges) out.push(`  ${releaseRange(r).padEnd(w)}  ${r.cls}`);
+    // Each boundary with the commits that land there (the rules this scenario reads, the features it needs).
+    for (const r of ranges) {
+      const head = `  ${releaseRange(r).padEnd(w)}  ${r.cls}`;
+      const why = r.changes.map((c) => `${'rule' in c ? `${c.rule}=${fmtRuleValue(c.value)}` : `+${c.feature}`} (${c.commit ? c.commit.slice(0, 12) : 'commit not identified'})`);
+      out.push(...(why.length ? wrap(why.join('; '), `${head}  `, ''.padEnd(head.length + 4)) : [head]));
+    }
     out.push(...apart(results, classes, 'every release'));
     out.push('');
   }
-  out.push(...wrap("A letter is an outcome; '-': the release cannot run it; '!': a violation. `mmutt bisect` names the commit of a change.", ''));
+  out.push(...wrap("A letter is an outcome; '-': the release cannot run it; '!': a violation. Beside a range: what its first release changes for the scenario (a rule its steps read, a feature it needs: +) with the commit; `mmutt bisect` says which of them decides.", ''));
   out.push('', ...legend(rows.flatMap((r) => r.spans.map((sp) => sp.run))));
   return `${out.join('\n')}\n`;
 }

@@ -18,6 +18,15 @@ export interface EraSpan {
   key: string;
 }
 
+/** The rules a scenario's programs can read under a rule set: one compile per scenario and set, in this process. */
+const rulesRead = new Map<string, readonly RuleName[]>();
+function rulesReadBy(s: Scenario, at: Era, key: string): readonly RuleName[] {
+  const k = `${s.sha256}|${key}`;
+  let r = rulesRead.get(k);
+  if (!r) rulesRead.set(k, (r = [...compile(s, at.rules).rulesRead]));
+  return r;
+}
+
 /**
  * The spans of an era's releases for a scenario; null for an era of one release (a --kernel
  * run), one without a timeline, or when every release meets the same rules and features.
@@ -36,7 +45,7 @@ export function eraSpans(s: Scenario, era: Era): EraSpan[] | null {
     const why = unavailable(s, one);
     const runs = settled(s, at).scenario;
     const all = `${RULE_NAMES.map((n) => JSON.stringify(at.rules[n].value)).join(';')}|${runs.options.eptAd}`;
-    if (!why && !read.has(all)) read.set(all, [...compile(runs, at.rules).rulesRead]);
+    if (!why && !read.has(all)) read.set(all, rulesReadBy(runs, at, all));
     const key = why ?? `${(read.get(all) ?? []).map((n) => `${n}=${JSON.stringify(at.rules[n].value)}`).join(';')}|${runs.options.eptAd}`;
     const last = out[out.length - 1];
     if (last && last.key === key) last.last = r;

@@ -12,8 +12,8 @@ import { settled } from '../era/features.js';
 import { explorationInWords } from '../era/vocabulary.js';
 import { eraSpans, toBands } from './bands.js';
 import type { Scenario } from '../contract/scenario.js';
-import { foundKey, type Exploration, type ExploreBand, type ExploreRun, type Witness } from '../contract/output.js';
-import { merge, type Limits, type SearchResult } from '../explore/explore.js';
+import { foundKey, type Limits, type Exploration, type ExploreBand, type ExploreRun, type Witness } from '../contract/output.js';
+import { merge, type SearchResult } from '../explore/explore.js';
 import { ABORT, CTRL, sharedBuffers, type SharedBuffers } from '../explore/shared.js';
 
 export interface Job {

@@ -1,8 +1,8 @@
 // Runs over mainline releases: `matrix --releases` and `bisect`. Consecutive releases whose rule
 // sets (and whose features, for the scenario) are the same form one span and share one run; a
 // span that recurs later shares the same run too.
-import { RULE_NAMES, type Era, type RuleEntry, type Timeline } from '../contract/era.js';
-import { verdict, type BisectFlip, type BisectRange, type Bisection, type ExploreRun, type RunResult, type Verdict } from '../contract/output.js';
+import { RULE_NAMES, type Era, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
+import { verdict, type BisectFlip, type BisectRange, type Bisection, type ExploreRun, type ReleaseChange, type RunResult, type Verdict } from '../contract/output.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
 import { compile } from '../engine/compile.js';
 import { evalCond } from '../engine/observe.js';
@@ -55,15 +55,29 @@ export function runSpans(s: Scenario, ss: Span[]): Map<string, RunResult> {
  * matrix --releases: each scenario at every mainline release, in spans of identical rules (one
  * run each), and how many distinct rule sets ran.
  */
-export function releaseRows(scenarios: Scenario[], t: Timeline, named: readonly Era[]): { rows: { spans: { first: string; last: string; run: RunResult }[] }[]; ruleSets: number } {
+export function releaseRows(scenarios: Scenario[], t: Timeline, named: readonly Era[]): { rows: { spans: { first: string; last: string; run: RunResult; changes: ReleaseChange[] }[] }[]; ruleSets: number } {
   const keys = new Set<string>();
   const rows = scenarios.map((s) => {
     const ss = spans(t, named, releasesBetween(t), s);
     const runs = runSpans(s, ss);
     ss.forEach((sp) => keys.add(sp.key.split('|')[0]!));
-    return { spans: ss.map((sp) => ({ first: sp.first, last: sp.last, run: runs.get(sp.key)! })) };
+    return {
+      spans: ss.map((sp, i) => {
+        const run = runs.get(sp.key)!;
+        const prev = i > 0 ? runs.get(ss[i - 1]!.key)! : undefined;
+        return { first: sp.first, last: sp.last, run, changes: prev ? changesAt(t, sp.first, [...prev.rulesRead, ...run.rulesRead], ss[i - 1]!.key.split('|')[1] !== sp.key.split('|')[1]) : [] };
+      }),
+    };
   });
   return { rows, ruleSets: keys.size };
+}
+
+/** What a release changes for a scenario: its entries for the rules the runs on either side read, and the features that arrive (when the scenario's availability or EPT A/D bits change there). */
+function changesAt(t: Timeline, release: string, read: RuleName[], featuresMatter: boolean): ReleaseChange[] {
+  return [
+    ...t.rules.filter((e) => e.release === release && read.includes(e.rule)).map((e) => ({ rule: e.rule, value: e.value, ...(e.commit ? { commit: e.commit } : {}) })),
+    ...(featuresMatter ? t.features.filter((f) => f.release === release).map((f) => ({ feature: f.name, ...(f.commit ? { commit: f.commit } : {}) })) : []),
+  ];
 }
 
 type Value = boolean | Verdict | null;

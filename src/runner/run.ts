@@ -3,16 +3,16 @@
 // release's words for the trace; it fills in the output contract (src/contract/output.ts)
 // that reports read.
 import type { Era, RuleName } from '../contract/era.js';
-import type { ExploreRun, RunResult } from '../contract/output.js';
+import type { ExploreRun, Limits, RunResult } from '../contract/output.js';
 import type { Scenario } from '../contract/scenario.js';
 import { compile, type CompileOptions } from '../engine/compile.js';
 import { evalCond, outcome, seenBy } from '../engine/observe.js';
-import { runCanonical, schedulable } from '../engine/run.js';
+import { runCanonical, runToEnd, schedulable } from '../engine/run.js';
 import { eraForScenario, settled, unavailable } from '../era/features.js';
 import { baseFor } from '../era/timeline.js';
 import { eraSpans, toBands } from './bands.js';
 import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js';
-import { explore, explorePart, type Limits, type SearchResult } from '../explore/explore.js';
+import { explore, explorePart, type SearchResult } from '../explore/explore.js';
 import type { SharedBuffers } from '../explore/shared.js';
 import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
 
@@ -23,9 +23,7 @@ import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
 export function runMeta(scenario: Scenario, era: Era): RunResult {
   const why = unavailable(scenario, era);
   const at = why ? { era, notes: [] } : eraForScenario(scenario, era);
-  // A stable release or an -rc runs its mainline release: say so, the rules may differ there.
-  const asked = era.asked ? [`${era.asked} runs the rules and names of ${era.release}: mmutt models mainline releases (a stable release may carry backports, an -rc lacks what came later)`] : [];
-  const notes = [...asked, ...(why ? at.notes : [...at.notes, ...settled(scenario, at.era).notes])];
+  const notes = why ? at.notes : [...at.notes, ...settled(scenario, at.era).notes];
   const r: RunResult = { scenario, sha256: scenario.sha256, era: at.era, notes, trace: [], outcome: null, expectations: [], rulesRead: [] };
   if (why) r.unavailable = why;
   return r;
@@ -57,7 +55,8 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string, opt
   if (!spans) return r;
   // The run's own release needs no second run; the others judge the era's expect lines too.
   const results = new Map<string, RunResult>(spans.filter((sp) => sp.era.release === r.era.release).map((sp) => [sp.key, r]));
-  for (const sp of spans) if (!results.has(sp.key)) results.set(sp.key, runOnce(scenario, sp.era, undefined, opts, era.id));
+  // A band shows its outcome and judges the era's expect lines: it needs no trace.
+  for (const sp of spans) if (!results.has(sp.key)) results.set(sp.key, runOnce(scenario, sp.era, undefined, opts, era.id, false));
   const bands = toBands(spans, results, sameResult);
   // No band where the era cannot run the scenario at all: there is no result to qualify.
   if (bands.length > 1 && !r.unavailable) {
@@ -76,12 +75,14 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string, opt
 }
 
 /** One run; `expectFor` names the era whose `expect` lines it judges (a band's run judges its era's). */
-function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}, expectFor = era.id): RunResult {
+function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}, expectFor = era.id, traced = true): RunResult {
   const meta = runMeta(scenario, era);
   if (meta.unavailable) return meta;
   const sha256 = meta.sha256;
   const machine = machineOf(scenario, meta, opts);
-  const { trace, final } = schedule === undefined ? runCanonical(machine) : replay(machine, decodeToken(sha256, schedule, schedulable(machine).length));
+  // Untraced, the canonical schedule steps the same threads (the lowest enabled) to the same state.
+  const { trace, final } =
+    schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : traced ? runCanonical(machine) : { trace: [], final: runToEnd(machine, machine.init, schedulable(machine)) };
   const r: RunResult = {
     ...meta,
     ...(schedule === undefined ? {} : { replayed: schedule }),

@@ -1,9 +1,10 @@
 // Where scenarios come from: the built-in catalog (scenarios/*.mmu) or a path.
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ScenarioError, UserError } from '../errors.js';
-import { PACKAGE_ROOT, quote, readInputFile } from '../input.js';
+import { ScenarioError, UserError, quote } from '../errors.js';
+import { PACKAGE_ROOT, closest, readInputFile } from '../input.js';
 import { parseCondition, parseScenario } from './parse.js';
+import { blankQuoting } from './unquote.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
 
 /** The catalog folder: `scenarios/` at the package root. */
@@ -34,7 +35,8 @@ export function loadScenario(arg: string, opts: { eras?: readonly string[]; note
     note?.(`\`${arg}\` is not in the catalog: running ./${local}`);
     return withOrigin(parseText(local, readInputFile(local, 'scenario file'), eras), { path: local });
   }
-  throw new UserError(`unknown scenario \`${quote(arg)}\`: expected a path or one of ${catalogNames().join(', ')}`);
+  const near = closest(arg, catalogNames());
+  throw new UserError(`unknown scenario \`${quote(arg)}\`: expected a path to a .mmu file or a catalog name${near ? ` (did you mean ${near}?)` : ''}; \`mmutt list\` shows the catalog`);
 }
 
 const withOrigin = (s: Scenario, origin: Scenario['origin']): Scenario => ({ ...s, origin });
@@ -44,7 +46,11 @@ const withOrigin = (s: Scenario, origin: Scenario['origin']): Scenario => ({ ...
  * of them (the released eras: a reviewed result is about history).
  */
 export function parseText(file: string, text: string, eras?: readonly string[]): Scenario {
-  const s = parseScenario(file, text);
+  // A scenario saved from a mail may still carry its quoting (`> `, an indent): it parses as
+  // if those columns were blank, so every position stays the file's own.
+  const unquoted = blankQuoting(text);
+  if (unquoted && 'badLine' in unquoted) throw new ScenarioError(file, { line: unquoted.badLine, col: 1 }, 'this line is not quoted like the first line of the scenario (a mail quote `> ` or an indent): expected every line quoted alike');
+  const s = parseScenario(file, unquoted ? unquoted.text : text);
   for (const x of eras ? [...s.expect, ...s.results] : []) {
     if (!eras!.includes(x.era)) {
       throw new ScenarioError(file, x.eraPos, `unknown era \`${x.era}\` in ${'cond' in x ? 'expect' : 'result'}: expected one of ${eras!.join(', ')}`);

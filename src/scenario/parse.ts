@@ -1,7 +1,6 @@
 import { COUNTER_NAMES, VIOLATIONS } from '../contract/output.js';
 import { createHash } from 'node:crypto';
-import { ScenarioError } from '../errors.js';
-import { quote } from '../input.js';
+import { ScenarioError, quote } from '../errors.js';
 import { lex, type Tok } from './lex.js';
 import type {
   Advice,
@@ -29,6 +28,10 @@ import { validate } from './validate.js';
 
 
 
+
+/** A description is a paragraph: at most this many characters, of words at most MAX_WORD long. */
+const MAX_DESCRIPTION = 4000;
+const MAX_WORD = 100;
 /**
  * The scenario's identity in every report and replay token: the sha256 of its tokens, one
  * space apart (strings quoted, their white space folded), as herd7 hashes a litmus test's
@@ -181,7 +184,13 @@ class Parser {
     this.word('mmutt');
     const name = this.ident('the scenario name after `mmutt`').text;
     if (this.t.kind !== 'str') this.expected('a quoted description after the scenario name');
-    const description = this.toks[this.i++]!.text;
+    const descTok = this.toks[this.i++]!;
+    const description = descTok.text;
+    // The description goes into every report and, wrapped, into a 72-column mail: it is a
+    // paragraph of words that wrap (a URL fits; anything longer could not).
+    const long = description.split(/\s+/).find((w) => w.length > MAX_WORD);
+    if (long) this.fail(descTok.pos, `the description has a word of ${long.length} characters: expected words of at most ${MAX_WORD}, which wrap in a mail`);
+    if (description.length > MAX_DESCRIPTION) this.fail(descTok.pos, `the description is ${description.length} characters: expected at most ${MAX_DESCRIPTION} (a paragraph; say more in // comments)`);
 
     const s: Scenario = {
       name,

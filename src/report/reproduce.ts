@@ -1,0 +1,62 @@
+// mmutt reproduce, the report: whether a quoted cite block is what this mmutt prints for the
+// same command, and where it is not, the lines that differ (- as quoted, + as printed now).
+import type { QuotedCite } from '../contract/output.js';
+
+/** One line of a comparison: in both, only in the quoted block (-), or only in this mmutt's (+). */
+export type DiffLine = { op: ' ' | '-' | '+'; text: string };
+
+/** The quoted block against the fresh one, line by line (longest common subsequence). */
+export function diffLines(quoted: readonly string[], fresh: readonly string[]): DiffLine[] {
+  const a = quoted;
+  const b = fresh;
+  const n = a.length;
+  const m = b.length;
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: DiffLine[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      out.push({ op: ' ', text: a[i++]! });
+      j++;
+    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) out.push({ op: '-', text: a[i++]! });
+    else out.push({ op: '+', text: b[j++]! });
+  }
+  return out;
+}
+
+/**
+ * The verdict on a quoted block. The history hash is set aside where it appears (the header and
+ * the Reproduce lines), and said: a block made with another history can differ where the
+ * history was corrected since, and the reader is told how to get that version.
+ */
+export function reproduceText(q: QuotedCite, fresh: string, o: { source: string; version: string }): { text: string; same: boolean } {
+  const now = fresh.replace(/\n$/, '').split('\n').map((l) => l.trimEnd());
+  const nowHistory = /\(history ([0-9a-f]{12})\)/.exec(now[0] ?? '')?.[1];
+  const neutral = (lines: readonly string[], h: string | undefined) => (h ? lines.map((l) => l.split(h).join('HISTORY')) : [...lines]);
+  const d = diffLines(neutral(q.lines, q.history), neutral(now, nowHistory));
+  const changed = d.filter((x) => x.op !== ' ').length;
+  const made = `mmutt ${q.version}${q.history ? ` (history ${q.history})` : ''}`;
+  const thisOne = `mmutt ${o.version}${nowHistory ? ` (history ${nowHistory})` : ''}`;
+  const out = [`${thisOne}`, `reproduce: the block at ${o.source}:${q.at}, made by ${made}`, `reran: mmutt cite ${q.argv.join(' ')}`];
+  if (made !== thisOne) {
+    out.push(`note: this is ${thisOne}, not the ${made} that made the block`);
+    if (q.history && q.history !== nowHistory) out.push(`  lines can differ where the history was corrected since; that history: git log --reverse -S ${q.history} -- docs/timeline.md`);
+  }
+  if (!changed) {
+    out.push(`reproduces: all ${q.lines.length} lines are the same`);
+    return { text: `${out.join('\n')}\n`, same: true };
+  }
+  out.push(`differs: ${changed} ${changed === 1 ? 'line' : 'lines'} (- as quoted, + as printed now; line numbers of the quoted block)`);
+  let n = 0;
+  let lastShown = -2;
+  d.forEach((x, i) => {
+    if (x.op !== '+') n++;
+    if (x.op === ' ') return;
+    if (i !== lastShown + 1) out.push(`@@ line ${x.op === '-' ? n : n + 1}`);
+    out.push(`${x.op} ${x.text}`);
+    lastShown = i;
+  });
+  return { text: `${out.join('\n')}\n`, same: false };
+}

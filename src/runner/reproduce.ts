@@ -1,0 +1,107 @@
+// mmutt reproduce: a cite block as it arrives in a mail (quoted with `>` at any depth, indented,
+// with headers and other text around it) is found, read back into the command that made it
+// (its `Reproduce:` line) and the scenario text it carries, to be compared (report/reproduce.ts)
+// with the block this mmutt prints for the same command. Era files a block carries are code: they
+// are compared, never run (the reader saves one and names it with --era-file).
+import { readSync } from 'node:fs';
+import type { QuotedCite } from '../contract/output.js';
+import { UserError, quote } from '../errors.js';
+import { MAX_INPUT_BYTES, readInputFile } from '../input.js';
+import { quotingOf, unquoteLine } from '../scenario/unquote.js';
+
+/** A saved mail (a regular file of at most 1 MiB), or `-`: the standard input, as much. */
+export function readMail(path: string): string {
+  if (path !== '-') return readInputFile(path, 'mail');
+  const buf = Buffer.alloc(MAX_INPUT_BYTES + 1);
+  let n = 0;
+  for (;;) {
+    let got: number;
+    try {
+      got = readSync(0, buf, n, buf.length - n, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw new UserError(`cannot read the standard input: ${code ?? 'error'}`);
+    }
+    if (got === 0) break;
+    n += got;
+    if (n > MAX_INPUT_BYTES) throw new UserError(`the standard input is over ${MAX_INPUT_BYTES} bytes: a mail to reproduce is at most 1 MiB`);
+  }
+  return buf.subarray(0, n).toString('utf8');
+}
+
+const HEAD = /^mmutt (\d+\.\d+\.\d+\S*)(?: \(history ([0-9a-f]{12})\))?\s*$/;
+const SECTION = /^(Scenario \((?:save as (\S+)|the catalog's \S+)\):|Era file \(save as (\S+)\):)\s*$/;
+
+/** Split a command line as a POSIX shell would (words, '…' and "…" quotes, backslashes). */
+export function shellWords(line: string): string[] {
+  const out: string[] = [];
+  let word: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t') {
+      if (word !== null) out.push(word);
+      word = null;
+    } else if (c === "'") {
+      const j = line.indexOf("'", i + 1);
+      if (j < 0) throw new UserError(`the Reproduce line has an unclosed ' quote: ${quote(line)}`);
+      word = (word ?? '') + line.slice(i + 1, j);
+      i = j;
+    } else if (c === '"') {
+      let j = i + 1;
+      let s = '';
+      for (; j < line.length && line[j] !== '"'; j++) s += line[j] === '\\' && j + 1 < line.length ? line[++j] : line[j];
+      if (j >= line.length) throw new UserError(`the Reproduce line has an unclosed " quote: ${quote(line)}`);
+      word = (word ?? '') + s;
+      i = j;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i];
+    } else word = (word ?? '') + c;
+  }
+  if (word !== null) out.push(word);
+  return out;
+}
+
+/** Find and read the first cite block in a mail (or a file holding one). */
+export function readCite(text: string, source: string): QuotedCite {
+  const mail = text.replace(/\r\n?/g, '\n').split('\n');
+  const start = mail.findIndex((l) => HEAD.test(quotingOf(l).rest));
+  if (start < 0) throw new UserError(`${source}: no cite block: expected its first line, \`mmutt VERSION (history HASH)\` as \`mmutt cite\` prints it, quoted with \`>\` or indented or as it is`);
+  const q = quotingOf(mail[start]!);
+  const head = HEAD.exec(q.rest)!;
+  const lines: string[] = [];
+  let reproduce = -1;
+  for (let n = start; n < mail.length; n++) {
+    const u = unquoteLine(mail[n]!, q);
+    if (!u) break;
+    const l = u.text.trimEnd();
+    // Past `Reproduce:`, the block is its indented lines and the sections it carries; the first
+    // other line is the mail again ("Thanks," after a quoted block that is not indented).
+    if (reproduce >= 0 && l !== '' && !l.startsWith('  ') && !SECTION.test(l)) break;
+    if (reproduce < 0 && /^Reproduce\b.*:$/.test(l)) reproduce = lines.length;
+    lines.push(l);
+  }
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  // The command, with its continuation lines (a long one is folded with ` \\` to fit 72 columns).
+  const k = reproduce >= 0 ? lines.findIndex((l, i) => i > reproduce && /^\s+\$ mmutt /.test(l)) : -1;
+  let command = k >= 0 ? lines[k] : undefined;
+  for (let i = k + 1; command?.endsWith('\\') && i < lines.length; i++) command = `${command.slice(0, -1).trimEnd()} ${lines[i]!.trim()}`;
+  if (!command) throw new UserError(`${source}:${start + 1}: the cite block has no \`Reproduce:\` section with its \`$ mmutt cite ...\` line: was the block cut?`);
+  const words = shellWords(command.replace(/^\s+\$ mmutt /, ''));
+  if (words[0] !== 'cite') throw new UserError(`${source}:${start + 1}: the block's Reproduce line runs \`mmutt ${quote(words.join(' '))}\`: expected \`mmutt cite ...\``);
+  const carried = (i: number) => {
+    const body: string[] = [];
+    for (let k = i + 1; k < lines.length && !SECTION.test(lines[k]!); k++) body.push(lines[k]!.replace(/^ {2}/, ''));
+    while (body.length && body[body.length - 1] === '') body.pop();
+    return `${body.join('\n')}\n`;
+  };
+  let scenario: QuotedCite['scenario'];
+  const eraFiles: QuotedCite['eraFiles'] = [];
+  lines.forEach((l, i) => {
+    const m = SECTION.exec(l);
+    if (m?.[2]) scenario = { file: m[2], text: carried(i) };
+    if (m?.[3]) eraFiles.push({ file: m[3], text: carried(i) });
+  });
+  return { lines, at: start + 1, version: head[1]!, ...(head[2] ? { history: head[2] } : {}), argv: words.slice(1), ...(scenario ? { scenario } : {}), eraFiles };
+}

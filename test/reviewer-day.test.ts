@@ -1,0 +1,228 @@
+// A reviewer's day with the tool: a pipe that closes early, Ctrl-C at any moment, a cite block
+// checked from the mail it arrived in, every look-up in one command, every bad file named.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const mmutt = (args: string[], input?: string) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, ...(input === undefined ? {} : { input }) });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const dir = mkdtempSync(join(tmpdir(), 'mmutt-day-'));
+const RACE = join(__dirname, '..', 'bench', 'scenarios', 'three-thread-race.mmu');
+
+/** Run through a shell pipe into `head -1`, which leaves after one line. */
+const piped = (args: string) => spawnSync('bash', ['-c', `set -o pipefail; node ${CLI} ${args} | head -1 >/dev/null; echo "\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 120_000 });
+
+describe('a reader that goes away', () => {
+  it.each(['matrix --format json', 'matrix --format html', 'matrix --explore --format json', 'run ksm-merge --format json', 'list --releases'])('%s | head -1: quiet, no stack trace, exit 141 (as SIGPIPE)', (args) => {
+    const r = piped(args);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^(0|141)$/); // 0 when everything fitted in the pipe before head left
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\.js|Error/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  // However early it comes once mmutt runs (before the workers have started, while the eras and
+  // the scenario are still being read: before issue 17, a Ctrl-C in the first 200 ms ended it
+  // without output) and with any --jobs, an exploration prints what it has and exits 130.
+  // (Node itself needs some 70 ms to start; a signal before that ends it as any process.)
+  it.each([
+    [300, 1],
+    [300, 2],
+    [600, 2],
+    [1500, 2],
+  ])('after %i ms with --jobs %i: partial results and exit 130', async (ms, jobs) => {
+    const child = spawn(process.execPath, [CLI, 'run', RACE, '--era', 'post-aa85986e7150', '--explore', '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    // Wait for the process to exist before the signal: spawn is asynchronous.
+    await new Promise((r) => child.on('spawn', r));
+    await new Promise((r) => setTimeout(r, ms));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(err).toBe('');
+    expect(out).toMatch(/^Observation three-thread-race Interrupted \d+ \d+$/m);
+  });
+
+  it('a command that does not explore ends at once with exit 130', async () => {
+    const child = spawn(process.execPath, [CLI, 'matrix'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise((r) => child.on('spawn', r));
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c, sig) => r(c ?? (sig ? 128 + 2 : null))));
+    expect(code).toBe(130);
+  });
+});
+
+describe('mmutt reproduce: a quoted result checked from the mail', () => {
+  const own = join(__dirname, 'timeline', 'zap-no-ad.mmu');
+  const block = mmutt(['cite', own, '--era', 'v3.6', '--era', 'post-aa85986e7150']).out;
+  const mail = (quoted: string) => `From: Reviewer <r@example.org>\nSubject: Re: [PATCH 2/3] KVM: x86: mark pages dirty at zap\n\nOn Mon, Dec 7, 2026, Author wrote:\n${quoted}\n> Thanks,\n> Author\n\nMy reply below the quote.\n`;
+  const quote = (prefix: string) =>
+    block
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => `${prefix}${l}`.trimEnd())
+      .join('\n');
+
+  it.each([
+    ['quoted with "> "', quote('> ')],
+    ['quoted twice as "> > "', quote('> > ')],
+    ['quoted twice as ">> "', quote('>> ')],
+    ['indented by four spaces', quote('    ')],
+    ['quoted and indented', quote('>     ')],
+    ['as printed', block],
+  ])('%s: reproduces (exit 0)', (_, quoted) => {
+    const f = join(dir, 'mail.txt');
+    writeFileSync(f, mail(quoted));
+    const r = mmutt(['reproduce', f]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^reproduces: all \d+ lines are the same$/m);
+    expect(r.out).toContain(`reran: mmutt cite zap-no-ad.mmu --era v3.6 --era post-aa85986e7150`);
+  });
+
+  it('from the standard input (-), an explored block folded over two lines', () => {
+    const explored = mmutt(['cite', 'ksm-merge', '--era', 'all', '--explore']).out;
+    expect(explored).toMatch(/--era \\\n/); // its command is folded to fit
+    const r = mmutt(['reproduce', '-'], explored.replace(/^/gm, '> '));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^reproduces: /m);
+  });
+
+  it('a changed number: exit 1 and the line, as quoted and as printed now', () => {
+    const changed = quote('> ').replace(/^(> kvm\.spte_zap +)(\d+)/m, (_, head: string, n: string) => `${head}${Number(n) + 7}`);
+    expect(changed).not.toBe(quote('> '));
+    const r = mmutt(['reproduce', '-'], mail(changed));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^differs: 2 lines/m);
+    expect(r.out).toMatch(/^- kvm\.spte_zap +\d+/m);
+    expect(r.out).toMatch(/^\+ kvm\.spte_zap +\d+/m);
+  });
+
+  it('a block of another history says so, and how to get that history', () => {
+    const other = quote('> ').replace(/[0-9a-f]{12}(?=\))/, 'aaaaaaaaaaaa').replace(/history [0-9a-f]{12}/g, 'history aaaaaaaaaaaa').replace(/-S [0-9a-f]{12}/g, '-S aaaaaaaaaaaa');
+    const r = mmutt(['reproduce', '-'], other);
+    expect(r.out).toMatch(/^note: this is mmutt 0\.1\.0 \(history [0-9a-f]{12}\), not the mmutt 0\.1\.0 \(history aaaaaaaaaaaa\) that made the block$/m);
+    expect(r.out).toContain('git log --reverse -S aaaaaaaaaaaa -- docs/timeline.md');
+    expect(r.code).toBe(0); // the results are the same: only the history differs
+  });
+
+  it('no block, or a block cut before its Reproduce line: exit 2 saying what is missing', () => {
+    expect(mmutt(['reproduce', '-'], 'Hello,\n\nno block here.\n')).toMatchObject({ code: 2, err: expect.stringMatching(/^mmutt: \(stdin\): no cite block: expected its first line/) });
+    const cut = block.split('Reproduce')[0]!;
+    expect(mmutt(['reproduce', '-'], cut)).toMatchObject({ code: 2, err: expect.stringMatching(/no `Reproduce:` section/) });
+  });
+
+  it('an era file a block carries is never run from the mail', () => {
+    const withEra = mmutt(['cite', 'age-guest-hot', '--era', 'test-aging-flush', '--era-file', join(__dirname, 'fixtures', 'aging-flush.era.ts')]);
+    expect(withEra.code).toBe(0);
+    const r = mmutt(['reproduce', '-'], withEra.out);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/carries the era file test-aging-flush\.mjs: mmutt runs no code from a mail; save it, read it, and give --era-file test-aging-flush\.mjs/);
+  });
+
+  it('a scenario saved with its mail quoting runs as it is; an error names the column in the file', () => {
+    const text = readFileSync(own, 'utf8');
+    const quoted = join(dir, 'quoted.mmu');
+    writeFileSync(quoted, text.replace(/^/gm, '> '));
+    const a = mmutt(['run', quoted, '--kernel', 'v3.6', '--format', 'json']);
+    const b = mmutt(['run', own, '--kernel', 'v3.6', '--format', 'json']);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.out).scenario.sha256).toBe(JSON.parse(b.out).scenario.sha256);
+    writeFileSync(quoted, '> mmutt q "d"\n> { proc p: vma 0x1000 +1 }\n> p { frob(1) }\n');
+    expect(mmutt(['run', quoted]).err).toMatch(/quoted\.mmu:3:7: /);
+    writeFileSync(quoted, '> mmutt q "d"\n{ proc p: vma 0x1000 +1 }\n');
+    expect(mmutt(['run', quoted]).err).toMatch(/quoted\.mmu:2:1: this line is not quoted like the first line/);
+  });
+});
+
+describe('every look-up is one command', () => {
+  it('list --rules --kernel v4.12: every rule, its value, entry, commit and the code read', () => {
+    const r = mmutt(['list', '--rules', '--kernel', 'v4.12']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Rules at v4\.12, in post-6bdb913f0a70 \(20 rules\):$/m);
+    expect(r.out).toMatch(/^ {2}kvm\.fault\.retry = "in-progress-or-seq"$/m);
+    expect(r.out).toMatch(/^ {2}mm\.try_to_unmap_one\.notify = "invalidate_page-before-unlock"\n {4}since v4\.11: /m);
+    expect((r.out.match(/^ {4}read: /gm) ?? []).length).toBeGreaterThanOrEqual(20);
+    expect(mmutt(['list', '--rules', '--era', 'post-6bdb913f0a70']).err).toMatch(/list --rules shows one release: `post-6bdb913f0a70` runs v3\.7\.\.v4\.12/);
+  });
+
+  it('--at COMMIT: the first release with a commit the timeline names, wherever --era goes', () => {
+    const at = mmutt(['run', 'ksm-merge', '--at', '4a42d848db95', '--format', 'json']);
+    expect(JSON.parse(at.out).era.release).toBe('v5.12');
+    expect(mmutt(['diff', 'ksm-merge', '6bdb913f0a70', 'v3.6']).out).toMatch(/v3\.7/);
+    expect(mmutt(['run', 'ksm-merge', '--at', 'deadbeefdead'])).toMatchObject({ code: 2, err: expect.stringMatching(/is not one the timeline names/) });
+  });
+
+  it('--kernel: a stable release or an -rc is refused, naming the mainline release', () => {
+    expect(mmutt(['run', 'ksm-merge', '--kernel', 'v3.7.10'])).toMatchObject({ code: 2, err: 'mmutt: v3.7.10 is a stable release: mmutt models mainline releases (a stable release can carry backports); its mainline release is v3.7\n' });
+    expect(mmutt(['run', 'ksm-merge', '--kernel', 'v3.7-rc1'])).toMatchObject({ code: 2, err: expect.stringMatching(/^mmutt: v3\.7-rc1 is a release candidate: .*v3\.7 is the release it led to\n$/) });
+  });
+
+  it('cite takes --kernel and --at as it takes --era', () => {
+    const r = mmutt(['cite', 'ksm-merge', '--kernel', 'v3.6', '--at', '6bdb913f0a70']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^A = v3\.6, in pre-6bdb913f0a70:$/m);
+    expect(r.out).toMatch(/^B = v3\.7, in post-6bdb913f0a70:$/m);
+  });
+
+  it('matrix --releases names the commit at each boundary', () => {
+    const r = mmutt(['matrix', '--releases']);
+    expect(r.out).toMatch(/^ {2}v2\.6\.34\.\.v2\.6\.35 +B +kvm\.age\.no_ad="zap" \(6316e1c8c6af\)$/m);
+  });
+
+  it("bisect --explore without --where uses the scenario's own condition", () => {
+    const r = mmutt(['bisect', 'madv-free-then-guest-write', '--explore', '--between', 'v4.5', 'v4.14']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^First flip:\nv4\.13 \(in era post-369ea8242c0f\): Sometimes -> Always$/m);
+    expect(mmutt(['bisect', join(__dirname, 'timeline', 'zap-no-ad.mmu')]).code).toBe(0);
+  });
+
+  it('check names every bad file, not only the first', () => {
+    const d = join(dir, 'check');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'a-good.mmu'), readFileSync(join(__dirname, 'timeline', 'zap-no-ad.mmu'), 'utf8'));
+    writeFileSync(join(d, 'b-bad.mmu'), 'mmutt b "d"\n{ proc p: vma 0x1000 +1 }\np { frob(1) }\n');
+    writeFileSync(join(d, 'c-bad.mmu'), 'mmutt c\n');
+    const r = mmutt(['check', d]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/a-good\.mmu: ok \(zap-no-ad\)/);
+    expect(r.err).toMatch(/b-bad\.mmu:3:5: /);
+    expect(r.err).toMatch(/c-bad\.mmu:2:1: /);
+    expect(r.err).toMatch(/^mmutt: 2 of 3 files have errors$/m);
+    expect(mmutt(['check', join(d, 'b-bad.mmu'), join(d, 'a-good.mmu'), join(d, 'c-bad.mmu')]).err.match(/^mmutt: /gm)).toHaveLength(3);
+  });
+});
+
+describe('small things', () => {
+  it('a path in an error is quoted whole, however deep', () => {
+    const deep = join(dir, 'a'.repeat(60), 'b'.repeat(60), 'c'.repeat(60), 'missing.mjs');
+    const r = mmutt(['run', 'ksm-merge', '--era-file', deep]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`mmutt: cannot read era file ${deep}: ENOENT\n`);
+    expect(mmutt(['run', `${deep}.mmu`]).err).toBe(`mmutt: cannot read scenario file ${deep}.mmu: ENOENT\n`);
+  });
+
+  it('a description too long to wrap in a mail is refused at its place', () => {
+    const f = join(dir, 'desc.mmu');
+    writeFileSync(f, `mmutt d "${'x'.repeat(900_000)}"\n{ proc p: vma 0x1000 +1 }\n`);
+    expect(mmutt(['cite', f, '--kernel', 'v4.0'])).toMatchObject({ code: 2, err: expect.stringMatching(/desc\.mmu:1:9: the description has a word of 900000 characters: expected words of at most 100/) });
+    writeFileSync(f, `mmutt d "${'word '.repeat(1000)}"\n{ proc p: vma 0x1000 +1 }\n`);
+    expect(mmutt(['run', f]).err).toMatch(/desc\.mmu:1:9: the description is \d+ characters: expected at most 4000/);
+  });
+
+  it('--version prints the version alone; --help the commands', () => {
+    expect(mmutt(['--version'])).toMatchObject({ code: 0, out: '0.1.0\n' });
+    expect(mmutt(['--help']).out).toMatch(/mmutt reproduce <file>/);
+  });
+});
