@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LIMITS, EraRegistry, catalogNames, exploreScenario, loadScenario } from '../dist/index.js';
+import { DEFAULT_LIMITS, Session, exploreScenario } from '../dist/index.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const arg = (name, dflt) => {
@@ -50,7 +50,8 @@ function timed(cmd, args, opts = {}) {
   return { ms, stdout: r.stdout, rssKiB: m ? Number(m[1]) : null };
 }
 
-const registry = await EraRegistry.discover();
+const session = await Session.open([], () => {});
+const registry = session.registry;
 console.log(`node ${process.version}, ${registry.released.length} eras, ${registry.releases.length} releases, rounds ${ROUNDS}`);
 
 const cli = here('../dist/cli.js');
@@ -161,13 +162,13 @@ if (want(4)) {
   const largest = (name) => {
     let best = null;
     for (const era of registry.released) {
-      const x = exploreScenario(loadScenario(name), era, DEFAULT_LIMITS, false).exploration;
+      const x = exploreScenario(session.scenario(name), era, DEFAULT_LIMITS, false).exploration;
       if (x && (!best || x.transitions > best.transitions)) best = { era: era.id, transitions: x.transitions };
     }
     return best.era;
   };
   const bestOf3 = (file, era, reduce) => [0, 1, 2].map(() => explore(file, era, undefined, reduce)).reduce((a, b) => (b.ms < a.ms ? b : a));
-  for (const [file, era] of [...catalogNames().map((n) => [n, largest(n)]), [RACE, RACE_ERA]]) {
+  for (const [file, era] of [...session.catalogNames().map((n) => [n, largest(n)]), [RACE, RACE_ERA]]) {
     const full = bestOf3(file, era, false);
     const red = bestOf3(file, era, true);
     const name = file === RACE ? 'three-thread-race' : file;

@@ -1,10 +1,9 @@
-// The library API: what the CLI uses, for scripts and for tests. Eras come from a registry the
-// caller creates (`await EraRegistry.discover()`): every era module in eras/, found by file.
-export { EraRegistry } from './era/registry.js';
-export { deriveEra, cutPoint } from './era/derive.js';
+// The library API, for scripts and for tests: a session (`await Session.open([], note)`: the
+// eras of eras/ and any era files given, the scenarios, the choice of eras) and what runs and
+// prints. As for the CLI, the runner owns the registry and the scenario modules.
+export { Session, type EraChoice } from './runner/session.js';
 export type { Era, EraDelta, EraRules, Rule, Cite, Timeline, RuleEntry, Word } from './contract/era.js';
 export { COUNTER_NAMES, DEFAULT_LIMITS, VIOLATIONS, PAGE_SIZE, type Limits, type RunResult, type ExploreRun, type Exploration, type TraceStep, type Outcome } from './contract/output.js';
-export { loadScenario, parseText, catalogNames } from './scenario/catalog.js';
 export { runScenario, exploreScenario } from './runner/run.js';
 export { bisectReleases } from './runner/releases.js';
 export { runJson } from './report/json.js';
