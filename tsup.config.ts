@@ -25,4 +25,9 @@ export default defineConfig({
   // yargs and its helpers are bundled: resolving and loading their ~40 files cost more start-up
   // time than parsing the options does (docs/performance.md, start-up).
   noExternal: ['yargs', /^yargs\//],
+  // ...with its string-width, which builds an Intl.Segmenter on load, for the width of ASCII
+  // help text: build/ascii-width.mjs measures ASCII as it does, without ICU.
+  esbuildOptions(options) {
+    options.alias = { ...options.alias, 'string-width': './build/ascii-width.mjs' };
+  },
 });

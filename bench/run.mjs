@@ -10,6 +10,8 @@
 //   4. --reduce (sleep sets) against the full search: transitions and time per scenario
 //   5. growth: threads x operations -> states, time, memory
 //   6. (--scale) one exploration of over 10^8 states (bench/scenarios/scale.mmu)
+//   7. start-up: each command against `node -e 0`, paired, as a ratio (targets: --version and
+//      --help 2x, run of a catalog scenario 3x, matrix 4x)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,5 +216,37 @@ if (arg('scale', false)) {
   const x = explore(here('scenarios/scale.mmu'), RACE_ERA, 2_000_000_000);
   console.log(`${fmt(x.states)} states, ${fmt(x.transitions)} transitions, ${(x.ms / 1000).toFixed(0)} s, ${(x.bytes / x.states).toFixed(1)} bytes/state, peak RSS ${mib(x.maxRssKiB)}${x.complete ? '' : ' (INCOMPLETE)'}`);
 }
+// ---- 7. start-up ----
+// What a person notices: the time from the command to its last byte, against bare node on
+// the same machine at the same moment. Each round runs bare node and the command back to
+// back; the figure is the median of the per-round ratios, so a busy machine moves both.
+if (want(7)) {
+  const N = Math.max(11, ROUNDS * 4);
+  console.log(`\n7. start-up against \`node -e 0\` (median of ${N} paired ratios; target)`);
+  const once = (args) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`node ${args.join(' ')}: exit ${r.status}`);
+    return performance.now() - t;
+  };
+  for (const [what, args, target] of [
+    ['--version', ['--version'], 2],
+    ['--help', ['--help'], 2],
+    ['run ksm-merge (every era, trace)', ['run', 'ksm-merge'], 3],
+    ['run ksm-merge --era post-aa85986e7150', ['run', 'ksm-merge', '--era', 'post-aa85986e7150'], 3],
+    ['matrix (catalog x eras)', ['matrix'], 4],
+  ]) {
+    once([cli, ...args]); // warm the file cache
+    const bare = [];
+    const cmd = [];
+    for (let i = 0; i < N; i++) {
+      bare.push(once(['-e', '0']));
+      cmd.push(once([cli, ...args]));
+    }
+    const ratio = median(cmd.map((c, i) => c / bare[i]));
+    console.log(`${what.padEnd(40)} ${median(cmd).toFixed(0).padStart(5)} ms  node ${median(bare).toFixed(0).padStart(3)} ms  ${ratio.toFixed(2)}x  (target ${target}x${ratio <= target ? '' : ', NOT MET'})`);
+  }
+}
+
 rmSync(dir, { recursive: true, force: true });
 if (panDir) rmSync(panDir, { recursive: true, force: true });

@@ -38,7 +38,6 @@ function adBits(v: Scenario['options']['eptAd']): boolean {
 
 export interface Machine {
   scenario: Scenario;
-  rules: EraRules;
   layout: Layout;
   /** One program per layout.threads entry (prologue threads first). */
   programs: Step[][];
@@ -50,7 +49,11 @@ export interface Machine {
   vmProc: number;
   /** Every secondary mapping that can go stale (windows.ts). */
   watchers: Watcher[];
-  /** The rules the programs may read (while built, or as they run): what a run of them depends on. */
+  /**
+   * The rules the programs may read (while built, or as they run): what a run of them depends
+   * on. A machine is a function of the scenario and of these rules' values alone (the engine
+   * reads rules only through Emit.rule and Emit.ruleAt), so rule sets that agree on them share it.
+   */
   rulesRead: ReadonlySet<RuleName>;
 }
 
@@ -169,7 +172,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     first.enabled = (st) => (mm < 0 || get(st, mm) === MM_LIVE) && deps.every((d) => get(st, l.threads[d]!.pc) >= lengths[d]!) && (own ? own(st) : true);
   });
 
-  const m: Machine = { scenario: s, rules, layout: l, programs, init, tdp, vmProc, watchers: watchers(l), rulesRead };
+  const m: Machine = { scenario: s, layout: l, programs, init, tdp, vmProc, watchers: watchers(l), rulesRead };
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
   const start = runToEnd(m, init, l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : [])));

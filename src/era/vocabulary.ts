@@ -25,10 +25,19 @@ export function inWords(words: Readonly<Record<string, string | null>>, text: st
   return re ? text.replace(re, (w) => words[w] ?? w) : text;
 }
 
+const absentCache = new WeakMap<object, string[]>();
+/** The words a release has no name for (null), found once per release's words. */
+function absent(words: Readonly<Record<string, string | null>>): string[] {
+  let a = absentCache.get(words);
+  if (!a) absentCache.set(words, (a = Object.keys(words).filter((w) => words[w] === null)));
+  return a;
+}
+
 /** A trace in the release's words. */
 export function traceInWords(words: Readonly<Record<string, string | null>>, trace: TraceStep[]): TraceStep[] {
   if (!patternOf(words)) return trace;
-  const lacks = (slot: string) => Object.keys(words).some((w) => words[w] === null && slot.startsWith(w));
+  const missing = absent(words);
+  const lacks = (slot: string) => missing.some((w) => slot.startsWith(w));
   return trace.map((t) => ({
     ...t,
     fn: inWords(words, t.fn),

@@ -3,10 +3,10 @@
 // features exist, the EPT A/D bits); each group runs once, and consecutive releases with the
 // same result form one band (docs/output.md § Bands).
 import { RULE_NAMES, type Era, type RuleName } from '../contract/era.js';
-import { compile } from '../engine/compile.js';
 import type { Scenario } from '../contract/scenario.js';
 import { settled, unavailable } from '../era/features.js';
 import { eraAt, releasesIn } from '../era/timeline.js';
+import { sharedMachine } from './machines.js';
 
 /** Consecutive releases of an era where the scenario meets the same rules and features. */
 export interface EraSpan {
@@ -16,15 +16,6 @@ export interface EraSpan {
   era: Era;
   /** Same key, same result. */
   key: string;
-}
-
-/** The rules a scenario's programs can read under a rule set: one compile per scenario and set, in this process. */
-const rulesRead = new Map<string, readonly RuleName[]>();
-function rulesReadBy(s: Scenario, at: Era, key: string): readonly RuleName[] {
-  const k = `${s.sha256}|${key}`;
-  let r = rulesRead.get(k);
-  if (!r) rulesRead.set(k, (r = [...compile(s, at.rules).rulesRead]));
-  return r;
 }
 
 /**
@@ -45,7 +36,7 @@ export function eraSpans(s: Scenario, era: Era): EraSpan[] | null {
     const why = unavailable(s, one);
     const runs = settled(s, at).scenario;
     const all = `${RULE_NAMES.map((n) => JSON.stringify(at.rules[n].value)).join(';')}|${runs.options.eptAd}`;
-    if (!why && !read.has(all)) read.set(all, rulesReadBy(runs, at, all));
+    if (!why && !read.has(all)) read.set(all, [...sharedMachine(runs, at.rules).rulesRead]);
     const key = why ?? `${(read.get(all) ?? []).map((n) => `${n}=${JSON.stringify(at.rules[n].value)}`).join(';')}|${runs.options.eptAd}`;
     const last = out[out.length - 1];
     if (last && last.key === key) last.last = r;

@@ -4,7 +4,6 @@
 import { RULE_NAMES, type Era, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
 import { verdict, type BisectFlip, type BisectRange, type Bisection, type ExploreRun, type ReleaseChange, type RunResult, type Verdict } from '../contract/output.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
-import { compile } from '../engine/compile.js';
 import { evalCond } from '../engine/observe.js';
 import { runToEnd, schedulable } from '../engine/run.js';
 import { settled, unavailable } from '../era/features.js';
@@ -12,6 +11,7 @@ import { releaseKey } from '../era/release.js';
 import { entriesAt, eraOfRelease, historyHash, releaseEra, resolveRelease, rulesOf } from '../era/timeline.js';
 import { UserError } from '../errors.js';
 import { runScenario } from './run.js';
+import { sharedMachine } from './machines.js';
 
 export interface Span {
   first: string;
@@ -88,7 +88,7 @@ async function values(s: Scenario, cond: Cond, eras: Era[], exploreMany?: Explor
   if (!exploreMany) {
     return eras.map((era) => {
       if (unavailable(s, era)) return null;
-      const m = compile(settled(s, era).scenario, era.rules);
+      const m = sharedMachine(settled(s, era).scenario, era.rules);
       return evalCond(m, runToEnd(m, m.init, schedulable(m)), cond);
     });
   }

@@ -11,6 +11,7 @@ import { runCanonical, runToEnd, schedulable } from '../engine/run.js';
 import { eraForScenario, settled, unavailable } from '../era/features.js';
 import { baseFor } from '../era/timeline.js';
 import { eraSpans, toBands } from './bands.js';
+import { sharedMachine } from './machines.js';
 import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js';
 import { explore, explorePart, type SearchResult } from '../explore/explore.js';
 import type { SharedBuffers } from '../explore/shared.js';
@@ -31,6 +32,8 @@ export function runMeta(scenario: Scenario, era: Era): RunResult {
 
 /** The machine of a run: the scenario as it runs at the era's release, under the era's rules. */
 const machineOf = (scenario: Scenario, run: RunResult, opts: CompileOptions = {}) => compile(settled(scenario, run.era).scenario, run.era.rules, opts);
+/** The same, shared with other runs of this process (runner/machines.ts) unless another notifier is on the chain. */
+const sharedOf = (scenario: Scenario, run: RunResult, opts: CompileOptions) => (opts.notifiers?.length ? machineOf(scenario, run, opts) : sharedMachine(settled(scenario, run.era).scenario, run.era.rules));
 
 /** Two canonical results that a reader cannot tell apart. */
 const sameResult = (a: RunResult, b: RunResult) =>
@@ -79,7 +82,7 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
   const meta = runMeta(scenario, era);
   if (meta.unavailable) return meta;
   const sha256 = meta.sha256;
-  const machine = machineOf(scenario, meta, opts);
+  const machine = sharedOf(scenario, meta, opts);
   // Untraced, the canonical schedule steps the same threads (the lowest enabled) to the same state.
   const { trace, final } =
     schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : traced ? runCanonical(machine) : { trace: [], final: runToEnd(machine, machine.init, schedulable(machine)) };
