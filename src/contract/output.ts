@@ -262,7 +262,7 @@ export interface Bisection {
   /** The first flip (also flips[0]); null when the condition does not change. */
   flip: BisectFlip | null;
   flips: BisectFlip[];
-  /** Distinct rule sets run (releases with identical rules share one run). */
+  /** Runs made: one per group of releases that meet the same values of the rules the scenario reads (and the same features). */
   runs: number;
   /** The short hash of the history data the releases came from (report headers print it). */
   history: string;

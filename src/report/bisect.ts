@@ -49,7 +49,7 @@ function flipLines(f: BisectFlip): string[] {
 export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
   const how = b.explore ? 'the verdict of exists, over every interleaving' : 'the canonical run';
   const out = [`mmutt ${VERSION} (history ${b.history})`, `bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (${how})`, '  ', '    ', W)];
-  out.push(...wrap(`releases ${b.between[0]}..${b.between[1]}: ${plural(b.runs, 'distinct rule set')} run`, '  ', '    ', W), '');
+  out.push(...wrap(`releases ${b.between[0]}..${b.between[1]}: ${plural(b.runs, 'run')} (releases that differ only in rules the scenario does not read share one)`, '  ', '    ', W), '');
   const w = Math.max(...b.ranges.map((r) => releaseRange(r).length));
   for (const r of b.ranges) {
     out.push(`  ${releaseRange(r).padEnd(w)}  ${shown(r.value)}`);

@@ -8,8 +8,11 @@ import { settled, unavailable } from '../era/features.js';
 import { eraAt, releasesIn } from '../era/timeline.js';
 import { sharedMachine } from './machines.js';
 
-/** Consecutive releases of an era where the scenario meets the same rules and features. */
-export interface EraSpan {
+/**
+ * Consecutive releases where a scenario meets the same values of the rules its programs read,
+ * the same features and the same EPT A/D bits: one run answers for all of them.
+ */
+export interface Span {
   first: string;
   last: string;
   /** The era at `first`, as a run of one release. */
@@ -19,29 +22,36 @@ export interface EraSpan {
 }
 
 /**
- * The spans of an era's releases for a scenario; null for an era of one release (a --kernel
- * run), one without a timeline, or when every release meets the same rules and features.
+ * Releases grouped into spans for a scenario, each release as `eraAt` gives it (a run of one
+ * release). Only the rules the scenario's programs read decide its result: releases that
+ * differ in others share a run (runner/machines.ts: they share the machine too).
  */
-export function eraSpans(s: Scenario, era: Era): EraSpan[] | null {
-  const t = era.timeline;
-  // A proposal runs the one release it was posted against; its base's range is not its own.
-  if (!t || era.proposal || era.releases.first === era.releases.last) return null;
-  const out: EraSpan[] = [];
-  // Only the rules the scenario's programs can read decide its result: releases that differ in
-  // others share a run (compiled once per distinct rule set).
+export function groupReleases(s: Scenario, releases: readonly string[], eraAt: (release: string) => Era): Span[] {
+  const out: Span[] = [];
   const read = new Map<string, readonly RuleName[]>();
-  for (const r of releasesIn(t, era)) {
-    const at = eraAt(era, r);
-    const one: Era = { ...at, releases: { first: r, last: r } };
+  for (const r of releases) {
+    const one = eraAt(r);
     const why = unavailable(s, one);
-    const runs = settled(s, at).scenario;
-    const all = `${RULE_NAMES.map((n) => JSON.stringify(at.rules[n].value)).join(';')}|${runs.options.eptAd}`;
-    if (!why && !read.has(all)) read.set(all, [...sharedMachine(runs, at.rules).rulesRead]);
-    const key = why ?? `${(read.get(all) ?? []).map((n) => `${n}=${JSON.stringify(at.rules[n].value)}`).join(';')}|${runs.options.eptAd}`;
+    const runs = settled(s, one).scenario;
+    const all = `${RULE_NAMES.map((n) => JSON.stringify(one.rules[n].value)).join(';')}|${runs.options.eptAd}`;
+    if (!why && !read.has(all)) read.set(all, [...sharedMachine(runs, one.rules).rulesRead]);
+    const key = why ?? `${(read.get(all) ?? []).map((n) => `${n}=${JSON.stringify(one.rules[n].value)}`).join(';')}|${runs.options.eptAd}`;
     const last = out[out.length - 1];
     if (last && last.key === key) last.last = r;
     else out.push({ first: r, last: r, era: one, key });
   }
+  return out;
+}
+
+/**
+ * The spans of an era's releases for a scenario; null for an era of one release (a --kernel
+ * run), one without a timeline, or when every release meets the same rules and features.
+ */
+export function eraSpans(s: Scenario, era: Era): Span[] | null {
+  const t = era.timeline;
+  // A proposal runs the one release it was posted against; its base's range is not its own.
+  if (!t || era.proposal || era.releases.first === era.releases.last) return null;
+  const out = groupReleases(s, releasesIn(t, era), (r) => ({ ...eraAt(era, r), releases: { first: r, last: r } }));
   return out.length > 1 ? out : null;
 }
 
@@ -49,7 +59,7 @@ export function eraSpans(s: Scenario, era: Era): EraSpan[] | null {
  * Spans merged into bands of equal results: `same(a, b)` compares two spans' results. Each
  * band keeps the result of its first span that could run the scenario.
  */
-export function toBands<R>(spans: EraSpan[], results: Map<string, R>, same: (a: R, b: R) => boolean): { first: string; last: string; release: string; result: R }[] {
+export function toBands<R>(spans: Span[], results: Map<string, R>, same: (a: R, b: R) => boolean): { first: string; last: string; release: string; result: R }[] {
   const out: { first: string; last: string; release: string; result: R }[] = [];
   for (const sp of spans) {
     const result = results.get(sp.key)!;

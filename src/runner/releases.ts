@@ -1,6 +1,7 @@
-// Runs over mainline releases: `matrix --releases` and `bisect`. Consecutive releases whose rule
-// sets (and whose features, for the scenario) are the same form one span and share one run; a
-// span that recurs later shares the same run too.
+// Runs over mainline releases: `matrix --releases` and `bisect`. Consecutive releases where the
+// scenario meets the same rules it reads, features and EPT A/D bits form one span
+// (runner/bands.ts, as an era's bands do) and share one run; a span that recurs later shares
+// the same run too.
 import { RULE_NAMES, type Era, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
 import { verdict, type BisectFlip, type BisectRange, type Bisection, type ExploreRun, type ReleaseChange, type RunResult, type Verdict } from '../contract/output.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
@@ -11,16 +12,8 @@ import { releaseKey } from '../era/release.js';
 import { entriesAt, eraOfRelease, historyHash, releaseEra, resolveRelease, rulesOf } from '../era/timeline.js';
 import { UserError } from '../errors.js';
 import { runScenario } from './run.js';
+import { groupReleases, type Span } from './bands.js';
 import { sharedMachine } from './machines.js';
-
-export interface Span {
-  first: string;
-  last: string;
-  /** The era of the span's first release: its rules are every release's of the span. */
-  era: Era;
-  /** Same key, same run. */
-  key: string;
-}
 
 /** The releases from a to b (inclusive), checked. */
 export function releasesBetween(t: Timeline, between?: [string, string]): string[] {
@@ -28,20 +21,6 @@ export function releasesBetween(t: Timeline, between?: [string, string]): string
   const [a, b] = between.map((v) => resolveRelease(t, v)) as [string, string];
   if (releaseKey(a) > releaseKey(b)) throw new UserError(`--between ${a} ${b}: the first release must be the older one`);
   return t.releases.slice(t.releases.indexOf(a), t.releases.indexOf(b) + 1);
-}
-
-/** Releases grouped into spans of identical rules (and, for a scenario, identical availability). */
-export function spans(t: Timeline, named: readonly Era[], releases: readonly string[], s?: Scenario): Span[] {
-  const out: Span[] = [];
-  for (const r of releases) {
-    const era = releaseEra(t, r, named);
-    const rules = RULE_NAMES.map((n) => JSON.stringify(era.rules[n].value)).join(';');
-    const key = `${rules}|${s ? (unavailable(s, era) ?? settled(s, era).scenario.options.eptAd) : ''}`;
-    const last = out[out.length - 1];
-    if (last && last.key === key) last.last = r;
-    else out.push({ first: r, last: r, era, key });
-  }
-  return out;
 }
 
 /** One canonical run per distinct span key. */
@@ -52,15 +31,14 @@ export function runSpans(s: Scenario, ss: Span[]): Map<string, RunResult> {
 }
 
 /**
- * matrix --releases: each scenario at every mainline release, in spans of identical rules (one
- * run each), and how many distinct rule sets ran.
+ * matrix --releases: each scenario at every mainline release, in spans (one run each), each
+ * span with what its first release changes for the scenario; and how many distinct rule sets
+ * history has.
  */
 export function releaseRows(scenarios: Scenario[], t: Timeline, named: readonly Era[]): { rows: { spans: { first: string; last: string; run: RunResult; changes: ReleaseChange[] }[] }[]; ruleSets: number } {
-  const keys = new Set<string>();
   const rows = scenarios.map((s) => {
-    const ss = spans(t, named, releasesBetween(t), s);
+    const ss = groupReleases(s, releasesBetween(t), (r) => releaseEra(t, r, named));
     const runs = runSpans(s, ss);
-    ss.forEach((sp) => keys.add(sp.key.split('|')[0]!));
     return {
       spans: ss.map((sp, i) => {
         const run = runs.get(sp.key)!;
@@ -69,7 +47,9 @@ export function releaseRows(scenarios: Scenario[], t: Timeline, named: readonly 
       }),
     };
   });
-  return { rows, ruleSets: keys.size };
+  // How many rule sets history has (releases that differ in any rule), whatever the scenarios read.
+  const ruleSets = new Set(releasesBetween(t).map((r) => RULE_NAMES.map((n) => JSON.stringify(entriesAt(t, r)[n].value)).join(';'))).size;
+  return { rows, ruleSets };
 }
 
 /** What a release changes for a scenario: its entries for the rules the runs on either side read, and the features that arrive (when the scenario's availability or EPT A/D bits change there). */
@@ -112,7 +92,7 @@ function undo(t: Timeline, named: readonly Era[], release: string, entry: RuleEn
  */
 export async function bisectReleases(s: Scenario, cond: Cond, t: Timeline, named: readonly Era[], opts: { between?: [string, string]; exploreMany?: ExploreMany }): Promise<Bisection> {
   const releases = releasesBetween(t, opts.between);
-  const ss = spans(t, named, releases, s);
+  const ss = groupReleases(s, releases, (r) => releaseEra(t, r, named));
   const keys = [...new Set(ss.map((x) => x.key))];
   const firstOf = new Map(keys.map((k) => [k, ss.find((x) => x.key === k)!.era]));
   const vals = await values(s, cond, keys.map((k) => firstOf.get(k)!), opts.exploreMany);
