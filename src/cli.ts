@@ -15,22 +15,17 @@ import type { Scenario } from './contract/scenario.js';
 import type { EraChoice, Session } from './runner/session.js';
 import { VERSION } from './version.js';
 
-// Ctrl-C at any moment, even before a command has begun, stops explorations where they are: their
-// partial results print (verdict Interrupted) with exit 130. A command that does not explore
-// has nothing partial to print and ends at once; a second Ctrl-C always ends at once.
+// Ctrl-C at any moment once mmutt runs, even before the command is known, stops explorations
+// where they are: their partial results print (verdict Interrupted) with exit 130. A command
+// that does not explore has nothing partial to print and ends at once; a second Ctrl-C always
+// ends at once. (Before this module runs, in Node's own start-up, a Ctrl-C ends the process as
+// it ends any.)
 const stop = new Int32Array(new SharedArrayBuffer(4));
-let exploring = false;
+let mode: 'not yet known' | 'explores' | 'runs' = 'not yet known';
 process.on('SIGINT', () => {
-  if (Atomics.load(stop, 0) || !exploring) process.exit(130);
+  if (Atomics.load(stop, 0) || mode === 'runs') process.exit(130);
   Atomics.store(stop, 0, 1);
 });
-/** From here on, a Ctrl-C leaves the partial results to print; one that came already ends the command now. */
-const partialOnInterrupt = () => {
-  exploring = true;
-};
-const endIfInterrupted = () => {
-  if (Atomics.load(stop, 0)) process.exit(130);
-};
 
 // `mmutt matrix | head -1`: when the reader goes away, end quietly, as a process killed by
 // SIGPIPE does, without finishing work nobody will read.
@@ -169,13 +164,14 @@ async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: Explor
   }
 }
 
-/** Commands that may explore: from here a Ctrl-C leaves partial results; otherwise it ends the command. */
+/** Commands that may explore: from here a Ctrl-C leaves partial results; otherwise it ends the command (one that came already, now). */
 function startCommand(explores: boolean): void {
-  if (explores) partialOnInterrupt();
-  else endIfInterrupted();
+  mode = explores ? 'explores' : 'runs';
+  if (!explores && Atomics.load(stop, 0)) process.exit(130);
 }
 
 async function cmdList(a: { releases: boolean; rules: boolean } & EraChoice & Common) {
+  startCommand(false);
   const S = await session(a);
   const L = await import('./report/list.js');
   if (a.releases && a.rules) throw new UserError('give --releases or --rules, not both');
@@ -316,8 +312,12 @@ async function cmdReproduce(a: { file: string } & Common) {
   } catch (e) {
     throw new UserError(`${source}:${q.at}: the block's Reproduce line \`mmutt cite ${quote(q.argv.join(' '))}\`: ${(e as Error).message}`);
   }
+  // The scenario is the text the block carries, and it must be the one the block names: a
+  // block cut short, or edited, is not reproduced from something else (nor from a local file).
   const s = q.scenario ? S.scenarioFromText(q.scenario.file, q.scenario.text) : undefined;
   if (s && parsed.scenario !== q.scenario!.file) throw new UserError(`${source}:${q.at}: the block carries ${q.scenario!.file} but its Reproduce line cites ${quote(parsed.scenario)}`);
+  if (s && q.sha256 && !s.sha256.startsWith(q.sha256)) throw new UserError(`${source}:${q.at}: the scenario text the block carries has sha256 ${s.sha256.slice(0, 12)}, not the ${q.sha256} the block names: it was cut or edited on the way`);
+  if (!s && (parsed.scenario.includes('/') || parsed.scenario.endsWith('.mmu'))) throw new UserError(`${source}:${q.at}: the block cites ${quote(parsed.scenario)} but carries no scenario text for it (was it cut?); mmutt does not read a local file in its place`);
   const fresh = await citeBlock(S, parsed, s);
   const { reproduceText } = await import('./report/reproduce.js');
   const r = reproduceText(q, fresh, { source, version: VERSION });
@@ -381,7 +381,7 @@ async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs & C
   const C = await import('./runner/check.js');
   const R = await import('./report/check.js');
   // Every file is read, so that one bad file does not hide the next.
-  const read = C.readAll(S, S.files(a.files));
+  const read = C.readAll(S, a.files);
   const bad = read.filter((f) => f.error !== undefined);
   const good = read.flatMap((f) => (f.scenario ? [{ file: f.file, scenario: f.scenario }] : []));
   if (bad.length === 1 && read.length === 1) throw new UserError(bad[0]!.error!);

@@ -104,7 +104,7 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     expect(changed).not.toBe(quote('> '));
     const r = mmutt(['reproduce', '-'], mail(changed));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^differs: 2 lines/m);
+    expect(r.out).toMatch(/^differs: 1 line as quoted, 1 as printed now/m);
     expect(r.out).toMatch(/^- kvm\.spte_zap +\d+/m);
     expect(r.out).toMatch(/^\+ kvm\.spte_zap +\d+/m);
   });
@@ -112,8 +112,9 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
   it('a block of another history says so, and how to get that history', () => {
     const other = quote('> ').replace(/[0-9a-f]{12}(?=\))/, 'aaaaaaaaaaaa').replace(/history [0-9a-f]{12}/g, 'history aaaaaaaaaaaa').replace(/-S [0-9a-f]{12}/g, '-S aaaaaaaaaaaa');
     const r = mmutt(['reproduce', '-'], other);
-    expect(r.out).toMatch(/^note: this is mmutt 0\.1\.0 \(history [0-9a-f]{12}\), not the mmutt 0\.1\.0 \(history aaaaaaaaaaaa\) that made the block$/m);
-    expect(r.out).toContain('git log --reverse -S aaaaaaaaaaaa -- docs/timeline.md');
+    const flat = r.out.replace(/\n {2}/g, ' ');
+    expect(flat).toMatch(/^note: this is mmutt 0\.1\.0 \(history [0-9a-f]{12}\), not the mmutt 0\.1\.0 \(history aaaaaaaaaaaa\) that made the block /m);
+    expect(flat).toContain('git log --reverse -S aaaaaaaaaaaa -- docs/timeline.md');
     expect(r.code).toBe(0); // the results are the same: only the history differs
   });
 
@@ -121,6 +122,20 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     expect(mmutt(['reproduce', '-'], 'Hello,\n\nno block here.\n')).toMatchObject({ code: 2, err: expect.stringMatching(/^mmutt: \(stdin\): no cite block: expected its first line/) });
     const cut = block.split('Reproduce')[0]!;
     expect(mmutt(['reproduce', '-'], cut)).toMatchObject({ code: 2, err: expect.stringMatching(/no `Reproduce:` section/) });
+  });
+
+  it('a scenario section cut short, or cut off, is refused; a re-wrapped one reproduces', () => {
+    const cut = block.replace(/\n {2}observe [^\n]*\n/, '\n');
+    expect(cut).not.toBe(block);
+    expect(mmutt(['reproduce', '-'], cut)).toMatchObject({ code: 2, err: expect.stringMatching(/the scenario text the block carries has sha256 [0-9a-f]{12}, not the [0-9a-f]{12} the block names: it was cut or edited on the way/) });
+    const noText = block.slice(0, block.indexOf('Scenario (save as'));
+    expect(mmutt(['reproduce', '-'], noText)).toMatchObject({ code: 2, err: expect.stringMatching(/cites zap-no-ad\.mmu but carries no scenario text for it \(was it cut\?\); mmutt does not read a local file in its place/) });
+    // A mail client joins two lines of the scenario: the same tokens, the same scenario.
+    const joined = block.replace(/\n( +proc [^\n]*)\n\s+/, '\n$1 ');
+    expect(joined).not.toBe(block);
+    const r = mmutt(['reproduce', '-'], joined);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^the scenario text it carries has the sha256 it names \(by tokens\)$/m);
   });
 
   it('an era file a block carries is never run from the mail', () => {
@@ -162,6 +177,12 @@ describe('every look-up is one command', () => {
     expect(JSON.parse(at.out).era.release).toBe('v5.12');
     expect(mmutt(['diff', 'ksm-merge', '6bdb913f0a70', 'v3.6']).out).toMatch(/v3\.7/);
     expect(mmutt(['run', 'ksm-merge', '--at', 'deadbeefdead'])).toMatchObject({ code: 2, err: expect.stringMatching(/is not one the timeline names/) });
+    expect(mmutt(['run', 'ksm-merge', '--at', '6bd'])).toMatchObject({ code: 2, err: expect.stringMatching(/--at takes a commit id of 7 to 40 hex digits/) });
+    // Every commit `mmutt list` prints for an era resolves to the era's first release.
+    const list = mmutt(['list']).out;
+    for (const [, era, first, commits] of list.matchAll(/^ {2}(post-\S+|pre-\S+) +(v[\d.]+)\.\.\S*\n(?: {6}.*\n)*?((?: {6}[0-9a-f]{12} \(.*\n)+)/gm)) {
+      for (const [c] of commits!.matchAll(/[0-9a-f]{12}/g)) expect(JSON.parse(mmutt(['run', 'ksm-merge', '--at', c, '--format', 'json', '--no-trace']).out).era.release, `${era} ${c}`).toBe(first);
+    }
   });
 
   it('--kernel: a stable release or an -rc is refused, naming the mainline release', () => {
@@ -178,7 +199,7 @@ describe('every look-up is one command', () => {
 
   it('matrix --releases names the commit at each boundary', () => {
     const r = mmutt(['matrix', '--releases']);
-    expect(r.out).toMatch(/^ {2}v2\.6\.34\.\.v2\.6\.35 +B +kvm\.age\.no_ad="zap" \(6316e1c8c6af\)$/m);
+    expect(r.out).toMatch(/^ {2}v2\.6\.34\.\.v2\.6\.35 +B +kvm\.age\.no_ad = "zap" \(6316e1c8c6af\)$/m);
   });
 
   it("bisect --explore without --where uses the scenario's own condition", () => {
@@ -201,10 +222,36 @@ describe('every look-up is one command', () => {
     expect(r.err).toMatch(/c-bad\.mmu:2:1: /);
     expect(r.err).toMatch(/^mmutt: 2 of 3 files have errors$/m);
     expect(mmutt(['check', join(d, 'b-bad.mmu'), join(d, 'a-good.mmu'), join(d, 'c-bad.mmu')]).err.match(/^mmutt: /gm)).toHaveLength(3);
+    // A folder without .mmu files is one more bad argument, not the end of the check.
+    mkdirSync(join(dir, 'empty'), { recursive: true });
+    const e = mmutt(['check', join(d, 'b-bad.mmu'), join(dir, 'empty'), join(d, 'a-good.mmu')]);
+    expect(e.err).toMatch(/b-bad\.mmu:3:5: /);
+    expect(e.err).toMatch(/empty: no \.mmu files in this folder/);
+    expect(e.err).toMatch(/^mmutt: 2 of 3 files have errors$/m);
   });
 });
 
 describe('small things', () => {
+  it('a witness names the step that opened its window in the release\'s words, as the window list does', () => {
+    const r = mmutt(['cite', 'ksm-merge', '--kernel', 'v3.6', '--explore']);
+    expect(r.out).toMatch(/^ {2}window: spte gfn 0x100, opened by vcpu0 do_wp_page$/m);
+    expect(r.out).toMatch(/^ {2}window spte gfn 0x100 opened by do_wp_page, replay:$/m);
+    expect(r.out).not.toMatch(/wp_page_copy/);
+  });
+
+  it('diff says a name that is both observed and counted once', () => {
+    const first = mmutt(['diff', 'ksm-merge', 'v3.6', 'v3.7']).out.split('\n')[0]!;
+    const names = first.split('changed: ')[1]!.split(', ');
+    expect(names.length).toBe(new Set(names).size);
+  });
+
+  it('list, list --releases and list --rules at every release fit 80 columns (a commit reference aside)', () => {
+    const over = (out: string) => out.split('\n').filter((l) => l.length > 80 && !/[0-9a-f]{12} \(".*"\)/.test(l));
+    expect(over(mmutt(['list']).out)).toEqual([]);
+    expect(over(mmutt(['list', '--releases']).out)).toEqual([]);
+    for (const v of ['v2.6.27', 'v2.6.32', 'v3.7', 'v4.12', 'v5.17', 'v6.13', 'v7.0']) expect(over(mmutt(['list', '--rules', '--kernel', v]).out), v).toEqual([]);
+  });
+
   it('a path in an error is quoted whole, however deep', () => {
     const deep = join(dir, 'a'.repeat(60), 'b'.repeat(60), 'c'.repeat(60), 'missing.mjs');
     const r = mmutt(['run', 'ksm-merge', '--era-file', deep]);

@@ -128,8 +128,10 @@ export const pathsCounted = (x: Exploration) => x.complete && !x.reduced;
 
 /** A shortest schedule to an outcome, a harm or a window, with its replay token and trace. */
 export interface Witness {
-  /** `outcome N`, `harm lost-write`, or `window <key>`. */
+  /** `outcome N`, `harm lost-write`, or `window <key>` (the key in the engine's words: the same window at every release). */
   target: string;
+  /** The target in the words of the release that ran, for a reader (`... opened by do_wp_page` at v3.6). */
+  shown?: string;
   outcomeKey?: string;
   /** Thread numbers (0 = the first thread of the scenario), one per step. */
   schedule: number[];
@@ -312,6 +314,8 @@ export interface QuotedCite {
   at: number;
   version: string;
   history?: string;
+  /** The scenario the block names on its second line, `scenario NAME (sha256 HASH)`: the first 12 hex digits. */
+  sha256?: string;
   /** The arguments of the `$ mmutt cite ...` line, without `cite`. */
   argv: string[];
   /** A scenario the block carries ("Scenario (save as F):"): the file name and its text. */

@@ -232,8 +232,10 @@ export function releaseOfCommit(t: Timeline, named: readonly Era[], commit: stri
   };
   for (const e of [...t.rules, ...t.features]) add(e.commit, e.release);
   for (const w of t.words) for (const s of w.since) add(s.commit, s.release);
-  for (const e of named) add(/[0-9a-f]{12}$/.exec(e.id)?.[0], e.releases.first);
+  // An era opens with its commits (`mmutt list` prints them): they are in its first release.
+  for (const e of named) for (const c of [/[0-9a-f]{12}$/.exec(e.id)?.[0], ...e.commits]) add(c, e.releases.first);
   const want = commit.toLowerCase();
+  if (!/^[0-9a-f]{7,40}$/.test(want)) throw new UserError(`--at takes a commit id of 7 to 40 hex digits, not \`${quote(commit)}\``);
   const hits = [...known].filter(([id]) => id.startsWith(want.slice(0, 12)) && (want.length <= 12 || want.startsWith(id)));
   if (hits.length > 1 && new Set(hits.map((h) => h[1])).size > 1) throw new UserError(`commit \`${quote(commit)}\` is ambiguous in the timeline: ${hits.map(([id, r]) => `${id} (${r})`).join(', ')}; give more digits`);
   if (!hits.length) throw new UserError(`commit \`${quote(commit)}\` is not one the timeline names: --at takes a commit of a rule change, a feature, a name or an era cut (docs/timeline.md; mmutt list --rules --kernel vX.Y); for another commit, give the release it is in with --kernel`);

@@ -80,7 +80,7 @@ export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: Ci
     explored.forEach((x, i) => {
       out.push(`${label(i)}:`, ...exploredSummary(x, W, '  ', counts));
       for (const w of x.witnesses.filter((y) => !y.outcomeKey)) {
-        out.push(...wrap(`${w.target}, replay:`, '  ', '    ', W));
+        out.push(...wrap(`${w.shown ?? w.target}, replay:`, '  ', '    ', W));
         out.push(...wrapCommand(['mmutt run', scenarioArg(x.run), `--era ${x.run.era.id}`, `--replay ${w.token}`, ...eraFileArgs(o)].join(' '), '    '));
       }
     });

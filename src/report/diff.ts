@@ -68,7 +68,8 @@ const sideOf = (side: string, r: RunResult, bands?: { first: string; last: strin
  */
 type Spans = { first: string; last: string; release: string }[] | undefined;
 function head(tier: Tier, changed: string[], mode: string, a: RunResult, b: RunResult, bands: [Spans, Spans]): string[] {
-  const first = tier === 'exact' || tier === 'unavailable' || !changed.length ? TIER_TEXT[tier] : `${TIER_TEXT[tier]}; changed: ${changed.join(', ')}`;
+  // A name observed and counted both (`kvm.spte_change`) is said once.
+  const first = tier === 'exact' || tier === 'unavailable' || !changed.length ? TIER_TEXT[tier] : `${TIER_TEXT[tier]}; changed: ${[...new Set(changed)].join(', ')}`;
   return [
     ...wrap(first, '', '  ', W),
     `mmutt ${toolOf([a.era, b.era])}`,

@@ -58,7 +58,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   if (r.witnesses.length) {
     out.push('', 'Witnesses (shortest schedules; replay with --replay TOKEN):');
     for (const w of r.witnesses) {
-      out.push(...wrap(`${w.target}: ${w.token}`, '  ', '    '));
+      out.push(...wrap(`${w.shown ?? w.target}: ${w.token}`, '  ', '    '));
       for (const st of w.trace) out.push(...wrap(`${String(st.n).padStart(3)} ${st.thread} ${st.fn}${st.notes.length ? `: ${st.notes.join('; ')}` : ''}`, '    ', '        '));
     }
   }

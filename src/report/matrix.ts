@@ -67,7 +67,7 @@ export function releaseMatrixText(rows: ReleaseRow[], runs: number, releases: nu
     // Each boundary with the commits that land there (the rules this scenario reads, the features it needs).
     for (const r of ranges) {
       const head = `  ${releaseRange(r).padEnd(w)}  ${r.cls}`;
-      const why = r.changes.map((c) => `${'rule' in c ? `${c.rule}=${fmtRuleValue(c.value)}` : `+${c.feature}`} (${c.commit ? c.commit.slice(0, 12) : 'commit not identified'})`);
+      const why = r.changes.map((c) => `${'rule' in c ? `${c.rule} = ${fmtRuleValue(c.value)}` : `+${c.feature}`} (${c.commit ? c.commit.slice(0, 12) : 'commit not identified'})`);
       out.push(...(why.length ? wrap(why.join('; '), `${head}  `, ''.padEnd(head.length + 4)) : [head]));
     }
     out.push(...apart(results, classes, 'every release'));

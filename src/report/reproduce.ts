@@ -1,6 +1,7 @@
 // mmutt reproduce, the report: whether a quoted cite block is what this mmutt prints for the
 // same command, and where it is not, the lines that differ (- as quoted, + as printed now).
 import type { QuotedCite } from '../contract/output.js';
+import { wrap } from './text.js';
 
 /** One line of a comparison: in both, only in the quoted block (-), or only in this mmutt's (+). */
 export type DiffLine = { op: ' ' | '-' | '+'; text: string };
@@ -26,6 +27,19 @@ export function diffLines(quoted: readonly string[], fresh: readonly string[]): 
   return out;
 }
 
+/** A block without the body of its `Scenario (...)` section: that text is compared by its sha256. */
+function withoutScenarioText(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let skipping = false;
+  for (const l of lines) {
+    if (/^(Scenario|Era file) \(.*\):$/.test(l)) {
+      skipping = l.startsWith('Scenario');
+      out.push(l);
+    } else if (!skipping) out.push(l);
+  }
+  return out;
+}
+
 /**
  * The verdict on a quoted block. The history hash is set aside where it appears (the header and
  * the Reproduce lines), and said: a block made with another history can differ where the
@@ -35,20 +49,25 @@ export function reproduceText(q: QuotedCite, fresh: string, o: { source: string;
   const now = fresh.replace(/\n$/, '').split('\n').map((l) => l.trimEnd());
   const nowHistory = /\(history ([0-9a-f]{12})\)/.exec(now[0] ?? '')?.[1];
   const neutral = (lines: readonly string[], h: string | undefined) => (h ? lines.map((l) => l.split(h).join('HISTORY')) : [...lines]);
-  const d = diffLines(neutral(q.lines, q.history), neutral(now, nowHistory));
+  // The scenario text is compared by its tokens (its sha256, on the block's second line), not
+  // by lines: a mail client may re-wrap it, and a re-wrapped scenario is the same scenario.
+  const d = diffLines(withoutScenarioText(neutral(q.lines, q.history)), withoutScenarioText(neutral(now, nowHistory)));
   const changed = d.filter((x) => x.op !== ' ').length;
   const made = `mmutt ${q.version}${q.history ? ` (history ${q.history})` : ''}`;
   const thisOne = `mmutt ${o.version}${nowHistory ? ` (history ${nowHistory})` : ''}`;
-  const out = [`${thisOne}`, `reproduce: the block at ${o.source}:${q.at}, made by ${made}`, `reran: mmutt cite ${q.argv.join(' ')}`];
+  const out = [`${thisOne}`, ...wrap(`reproduce: the block at ${o.source}:${q.at}, made by ${made}`, '', '  '), ...wrap(`reran: mmutt cite ${q.argv.join(' ')}`, '', '  ')];
   if (made !== thisOne) {
-    out.push(`note: this is ${thisOne}, not the ${made} that made the block`);
-    if (q.history && q.history !== nowHistory) out.push(`  lines can differ where the history was corrected since; that history: git log --reverse -S ${q.history} -- docs/timeline.md`);
+    out.push(...wrap(`note: this is ${thisOne}, not the ${made} that made the block`, '', '  '));
+    if (q.history && q.history !== nowHistory) out.push(...wrap(`lines can differ where the history was corrected since; that history: git log --reverse -S ${q.history} -- docs/timeline.md`, '  ', '  '));
   }
+  if (q.scenario) out.push('the scenario text it carries has the sha256 it names (by tokens)');
   if (!changed) {
-    out.push(`reproduces: all ${q.lines.length} lines are the same`);
+    out.push(`reproduces: all ${d.length} lines are the same`);
     return { text: `${out.join('\n')}\n`, same: true };
   }
-  out.push(`differs: ${changed} ${changed === 1 ? 'line' : 'lines'} (- as quoted, + as printed now; line numbers of the quoted block)`);
+  const gone = d.filter((x) => x.op === '-').length;
+  const come = d.filter((x) => x.op === '+').length;
+  out.push(`differs: ${gone} ${gone === 1 ? 'line' : 'lines'} as quoted, ${come} as printed now (- as quoted, + now; line numbers of the quoted block)`);
   let n = 0;
   let lastShown = -2;
   d.forEach((x, i) => {

@@ -8,15 +8,23 @@ import { UserError } from '../errors.js';
 import { runScenario } from './run.js';
 import type { Session } from './session.js';
 
-/** Every file read and parsed: a scenario, or the message of what is wrong with it. */
-export function readAll(session: Session, files: readonly string[]): { file: string; scenario?: Scenario; error?: string }[] {
-  return files.map((file) => {
+/**
+ * Every file named (a folder: its .mmu files) read and parsed: a scenario, or the message of
+ * what is wrong with it, or with the argument (a folder without .mmu files).
+ */
+export function readAll(session: Session, args: readonly string[]): { file: string; scenario?: Scenario; error?: string }[] {
+  const guard = <T>(file: string, f: () => T): T | { file: string; error: string } => {
     try {
-      return { file, scenario: session.scenario(file) };
+      return f();
     } catch (e) {
       if (e instanceof UserError) return { file, error: e.message };
       throw e;
     }
+  };
+  return args.flatMap((arg) => {
+    const files = guard(arg, () => session.files([arg]));
+    if (!Array.isArray(files)) return [files];
+    return files.map((file) => guard(file, () => ({ file, scenario: session.scenario(file) })));
   });
 }
 

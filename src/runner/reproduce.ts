@@ -103,5 +103,6 @@ export function readCite(text: string, source: string): QuotedCite {
     if (m?.[2]) scenario = { file: m[2], text: carried(i) };
     if (m?.[3]) eraFiles.push({ file: m[3], text: carried(i) });
   });
-  return { lines, at: start + 1, version: head[1]!, ...(head[2] ? { history: head[2] } : {}), argv: words.slice(1), ...(scenario ? { scenario } : {}), eraFiles };
+  const sha = lines.map((l) => /^scenario \S+ \(sha256 ([0-9a-f]{12})\)$/.exec(l)?.[1]).find((h) => h);
+  return { lines, at: start + 1, version: head[1]!, ...(head[2] ? { history: head[2] } : {}), ...(sha ? { sha256: sha } : {}), argv: words.slice(1), ...(scenario ? { scenario } : {}), eraFiles };
 }

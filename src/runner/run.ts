@@ -112,7 +112,7 @@ export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, wi
   const exploration = explore(machine, limits);
   withLabels(run, Object.keys(exploration.outcomes[0]?.observations ?? {}));
   const found = witnesses ? findWitnesses(machine, exploration, run.sha256, limits) : [];
-  return { run, exploration: explorationInWords(run.era.words, exploration), witnesses: found.map((w) => ({ ...w, trace: traceInWords(run.era.words, w.trace) })) };
+  return { run, exploration: explorationInWords(run.era.words, exploration), witnesses: found.map((w) => ({ ...w, shown: inWords(run.era.words, w.target), trace: traceInWords(run.era.words, w.trace) })) };
 }
 
 /** Worker k's part of one exploration split between workers that share `buffers` (runner/jobs.ts). */
