@@ -49,9 +49,16 @@ export function readInputFile(path: string, what: string): string {
   }
   try {
     if (!fstatSync(fd).isFile()) throw new UserError(`${shown} is not a regular file: expected ${a}`);
-    const buf = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    // Room for the size the file said it has and one byte more (to see it grow), grown up to
+    // one byte past the limit: a small file does not cost a 1 MiB buffer.
+    let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_INPUT_BYTES) + 1);
     let n = 0;
     for (;;) {
+      if (n === buf.length) {
+        const more = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_INPUT_BYTES + 1));
+        buf.copy(more, 0, 0, n);
+        buf = more;
+      }
       const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;

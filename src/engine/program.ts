@@ -1,6 +1,6 @@
 // Thread programs are data: an array of atomic steps and a program counter in the state.
-// A step is a function of the state alone, so the same program runs under immer (traces,
-// explain) and on plain copies (exploration), and a thread's progress is copied with the state.
+// A step is a function of the state alone, so the same program runs on a plain array (traces,
+// explain) and on Int32Array copies (exploration), and a thread's progress is copied with the state.
 import type { NotifierCallback, RuleName } from '../contract/era.js';
 import type { State } from './state.js';
 

@@ -1,7 +1,6 @@
 // The canonical schedule: the lowest-numbered thread that can run takes the next step, so the
-// threads run in the order written unless one blocks. One deterministic trace, recorded with
-// immer's patches so that every step says what it changed.
-import { Immer, enablePatches, type Patch } from 'immer';
+// threads run in the order written unless one blocks. One deterministic trace: every step says
+// what it changed, from the write log every write to the state goes through (state.ts).
 import type { Machine } from './compile.js';
 import { fmtSlot } from './layout.js';
 import { ModelError, type Change, type TraceStep } from '../contract/output.js';
@@ -9,15 +8,7 @@ import { StepLog } from './program.js';
 import { checkSanity } from './sanity.js';
 import { staleNames, staleSet, staleWords } from './windows.js';
 import type { MutableState, State } from './state.js';
-import { put, get } from './state.js';
-
-enablePatches();
-/**
- * The tracer's own immer: patches on, freezing off. A traced run keeps no state but the
- * current one, so nothing could change an old state behind its back; freezing every state
- * after every step cost a fifth of a canonical run.
- */
-const tracer = new Immer({ autoFreeze: false });
+import { get, put, recordWrites, stopRecording } from './state.js';
 
 /** A bound on steps: a correct program always ends far sooner; more means a livelock in the model. */
 const MAX_STEPS = 100_000;
@@ -47,7 +38,7 @@ function stuck(m: Machine, s: State, among: number[]): never {
   throw new Error(`internal: no thread can run but ${names.join(', ')} have not finished (a deadlock in the model)`);
 }
 
-/** Take one step of thread `tid` on a mutable state (a plain copy or an immer draft). */
+/** Take one step of thread `tid` on a mutable state (a plain array when tracing, an Int32Array when exploring). */
 export function stepThread(m: Machine, s: State, tid: number, notes: StepLog | null): void {
   const pcSlot = m.layout.threads[tid]!.pc;
   const step = m.programs[tid]![get(s, pcSlot)]!;
@@ -79,14 +70,16 @@ export function runCanonical(m: Machine): CanonicalRun {
 
 /**
  * The scenario's threads under a schedule: `pick` chooses among the threads that can run at
- * step n (canonical: the lowest). Every step is traced with immer's patches.
+ * step n (canonical: the lowest). Every step is traced from the writes it made.
  */
 export function runTraced(m: Machine, pick: (enabled: number[], n: number) => number): CanonicalRun {
   const l = m.layout;
   const among = schedulable(m);
-  let s: State = Array.from(m.init);
+  // One array, stepped in place: a traced run keeps no earlier state.
+  const s = Array.from(m.init as ArrayLike<number>);
   const trace: TraceStep[] = [];
   const stale = new Int32Array(staleWords(m.watchers));
+  let writes: Int32Array = new Int32Array(96);
   while (!finished(m, s, among)) {
     if (trace.length > MAX_STEPS) throw new Error('internal: step limit reached');
     const enabled = enabledThreads(m, s, among);
@@ -94,16 +87,16 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
     const tid = pick(enabled, trace.length);
     const step = m.programs[tid]![get(s, l.threads[tid]!.pc)]!;
     const log = new StepLog();
-    let result: readonly [number[], Patch[], Patch[]];
+    recordWrites(writes);
+    let n = 0;
     try {
-      result = tracer.produceWithPatches(s as number[], (d: number[]) => {
-        stepThread(m, d, tid, log);
-      });
+      stepThread(m, s, tid, log);
     } catch (e) {
       throw new ModelError(`${(e as Error).message} (at step ${trace.length + 1}, ${l.threads[tid]!.name} ${step.fn})`, trace);
+    } finally {
+      ({ buf: writes, n } = stopRecording());
     }
-    const [next, patches, inverse] = result;
-    staleSet(l, m.watchers, next, stale);
+    staleSet(l, m.watchers, s, stale);
     const t: TraceStep = {
       n: trace.length + 1,
       thread: l.threads[tid]!.name,
@@ -112,29 +105,37 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
       // The rules that put the step here (read while building), then those it read as it ran.
       rules: [...(step.tags ?? []), ...log.tags.filter((r) => !step.tags?.includes(r))],
       notes: log.notes,
-      changes: describe(m, patches, inverse),
+      changes: describe(m, writes, n),
       windows: staleNames(m.watchers, stale),
     };
     if (step.callback) t.callback = step.callback;
     trace.push(t);
-    s = next;
     const bad = checkSanity(m, s);
     if (bad) throw new Error(`internal: after step ${t.n} (${t.thread} ${t.fn}): ${bad}`);
   }
   return { trace, final: s };
 }
 
-/** Patches in kernel terms; program counters and locals are bookkeeping and left out. */
-function describe(m: Machine, patches: Patch[], inverse: Patch[]): Change[] {
+/**
+ * A step's writes, (slot, old, new) triples, in kernel terms: each slot from the value it had
+ * before the step to the one it has after (a slot written back to its old value did not
+ * change). Program counters and locals are bookkeeping and left out.
+ */
+function describe(m: Machine, writes: Int32Array, n: number): Change[] {
   const l = m.layout;
-  const old = new Map<number, number>();
-  for (const p of inverse) if (p.op === 'replace') old.set(p.path[0] as number, p.value as number);
+  const before = new Map<number, number>();
+  const after = new Map<number, number>();
+  for (let k = 0; k < n; k += 3) {
+    const idx = writes[k]!;
+    if (!before.has(idx)) before.set(idx, writes[k + 1]!);
+    after.set(idx, writes[k + 2]!);
+  }
   const out: Change[] = [];
-  for (const p of patches) {
-    const idx = p.path[0] as number;
+  for (const [idx, from] of before) {
     const kind = l.kinds[idx];
-    if (p.op !== 'replace' || kind === 'pc' || kind === 'local') continue;
-    out.push({ slot: l.names[idx]!, from: fmtSlot(l, idx, old.get(idx) ?? 0), to: fmtSlot(l, idx, p.value as number) });
+    const to = after.get(idx)!;
+    if (from === to || kind === 'pc' || kind === 'local') continue;
+    out.push({ slot: l.names[idx]!, from: fmtSlot(l, idx, from), to: fmtSlot(l, idx, to) });
   }
   return out.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
 }

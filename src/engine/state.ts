@@ -1,5 +1,5 @@
 // The machine state is one flat array of small integers (docs/engine.md). Flat, so that a
-// copy is one slice(), a fingerprint is one loop, and immer patches name single fields.
+// copy is one slice(), a fingerprint is one loop, and a write names a single field.
 // This file holds the encodings of the packed entries; layout.ts says where each one lives.
 
 import { hex, type Violation } from '../contract/output.js';
@@ -15,7 +15,7 @@ export interface State {
   /** Slots are read with get(), not by index. */
   readonly __slots?: never;
 }
-/** A state one may write directly: a plain array under immer (traces), an Int32Array when exploring. */
+/** A state one may write directly: a plain array (traces), an Int32Array when exploring. */
 export type MutableState = number[] | Int32Array;
 
 /**

@@ -35,7 +35,7 @@ export function decodeToken(sha256: string, token: string, threads: number): num
   return out;
 }
 
-/** Run a schedule (thread numbers), then finish canonically; the trace, under immer. */
+/** Run a schedule (thread numbers), then finish canonically, traced. */
 export function replay(m: Machine, schedule: number[]): { trace: TraceStep[]; final: ReturnType<typeof runTraced>['final'] } {
   const among = schedulable(m);
   return runTraced(m, (enabled, n) => {

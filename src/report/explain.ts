@@ -1,5 +1,5 @@
-// mmutt explain: the trace step by step, in kernel terms: what each step changed (from immer's
-// patches) and the era rule that fired, with its source the first time it does.
+// mmutt explain: the trace step by step, in kernel terms: what each step changed (from the
+// writes it made) and the era rule that fired, with its source the first time it does.
 import type { RunResult } from '../contract/output.js';
 import type { RuleName } from '../contract/era.js';
 import { bandLines, eraHeader, fmtRuleValue, fmtValue, heldLine, wrap, toolOf } from './text.js';
