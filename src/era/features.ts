@@ -62,6 +62,13 @@ export function settled(s: Scenario, era: Era): { scenario: Scenario; notes: str
   if (s.options.eptAd !== 'default') return { scenario: s, notes: [] };
   const ad = era.timeline?.features.find((f) => f.feature === 'ept_ad');
   const absent = ad !== undefined && releaseKey(ad.release) > releaseKey(era.release);
-  const scenario = { ...s, options: { ...s.options, eptAd: absent ? 'off' : 'on' } } as Scenario;
-  return { scenario, notes: absent ? [`no EPT A/D bits at ${era.release}: KVM uses them from ${ad.release} (${by(ad)})`] : [] };
+  return { scenario: withEptAd(s, absent ? 'off' : 'on'), notes: absent ? [`no EPT A/D bits at ${era.release}: KVM uses them from ${ad.release} (${by(ad)})`] : [] };
+}
+
+/** The scenario with its EPT A/D bits settled: one object per scenario and setting (an era's bands ask at every release). */
+const settledCache = new WeakMap<Scenario, { on?: Scenario; off?: Scenario }>();
+function withEptAd(s: Scenario, eptAd: 'on' | 'off'): Scenario {
+  let c = settledCache.get(s);
+  if (!c) settledCache.set(s, (c = {}));
+  return (c[eptAd] ??= { ...s, options: { ...s.options, eptAd } } as Scenario);
 }

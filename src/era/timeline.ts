@@ -117,8 +117,9 @@ const histories = new WeakMap<Timeline, Map<string, History>>();
 
 /**
  * What an era takes from the timeline at the release it runs: rules with their entries, words,
- * simplifications. Computed once per release (every era's bands ask for each of its releases);
- * each caller gets its own copy of the objects it may change.
+ * simplifications. Computed once per release (every era's bands ask for each of its releases)
+ * and shared: an era is data nobody changes (eraAt copies the entries it drops an overlay's
+ * rules from), and rules shared by identity let a rule set's key be computed once (ruleSetKey).
  */
 function historyAt(t: Timeline, release: string): History {
   let byRelease = histories.get(t);
@@ -129,7 +130,15 @@ function historyAt(t: Timeline, release: string): History {
     h = { release, rules: rulesOf(entries), entries, words: wordsAt(t, release), simplifications: simplificationsAt(t, release), timeline: t, history: historyHash(t), unpinned: unpinnedAt(t, release) };
     byRelease.set(release, h);
   }
-  return { ...h, rules: { ...h.rules }, entries: { ...h.entries }, words: h.words, simplifications: [...h.simplifications], unpinned: [...(h.unpinned ?? [])] };
+  return h;
+}
+
+const ruleSetKeys = new WeakMap<EraRules, string>();
+/** The values of every rule, as one string: equal keys, equal rule sets. Once per rules object. */
+export function ruleSetKey(rules: EraRules): string {
+  let k = ruleSetKeys.get(rules);
+  if (k === undefined) ruleSetKeys.set(rules, (k = RULE_NAMES.map((n) => JSON.stringify(rules[n].value)).join(';')));
+  return k;
 }
 
 /** One mainline release as an era: its rules, its words, its commits. */
@@ -195,9 +204,10 @@ export function eraAt(era: Era, release: string): Era {
   const t = era.timeline;
   if (!t) throw new Error(`internal: era ${era.id} has no timeline`);
   const at = historyAt(t, release);
-  const rules = { ...at.rules, ...(era.overlay ?? {}) } as EraRules;
-  for (const r of Object.keys(era.overlay ?? {}) as RuleName[]) delete at.entries[r];
-  return { ...era, ...at, rules };
+  if (!era.overlay) return { ...era, ...at };
+  const entries = { ...at.entries };
+  for (const r of Object.keys(era.overlay) as RuleName[]) delete entries[r];
+  return { ...era, ...at, entries, rules: { ...at.rules, ...era.overlay } as EraRules };
 }
 
 /** Every mainline release an era covers, oldest first (a proposal: those of its base). */

@@ -2,10 +2,10 @@
 // it. The era's releases are grouped by what the scenario meets there (the rules, whether its
 // features exist, the EPT A/D bits); each group runs once, and consecutive releases with the
 // same result form one band (docs/output.md § Bands).
-import { RULE_NAMES, type Era, type RuleName } from '../contract/era.js';
+import type { Era, RuleName } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
 import { settled, unavailable } from '../era/features.js';
-import { eraAt, releasesIn } from '../era/timeline.js';
+import { eraAt, releasesIn, ruleSetKey } from '../era/timeline.js';
 import { sharedMachine } from './machines.js';
 
 /**
@@ -33,7 +33,7 @@ export function groupReleases(s: Scenario, releases: readonly string[], eraAt: (
     const one = eraAt(r);
     const why = unavailable(s, one);
     const runs = settled(s, one).scenario;
-    const all = `${RULE_NAMES.map((n) => JSON.stringify(one.rules[n].value)).join(';')}|${runs.options.eptAd}`;
+    const all = `${ruleSetKey(one.rules)}|${runs.options.eptAd}`;
     if (!why && !read.has(all)) read.set(all, [...sharedMachine(runs, one.rules).rulesRead]);
     const key = why ?? `${(read.get(all) ?? []).map((n) => `${n}=${JSON.stringify(one.rules[n].value)}`).join(';')}|${runs.options.eptAd}`;
     const last = out[out.length - 1];

@@ -17,6 +17,8 @@ interface Compiled {
   machine: Machine;
 }
 const byScenario = new Map<string, Compiled[]>();
+/** A scenario's key (its tokens and settled options), once per scenario object. */
+const keys = new WeakMap<Scenario, string>();
 let count = 0;
 /** Enough for the catalog under every release; past it, the cache starts again. */
 const MAX_MACHINES = 2048;
@@ -25,7 +27,8 @@ const valuesOf = (rules: EraRules, read: readonly RuleName[]) => read.map((n) =>
 
 /** The machine of a scenario (as it runs at a release: settled options) under these rules. */
 export function sharedMachine(s: Scenario, rules: EraRules): Machine {
-  const key = `${s.sha256}|${JSON.stringify(s.options)}`;
+  let key = keys.get(s);
+  if (key === undefined) keys.set(s, (key = `${s.sha256}|${JSON.stringify(s.options)}`));
   let list = byScenario.get(key);
   if (!list) byScenario.set(key, (list = []));
   const hit = list.find((c) => valuesOf(rules, c.read) === c.values);
