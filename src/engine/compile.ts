@@ -62,13 +62,23 @@ export interface CompileOptions {
   notifiers?: readonly MmuNotifierOps[];
 }
 
+/** A scenario's layout depends on the scenario alone and is never changed: built once per scenario object, whatever the rules. */
+const layouts = new WeakMap<Scenario, { l: Layout; nframes: number }>();
+function layoutOf(s: Scenario): { l: Layout; nframes: number } {
+  let got = layouts.get(s);
+  if (!got) {
+    const opCount = s.threads.reduce((n, t) => n + t.ops.length, 0) + s.touched.length;
+    // The zero page, the initial pages, and room for every allocation a run can make: each
+    // operation allocates at most two pages (a COW copy given up is freed before a retry).
+    const nframes = 1 + s.mem.length + 2 * opCount + 2;
+    const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
+    layouts.set(s, (got = { l: buildLayout(s, nframes, prologueVcpus), nframes }));
+  }
+  return got;
+}
+
 export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine {
-  const opCount = s.threads.reduce((n, t) => n + t.ops.length, 0) + s.touched.length;
-  // The zero page, the initial pages, and room for every allocation a run can make: each
-  // operation allocates at most two pages (a COW copy given up is freed before a retry).
-  const nframes = 1 + s.mem.length + 2 * opCount + 2;
-  const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
-  const l = buildLayout(s, nframes, prologueVcpus);
+  const { l, nframes } = layoutOf(s);
 
   const init: number[] = new Array<number>(l.size).fill(0);
   for (let i = 0; i < nframes; i++) init[frameSlot(l, FIRST_PFN + i, FRAME.FLAGS)] = PG.FREE;

@@ -11,7 +11,7 @@ export function erasText(released: readonly Era[], proposals: readonly Era[], sc
     out.push(`  ${e.id.padEnd(25)} ${releasesOf(e)}`);
     out.push(...wrap(e.title, '      '));
     for (const c of e.commits) out.push(`      ${c}`);
-    out.push(...wrap(`runs ${e.release}; ${e.base ? `rules that change since ${e.base}` : 'every rule'}: ${e.changed.join(', ')}`, '      '));
+    out.push(...wrap(`runs ${e.release}; ${e.base ? `rules that change since ${e.base}` : `rules with a history entry by ${e.release} (the others arrive later)`}: ${e.changed.join(', ')}`, '      '));
   }
   out.push('', 'Proposals (eras/proposals/, not in --era all):');
   for (const e of proposals) {
