@@ -114,6 +114,7 @@ export function eraOfRelease(named: readonly Era[], release: string): Era | unde
 
 type History = Pick<Era, 'release' | 'rules' | 'entries' | 'words' | 'simplifications' | 'timeline' | 'history' | 'unpinned'>;
 const histories = new WeakMap<Timeline, Map<string, History>>();
+const wordsByKey = new WeakMap<Timeline, Map<string, History['words']>>();
 
 /**
  * What an era takes from the timeline at the release it runs: rules with their entries, words,
@@ -127,7 +128,14 @@ function historyAt(t: Timeline, release: string): History {
   let h = byRelease.get(release);
   if (!h) {
     const entries = entriesAt(t, release);
-    h = { release, rules: rulesOf(entries), entries, words: wordsAt(t, release), simplifications: simplificationsAt(t, release), timeline: t, history: historyHash(t), unpinned: unpinnedAt(t, release) };
+    // Releases that name everything alike share one words object: what is derived from a
+    // release's words (vocabulary.ts: its pattern, its absent words) is derived once for them.
+    let shared = wordsByKey.get(t);
+    if (!shared) wordsByKey.set(t, (shared = new Map()));
+    const words = wordsAt(t, release);
+    const key = JSON.stringify(words);
+    if (!shared.has(key)) shared.set(key, words);
+    h = { release, rules: rulesOf(entries), entries, words: shared.get(key)!, simplifications: simplificationsAt(t, release), timeline: t, history: historyHash(t), unpinned: unpinnedAt(t, release) };
     byRelease.set(release, h);
   }
   return h;
