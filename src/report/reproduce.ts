@@ -4,10 +4,10 @@ import type { QuotedCite } from '../contract/output.js';
 import { wrap } from './text.js';
 
 /** One line of a comparison: in both, only in the quoted block (-), or only in this mmutt's (+). */
-export type DiffLine = { op: ' ' | '-' | '+'; text: string };
+type DiffLine = { op: ' ' | '-' | '+'; text: string };
 
 /** The quoted block against the fresh one, line by line (longest common subsequence). */
-export function diffLines(quoted: readonly string[], fresh: readonly string[]): DiffLine[] {
+function diffLines(quoted: readonly string[], fresh: readonly string[]): DiffLine[] {
   const a = quoted;
   const b = fresh;
   const n = a.length;

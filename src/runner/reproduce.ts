@@ -35,7 +35,7 @@ const HEAD = /^mmutt (\d+\.\d+\.\d+\S*)(?: \(history ([0-9a-f]{12})\))?\s*$/;
 const SECTION = /^(Scenario \((?:save as (\S+)|the catalog's \S+)\):|Era file \(save as (\S+)\):)\s*$/;
 
 /** Split a command line as a POSIX shell would (words, '…' and "…" quotes, backslashes). */
-export function shellWords(line: string): string[] {
+function shellWords(line: string): string[] {
   const out: string[] = [];
   let word: string | null = null;
   for (let i = 0; i < line.length; i++) {
