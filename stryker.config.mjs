@@ -6,6 +6,13 @@
 // the active mutant inside its own worker only), so those tests cannot kill anything: the
 // score rests on the in-process tests. With perTest coverage they are not even run for a
 // mutant, as they cover none in-process.
+//
+// Stryker switches mutants inside one test process, and runner/machines.ts shares compiled
+// machines within a process: a machine built while one mutant was active would serve the next
+// (a mutant in the code that builds machines would seem killed, or survive, by another's
+// machine). The test runners it starts inherit this, and compile every machine anew.
+process.env.MMUTT_NO_SHARE = '1';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',

@@ -60,25 +60,26 @@ export interface Machine {
 export interface CompileOptions {
   /** More secondary MMUs on the mmu_notifier chain, after KVM (a test's, say). */
   notifiers?: readonly MmuNotifierOps[];
+  /** The scenario's layout, if the caller has built it already (layoutOf). */
+  layout?: ScenarioLayout;
 }
 
-/** A scenario's layout depends on the scenario alone and is never changed: built once per scenario object, whatever the rules. */
-const layouts = new WeakMap<Scenario, { l: Layout; nframes: number }>();
-function layoutOf(s: Scenario): { l: Layout; nframes: number } {
-  let got = layouts.get(s);
-  if (!got) {
-    const opCount = s.threads.reduce((n, t) => n + t.ops.length, 0) + s.touched.length;
-    // The zero page, the initial pages, and room for every allocation a run can make: each
-    // operation allocates at most two pages (a COW copy given up is freed before a retry).
-    const nframes = 1 + s.mem.length + 2 * opCount + 2;
-    const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
-    layouts.set(s, (got = { l: buildLayout(s, nframes, prologueVcpus), nframes }));
-  }
-  return got;
+/** A scenario's layout: it depends on the scenario alone and is never changed, so a caller may build it once and pass it to every compile of the scenario (CompileOptions.layout). */
+export function layoutOf(s: Scenario): ScenarioLayout {
+  const opCount = s.threads.reduce((n, t) => n + t.ops.length, 0) + s.touched.length;
+  // The zero page, the initial pages, and room for every allocation a run can make: each
+  // operation allocates at most two pages (a COW copy given up is freed before a retry).
+  const nframes = 1 + s.mem.length + 2 * opCount + 2;
+  const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
+  return { l: buildLayout(s, nframes, prologueVcpus), nframes };
+}
+export interface ScenarioLayout {
+  l: Layout;
+  nframes: number;
 }
 
 export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine {
-  const { l, nframes } = layoutOf(s);
+  const { l, nframes } = opts.layout ?? layoutOf(s);
 
   const init: number[] = new Array<number>(l.size).fill(0);
   for (let i = 0; i < nframes; i++) init[frameSlot(l, FIRST_PFN + i, FRAME.FLAGS)] = PG.FREE;

@@ -5,10 +5,13 @@
 // a rule set that gives those rules the same values gets the same machine: among the 95
 // releases a scenario meets only as many compiles as the rules it reads have distinct values.
 // A canonical or replayed run does not change a machine (each starts from a copy of its
-// initial state), so sharing it is safe there; explorations compile their own.
+// initial state), so sharing it is safe there; explorations compile their own. A scenario's
+// layout is shared the same way. MMUTT_NO_SHARE=1 compiles every machine anew: for mutation
+// testing (stryker.config.mjs), where the code that builds a machine changes between the
+// runs of one process and a machine built under one mutant must not serve the next.
 import type { EraRules, RuleName } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
-import { compile, type Machine } from '../engine/compile.js';
+import { compile, layoutOf, type Machine, type ScenarioLayout } from '../engine/compile.js';
 
 interface Compiled {
   read: RuleName[];
@@ -25,8 +28,12 @@ const MAX_MACHINES = 2048;
 
 const valuesOf = (rules: EraRules, read: readonly RuleName[]) => read.map((n) => JSON.stringify(rules[n].value)).join(';');
 
+const layouts = new WeakMap<Scenario, ScenarioLayout>();
+const NO_SHARE = !!process.env.MMUTT_NO_SHARE;
+
 /** The machine of a scenario (as it runs at a release: settled options) under these rules. */
 export function sharedMachine(s: Scenario, rules: EraRules): Machine {
+  if (NO_SHARE) return compile(s, rules);
   let key = keys.get(s);
   if (key === undefined) keys.set(s, (key = `${s.sha256}|${JSON.stringify(s.options)}`));
   let list = byScenario.get(key);
@@ -38,7 +45,9 @@ export function sharedMachine(s: Scenario, rules: EraRules): Machine {
     byScenario.set(key, (list = []));
     count = 1;
   }
-  const machine = compile(s, rules);
+  let layout = layouts.get(s);
+  if (!layout) layouts.set(s, (layout = layoutOf(s)));
+  const machine = compile(s, rules, { layout });
   const read = [...machine.rulesRead].sort();
   list.push({ read, values: valuesOf(rules, read), machine });
   return machine;
