@@ -49,25 +49,45 @@ export function readInputFile(path: string, what: string): string {
   }
   try {
     if (!fstatSync(fd).isFile()) throw new UserError(`${shown} is not a regular file: expected ${a}`);
-    // Room for the size the file said it has and one byte more (to see it grow), grown up to
-    // one byte past the limit: a small file does not cost a 1 MiB buffer.
-    let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_INPUT_BYTES) + 1);
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) {
-        const more = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_INPUT_BYTES + 1));
-        buf.copy(more, 0, 0, n);
-        buf = more;
-      }
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n > MAX_INPUT_BYTES) throw new UserError(`${shown} is over ${MAX_INPUT_BYTES} bytes: ${a} is at most 1 MiB`);
-    }
-    return buf.subarray(0, n).toString('utf8');
+    return readBounded(fd, st.size, `${shown} is over ${MAX_INPUT_BYTES} bytes: ${a} is at most 1 MiB`);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The standard input, as a file is read (at most 1 MiB): `what` says what it holds, for the message. */
+export function readStandardInput(what: string): string {
+  return readBounded(0, 4096, `the standard input is over ${MAX_INPUT_BYTES} bytes: ${what} is at most 1 MiB`);
+}
+
+/**
+ * Everything left on a descriptor as UTF-8, at most MAX_INPUT_BYTES: the buffer starts with
+ * room for what the file says it has and one byte more (to see it grow), and grows up to one
+ * byte past the limit, so a small file does not cost a 1 MiB buffer and nothing runs away.
+ */
+function readBounded(fd: number, expected: number, tooBig: string): string {
+  let buf = Buffer.allocUnsafe(Math.min(expected, MAX_INPUT_BYTES) + 1);
+  let n = 0;
+  for (;;) {
+    if (n === buf.length) {
+      const more = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_INPUT_BYTES + 1));
+      buf.copy(more, 0, 0, n);
+      buf = more;
+    }
+    let got: number;
+    try {
+      got = readSync(fd, buf, n, buf.length - n, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue; // a non-blocking pipe with nothing yet
+      if (code === 'EOF') break;
+      throw new UserError(`cannot read ${fd === 0 ? 'the standard input' : 'the file'}: ${code ?? 'error'}`);
+    }
+    if (got === 0) break;
+    n += got;
+    if (n > MAX_INPUT_BYTES) throw new UserError(tooBig);
+  }
+  return buf.subarray(0, n).toString('utf8');
 }
 
 /** Is this path a directory? (false when it does not exist) */

@@ -2,14 +2,14 @@
 // scenario meets the same rules it reads, features and EPT A/D bits form one span
 // (runner/bands.ts, as an era's bands do) and share one run; a span that recurs later shares
 // the same run too.
-import { RULE_NAMES, type Era, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
+import type { Era, RuleEntry, RuleName, Timeline } from '../contract/era.js';
 import { verdict, type BisectFlip, type BisectRange, type Bisection, type ExploreRun, type ReleaseChange, type RunResult, type Verdict } from '../contract/output.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
 import { evalCond } from '../engine/observe.js';
 import { runToEnd, schedulable } from '../engine/run.js';
 import { settled, unavailable } from '../era/features.js';
 import { releaseKey } from '../era/release.js';
-import { entriesAt, eraOfRelease, historyHash, releaseEra, resolveRelease, rulesOf } from '../era/timeline.js';
+import { entriesAt, eraOfRelease, historyHash, releaseEra, resolveRelease, ruleSetKey, rulesOf } from '../era/timeline.js';
 import { UserError } from '../errors.js';
 import { runScenario } from './run.js';
 import { groupReleases, type Span } from './bands.js';
@@ -48,7 +48,7 @@ export function releaseRows(scenarios: Scenario[], t: Timeline, named: readonly 
     };
   });
   // How many rule sets history has (releases that differ in any rule), whatever the scenarios read.
-  const ruleSets = new Set(releasesBetween(t).map((r) => RULE_NAMES.map((n) => JSON.stringify(entriesAt(t, r)[n].value)).join(';'))).size;
+  const ruleSets = new Set(releasesBetween(t).map((r) => ruleSetKey(releaseEra(t, r, named).rules))).size;
   return { rows, ruleSets };
 }
 

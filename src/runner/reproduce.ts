@@ -3,32 +3,14 @@
 // (its `Reproduce:` line) and the scenario text it carries, to be compared (report/reproduce.ts)
 // with the block this mmutt prints for the same command. Era files a block carries are code: they
 // are compared, never run (the reader saves one and names it with --era-file).
-import { readSync } from 'node:fs';
 import type { QuotedCite } from '../contract/output.js';
 import { UserError, quote } from '../errors.js';
-import { MAX_INPUT_BYTES, readInputFile } from '../input.js';
+import { readInputFile, readStandardInput } from '../input.js';
 import { quotingOf, unquoteLine } from '../scenario/unquote.js';
 
 /** A saved mail (a regular file of at most 1 MiB), or `-`: the standard input, as much. */
 export function readMail(path: string): string {
-  if (path !== '-') return readInputFile(path, 'mail');
-  const buf = Buffer.alloc(MAX_INPUT_BYTES + 1);
-  let n = 0;
-  for (;;) {
-    let got: number;
-    try {
-      got = readSync(0, buf, n, buf.length - n, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EOF') break;
-      throw new UserError(`cannot read the standard input: ${code ?? 'error'}`);
-    }
-    if (got === 0) break;
-    n += got;
-    if (n > MAX_INPUT_BYTES) throw new UserError(`the standard input is over ${MAX_INPUT_BYTES} bytes: a mail to reproduce is at most 1 MiB`);
-  }
-  return buf.subarray(0, n).toString('utf8');
+  return path === '-' ? readStandardInput('a mail to reproduce') : readInputFile(path, 'mail');
 }
 
 const HEAD = /^mmutt (\d+\.\d+\.\d+\S*)(?: \(history ([0-9a-f]{12})\))?\s*$/;
