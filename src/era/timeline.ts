@@ -142,10 +142,19 @@ function historyAt(t: Timeline, release: string): History {
 }
 
 const ruleSetKeys = new WeakMap<EraRules, string>();
+const valueKeys = new WeakMap<EraRules, Map<RuleName, string>>();
+/** One rule's value as a string (JSON), once per rules object. */
+export function ruleValueKey(rules: EraRules, name: RuleName): string {
+  let m = valueKeys.get(rules);
+  if (!m) valueKeys.set(rules, (m = new Map()));
+  let v = m.get(name);
+  if (v === undefined) m.set(name, (v = JSON.stringify(rules[name].value)));
+  return v;
+}
 /** The values of every rule, as one string: equal keys, equal rule sets. Once per rules object. */
 export function ruleSetKey(rules: EraRules): string {
   let k = ruleSetKeys.get(rules);
-  if (k === undefined) ruleSetKeys.set(rules, (k = RULE_NAMES.map((n) => JSON.stringify(rules[n].value)).join(';')));
+  if (k === undefined) ruleSetKeys.set(rules, (k = RULE_NAMES.map((n) => ruleValueKey(rules, n)).join(';')));
   return k;
 }
 

@@ -2,10 +2,10 @@
 // it. The era's releases are grouped by what the scenario meets there (the rules, whether its
 // features exist, the EPT A/D bits); each group runs once, and consecutive releases with the
 // same result form one band (docs/output.md § Bands).
-import type { Era, RuleName } from '../contract/era.js';
+import type { Era } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
 import { settled, unavailable } from '../era/features.js';
-import { eraAt, releasesIn, ruleSetKey } from '../era/timeline.js';
+import { eraAt, releasesIn, ruleSetKey, ruleValueKey } from '../era/timeline.js';
 import { sharedMachine } from './machines.js';
 
 /**
@@ -28,14 +28,20 @@ export interface Span {
  */
 export function groupReleases(s: Scenario, releases: readonly string[], eraAt: (release: string) => Era): Span[] {
   const out: Span[] = [];
-  const read = new Map<string, readonly RuleName[]>();
+  // A rule set (and EPT A/D bits) met before has its key already.
+  const keyOf = new Map<string, string>();
   for (const r of releases) {
     const one = eraAt(r);
-    const why = unavailable(s, one);
-    const runs = settled(s, one).scenario;
-    const all = `${ruleSetKey(one.rules)}|${runs.options.eptAd}`;
-    if (!why && !read.has(all)) read.set(all, [...sharedMachine(runs, one.rules).rulesRead]);
-    const key = why ?? `${(read.get(all) ?? []).map((n) => `${n}=${JSON.stringify(one.rules[n].value)}`).join(';')}|${runs.options.eptAd}`;
+    let key = unavailable(s, one);
+    if (key === null) {
+      const runs = settled(s, one).scenario;
+      const all = `${ruleSetKey(one.rules)}|${runs.options.eptAd}`;
+      key = keyOf.get(all) ?? null;
+      if (key === null) {
+        const read = [...sharedMachine(runs, one.rules).rulesRead];
+        keyOf.set(all, (key = `${read.map((n) => `${n}=${ruleValueKey(one.rules, n)}`).join(';')}|${runs.options.eptAd}`));
+      }
+    }
     const last = out[out.length - 1];
     if (last && last.key === key) last.last = r;
     else out.push({ first: r, last: r, era: one, key });

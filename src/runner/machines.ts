@@ -12,21 +12,21 @@
 import type { EraRules, RuleName } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
 import { compile, layoutOf, type Machine, type ScenarioLayout } from '../engine/compile.js';
+import { ruleSetKey, ruleValueKey } from '../era/timeline.js';
 
-interface Compiled {
-  read: RuleName[];
-  /** The values of `read` it was compiled with. */
-  values: string;
-  machine: Machine;
+/** Machines of one scenario compiled after reading the same rules, by the values they read. */
+interface ReadGroup {
+  read: readonly RuleName[];
+  byValues: Map<string, Machine>;
 }
-const byScenario = new Map<string, Compiled[]>();
+const byScenario = new Map<string, { groups: ReadGroup[]; byRuleSet: Map<string, Machine> }>();
 /** A scenario's key (its tokens and settled options), once per scenario object. */
 const keys = new WeakMap<Scenario, string>();
 let count = 0;
 /** Enough for the catalog under every release; past it, the cache starts again. */
 const MAX_MACHINES = 2048;
 
-const valuesOf = (rules: EraRules, read: readonly RuleName[]) => read.map((n) => JSON.stringify(rules[n].value)).join(';');
+const valuesOf = (rules: EraRules, read: readonly RuleName[]) => read.map((n) => ruleValueKey(rules, n)).join(';');
 
 const layouts = new WeakMap<Scenario, ScenarioLayout>();
 const NO_SHARE = !!process.env.MMUTT_NO_SHARE;
@@ -36,19 +36,32 @@ export function sharedMachine(s: Scenario, rules: EraRules): Machine {
   if (NO_SHARE) return compile(s, rules);
   let key = keys.get(s);
   if (key === undefined) keys.set(s, (key = `${s.sha256}|${JSON.stringify(s.options)}`));
-  let list = byScenario.get(key);
-  if (!list) byScenario.set(key, (list = []));
-  const hit = list.find((c) => valuesOf(rules, c.read) === c.values);
-  if (hit) return hit.machine;
+  let known = byScenario.get(key);
+  if (!known) byScenario.set(key, (known = { groups: [], byRuleSet: new Map() }));
+  // The same rule set (by its values) asked again: the common case, one look-up.
+  const all = ruleSetKey(rules);
+  const same = known.byRuleSet.get(all);
+  if (same) return same;
+  for (const g of known.groups) {
+    const hit = g.byValues.get(valuesOf(rules, g.read));
+    if (hit) {
+      known.byRuleSet.set(all, hit);
+      return hit;
+    }
+  }
   if (++count > MAX_MACHINES) {
     byScenario.clear();
-    byScenario.set(key, (list = []));
+    byScenario.set(key, (known = { groups: [], byRuleSet: new Map() }));
     count = 1;
   }
   let layout = layouts.get(s);
   if (!layout) layouts.set(s, (layout = layoutOf(s)));
   const machine = compile(s, rules, { layout });
   const read = [...machine.rulesRead].sort();
-  list.push({ read, values: valuesOf(rules, read), machine });
+  const readKey = read.join(';');
+  let group = known.groups.find((g) => g.read.join(';') === readKey);
+  if (!group) known.groups.push((group = { read, byValues: new Map() }));
+  group.byValues.set(valuesOf(rules, read), machine);
+  known.byRuleSet.set(all, machine);
   return machine;
 }

@@ -5,7 +5,8 @@
 import type { Era, RuleName } from '../contract/era.js';
 import type { ExploreRun, Limits, RunResult } from '../contract/output.js';
 import type { Scenario } from '../contract/scenario.js';
-import { compile, type CompileOptions } from '../engine/compile.js';
+import { compile, type CompileOptions, type Machine } from '../engine/compile.js';
+import type { State } from '../engine/state.js';
 import { evalCond, outcome, seenBy } from '../engine/observe.js';
 import { runCanonical, runToEnd, schedulable } from '../engine/run.js';
 import { eraForScenario, settled, unavailable } from '../era/features.js';
@@ -35,9 +36,26 @@ const machineOf = (scenario: Scenario, run: RunResult, opts: CompileOptions = {}
 /** The same, shared with other runs of this process (runner/machines.ts) unless another notifier is on the chain. */
 const sharedOf = (scenario: Scenario, run: RunResult, opts: CompileOptions) => (opts.notifiers?.length ? machineOf(scenario, run, opts) : sharedMachine(settled(scenario, run.era).scenario, run.era.rules));
 
+/** What a reader sees of a canonical result's outcome, as a string: once per result. */
+const shownOutcomes = new WeakMap<RunResult, string>();
+function shownOutcome(r: RunResult): string {
+  let k = shownOutcomes.get(r);
+  if (k === undefined) shownOutcomes.set(r, (k = JSON.stringify([r.outcome, r.condition])));
+  return k;
+}
 /** Two canonical results that a reader cannot tell apart. */
-const sameResult = (a: RunResult, b: RunResult) =>
-  a.unavailable === b.unavailable && JSON.stringify([a.outcome, a.condition]) === JSON.stringify([b.outcome, b.condition]);
+const sameResult = (a: RunResult, b: RunResult) => a === b || (a.unavailable === b.unavailable && shownOutcome(a) === shownOutcome(b));
+
+/**
+ * The final state of a machine's canonical schedule, untraced: a band's run. A shared machine
+ * (runner/machines.ts) met again under another era's band ends in the same state.
+ */
+const canonicalFinals = new WeakMap<Machine, State>();
+function canonicalFinal(machine: Machine): State {
+  let f = canonicalFinals.get(machine);
+  if (!f) canonicalFinals.set(machine, (f = runToEnd(machine, machine.init, schedulable(machine))));
+  return f;
+}
 
 /** Observation labels in the release's words (`page(...)` before folios), where they differ. */
 export function withLabels(r: RunResult, keys: string[]): void {
@@ -85,7 +103,7 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
   const machine = sharedOf(scenario, meta, opts);
   // Untraced, the canonical schedule steps the same threads (the lowest enabled) to the same state.
   const { trace, final } =
-    schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : traced ? runCanonical(machine) : { trace: [], final: runToEnd(machine, machine.init, schedulable(machine)) };
+    schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : traced ? runCanonical(machine) : { trace: [], final: canonicalFinal(machine) };
   const r: RunResult = {
     ...meta,
     ...(schedule === undefined ? {} : { replayed: schedule }),
