@@ -41,6 +41,7 @@ function instrument(opts: { widen: boolean; seen?: Seen[] }): void {
     const emit = asm.emit;
     asm.emit = (step: StepSpec) => {
       if (step.callback !== 'invalidate_range_start') return emit.call(asm, step);
+      if (step.data) throw new Error('instrument: the step is data now: wrap its effect, not its exec');
       emit.call(asm, {
         ...step,
         exec: (s: State, notes) => {

@@ -17,7 +17,12 @@ describe('an exploration split between workers', () => {
     const one = mmutt(...args, '--jobs', '1');
     expect(one.status).toBe(0);
     expect(one.stdout).toContain('"approximate": true');
-    for (const jobs of ['2', '3']) expect(mmutt(...args, '--jobs', jobs).stdout).toBe(one.stdout);
+    for (const jobs of ['2', '3']) {
+      const r = mmutt(...args, '--jobs', jobs);
+      // Say why a run printed nothing (a spawn that failed, a signal), not only that it did.
+      expect({ jobs, status: r.status, signal: r.signal, error: r.error?.message, stderr: r.stderr }).toEqual({ jobs, status: 0, signal: null, error: undefined, stderr: '' });
+      expect(r.stdout).toBe(one.stdout);
+    }
     const stats = mmutt('run', RACE, '--explore', '--era', 'post-aa85986e7150', '--stats', '--jobs', '2');
     expect(stats.stdout).toMatch(/Workers 2/);
   });

@@ -144,6 +144,10 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
           return value;
         };
       },
+      ruleRead: (name) => {
+        rulesRead.add(name);
+        return { value: rules[name].value, read: { tag: name } };
+      },
       notifiers,
       eptAd: adBits(s.options.eptAd),
       lazyfree,

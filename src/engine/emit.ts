@@ -5,7 +5,9 @@ import type { Layout } from './layout.js';
 import type { MmuNotifierOps } from './notifier.js';
 import type { Asm, Notes } from './program.js';
 import type { State } from './state.js';
+import type { Stmt } from './step-data.js';
 import { put } from './state.js';
+import { write } from './step-data.js';
 
 export interface Emit {
   l: Layout;
@@ -20,6 +22,11 @@ export interface Emit {
    * is built, that returns the value and tags the running step's log (null when exploring).
    */
   ruleAt<K extends RuleName>(name: K): (at: Notes) => EraRules[K]['value'];
+  /**
+   * The same door for a step as data (step-data.ts): the value, known as the step is built, and
+   * the statement to put where the step reads it, which names the rule in the trace when run.
+   */
+  ruleRead<K extends RuleName>(name: K): { value: EraRules[K]['value']; read: Stmt };
   /** The secondary MMUs registered on the mmu_notifier chain, in registration order (KVM first). */
   notifiers: readonly MmuNotifierOps[];
   /** EPT accessed/dirty bits (the scenario's `ept_ad` option, settled at the release). */
@@ -49,3 +56,6 @@ export interface Emit {
 export function clearLocals(e: Emit, s: State, owned: readonly number[]): void {
   for (const k of owned) put(s, e.local(k), 0);
 }
+
+/** The same, as data. */
+export const clearLocalsData = (e: Emit, owned: readonly number[]): Stmt[] => owned.map((k) => write(e.local(k), 0));

@@ -1,10 +1,11 @@
 // Page migration (mm/migrate.c): migrate_pages() of one folio, over the reverse map (rmap.ts).
-import { hex } from '../contract/output.js';
-import { clearLocals, type Emit } from './emit.js';
+// Its steps are data (step-data.ts).
+import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { emitTryToMigrateOne, findFolio, forEachMapping } from './rmap.js';
-import { allocPage, clearPageFlag, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, put, get } from './state.js';
+import { allocPageData, clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag } from './prims.js';
+import { FRAME, PG, PTE } from './state.js';
+import { and, bind, bits, eq, note, op, slot, v, when, write, type Expr } from './step-data.js';
 
 /**
  * migrate(P): migrate_pages() of the folio mapped at P to a new page: isolate, lock, allocate
@@ -14,67 +15,67 @@ import { FRAME, PG, PTE, ptePfn, put, get } from './state.js';
  */
 export function emitMigrate(e: Emit, pi: number): void {
   const { l, asm } = e;
-  const folio = e.local(L.OLDPFN);
-  const fresh = e.local(L.NEWPFN);
   const done = asm.label();
   const candidates = e.related(pi);
+  const pfn = v('pfn');
 
   findFolio(
     e,
     pi,
     'migrate_pages',
     'isolate and lock the folio; allocate the destination page',
-    (s, pfn) => {
-      const f = pageFlags(l, s, pfn);
-      if (f & (PG.ZERO | PG.KSM)) return f & PG.ZERO ? 'the zero page is not migrated' : 'KSM page migration is not modelled: skipped';
-      if (f & PG.LOCKED) return 'folio locked: -EAGAIN';
-      return null;
-    },
+    [
+      { when: bits(flagsOf(l, pfn), PG.ZERO), why: 'the zero page is not migrated' },
+      { when: bits(flagsOf(l, pfn), PG.KSM), why: 'KSM page migration is not modelled: skipped' },
+      { when: bits(flagsOf(l, pfn), PG.LOCKED), why: 'folio locked: -EAGAIN' },
+    ],
     done,
-    (s, pfn) => {
-      getPage(l, s, pfn);
-      setPageFlag(l, s, pfn, PG.LOCKED);
-      put(s, fresh, allocPage(l, s));
-    },
+    [getPageData(l, pfn), setFlag(l, pfn, PG.LOCKED), ...allocPageData(l, 'fresh'), write(e.local(L.NEWPFN), v('fresh'))],
   );
   forEachMapping(e, candidates, (m) => emitTryToMigrateOne(e, m));
+
+  const old = v('old');
+  const to = v('to');
+  const target = v('target');
+  const storeCache = (at: Expr): Expr => ({ table: l.stores.map((st) => st.cache), at, name: 'cache of store' });
   asm.emit({
     fn: 'migrate_folio',
     does: 'folio_ref_freeze(); copy the content and flags; move the swap/page-cache entry; remove_migration_ptes()',
-    exec: (s, notes) => {
-      const old = get(s, folio);
-      const to = get(s, fresh);
-      const f = pageFlags(l, s, old);
-      const cacheRefs = f & (PG.SWAPCACHE | PG.FILE) ? 1 : 0;
-      const moved = frameGet(l, s, old, FRAME.MAPCOUNT) === 0 && frameGet(l, s, old, FRAME.REFCOUNT) === 1 + cacheRefs;
-      const target = moved ? to : old;
-      if (moved) {
-        frameSet(l, s, to, FRAME.CONTENT, frameGet(l, s, old, FRAME.CONTENT));
-        frameSet(l, s, to, FRAME.FLAGS, f & ~PG.LOCKED);
-        frameSet(l, s, to, FRAME.INDEX, frameGet(l, s, old, FRAME.INDEX));
-        if (cacheRefs) {
-          put(s, l.stores[frameGet(l, s, old, FRAME.INDEX)]!.cache, to);
-          getPage(l, s, to);
-          putPage(l, s, old, notes);
-        }
-        notes?.push(`migrated ${hex(old)} -> ${hex(to)}`);
-      } else {
-        notes?.push('extra reference: migration fails, the old page is mapped back');
-      }
-      // remove_migration_pte(): no notifier, the PTE was not present.
-      for (const m of candidates) {
-        const pte = get(s, l.pages[m]!.pte);
-        if (!(pte & PTE.MIGRATION) || ptePfn(pte) !== old) continue;
-        put(s, l.pages[m]!.pte, (target << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (pte & PTE.WRITE) | (pageFlags(l, s, target) & PG.DIRTY ? PTE.DIRTY : 0));
-        frameSet(l, s, target, FRAME.MAPCOUNT, frameGet(l, s, target, FRAME.MAPCOUNT) + 1);
-        getPage(l, s, target);
-      }
-      clearPageFlag(l, s, old, PG.LOCKED);
-      putPage(l, s, old, notes); // the isolation reference: the old page is freed if migrated
-      putPage(l, s, to, notes); // the allocation reference: freed if unused
-      clearLocals(e, s, WALK_LOCALS);
+    data: {
+      effect: [
+        bind('old', slot(e.local(L.OLDPFN))),
+        bind('to', slot(e.local(L.NEWPFN))),
+        bind('f', flagsOf(l, old)),
+        bind('cache_refs', { if: bits(v('f'), PG.SWAPCACHE | PG.FILE), then: 1, else: 0 }),
+        // folio_ref_freeze(): only the isolation reference (and the cache's) may be left.
+        bind('moved', and(eq(fieldOf(l, old, FRAME.MAPCOUNT), 0), eq(fieldOf(l, old, FRAME.REFCOUNT), op(1, '+', v('cache_refs'))))),
+        bind('target', { if: v('moved'), then: to, else: old }),
+        when(
+          v('moved'),
+          [
+            write(frameAt(l, to, FRAME.CONTENT), fieldOf(l, old, FRAME.CONTENT)),
+            write(frameAt(l, to, FRAME.FLAGS), op(v('f'), '&', ~PG.LOCKED)),
+            write(frameAt(l, to, FRAME.INDEX), fieldOf(l, old, FRAME.INDEX)),
+            when(v('cache_refs'), [write(storeCache(fieldOf(l, old, FRAME.INDEX)), to), getPageData(l, to), putPageData(l, old)]),
+            note('migrated ', { hex: old }, ' -> ', { hex: to }),
+          ],
+          [note('extra reference: migration fails, the old page is mapped back')],
+        ),
+        // remove_migration_pte(): no notifier, the PTE was not present.
+        ...candidates.map((m) => {
+          const pte = l.pages[m]!.pte;
+          return when(and(bits(slot(pte), PTE.MIGRATION), eq(op(slot(pte), '>>>', PTE.SHIFT), old)), [
+            write(pte, op(op(op(op(target, "<<", PTE.SHIFT), "|", PTE.PRESENT | PTE.YOUNG), "|", bits(slot(pte), PTE.WRITE)), "|", { if: bits(flagsOf(l, target), PG.DIRTY), then: PTE.DIRTY, else: 0 })),
+            write(frameAt(l, target, FRAME.MAPCOUNT), op(fieldOf(l, target, FRAME.MAPCOUNT), '+', 1)),
+            getPageData(l, target),
+          ]);
+        }),
+        clearFlag(l, old, PG.LOCKED),
+        putPageData(l, old), // the isolation reference: the old page is freed if migrated
+        putPageData(l, to), // the allocation reference: freed if unused
+        ...clearLocalsData(e, WALK_LOCALS),
+      ],
     },
   });
   asm.bind(done);
 }
-

@@ -3,8 +3,9 @@ import type { EraRules } from '../contract/era.js';
 import { hex, type CounterName, type Violation } from '../contract/output.js';
 import type { Emit } from './emit.js';
 import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
+import { and, bind, bits, compileProc, eq, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
 import { unreachable, type Notes } from './program.js';
-import { FRAME, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State, put, get, inc, orBits } from './state.js';
+import { FRAME, FRAME_STRIDE, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State, put, get, inc, orBits } from './state.js';
 
 export function bump(l: Layout, s: State, c: CounterName): void {
   inc(s, counterSlot(l, c));
@@ -28,45 +29,114 @@ export function getPage(l: Layout, s: State, pfn: number): void {
   put(s, frameSlot(l, pfn, FRAME.REFCOUNT), get(s, frameSlot(l, pfn, FRAME.REFCOUNT)) + 1);
 }
 
-/** put_page(): the last reference frees the page to the buddy allocator. */
-export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
-  const i = frameSlot(l, pfn, FRAME.REFCOUNT);
-  if (get(s, i) <= 0) throw new Error(`internal: put_page on pfn ${hex(pfn)} with refcount ${get(s, i)}`);
-  put(s, i, get(s, i) - 1);
-  if (get(s, i) === 0 && !(pageFlags(l, s, pfn) & PG.ZERO)) {
-    frameSet(l, s, pfn, FRAME.FLAGS, PG.FREE);
-    notes?.push(`pfn ${hex(pfn)} freed`);
-    // A secondary mapping that still reaches the page lets the guest use freed memory.
-    if (secondaryMaps(l, s, pfn)) violate(l, s, 'freed-frame-access', notes, `pfn ${hex(pfn)} freed while an sPTE or a guest TLB entry still maps it`);
-  }
+// ---- Primitives as data (step-data.ts). A step that is data inlines them; code that is not
+// data yet calls the same description, compiled once per layout (putPage, allocPage).
+
+/** The slot of a frame's field, for a pfn computed as the step runs: frameSlot(). */
+export const frameAt = (l: Layout, pfn: Expr, field: number): Expr => ({ frame: pfn, field, base: l.frames, first: l.firstPfn, stride: FRAME_STRIDE });
+/** The folio's flags. */
+export const flagsOf = (l: Layout, pfn: Expr): Expr => slot(frameAt(l, pfn, FRAME.FLAGS));
+/** A frame field's value. */
+export const fieldOf = (l: Layout, pfn: Expr, field: number): Expr => slot(frameAt(l, pfn, field));
+export const setFlag = (l: Layout, pfn: Expr, flag: number): Stmt => write(frameAt(l, pfn, FRAME.FLAGS), op(flagsOf(l, pfn), '|', flag));
+export const clearFlag = (l: Layout, pfn: Expr, flag: number): Stmt => write(frameAt(l, pfn, FRAME.FLAGS), op(flagsOf(l, pfn), '&', ~flag));
+/** get_page(), as data. */
+export const getPageData = (l: Layout, pfn: Expr): Stmt => write(frameAt(l, pfn, FRAME.REFCOUNT), op(fieldOf(l, pfn, FRAME.REFCOUNT), '+', 1));
+/** folio_mark_dirty(): the primary MMU now knows the content must be kept. */
+export const folioMarkDirtyData = (l: Layout, pfn: Expr): Stmt => write(frameAt(l, pfn, FRAME.FLAGS), op(op(flagsOf(l, pfn), '|', PG.DIRTY), '&', ~PG.GUEST_WROTE));
+/** The content is safe or deliberately dropped: forget unaccounted guest writes (folioContentSettled). */
+export const folioContentSettledData = (l: Layout, pfn: Expr): Stmt => clearFlag(l, pfn, PG.GUEST_WROTE);
+/** A harm seen: its bit in the state, and a note. */
+export const violateData = (l: Layout, what: Violation, why: readonly Text[]): Stmt[] => [{ or: l.violations, bits: VIOLATION_BIT[what] }, note(`VIOLATION ${what}: `, ...why)];
+
+/** Does a present sPTE (or an access-tracked one) or a guest TLB entry map the frame `pfn` is bound to? */
+function secondaryMapsData(l: Layout, pfn: Expr): Expr {
+  return or(
+    ...l.gfns.flatMap((g, gi) => [
+      and(bits(slot(g.spte), SPTE.PRESENT | SPTE.ACC_TRACK), eq(op(slot(g.spte), '>>>', SPTE.SHIFT), pfn)),
+      ...l.vcpus.map((vc) => and(bits(slot(vc.tlb + gi), TLB.PRESENT), eq(op(slot(vc.tlb + gi), '>>>', TLB.SHIFT), pfn))),
+    ]),
+  );
 }
 
-/** Does a present sPTE (or an access-tracked one) or a guest TLB entry map this frame? */
-function secondaryMaps(l: Layout, s: State, pfn: number): boolean {
-  for (let gi = 0; gi < l.gfns.length; gi++) {
-    const spte = get(s, l.gfns[gi]!.spte);
-    if (spte & (SPTE.PRESENT | SPTE.ACC_TRACK) && sptePfn(spte) === pfn) return true;
-    for (const v of l.vcpus) {
-      const t = get(s, v.tlb + gi);
-      if (t & TLB.PRESENT && t >>> TLB.SHIFT === pfn) return true;
-    }
-  }
-  return false;
+/**
+ * A primitive's body depends on the layout alone (its argument is bound to a name first), so
+ * it is built once per layout and shared: its generated text is made once (step-data.ts).
+ */
+function perLayout<T>(build: (l: Layout) => T): (l: Layout) => T {
+  const built = new WeakMap<Layout, T>();
+  return (l) => {
+    let t = built.get(l);
+    if (t === undefined) built.set(l, (t = build(l)));
+    return t;
+  };
+}
+
+const putPageBody = perLayout((l): Stmt[] => {
+  const pfn = v('put_page_pfn');
+  const ref = frameAt(l, pfn, FRAME.REFCOUNT);
+  return [
+    when(op(slot(ref), '<=', 0), [{ fail: ['put_page on pfn ', { hex: pfn }, ' with refcount ', { dec: slot(ref) }] }]),
+    write(ref, op(slot(ref), '-', 1)),
+    when(and(eq(slot(ref), 0), not(bits(flagsOf(l, pfn), PG.ZERO))), [
+      write(frameAt(l, pfn, FRAME.FLAGS), PG.FREE),
+      note('pfn ', { hex: pfn }, ' freed'),
+      // A secondary mapping that still reaches the page lets the guest use freed memory.
+      when(secondaryMapsData(l, pfn), violateData(l, 'freed-frame-access', ['pfn ', { hex: pfn }, ' freed while an sPTE or a guest TLB entry still maps it'])),
+    ]),
+  ];
+});
+
+/** put_page(): the last reference frees the page to the buddy allocator. */
+export function putPageData(l: Layout, pfn: Expr): Stmt {
+  return { do: [bind('put_page_pfn', pfn), ...putPageBody(l)] };
+}
+
+const allocPageBody = perLayout((l): Stmt[] => {
+  const pfn = v('alloc_page_pfn');
+  return [
+    {
+      each: 'alloc_page_pfn',
+      of: Array.from({ length: l.nframes }, (_, i) => l.firstPfn + i),
+      do: [
+        when(bits(flagsOf(l, pfn), PG.FREE), [
+          write(frameAt(l, pfn, FRAME.FLAGS), 0),
+          write(frameAt(l, pfn, FRAME.REFCOUNT), 1),
+          write(frameAt(l, pfn, FRAME.MAPCOUNT), 0),
+          write(frameAt(l, pfn, FRAME.CONTENT), 0),
+          { set: 'alloc_page', v: pfn },
+          { break: true },
+        ]),
+      ],
+    },
+    when(eq(v('alloc_page'), 0), [{ fail: ['out of frames (the frame pool is sized from the scenario)'] }]),
+  ];
+});
+
+/** alloc_page() into `into`, a name bound already. */
+const allocPageInto = (l: Layout, into: string): Stmt => ({ do: [bind('alloc_page', 0), ...allocPageBody(l), { set: into, v: v('alloc_page') }] });
+
+/** alloc_page() into `into`: the lowest free frame, so that runs are deterministic. */
+export function allocPageData(l: Layout, into: string): Stmt[] {
+  return [bind(into, 0), allocPageInto(l, into)];
+}
+
+/** put_page() and alloc_page() for code that is not data yet: the descriptions above, compiled once per layout. */
+const procs = new WeakMap<Layout, { putPage: (s: State, notes: Notes, pfn: number) => number; allocPage: (s: State, notes: Notes) => number }>();
+function procsOf(l: Layout) {
+  let p = procs.get(l);
+  if (!p) procs.set(l, (p = { putPage: compileProc(['pfn'], [putPageData(l, v('pfn'))]), allocPage: compileProc([], [allocPageInto(l, 'pfn')], 'pfn') }));
+  return p;
+}
+
+/** put_page(): the last reference frees the page to the buddy allocator. */
+export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
+  procsOf(l).putPage(s, notes, pfn);
 }
 
 /** alloc_page(): the lowest free frame, so that runs are deterministic. */
 export function allocPage(l: Layout, s: State): number {
-  for (let i = 0; i < l.nframes; i++) {
-    const pfn = l.firstPfn + i;
-    if (pageFlags(l, s, pfn) & PG.FREE) {
-      frameSet(l, s, pfn, FRAME.FLAGS, 0);
-      frameSet(l, s, pfn, FRAME.REFCOUNT, 1);
-      frameSet(l, s, pfn, FRAME.MAPCOUNT, 0);
-      frameSet(l, s, pfn, FRAME.CONTENT, 0);
-      return pfn;
-    }
-  }
-  throw new Error('internal: out of frames (the frame pool is sized from the scenario)');
+  return procsOf(l).allocPage(s, null);
 }
 
 /** kvm_flush_remote_tlbs(): every vCPU drops every cached translation. */

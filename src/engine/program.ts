@@ -3,6 +3,7 @@
 // explain) and on Int32Array copies (exploration), and a thread's progress is copied with the state.
 import type { NotifierCallback, RuleName } from '../contract/era.js';
 import type { State } from './state.js';
+import { GENERATE_AFTER, compileExec, compileGuard, holds, runEffect, type StepData } from './step-data.js';
 
 /**
  * What a step leaves for the trace while it runs: notes ("spte gfn 0x100 zapped") and the era
@@ -21,7 +22,7 @@ export class StepLog {
 }
 export type Notes = StepLog | null;
 
-export interface StepSpec {
+interface StepBase {
   /** The kernel function this step models, e.g. `replace_page`. */
   fn: string;
   /** What the step does, in kernel terms. */
@@ -30,13 +31,31 @@ export interface StepSpec {
   tags?: RuleName[];
   /** The notifier callback this step delivers to a secondary MMU (its first step only). */
   callback?: NotifierCallback;
+}
+
+/** A step as data (step-data.ts): its guard and effect are compiled when the program is assembled. */
+export interface DataStepSpec extends StepBase {
+  data: StepData;
+}
+
+/** A step that is code: not yet converted to data (issue 18 converts them room by room). */
+export interface CodeStepSpec extends StepBase {
+  data?: undefined;
   /** False while the step cannot run (a lock is held, KVM's retry rule says wait). */
   enabled?: (s: State) => boolean;
   /** Do the step. Returns the next pc (a label's `pc`), or undefined to go on to `next`. */
   exec: (s: State, notes: Notes) => number | void;
 }
 
-export interface Step extends StepSpec {
+export type StepSpec = DataStepSpec | CodeStepSpec;
+
+export interface Step extends StepBase {
+  /** False while the step cannot run. */
+  enabled?: (s: State) => boolean;
+  /** Do the step. Returns the next pc (a label's `pc`), or undefined to go on to `next`. */
+  exec: (s: State, notes: Notes) => number | void;
+  /** The step as data, when it is (its exec and enabled are generated from it). */
+  data?: StepData;
   /** The pc after this step when exec returns undefined (set when the program is assembled). */
   next: number;
 }
@@ -110,8 +129,36 @@ export class Asm {
     this.items.forEach((it, i) => {
       if (!('step' in it)) return;
       const st = it.step;
-      steps.push({ fn: st.fn, does: st.does, tags: st.tags, callback: st.callback, enabled: st.enabled, exec: st.exec, next: resolve(i + 1) });
+      if (st.data) steps.push(fromData(st, st.data, resolve(i + 1)));
+      else steps.push({ fn: st.fn, does: st.does, tags: st.tags, callback: st.callback, enabled: st.enabled, exec: st.exec, data: undefined, next: resolve(i + 1) });
     });
     return steps;
   }
+}
+
+/** A step as data: evaluated (step-data.ts) until it has run GENERATE_AFTER times, then generated code. */
+function fromData(st: DataStepSpec, data: StepData, next: number): Step {
+  const { effect, guard } = data;
+  let runs = 0;
+  let checks = 0;
+  const step: Step = {
+    fn: st.fn,
+    does: st.does,
+    tags: st.tags,
+    callback: st.callback,
+    enabled: undefined,
+    exec: (s, notes) => {
+      if (++runs >= GENERATE_AFTER) step.exec = compileExec(data);
+      return runEffect(effect, s, notes);
+    },
+    data,
+    next,
+  };
+  if (guard !== undefined) {
+    step.enabled = (s) => {
+      if (++checks >= GENERATE_AFTER) step.enabled = compileGuard(guard);
+      return holds(guard, s);
+    };
+  }
+  return step;
 }

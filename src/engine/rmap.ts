@@ -7,9 +7,10 @@ import { hex } from '../contract/output.js';
 import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
-import { unreachable, type Label, type Notes, type StepSpec } from './program.js';
-import { folioMarkDirty, frameGet, frameSet, lockFree, pageFlags, putPage, setPageFlag } from './prims.js';
+import { unreachable, type CodeStepSpec, type Label } from './program.js';
+import { flagsOf, folioMarkDirty, frameGet, frameSet, lockFree, pageFlags, putPage, setPageFlag } from './prims.js';
 import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
+import { and, bind, bits, eq, goto, not, note, op, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 /** L.RESULT bits: what an rmap walk found, for the caller (vmscan, migrate, page-writeback). */
 export const YOUNG = 1;
@@ -20,6 +21,8 @@ export const LOSES_WRITE = 16;
 const SKIP_NOTIFY = 32;
 
 export const mapsFolio = (s: State, pte: number, pfn: number) => (get(s, pte) & PTE.PRESENT) !== 0 && ptePfn(get(s, pte)) === pfn;
+/** The same, as data. */
+export const mapsFolioData = (pte: number, pfn: Expr): Expr => and(bits(slot(pte), PTE.PRESENT), eq(op(slot(pte), '>>>', PTE.SHIFT), pfn));
 
 /**
  * The rmap walk: `body` for every page slot that may map the folio in L.OLDPFN. With more than
@@ -35,7 +38,7 @@ export function forEachMapping(e: Emit, candidates: number[], body: (pi: number)
       asm.emit({
         fn: 'rmap_walk',
         does: `does ${l.procs[pg.proc]!.name}:${hex(pg.addr)} map the folio?`,
-        exec: (s) => (mapsFolio(s, pg.pte, get(s, folio)) ? undefined : skip.pc),
+        data: { effect: [when(not(mapsFolioData(pg.pte, slot(folio))), [goto(skip)])] },
       });
     }
     body(pi);
@@ -43,31 +46,32 @@ export function forEachMapping(e: Emit, candidates: number[], body: (pi: number)
   }
 }
 
+/** A reason an operation leaves the folio alone: when `when` holds of it (`pfn`), the note `why`. */
+export interface Refusal {
+  when: Expr;
+  why: string;
+}
+
 /**
- * The first step of an operation on the folio mapped at page `pi`: find it, or stop. Puts its
- * pfn in L.OLDPFN and clears L.RESULT.
+ * The first step of an operation on the folio mapped at page `pi`: find it (bound to `pfn`),
+ * or stop at `done` (unmapped, or a refusal holds). Puts its pfn in L.OLDPFN and clears
+ * L.RESULT; then `extra`.
  */
-export function findFolio(e: Emit, pi: number, fn: string, does: string, accept: (s: State, pfn: number) => string | null, done: Label, extra?: (s: State, pfn: number, notes: Notes) => void): void {
-  const { l } = e;
-  const pg = l.pages[pi]!;
+export function findFolio(e: Emit, pi: number, fn: string, does: string, refusals: readonly Refusal[], done: Label, extra: readonly Stmt[] = []): void {
+  const pg = e.l.pages[pi]!;
   e.asm.emit({
     fn,
     does,
-    exec: (s, notes) => {
-      const pte = get(s, pg.pte);
-      if (!(pte & PTE.PRESENT)) {
-        notes?.push('the page is not mapped: nothing to do');
-        return done.pc;
-      }
-      const pfn = ptePfn(pte);
-      const why = accept(s, pfn);
-      if (why) {
-        notes?.push(why);
-        return done.pc;
-      }
-      put(s, e.local(L.OLDPFN), pfn);
-      put(s, e.local(L.RESULT), 0);
-      extra?.(s, pfn, notes);
+    data: {
+      effect: [
+        bind('pte', slot(pg.pte)),
+        when(not(bits(v('pte'), PTE.PRESENT)), [note('the page is not mapped: nothing to do'), goto(done)]),
+        bind('pfn', op(v('pte'), '>>>', PTE.SHIFT)),
+        ...refusals.map((r) => when(r.when, [note(r.why), goto(done)])),
+        write(e.local(L.OLDPFN), v('pfn')),
+        write(e.local(L.RESULT), 0),
+        ...extra,
+      ],
     },
   });
 }
@@ -87,7 +91,7 @@ export type NotifyRule = 'mm.try_to_unmap_one.notify' | 'mm.page_mkclean_one.not
  * (NO_NOTIFY: the PTL is dropped, no notification); `after` completes the PTE work before the
  * PTL is dropped.
  */
-export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before?: () => void; change: StepSpec; after?: StepSpec }): void {
+export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before?: () => void; change: CodeStepSpec; after?: CodeStepSpec }): void {
   const { change, after } = w;
   const { l, asm } = e;
   const mm = l.procs[l.pages[pi]!.proc]!;
@@ -203,7 +207,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
   const result = e.local(L.RESULT);
   const youngCheck = e.ruleAt('mm.try_to_unmap_one.young_check');
   const refcountCheck = e.ruleAt('mm.lazyfree.refcount_check');
-  const clear: StepSpec = {
+  const clear: CodeStepSpec = {
     fn: 'try_to_unmap_one',
     does: `${WALK_FLUSH[e.rule('mm.try_to_unmap_one.notify')]}; the PTE dirty bit to the folio${e.lazyfree ? '; lazyfree: discard if clean' : ''}`,
     exec: (s, notes) => {
@@ -239,7 +243,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
       }
     },
   };
-  const finish: StepSpec = {
+  const finish: CodeStepSpec = {
     fn: 'try_to_unmap_one',
     does: 'a swap-cache anon page: set_pte_at() its swap entry (a discarded lazyfree or a file page: none); folio_remove_rmap_pte(); put_page()',
     exec: (s, notes) => {
@@ -352,7 +356,7 @@ export function emitAge(e: Emit, pi: number, cb: AgeCallback, reg: number): void
   const result = e.local(L.RESULT);
   const done = asm.label();
   const [fn, does] = AGE_FN[cb];
-  findFolio(e, pi, fn, does, (s, pfn) => (pageFlags(l, s, pfn) & PG.ZERO ? 'the zero page is not aged' : null), done);
+  findFolio(e, pi, fn, does, [{ when: bits(flagsOf(l, v('pfn')), PG.ZERO), why: 'the zero page is not aged' }], done);
   forEachMapping(e, e.related(pi), (m) => emitYoungTest(e, m, cb));
   asm.emit({
     fn,

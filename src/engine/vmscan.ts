@@ -5,8 +5,9 @@ import { clearLocals, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { unreachable } from './program.js';
 import { DISCARDED, FAILED, LOSES_WRITE, YOUNG, emitTryToUnmapOne, emitYoungTest, findFolio, forEachMapping } from './rmap.js';
-import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, getPage, pageFlags, putPage, setPageFlag, violate } from './prims.js';
+import { clearPageFlag, flagsOf, folioContentSettled, folioMarkDirtyData, frameAt, frameGet, getPageData, pageFlags, putPage, setFlag, violate } from './prims.js';
 import { FRAME, PG, put, get } from './state.js';
+import { and, bind, bits, not, v, when, write } from './step-data.js';
 
 /**
  * reclaim(P): shrink_folio_list() on the folio mapped at P: isolate and lock it, add an anon
@@ -22,36 +23,38 @@ export function emitReclaim(e: Emit, pi: number): void {
   const putback = asm.label();
   const candidates = e.related(pi);
   const store = l.stores[l.pages[pi]!.store]!;
-  const lazyfreeDirty = e.ruleAt('mm.lazyfree.dirty');
 
+  const pfn = v('pfn');
+  const lazyfreeDirty = e.ruleRead('mm.lazyfree.dirty');
   findFolio(
     e,
     pi,
     'shrink_folio_list',
     'isolate the folio; if (!folio_trylock()) skip it; add_to_swap() an anon page',
-    (s, pfn) => {
-      const f = pageFlags(l, s, pfn);
-      if (f & PG.ZERO) return 'the zero page is not reclaimed';
-      if (f & PG.KSM) return 'a KSM page is reclaimed through rmap_walk_ksm(): not modelled, skipped';
-      if (f & PG.LOCKED) return 'folio locked: skipped';
-      return null;
-    },
+    [
+      { when: bits(flagsOf(l, pfn), PG.ZERO), why: 'the zero page is not reclaimed' },
+      { when: bits(flagsOf(l, pfn), PG.KSM), why: 'a KSM page is reclaimed through rmap_walk_ksm(): not modelled, skipped' },
+      { when: bits(flagsOf(l, pfn), PG.LOCKED), why: 'folio locked: skipped' },
+    ],
     done,
-    (s, pfn, notes) => {
-      getPage(l, s, pfn); // isolation reference
-      setPageFlag(l, s, pfn, PG.LOCKED);
-      const f = pageFlags(l, s, pfn);
-      const lazyfree = !(f & (PG.SWAPBACKED | PG.FILE));
-      if (f & PG.SWAPCACHE || f & PG.FILE || (lazyfree && !lazyfreeToSwap(lazyfreeDirty(notes)))) return;
+    [
+      getPageData(l, pfn), // isolation reference
+      setFlag(l, pfn, PG.LOCKED),
+      bind('f', flagsOf(l, pfn)),
+      bind('lazyfree', not(bits(v('f'), PG.SWAPBACKED | PG.FILE))),
+      // Not yet in the swap or page cache: add_to_swap(), unless the era keeps a lazyfree folio out of swap.
+      bind('add', not(bits(v('f'), PG.SWAPCACHE | PG.FILE))),
+      when(and(v('add'), v('lazyfree')), [lazyfreeDirty.read, ...(lazyfreeToSwap(lazyfreeDirty.value) ? [] : [{ set: 'add', v: 0 }])]),
       // add_to_swap(): the folio takes the swap slot of its page and is marked dirty (a lazyfree
       // one is left clean: its PTE says whether it was written again).
-      const slot = l.pages[pi]!.store;
-      frameSet(l, s, pfn, FRAME.INDEX, slot);
-      put(s, store.cache, pfn);
-      getPage(l, s, pfn);
-      setPageFlag(l, s, pfn, PG.SWAPCACHE);
-      if (!lazyfree) folioMarkDirty(l, s, pfn);
-    },
+      when(v('add'), [
+        write(frameAt(l, pfn, FRAME.INDEX), l.pages[pi]!.store),
+        write(store.cache, pfn),
+        getPageData(l, pfn),
+        setFlag(l, pfn, PG.SWAPCACHE),
+        when(not(v('lazyfree')), [folioMarkDirtyData(l, pfn)]),
+      ]),
+    ],
   );
 
   // folio_referenced(): an aging pass over every mapping.
