@@ -2,14 +2,15 @@
 // one mapping (try_to_unmap_one, try_to_migrate_one, page_mkclean_one, the young tests of
 // folio_referenced and friends). How each walk tells secondary MMUs is an era rule. The
 // callers live in the file of their kernel room: vmscan.ts, migrate.ts, page-writeback.ts.
+// Its steps are data (step-data.ts); the callbacks they deliver are the registrants' own.
 import type { UnmapNotify } from '../contract/era.js';
 import { hex } from '../contract/output.js';
-import { clearLocals, type Emit } from './emit.js';
+import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
-import { unreachable, type CodeStepSpec, type Label } from './program.js';
-import { flagsOf, folioMarkDirty, frameGet, frameSet, lockFree, pageFlags, putPage, setPageFlag } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
+import { unreachable, type Label } from './program.js';
+import { fieldOf, flagsOf, folioMarkDirtyData, frameAt, putPageData, setFlag } from './prims.js';
+import { FRAME, PG, PTE } from './state.js';
 import { and, bind, bits, eq, goto, not, note, op, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 /** L.RESULT bits: what an rmap walk found, for the caller (vmscan, migrate, page-writeback). */
@@ -20,8 +21,7 @@ export const CLEANED = 8;
 export const LOSES_WRITE = 16;
 const SKIP_NOTIFY = 32;
 
-export const mapsFolio = (s: State, pte: number, pfn: number) => (get(s, pte) & PTE.PRESENT) !== 0 && ptePfn(get(s, pte)) === pfn;
-/** The same, as data. */
+/** Does the PTE map the folio? */
 export const mapsFolioData = (pte: number, pfn: Expr): Expr => and(bits(slot(pte), PTE.PRESENT), eq(op(slot(pte), '>>>', PTE.SHIFT), pfn));
 
 /**
@@ -79,6 +79,25 @@ export function findFolio(e: Emit, pi: number, fn: string, does: string, refusal
 /** The rmap walks whose notification is an era rule, and the rule for each. */
 export type NotifyRule = 'mm.try_to_unmap_one.notify' | 'mm.page_mkclean_one.notify';
 
+/** PTE work under the PTL, as data: a step's name, what it does, its effect. */
+export interface PteWork {
+  fn: string;
+  does: string;
+  effect: readonly Stmt[];
+}
+
+/**
+ * The change step of an rmap walk on one mapping: its effect given its two ways out. `giveUp`
+ * ends the step having changed nothing, without the PTL or a notification; `noNotify` after
+ * a change that needs no notification (a clean PTE, a restored lazyfree PTE): the PTL is
+ * dropped, no .invalidate_page. Falling through, the change is done under the PTL.
+ */
+export interface PteChange {
+  fn: string;
+  does: string;
+  effect: (giveUp: Stmt, noNotify: readonly Stmt[]) => readonly Stmt[];
+}
+
 /**
  * The work of an rmap walk on one mapping, told to secondary MMUs as the era's rule says: a
  * range bracket around it all (369ea8242c0f); or .invalidate_page with the PTE change, under
@@ -86,12 +105,10 @@ export type NotifyRule = 'mm.try_to_unmap_one.notify' | 'mm.page_mkclean_one.not
  * PTE work, after the swap entry, page_remove_rmap() and put_page(), just before the PTL is
  * dropped (the page_vma_mapped_walk() loops of v4.11, c7ab0d2fdc84 and f27176cfc363); or after
  * the PTL is dropped (2ec74c3ef2d8). `before` emits what the walk does first, inside the
- * bracket (try_to_unmap_one's young check); `change` runs under the PTL and may give up
- * (GIVE_UP: nothing changed, the PTL is not taken, no notification) or change nothing
- * (NO_NOTIFY: the PTL is dropped, no notification); `after` completes the PTE work before the
- * PTL is dropped.
+ * bracket (try_to_unmap_one's young check); `change` runs under the PTL (PteChange); `after`
+ * completes the PTE work before the PTL is dropped.
  */
-export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before?: () => void; change: CodeStepSpec; after?: CodeStepSpec }): void {
+export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before?: () => void; change: PteChange; after?: PteWork }): void {
   const { change, after } = w;
   const { l, asm } = e;
   const mm = l.procs[l.pages[pi]!.proc]!;
@@ -120,27 +137,20 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
     const unlock = asm.label();
     const end = asm.label();
     e.rule(rule); // the change step's notification is this rule's
+    // Nothing changed (a clean PTE, a restored lazyfree PTE): no .invalidate_page, as the
+    // kernel calls it only `if (ret)` (page_mkclean_one) or `ret != SWAP_FAIL` (try_to_unmap_one).
+    const noNotify: Stmt[] = [write(mm.ptl, e.owner), write(result, op(slot(result), '|', SKIP_NOTIFY)), goto(unlock)];
     asm.emit({
-      ...change,
-      enabled: (s) => lockFree(s, mm.ptl),
-      exec: (s, notes) => {
-        const r = change.exec(s, notes);
-        if (r === GIVE_UP) return end.pc;
-        put(s, mm.ptl, e.owner);
-        // Nothing changed (a clean PTE, a restored lazyfree PTE): no .invalidate_page, as the
-        // kernel calls it only `if (ret)` (page_mkclean_one) or `ret != SWAP_FAIL` (try_to_unmap_one).
-        if (r === NO_NOTIFY) {
-          put(s, result, get(s, result) | SKIP_NOTIFY);
-          return unlock.pc;
-        }
-      },
+      fn: change.fn,
+      does: change.does,
+      data: { guard: eq(slot(mm.ptl), 0), effect: [...change.effect(goto(end), noNotify), write(mm.ptl, e.owner)] },
     });
     if (page === 'after-flush') invalidatePage(e, pi);
     // .invalidate_page after the PTE work: that work is a step of its own, then the callback,
     // then the PTL is dropped. Otherwise the PTE work and the unlock are one step.
     const workThenPage = page === 'before-unlock';
     if (workThenPage) {
-      if (after) asm.emit({ ...after });
+      if (after) asm.emit({ fn: after.fn, does: after.does, data: { effect: after.effect } });
       invalidatePage(e, pi);
     }
     asm.bind(unlock);
@@ -148,23 +158,18 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
     asm.emit({
       fn: after?.fn ?? change.fn,
       does: `${merged ? `${merged.does}; ` : ''}pte_unmap_unlock()`,
-      exec: (s, notes) => {
-        merged?.exec(s, notes);
-        put(s, mm.ptl, 0);
-        if (get(s, result) & SKIP_NOTIFY) {
-          put(s, result, get(s, result) & ~SKIP_NOTIFY);
-          return end.pc;
-        }
+      data: {
+        effect: [
+          ...(merged?.effect ?? []),
+          write(mm.ptl, 0),
+          when(bits(slot(result), SKIP_NOTIFY), [write(result, op(slot(result), '&', ~SKIP_NOTIFY)), goto(end)]),
+        ],
       },
     });
     if (page === 'after-unlock') invalidatePage(e, pi);
     asm.bind(end);
   });
 }
-
-/** Return values of a `change` step: give up without taking the PTL; or took it, changed nothing. */
-export const GIVE_UP = -1;
-export const NO_NOTIFY = -2;
 
 /**
  * The young test of an rmap walk: ptep_clear_flush_young() (or _clear_young / pte_young) on
@@ -182,13 +187,12 @@ export function emitYoungTest(e: Emit, pi: number, cb: AgeCallback): void {
   asm.emit({
     fn: hostFn,
     does: cb === 'test_young' ? 'is the host PTE young?' : 'test and clear the host PTE young bit, under the PTL',
-    enabled: (s) => lockFree(s, mm.ptl),
-    exec: (s) => {
-      if (!mapsFolio(s, pg.pte, get(s, folio))) return skip.pc;
-      if (get(s, pg.pte) & PTE.YOUNG) {
-        put(s, result, get(s, result) | YOUNG);
-        if (cb !== 'test_young') put(s, pg.pte, get(s, pg.pte) & ~PTE.YOUNG);
-      }
+    data: {
+      guard: eq(slot(mm.ptl), 0),
+      effect: [
+        when(not(mapsFolioData(pg.pte, slot(folio))), [goto(skip)]),
+        when(bits(slot(pg.pte), PTE.YOUNG), [write(result, op(slot(result), '|', YOUNG)), ...(cb !== 'test_young' ? [write(pg.pte, op(slot(pg.pte), '&', ~PTE.YOUNG))] : [])]),
+      ],
     },
   });
   age(e, pi, cb);
@@ -205,57 +209,65 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
   const pg = l.pages[pi]!;
   const folio = e.local(L.OLDPFN);
   const result = e.local(L.RESULT);
-  const youngCheck = e.ruleAt('mm.try_to_unmap_one.young_check');
-  const refcountCheck = e.ruleAt('mm.lazyfree.refcount_check');
-  const clear: CodeStepSpec = {
+  const youngCheck = e.ruleRead('mm.try_to_unmap_one.young_check');
+  const refcountCheck = e.ruleRead('mm.lazyfree.refcount_check');
+  const pfn = v('pfn');
+  const orResult = (x: Expr): Stmt => write(result, op(slot(result), '|', x));
+  const clear: PteChange = {
     fn: 'try_to_unmap_one',
     does: `${WALK_FLUSH[e.rule('mm.try_to_unmap_one.notify')]}; the PTE dirty bit to the folio${e.lazyfree ? '; lazyfree: discard if clean' : ''}`,
-    exec: (s, notes) => {
-      const pfn = get(s, folio);
-      if (get(s, result) & YOUNG && youngCheck(notes)) {
-        notes?.push('young: SWAP_FAIL');
-        put(s, result, get(s, result) | FAILED);
-        return GIVE_UP;
-      }
-      if (!mapsFolio(s, pg.pte, pfn)) return GIVE_UP;
-      const pteval = get(s, pg.pte);
-      put(s, pg.pte, 0);
-      if (pteval & PTE.DIRTY) folioMarkDirty(l, s, pfn);
-      const f = pageFlags(l, s, pfn);
-      if (f & PG.SWAPBACKED || f & PG.FILE) return;
+    effect: (giveUp, noNotify) => [
+      bind('pfn', slot(folio)),
+      when(bits(slot(result), YOUNG), [youngCheck.read, ...(youngCheck.value ? [note('young: SWAP_FAIL'), orResult(FAILED), giveUp] : [])]),
+      when(not(mapsFolioData(pg.pte, pfn)), [giveUp]),
+      bind('pteval', slot(pg.pte)),
+      write(pg.pte, 0),
+      when(bits(v('pteval'), PTE.DIRTY), [folioMarkDirtyData(l, pfn)]),
+      bind('f', flagsOf(l, pfn)),
       // A lazyfree (MADV_FREE) page: discard it if clean, else map it back as normal anon.
-      const refsOk = !refcountCheck(notes) || frameGet(l, s, pfn, FRAME.REFCOUNT) === 1 + frameGet(l, s, pfn, FRAME.MAPCOUNT);
-      if (!(f & PG.DIRTY) && refsOk) {
-        notes?.push('clean lazyfree folio: discard');
-        // A guest write the primary MMU has not been told of (KVM marks the folio dirty only
-        // later, or never) goes with the page.
-        put(s, result, get(s, result) | DISCARDED | (f & PG.GUEST_WROTE ? LOSES_WRITE : 0));
-      } else if (f & PG.SWAPCACHE) {
-        // Before 802a3a92ad7a (v4.12) a written lazyfree page is swapped out like any other.
-        notes?.push('lazyfree folio written again: swap it out');
-        setPageFlag(l, s, pfn, PG.SWAPBACKED);
-      } else {
-        notes?.push('lazyfree folio redirtied or referenced: restore the PTE, set swapbacked');
-        put(s, pg.pte, pteval);
-        setPageFlag(l, s, pfn, PG.SWAPBACKED);
-        put(s, result, get(s, result) | FAILED);
-        return NO_NOTIFY;
-      }
-    },
+      when(not(bits(v('f'), PG.SWAPBACKED | PG.FILE)), [
+        refcountCheck.read,
+        bind('refs_ok', refcountCheck.value ? eq(fieldOf(l, pfn, FRAME.REFCOUNT), op(1, '+', fieldOf(l, pfn, FRAME.MAPCOUNT))) : 1),
+        when(
+          and(not(bits(v('f'), PG.DIRTY)), v('refs_ok')),
+          [
+            note('clean lazyfree folio: discard'),
+            // A guest write the primary MMU has not been told of (KVM marks the folio dirty only
+            // later, or never) goes with the page.
+            orResult(op(DISCARDED, '|', { if: bits(v('f'), PG.GUEST_WROTE), then: LOSES_WRITE, else: 0 })),
+          ],
+          [
+            when(
+              bits(v('f'), PG.SWAPCACHE),
+              [
+                // Before 802a3a92ad7a (v4.12) a written lazyfree page is swapped out like any other.
+                note('lazyfree folio written again: swap it out'),
+                setFlag(l, pfn, PG.SWAPBACKED),
+              ],
+              [note('lazyfree folio redirtied or referenced: restore the PTE, set swapbacked'), write(pg.pte, v('pteval')), setFlag(l, pfn, PG.SWAPBACKED), orResult(FAILED), ...noNotify],
+            ),
+          ],
+        ),
+      ]),
+    ],
   };
-  const finish: CodeStepSpec = {
+  const finish: PteWork = {
     fn: 'try_to_unmap_one',
     does: 'a swap-cache anon page: set_pte_at() its swap entry (a discarded lazyfree or a file page: none); folio_remove_rmap_pte(); put_page()',
-    exec: (s, notes) => {
-      const pfn = get(s, folio);
-      if (get(s, result) & FAILED) return;
-      // The lazyfree discard (v4.5+) sets no swap entry: the PTE stays clear and the walk goes
-      // straight to the rmap and the reference (dec_mm_counter(), `goto discard`).
-      if (get(s, result) & DISCARDED) notes?.push('discarded lazyfree folio: no swap entry, the PTE stays clear');
-      else if (pageFlags(l, s, pfn) & PG.SWAPCACHE) put(s, pg.pte, PTE.SWAP | (frameGet(l, s, pfn, FRAME.INDEX) << PTE.SHIFT));
-      frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
-      putPage(l, s, pfn, null);
-    },
+    effect: [
+      bind('pfn', slot(folio)),
+      when(not(bits(slot(result), FAILED)), [
+        // The lazyfree discard (v4.5+) sets no swap entry: the PTE stays clear and the walk goes
+        // straight to the rmap and the reference (dec_mm_counter(), `goto discard`).
+        when(
+          bits(slot(result), DISCARDED),
+          [note('discarded lazyfree folio: no swap entry, the PTE stays clear')],
+          [when(bits(flagsOf(l, pfn), PG.SWAPCACHE), [write(pg.pte, op(PTE.SWAP, '|', op(fieldOf(l, pfn, FRAME.INDEX), '<<', PTE.SHIFT)))])],
+        ),
+        write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '-', 1)),
+        putPageData(l, pfn),
+      ]),
+    ],
   };
   emitPteChange(e, pi, 'mm.try_to_unmap_one.notify', {
     // Unless TTU_IGNORE_ACCESS: ptep_clear_flush_young_notify() first, and a young page fails.
@@ -279,30 +291,31 @@ export function emitTryToMigrateOne(e: Emit, pi: number): void {
   const pg = l.pages[pi]!;
   const folio = e.local(L.OLDPFN);
   const oldPte = e.local(L.NEWPTE);
+  const pfn = v('pfn');
   emitPteChange(e, pi, 'mm.try_to_unmap_one.notify', {
     change: {
       fn: 'try_to_migrate_one',
       does: `${WALK_FLUSH[e.rule('mm.try_to_unmap_one.notify')]}; the PTE dirty bit to the folio`,
-      exec: (s) => {
-        const pfn = get(s, folio);
-        if (!mapsFolio(s, pg.pte, pfn)) return GIVE_UP;
-        const pte = get(s, pg.pte);
-        if (pte & PTE.DIRTY) folioMarkDirty(l, s, pfn);
-        put(s, oldPte, pte);
-        put(s, pg.pte, 0);
-      },
+      effect: (giveUp) => [
+        bind('pfn', slot(folio)),
+        when(not(mapsFolioData(pg.pte, pfn)), [giveUp]),
+        bind('pte', slot(pg.pte)),
+        when(bits(v('pte'), PTE.DIRTY), [folioMarkDirtyData(l, pfn)]),
+        write(oldPte, v('pte')),
+        write(pg.pte, 0),
+      ],
     },
     after: {
       fn: 'try_to_migrate_one',
       does: 'set_pte_at() a migration entry; folio_remove_rmap_pte(); put_page()',
-      exec: (s) => {
-        const pfn = get(s, folio);
+      effect: [
+        bind('pfn', slot(folio)),
         // The migration entry remembers the pfn and whether the PTE was writable.
-        put(s, pg.pte, PTE.MIGRATION | (get(s, oldPte) & PTE.WRITE) | (pfn << PTE.SHIFT));
-        put(s, oldPte, 0);
-        frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
-        putPage(l, s, pfn, null);
-      },
+        write(pg.pte, op(op(PTE.MIGRATION, '|', bits(slot(oldPte), PTE.WRITE)), '|', op(pfn, '<<', PTE.SHIFT))),
+        write(oldPte, 0),
+        write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '-', 1)),
+        putPageData(l, pfn),
+      ],
     },
   });
 }
@@ -333,13 +346,13 @@ export function emitPageMkcleanOne(e: Emit, pi: number): void {
     change: {
       fn: 'page_mkclean_one',
       does: `${flush}; set_pte_at() a clean, read-only PTE`,
-      exec: (s) => {
-        if (!mapsFolio(s, pg.pte, get(s, folio))) return GIVE_UP;
-        const pte = get(s, pg.pte);
-        if (!(pte & (PTE.WRITE | PTE.DIRTY))) return NO_NOTIFY;
-        if (pte & PTE.DIRTY) put(s, result, get(s, result) | CLEANED);
-        put(s, pg.pte, pte & ~(PTE.WRITE | PTE.DIRTY));
-      },
+      effect: (giveUp, noNotify) => [
+        when(not(mapsFolioData(pg.pte, slot(folio))), [giveUp]),
+        bind('pte', slot(pg.pte)),
+        when(not(bits(v('pte'), PTE.WRITE | PTE.DIRTY)), noNotify),
+        when(bits(v('pte'), PTE.DIRTY), [write(result, op(slot(result), '|', CLEANED))]),
+        write(pg.pte, op(v('pte'), '&', ~(PTE.WRITE | PTE.DIRTY))),
+      ],
     },
   });
 }
@@ -361,11 +374,13 @@ export function emitAge(e: Emit, pi: number, cb: AgeCallback, reg: number): void
   asm.emit({
     fn,
     does: 'report whether the folio was young',
-    exec: (s, notes) => {
-      const young = get(s, result) & YOUNG ? 1 : 0;
-      notes?.push(young ? 'young' : 'old');
-      if (reg >= 0) put(s, reg, young);
-      clearLocals(e, s, WALK_LOCALS);
+    data: {
+      effect: [
+        bind('young', { if: bits(slot(result), YOUNG), then: 1, else: 0 }),
+        when(v('young'), [note('young')], [note('old')]),
+        ...(reg >= 0 ? [write(reg, v('young'))] : []),
+        ...clearLocalsData(e, WALK_LOCALS),
+      ],
     },
   });
   asm.bind(done);
