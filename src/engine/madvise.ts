@@ -1,14 +1,14 @@
 // Range operations a process applies to its own address space (mm/madvise.c, mm/memory.c,
 // mm/mmap.c, mm/mprotect.c, mm/mempolicy.c). Each brackets its page-table walk with
 // invalidate_range_start/end in every era we model; what differs between eras is what KVM
-// does inside the bracket and what the rmap walks that come later (reclaim) do.
-import { hex } from '../contract/output.js';
-import { clearLocals, type Emit } from './emit.js';
+// does inside the bracket and what the rmap walks that come later (reclaim) do. Its steps are
+// data (step-data.ts).
+import { clearLocalsData, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { bracket } from './notifier.js';
-import type { Notes } from './program.js';
-import { clearPageFlag, folioContentSettled, folioMarkDirty, frameGet, frameSet, lockFree, notWriteLocked, pageFlags, putPage, vmaMapped } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
+import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, putPageData, storeCacheAt, storeContentAt } from './prims.js';
+import { FRAME, PG, PTE } from './state.js';
+import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 import type { Advice } from '../contract/scenario.js';
 
 /**
@@ -19,81 +19,81 @@ import type { Advice } from '../contract/scenario.js';
 function emitRangeOp(
   e: Emit,
   pages: number[],
-  op: {
+  rangeOp: {
     fn: string;
     lock: 'read' | 'write';
-    /** Why the op does nothing here (an -EINVAL), or null. */
-    refuse?: (s: State) => string | null;
+    /** Why the op does nothing here (an -EINVAL), if it does nothing. */
+    refuse?: string;
     /** Before the walk, under mmap_lock (a vma change). */
-    before?: { does: string; exec: (s: State) => void };
-    walk: { fn: string; does: string; pte: (s: State, pi: number, notes: Notes) => void };
-    after?: { fn: string; does: string; exec: (s: State) => void };
+    before?: { does: string; effect: readonly Stmt[] };
+    /** The work on one page's PTE. */
+    walk: { fn: string; does: string; pte: (pi: number) => readonly Stmt[] };
+    after?: { fn: string; does: string; effect: readonly Stmt[] };
   },
 ): void {
   const { l, asm } = e;
   const mm = l.procs[l.pages[pages[0]!]!.proc]!;
+  const vma = l.vmas[l.pages[pages[0]!]!.vma]!;
   const done = asm.label();
-  const unlock = (s: State) => {
-    if (op.lock === 'read') put(s, mm.mmapLock, get(s, mm.mmapLock) + 1);
-    else put(s, mm.mmapLock, 0);
-  };
+  const lock = slot(mm.mmapLock);
   asm.emit({
-    fn: op.fn,
-    does: `mmap_${op.lock}_lock()${op.before ? `; ${op.before.does}` : ''}`,
-    enabled: (s) => (op.lock === 'read' ? notWriteLocked(s, mm.mmapLock) : get(s, mm.mmapLock) === 0),
-    exec: (s, notes) => {
-      const why = !vmaMapped(l, s, pages[0]!) ? 'no vma there: -ENOMEM' : (op.refuse?.(s) ?? null);
-      if (why) {
-        notes?.push(why);
-        return done.pc;
-      }
-      if (op.lock === 'read') put(s, mm.mmapLock, get(s, mm.mmapLock) - 1);
-      else put(s, mm.mmapLock, e.owner);
-      op.before?.exec(s);
+    fn: rangeOp.fn,
+    does: `mmap_${rangeOp.lock}_lock()${rangeOp.before ? `; ${rangeOp.before.does}` : ''}`,
+    data: {
+      // mmap_lock: 0 free, negative a count of readers, positive the writer.
+      guard: rangeOp.lock === 'read' ? op(lock, '<=', 0) : eq(lock, 0),
+      effect: [
+        when(not(bits(slot(vma.state), VMA_MAPPED)), [note('no vma there: -ENOMEM'), goto(done)]),
+        ...(rangeOp.refuse ? [note(rangeOp.refuse), goto(done)] : []),
+        write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '-', 1) : e.owner),
+        ...(rangeOp.before?.effect ?? []),
+      ],
     },
   });
   bracket(e, pages, true, () =>
     asm.emit({
-      fn: op.walk.fn,
-      does: `${op.walk.does}, under the PTL`,
-      enabled: (s) => lockFree(s, mm.ptl),
-      exec: (s, notes) => {
-        for (const pi of pages) op.walk.pte(s, pi, notes);
-      },
+      fn: rangeOp.walk.fn,
+      does: `${rangeOp.walk.does}, under the PTL`,
+      data: { guard: eq(slot(mm.ptl), 0), effect: pages.map((pi) => ({ do: rangeOp.walk.pte(pi) })) },
     }),
   );
   asm.emit({
-    fn: op.after?.fn ?? op.fn,
-    does: `${op.after ? `${op.after.does}; ` : ''}mmap_${op.lock}_unlock()`,
-    exec: (s) => {
-      op.after?.exec(s);
-      unlock(s);
-      clearLocals(e, s, WALK_LOCALS);
-    },
+    fn: rangeOp.after?.fn ?? rangeOp.fn,
+    does: `${rangeOp.after ? `${rangeOp.after.does}; ` : ''}mmap_${rangeOp.lock}_unlock()`,
+    data: { effect: [...(rangeOp.after?.effect ?? []), write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '+', 1) : 0), ...clearLocalsData(e, WALK_LOCALS)] },
   });
   asm.bind(done);
 }
 
 /** Zap one PTE (zap_pte_range): drop the mapping; a file page's dirty bit goes to the folio. */
-function zapPte(e: Emit, s: State, pi: number, notes: Notes): void {
+function zapPte(e: Emit, pi: number): Stmt[] {
   const { l } = e;
-  const pte = get(s, l.pages[pi]!.pte);
-  put(s, l.pages[pi]!.pte, 0);
-  if (pte & PTE.SWAP) {
-    // free_swap_and_cache(): the swap copy goes (a swap-cache page is dropped by reclaim later).
-    put(s, l.stores[ptePfn(pte)]!.content, 0);
-    return;
-  }
-  if (!(pte & PTE.PRESENT)) return;
-  const pfn = ptePfn(pte);
-  if (pageFlags(l, s, pfn) & PG.ZERO) return;
-  // Anon PTEs lose their dirty bit ("we don't need up-to-date accessed/dirty bits"); a file
-  // page keeps it in the folio.
-  if (pte & PTE.DIRTY && pageFlags(l, s, pfn) & PG.FILE) folioMarkDirty(l, s, pfn);
-  frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
-  // The page is freed after the TLB flush of the mmu_gather; with KVM's sPTEs zapped at
-  // invalidate_range_start that is safe wherever the flush falls (simplification: here).
-  putPage(l, s, pfn, notes);
+  const pteSlot = l.pages[pi]!.pte;
+  const pte = v('pte');
+  const pfn = v('pfn');
+  return [
+    bind('pte', slot(pteSlot)),
+    write(pteSlot, 0),
+    when(
+      bits(pte, PTE.SWAP),
+      // free_swap_and_cache(): the swap copy goes (a swap-cache page is dropped by reclaim later).
+      [write(storeContentAt(l, op(pte, '>>>', PTE.SHIFT)), 0)],
+      [
+        when(bits(pte, PTE.PRESENT), [
+          bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+          when(not(bits(flagsOf(l, pfn), PG.ZERO)), [
+            // Anon PTEs lose their dirty bit ("we don't need up-to-date accessed/dirty bits"); a file
+            // page keeps it in the folio.
+            when(and(bits(pte, PTE.DIRTY), bits(flagsOf(l, pfn), PG.FILE)), [folioMarkDirtyData(l, pfn)]),
+            write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '-', 1)),
+            // The page is freed after the TLB flush of the mmu_gather; with KVM's sPTEs zapped at
+            // invalidate_range_start that is safe wherever the flush falls (simplification: here).
+            putPageData(l, pfn),
+          ]),
+        ]),
+      ],
+    ),
+  ];
 }
 
 export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
@@ -102,45 +102,53 @@ export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
     emitRangeOp(e, pages, {
       fn: 'madvise_dontneed_single_vma',
       lock: 'read',
-      walk: { fn: 'zap_pte_range', does: 'clear the PTEs and drop the pages', pte: (s, pi, notes) => zapPte(e, s, pi, notes) },
-      after: { fn: 'zap_page_range_single', does: 'tlb_finish_mmu()', exec: () => {} },
+      walk: { fn: 'zap_pte_range', does: 'clear the PTEs and drop the pages', pte: (pi) => zapPte(e, pi) },
+      after: { fn: 'zap_page_range_single', does: 'tlb_finish_mmu()', effect: [] },
     });
     return;
   }
+  const pte = v('pte');
+  const pfn = v('pfn');
   emitRangeOp(e, pages, {
     fn: 'madvise_free_single_vma',
     lock: 'read',
-    refuse: () => (l.vmas[l.pages[pages[0]!]!.vma]!.anon ? null : 'MADV_FREE on a file vma: -EINVAL'),
+    ...(l.vmas[l.pages[pages[0]!]!.vma]!.anon ? {} : { refuse: 'MADV_FREE on a file vma: -EINVAL' }),
     walk: {
       fn: 'madvise_free_pte_range',
       does: 'folio_clear_dirty(); clean and age the PTEs; folio_mark_lazyfree()',
-      pte: (s, pi, notes) => {
-        const pteIdx = l.pages[pi]!.pte;
-        const pte = get(s, pteIdx);
-        if (pte & PTE.SWAP) {
-          put(s, l.stores[ptePfn(pte)]!.content, 0);
-          put(s, pteIdx, 0);
-          return;
-        }
-        if (!(pte & PTE.PRESENT)) return;
-        const pfn = ptePfn(pte);
-        const f = pageFlags(l, s, pfn);
-        if (f & (PG.ZERO | PG.KSM) || frameGet(l, s, pfn, FRAME.MAPCOUNT) !== 1) return; // shared: skipped
-        if (f & PG.SWAPCACHE) {
-          const slot = l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!;
-          put(s, slot.cache, 0);
-          put(s, slot.content, 0);
-          clearPageFlag(l, s, pfn, PG.SWAPCACHE);
-          putPage(l, s, pfn, notes);
-        }
-        // The user asked for the content to be dropped: earlier writes no longer count.
-        clearPageFlag(l, s, pfn, PG.DIRTY | PG.SWAPBACKED);
-        folioContentSettled(l, s, pfn);
-        put(s, pteIdx, pte & ~(PTE.DIRTY | PTE.YOUNG));
-        notes?.push(`folio ${hex(pfn)} is lazyfree`);
+      pte: (pi) => {
+        const pteSlot = l.pages[pi]!.pte;
+        return [
+          bind('pte', slot(pteSlot)),
+          when(
+            bits(pte, PTE.SWAP),
+            [write(storeContentAt(l, op(pte, '>>>', PTE.SHIFT)), 0), write(pteSlot, 0)],
+            [
+              when(bits(pte, PTE.PRESENT), [
+                bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+                bind('f', flagsOf(l, pfn)),
+                // A shared folio (KSM, the zero page, mapped twice) is skipped.
+                when(not(or(bits(v('f'), PG.ZERO | PG.KSM), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '!==', 1))), [
+                  when(bits(v('f'), PG.SWAPCACHE), [
+                    bind('index', fieldOf(l, pfn, FRAME.INDEX)),
+                    write(storeCacheAt(l, v('index')), 0),
+                    write(storeContentAt(l, v('index')), 0),
+                    clearFlag(l, pfn, PG.SWAPCACHE),
+                    putPageData(l, pfn),
+                  ]),
+                  // The user asked for the content to be dropped: earlier writes no longer count.
+                  clearFlag(l, pfn, PG.DIRTY | PG.SWAPBACKED),
+                  folioContentSettledData(l, pfn),
+                  write(pteSlot, op(pte, '&', ~(PTE.DIRTY | PTE.YOUNG))),
+                  note('folio ', { hex: pfn }, ' is lazyfree'),
+                ]),
+              ]),
+            ],
+          ),
+        ];
       },
     },
-    after: { fn: 'madvise_free_single_vma', does: 'tlb_finish_mmu()', exec: () => {} },
+    after: { fn: 'madvise_free_single_vma', does: 'tlb_finish_mmu()', effect: [] },
   });
 }
 
@@ -150,8 +158,8 @@ export function emitMunmap(e: Emit, pages: number[]): void {
   emitRangeOp(e, pages, {
     fn: 'do_vmi_munmap',
     lock: 'write',
-    walk: { fn: 'unmap_vmas', does: 'zap the PTEs', pte: (s, pi, notes) => zapPte(e, s, pi, notes) },
-    after: { fn: 'unmap_region', does: 'tlb_finish_mmu(); remove the vma', exec: (s) => (put(s, vma.state, 0)) },
+    walk: { fn: 'unmap_vmas', does: 'zap the PTEs', pte: (pi) => zapPte(e, pi) },
+    after: { fn: 'unmap_region', does: 'tlb_finish_mmu(); remove the vma', effect: [write(vma.state, 0)] },
   });
 }
 
@@ -161,36 +169,40 @@ export function emitMprotect(e: Emit, pages: number[], writable: boolean): void 
   emitRangeOp(e, pages, {
     fn: 'mprotect_fixup',
     lock: 'write',
-    before: { does: `vm_flags ${writable ? '|= VM_WRITE' : '&= ~VM_WRITE'}`, exec: (s) => (put(s, vma.state, VMA_MAPPED | (writable ? VMA_WRITE : 0))) },
+    before: { does: `vm_flags ${writable ? '|= VM_WRITE' : '&= ~VM_WRITE'}`, effect: [write(vma.state, VMA_MAPPED | (writable ? VMA_WRITE : 0))] },
     walk: {
       fn: 'change_pte_range',
       does: writable ? 'PTEs stay read-only until a write fault' : 'write-protect the PTEs',
-      pte: (s, pi) => {
+      pte: (pi) => {
         const idx = l.pages[pi]!.pte;
-        if (!writable && get(s, idx) & PTE.PRESENT) put(s, idx, get(s, idx) & ~PTE.WRITE);
+        return writable ? [] : [when(bits(slot(idx), PTE.PRESENT), [write(idx, op(slot(idx), '&', ~PTE.WRITE))])];
       },
     },
-    after: { fn: 'change_protection', does: 'flush_tlb_range()', exec: () => {} },
+    after: { fn: 'change_protection', does: 'flush_tlb_range()', effect: [] },
   });
 }
 
 export function emitNumaHint(e: Emit, pages: number[]): void {
   const { l } = e;
+  const pte = v('pte');
+  const pfn = v('pfn');
   emitRangeOp(e, pages, {
     fn: 'change_prot_numa',
     lock: 'read',
     walk: {
       fn: 'change_pte_range',
       does: 'MM_CP_PROT_NUMA: make the PTEs PROT_NONE (skipping KSM pages and shared COW pages)',
-      pte: (s, pi) => {
+      pte: (pi) => {
         const idx = l.pages[pi]!.pte;
-        const pte = get(s, idx);
-        if (!(pte & PTE.PRESENT) || pte & PTE.PROTNONE) return;
-        const pfn = ptePfn(pte);
-        // change_pte_range(): skip KSM pages, and in a COW mapping a page someone else holds.
-        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO)) return;
-        if (!l.vmas[l.pages[pi]!.vma]!.shared && frameGet(l, s, pfn, FRAME.REFCOUNT) !== 1) return;
-        put(s, idx, pte | PTE.PROTNONE);
+        const prot = write(idx, op(pte, '|', PTE.PROTNONE));
+        return [
+          bind('pte', slot(idx)),
+          when(and(bits(pte, PTE.PRESENT), not(bits(pte, PTE.PROTNONE))), [
+            bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+            // change_pte_range(): skip KSM pages, and in a COW mapping a page someone else holds.
+            when(not(bits(flagsOf(l, pfn), PG.KSM | PG.ZERO)), [l.vmas[l.pages[pi]!.vma]!.shared ? prot : when(eq(fieldOf(l, pfn, FRAME.REFCOUNT), 1), [prot])]),
+          ]),
+        ];
       },
     },
   });

@@ -3,9 +3,9 @@
 import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { emitTryToMigrateOne, findFolio, forEachMapping } from './rmap.js';
-import { allocPageData, clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag } from './prims.js';
+import { allocPageData, clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag, storeCacheAt } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { and, bind, bits, eq, note, op, slot, v, when, write, type Expr } from './step-data.js';
+import { and, bind, bits, eq, note, op, slot, v, when, write } from './step-data.js';
 
 /**
  * migrate(P): migrate_pages() of the folio mapped at P to a new page: isolate, lock, allocate
@@ -37,7 +37,6 @@ export function emitMigrate(e: Emit, pi: number): void {
   const old = v('old');
   const to = v('to');
   const target = v('target');
-  const storeCache = (at: Expr): Expr => ({ table: l.stores.map((st) => st.cache), at, name: 'cache of store' });
   asm.emit({
     fn: 'migrate_folio',
     does: 'folio_ref_freeze(); copy the content and flags; move the swap/page-cache entry; remove_migration_ptes()',
@@ -56,7 +55,7 @@ export function emitMigrate(e: Emit, pi: number): void {
             write(frameAt(l, to, FRAME.CONTENT), fieldOf(l, old, FRAME.CONTENT)),
             write(frameAt(l, to, FRAME.FLAGS), op(v('f'), '&', ~PG.LOCKED)),
             write(frameAt(l, to, FRAME.INDEX), fieldOf(l, old, FRAME.INDEX)),
-            when(v('cache_refs'), [write(storeCache(fieldOf(l, old, FRAME.INDEX)), to), getPageData(l, to), putPageData(l, old)]),
+            when(v('cache_refs'), [write(storeCacheAt(l, fieldOf(l, old, FRAME.INDEX)), to), getPageData(l, to), putPageData(l, old)]),
             note('migrated ', { hex: old }, ' -> ', { hex: to }),
           ],
           [note('extra reference: migration fails, the old page is mapped back')],

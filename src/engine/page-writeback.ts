@@ -3,7 +3,7 @@
 import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { CLEANED, emitPageMkcleanOne, findFolio, forEachMapping } from './rmap.js';
-import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, setFlag } from './prims.js';
+import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, setFlag, storeContentAt } from './prims.js';
 import { FRAME, PG } from './state.js';
 import { bind, bits, not, note, slot, v, when, write } from './step-data.js';
 
@@ -41,7 +41,7 @@ export function emitWriteback(e: Emit, pi: number): void {
           [
             clearFlag(l, pfn, PG.DIRTY),
             // The page's file block (FRAME.INDEX) gets the content.
-            write({ table: l.stores.map((st) => st.content), at: fieldOf(l, pfn, FRAME.INDEX), name: 'file block' }, fieldOf(l, pfn, FRAME.CONTENT)),
+            write(storeContentAt(l, fieldOf(l, pfn, FRAME.INDEX)), fieldOf(l, pfn, FRAME.CONTENT)),
             folioContentSettledData(l, pfn),
             note('written to the file'),
           ],

@@ -34,6 +34,10 @@ export function getPage(l: Layout, s: State, pfn: number): void {
 
 /** The slot of a frame's field, for a pfn computed as the step runs: frameSlot(). */
 export const frameAt = (l: Layout, pfn: Expr, field: number): Expr => ({ frame: pfn, field, base: l.frames, first: l.firstPfn, stride: FRAME_STRIDE });
+/** The slot of the swap/page-cache entry of a page's store (its swap slot or file block), by the store's index. */
+export const storeCacheAt = (l: Layout, at: Expr): Expr => ({ table: l.stores.map((st) => st.cache), at, name: 'cache of store' });
+/** The slot of the content of a page's store, by the store's index. */
+export const storeContentAt = (l: Layout, at: Expr): Expr => ({ table: l.stores.map((st) => st.content), at, name: 'content of store' });
 /** The folio's flags. */
 export const flagsOf = (l: Layout, pfn: Expr): Expr => slot(frameAt(l, pfn, FRAME.FLAGS));
 /** A frame field's value. */

@@ -1,13 +1,13 @@
 // Reclaim (mm/vmscan.c): shrink_folio_list() on one folio, over the reverse map (rmap.ts).
+// Its steps are data (step-data.ts).
 import type { EraRules } from '../contract/era.js';
-import { hex } from '../contract/output.js';
-import { clearLocals, type Emit } from './emit.js';
+import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { unreachable } from './program.js';
 import { DISCARDED, FAILED, LOSES_WRITE, YOUNG, emitTryToUnmapOne, emitYoungTest, findFolio, forEachMapping } from './rmap.js';
-import { clearPageFlag, flagsOf, folioContentSettled, folioMarkDirtyData, frameAt, frameGet, getPageData, pageFlags, putPage, setFlag, violate } from './prims.js';
-import { FRAME, PG, put, get } from './state.js';
-import { and, bind, bits, not, v, when, write } from './step-data.js';
+import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, putPageData, setFlag, storeCacheAt, storeContentAt, violateData } from './prims.js';
+import { FRAME, PG } from './state.js';
+import { and, bind, bits, goto, not, note, op, or, slot, v, when, write } from './step-data.js';
 
 /**
  * reclaim(P): shrink_folio_list() on the folio mapped at P: isolate and lock it, add an anon
@@ -62,72 +62,57 @@ export function emitReclaim(e: Emit, pi: number): void {
   asm.emit({
     fn: 'shrink_folio_list',
     does: 'folio_check_references(): a young folio is kept (activated)',
-    exec: (s, notes) => {
-      if (get(s, result) & YOUNG) {
-        notes?.push('referenced: activated, not reclaimed');
-        return putback.pc;
-      }
-    },
+    data: { effect: [when(bits(slot(result), YOUNG), [note('referenced: activated, not reclaimed'), goto(putback)])] },
   });
 
   // try_to_unmap()
   forEachMapping(e, candidates, (m) => emitTryToUnmapOne(e, m));
+  const index = fieldOf(l, pfn, FRAME.INDEX);
   asm.emit({
     fn: 'shrink_folio_list',
     does: `pageout() a dirty folio to swap or its file; __remove_mapping() and free it${e.lazyfree ? ', or discard it if lazyfree and clean' : ''}`,
-    exec: (s, notes) => {
-      const pfn = get(s, folio);
-      if (get(s, result) & FAILED || frameGet(l, s, pfn, FRAME.MAPCOUNT) > 0) {
-        notes?.push('still mapped: put back');
-        return putback.pc;
-      }
-      const f = pageFlags(l, s, pfn);
-      if (get(s, result) & DISCARDED) {
-        if (get(s, result) & LOSES_WRITE) violate(l, s, 'lost-write', notes, `lazyfree folio ${hex(pfn)} discarded holding a guest write`);
-        clearPageFlag(l, s, pfn, PG.LOCKED);
-        if (f & PG.SWAPCACHE) {
-          // Added to swap clean (before v4.12): the slot is freed with the page.
-          put(s, l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!.cache, 0);
-          clearPageFlag(l, s, pfn, PG.SWAPCACHE);
-          putPage(l, s, pfn, notes);
-        }
-        putPage(l, s, pfn, notes);
-        clearLocals(e, s, WALK_LOCALS);
-        return done.pc;
-      }
-      const index = frameGet(l, s, pfn, FRAME.INDEX);
-      const slot = l.stores[index]!;
-      if (f & PG.DIRTY) {
-        put(s, slot.content, frameGet(l, s, pfn, FRAME.CONTENT));
-        clearPageFlag(l, s, pfn, PG.DIRTY);
-        folioContentSettled(l, s, pfn);
-        notes?.push(`pageout(): written to ${f & PG.FILE ? 'the file' : 'swap'}`);
-      }
-      // __remove_mapping(): only if the swap/page cache and we hold the last references.
-      if (frameGet(l, s, pfn, FRAME.REFCOUNT) !== 2) {
-        notes?.push('extra reference: stays in the cache');
-        return putback.pc;
-      }
-      if (pageFlags(l, s, pfn) & PG.GUEST_WROTE) {
-        violate(l, s, 'lost-write', notes, `clean folio ${hex(pfn)} dropped with a guest write the primary MMU never saw`);
-      }
-      put(s, slot.cache, 0);
-      clearPageFlag(l, s, pfn, PG.SWAPCACHE | PG.LOCKED);
-      putPage(l, s, pfn, notes);
-      putPage(l, s, pfn, notes);
-      clearLocals(e, s, WALK_LOCALS);
-      return done.pc;
+    data: {
+      effect: [
+        bind('pfn', slot(folio)),
+        when(or(bits(slot(result), FAILED), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 0)), [note('still mapped: put back'), goto(putback)]),
+        bind('f', flagsOf(l, pfn)),
+        when(bits(slot(result), DISCARDED), [
+          when(bits(slot(result), LOSES_WRITE), violateData(l, 'lost-write', ['lazyfree folio ', { hex: pfn }, ' discarded holding a guest write'])),
+          clearFlag(l, pfn, PG.LOCKED),
+          when(bits(v('f'), PG.SWAPCACHE), [
+            // Added to swap clean (before v4.12): the slot is freed with the page.
+            write(storeCacheAt(l, index), 0),
+            clearFlag(l, pfn, PG.SWAPCACHE),
+            putPageData(l, pfn),
+          ]),
+          putPageData(l, pfn),
+          ...clearLocalsData(e, WALK_LOCALS),
+          goto(done),
+        ]),
+        bind('index', index),
+        when(bits(v('f'), PG.DIRTY), [
+          write(storeContentAt(l, v('index')), fieldOf(l, pfn, FRAME.CONTENT)),
+          clearFlag(l, pfn, PG.DIRTY),
+          folioContentSettledData(l, pfn),
+          when(bits(v('f'), PG.FILE), [note('pageout(): written to the file')], [note('pageout(): written to swap')]),
+        ]),
+        // __remove_mapping(): only if the swap/page cache and we hold the last references.
+        when(op(fieldOf(l, pfn, FRAME.REFCOUNT), '!==', 2), [note('extra reference: stays in the cache'), goto(putback)]),
+        when(bits(flagsOf(l, pfn), PG.GUEST_WROTE), violateData(l, 'lost-write', ['clean folio ', { hex: pfn }, ' dropped with a guest write the primary MMU never saw'])),
+        write(storeCacheAt(l, v('index')), 0),
+        clearFlag(l, pfn, PG.SWAPCACHE | PG.LOCKED),
+        putPageData(l, pfn),
+        putPageData(l, pfn),
+        ...clearLocalsData(e, WALK_LOCALS),
+        goto(done),
+      ],
     },
   });
   asm.bind(putback);
   asm.emit({
     fn: 'shrink_folio_list',
     does: 'unlock and put back the folio',
-    exec: (s, notes) => {
-      clearPageFlag(l, s, get(s, folio), PG.LOCKED);
-      putPage(l, s, get(s, folio), notes);
-      clearLocals(e, s, WALK_LOCALS);
-    },
+    data: { effect: [bind('pfn', slot(folio)), clearFlag(l, pfn, PG.LOCKED), putPageData(l, pfn), ...clearLocalsData(e, WALK_LOCALS)] },
   });
   asm.bind(done);
 }
