@@ -18,8 +18,9 @@ import { emitReclaim } from './vmscan.js';
 import { emitMigrate } from './migrate.js';
 import { emitWriteback } from './page-writeback.js';
 import { emitUserAccess } from './mm.js';
-import { Asm, unreachable, type Step } from './program.js';
-import { FRAME, PG, PTE, type MutableState, get } from './state.js';
+import { Asm, Label, startingWhen, unreachable, type Step } from './program.js';
+import { and, eq, op, slot, type Expr } from './step-data.js';
+import { FRAME, PG, PTE, type MutableState } from './state.js';
 import { runToEnd } from './run.js';
 
 /** The machine has EPT A/D bits or not; the runner has settled `default` at the release (src/era/features.ts). */
@@ -125,7 +126,9 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   const lazyfree = s.threads.some((t) => t.ops.some((op) => op.kind === 'madvise' && op.advice === 'MADV_FREE'));
   const tdp = isTdp(s.options.mmu === 'default' ? rules['kvm.mmu.default'].value : s.options.mmu);
   const notifiers = [kvmMmuNotifier, ...(opts.notifiers ?? [])];
-  const lengths: number[] = [];
+  // Where each thread's program ends: bound once every program is assembled.
+  const ends = l.threads.map(() => new Label());
+  const finished = (tid: number): Expr => op(slot(l.threads[tid]!.pc), '>=', { pc: ends[tid]! });
   const rulesRead = new Set<RuleName>();
   const programs = l.threads.map((t, tid) => {
     const asm = new Asm();
@@ -161,7 +164,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
       local: (k) => t.locals + k,
       vmProc,
       related: (pi) => related[pi]!,
-      finished: (st, other) => get(st, l.threads[other]!.pc) >= lengths[other]!,
+      finished,
     };
     const ops: Op[] =
       t.kind === 'prologue'
@@ -172,7 +175,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     for (const op of ops) emitOp(e, s, op);
     return asm.assemble();
   });
-  programs.forEach((p, tid) => (lengths[tid] = p.length));
+  programs.forEach((p, tid) => (ends[tid]!.pc = p.length));
   // A thread's first step waits until the threads it starts `after` have finished, and a
   // thread of a process until the process exists: a fork child runs only once copy_process()
   // has finished (its mm is MM_LIVE), never in the middle of its parent's fork().
@@ -183,8 +186,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     const deps = decl.after.map((a) => l.threads.findIndex((x) => x.name === a && x.kind !== 'prologue'));
     const mm = t.proc !== undefined && l.procs[t.proc]!.parent >= 0 ? l.procs[t.proc]!.mmState : -1;
     if (!deps.length && mm < 0) return;
-    const own = first.enabled;
-    first.enabled = (st) => (mm < 0 || get(st, mm) === MM_LIVE) && deps.every((d) => get(st, l.threads[d]!.pc) >= lengths[d]!) && (own ? own(st) : true);
+    programs[tid]![0] = startingWhen(first, and(...(mm < 0 ? [] : [eq(slot(mm), MM_LIVE)]), ...deps.map(finished)));
   });
 
   const m: Machine = { scenario: s, layout: l, programs, init, tdp, vmProc, watchers: watchers(l), rulesRead };

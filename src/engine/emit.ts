@@ -5,7 +5,7 @@ import type { Layout } from './layout.js';
 import type { MmuNotifierOps } from './notifier.js';
 import type { Asm, Notes } from './program.js';
 import type { State } from './state.js';
-import type { Stmt } from './step-data.js';
+import type { Expr, Stmt } from './step-data.js';
 import { put } from './state.js';
 import { write } from './step-data.js';
 
@@ -45,8 +45,8 @@ export interface Emit {
   vmProc: number;
   /** Page slots that may map the same folio as this one (fork, KSM, the page cache): the rmap walk's candidates. */
   related(page: number): number[];
-  /** Has this thread run to its end? (Programs are assembled later; the answer is looked up when steps run.) */
-  finished(s: State, tid: number): boolean;
+  /** Has this thread run to its end? (Programs are assembled later: the end is a label's pc.) */
+  finished(tid: number): Expr;
 }
 
 /**

@@ -1,62 +1,67 @@
 // Process lifetime (kernel/fork.c, mm/mmap.c): fork() copies the address space, write-protecting
 // private pages in the parent inside invalidate_range_start/end; exit_mmap() tells secondary MMUs
 // with .release before it tears the address space down. A child's threads run only once
-// copy_process() has finished: compile.ts holds them back until its mm is MM_LIVE.
+// copy_process() has finished: compile.ts holds them back until its mm is MM_LIVE. Its steps are
+// data (step-data.ts).
 import { PAGE_SIZE } from '../contract/output.js';
-import { clearLocals, type Emit } from './emit.js';
+import { clearLocalsData, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { bracket, release } from './notifier.js';
-import { folioMarkDirty, frameGet, frameSet, getPage, lockFree, pageFlags, putPage } from './prims.js';
-import { FRAME, PG, PTE, ptePfn, put, get } from './state.js';
+import { fieldOf, flagsOf, folioMarkDirtyData, frameAt, getPageData, putPageData, storeContentAt } from './prims.js';
+import { FRAME, PG, PTE } from './state.js';
+import { and, bind, bits, eq, not, op, slot, v, when, write, type Stmt } from './step-data.js';
 
 /** fork(child): dup_mmap() -> copy_page_range() for every vma of the parent. */
 export function emitFork(e: Emit, parent: number, child: number): void {
   const { l, asm } = e;
   const pm = l.procs[parent]!;
   const cm = l.procs[child]!;
+  const childVmas = l.vmas.filter((x) => x.proc === child);
   asm.emit({
     fn: 'dup_mmap',
     does: 'mmap_write_lock() the parent and the new mm; copy the vmas to the child',
-    enabled: (s) => get(s, pm.mmapLock) === 0,
-    exec: (s) => {
-      put(s, pm.mmapLock, e.owner);
-      put(s, cm.mmapLock, e.owner);
-      put(s, cm.mmState, MM_FORKING);
-      const childVmas = l.vmas.filter((v) => v.proc === child);
-      l.vmas.filter((v) => v.proc === parent).forEach((v, k) => (put(s, childVmas[k]!.state, get(s, v.state))));
+    data: {
+      guard: eq(slot(pm.mmapLock), 0),
+      effect: [
+        write(pm.mmapLock, e.owner),
+        write(cm.mmapLock, e.owner),
+        write(cm.mmState, MM_FORKING),
+        ...l.vmas.filter((x) => x.proc === parent).map((x, k) => write(childVmas[k]!.state, slot(x.state))),
+      ],
     },
   });
-  for (const v of l.vmas.filter((x) => x.proc === parent)) {
-    const pages = l.pages.flatMap((p, i) => (p.proc === parent && p.addr >= v.start && p.addr < v.start + v.pages * PAGE_SIZE ? [i] : []));
+  const pte = v('pte');
+  const pfn = v('pfn');
+  for (const vma of l.vmas.filter((x) => x.proc === parent)) {
+    const pages = l.pages.flatMap((p, i) => (p.proc === parent && p.addr >= vma.start && p.addr < vma.start + vma.pages * PAGE_SIZE ? [i] : []));
     // is_cow_mapping(): a private writable mapping's parent PTEs are write-protected, inside
     // invalidate_range_start/end; a shared one's are copied as they are, with no notifier.
-    const cow = !v.shared;
+    const cow = !vma.shared;
     bracket(e, pages, cow, () =>
       asm.emit({
         fn: 'copy_page_range',
         does: cow ? 'write-protect the parent PTEs and copy them to the child, under both PTLs' : 'copy the PTEs to the child (shared mapping: no notifier)',
-        enabled: (s) => lockFree(s, pm.ptl) && lockFree(s, cm.ptl),
-        exec: (s) => {
-          for (const pi of pages) {
+        data: {
+          guard: and(eq(slot(pm.ptl), 0), eq(slot(cm.ptl), 0)),
+          effect: pages.map((pi): Stmt => {
             const p = l.pages[pi]!;
             const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
-            let pte = get(s, p.pte);
-            if (pte === 0) continue;
-            // A NUMA-hint (PROT_NONE) PTE is pte_present() too: copy_present_pte() counts it.
-            if (pte & PTE.PRESENT) {
-              const pfn = ptePfn(pte);
-              if (!(pageFlags(l, s, pfn) & PG.ZERO)) {
-                getPage(l, s, pfn);
-                frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
-              }
-              if (cow) {
-                pte &= ~PTE.WRITE;
-                put(s, p.pte, pte);
-              }
-            }
-            // The child's PTE: old, and clean in a shared mapping (copy_present_pte()).
-            put(s, l.pages[q]!.pte, pte & ~PTE.YOUNG & ~(v.shared ? PTE.DIRTY : 0));
-          }
+            return {
+              do: [
+                bind('pte', slot(p.pte)),
+                when(op(pte, '!==', 0), [
+                  // A NUMA-hint (PROT_NONE) PTE is pte_present() too: copy_present_pte() counts it.
+                  when(bits(pte, PTE.PRESENT), [
+                    bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+                    when(not(bits(flagsOf(l, pfn), PG.ZERO)), [getPageData(l, pfn), write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '+', 1))]),
+                    ...(cow ? [{ set: 'pte', v: op(pte, '&', ~PTE.WRITE) }, write(p.pte, pte)] : []),
+                  ]),
+                  // The child's PTE: old, and clean in a shared mapping (copy_present_pte()).
+                  write(l.pages[q]!.pte, op(op(pte, '&', ~PTE.YOUNG), '&', ~(vma.shared ? PTE.DIRTY : 0))),
+                ]),
+              ],
+            };
+          }),
         },
       }),
     );
@@ -64,11 +69,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   asm.emit({
     fn: 'dup_mmap',
     does: 'mmap_write_unlock() both mms; flush_tlb_mm() the parent; copy_process() ends: the child can run',
-    exec: (s) => {
-      put(s, pm.mmapLock, 0);
-      put(s, cm.mmapLock, 0);
-      put(s, cm.mmState, MM_LIVE);
-    },
+    data: { effect: [write(pm.mmapLock, 0), write(cm.mmapLock, 0), write(cm.mmState, MM_LIVE)] },
   });
 }
 
@@ -83,30 +84,38 @@ export function emitExit(e: Emit, proc: number): void {
   asm.emit({
     fn: 'do_exit',
     does: 'the last thread of the process exits: mmput() -> exit_mmap()',
-    enabled: (s) => users.every((tid) => e.finished(s, tid)),
-    exec: () => {},
+    data: { guard: and(...users.map((tid) => e.finished(tid))), effect: [] },
   });
   if (pages.length) release(e, pages[0]!);
+  const pte = v('pte');
+  const pfn = v('pfn');
   asm.emit({
     fn: 'exit_mmap',
     does: 'unmap_vmas() (secondary MMUs were released: no callbacks), free the pages, remove the vmas',
-    enabled: (s) => get(s, pm.mmapLock) === 0 && lockFree(s, pm.ptl),
-    exec: (s, notes) => {
-      for (const pi of pages) {
-        const pte = get(s, l.pages[pi]!.pte);
-        put(s, l.pages[pi]!.pte, 0);
-        if (pte & PTE.SWAP) put(s, l.stores[ptePfn(pte)]!.content, 0);
-        if (!(pte & PTE.PRESENT)) continue;
-        const pfn = ptePfn(pte);
-        if (pageFlags(l, s, pfn) & PG.ZERO) continue;
-        if (pte & PTE.DIRTY && pageFlags(l, s, pfn) & PG.FILE) folioMarkDirty(l, s, pfn);
-        frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) - 1);
-        putPage(l, s, pfn, notes);
-      }
-      for (const v of l.vmas) if (v.proc === proc) put(s, v.state, 0);
-      put(s, pm.mmState, MM_EXITED);
-      clearLocals(e, s, WALK_LOCALS);
+    data: {
+      guard: and(eq(slot(pm.mmapLock), 0), eq(slot(pm.ptl), 0)),
+      effect: [
+        ...pages.map(
+          (pi): Stmt => ({
+            do: [
+              bind('pte', slot(l.pages[pi]!.pte)),
+              write(l.pages[pi]!.pte, 0),
+              when(bits(pte, PTE.SWAP), [write(storeContentAt(l, op(pte, '>>>', PTE.SHIFT)), 0)]),
+              when(bits(pte, PTE.PRESENT), [
+                bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+                when(not(bits(flagsOf(l, pfn), PG.ZERO)), [
+                  when(and(bits(pte, PTE.DIRTY), bits(flagsOf(l, pfn), PG.FILE)), [folioMarkDirtyData(l, pfn)]),
+                  write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '-', 1)),
+                  putPageData(l, pfn),
+                ]),
+              ]),
+            ],
+          }),
+        ),
+        ...l.vmas.filter((x) => x.proc === proc).map((x) => write(x.state, 0)),
+        write(pm.mmState, MM_EXITED),
+        ...clearLocalsData(e, WALK_LOCALS),
+      ],
     },
   });
 }
-

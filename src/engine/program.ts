@@ -3,7 +3,7 @@
 // explain) and on Int32Array copies (exploration), and a thread's progress is copied with the state.
 import type { NotifierCallback, RuleName } from '../contract/era.js';
 import type { State } from './state.js';
-import { GENERATE_AFTER, compileExec, compileGuard, holds, runEffect, type StepData } from './step-data.js';
+import { GENERATE_AFTER, and, compileExec, compileGuard, holds, runEffect, type Expr, type StepData } from './step-data.js';
 
 /**
  * What a step leaves for the trace while it runs: notes ("spte gfn 0x100 zapped") and the era
@@ -137,7 +137,7 @@ export class Asm {
 }
 
 /** A step as data: evaluated (step-data.ts) until it has run GENERATE_AFTER times, then generated code. */
-function fromData(st: DataStepSpec, data: StepData, next: number): Step {
+function fromData(st: StepBase, data: StepData, next: number): Step {
   const { effect, guard } = data;
   let runs = 0;
   let checks = 0;
@@ -161,4 +161,26 @@ function fromData(st: DataStepSpec, data: StepData, next: number): Step {
     };
   }
   return step;
+}
+
+/**
+ * The step with a condition before its own guard (a thread's first step waits for the threads
+ * it starts after): for a step as data, part of its guard.
+ */
+export function startingWhen(step: Step, cond: Expr): Step {
+  if (step.data) return fromData(step, { ...step.data, guard: step.data.guard === undefined ? cond : and(cond, step.data.guard) }, step.next);
+  const own = step.enabled;
+  const guard = tiered(cond);
+  return { ...step, enabled: (s) => guard(s) && (own ? own(s) : true) };
+}
+
+/** A guard evaluated as it stands for its first GENERATE_AFTER checks, then as generated code. */
+function tiered(guard: Expr): (s: State) => boolean {
+  let checks = 0;
+  let code: ((s: State) => boolean) | null = null;
+  return (s) => {
+    if (code) return code(s);
+    if (++checks >= GENERATE_AFTER) code = compileGuard(guard);
+    return holds(guard, s);
+  };
 }

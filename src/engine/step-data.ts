@@ -34,6 +34,8 @@ export type Expr =
   | { if: Expr; then: Expr; else: Expr }
   /** An entry of a static table (slot numbers of the layout, say) at a computed index. */
   | { table: readonly number[]; at: Expr; name: string }
+  /** A label's pc: a number known once the programs are assembled (the length of another thread's program, say). */
+  | { pc: Label }
   /** The slot of a field of the frame (struct page) `frame`: frames are `stride` slots each from slot `base`, the first being pfn `first`. */
   | { frame: Expr; field: number; base: number; first: number; stride: number };
 
@@ -99,6 +101,12 @@ export const bind = (name: string, val: Expr): Stmt => ({ let: name, v: val });
 export const when = (c: Expr, then: readonly Stmt[], otherwise?: readonly Stmt[]): Stmt => (otherwise?.length ? { if: c, then, else: otherwise } : { if: c, then });
 export const goto = (to: Label): Stmt => ({ goto: to });
 export const note = (...parts: Text[]): Stmt => ({ note: parts });
+
+/** A label's pc, once bound (a jump's target, a program's end). */
+function boundPc(l: Label): number {
+  if (l.pc < 0) throw new Error('internal: a step reads a label the program has not bound');
+  return l.pc;
+}
 
 // ---- evaluated as it stands (runs) ------------------------------------------------------
 
@@ -171,6 +179,7 @@ function value(e: Expr, s: State, env: Env): number {
   if ('bnot' in e) return ~value(e.bnot, s, env);
   if ('if' in e) return value(e.if, s, env) ? value(e.then, s, env) : value(e.else, s, env);
   if ('frame' in e) return e.base - e.first * e.stride + e.field + value(e.frame, s, env) * e.stride;
+  if ('pc' in e) return boundPc(e.pc);
   if ('table' in e) return e.table[value(e.at, s, env)]!;
   throw new Error('internal: an expression of no known form');
 }
@@ -227,10 +236,7 @@ function runStmt(x: Stmt, s: State, notes: Notes, env: Env): number | undefined 
     }
   } else if ('break' in x) return BREAK;
   else if ('do' in x) return runBlock(x.do, s, notes, env);
-  else if ('goto' in x) {
-    if (x.goto.pc < 0) throw new Error('internal: a step jumps to a label the program has not bound');
-    return x.goto.pc;
-  } else if ('note' in x) notes?.push(shown(x.note, s, env));
+  else if ('goto' in x) return boundPc(x.goto); else if ('note' in x) notes?.push(shown(x.note, s, env));
   else if ('tag' in x) notes?.tag(x.tag);
   else if ('fail' in x) throw new Error(`internal: ${shown(x.fail, s, env)}`);
   else throw new Error('internal: a statement of no known form');
@@ -310,6 +316,7 @@ function exprText(e: Exclude<Expr, number>): string {
   if ('bnot' in e) return `(~${expr(e.bnot)})`;
   if ('if' in e) return `(${expr(e.if)} ? ${expr(e.then)} : ${expr(e.else)})`;
   if ('frame' in e) return `(${e.base - e.first * e.stride + e.field} + ${expr(e.frame)} * ${e.stride})`;
+  if ('pc' in e) return String(boundPc(e.pc));
   return `T[${table(e.table)}][${expr(e.at)}]`;
 }
 
@@ -344,10 +351,7 @@ function stmt(x: Stmt): string {
   if ('each' in x) return `for (const v_${x.each} of T[${table(x.of)}]) {\n${block(x.do)}}\n`;
   if ('break' in x) return 'break;\n';
   if ('do' in x) return `{\n${block(x.do)}}\n`;
-  if ('goto' in x) {
-    if (x.goto.pc < 0) throw new Error('internal: a step jumps to a label the program has not bound');
-    return `return ${x.goto.pc};\n`;
-  }
+  if ('goto' in x) return `return ${boundPc(x.goto)};\n`;
   // A note's values are read only when a trace is kept: `notes?.push(...)` evaluates nothing without one.
   if ('note' in x) return `notes?.push(${text(x.note)});\n`;
   if ('tag' in x) return `notes?.tag(${JSON.stringify(x.tag)});\n`;
