@@ -1,28 +1,15 @@
 // The primary MMU (mm/): page faults, the COW break, user-space accesses. The notifier calls
-// each site makes are era rules; everything else here is the same in every era we model.
+// each site makes are era rules; everything else here is the same in every era we model. Its
+// steps are data (step-data.ts).
 import type { EraRules } from '../contract/era.js';
 import { EFAULT_VALUE, hex } from '../contract/output.js';
-import { clearLocals, type Emit } from './emit.js';
-import { L, MM_LOCALS, type Layout, type StoreSlot } from './layout.js';
+import { clearLocalsData, type Emit } from './emit.js';
+import { L, MM_LIVE, MM_LOCALS, VMA_MAPPED, VMA_WRITE, type StoreSlot } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
-import { unreachable, type Label, type Notes } from './program.js';
-import {
-  allocPage,
-  clearPageFlag,
-  folioContentSettled,
-  folioMarkDirty,
-  frameGet,
-  frameSet,
-  getPage,
-  lockFree,
-  mmLive,
-  notWriteLocked,
-  pageFlags,
-  putPage,
-  vmaMapped,
-  vmaWritable,
-} from './prims.js';
-import { FRAME, PG, PTE, ptePfn, type State, put, get } from './state.js';
+import { unreachable, type Label } from './program.js';
+import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, putPageData, storeCacheAt, storeContentAt } from './prims.js';
+import { FRAME, PG, PTE } from './state.js';
+import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
 
@@ -33,7 +20,7 @@ const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
  * (migration_entry_wait). Jumps to `back` (the caller retries its access or its
  * get_user_pages walk), or to `efault` when there is no vma for the access.
  */
-export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Label, efault: Label): void {
+export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: Label, efault: Label): void {
   const { l, asm } = e;
   const pg = l.pages[pi]!;
   const mm = l.procs[pg.proc]!;
@@ -47,197 +34,223 @@ export function emitHandleMmFault(e: Emit, pi: number, write: boolean, back: Lab
   const shared = asm.label();
   const reuse = asm.label();
   const copy = asm.label();
-  const unlockMmap = (s: State) => {
-    put(s, mm.mmapLock, get(s, mm.mmapLock) + 1);
-  };
-  const reuseTest = e.ruleAt('mm.do_wp_page.reuse');
+  const unlockMmap = write(mm.mmapLock, op(slot(mm.mmapLock), '+', 1));
+  const reuseTest = e.ruleRead('mm.do_wp_page.reuse');
   /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
-  const finish = (s: State) => {
-    unlockMmap(s);
-    clearLocals(e, s, MM_LOCALS);
-    return back.pc;
-  };
+  const finish: Stmt[] = [unlockMmap, ...clearLocalsData(e, MM_LOCALS), goto(back)];
   /** A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`; then finish. */
-  const handler = (at: Label, fn: string, does: string, body: (s: State, notes: Notes) => void) => {
+  const handler = (at: Label, fn: string, does: string, body: readonly Stmt[]) => {
     asm.bind(at);
-    asm.emit({
-      fn,
-      does,
-      enabled: (s) => lockFree(s, mm.ptl),
-      exec: (s, notes) => {
-        if (get(s, pg.pte) === get(s, origPte)) body(s, notes);
-        return finish(s);
-      },
-    });
+    asm.emit({ fn, does, data: { guard: eq(slot(mm.ptl), 0), effect: [when(eq(slot(pg.pte), slot(origPte)), body), ...finish] } });
   };
+  const pte = v('pte');
+  const pfn = v('pfn');
 
   asm.emit({
     fn: 'handle_mm_fault',
-    does: `mmap_read_lock(); ${write ? 'write' : 'read'} fault: look at the vma and the PTE`,
-    // handle_pte_fault() looks at the PTE under the PTL; do_wp_page() takes its reference on the
-    // old page there, before the PTL is dropped for the copy.
-    enabled: (s) => notWriteLocked(s, mm.mmapLock) && lockFree(s, mm.ptl) && !(get(s, pg.pte) & PTE.MIGRATION),
-    exec: (s, notes) => {
-      if (!mmLive(l, s, pi) || !vmaMapped(l, s, pi) || (write && !vmaWritable(l, s, pi))) {
-        notes?.push(`no ${write ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`);
-        return efault.pc;
-      }
-      put(s, mm.mmapLock, get(s, mm.mmapLock) - 1);
-      const pte = get(s, pg.pte);
-      put(s, origPte, pte);
-      if (pte === 0) return vma.anon ? anon.pc : file.pc;
-      if (pte & PTE.SWAP) return swap.pc;
-      if (pte & PTE.PROTNONE) return numa.pc;
-      if (write && !(pte & PTE.WRITE)) {
-        const pfn = ptePfn(pte);
-        if (vma.shared) return shared.pc;
-        // do_wp_page(): a KSM page, the zero page or a page-cache page is copied; an anon page
-        // is reused in place if it is exclusive, by the era's test.
-        const exclusive = wpExclusive(reuseTest(notes), l, s, pfn);
-        if (pageFlags(l, s, pfn) & (PG.KSM | PG.ZERO | PG.FILE) || !exclusive) {
-          if (!(pageFlags(l, s, pfn) & PG.ZERO)) getPage(l, s, pfn);
-          put(s, e.local(L.OLDPFN), pfn);
-          return copy.pc;
-        }
-        return reuse.pc;
-      }
-      notes?.push('PTE already fixed up: nothing to do');
-      return finish(s);
+    does: `mmap_read_lock(); ${isWrite ? 'write' : 'read'} fault: look at the vma and the PTE`,
+    data: {
+      // handle_pte_fault() looks at the PTE under the PTL; do_wp_page() takes its reference on the
+      // old page there, before the PTL is dropped for the copy.
+      guard: and(op(slot(mm.mmapLock), '<=', 0), eq(slot(mm.ptl), 0), not(bits(slot(pg.pte), PTE.MIGRATION))),
+      effect: [
+        when(or(op(slot(mm.mmState), '!==', MM_LIVE), not(bits(slot(vma.state), VMA_MAPPED)), ...(isWrite ? [not(bits(slot(vma.state), VMA_WRITE))] : [])), [
+          note(`no ${isWrite ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`),
+          goto(efault),
+        ]),
+        write(mm.mmapLock, op(slot(mm.mmapLock), '-', 1)),
+        bind('pte', slot(pg.pte)),
+        write(origPte, pte),
+        when(eq(pte, 0), [goto(vma.anon ? anon : file)]),
+        when(bits(pte, PTE.SWAP), [goto(swap)]),
+        when(bits(pte, PTE.PROTNONE), [goto(numa)]),
+        ...(isWrite
+          ? [
+              when(not(bits(pte, PTE.WRITE)), [
+                bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+                ...(vma.shared
+                  ? [goto(shared)]
+                  : [
+                      // do_wp_page(): a KSM page, the zero page or a page-cache page is copied; an anon page
+                      // is reused in place if it is exclusive, by the era's test.
+                      reuseTest.read,
+                      ...wpExclusive(reuseTest.value, e, pfn),
+                      when(or(bits(flagsOf(l, pfn), PG.KSM | PG.ZERO | PG.FILE), not(v('exclusive'))), [
+                        when(not(bits(flagsOf(l, pfn), PG.ZERO)), [getPageData(l, pfn)]),
+                        write(e.local(L.OLDPFN), pfn),
+                        goto(copy),
+                      ]),
+                      goto(reuse),
+                    ]),
+              ]),
+            ]
+          : []),
+        note('PTE already fixed up: nothing to do'),
+        ...finish,
+      ],
     },
   });
 
-  handler(anon, 'do_anonymous_page', write ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only', (s, notes) => {
-    if (!write) {
-      put(s, pg.pte, (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG); // the zero page is the first frame
-      return;
-    }
-    const pfn = allocPage(l, s);
-    frameSet(l, s, pfn, FRAME.MAPCOUNT, 1);
-    frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED);
-    put(s, pg.pte, (pfn << PTE.SHIFT) | ANON_PTE);
-    notes?.push(`new page ${hex(pfn)}`);
-  });
+  handler(
+    anon,
+    'do_anonymous_page',
+    isWrite ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only',
+    isWrite
+      ? [
+          ...allocPageData(l, 'pfn'),
+          write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
+          write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
+          write(pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
+          note('new page ', { hex: pfn }),
+        ]
+      : [write(pg.pte, (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG)], // the zero page is the first frame
+  );
 
+  const cached = v('cached');
   handler(
     file,
-    write ? (vma.shared ? 'do_shared_fault' : 'do_cow_fault') : 'do_read_fault',
-    write
+    isWrite ? (vma.shared ? 'do_shared_fault' : 'do_cow_fault') : 'do_read_fault',
+    isWrite
       ? vma.shared
         ? 'filemap_fault(); page_mkwrite: mark the page-cache page dirty and map it writable'
         : 'filemap_fault(); copy the page-cache page into a new anon page, map that writable'
       : 'filemap_fault(); map the page-cache page read-only',
-    (s, notes) => {
-      const cached = pageCachePage(e, s, store, pg.store, notes);
-      if (write && !vma.shared) {
-        const pfn = allocPage(l, s);
-        frameSet(l, s, pfn, FRAME.CONTENT, frameGet(l, s, cached, FRAME.CONTENT));
-        frameSet(l, s, pfn, FRAME.MAPCOUNT, 1);
-        frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED);
-        put(s, pg.pte, (pfn << PTE.SHIFT) | ANON_PTE);
-        return;
-      }
-      getPage(l, s, cached);
-      frameSet(l, s, cached, FRAME.MAPCOUNT, frameGet(l, s, cached, FRAME.MAPCOUNT) + 1);
-      if (write) folioMarkDirty(l, s, cached);
-      put(s, pg.pte, (cached << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (write ? PTE.WRITE | PTE.DIRTY : 0));
-    },
+    [
+      ...pageCachePage(e, store, pg.store),
+      ...(isWrite && !vma.shared
+        ? [
+            ...allocPageData(l, 'pfn'),
+            write(frameAt(l, pfn, FRAME.CONTENT), fieldOf(l, cached, FRAME.CONTENT)),
+            write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
+            write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
+            write(pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
+          ]
+        : [
+            getPageData(l, cached),
+            write(frameAt(l, cached, FRAME.MAPCOUNT), op(fieldOf(l, cached, FRAME.MAPCOUNT), '+', 1)),
+            ...(isWrite ? [folioMarkDirtyData(l, cached)] : []),
+            write(pg.pte, op(op(cached, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG | (isWrite ? PTE.WRITE | PTE.DIRTY : 0))),
+          ]),
+    ],
   );
 
-  handler(swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', (s, notes) => {
-    const slot = l.stores[ptePfn(get(s, origPte))]!;
-    const pfn = swapCachePage(e, s, slot, ptePfn(get(s, origPte)), notes);
-    getPage(l, s, pfn);
-    frameSet(l, s, pfn, FRAME.MAPCOUNT, frameGet(l, s, pfn, FRAME.MAPCOUNT) + 1);
+  const index = v('index');
+  handler(swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', [
+    bind('index', op(slot(origPte), '>>>', PTE.SHIFT)),
+    ...swapCachePage(e, index),
+    getPageData(l, pfn),
+    write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '+', 1)),
     // An exclusive page is mapped writable if the vma is, dirty only for a write fault.
-    const exclusive = frameGet(l, s, pfn, FRAME.MAPCOUNT) === 1;
-    put(s, pg.pte, (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG | (exclusive && vmaWritable(l, s, pi) ? PTE.WRITE : 0) | (write ? PTE.DIRTY : 0));
-    if (write && exclusive) {
-      // should_try_to_free_swap() for a write fault: folio_free_swap() drops the swap copy,
-      // so the page alone holds the data and is dirty. A read fault keeps the copy: the
-      // page stays clean in the swap cache.
-      put(s, slot.cache, 0);
-      put(s, slot.content, 0);
-      clearPageFlag(l, s, pfn, PG.SWAPCACHE);
-      putPage(l, s, pfn, notes);
-      folioMarkDirty(l, s, pfn);
-    }
-  });
-  handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', (s) => {
-    put(s, pg.pte, (get(s, pg.pte) & ~PTE.PROTNONE) | PTE.YOUNG);
-  });
-  handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', (s) => {
-    folioMarkDirty(l, s, ptePfn(get(s, pg.pte)));
-    put(s, pg.pte, get(s, pg.pte) | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
-  });
-  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', (s, notes) => {
-    const pfn = ptePfn(get(s, pg.pte));
-    if (pageFlags(l, s, pfn) & PG.SWAPCACHE) {
+    bind('exclusive', eq(fieldOf(l, pfn, FRAME.MAPCOUNT), 1)),
+    write(
+      pg.pte,
+      op(op(op(pfn, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG), '|', op({ if: and(v('exclusive'), bits(slot(vma.state), VMA_WRITE)), then: PTE.WRITE, else: 0 }, '|', isWrite ? PTE.DIRTY : 0)),
+    ),
+    ...(isWrite
+      ? [
+          when(v('exclusive'), [
+            // should_try_to_free_swap() for a write fault: folio_free_swap() drops the swap copy,
+            // so the page alone holds the data and is dirty. A read fault keeps the copy: the
+            // page stays clean in the swap cache.
+            write(storeCacheAt(l, index), 0),
+            write(storeContentAt(l, index), 0),
+            clearFlag(l, pfn, PG.SWAPCACHE),
+            putPageData(l, pfn),
+            folioMarkDirtyData(l, pfn),
+          ]),
+        ]
+      : []),
+  ]);
+  handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', [
+    write(pg.pte, op(op(slot(pg.pte), '&', ~PTE.PROTNONE), '|', PTE.YOUNG)),
+  ]);
+  handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', [
+    folioMarkDirtyData(l, op(slot(pg.pte), '>>>', PTE.SHIFT)),
+    write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
+  ]);
+  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', [
+    bind('pfn', op(slot(pg.pte), '>>>', PTE.SHIFT)),
+    when(bits(flagsOf(l, pfn), PG.SWAPCACHE), [
       // reuse_swap_page(): the only user takes the page out of the swap cache and frees the
       // swap slot (delete_from_swap_cache(), SetPageDirty()). The refcount test never gets
       // here with a swap-cache page: the cache holds a reference.
-      const slot = l.stores[frameGet(l, s, pfn, FRAME.INDEX)]!;
-      put(s, slot.cache, 0);
-      put(s, slot.content, 0);
-      clearPageFlag(l, s, pfn, PG.SWAPCACHE);
-      putPage(l, s, pfn, notes);
-      folioMarkDirty(l, s, pfn);
-      notes?.push(`page ${hex(pfn)} taken out of the swap cache`);
-    }
-    put(s, pg.pte, get(s, pg.pte) | PTE.WRITE | PTE.DIRTY | PTE.YOUNG);
-  });
+      bind('index', fieldOf(l, pfn, FRAME.INDEX)),
+      write(storeCacheAt(l, index), 0),
+      write(storeContentAt(l, index), 0),
+      clearFlag(l, pfn, PG.SWAPCACHE),
+      putPageData(l, pfn),
+      folioMarkDirtyData(l, pfn),
+      note('page ', { hex: pfn }, ' taken out of the swap cache'),
+    ]),
+    write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
+  ]);
 
   asm.bind(copy);
   emitWpPageCopy(e, pi, unlockMmap, back);
 }
 
 /**
- * do_wp_page()'s test that an anon page is ours alone: mapped once and in no other swap PTE
- * (reuse_swap_page()), or no reference but ours (09854ba94c6a, v5.9).
+ * do_wp_page()'s test that an anon page is ours alone, bound to `exclusive`: mapped once and
+ * in no other swap PTE (reuse_swap_page()), or no reference but ours (09854ba94c6a, v5.9).
  */
-function wpExclusive(test: EraRules['mm.do_wp_page.reuse']['value'], l: Layout, s: State, pfn: number): boolean {
+function wpExclusive(test: EraRules['mm.do_wp_page.reuse']['value'], e: Emit, pfn: Expr): Stmt[] {
+  const { l } = e;
   switch (test) {
     case 'mapcount':
-      return frameGet(l, s, pfn, FRAME.MAPCOUNT) + swapPtes(l, s, pfn) === 1;
+      return [...swapPtes(e, pfn), bind('exclusive', eq(op(fieldOf(l, pfn, FRAME.MAPCOUNT), '+', v('swap_ptes')), 1))];
     case 'refcount':
-      return frameGet(l, s, pfn, FRAME.REFCOUNT) === 1;
+      return [bind('exclusive', eq(fieldOf(l, pfn, FRAME.REFCOUNT), 1))];
     default:
       return unreachable(test);
   }
 }
 
-/** Swap PTEs that still name this swap-cache page's slot (page_swapcount()). */
-function swapPtes(l: Layout, s: State, pfn: number): number {
-  if (!(pageFlags(l, s, pfn) & PG.SWAPCACHE)) return 0;
-  const slot = frameGet(l, s, pfn, FRAME.INDEX);
-  let n = 0;
-  for (const p of l.pages) if (get(s, p.pte) & PTE.SWAP && ptePfn(get(s, p.pte)) === slot) n++;
-  return n;
+/** Swap PTEs that still name this swap-cache page's slot (page_swapcount()), bound to `swap_ptes`. */
+function swapPtes(e: Emit, pfn: Expr): Stmt[] {
+  const { l } = e;
+  return [
+    bind('swap_ptes', 0),
+    when(bits(flagsOf(l, pfn), PG.SWAPCACHE), [
+      bind('slot', fieldOf(l, pfn, FRAME.INDEX)),
+      ...l.pages.map((p) => when(and(bits(slot(p.pte), PTE.SWAP), eq(op(slot(p.pte), '>>>', PTE.SHIFT), v('slot'))), [{ set: 'swap_ptes', v: op(v('swap_ptes'), '+', 1) }])),
+    ]),
+  ];
 }
 
-/** filemap_fault(): the page-cache page of a file block, read from the file if it is not cached. */
-function pageCachePage(e: Emit, s: State, store: StoreSlot, index: number, notes: Notes): number {
+/** filemap_fault(): the page-cache page of a file block, bound to `cached`, read from the file if it is not cached. */
+function pageCachePage(e: Emit, store: StoreSlot, index: number): Stmt[] {
   const { l } = e;
-  if (get(s, store.cache)) return get(s, store.cache);
-  const pfn = allocPage(l, s);
-  frameSet(l, s, pfn, FRAME.CONTENT, get(s, store.content));
-  frameSet(l, s, pfn, FRAME.FLAGS, PG.FILE);
-  frameSet(l, s, pfn, FRAME.INDEX, index);
-  put(s, store.cache, pfn);
-  notes?.push(`read file block into page-cache page ${hex(pfn)}`);
-  return pfn;
+  const pfn = v('fresh');
+  return [
+    bind('cached', slot(store.cache)),
+    when(eq(v('cached'), 0), [
+      ...allocPageData(l, 'fresh'),
+      write(frameAt(l, pfn, FRAME.CONTENT), slot(store.content)),
+      write(frameAt(l, pfn, FRAME.FLAGS), PG.FILE),
+      write(frameAt(l, pfn, FRAME.INDEX), index),
+      write(store.cache, pfn),
+      note('read file block into page-cache page ', { hex: pfn }),
+      { set: 'cached', v: pfn },
+    ]),
+  ];
 }
 
-/** The swap-cache page of a swap slot, read from swap if it is not cached. */
-function swapCachePage(e: Emit, s: State, slot: StoreSlot, index: number, notes: Notes): number {
+/** The swap-cache page of the swap slot `index`, bound to `pfn`, read from swap if it is not cached. */
+function swapCachePage(e: Emit, index: Expr): Stmt[] {
   const { l } = e;
-  if (get(s, slot.cache)) return get(s, slot.cache);
-  const pfn = allocPage(l, s);
-  frameSet(l, s, pfn, FRAME.CONTENT, get(s, slot.content));
-  frameSet(l, s, pfn, FRAME.FLAGS, PG.SWAPBACKED | PG.SWAPCACHE);
-  frameSet(l, s, pfn, FRAME.INDEX, index);
-  put(s, slot.cache, pfn);
-  notes?.push(`swap_read_folio() into page ${hex(pfn)}`);
-  return pfn;
+  const pfn = v('fresh');
+  return [
+    bind('pfn', slot(storeCacheAt(l, index))),
+    when(eq(v('pfn'), 0), [
+      ...allocPageData(l, 'fresh'),
+      write(frameAt(l, pfn, FRAME.CONTENT), slot(storeContentAt(l, index))),
+      write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED | PG.SWAPCACHE),
+      write(frameAt(l, pfn, FRAME.INDEX), index),
+      write(storeCacheAt(l, index), pfn),
+      note('swap_read_folio() into page ', { hex: pfn }),
+      { set: 'pfn', v: pfn },
+    ]),
+  ];
 }
 
 /**
@@ -245,7 +258,7 @@ function swapCachePage(e: Emit, s: State, slot: StoreSlot, index: number, notes:
  * the PTL. Its notifier calls are era rules: change_pte through set_pte_at_notify(), and from
  * 6bdb913f0a70 an invalidate_range_start/end bracket.
  */
-function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, back: Label): void {
+function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): void {
   const { l, asm } = e;
   const pg = l.pages[pi]!;
   const mm = l.procs[pg.proc]!;
@@ -254,78 +267,71 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
   const origPte = e.local(L.ORIGPTE);
   const newPte = e.local(L.NEWPTE);
   const finish = asm.label();
+  const old = v('old');
+  const fresh = v('fresh');
+  const notZero = (x: Expr) => not(bits(flagsOf(l, x), PG.ZERO));
 
   asm.emit({
     fn: 'wp_page_copy',
     does: 'allocate a new page and copy the old one (do_wp_page() holds a reference to it)',
-    exec: (s, notes) => {
-      const old = get(s, oldPfn);
-      const fresh = allocPage(l, s);
-      frameSet(l, s, fresh, FRAME.CONTENT, frameGet(l, s, old, FRAME.CONTENT));
-      frameSet(l, s, fresh, FRAME.FLAGS, PG.SWAPBACKED);
-      put(s, newPfn, fresh);
-      notes?.push(`copy of ${hex(old)} in new page ${hex(fresh)}`);
+    data: {
+      effect: [
+        bind('old', slot(oldPfn)),
+        ...allocPageData(l, 'fresh'),
+        write(frameAt(l, fresh, FRAME.CONTENT), fieldOf(l, old, FRAME.CONTENT)),
+        write(frameAt(l, fresh, FRAME.FLAGS), PG.SWAPBACKED),
+        write(newPfn, fresh),
+        note('copy of ', { hex: old }, ' in new page ', { hex: fresh }),
+      ],
     },
   });
-  const freeCopy = () =>
-    asm.emit({
-      fn: 'wp_page_copy',
-      does: 'free the unused copy',
-      exec: (s, notes) => putPage(l, s, get(s, newPfn), notes),
-    });
-  bracket(e, [pi], e.rule('mm.wp_page_copy.bracket'), (abort) => {
-    asm.emit({
-      fn: 'wp_page_copy',
-      does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(old); folio_add_new_anon_rmap(new)',
-      enabled: (s) => lockFree(s, mm.ptl),
-      exec: (s, notes) => {
-        if (get(s, pg.pte) !== get(s, origPte)) {
-          notes?.push('PTE changed under us: give up');
-          return abort.pc;
-        }
-        put(s, mm.ptl, e.owner);
-        put(s, pg.pte, 0);
-        frameSet(l, s, get(s, newPfn), FRAME.MAPCOUNT, 1);
-        put(s, newPte, (get(s, newPfn) << PTE.SHIFT) | ANON_PTE);
-      },
-    });
-    setPteAtNotify(e, pi, {
-      fn: 'set_pte_at',
-      does: 'map the new page writable',
-      exec: (s) => {
-        put(s, pg.pte, get(s, newPte));
-      },
-    });
-    asm.emit({
-      fn: 'wp_page_copy',
-      does: 'folio_remove_rmap_pte(old); pte_unmap_unlock()',
-      exec: (s) => {
-        const old = get(s, oldPfn);
-        if (!(pageFlags(l, s, old) & PG.ZERO)) frameSet(l, s, old, FRAME.MAPCOUNT, frameGet(l, s, old, FRAME.MAPCOUNT) - 1);
-        put(s, mm.ptl, 0);
-      },
-    });
-  }, { before: freeCopy, then: finish });
+  const freeCopy = () => asm.emit({ fn: 'wp_page_copy', does: 'free the unused copy', data: { effect: [putPageData(l, slot(newPfn))] } });
+  bracket(
+    e,
+    [pi],
+    e.rule('mm.wp_page_copy.bracket'),
+    (abort) => {
+      asm.emit({
+        fn: 'wp_page_copy',
+        does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(old); folio_add_new_anon_rmap(new)',
+        data: {
+          guard: eq(slot(mm.ptl), 0),
+          effect: [
+            when(op(slot(pg.pte), '!==', slot(origPte)), [note('PTE changed under us: give up'), goto(abort)]),
+            write(mm.ptl, e.owner),
+            write(pg.pte, 0),
+            write(frameAt(l, slot(newPfn), FRAME.MAPCOUNT), 1),
+            write(newPte, op(op(slot(newPfn), '<<', PTE.SHIFT), '|', ANON_PTE)),
+          ],
+        },
+      });
+      setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the new page writable', data: { effect: [write(pg.pte, slot(newPte))] } });
+      asm.emit({
+        fn: 'wp_page_copy',
+        does: 'folio_remove_rmap_pte(old); pte_unmap_unlock()',
+        data: {
+          effect: [
+            bind('old', slot(oldPfn)),
+            when(notZero(old), [write(frameAt(l, old, FRAME.MAPCOUNT), op(fieldOf(l, old, FRAME.MAPCOUNT), '-', 1))]),
+            write(mm.ptl, 0),
+          ],
+        },
+      });
+    },
+    { before: freeCopy, then: finish },
+  );
   asm.emit({
     fn: 'wp_page_copy',
     // The mmap lock is dropped once, by the step after this one (do_wp_page's end).
     does: "put_page(old) for the mapping's reference",
-    exec: (s, notes) => {
-      const old = get(s, oldPfn);
-      if (!(pageFlags(l, s, old) & PG.ZERO)) putPage(l, s, old, notes);
-    },
+    data: { effect: [bind('old', slot(oldPfn)), when(notZero(old), [putPageData(l, old)])] },
   });
 
   asm.bind(finish);
   asm.emit({
     fn: 'do_wp_page',
     does: "put_page(old) for do_wp_page's reference; mmap_read_unlock()",
-    exec: (s, notes) => {
-      if (!(pageFlags(l, s, get(s, oldPfn)) & PG.ZERO)) putPage(l, s, get(s, oldPfn), notes);
-      unlockMmap(s);
-      clearLocals(e, s, MM_LOCALS);
-      return back.pc;
-    },
+    data: { effect: [when(notZero(slot(oldPfn)), [putPageData(l, slot(oldPfn))]), unlockMmap, ...clearLocalsData(e, MM_LOCALS), goto(back)] },
   });
 }
 
@@ -333,44 +339,42 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: (s: State) => void, bac
  * A user-space load or store by a process thread, through its own page table. A fault goes
  * through handle_mm_fault(); one that would SIGSEGV completes with EFAULT_VALUE.
  */
-export function emitUserAccess(e: Emit, pi: number, write: boolean, value: number, reg: number): void {
+export function emitUserAccess(e: Emit, pi: number, write_: boolean, value: number, reg: number): void {
   const { l, asm } = e;
   const pg = l.pages[pi]!;
   const access = asm.label();
   const fault = asm.label();
   const efault = asm.label();
   const done = asm.label();
+  const pte = v('pte');
+  const pfn = v('pfn');
   asm.bind(access);
   asm.emit({
-    fn: write ? 'user store' : 'user load',
-    does: `${write ? 'write' : 'read'} ${l.procs[pg.proc]!.name}:${hex(pg.addr)} through the process page table`,
-    exec: (s, notes) => {
-      const pte = get(s, pg.pte);
-      if (!(pte & PTE.PRESENT) || pte & PTE.PROTNONE || (write && !(pte & PTE.WRITE))) {
-        notes?.push('page fault');
-        return fault.pc;
-      }
-      const pfn = ptePfn(pte);
-      if (write) {
-        frameSet(l, s, pfn, FRAME.CONTENT, value);
-        folioContentSettled(l, s, pfn); // overwritten, and the dirty PTE accounts for it
-        put(s, pg.pte, pte | PTE.DIRTY | PTE.YOUNG);
-      } else {
-        if (reg >= 0) put(s, reg, frameGet(l, s, pfn, FRAME.CONTENT));
-        put(s, pg.pte, pte | PTE.YOUNG);
-      }
-      return done.pc;
+    fn: write_ ? 'user store' : 'user load',
+    does: `${write_ ? 'write' : 'read'} ${l.procs[pg.proc]!.name}:${hex(pg.addr)} through the process page table`,
+    data: {
+      effect: [
+        bind('pte', slot(pg.pte)),
+        when(or(not(bits(pte, PTE.PRESENT)), bits(pte, PTE.PROTNONE), ...(write_ ? [not(bits(pte, PTE.WRITE))] : [])), [note('page fault'), goto(fault)]),
+        bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+        ...(write_
+          ? [
+              write(frameAt(l, pfn, FRAME.CONTENT), value),
+              folioContentSettledData(l, pfn), // overwritten, and the dirty PTE accounts for it
+              write(pg.pte, op(pte, '|', PTE.DIRTY | PTE.YOUNG)),
+            ]
+          : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), write(pg.pte, op(pte, '|', PTE.YOUNG))]),
+        goto(done),
+      ],
     },
   });
   asm.bind(fault);
-  emitHandleMmFault(e, pi, write, access, efault);
+  emitHandleMmFault(e, pi, write_, access, efault);
   asm.bind(efault);
   asm.emit({
     fn: 'do_user_addr_fault',
     does: `SIGSEGV: the access completes with ${hex(EFAULT_VALUE)}`,
-    exec: (s) => {
-      if (reg >= 0) put(s, reg, EFAULT_VALUE);
-    },
+    data: { effect: reg >= 0 ? [write(reg, EFAULT_VALUE)] : [] },
   });
   asm.bind(done);
 }
