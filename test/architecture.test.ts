@@ -107,7 +107,7 @@ describe('the house', () => {
     expect(sorted(documented)).toEqual(sorted(ALLOWED));
   });
 
-  it('the engine reads era rules only through its accessor (Emit.rule / Emit.ruleAt), made in compile.ts', () => {
+  it('the engine reads era rules only through its accessor (Emit.rule / Emit.ruleRead), made in compile.ts', () => {
     const offenders = sources(join(ROOT, 'src', 'engine'))
       .filter((f) => !f.endsWith('compile.ts'))
       // Indexing a rule set (`rules['kvm.fault.retry']`), or taking `rules` from an Emit or a machine.

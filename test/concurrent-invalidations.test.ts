@@ -14,6 +14,7 @@ import type { Emit } from '../src/engine/emit.js';
 import { kvmMmuNotifier } from '../src/engine/kvm.js';
 import type { StepSpec } from '../src/engine/program.js';
 import { get, put, type State } from '../src/engine/state.js';
+import { holds, runEffect } from '../src/engine/step-data.js';
 import { DEFAULT_LIMITS } from '../src/contract/output.js';
 import { exploreScenario } from '../src/runner/run.js';
 import { loadScenario } from '../src/scenario/catalog.js';
@@ -40,13 +41,17 @@ function instrument(opts: { widen: boolean; seen?: Seen[] }): void {
     const { asm, l } = e;
     const emit = asm.emit;
     asm.emit = (step: StepSpec) => {
-      if (step.callback !== 'invalidate_range_start') return emit.call(asm, step);
-      if (step.data) throw new Error('instrument: the step is data now: wrap its effect, not its exec');
+      if (step.callback !== 'invalidate_range_start' || !step.data) return emit.call(asm, step);
+      // The mutant is made here only, as code around the step's own description.
+      const { guard, effect } = step.data;
       emit.call(asm, {
-        ...step,
+        fn: step.fn,
+        does: step.does,
+        callback: step.callback,
+        ...(guard === undefined ? {} : { enabled: (s: State) => holds(guard, s) }),
         exec: (s: State, notes) => {
           const before = get(s, l.inProgress) > 0 ? [get(s, l.rangeStart), get(s, l.rangeEnd)] : null;
-          const r = step.exec(s, notes);
+          const r = runEffect(effect, s, notes);
           if (!opts.widen && before) {
             put(s, l.rangeStart, before[0]!);
             put(s, l.rangeEnd, before[1]!);

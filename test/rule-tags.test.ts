@@ -1,5 +1,5 @@
 // Every trace step names the era rules that decided it, read through the engine's one accessor
-// (Emit.rule / Emit.ruleAt): so every rule must tag some step somewhere in the catalog, and a
+// (Emit.rule / Emit.ruleRead): so every rule must tag some step somewhere in the catalog, and a
 // step is never tagged with a rule it did not read.
 import { describe, expect, it } from 'vitest';
 import { RULE_NAMES, type RuleName } from '../src/contract/era.js';

@@ -1,8 +1,8 @@
 // Steps as data (src/engine/step-data.ts): what the generated code does with each form of the
 // language, and that it reads and writes the state only through the state's accessors.
 import { describe, expect, it } from 'vitest';
-import { GENERATE_AFTER, compileExec, compileGuard, compileProc, holds, runEffect, type Stmt } from '../src/engine/step-data.js';
-import { Label, StepLog } from '../src/engine/program.js';
+import { GENERATE_AFTER, compileExec, compileGuard, holds, runEffect, type Stmt } from '../src/engine/step-data.js';
+import { Asm, Label, StepLog } from '../src/engine/program.js';
 import { recordWrites, stopRecording } from '../src/engine/state.js';
 import { compile } from '../src/engine/compile.js';
 import { schedulable, stepThread } from '../src/engine/run.js';
@@ -69,12 +69,23 @@ describe('step data compiled to code', () => {
     expect([...buf.subarray(0, n)]).toEqual([1, 2, 5, 0, 1, 3, 1, 5, 13]);
   });
 
-  it('a guard is a predicate; a procedure binds its parameters and returns its result', () => {
+  it('a guard is a predicate', () => {
     expect(compileGuard({ op: '===', a: { get: 0 }, b: 0 })([0])).toBe(true);
     expect(compileGuard({ op: '===', a: { get: 0 }, b: 0 })([1])).toBe(false);
-    const add = compileProc(['a', 'b'], [{ set: 'r', v: { op: '+', a: { v: 'a' }, b: { v: 'b' } } }], 'r');
-    // Evaluated for its first calls, generated code after: the same answers.
-    for (let k = 0; k < GENERATE_AFTER + 2; k++) expect(add([], null, 2, k)).toBe(2 + k);
+  });
+
+  it('an assembled step is evaluated for its first runs, then generated code: the same answers throughout', () => {
+    const asm = new Asm();
+    asm.emit({ fn: 'f', does: 'add slot 1 to slot 0 while slot 2 is 0', data: { guard: { op: '===', a: { get: 2 }, b: 0 }, effect: [{ put: 0, v: { op: '+', a: { get: 0 }, b: { get: 1 } } }] } });
+    const [step] = asm.assemble();
+    const first = step!.exec;
+    for (let k = 0; k < GENERATE_AFTER + 3; k++) {
+      const s = [k, 2, k % 2];
+      expect(step!.enabled!(s)).toBe(k % 2 === 0);
+      step!.exec(s, null);
+      expect(s[0]).toBe(k + 2);
+    }
+    expect(step!.exec).not.toBe(first);
   });
 
   it('a jump to a label no program has bound is refused when compiled', () => {

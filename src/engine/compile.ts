@@ -53,7 +53,7 @@ export interface Machine {
   /**
    * The rules the programs may read (while built, or as they run): what a run of them depends
    * on. A machine is a function of the scenario and of these rules' values alone (the engine
-   * reads rules only through Emit.rule and Emit.ruleAt), so rule sets that agree on them share it.
+   * reads rules only through Emit.rule and Emit.ruleRead), so rule sets that agree on them share it.
    */
   rulesRead: ReadonlySet<RuleName>;
 }
@@ -138,14 +138,6 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
         asm.tag(name);
         rulesRead.add(name);
         return rules[name].value;
-      },
-      ruleAt: (name) => {
-        const value = rules[name].value;
-        rulesRead.add(name);
-        return (at) => {
-          at?.tag(name);
-          return value;
-        };
       },
       ruleRead: (name) => {
         rulesRead.add(name);

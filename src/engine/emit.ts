@@ -3,7 +3,7 @@
 import type { EraRules, RuleName } from '../contract/era.js';
 import type { Layout } from './layout.js';
 import type { MmuNotifierOps } from './notifier.js';
-import type { Asm, Notes } from './program.js';
+import type { Asm } from './program.js';
 import type { State } from './state.js';
 import type { Expr, Stmt } from './step-data.js';
 import { put } from './state.js';
@@ -14,17 +14,13 @@ export interface Emit {
   /**
    * The one way the engine reads an era rule, while a program is built: its value, and the
    * next step emitted carries the rule's name (the rule decided that the step is there, or
-   * what it does). For a read while a step runs, see ruleAt.
+   * what it does). For a read while a step runs, see ruleRead.
    */
   rule<K extends RuleName>(name: K): EraRules[K]['value'];
   /**
-   * The same door for a step that reads a rule as it runs: a reader, made once when the step
-   * is built, that returns the value and tags the running step's log (null when exploring).
-   */
-  ruleAt<K extends RuleName>(name: K): (at: Notes) => EraRules[K]['value'];
-  /**
-   * The same door for a step as data (step-data.ts): the value, known as the step is built, and
-   * the statement to put where the step reads it, which names the rule in the trace when run.
+   * The same door for a step that reads a rule as it runs: the value, known as the step is
+   * built, and the statement to put where the step reads it (step-data.ts), which names the rule
+   * in the trace when it runs.
    */
   ruleRead<K extends RuleName>(name: K): { value: EraRules[K]['value']; read: Stmt };
   /** The secondary MMUs registered on the mmu_notifier chain, in registration order (KVM first). */

@@ -1,15 +1,15 @@
 // A vCPU's guest-physical access: the TLB, else a walk of the EPT (the sPTE), else an EPT
 // violation into KVM's fault path. The harm checks (docs/output.md) are made here, at the
-// moment the guest touches a frame.
+// moment the guest touches a frame. Its steps are data (step-data.ts).
 import { EFAULT_VALUE, hex } from '../contract/output.js';
-import { clearLocals, type Emit } from './emit.js';
+import { clearLocalsData, type Emit } from './emit.js';
 import { emitKvmFault, faultinRetryCheck } from './kvm.js';
 import { FAULT_LOCALS, L } from './layout.js';
-import { anyPteDirty, bump, frameGet, frameSet, hostPfn, pageFlags, setPageFlag, violate } from './prims.js';
-import type { Notes } from './program.js';
-import { FRAME, PG, SPTE, TLB, sptePfn, tlbPfn, type State, put, get } from './state.js';
+import { anyPteDirty, bump, fieldOf, flagsOf, frameAt, hostPfn, setFlag, violateData } from './prims.js';
+import { FRAME, PG, SPTE, TLB } from './state.js';
+import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
 
-export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: number, reg: number): void {
+export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: number, reg: number): void {
   const { l, asm } = e;
   const g = l.gfns[gi]!;
   const pg = l.pages[g.page]!;
@@ -23,93 +23,99 @@ export function emitGuestAccess(e: Emit, gi: number, write: boolean, value: numb
   const retry = asm.label();
   const done = asm.label();
   const retryBeforeGup = faultinRetryCheck(e, gi);
+  const pfn = v('pfn');
+  const t = v('t');
+  const spte = v('spte');
 
   asm.bind(access);
   asm.emit({
-    fn: write ? 'guest store' : 'guest load',
-    does: `${write ? `write ${hex(value)} to` : 'read'} gfn ${hex(g.gfn)}: TLB, else EPT walk, else EPT violation`,
-    exec: (s, notes) => {
-      let pfn = 0;
-      const t = get(s, tlb);
-      if (t & TLB.PRESENT && (!write || t & TLB.WRITABLE)) {
-        pfn = tlbPfn(t);
-      } else {
-        const spte = get(s, g.spte);
-        if (spte & SPTE.PRESENT && (!write || spte & SPTE.WRITABLE)) {
-          pfn = sptePfn(spte);
-          put(s, tlb, (pfn << TLB.SHIFT) | TLB.PRESENT | (spte & SPTE.WRITABLE ? TLB.WRITABLE : 0));
-          if (e.eptAd) put(s, g.spte, spte | SPTE.ACCESSED | (write ? SPTE.DIRTY : 0));
-        }
-      }
-      if (!pfn) {
-        // vmx_handle_exit -> handle_ept_violation -> kvm_mmu_page_fault: snapshot the seq.
-        bump(l, s, 'kvm.fault');
-        put(s, seq, get(s, l.seq));
-        notes?.push(`EPT violation (${write ? 'write' : 'read'})`);
-        if (get(s, g.spte) & SPTE.ACC_TRACK) return fast.pc;
-        if (retryBeforeGup?.(s, notes)) {
-          clearLocals(e, s, FAULT_LOCALS);
-          return retry.pc;
-        }
-        return fault.pc;
-      }
-      checkGuestAccess(e, s, pfn, pg.pte, write, notes);
-      if (write) {
-        frameSet(l, s, pfn, FRAME.CONTENT, value);
-        // A secondary-MMU write dirties no PTE: unless the folio is already dirty, the primary
-        // MMU does not know about it until KVM marks the folio dirty.
-        if (!(pageFlags(l, s, pfn) & PG.DIRTY) && !anyPteDirty(l, s, pfn)) setPageFlag(l, s, pfn, PG.GUEST_WROTE);
-        bump(l, s, 'guest.write');
-      } else {
-        if (reg >= 0) put(s, reg, frameGet(l, s, pfn, FRAME.CONTENT));
-        bump(l, s, 'guest.read');
-      }
-      clearLocals(e, s, FAULT_LOCALS);
-      return done.pc;
+    fn: isWrite ? 'guest store' : 'guest load',
+    does: `${isWrite ? `write ${hex(value)} to` : 'read'} gfn ${hex(g.gfn)}: TLB, else EPT walk, else EPT violation`,
+    data: {
+      effect: [
+        bind('pfn', 0),
+        bind('t', slot(tlb)),
+        when(
+          and(bits(t, TLB.PRESENT), ...(isWrite ? [bits(t, TLB.WRITABLE)] : [])),
+          [{ set: 'pfn', v: op(t, '>>>', TLB.SHIFT) }],
+          [
+            bind('spte', slot(g.spte)),
+            when(and(bits(spte, SPTE.PRESENT), ...(isWrite ? [bits(spte, SPTE.WRITABLE)] : [])), [
+              { set: 'pfn', v: op(spte, '>>>', SPTE.SHIFT) },
+              write(tlb, op(op(op(pfn, '<<', TLB.SHIFT), '|', TLB.PRESENT), '|', { if: bits(spte, SPTE.WRITABLE), then: TLB.WRITABLE, else: 0 })),
+              ...(e.eptAd ? [write(g.spte, op(spte, '|', SPTE.ACCESSED | (isWrite ? SPTE.DIRTY : 0)))] : []),
+            ]),
+          ],
+        ),
+        when(eq(pfn, 0), [
+          // vmx_handle_exit -> handle_ept_violation -> kvm_mmu_page_fault: snapshot the seq.
+          bump(l, 'kvm.fault'),
+          write(seq, slot(l.seq)),
+          note(`EPT violation (${isWrite ? 'write' : 'read'})`),
+          when(bits(slot(g.spte), SPTE.ACC_TRACK), [goto(fast)]),
+          ...(retryBeforeGup?.([...clearLocalsData(e, FAULT_LOCALS), goto(retry)]) ?? []),
+          goto(fault),
+        ]),
+        ...checkGuestAccess(e, pfn, pg.pte, isWrite),
+        ...(isWrite
+          ? [
+              write(frameAt(l, pfn, FRAME.CONTENT), value),
+              // A secondary-MMU write dirties no PTE: unless the folio is already dirty, the primary
+              // MMU does not know about it until KVM marks the folio dirty.
+              when(and(not(bits(flagsOf(l, pfn), PG.DIRTY)), not(anyPteDirty(l, pfn))), [setFlag(l, pfn, PG.GUEST_WROTE)]),
+              bump(l, 'guest.write'),
+            ]
+          : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), bump(l, 'guest.read')]),
+        ...clearLocalsData(e, FAULT_LOCALS),
+        goto(done),
+      ],
     },
   });
   asm.bind(fast);
   asm.emit({
     fn: 'fast_page_fault',
     does: 'restore the access-tracked spte without mmu_lock (cmpxchg)',
-    exec: (s) => {
-      const spte = get(s, g.spte);
-      if (!(spte & SPTE.ACC_TRACK)) return fault.pc;
-      put(s, g.spte, (spte & ~SPTE.ACC_TRACK) | SPTE.PRESENT);
-      clearLocals(e, s, FAULT_LOCALS);
-      return access.pc;
+    data: {
+      effect: [
+        bind('spte', slot(g.spte)),
+        when(not(bits(spte, SPTE.ACC_TRACK)), [goto(fault)]),
+        write(g.spte, op(op(spte, '&', ~SPTE.ACC_TRACK), '|', SPTE.PRESENT)),
+        ...clearLocalsData(e, FAULT_LOCALS),
+        goto(access),
+      ],
     },
   });
   asm.bind(fault);
-  emitKvmFault(e, gi, write, access, efault, retry);
+  emitKvmFault(e, gi, isWrite, access, efault, retry);
   asm.bind(efault);
   asm.emit({
     fn: 'kvm_mmu_page_fault',
     does: `-EFAULT: KVM exits to the VMM; the access completes with ${hex(EFAULT_VALUE)}`,
-    exec: (s) => {
-      if (reg >= 0) put(s, reg, EFAULT_VALUE);
-      clearLocals(e, s, FAULT_LOCALS);
-    },
+    data: { effect: [...(reg >= 0 ? [write(reg, EFAULT_VALUE)] : []), ...clearLocalsData(e, FAULT_LOCALS)] },
   });
   asm.bind(done);
 }
 
 /** Harm, not a mere window: the guest touched a frame it must not touch, or read data the primary MMU no longer shows. */
-function checkGuestAccess(e: Emit, s: State, pfn: number, pte: number, write: boolean, notes: Notes): void {
+function checkGuestAccess(e: Emit, pfn: Expr, pte: number, isWrite: boolean): Stmt[] {
   const { l } = e;
-  const flags = pageFlags(l, s, pfn);
-  const primary = hostPfn(s, pte);
-  if (flags & PG.FREE) {
-    violate(l, s, 'freed-frame-access', notes, `guest ${write ? 'wrote' : 'read'} freed pfn ${hex(pfn)}`);
-    return;
-  }
-  if (write && (flags & (PG.KSM | PG.ZERO) || frameGet(l, s, pfn, FRAME.MAPCOUNT) > 1)) {
-    violate(l, s, 'shared-frame-write', notes, `guest wrote pfn ${hex(pfn)}, which is shared`);
-  }
-  if (primary !== 0 && primary !== pfn) {
-    if (write) violate(l, s, 'lost-write', notes, `guest wrote pfn ${hex(pfn)}; the process maps ${hex(primary)}`);
-    else if (frameGet(l, s, pfn, FRAME.CONTENT) !== frameGet(l, s, primary, FRAME.CONTENT)) {
-      violate(l, s, 'stale-read', notes, `guest read pfn ${hex(pfn)}; the process maps ${hex(primary)} with other data`);
-    }
-  }
+  const flags = v('flags');
+  const primary = v('primary');
+  const mapped: Text[] = [' the process maps ', { hex: primary }];
+  return [
+    bind('flags', flagsOf(l, pfn)),
+    bind('primary', hostPfn(pte)),
+    when(
+      bits(flags, PG.FREE),
+      violateData(l, 'freed-frame-access', [`guest ${isWrite ? 'wrote' : 'read'} freed pfn `, { hex: pfn }]),
+      [
+        ...(isWrite ? [when(or(bits(flags, PG.KSM | PG.ZERO), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 1)), violateData(l, 'shared-frame-write', ['guest wrote pfn ', { hex: pfn }, ', which is shared']))] : []),
+        when(and(op(primary, '!==', 0), op(primary, '!==', pfn)), [
+          isWrite
+            ? { do: violateData(l, 'lost-write', ['guest wrote pfn ', { hex: pfn }, ';', ...mapped]) }
+            : when(op(fieldOf(l, pfn, FRAME.CONTENT), '!==', fieldOf(l, primary, FRAME.CONTENT)), violateData(l, 'stale-read', ['guest read pfn ', { hex: pfn }, ';', ...mapped, ' with other data'])),
+        ]),
+      ],
+    ),
+  ];
 }

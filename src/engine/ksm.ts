@@ -8,7 +8,7 @@ import { clearLocalsData, type Emit } from './emit.js';
 import { L, MM_LOCALS } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label } from './program.js';
-import { clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag } from './prims.js';
+import { clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag, notWriteLocked } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 
@@ -74,7 +74,7 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
     fn: 'try_to_merge_one_page',
     does: 'mmap_read_lock(); folio_trylock(folio)',
     data: {
-      guard: op(slot(mm.mmapLock), '<=', 0),
+      guard: notWriteLocked(mm.mmapLock),
       effect: [
         when(bits(flagsOf(l, folio), PG.LOCKED), [note('page locked: -EBUSY'), goto(fail)]),
         write(mm.mmapLock, op(slot(mm.mmapLock), '-', 1)),

@@ -1,15 +1,16 @@
 // KVM's side: the mmu_notifier handlers (virt/kvm/kvm_main.c + arch/x86/kvm/mmu), which KVM
 // registers on the chain as kvmMmuNotifier, and the EPT-violation fault path with its
-// invalidate seq / in-progress retry protocol.
+// invalidate seq / in-progress retry protocol. Its steps are data (step-data.ts).
 import { hex } from '../contract/output.js';
-import type { FAULT_FINISH, FAULT_GUP, FAULT_RETRY, NotifierCallback } from '../contract/era.js';
+import type { AGE_NO_AD, FAULT_FINISH, FAULT_GUP, FAULT_RETRY, NotifierCallback } from '../contract/era.js';
 import { FAULT_LOCALS, L, type GfnSlot } from './layout.js';
-import { clearLocals, type Emit } from './emit.js';
+import { clearLocalsData, type Emit } from './emit.js';
 import { emitHandleMmFault } from './mm.js';
 import type { AgeCallback, MmuNotifierOps } from './notifier.js';
-import { unreachable, type Label, type Notes } from './program.js';
-import { bump, flushRemoteTlbs, getPage, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPage, spteMarksDirty, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
-import { PTE, SPTE, ptePfn, sptePfn, type State, put, get } from './state.js';
+import { unreachable, type Label } from './program.js';
+import { bump, flushRemoteTlbs, getPageData, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPageData, spteMarksDirty, trackBits, vmaMapped, vmaWritable, zap } from './prims.js';
+import { PTE, SPTE } from './state.js';
+import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 /**
  * KVM's struct mmu_notifier_ops, registered on the VM's mm (kvm_init_mmu_notifier()): it hears
@@ -32,10 +33,11 @@ const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.
 
 /**
  * The shape of KVM's notifier handlers: one step that takes mmu_lock and does the work, then,
- * only if `work` says the sPTEs it touched need it, kvm_flush_remote_tlbs() before mmu_lock is
- * dropped (a separate step: a guest can use its TLB in between).
+ * only if the work set `touched` (the sPTEs it touched need it), kvm_flush_remote_tlbs() before
+ * mmu_lock is dropped (a separate step: a guest can use its TLB in between). `work` gets the
+ * label past the handler, to end it early.
  */
-function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flushes?: boolean; work: (s: State, notes: Notes) => boolean }): void {
+function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flushes?: boolean; work: (done: Label) => readonly Stmt[] }): void {
   const { l, asm } = e;
   const done = asm.label();
   const flushes = h.flushes ?? true;
@@ -44,22 +46,32 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flu
     fn,
     does: h.does,
     callback: h.callback,
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s, notes) => {
-      if (!h.work(s, notes) || !flushes) return done.pc;
-      put(s, l.mmuLock, e.owner);
+    data: {
+      guard: lockFree(l.mmuLock),
+      effect: [bind('touched', 0), ...h.work(done), ...(flushes ? [when(not(v('touched')), [goto(done)]), write(l.mmuLock, e.owner)] : [goto(done)])],
     },
   });
-  if (flushes) asm.emit({
-    fn,
-    does: 'kvm_flush_remote_tlbs(), drop mmu_lock',
-    exec: (s) => {
-      flushRemoteTlbs(l, s);
-      put(s, l.mmuLock, 0);
-    },
-  });
+  if (flushes) asm.emit({ fn, does: 'kvm_flush_remote_tlbs(), drop mmu_lock', data: { effect: [...flushRemoteTlbs(l), write(l.mmuLock, 0)] } });
   asm.bind(done);
 }
+
+/** 57128468080a: aging without EPT A/D bits does mmu_notifier_seq++, so that a racing fault retries. */
+function agingBumpsSeq(how: (typeof AGE_NO_AD)[number]): boolean {
+  switch (how) {
+    case 'zap-and-seq-bump':
+      return true;
+    case 'report-old':
+    case 'zap':
+    case 'access-track':
+      return false;
+    default:
+      return unreachable(how);
+  }
+}
+
+/** A handler's zap of every present sPTE of these gfns; `touched` is set if one was. */
+const zapAll = (e: Emit, gs: readonly GfnSlot[]): Stmt[] => gs.map((g) => when(bits(slot(g.spte), SPTE.PRESENT | SPTE.ACC_TRACK), [zap(e, g), touch]));
+const touch: Stmt = { set: 'touched', v: 1 };
 
 /**
  * kvm_mmu_notifier_invalidate_range_start(): mmu_invalidate_in_progress++ (and the range), then
@@ -71,25 +83,23 @@ function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
   const gs = gfnsOf(e, pages);
   const lo = Math.min(...gs.map((g) => g.gfn));
   const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
-  const zap = zapAll(e);
+  const start = slot(l.rangeStart);
+  const end = slot(l.rangeEnd);
   emitHandler(e, {
     callback: 'invalidate_range_start',
     does: 'take mmu_lock, mmu_invalidate_in_progress++, zap the sptes in range',
-    work: (s, notes) => {
-      bump(l, s, 'notifier.invalidate_range_start');
+    work: () => [
+      bump(l, 'notifier.invalidate_range_start'),
       // kvm_mmu_invalidate_begin() + kvm_mmu_invalidate_range_add(): concurrent ranges merge.
-      put(s, l.inProgress, get(s, l.inProgress) + 1);
-      if (get(s, l.inProgress) === 1 || get(s, l.rangeStart) === get(s, l.rangeEnd)) {
-        put(s, l.rangeStart, gs.length ? lo : 0);
-        put(s, l.rangeEnd, gs.length ? hi : 0);
-      } else if (gs.length) {
-        put(s, l.rangeStart, Math.min(get(s, l.rangeStart), lo));
-        put(s, l.rangeEnd, Math.max(get(s, l.rangeEnd), hi));
-      }
-      if (zap(s, gs, notes)) return true;
-      notes?.push('no spte in range');
-      return false;
-    },
+      write(l.inProgress, op(slot(l.inProgress), '+', 1)),
+      when(
+        or(eq(slot(l.inProgress), 1), eq(start, end)),
+        [write(l.rangeStart, gs.length ? lo : 0), write(l.rangeEnd, gs.length ? hi : 0)],
+        gs.length ? [write(l.rangeStart, { if: op(start, '<', lo), then: start, else: lo }), write(l.rangeEnd, { if: op(end, '>', hi), then: end, else: hi })] : [],
+      ),
+      ...zapAll(e, gs),
+      when(not(v('touched')), [note('no spte in range')]),
+    ],
   });
 }
 
@@ -100,12 +110,14 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
     fn: 'kvm_mmu_notifier_invalidate_range_end',
     callback: 'invalidate_range_end',
     does: 'mmu_invalidate_seq++, mmu_invalidate_in_progress--',
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s) => {
-      bump(l, s, 'notifier.invalidate_range_end');
-      put(s, l.seq, get(s, l.seq) + 1);
-      put(s, l.inProgress, get(s, l.inProgress) - 1);
-      if (get(s, l.inProgress) < 0) throw new Error('internal: mmu_invalidate_in_progress went negative');
+    data: {
+      guard: lockFree(l.mmuLock),
+      effect: [
+        bump(l, 'notifier.invalidate_range_end'),
+        write(l.seq, op(slot(l.seq), '+', 1)),
+        write(l.inProgress, op(slot(l.inProgress), '-', 1)),
+        when(op(slot(l.inProgress), '<', 0), [{ fail: ['mmu_invalidate_in_progress went negative'] }]),
+      ],
     },
   });
 }
@@ -117,30 +129,20 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
  */
 function emitKvmInvalidatePage(e: Emit, page: number): void {
   const { l } = e;
-  const gs = gfnsOf(e, [page]);
-  const zap = zapAll(e);
   emitHandler(e, {
     callback: 'invalidate_page',
     does: 'take mmu_lock, mmu_invalidate_seq++, kvm_unmap_hva(): zap the spte',
-    work: (s, notes) => {
-      bump(l, s, 'notifier.invalidate_page');
-      put(s, l.seq, get(s, l.seq) + 1);
-      return zap(s, gs, notes);
-    },
+    work: () => [bump(l, 'notifier.invalidate_page'), write(l.seq, op(slot(l.seq), '+', 1)), ...zapAll(e, gfnsOf(e, [page]))],
   });
 }
 
 /** kvm_mmu_notifier_release(): kvm_flush_shadow_all() drops every sPTE of the VM. */
 function emitKvmRelease(e: Emit): void {
   const { l } = e;
-  const zap = zapAll(e);
   emitHandler(e, {
     callback: 'release',
     does: 'take mmu_lock; kvm_arch_flush_shadow_all(): zap every spte',
-    work: (s, notes) => {
-      bump(l, s, 'notifier.release');
-      return zap(s, l.gfns, notes);
-    },
+    work: () => [bump(l, 'notifier.release'), ...zapAll(e, l.gfns)],
   });
 }
 
@@ -156,81 +158,51 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
   const { l } = e;
   const gs = gfnsOf(e, [page]);
   const result = e.local(L.RESULT);
-  const markDirty = e.ruleAt('kvm.age.no_ad_mark_dirty');
-  const noAd = e.eptAd ? null : e.ruleAt('kvm.age.no_ad');
-  const zap = zapper(e);
+  const markDirty = e.ruleRead('kvm.age.no_ad_mark_dirty');
+  const noAd = e.eptAd ? null : e.ruleRead('kvm.age.no_ad');
+  const spte = v('spte');
+  /** Per sPTE: what aging does to a present one, by the rule (EPT A/D bits: the rule is not read). */
+  const aged = (g: GfnSlot): Stmt[] => {
+    const wasYoung = note(`spte gfn ${hex(g.gfn)} was young`);
+    const how = noAd?.value;
+    switch (how) {
+      case undefined:
+        return [when(bits(spte, SPTE.ACCESSED), [touch, ...(cb !== 'test_young' ? [write(g.spte, op(spte, '&', ~SPTE.ACCESSED))] : []), wasYoung])];
+      // A test (kvm_test_age_rmapp()) has no A bit to read: young only for a present sPTE once
+      // access tracking exists (is_accessed_spte()), old before.
+      case 'report-old':
+        return [];
+      case 'zap':
+      case 'zap-and-seq-bump':
+        return cb === 'test_young' ? [] : [touch, zap(e, g)];
+      case 'access-track':
+        return [
+          touch,
+          ...(cb === 'test_young'
+            ? []
+            : [
+                // mark_spte_for_access_track(): the next access faults and fast_page_fault restores it.
+                when(bits(spte, SPTE.WRITABLE), [markDirty.read, ...(markDirty.value ? kvmMarkDirty(l, op(spte, '>>>', SPTE.SHIFT)) : [])]),
+                write(g.spte, op(op(spte, '&', ~SPTE.PRESENT), '|', SPTE.ACC_TRACK)),
+              ]),
+          wasYoung,
+        ];
+      default:
+        return unreachable(how);
+    }
+  };
   emitHandler(e, {
     callback: cb,
     does: cb === 'test_young' ? 'kvm_test_age_gfn(): is the spte young?' : 'take mmu_lock; kvm_age_gfn(): test and clear the spte accessed state',
     flushes: cb === 'clear_flush_young' && e.rule('kvm.age.flush'),
-    work: (s, notes) => {
-      bump(l, s, `notifier.${cb}`);
-      const how = noAd?.(notes);
-      switch (how) {
-        case 'zap-and-seq-bump':
-          // 57128468080a: mmu_notifier_seq++, so that a racing fault retries.
-          if (cb !== 'test_young') put(s, l.seq, get(s, l.seq) + 1);
-          break;
-        case undefined: // EPT A/D bits: the rule is not read
-        case 'report-old':
-        case 'zap':
-        case 'access-track':
-          break;
-        default:
-          unreachable(how);
-      }
-      let young = 0;
-      for (const g of gs) {
-        const spte = get(s, g.spte);
-        if (!(spte & SPTE.PRESENT)) continue;
-        if (!how) {
-          if (!(spte & SPTE.ACCESSED)) continue;
-          young = 1;
-          if (cb !== 'test_young') put(s, g.spte, spte & ~SPTE.ACCESSED);
-        } else {
-          // A test (kvm_test_age_rmapp()) has no A bit to read: young only for a present sPTE once
-          // access tracking exists (is_accessed_spte()), old before.
-          switch (how) {
-            case 'report-old':
-              continue;
-            case 'zap':
-            case 'zap-and-seq-bump':
-              if (cb === 'test_young') continue;
-              young = 1;
-              zap(s, g, notes);
-              continue;
-            case 'access-track':
-              young = 1;
-              if (cb === 'test_young') break;
-              // mark_spte_for_access_track(): the next access faults and fast_page_fault restores it.
-              if (spte & SPTE.WRITABLE && markDirty(notes)) kvmMarkDirty(l, s, sptePfn(spte), notes);
-              put(s, g.spte, (spte & ~SPTE.PRESENT) | SPTE.ACC_TRACK);
-              break;
-            default:
-              unreachable(how);
-          }
-        }
-        notes?.push(`spte gfn ${hex(g.gfn)} was young`);
-      }
-      put(s, result, get(s, result) | young);
-      return young === 1;
-    },
+    work: () => [
+      bump(l, `notifier.${cb}`),
+      ...(noAd ? [noAd.read] : []),
+      ...(noAd && agingBumpsSeq(noAd.value) && cb !== 'test_young' ? [write(l.seq, op(slot(l.seq), '+', 1))] : []),
+      ...gs.map((g): Stmt => ({ do: [bind('spte', slot(g.spte)), when(bits(spte, SPTE.PRESENT), aged(g))] })),
+      write(result, op(slot(result), '|', v('touched'))),
+    ],
   });
-}
-
-/** A handler's zap of every present sPTE of these gfns (true if one was), its rule readers made once. */
-function zapAll(e: Emit): (s: State, gs: GfnSlot[], notes: Notes) => boolean {
-  const zap = zapper(e);
-  return (s, gs, notes) => {
-    let zapped = false;
-    for (const g of gs) {
-      if (get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK)) {
-        zap(s, g, notes);
-        zapped = true;
-      }
-    }
-    return zapped;
-  };
 }
 
 /**
@@ -245,67 +217,73 @@ function emitKvmChangePte(e: Emit, page: number): void {
   const { l } = e;
   const gs = gfnsOf(e, [page]);
   const newPte = e.local(L.NEWPTE);
-  const handlerRule = e.ruleAt('kvm.change_pte');
-  const markDirty = e.ruleAt('kvm.zap.mark_dirty');
-  const zap = zapper(e);
-  const track = trackBits(e);
+  const handlerRule = e.ruleRead('kvm.change_pte');
+  const markDirty = e.ruleRead('kvm.zap.mark_dirty');
+  const seqBump = write(l.seq, op(slot(l.seq), '+', 1));
   emitHandler(e, {
     callback: 'change_pte',
     does: 'take mmu_lock; kvm_set_spte_gfn(): repoint the spte read-only, or zap it',
-    work: (s, notes) => {
-      bump(l, s, 'notifier.change_pte');
-      const handler = handlerRule(notes);
+    work: (done) => {
+      let first: Stmt[];
       let old: boolean;
-      switch (handler) {
+      switch (handlerRule.value) {
         case 'seq-bump-then-set-spte':
-          put(s, l.seq, get(s, l.seq) + 1);
+          first = [seqBump];
           old = false;
           break;
         case 'seq-bump-then-set-spte-old':
-          put(s, l.seq, get(s, l.seq) + 1);
+          first = [seqBump];
           old = true;
           break;
         case 'set-spte-old':
+          first = [];
           old = true;
           break;
         case 'set-spte-old-if-in-progress':
-          if (get(s, l.inProgress) === 0) {
-            notes?.push('no invalidation in progress: return');
-            return false;
-          }
+          first = [when(eq(slot(l.inProgress), 0), [note('no invalidation in progress: return'), goto(done)])];
           old = true;
           break;
         default:
-          unreachable(handler);
+          unreachable(handlerRule.value);
       }
-      const pte = get(s, newPte);
-      let touched = false;
-      for (const g of gs) {
-        const spte = get(s, g.spte);
-        if (!(spte & SPTE.PRESENT)) continue;
-        touched = true;
-        if (pte & PTE.WRITE) {
-          zap(s, g, notes);
-          continue;
-        }
-        const was = sptePfn(spte);
-        // Made old, the sPTE is accounted as a zap would be (set_spte_track_bits()); before that
-        // kvm_set_pte_rmapp() read no D bit, `if (is_writeble_pte(*spte)) kvm_set_pfn_dirty()`:
-        // the rule's answer without EPT A/D bits.
-        if (old) track(s, spte, notes);
-        else if (spte & SPTE.WRITABLE && spteMarksDirty(markDirty(notes), false, spte)) kvmMarkDirty(l, s, was, notes);
-        const flags = spte & ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE | (old ? SPTE.ACCESSED : 0));
-        put(s, g.spte, (ptePfn(pte) << SPTE.SHIFT) | flags);
-        if (spte & SPTE.PAGE_REF) {
-          // An sPTE that holds its page's reference moves it to the new page.
-          getPage(l, s, ptePfn(pte));
-          putPage(l, s, was, notes);
-        }
-        bump(l, s, 'kvm.spte_change');
-        notes?.push(`spte gfn ${hex(g.gfn)} repointed to pfn ${hex(ptePfn(pte))}, read-only${old ? ', old' : ''}`);
-      }
-      if (!touched) notes?.push('no spte present: nothing to change');
-      return touched;
+      const pte = v('pte');
+      const spte = v('spte');
+      const was = v('was');
+      const to = op(pte, '>>>', PTE.SHIFT);
+      const kept = ((1 << SPTE.SHIFT) - 1) & ~(SPTE.WRITABLE | SPTE.HOST_WRITABLE | (old ? SPTE.ACCESSED : 0));
+      return [
+        bump(l, 'notifier.change_pte'),
+        handlerRule.read,
+        ...first,
+        bind('pte', slot(newPte)),
+        ...gs.map(
+          (g): Stmt => ({
+            do: [
+              bind('spte', slot(g.spte)),
+              when(bits(spte, SPTE.PRESENT), [
+                touch,
+                when(
+                  bits(pte, PTE.WRITE),
+                  [zap(e, g)],
+                  [
+                    bind('was', op(spte, '>>>', SPTE.SHIFT)),
+                    // Made old, the sPTE is accounted as a zap would be (set_spte_track_bits()); before that
+                    // kvm_set_pte_rmapp() read no D bit, `if (is_writeble_pte(*spte)) kvm_set_pfn_dirty()`:
+                    // the rule's answer without EPT A/D bits.
+                    ...(old ? trackBits(e, spte) : [when(bits(spte, SPTE.WRITABLE), [markDirty.read, when(spteMarksDirty(markDirty.value, false, spte), kvmMarkDirty(l, was))])]),
+                    write(g.spte, op(op(to, '<<', SPTE.SHIFT), '|', bits(spte, kept))),
+                    // An sPTE that holds its page's reference moves it to the new page.
+                    when(bits(spte, SPTE.PAGE_REF), [getPageData(l, to), putPageData(l, was)]),
+                    bump(l, 'kvm.spte_change'),
+                    note(`spte gfn ${hex(g.gfn)} repointed to pfn `, { hex: to }, `, read-only${old ? ', old' : ''}`),
+                  ],
+                ),
+              ]),
+            ],
+          }),
+        ),
+        when(not(v('touched')), [note('no spte present: nothing to change')]),
+      ];
     },
   });
 }
@@ -335,7 +313,7 @@ const FINISH: Record<(typeof FAULT_FINISH)[number], { holdRef: boolean; makeSpte
  * or break COW), then under mmu_lock check is_page_fault_stale() and install the sPTE. On
  * success or retry, jump back to `access`: the guest re-executes its access.
  */
-export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label, efault: Label, retry: Label): void {
+export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label, efault: Label, retry: Label): void {
   const { l, asm } = e;
   const g = l.gfns[gi]!;
   const page = l.pages[g.page]!;
@@ -346,99 +324,88 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   const hostFault = asm.label();
   const install = asm.label();
   const retryWait = retry;
-  const retryRule = e.ruleAt('kvm.fault.retry');
+  const retryRule = e.ruleRead('kvm.fault.retry');
+  const done = clearLocalsData(e, FAULT_LOCALS);
+  const pte = v('pte');
+  const pfn = v('pfn');
 
-  const gupWrite = write || readFaultGupsWrite(e.rule('kvm.fault.gup'));
+  const gupWrite = write_ || readFaultGupsWrite(e.rule('kvm.fault.gup'));
 
   asm.bind(gup);
   asm.emit({
     fn: 'hva_to_pfn',
     does: `get_user_pages_unlocked(${gupWrite ? 'FOLL_WRITE' : ''}): walk the host page table, take a page reference`,
-    exec: (s, notes) => {
-      if (!mmLive(l, s, g.page) || !vmaMapped(l, s, g.page) || (gupWrite && !vmaWritable(l, s, g.page))) {
-        notes?.push(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`);
-        return efault.pc;
-      }
-      const pte = get(s, page.pte);
-      if (pte & PTE.PRESENT && !(pte & PTE.PROTNONE) && (!gupWrite || pte & PTE.WRITE)) {
-        const pfn = ptePfn(pte);
-        getPage(l, s, pfn);
-        put(s, pfnSlot, pfn);
-        // A read fault maps writable when the host PTE already is (hva_to_pfn_fast with *writable).
-        put(s, mapWritable, pte & PTE.WRITE ? 1 : 0);
-        return install.pc;
-      }
-      notes?.push(pte & PTE.PRESENT && !(pte & PTE.PROTNONE) ? 'host PTE read-only: fault it in for write' : 'host PTE not present: fault it in');
-      return hostFault.pc;
+    data: {
+      effect: [
+        when(or(not(mmLive(l, g.page)), not(vmaMapped(l, g.page)), ...(gupWrite ? [not(vmaWritable(l, g.page))] : [])), [note(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`), goto(efault)]),
+        bind('pte', slot(page.pte)),
+        bind('mapped', and(bits(pte, PTE.PRESENT), not(bits(pte, PTE.PROTNONE)))),
+        when(and(v('mapped'), ...(gupWrite ? [bits(pte, PTE.WRITE)] : [])), [
+          bind('pfn', op(pte, '>>>', PTE.SHIFT)),
+          getPageData(l, pfn),
+          write(pfnSlot, pfn),
+          // A read fault maps writable when the host PTE already is (hva_to_pfn_fast with *writable).
+          write(mapWritable, { if: bits(pte, PTE.WRITE), then: 1, else: 0 }),
+          goto(install),
+        ]),
+        when(v('mapped'), [note('host PTE read-only: fault it in for write')], [note('host PTE not present: fault it in')]),
+        goto(hostFault),
+      ],
     },
   });
   asm.bind(hostFault);
   emitHandleMmFault(e, g.page, gupWrite, gup, efault);
 
-  const finish = e.ruleAt('kvm.fault.finish');
+  const finish = e.ruleRead('kvm.fault.finish');
+  const how = FINISH[finish.value];
   const tdp = e.tdp;
   const releaseAfter = asm.label();
   const releaseRetry = asm.label();
   const putUnderLock = FINISH[e.rule('kvm.fault.finish')].putUnderLock;
+  const w = v('w');
   asm.bind(install);
   asm.emit({
     fn: tdp ? 'kvm_tdp_mmu_map' : 'direct_map',
     does: `take mmu_lock; is_page_fault_stale(); make_spte() and install it${putUnderLock ? '; kvm_release_pfn_clean()' : ''}`,
-    enabled: (s) => lockFree(s, l.mmuLock),
-    exec: (s, notes) => {
-      const pfn = get(s, pfnSlot);
-      const how = FINISH[finish(notes)];
-      const retry = retryRule(notes);
-      if (faultIsStale(e, s, g.gfn, retry)) {
-        bump(l, s, 'kvm.fault_retry');
-        if (retryBlocked(e, s, g.gfn, retry)) bump(l, s, 'kvm.fault_retry_in_progress');
-        notes?.push(`stale fault (seq ${get(s, seq)} -> ${get(s, l.seq)}, in progress ${get(s, l.inProgress)}): RET_PF_RETRY`);
-        if (!how.underLock) return releaseRetry.pc;
-        putPage(l, s, pfn, notes); // kvm_release_faultin_page(..., unused=true, ...)
-        clearLocals(e, s, FAULT_LOCALS);
-        return retryWait.pc;
-      }
-      const w = get(s, mapWritable) ? SPTE.WRITABLE | SPTE.HOST_WRITABLE : 0;
-      // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
-      // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
-      const ad = e.eptAd ? SPTE.ACCESSED | (w ? SPTE.DIRTY : 0) : 0;
-      const ref = how.holdRef ? SPTE.PAGE_REF : 0;
-      put(s, g.spte, (pfn << SPTE.SHIFT) | SPTE.PRESENT | w | ad | ref);
-      if (!tdp) put(s, g.rmap, 1); // rmap_add(): the TDP MMU keeps no rmap
-      notes?.push(`spte gfn ${hex(g.gfn)} -> pfn ${hex(pfn)} ${w ? 'writable' : 'read-only'}`);
-      if (how.makeSpteMarksDirty && w) kvmMarkDirty(l, s, pfn, notes);
-      if (ref) {
-        clearLocals(e, s, FAULT_LOCALS);
-        return access.pc;
-      }
-      if (how.putUnderLock) {
-        // mmu_set_spte(): kvm_release_pfn_clean(pfn) after rmap_add(), mmu_lock still held.
-        putPage(l, s, pfn, notes);
-        clearLocals(e, s, FAULT_LOCALS);
-        return access.pc;
-      }
-      if (!how.underLock) return releaseAfter.pc;
-      // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
-      if (get(s, mapWritable)) kvmMarkDirty(l, s, pfn, notes);
-      kvmMarkAccessed(l, s, pfn, notes);
-      putPage(l, s, pfn, notes);
-      clearLocals(e, s, FAULT_LOCALS);
-      return access.pc;
+    data: {
+      guard: lockFree(l.mmuLock),
+      effect: [
+        bind('pfn', slot(pfnSlot)),
+        finish.read,
+        retryRule.read,
+        when(faultIsStale(e, g.gfn, retryRule.value), [
+          bump(l, 'kvm.fault_retry'),
+          when(retryBlocked(e, g.gfn, retryRule.value), [bump(l, 'kvm.fault_retry_in_progress')]),
+          note('stale fault (seq ', { dec: slot(seq) }, ' -> ', { dec: slot(l.seq) }, ', in progress ', { dec: slot(l.inProgress) }, '): RET_PF_RETRY'),
+          ...(how.underLock ? [putPageData(l, pfn), ...done, goto(retryWait)] : [goto(releaseRetry)]), // kvm_release_faultin_page(..., unused=true, ...)
+        ]),
+        bind('w', { if: slot(mapWritable), then: SPTE.WRITABLE | SPTE.HOST_WRITABLE, else: 0 }),
+        // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
+        // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
+        write(
+          g.spte,
+          op(op(op(op(pfn, '<<', SPTE.SHIFT), '|', SPTE.PRESENT | (how.holdRef ? SPTE.PAGE_REF : 0)), '|', w), '|', e.eptAd ? op(SPTE.ACCESSED, '|', { if: w, then: SPTE.DIRTY, else: 0 }) : 0),
+        ),
+        ...(tdp ? [] : [write(g.rmap, 1)]), // rmap_add(): the TDP MMU keeps no rmap
+        when(w, [note(`spte gfn ${hex(g.gfn)} -> pfn `, { hex: pfn }, ' writable')], [note(`spte gfn ${hex(g.gfn)} -> pfn `, { hex: pfn }, ' read-only')]),
+        ...(how.makeSpteMarksDirty ? [when(w, kvmMarkDirty(l, pfn))] : []),
+        ...(how.holdRef
+          ? [...done, goto(access)]
+          : how.putUnderLock
+            ? // mmu_set_spte(): kvm_release_pfn_clean(pfn) after rmap_add(), mmu_lock still held.
+              [putPageData(l, pfn), ...done, goto(access)]
+            : !how.underLock
+              ? [goto(releaseAfter)]
+              : // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
+                [when(slot(mapWritable), kvmMarkDirty(l, pfn)), ...kvmMarkAccessed(l, pfn), putPageData(l, pfn), ...done, goto(access)]),
+      ],
     },
   });
   // kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
   // Under mmu_lock (v6.13) the install step has done it: these steps are never reached.
   if (!FINISH[e.rule('kvm.fault.finish')].underLock) {
     const release = (next: Label) =>
-      asm.emit({
-        fn: 'kvm_release_pfn_clean',
-        does: 'put_page() the reference hva_to_pfn took',
-        exec: (s, notes) => {
-          putPage(l, s, get(s, pfnSlot), notes);
-          clearLocals(e, s, FAULT_LOCALS);
-          return next.pc;
-        },
-      });
+      asm.emit({ fn: 'kvm_release_pfn_clean', does: 'put_page() the reference hva_to_pfn took', data: { effect: [putPageData(l, slot(pfnSlot)), ...done, goto(next)] } });
     asm.bind(releaseAfter);
     // Released in the install step (mmu_set_spte(), until v5.3): only a retry releases here.
     if (!putUnderLock) release(access);
@@ -453,8 +420,7 @@ export function emitKvmFault(e: Emit, gi: number, write: boolean, access: Label,
   asm.emit({
     fn: 'kvm_mmu_page_fault',
     does: 'RET_PF_RETRY: re-enter the guest, which faults again once no invalidation covers the gfn',
-    enabled: (s) => !retryBlocked(e, s, g.gfn, retryRule(null)),
-    exec: () => access.pc,
+    data: { guard: not(retryBlocked(e, g.gfn, retryRule.value)), effect: [goto(access)] },
   });
 }
 
@@ -476,20 +442,23 @@ function readFaultGupsWrite(gup: (typeof FAULT_GUP)[number]): boolean {
  * The check is made in the step that reads mmu_invalidate_seq for the fault, a few lockless
  * instructions before it (a simplification of the timeline from v6.8): an invalidation that
  * starts between the two is caught under mmu_lock instead. Null when the era has no such check
- * (decided while building, which names no rule: the check names it when it runs).
+ * (decided while building, which names no rule: the check names it when it runs); else the
+ * check, which does `then` when the fault retries.
  */
-export function faultinRetryCheck(e: Emit, gi: number): ((s: State, notes: Notes) => boolean) | null {
-  const retryRule = e.ruleAt('kvm.fault.retry');
-  if (!checksBeforeGup(retryRule(null))) return null;
+export function faultinRetryCheck(e: Emit, gi: number): ((then: readonly Stmt[]) => Stmt[]) | null {
+  const retryRule = e.ruleRead('kvm.fault.retry');
+  if (!checksBeforeGup(retryRule.value)) return null;
   const { l } = e;
   const g = l.gfns[gi]!;
-  return (s, notes) => {
-    if (!retryBlocked(e, s, g.gfn, retryRule(notes))) return false;
-    bump(l, s, 'kvm.fault_retry');
-    bump(l, s, 'kvm.fault_retry_in_progress');
-    notes?.push(`kvm_mmu_faultin_pfn(): an invalidation covers gfn ${hex(g.gfn)}, RET_PF_RETRY before get_user_pages()`);
-    return true;
-  };
+  return (then) => [
+    retryRule.read,
+    when(retryBlocked(e, g.gfn, retryRule.value), [
+      bump(l, 'kvm.fault_retry'),
+      bump(l, 'kvm.fault_retry_in_progress'),
+      note(`kvm_mmu_faultin_pfn(): an invalidation covers gfn ${hex(g.gfn)}, RET_PF_RETRY before get_user_pages()`),
+      ...then,
+    ]),
+  ];
 }
 
 /** Only d02c357e5bfa's rule looks for an invalidation before get_user_pages(). */
@@ -511,31 +480,31 @@ function checksBeforeGup(retry: (typeof FAULT_RETRY)[number]): boolean {
  * era's retry rule. The value `never` is no kernel's: a KVM without the check, for overlays and
  * tests.
  */
-function faultIsStale(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY)[number]): boolean {
+function faultIsStale(e: Emit, gfn: number, retry: (typeof FAULT_RETRY)[number]): Expr {
   switch (retry) {
     case 'never':
-      return false;
+      return 0;
     case 'in-progress-or-seq':
     case 'in-range-or-seq':
     case 'in-range-or-seq-before-gup':
-      return retryBlocked(e, s, gfn, retry) || get(s, e.l.seq) !== get(s, e.local(L.SEQ));
+      return or(retryBlocked(e, gfn, retry), op(slot(e.l.seq), '!==', slot(e.local(L.SEQ))));
     default:
       return unreachable(retry);
   }
 }
 
 /** An invalidation in progress that covers this fault, by the era's rule. */
-function retryBlocked(e: Emit, s: State, gfn: number, retry: (typeof FAULT_RETRY)[number]): boolean {
+function retryBlocked(e: Emit, gfn: number, retry: (typeof FAULT_RETRY)[number]): Expr {
   const { l } = e;
-  if (get(s, l.inProgress) === 0) return false;
+  const inProgress = op(slot(l.inProgress), '!==', 0);
   switch (retry) {
     case 'never':
-      return false;
+      return and(inProgress, 0);
     case 'in-progress-or-seq':
-      return true;
+      return inProgress;
     case 'in-range-or-seq':
     case 'in-range-or-seq-before-gup':
-      return gfn >= get(s, l.rangeStart) && gfn < get(s, l.rangeEnd);
+      return and(inProgress, op(gfn, '>=', slot(l.rangeStart)), op(gfn, '<', slot(l.rangeEnd)));
     default:
       return unreachable(retry);
   }

@@ -6,7 +6,7 @@
 import { clearLocalsData, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { bracket } from './notifier.js';
-import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, putPageData, storeCacheAt, storeContentAt } from './prims.js';
+import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, putPageData, storeCacheAt, storeContentAt, notWriteLocked } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 import type { Advice } from '../contract/scenario.js';
@@ -41,7 +41,7 @@ function emitRangeOp(
     does: `mmap_${rangeOp.lock}_lock()${rangeOp.before ? `; ${rangeOp.before.does}` : ''}`,
     data: {
       // mmap_lock: 0 free, negative a count of readers, positive the writer.
-      guard: rangeOp.lock === 'read' ? op(lock, '<=', 0) : eq(lock, 0),
+      guard: rangeOp.lock === 'read' ? notWriteLocked(mm.mmapLock) : eq(lock, 0),
       effect: [
         when(not(bits(slot(vma.state), VMA_MAPPED)), [note('no vma there: -ENOMEM'), goto(done)]),
         ...(rangeOp.refuse ? [note(rangeOp.refuse), goto(done)] : []),

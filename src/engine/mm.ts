@@ -7,7 +7,7 @@ import { clearLocalsData, type Emit } from './emit.js';
 import { L, MM_LIVE, MM_LOCALS, VMA_MAPPED, VMA_WRITE, type StoreSlot } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import { unreachable, type Label } from './program.js';
-import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, putPageData, storeCacheAt, storeContentAt } from './prims.js';
+import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, putPageData, storeCacheAt, storeContentAt, notWriteLocked } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
@@ -52,7 +52,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
     data: {
       // handle_pte_fault() looks at the PTE under the PTL; do_wp_page() takes its reference on the
       // old page there, before the PTL is dropped for the copy.
-      guard: and(op(slot(mm.mmapLock), '<=', 0), eq(slot(mm.ptl), 0), not(bits(slot(pg.pte), PTE.MIGRATION))),
+      guard: and(notWriteLocked(mm.mmapLock), eq(slot(mm.ptl), 0), not(bits(slot(pg.pte), PTE.MIGRATION))),
       effect: [
         when(or(op(slot(mm.mmState), '!==', MM_LIVE), not(bits(slot(vma.state), VMA_MAPPED)), ...(isWrite ? [not(bits(slot(vma.state), VMA_WRITE))] : [])), [
           note(`no ${isWrite ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`),

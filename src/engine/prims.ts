@@ -1,36 +1,15 @@
-// Small kernel primitives on the flat state, shared by the mm, KVM and guest steps.
+// Small kernel primitives, as data (step-data.ts): a step inlines them. Shared by the mm, KVM
+// and guest steps.
 import type { EraRules } from '../contract/era.js';
 import { hex, type CounterName, type Violation } from '../contract/output.js';
 import type { Emit } from './emit.js';
-import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, frameSlot, type GfnSlot, type Layout } from './layout.js';
-import { and, bind, bits, compileProc, eq, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
-import { unreachable, type Notes } from './program.js';
-import { FRAME, FRAME_STRIDE, PG, PTE, SPTE, TLB, VIOLATION_BIT, ptePfn, sptePfn, type State, put, get, inc, orBits } from './state.js';
+import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, type GfnSlot, type Layout } from './layout.js';
+import { and, bind, bits, eq, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
+import { unreachable } from './program.js';
+import { FRAME, FRAME_STRIDE, PG, PTE, SPTE, TLB, VIOLATION_BIT } from './state.js';
 
-export function bump(l: Layout, s: State, c: CounterName): void {
-  inc(s, counterSlot(l, c));
-}
-
-export function violate(l: Layout, s: State, v: Violation, notes: Notes, why: string): void {
-  orBits(s, l.violations, VIOLATION_BIT[v]);
-  notes?.push(`VIOLATION ${v}: ${why}`);
-}
-
-export const frameGet = (l: Layout, s: State, pfn: number, field: number) => get(s, frameSlot(l, pfn, field));
-export const frameSet = (l: Layout, s: State, pfn: number, field: number, v: number) => {
-  put(s, frameSlot(l, pfn, field), v);
-};
-export const pageFlags = (l: Layout, s: State, pfn: number) => frameGet(l, s, pfn, FRAME.FLAGS);
-export const setPageFlag = (l: Layout, s: State, pfn: number, flag: number) => frameSet(l, s, pfn, FRAME.FLAGS, pageFlags(l, s, pfn) | flag);
-export const clearPageFlag = (l: Layout, s: State, pfn: number, flag: number) => frameSet(l, s, pfn, FRAME.FLAGS, pageFlags(l, s, pfn) & ~flag);
-
-/** get_page() */
-export function getPage(l: Layout, s: State, pfn: number): void {
-  put(s, frameSlot(l, pfn, FRAME.REFCOUNT), get(s, frameSlot(l, pfn, FRAME.REFCOUNT)) + 1);
-}
-
-// ---- Primitives as data (step-data.ts). A step that is data inlines them; code that is not
-// data yet calls the same description, compiled once per layout (putPage, allocPage).
+/** Count an event (a counter no step reads back). */
+export const bump = (l: Layout, c: CounterName): Stmt => ({ inc: counterSlot(l, c), by: 1 });
 
 /** The slot of a frame's field, for a pfn computed as the step runs: frameSlot(). */
 export const frameAt = (l: Layout, pfn: Expr, field: number): Expr => ({ frame: pfn, field, base: l.frames, first: l.firstPfn, stride: FRAME_STRIDE });
@@ -125,82 +104,43 @@ export function allocPageData(l: Layout, into: string): Stmt[] {
   return [bind(into, 0), allocPageInto(l, into)];
 }
 
-/** put_page() and alloc_page() for code that is not data yet: the descriptions above, compiled once per layout. */
-const procs = new WeakMap<Layout, { putPage: (s: State, notes: Notes, pfn: number) => number; allocPage: (s: State, notes: Notes) => number }>();
-function procsOf(l: Layout) {
-  let p = procs.get(l);
-  if (!p) procs.set(l, (p = { putPage: compileProc(['pfn'], [putPageData(l, v('pfn'))]), allocPage: compileProc([], [allocPageInto(l, 'pfn')], 'pfn') }));
-  return p;
-}
-
-/** put_page(): the last reference frees the page to the buddy allocator. */
-export function putPage(l: Layout, s: State, pfn: number, notes: Notes): void {
-  procsOf(l).putPage(s, notes, pfn);
-}
-
-/** alloc_page(): the lowest free frame, so that runs are deterministic. */
-export function allocPage(l: Layout, s: State): number {
-  return procsOf(l).allocPage(s, null);
-}
-
 /** kvm_flush_remote_tlbs(): every vCPU drops every cached translation. */
-export function flushRemoteTlbs(l: Layout, s: State): void {
-  for (const v of l.vcpus) for (let g = 0; g < l.gfns.length; g++) put(s, v.tlb + g, 0);
-  bump(l, s, 'kvm.tlb_flush');
-}
-
-/** folio_mark_dirty(): the primary MMU now knows the content must be kept. */
-export function folioMarkDirty(l: Layout, s: State, pfn: number): void {
-  frameSet(l, s, pfn, FRAME.FLAGS, (pageFlags(l, s, pfn) | PG.DIRTY) & ~PG.GUEST_WROTE);
-}
-
-/** The content is safe or deliberately dropped (written back, swapped out, MADV_FREE'd): forget unaccounted guest writes. */
-export function folioContentSettled(l: Layout, s: State, pfn: number): void {
-  clearPageFlag(l, s, pfn, PG.GUEST_WROTE);
-}
+export const flushRemoteTlbs = (l: Layout): Stmt[] => [...l.vcpus.flatMap((vc) => l.gfns.map((_, g) => write(vc.tlb + g, 0))), bump(l, 'kvm.tlb_flush')];
 
 /** kvm_set_pfn_dirty() / folio_mark_dirty() called by KVM. */
-export function kvmMarkDirty(l: Layout, s: State, pfn: number, notes: Notes): void {
-  folioMarkDirty(l, s, pfn);
-  bump(l, s, 'kvm.folio_mark_dirty');
-  notes?.push(`folio ${hex(pfn)} marked dirty by KVM`);
-}
+export const kvmMarkDirty = (l: Layout, pfn: Expr): Stmt[] => [folioMarkDirtyData(l, pfn), bump(l, 'kvm.folio_mark_dirty'), note('folio ', { hex: pfn }, ' marked dirty by KVM')];
 
 /** kvm_set_pfn_accessed() / folio_mark_accessed() called by KVM. */
-export function kvmMarkAccessed(l: Layout, s: State, pfn: number, notes: Notes): void {
-  setPageFlag(l, s, pfn, PG.REFERENCED);
-  bump(l, s, 'kvm.folio_mark_accessed');
-  notes?.push(`folio ${hex(pfn)} marked accessed by KVM`);
-}
+export const kvmMarkAccessed = (l: Layout, pfn: Expr): Stmt[] => [setFlag(l, pfn, PG.REFERENCED), bump(l, 'kvm.folio_mark_accessed'), note('folio ', { hex: pfn }, ' marked accessed by KVM')];
 
 /**
  * What dropping or replacing an sPTE tells the host about its page, by the era's rules:
  * mmu_spte_clear_track_bits() (set_spte_track_bits(), rmap_remove() in older kernels) marks the
- * folio accessed and dirty from the old sPTE. Without EPT A/D bits there is no A or D to read:
- * some kernels then mark always, others (is_dirty_spte()) fall back to "writable".
+ * folio accessed and dirty from the old sPTE `old`. Without EPT A/D bits there is no A or D to
+ * read: some kernels then mark always, others (is_dirty_spte()) fall back to "writable".
  */
-export function trackBits(e: Emit): (s: State, old: number, notes: Notes) => void {
+export function trackBits(e: Emit, old: Expr): Stmt[] {
   const { l } = e;
-  const markAccessed = e.ruleAt('kvm.zap.mark_accessed');
-  const markDirty = e.ruleAt('kvm.zap.mark_dirty');
-  return (s, old, notes) => {
-    const pfn = sptePfn(old);
-    const a = spteMarksAccessed(markAccessed(notes), e.eptAd, old);
-    const d = spteMarksDirty(markDirty(notes), e.eptAd, old);
-    if (a) kvmMarkAccessed(l, s, pfn, notes);
-    if (d) kvmMarkDirty(l, s, pfn, notes);
-  };
+  const markAccessed = e.ruleRead('kvm.zap.mark_accessed');
+  const markDirty = e.ruleRead('kvm.zap.mark_dirty');
+  const pfn = op(old, '>>>', SPTE.SHIFT);
+  return [
+    markAccessed.read,
+    markDirty.read,
+    when(spteMarksAccessed(markAccessed.value, e.eptAd, old), kvmMarkAccessed(l, pfn)),
+    when(spteMarksDirty(markDirty.value, e.eptAd, old), kvmMarkDirty(l, pfn)),
+  ];
 }
 
 /** kvm.zap.mark_accessed for the old sPTE: its A bit; without EPT A/D bits, never or always. */
-function spteMarksAccessed(rule: EraRules['kvm.zap.mark_accessed']['value'], eptAd: boolean, old: number): boolean {
+function spteMarksAccessed(rule: EraRules['kvm.zap.mark_accessed']['value'], eptAd: boolean, old: Expr): Expr {
   switch (rule) {
     case 'never':
-      return false;
+      return 0;
     case 'if-accessed':
-      return eptAd && (old & SPTE.ACCESSED) !== 0;
+      return eptAd ? bits(old, SPTE.ACCESSED) : 0;
     case 'if-accessed-or-no-ad':
-      return !eptAd || (old & SPTE.ACCESSED) !== 0;
+      return eptAd ? bits(old, SPTE.ACCESSED) : 1;
     default:
       return unreachable(rule);
   }
@@ -210,14 +150,14 @@ function spteMarksAccessed(rule: EraRules['kvm.zap.mark_accessed']['value'], ept
  * kvm.zap.mark_dirty for the old sPTE: its D bit; without EPT A/D bits, a writable sPTE
  * (is_dirty_spte()) or every one.
  */
-export function spteMarksDirty(rule: EraRules['kvm.zap.mark_dirty']['value'], eptAd: boolean, old: number): boolean {
+export function spteMarksDirty(rule: EraRules['kvm.zap.mark_dirty']['value'], eptAd: boolean, old: Expr): Expr {
   switch (rule) {
     case 'never':
-      return false;
+      return 0;
     case 'if-dirty':
-      return (old & (eptAd ? SPTE.DIRTY : SPTE.WRITABLE)) !== 0;
+      return bits(old, eptAd ? SPTE.DIRTY : SPTE.WRITABLE);
     case 'if-dirty-or-no-ad':
-      return !eptAd || (old & SPTE.DIRTY) !== 0;
+      return eptAd ? bits(old, SPTE.DIRTY) : 1;
     default:
       return unreachable(rule);
   }
@@ -226,42 +166,35 @@ export function spteMarksDirty(rule: EraRules['kvm.zap.mark_dirty']['value'], ep
 /**
  * Zap one leaf sPTE: drop_spte() -> mmu_spte_clear_track_bits() (tdp_mmu: handle_changed_spte()).
  * Whether the folio is marked dirty/accessed from the old sPTE is an era rule; before
- * acb66dd051d0 the sPTE also held a page reference (SPTE.PAGE_REF), which rmap_remove() puts. A handler makes
- * its zapper when it is built (the rule readers are made once), and calls it as it runs.
+ * acb66dd051d0 the sPTE also held a page reference (SPTE.PAGE_REF), which rmap_remove() puts.
  */
-export function zapper(e: Emit): (s: State, g: GfnSlot, notes: Notes) => void {
+export function zap(e: Emit, g: GfnSlot): Stmt {
   const { l } = e;
-  const track = trackBits(e);
-  return (s, g, notes) => {
-    const old = get(s, g.spte);
-    track(s, old, notes);
-    put(s, g.spte, 0);
-    put(s, g.rmap, 0);
-    bump(l, s, 'kvm.spte_zap');
-    notes?.push(`spte gfn ${hex(g.gfn)} zapped`);
-    if (old & SPTE.PAGE_REF) putPage(l, s, sptePfn(old), notes);
+  const old = v('zapped_spte');
+  return {
+    do: [
+      bind('zapped_spte', slot(g.spte)),
+      ...trackBits(e, old),
+      write(g.spte, 0),
+      write(g.rmap, 0),
+      bump(l, 'kvm.spte_zap'),
+      note(`spte gfn ${hex(g.gfn)} zapped`),
+      when(bits(old, SPTE.PAGE_REF), [putPageData(l, op(old, '>>>', SPTE.SHIFT))]),
+    ],
   };
 }
 
 /** The frame the primary MMU maps at a page slot (a NUMA-hint PTE still maps it), or 0. */
-export function hostPfn(s: State, pteIdx: number): number {
-  const pte = get(s, pteIdx);
-  return pte & PTE.PRESENT ? ptePfn(pte) : 0;
-}
+export const hostPfn = (pte: number): Expr => ({ if: bits(slot(pte), PTE.PRESENT), then: op(slot(pte), '>>>', PTE.SHIFT), else: 0 });
 
 /** Is any PTE mapping this frame dirty? (The primary MMU will move that to the folio at unmap.) */
-export function anyPteDirty(l: Layout, s: State, pfn: number): boolean {
-  for (const p of l.pages) {
-    const pte = get(s, p.pte);
-    if (pte & PTE.PRESENT && pte & PTE.DIRTY && ptePfn(pte) === pfn) return true;
-  }
-  return false;
-}
+export const anyPteDirty = (l: Layout, pfn: Expr): Expr => or(...l.pages.map((p) => and(bits(slot(p.pte), PTE.PRESENT), bits(slot(p.pte), PTE.DIRTY), eq(op(slot(p.pte), '>>>', PTE.SHIFT), pfn))));
 
-export const vmaMapped = (l: Layout, s: State, page: number) => (get(s, l.vmas[l.pages[page]!.vma]!.state) & VMA_MAPPED) !== 0;
-export const vmaWritable = (l: Layout, s: State, page: number) => (get(s, l.vmas[l.pages[page]!.vma]!.state) & VMA_WRITE) !== 0;
-export const mmLive = (l: Layout, s: State, page: number) => get(s, l.procs[l.pages[page]!.proc]!.mmState) === MM_LIVE;
+/** The vma of a page slot is mapped / writable; the mm of its process is live. */
+export const vmaMapped = (l: Layout, page: number): Expr => bits(slot(l.vmas[l.pages[page]!.vma]!.state), VMA_MAPPED);
+export const vmaWritable = (l: Layout, page: number): Expr => bits(slot(l.vmas[l.pages[page]!.vma]!.state), VMA_WRITE);
+export const mmLive = (l: Layout, page: number): Expr => eq(slot(l.procs[l.pages[page]!.proc]!.mmState), MM_LIVE);
 
 /** Locks: 0 is free; a positive value is the holder's thread index + 1; mmap_lock read holders count down from 0. */
-export const lockFree = (s: State, idx: number) => get(s, idx) === 0;
-export const notWriteLocked = (s: State, idx: number) => get(s, idx) <= 0;
+export const lockFree = (idx: number): Expr => eq(slot(idx), 0);
+export const notWriteLocked = (idx: number): Expr => op(slot(idx), '<=', 0);

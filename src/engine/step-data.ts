@@ -76,7 +76,7 @@ export interface StepData {
 export type Exec = (s: State, notes: Notes) => number | void;
 
 /**
- * How often a step (or a primitive) as data is evaluated as it stands before JavaScript is
+ * How often a step as data is evaluated as it stands before JavaScript is
  * generated for it: a run takes a few dozen steps of a machine built for it, and generating
  * code for them would cost more than it saves; an exploration takes millions, and runs the
  * generated code after the first few.
@@ -271,27 +271,6 @@ function instantiate<T>(body: string): T {
 /** The step's effect as a function of the state (and the trace's notes). */
 export function compileExec(d: StepData): Exec {
   return instantiate(`return function exec(s, notes) {\n${block(d.effect)}};`);
-}
-
-/**
- * A kernel primitive described as data, as a function for code that is not data yet: called
- * as `(s, notes, ...args)`, its parameters bound to `params`; it returns the value of `result`
- * (bound to 0 before the body runs), if any. Evaluated as it stands for its first
- * GENERATE_AFTER calls, then generated code.
- */
-export function compileProc(params: readonly string[], body: readonly Stmt[], result?: string): (s: State, notes: Notes, ...args: number[]) => number {
-  let calls = 0;
-  let code: ((s: State, notes: Notes, ...args: number[]) => number) | null = null;
-  const ret = result === undefined ? '' : `let v_${result} = 0;\n`;
-  return (s, notes, ...args) => {
-    if (code) return code(s, notes, ...args);
-    if (++calls >= GENERATE_AFTER) code = instantiate(`return function proc(s, notes${params.map((p) => `, v_${p}`).join('')}) {\n${ret}${block(body)}${result ? `return v_${result};\n` : ''}};`);
-    const env: Env = new Map(params.map((p, i) => [p, args[i]!]));
-    if (result !== undefined) env.set(result, 0);
-    const r = runBlock(body, s, notes, env);
-    if (r !== undefined) throw new Error('internal: a primitive jumps or breaks out of itself');
-    return result === undefined ? 0 : env.get(result)!;
-  };
 }
 
 /** The step's guard as a predicate. */
