@@ -249,12 +249,21 @@ async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json
   if (exitCode === 0 && tiers.some((t) => t === 'changed' || t === 'timeout')) exitCode = 1;
 }
 
-async function cmdExplain(a: { scenario: string; replay?: string } & EraChoice & Common) {
+async function cmdExplain(a: { scenario?: string; replay?: string; step?: string } & EraChoice & Common) {
   startCommand(false);
   const S = await session(a);
-  const { runScenario } = await import('./runner/run.js');
   const era = S.select(a, { required: 'explain needs one era: give --era ID, --kernel vX.Y or --at COMMIT' });
   if (era.length !== 1) throw new UserError('explain needs one era: give --era ID, --kernel vX.Y or --at COMMIT (not all)');
+  if (a.step !== undefined) {
+    if (a.replay !== undefined) throw new UserError('explain --step shows how a step is built, not a schedule: drop --replay');
+    const { showSteps } = await import('./runner/steps.js');
+    const shown = showSteps(a.step, a.scenario === undefined ? S.catalog() : [S.scenario(a.scenario)], era[0]!);
+    if (!shown.scenario) throw new UserError(`no ${a.scenario === undefined ? 'catalog scenario' : 'machine of that scenario'} has a step of ${quote(a.step)} at ${era[0]!.release}: a step is named by the kernel function a trace prints (\`mmutt explain SCENARIO --kernel ${era[0]!.release}\` lists them)`);
+    print((await import('./report/explain.js')).stepsText(shown));
+    return;
+  }
+  if (a.scenario === undefined) throw new UserError('explain needs a scenario (or --step FUNCTION)');
+  const { runScenario } = await import('./runner/run.js');
   const r = runScenario(S.scenario(a.scenario), era[0]!, a.replay);
   print((await import('./report/explain.js')).explainText(r, a.replay ? `The schedule of replay token ${a.replay}` : 'The canonical schedule'));
 }
@@ -443,9 +452,13 @@ async function main() {
       (a) => cmdDiff(a as never),
     )
     .command(
-      'explain <scenario>',
-      'the trace step by step in kernel terms: what each step changed, and the era rule that fired with its source',
-      (y) => eraOptions(y).positional('scenario', { type: 'string', demandOption: true }).option('replay', { type: 'string', describe: 'explain the schedule of a replay token instead' }),
+      'explain [scenario]',
+      'the trace step by step in kernel terms: what each step changed, and the era rule that fired with its source; --step FUNCTION: how the model builds that kernel function at a release',
+      (y) =>
+        eraOptions(y)
+          .positional('scenario', { type: 'string' })
+          .option('replay', { type: 'string', describe: 'explain the schedule of a replay token instead' })
+          .option('step', { type: 'string', describe: "show the steps of this kernel function as the model builds them at the era's release (in the SCENARIO's machine, or the first catalog scenario's that has them)" }),
       (a) => cmdExplain(a as never),
     )
     .command(

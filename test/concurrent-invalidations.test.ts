@@ -43,7 +43,7 @@ function instrument(opts: { widen: boolean; seen?: Seen[] }): void {
     asm.emit = (step: StepSpec) => {
       if (step.callback !== 'invalidate_range_start' || !step.data) return emit.call(asm, step);
       // The mutant is made here only, as code around the step's own description.
-      const { guard, effect } = step.data;
+      const { guard, effect } = typeof step.data === 'function' ? step.data() : step.data;
       emit.call(asm, {
         fn: step.fn,
         does: step.does,

@@ -1,7 +1,35 @@
-// Steps as data (src/engine/step-data.ts): what the generated code does with each form of the
-// language, and that it reads and writes the state only through the state's accessors.
+// Steps as data (src/engine/step-data.ts): what each form of the language does, evaluated and as
+// generated code (the two must agree), and that both read and write the state only through the
+// state's accessors.
 import { describe, expect, it } from 'vitest';
-import { GENERATE_AFTER, compileExec, compileGuard, holds, runEffect, type Stmt } from '../src/engine/step-data.js';
+import {
+  GENERATE_AFTER,
+  assign,
+  bind,
+  block,
+  compileExec,
+  compileGuard,
+  cond,
+  each,
+  eq,
+  fail,
+  goto,
+  holds,
+  incr,
+  leave,
+  not,
+  note,
+  op,
+  orInto,
+  runEffect,
+  slot,
+  tableAt,
+  tag,
+  v,
+  when,
+  write,
+  type Stmt,
+} from '../src/engine/step-data.js';
 import { Asm, Label, StepLog } from '../src/engine/program.js';
 import { recordWrites, stopRecording } from '../src/engine/state.js';
 import { compile } from '../src/engine/compile.js';
@@ -10,73 +38,91 @@ import { settled, unavailable } from '../src/era/features.js';
 import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
 import { ERAS } from './registry.js';
 
-const run = (effect: Stmt[], s: number[], notes: StepLog | null = new StepLog()) => ({ r: compileExec({ effect })(s, notes), s, notes });
+/** Run an effect both ways (evaluated, and as generated code) on copies of a state: both must agree; the evaluated one is returned. */
+function run(effect: Stmt[], state: number[], traced = true) {
+  const a = [...state];
+  const b = [...state];
+  const la = traced ? new StepLog() : null;
+  const lb = traced ? new StepLog() : null;
+  const r = runEffect(effect, a, la);
+  const rb = compileExec({ effect })(b, lb);
+  expect([b, rb, lb]).toEqual([a, r, la]);
+  return { r, s: a, notes: la };
+}
 
-describe('step data compiled to code', () => {
+describe('step data, evaluated and as generated code', () => {
   it('&&, || and the comparisons give 0 or 1, as in C, and && stops at the first 0', () => {
     const { s } = run(
       [
-        { put: 0, v: { op: '&&', a: 6, b: 3 } },
-        { put: 1, v: { op: '||', a: 0, b: 9 } },
-        { put: 2, v: { op: '<', a: 1, b: 2 } },
-        { put: 3, v: { not: 7 } },
+        write(0, op(6, '&&', 3)),
+        write(1, op(0, '||', 9)),
+        write(2, op(1, '<', 2)),
+        write(3, not(7)),
         // The second operand would read a slot out of range: it is never evaluated.
-        { put: 4, v: { op: '&&', a: 0, b: { get: 99 } } },
+        write(4, op(0, '&&', slot(99))),
       ],
       [9, 9, 9, 9, 9],
     );
     expect(s).toEqual([1, 1, 1, 0, 0]);
   });
 
-  it('let, set, if/else, each with break, and a frame field slot', () => {
+  it('let, set, if/else, each with break, a block that hides a name, and a frame field slot', () => {
     const { s } = run(
       [
-        { let: 'n', v: 0 },
-        { each: 'x', of: [3, 4, 5], do: [{ if: { op: '===', a: { v: 'x' }, b: 5 }, then: [{ break: true }] }, { set: 'n', v: { op: '+', a: { v: 'n' }, b: { v: 'x' } } }] },
-        { put: 0, v: { v: 'n' } },
-        { if: { v: 'n' }, then: [{ put: 1, v: 1 }], else: [{ put: 1, v: 2 }] },
+        bind('n', 0),
+        each('x', [3, 4, 5], [when(eq(v('x'), 5), [leave]), assign('n', op(v('n'), '+', v('x')))]),
+        write(0, v('n')),
+        when(v('n'), [write(1, 1)], [write(1, 2)]),
         // frame pfn 0x11 of frames from slot 4 (first pfn 0x10, 2 slots each), field 1: slot 4 + 2 + 1.
-        { put: { frame: 0x11, field: 1, base: 4, first: 0x10, stride: 2 }, v: 42 },
-        { put: 2, v: { table: [30, 31, 32], at: 2, name: 't' } },
+        write({ k: 'frame', frame: 0x11, field: 1, base: 4, first: 0x10, stride: 2 }, 42),
+        write(2, tableAt([30, 31, 32], 2, 't')),
+        // A name bound in a block is gone after it: the outer n is seen again.
+        block([bind('n', 100), write(3, v('n'))]),
+        write(4, cond(op(v('n'), '===', 7), 5, 6)),
       ],
       [0, 0, 0, 0, 0, 0, 0, 0],
     );
-    expect(s).toEqual([7, 1, 32, 0, 0, 0, 0, 42]);
+    expect(s).toEqual([7, 1, 32, 100, 5, 0, 0, 42]);
   });
 
   it('a jump ends the step at its label; notes and rule tags go to the trace, and nothing is evaluated for them without one', () => {
     const to = new Label();
     to.pc = 7;
-    const effect: Stmt[] = [{ note: ['pfn ', { hex: { get: 0 } }, ' refs ', { dec: 3 }] }, { tag: 'mm.lazyfree.dirty' }, { goto: to }, { put: 0, v: 1 }];
+    const effect: Stmt[] = [note('pfn ', { hex: slot(0) }, ' refs ', { dec: 3 }), tag('mm.lazyfree.dirty'), goto(to), write(0, 1)];
     const { r, s, notes } = run(effect, [0x12]);
     expect(r).toBe(7);
     expect(s).toEqual([0x12]);
     expect(notes!.notes).toEqual(['pfn 0x12 refs 3']);
     expect(notes!.tags).toEqual(['mm.lazyfree.dirty']);
     // Without a trace the note's slot is not read: slot 5 does not exist and nothing fails.
-    expect(run([{ note: [{ hex: { get: 5 } }] }], [0], null).r).toBeUndefined();
+    expect(run([note({ hex: slot(5) })], [0], false).r).toBeUndefined();
   });
 
   it('a broken model is an internal error, never an outcome', () => {
-    expect(() => run([{ fail: ['refcount ', { dec: { get: 0 } }] }], [-1])).toThrow('internal: refcount -1');
+    expect(() => runEffect([fail('refcount ', { dec: slot(0) })], [-1], null)).toThrow('internal: refcount -1');
+    expect(() => compileExec({ effect: [fail('refcount ', { dec: slot(0) })] })([-1], null)).toThrow('internal: refcount -1');
   });
 
   it('every write goes through put(): the write log sees it, and a write of the same value is no change', () => {
-    const s = [1, 2];
-    recordWrites(new Int32Array(12));
-    compileExec({ effect: [{ put: 0, v: 1 }, { put: 1, v: 5 }, { inc: 0, by: 2 }, { or: 1, bits: 8 }] })(s, null);
-    const { buf, n } = stopRecording();
-    expect([...buf.subarray(0, n)]).toEqual([1, 2, 5, 0, 1, 3, 1, 5, 13]);
+    for (const exec of [(s: number[]) => runEffect(effect, s, null), (s: number[]) => compileExec({ effect })(s, null)]) {
+      const s = [1, 2];
+      recordWrites(new Int32Array(12));
+      exec(s);
+      const { buf, n } = stopRecording();
+      expect([...buf.subarray(0, n)]).toEqual([1, 2, 5, 0, 1, 3, 1, 5, 13]);
+    }
   });
+  const effect: Stmt[] = [write(0, 1), write(1, 5), incr(0, 2), orInto(1, 8)];
 
   it('a guard is a predicate', () => {
-    expect(compileGuard({ op: '===', a: { get: 0 }, b: 0 })([0])).toBe(true);
-    expect(compileGuard({ op: '===', a: { get: 0 }, b: 0 })([1])).toBe(false);
+    const g = eq(slot(0), 0);
+    expect([compileGuard(g)([0]), holds(g, [0])]).toEqual([true, true]);
+    expect([compileGuard(g)([1]), holds(g, [1])]).toEqual([false, false]);
   });
 
   it('an assembled step is evaluated for its first runs, then generated code: the same answers throughout', () => {
     const asm = new Asm();
-    asm.emit({ fn: 'f', does: 'add slot 1 to slot 0 while slot 2 is 0', data: { guard: { op: '===', a: { get: 2 }, b: 0 }, effect: [{ put: 0, v: { op: '+', a: { get: 0 }, b: { get: 1 } } }] } });
+    asm.emit({ fn: 'f', does: 'add slot 1 to slot 0 while slot 2 is 0', data: { guard: eq(slot(2), 0), effect: [write(0, op(slot(0), '+', slot(1)))] } });
     const [step] = asm.assemble();
     const first = step!.exec;
     for (let k = 0; k < GENERATE_AFTER + 3; k++) {
@@ -89,7 +135,8 @@ describe('step data compiled to code', () => {
   });
 
   it('a jump to a label no program has bound is refused when compiled', () => {
-    expect(() => compileExec({ effect: [{ goto: new Label() }] })).toThrow('has not bound');
+    expect(() => compileExec({ effect: [goto(new Label())] })).toThrow('has not bound');
+    expect(() => runEffect([goto(new Label())], [], null)).toThrow('has not bound');
   });
 });
 
@@ -118,15 +165,16 @@ describe('a step as data does the same evaluated and as generated code', () => {
             if (!st) continue;
             if (st.data) {
               compared++;
-              const g = st.data.guard;
+              const d = st.data();
+              const g = d.guard;
               if (g !== undefined && holds(g, s) !== compileGuard(g)(s)) differences.push(`${name} ${era.id} ${st.fn}: guard`);
               if (g !== undefined && !holds(g, s)) continue;
               const a = [...s];
               const b = [...s];
               const la = new StepLog();
               const lb = new StepLog();
-              const ra = runEffect(st.data.effect, a, la);
-              const rb = compileExec(st.data)(b, lb);
+              const ra = runEffect(d.effect, a, la);
+              const rb = compileExec(d)(b, lb);
               if (JSON.stringify([a, ra, la]) !== JSON.stringify([b, rb, lb])) differences.push(`${name} ${era.id} ${st.fn}`);
             } else if (st.enabled && !st.enabled(s)) continue;
             const next = [...s];

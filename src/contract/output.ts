@@ -326,3 +326,38 @@ export interface QuotedCite {
 
 /** matrix --releases: what a release changes for a scenario, at a boundary of its rule sets: a rule's new value or a feature (`+MADV_FREE`), with its commit. */
 export type ReleaseChange = ({ rule: RuleName; value: unknown } | { feature: string }) & { commit?: string };
+
+/**
+ * explain --step: a kernel function's steps as the model builds them at a release, in the
+ * machine of one catalog scenario (or one the user names).
+ */
+export interface StepsShown {
+  era: Era;
+  /** The function asked for, as typed. */
+  asked: string;
+  /** The scenario whose machine is shown; null when no scenario searched has the step here. */
+  scenario: string | null;
+  /** Other scenarios searched whose machines have the step too. */
+  alsoIn: string[];
+  steps: ShownStep[];
+  /** Steps of that name that are code, not data (a registrant's): shown by name only. */
+  code: number;
+  /** The release's word for a folio (`page` before folios): how the steps name a frame's fields. */
+  folio: string;
+  /** The programs of the threads that have the step, as pc and function (in the release's words): where it falls, and the notifier calls around it. */
+  programs: { thread: string; steps: { pc: number; fn: string; shown: boolean }[] }[];
+}
+
+export interface ShownStep {
+  /** The kernel function and what the step does, in the release's words. */
+  fn: string;
+  does: string;
+  /** Where the step is: the threads whose programs have it (the same text) and its pc in each. */
+  at: { thread: string; pc: number }[];
+  callback?: NotifierCallback;
+  /** When it may run (null: always), and what it does, one statement a line (engine/step-data.ts printStep). */
+  guard: string | null;
+  effect: string[];
+  /** The rules that put the step here or shape it (read while built), then those it reads as it runs; each with its timeline entry at the release, if the history has one. */
+  rules: { name: RuleName; read: 'built' | 'runs'; value: unknown; entry?: RuleEntry }[];
+}

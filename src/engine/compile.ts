@@ -19,7 +19,7 @@ import { emitMigrate } from './migrate.js';
 import { emitWriteback } from './page-writeback.js';
 import { emitUserAccess } from './mm.js';
 import { Asm, Label, startingWhen, unreachable, type Step } from './program.js';
-import { and, eq, op, slot, type Expr } from './step-data.js';
+import { and, eq, op, pcOf, slot, tag, type Expr } from './step-data.js';
 import { FRAME, PG, PTE, type MutableState } from './state.js';
 import { runToEnd } from './run.js';
 
@@ -63,6 +63,11 @@ export interface CompileOptions {
   notifiers?: readonly MmuNotifierOps[];
   /** The scenario's layout, if the caller has built it already (layoutOf). */
   layout?: ScenarioLayout;
+  /**
+   * The end of the prologue (the `touched` accesses) by the rules its programs read, for the
+   * machines of one scenario (same layout, same options): filled and read by compile.
+   */
+  prologues?: Map<string, readonly number[]>;
 }
 
 /** A scenario's layout: it depends on the scenario alone and is never changed, so a caller may build it once and pass it to every compile of the scenario (CompileOptions.layout). */
@@ -128,20 +133,29 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   const notifiers = [kvmMmuNotifier, ...(opts.notifiers ?? [])];
   // Where each thread's program ends: bound once every program is assembled.
   const ends = l.threads.map(() => new Label());
-  const finished = (tid: number): Expr => op(slot(l.threads[tid]!.pc), '>=', { pc: ends[tid]! });
+  const finished = (tid: number): Expr => op(slot(l.threads[tid]!.pc), '>=', pcOf(ends[tid]!));
   const rulesRead = new Set<RuleName>();
+  // A rule read once the programs are built would escape rulesRead (a step's data built late).
+  let built = false;
+  /** The rules each thread's program read while built (its steps read at run time only rules they read then). */
+  const readBy = l.threads.map(() => new Set<RuleName>());
+  const reading = (name: RuleName, tid: number) => {
+    if (built) throw new Error(`internal: rule ${name} read after the programs were built (a step's data must not read rules)`);
+    rulesRead.add(name);
+    readBy[tid]!.add(name);
+  };
   const programs = l.threads.map((t, tid) => {
     const asm = new Asm();
     const e: Emit = {
       l,
       rule: (name) => {
         asm.tag(name);
-        rulesRead.add(name);
+        reading(name, tid);
         return rules[name].value;
       },
       ruleRead: (name) => {
-        rulesRead.add(name);
-        return { value: rules[name].value, read: { tag: name } };
+        reading(name, tid);
+        return { value: rules[name].value, read: tag(name) };
       },
       notifiers,
       eptAd: adBits(s.options.eptAd),
@@ -167,6 +181,7 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     for (const op of ops) emitOp(e, s, op);
     return asm.assemble();
   });
+  built = true;
   programs.forEach((p, tid) => (ends[tid]!.pc = p.length));
   // A thread's first step waits until the threads it starts `after` have finished, and a
   // thread of a process until the process exists: a fork child runs only once copy_process()
@@ -184,7 +199,15 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   const m: Machine = { scenario: s, layout: l, programs, init, tdp, vmProc, watchers: watchers(l), rulesRead };
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
-  const start = runToEnd(m, init, l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : [])));
+  const prologue = l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : []));
+  // The prologue's end depends on the scenario and the rules its programs read: a caller's
+  // cache (CompileOptions.prologues) gives it to every machine of the scenario that agrees on
+  // them, without running (or describing) its steps again. Another notifier on the chain could
+  // change it: then it runs.
+  const key = opts.notifiers?.length ? null : [...new Set(prologue.flatMap((tid) => [...readBy[tid]!]))].sort().map((n) => `${n}=${JSON.stringify(rules[n].value)}`).join(';');
+  const known = key === null ? undefined : opts.prologues?.get(key);
+  const start = known ? [...known] : runToEnd(m, init, prologue);
+  if (key !== null && !known) opts.prologues?.set(key, [...start]);
   // The prologue's state is ours to edit: reset its counters.
   for (let k = 0; k < COUNTER_NAMES.length; k++) start[l.counters + k] = 0;
   m.init = start;

@@ -6,10 +6,11 @@
 import { PAGE_SIZE } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
+import { zapPte } from './madvise.js';
 import { bracket, release } from './notifier.js';
-import { fieldOf, flagsOf, folioMarkDirtyData, frameAt, getPageData, putPageData, storeContentAt } from './prims.js';
+import { fieldOf, flagsOf, frameAt, getPageData } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { and, bind, bits, eq, not, op, slot, v, when, write, type Stmt } from './step-data.js';
+import { and, assign, bind, bits, block, eq, not, op, slot, v, when, write, type Stmt } from './step-data.js';
 
 /** fork(child): dup_mmap() -> copy_page_range() for every vma of the parent. */
 export function emitFork(e: Emit, parent: number, child: number): void {
@@ -20,7 +21,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   asm.emit({
     fn: 'dup_mmap',
     does: 'mmap_write_lock() the parent and the new mm; copy the vmas to the child',
-    data: {
+    data: () => ({
       guard: eq(slot(pm.mmapLock), 0),
       effect: [
         write(pm.mmapLock, e.owner),
@@ -28,7 +29,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
         write(cm.mmState, MM_FORKING),
         ...l.vmas.filter((x) => x.proc === parent).map((x, k) => write(childVmas[k]!.state, slot(x.state))),
       ],
-    },
+    }),
   });
   const pte = v('pte');
   const pfn = v('pfn');
@@ -41,12 +42,13 @@ export function emitFork(e: Emit, parent: number, child: number): void {
       asm.emit({
         fn: 'copy_page_range',
         does: cow ? 'write-protect the parent PTEs and copy them to the child, under both PTLs' : 'copy the PTEs to the child (shared mapping: no notifier)',
-        data: {
+        data: () => ({
           guard: and(eq(slot(pm.ptl), 0), eq(slot(cm.ptl), 0)),
           effect: pages.map((pi): Stmt => {
             const p = l.pages[pi]!;
             const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
             return {
+              k: 'do',
               do: [
                 bind('pte', slot(p.pte)),
                 when(op(pte, '!==', 0), [
@@ -54,7 +56,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
                   when(bits(pte, PTE.PRESENT), [
                     bind('pfn', op(pte, '>>>', PTE.SHIFT)),
                     when(not(bits(flagsOf(l, pfn), PG.ZERO)), [getPageData(l, pfn), write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '+', 1))]),
-                    ...(cow ? [{ set: 'pte', v: op(pte, '&', ~PTE.WRITE) }, write(p.pte, pte)] : []),
+                    ...(cow ? [assign('pte', op(pte, '&', ~PTE.WRITE)), write(p.pte, pte)] : []),
                   ]),
                   // The child's PTE: old, and clean in a shared mapping (copy_present_pte()).
                   write(l.pages[q]!.pte, op(op(pte, '&', ~PTE.YOUNG), '&', ~(vma.shared ? PTE.DIRTY : 0))),
@@ -62,14 +64,14 @@ export function emitFork(e: Emit, parent: number, child: number): void {
               ],
             };
           }),
-        },
+        }),
       }),
     );
   }
   asm.emit({
     fn: 'dup_mmap',
     does: 'mmap_write_unlock() both mms; flush_tlb_mm() the parent; copy_process() ends: the child can run',
-    data: { effect: [write(pm.mmapLock, 0), write(cm.mmapLock, 0), write(cm.mmState, MM_LIVE)] },
+    data: () => ({ effect: [write(pm.mmapLock, 0), write(cm.mmapLock, 0), write(cm.mmState, MM_LIVE)] }),
   });
 }
 
@@ -84,38 +86,21 @@ export function emitExit(e: Emit, proc: number): void {
   asm.emit({
     fn: 'do_exit',
     does: 'the last thread of the process exits: mmput() -> exit_mmap()',
-    data: { guard: and(...users.map((tid) => e.finished(tid))), effect: [] },
+    data: () => ({ guard: and(...users.map((tid) => e.finished(tid))), effect: [] }),
   });
   if (pages.length) release(e, pages[0]!);
-  const pte = v('pte');
-  const pfn = v('pfn');
   asm.emit({
     fn: 'exit_mmap',
     does: 'unmap_vmas() (secondary MMUs were released: no callbacks), free the pages, remove the vmas',
-    data: {
+    data: () => ({
       guard: and(eq(slot(pm.mmapLock), 0), eq(slot(pm.ptl), 0)),
       effect: [
-        ...pages.map(
-          (pi): Stmt => ({
-            do: [
-              bind('pte', slot(l.pages[pi]!.pte)),
-              write(l.pages[pi]!.pte, 0),
-              when(bits(pte, PTE.SWAP), [write(storeContentAt(l, op(pte, '>>>', PTE.SHIFT)), 0)]),
-              when(bits(pte, PTE.PRESENT), [
-                bind('pfn', op(pte, '>>>', PTE.SHIFT)),
-                when(not(bits(flagsOf(l, pfn), PG.ZERO)), [
-                  when(and(bits(pte, PTE.DIRTY), bits(flagsOf(l, pfn), PG.FILE)), [folioMarkDirtyData(l, pfn)]),
-                  write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '-', 1)),
-                  putPageData(l, pfn),
-                ]),
-              ]),
-            ],
-          }),
-        ),
+        // unmap_vmas() -> zap_pte_range(), as munmap() zaps (madvise.ts).
+        ...pages.map((pi) => block(zapPte(e, pi))),
         ...l.vmas.filter((x) => x.proc === proc).map((x) => write(x.state, 0)),
         write(pm.mmState, MM_EXITED),
         ...clearLocalsData(e, WALK_LOCALS),
       ],
-    },
+    }),
   });
 }

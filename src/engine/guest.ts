@@ -5,9 +5,9 @@ import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { emitKvmFault, faultinRetryCheck } from './kvm.js';
 import { FAULT_LOCALS, L } from './layout.js';
-import { anyPteDirty, bump, fieldOf, flagsOf, frameAt, hostPfn, setFlag, violateData } from './prims.js';
+import { anyPteDirty, bump, fieldOf, flagsOf, frameAt, hostPfn, setFlag, sharedPart, violateData } from './prims.js';
 import { FRAME, PG, SPTE, TLB } from './state.js';
-import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
+import { and, assign, bind, bits, block, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
 
 export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: number, reg: number): void {
   const { l, asm } = e;
@@ -31,18 +31,18 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
   asm.emit({
     fn: isWrite ? 'guest store' : 'guest load',
     does: `${isWrite ? `write ${hex(value)} to` : 'read'} gfn ${hex(g.gfn)}: TLB, else EPT walk, else EPT violation`,
-    data: {
+    data: () => ({
       effect: [
         bind('pfn', 0),
         bind('t', slot(tlb)),
         when(
           and(bits(t, TLB.PRESENT), ...(isWrite ? [bits(t, TLB.WRITABLE)] : [])),
-          [{ set: 'pfn', v: op(t, '>>>', TLB.SHIFT) }],
+          [assign('pfn', op(t, '>>>', TLB.SHIFT))],
           [
             bind('spte', slot(g.spte)),
             when(and(bits(spte, SPTE.PRESENT), ...(isWrite ? [bits(spte, SPTE.WRITABLE)] : [])), [
-              { set: 'pfn', v: op(spte, '>>>', SPTE.SHIFT) },
-              write(tlb, op(op(op(pfn, '<<', TLB.SHIFT), '|', TLB.PRESENT), '|', { if: bits(spte, SPTE.WRITABLE), then: TLB.WRITABLE, else: 0 })),
+              assign('pfn', op(spte, '>>>', SPTE.SHIFT)),
+              write(tlb, op(op(op(pfn, '<<', TLB.SHIFT), '|', TLB.PRESENT), '|', cond(bits(spte, SPTE.WRITABLE), TLB.WRITABLE, 0))),
               ...(e.eptAd ? [write(g.spte, op(spte, '|', SPTE.ACCESSED | (isWrite ? SPTE.DIRTY : 0)))] : []),
             ]),
           ],
@@ -56,26 +56,26 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
           ...(retryBeforeGup?.([...clearLocalsData(e, FAULT_LOCALS), goto(retry)]) ?? []),
           goto(fault),
         ]),
-        ...checkGuestAccess(e, pfn, pg.pte, isWrite),
+        ...sharedPart(l, `guest access check ${pg.pte} ${isWrite}`, () => checkGuestAccess(e, pfn, pg.pte, isWrite)),
         ...(isWrite
           ? [
               write(frameAt(l, pfn, FRAME.CONTENT), value),
               // A secondary-MMU write dirties no PTE: unless the folio is already dirty, the primary
               // MMU does not know about it until KVM marks the folio dirty.
-              when(and(not(bits(flagsOf(l, pfn), PG.DIRTY)), not(anyPteDirty(l, pfn))), [setFlag(l, pfn, PG.GUEST_WROTE)]),
+              sharedPart(l, 'guest wrote', () => when(and(not(bits(flagsOf(l, pfn), PG.DIRTY)), not(anyPteDirty(l, pfn))), [setFlag(l, pfn, PG.GUEST_WROTE)])),
               bump(l, 'guest.write'),
             ]
           : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), bump(l, 'guest.read')]),
         ...clearLocalsData(e, FAULT_LOCALS),
         goto(done),
       ],
-    },
+    }),
   });
   asm.bind(fast);
   asm.emit({
     fn: 'fast_page_fault',
     does: 'restore the access-tracked spte without mmu_lock (cmpxchg)',
-    data: {
+    data: () => ({
       effect: [
         bind('spte', slot(g.spte)),
         when(not(bits(spte, SPTE.ACC_TRACK)), [goto(fault)]),
@@ -83,7 +83,7 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
         ...clearLocalsData(e, FAULT_LOCALS),
         goto(access),
       ],
-    },
+    }),
   });
   asm.bind(fault);
   emitKvmFault(e, gi, isWrite, access, efault, retry);
@@ -91,7 +91,7 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
   asm.emit({
     fn: 'kvm_mmu_page_fault',
     does: `-EFAULT: KVM exits to the VMM; the access completes with ${hex(EFAULT_VALUE)}`,
-    data: { effect: [...(reg >= 0 ? [write(reg, EFAULT_VALUE)] : []), ...clearLocalsData(e, FAULT_LOCALS)] },
+    data: () => ({ effect: [...(reg >= 0 ? [write(reg, EFAULT_VALUE)] : []), ...clearLocalsData(e, FAULT_LOCALS)] }),
   });
   asm.bind(done);
 }
@@ -112,7 +112,7 @@ function checkGuestAccess(e: Emit, pfn: Expr, pte: number, isWrite: boolean): St
         ...(isWrite ? [when(or(bits(flags, PG.KSM | PG.ZERO), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 1)), violateData(l, 'shared-frame-write', ['guest wrote pfn ', { hex: pfn }, ', which is shared']))] : []),
         when(and(op(primary, '!==', 0), op(primary, '!==', pfn)), [
           isWrite
-            ? { do: violateData(l, 'lost-write', ['guest wrote pfn ', { hex: pfn }, ';', ...mapped]) }
+            ? block(violateData(l, 'lost-write', ['guest wrote pfn ', { hex: pfn }, ';', ...mapped]))
             : when(op(fieldOf(l, pfn, FRAME.CONTENT), '!==', fieldOf(l, primary, FRAME.CONTENT)), violateData(l, 'stale-read', ['guest read pfn ', { hex: pfn }, ';', ...mapped, ' with other data'])),
         ]),
       ],

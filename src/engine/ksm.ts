@@ -10,7 +10,7 @@ import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label } from './program.js';
 import { clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag, notWriteLocked } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
+import { bind, bits, cond, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 
 /** ksm_merge(keep, replace): `keep` is the page ksmd scans (it becomes the KSM page), `replace` the tree page. */
 export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
@@ -27,7 +27,7 @@ export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
   asm.emit({
     fn: 'cmp_and_merge_page',
     does: 'folio_walk_start() both pages; memcmp_pages() finds them identical',
-    data: {
+    data: () => ({
       effect: [
         bind('a', slot(l.pages[keep]!.pte)),
         bind('b', slot(l.pages[replace]!.pte)),
@@ -41,7 +41,7 @@ export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
         write(kpage, pa),
         write(page, pb),
       ],
-    },
+    }),
   });
 
   // try_to_merge_with_ksm_page(rmap_item, page, NULL): the scanned page becomes the KSM page.
@@ -53,7 +53,7 @@ export function emitKsmMerge(e: Emit, keep: number, replace: number): void {
   asm.emit({
     fn: 'cmp_and_merge_page',
     does: 'put_page() both pages',
-    data: { effect: [putPageData(l, slot(kpage)), putPageData(l, slot(page)), ...clearLocalsData(e, MM_LOCALS)] },
+    data: () => ({ effect: [putPageData(l, slot(kpage)), putPageData(l, slot(page)), ...clearLocalsData(e, MM_LOCALS)] }),
   });
   asm.bind(done);
 }
@@ -73,35 +73,35 @@ function emitTryToMergeOnePage(e: Emit, pi: number, pageSlot: number, kpageSlot:
   asm.emit({
     fn: 'try_to_merge_one_page',
     does: 'mmap_read_lock(); folio_trylock(folio)',
-    data: {
+    data: () => ({
       guard: notWriteLocked(mm.mmapLock),
       effect: [
         when(bits(flagsOf(l, folio), PG.LOCKED), [note('page locked: -EBUSY'), goto(fail)]),
         write(mm.mmapLock, op(slot(mm.mmapLock), '-', 1)),
         setFlag(l, folio, PG.LOCKED),
       ],
-    },
+    }),
   });
   emitWriteProtectPage(e, pi, pageSlot, out);
   if (kpageSlot === null) {
     asm.emit({
       fn: 'try_to_merge_one_page',
       does: 'folio_set_stable_node(); folio_mark_accessed(folio); folio_mark_dirty(folio) so the KSM page is swapped, not dropped',
-      data: { effect: [setFlag(l, folio, PG.KSM | PG.DIRTY | PG.REFERENCED), ...unlockAll] },
+      data: () => ({ effect: [setFlag(l, folio, PG.KSM | PG.DIRTY | PG.REFERENCED), ...unlockAll] }),
     });
   } else {
     asm.emit({
       fn: 'try_to_merge_one_page',
       does: 'pages_identical(page, kpage)',
-      data: { effect: [when(op(fieldOf(l, folio, FRAME.CONTENT), '!==', fieldOf(l, slot(kpageSlot), FRAME.CONTENT)), [note('page changed since the scan: not merged'), goto(out)])] },
+      data: () => ({ effect: [when(op(fieldOf(l, folio, FRAME.CONTENT), '!==', fieldOf(l, slot(kpageSlot), FRAME.CONTENT)), [note('page changed since the scan: not merged'), goto(out)])] }),
     });
     emitReplacePage(e, pi, pageSlot, kpageSlot, out);
-    asm.emit({ fn: 'try_to_merge_one_page', does: 'folio_unlock(folio); mmap_read_unlock()', data: { effect: unlockAll } });
+    asm.emit({ fn: 'try_to_merge_one_page', does: 'folio_unlock(folio); mmap_read_unlock()', data: () => ({ effect: unlockAll }) });
   }
   const next = asm.label();
   asm.jump(next);
   asm.bind(out);
-  asm.emit({ fn: 'try_to_merge_one_page', does: 'merge failed: folio_unlock(folio); mmap_read_unlock()', data: { effect: [...unlockAll, goto(fail)] } });
+  asm.emit({ fn: 'try_to_merge_one_page', does: 'merge failed: folio_unlock(folio); mmap_read_unlock()', data: () => ({ effect: [...unlockAll, goto(fail)] }) });
   asm.bind(next);
 }
 
@@ -126,7 +126,7 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
       asm.emit({
         fn: 'write_protect_page',
         does: 'page_vma_mapped_walk() takes the PTL; ptep_clear_flush(page); mapcount + 1 == refcount?',
-        data: {
+        data: () => ({
           guard: eq(slot(mm.ptl), 0),
           effect: [
             bind('pfn', slot(pageSlot)),
@@ -136,7 +136,7 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
             when(not(bits(pte, PTE.WRITE | PTE.DIRTY)), [write(origPte, pte), goto(unlock)]), // already read-only and clean
             write(pg.pte, 0), // ptep_clear_flush(): "no need to notify as we are downgrading to read only"
             // page_mapcount + 1 (KSM's own reference) + swapped (the swap cache's) == page_count.
-            bind('swapped', { if: bits(flagsOf(l, pfn), PG.SWAPCACHE), then: 1, else: 0 }),
+            bind('swapped', cond(bits(flagsOf(l, pfn), PG.SWAPCACHE), 1, 0)),
             when(op(op(op(fieldOf(l, pfn, FRAME.MAPCOUNT), '+', 1), '+', v('swapped')), '!==', fieldOf(l, pfn, FRAME.REFCOUNT)), [
               write(pg.pte, pte),
               write(mm.ptl, 0),
@@ -146,11 +146,11 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
             when(bits(pte, PTE.DIRTY), [setFlag(l, pfn, PG.DIRTY)]), // set_page_dirty() before pte_mkclean()
             write(newPte, op(pte, '&', ~(PTE.WRITE | PTE.DIRTY))),
           ],
-        },
+        }),
       });
-      setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the page read-only and clean', data: { effect: [write(pg.pte, slot(newPte)), write(origPte, slot(newPte))] } });
+      setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the page read-only and clean', data: () => ({ effect: [write(pg.pte, slot(newPte)), write(origPte, slot(newPte))] }) });
       asm.bind(unlock);
-      asm.emit({ fn: 'write_protect_page', does: 'pte_unmap_unlock()', data: { effect: [write(mm.ptl, 0), write(newPte, 0)] } });
+      asm.emit({ fn: 'write_protect_page', does: 'pte_unmap_unlock()', data: () => ({ effect: [write(mm.ptl, 0), write(newPte, 0)] }) });
     },
     { then: fail },
   );
@@ -173,7 +173,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
       asm.emit({
         fn: 'replace_page',
         does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); folio_add_anon_rmap_pte(kpage); ptep_clear_flush(page)',
-        data: {
+        data: () => ({
           guard: eq(slot(mm.ptl), 0),
           effect: [
             when(op(slot(pg.pte), '!==', slot(origPte)), [note('pte changed since write_protect_page: -EFAULT'), goto(failed)]),
@@ -186,13 +186,13 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
             write(newPte, op(op(k, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG)),
             note(`${l.procs[pg.proc]!.name}:${hex(pg.addr)} -> KSM page `, { hex: k }),
           ],
-        },
+        }),
       });
-      setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the KSM page read-only', data: { effect: [write(pg.pte, slot(newPte))] } });
+      setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the KSM page read-only', data: () => ({ effect: [write(pg.pte, slot(newPte))] }) });
       asm.emit({
         fn: 'replace_page',
         does: 'folio_remove_rmap_pte(page); put_page(page); pte_unmap_unlock()',
-        data: {
+        data: () => ({
           effect: [
             bind('p', slot(pageSlot)),
             write(frameAt(l, p, FRAME.MAPCOUNT), op(fieldOf(l, p, FRAME.MAPCOUNT), '-', 1)),
@@ -201,7 +201,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
             write(newPte, 0),
             write(origPte, 0),
           ],
-        },
+        }),
       });
     },
     { then: fail },

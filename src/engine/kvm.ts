@@ -8,9 +8,9 @@ import { clearLocalsData, type Emit } from './emit.js';
 import { emitHandleMmFault } from './mm.js';
 import type { AgeCallback, MmuNotifierOps } from './notifier.js';
 import { unreachable, type Label } from './program.js';
-import { bump, flushRemoteTlbs, getPageData, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPageData, spteMarksDirty, trackBits, vmaMapped, vmaWritable, zap } from './prims.js';
+import { bump, flushRemoteTlbs, getPageData, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPageData, spteMarksDirty, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
 import { PTE, SPTE } from './state.js';
-import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
+import { and, assign, bind, bits, block, cond, eq, fail, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 /**
  * KVM's struct mmu_notifier_ops, registered on the VM's mm (kvm_init_mmu_notifier()): it hears
@@ -46,12 +46,12 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flu
     fn,
     does: h.does,
     callback: h.callback,
-    data: {
+    data: () => ({
       guard: lockFree(l.mmuLock),
       effect: [bind('touched', 0), ...h.work(done), ...(flushes ? [when(not(v('touched')), [goto(done)]), write(l.mmuLock, e.owner)] : [goto(done)])],
-    },
+    }),
   });
-  if (flushes) asm.emit({ fn, does: 'kvm_flush_remote_tlbs(), drop mmu_lock', data: { effect: [...flushRemoteTlbs(l), write(l.mmuLock, 0)] } });
+  if (flushes) asm.emit({ fn, does: 'kvm_flush_remote_tlbs(), drop mmu_lock', data: () => ({ effect: [...flushRemoteTlbs(l), write(l.mmuLock, 0)] }) });
   asm.bind(done);
 }
 
@@ -70,8 +70,8 @@ function agingBumpsSeq(how: (typeof AGE_NO_AD)[number]): boolean {
 }
 
 /** A handler's zap of every present sPTE of these gfns; `touched` is set if one was. */
-const zapAll = (e: Emit, gs: readonly GfnSlot[]): Stmt[] => gs.map((g) => when(bits(slot(g.spte), SPTE.PRESENT | SPTE.ACC_TRACK), [zap(e, g), touch]));
-const touch: Stmt = { set: 'touched', v: 1 };
+const zapAll = (zap: (g: GfnSlot) => Stmt, gs: readonly GfnSlot[]): Stmt[] => gs.map((g) => when(bits(slot(g.spte), SPTE.PRESENT | SPTE.ACC_TRACK), [zap(g), touch]));
+const touch: Stmt = assign('touched', 1);
 
 /**
  * kvm_mmu_notifier_invalidate_range_start(): mmu_invalidate_in_progress++ (and the range), then
@@ -85,6 +85,7 @@ function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
   const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
   const start = slot(l.rangeStart);
   const end = slot(l.rangeEnd);
+  const zap = zapper(e);
   emitHandler(e, {
     callback: 'invalidate_range_start',
     does: 'take mmu_lock, mmu_invalidate_in_progress++, zap the sptes in range',
@@ -95,9 +96,9 @@ function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
       when(
         or(eq(slot(l.inProgress), 1), eq(start, end)),
         [write(l.rangeStart, gs.length ? lo : 0), write(l.rangeEnd, gs.length ? hi : 0)],
-        gs.length ? [write(l.rangeStart, { if: op(start, '<', lo), then: start, else: lo }), write(l.rangeEnd, { if: op(end, '>', hi), then: end, else: hi })] : [],
+        gs.length ? [write(l.rangeStart, cond(op(start, '<', lo), start, lo)), write(l.rangeEnd, cond(op(end, '>', hi), end, hi))] : [],
       ),
-      ...zapAll(e, gs),
+      ...zapAll(zap, gs),
       when(not(v('touched')), [note('no spte in range')]),
     ],
   });
@@ -110,15 +111,15 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
     fn: 'kvm_mmu_notifier_invalidate_range_end',
     callback: 'invalidate_range_end',
     does: 'mmu_invalidate_seq++, mmu_invalidate_in_progress--',
-    data: {
+    data: () => ({
       guard: lockFree(l.mmuLock),
       effect: [
         bump(l, 'notifier.invalidate_range_end'),
         write(l.seq, op(slot(l.seq), '+', 1)),
         write(l.inProgress, op(slot(l.inProgress), '-', 1)),
-        when(op(slot(l.inProgress), '<', 0), [{ fail: ['mmu_invalidate_in_progress went negative'] }]),
+        when(op(slot(l.inProgress), '<', 0), [fail('mmu_invalidate_in_progress went negative')]),
       ],
-    },
+    }),
   });
 }
 
@@ -129,20 +130,22 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
  */
 function emitKvmInvalidatePage(e: Emit, page: number): void {
   const { l } = e;
+  const zap = zapper(e);
   emitHandler(e, {
     callback: 'invalidate_page',
     does: 'take mmu_lock, mmu_invalidate_seq++, kvm_unmap_hva(): zap the spte',
-    work: () => [bump(l, 'notifier.invalidate_page'), write(l.seq, op(slot(l.seq), '+', 1)), ...zapAll(e, gfnsOf(e, [page]))],
+    work: () => [bump(l, 'notifier.invalidate_page'), write(l.seq, op(slot(l.seq), '+', 1)), ...zapAll(zap, gfnsOf(e, [page]))],
   });
 }
 
 /** kvm_mmu_notifier_release(): kvm_flush_shadow_all() drops every sPTE of the VM. */
 function emitKvmRelease(e: Emit): void {
   const { l } = e;
+  const zap = zapper(e);
   emitHandler(e, {
     callback: 'release',
     does: 'take mmu_lock; kvm_arch_flush_shadow_all(): zap every spte',
-    work: () => [bump(l, 'notifier.release'), ...zapAll(e, l.gfns)],
+    work: () => [bump(l, 'notifier.release'), ...zapAll(zap, l.gfns)],
   });
 }
 
@@ -160,6 +163,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
   const result = e.local(L.RESULT);
   const markDirty = e.ruleRead('kvm.age.no_ad_mark_dirty');
   const noAd = e.eptAd ? null : e.ruleRead('kvm.age.no_ad');
+  const zap = zapper(e);
   const spte = v('spte');
   /** Per sPTE: what aging does to a present one, by the rule (EPT A/D bits: the rule is not read). */
   const aged = (g: GfnSlot): Stmt[] => {
@@ -174,7 +178,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
         return [];
       case 'zap':
       case 'zap-and-seq-bump':
-        return cb === 'test_young' ? [] : [touch, zap(e, g)];
+        return cb === 'test_young' ? [] : [touch, zap(g)];
       case 'access-track':
         return [
           touch,
@@ -199,7 +203,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
       bump(l, `notifier.${cb}`),
       ...(noAd ? [noAd.read] : []),
       ...(noAd && agingBumpsSeq(noAd.value) && cb !== 'test_young' ? [write(l.seq, op(slot(l.seq), '+', 1))] : []),
-      ...gs.map((g): Stmt => ({ do: [bind('spte', slot(g.spte)), when(bits(spte, SPTE.PRESENT), aged(g))] })),
+      ...gs.map((g): Stmt => (block([bind('spte', slot(g.spte)), when(bits(spte, SPTE.PRESENT), aged(g))]))),
       write(result, op(slot(result), '|', v('touched'))),
     ],
   });
@@ -220,6 +224,8 @@ function emitKvmChangePte(e: Emit, page: number): void {
   const handlerRule = e.ruleRead('kvm.change_pte');
   const markDirty = e.ruleRead('kvm.zap.mark_dirty');
   const seqBump = write(l.seq, op(slot(l.seq), '+', 1));
+  const zap = zapper(e);
+  const track = trackBits(e);
   emitHandler(e, {
     callback: 'change_pte',
     does: 'take mmu_lock; kvm_set_spte_gfn(): repoint the spte read-only, or zap it',
@@ -258,19 +264,20 @@ function emitKvmChangePte(e: Emit, page: number): void {
         bind('pte', slot(newPte)),
         ...gs.map(
           (g): Stmt => ({
+            k: 'do',
             do: [
               bind('spte', slot(g.spte)),
               when(bits(spte, SPTE.PRESENT), [
                 touch,
                 when(
                   bits(pte, PTE.WRITE),
-                  [zap(e, g)],
+                  [zap(g)],
                   [
                     bind('was', op(spte, '>>>', SPTE.SHIFT)),
                     // Made old, the sPTE is accounted as a zap would be (set_spte_track_bits()); before that
                     // kvm_set_pte_rmapp() read no D bit, `if (is_writeble_pte(*spte)) kvm_set_pfn_dirty()`:
                     // the rule's answer without EPT A/D bits.
-                    ...(old ? trackBits(e, spte) : [when(bits(spte, SPTE.WRITABLE), [markDirty.read, when(spteMarksDirty(markDirty.value, false, spte), kvmMarkDirty(l, was))])]),
+                    ...(old ? track(spte) : [when(bits(spte, SPTE.WRITABLE), [markDirty.read, when(spteMarksDirty(markDirty.value, false, spte), kvmMarkDirty(l, was))])]),
                     write(g.spte, op(op(to, '<<', SPTE.SHIFT), '|', bits(spte, kept))),
                     // An sPTE that holds its page's reference moves it to the new page.
                     when(bits(spte, SPTE.PAGE_REF), [getPageData(l, to), putPageData(l, was)]),
@@ -335,7 +342,7 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
   asm.emit({
     fn: 'hva_to_pfn',
     does: `get_user_pages_unlocked(${gupWrite ? 'FOLL_WRITE' : ''}): walk the host page table, take a page reference`,
-    data: {
+    data: () => ({
       effect: [
         when(or(not(mmLive(l, g.page)), not(vmaMapped(l, g.page)), ...(gupWrite ? [not(vmaWritable(l, g.page))] : [])), [note(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`), goto(efault)]),
         bind('pte', slot(page.pte)),
@@ -345,13 +352,13 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
           getPageData(l, pfn),
           write(pfnSlot, pfn),
           // A read fault maps writable when the host PTE already is (hva_to_pfn_fast with *writable).
-          write(mapWritable, { if: bits(pte, PTE.WRITE), then: 1, else: 0 }),
+          write(mapWritable, cond(bits(pte, PTE.WRITE), 1, 0)),
           goto(install),
         ]),
         when(v('mapped'), [note('host PTE read-only: fault it in for write')], [note('host PTE not present: fault it in')]),
         goto(hostFault),
       ],
-    },
+    }),
   });
   asm.bind(hostFault);
   emitHandleMmFault(e, g.page, gupWrite, gup, efault);
@@ -367,7 +374,7 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
   asm.emit({
     fn: tdp ? 'kvm_tdp_mmu_map' : 'direct_map',
     does: `take mmu_lock; is_page_fault_stale(); make_spte() and install it${putUnderLock ? '; kvm_release_pfn_clean()' : ''}`,
-    data: {
+    data: () => ({
       guard: lockFree(l.mmuLock),
       effect: [
         bind('pfn', slot(pfnSlot)),
@@ -379,12 +386,12 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
           note('stale fault (seq ', { dec: slot(seq) }, ' -> ', { dec: slot(l.seq) }, ', in progress ', { dec: slot(l.inProgress) }, '): RET_PF_RETRY'),
           ...(how.underLock ? [putPageData(l, pfn), ...done, goto(retryWait)] : [goto(releaseRetry)]), // kvm_release_faultin_page(..., unused=true, ...)
         ]),
-        bind('w', { if: slot(mapWritable), then: SPTE.WRITABLE | SPTE.HOST_WRITABLE, else: 0 }),
+        bind('w', cond(slot(mapWritable), SPTE.WRITABLE | SPTE.HOST_WRITABLE, 0)),
         // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
         // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
         write(
           g.spte,
-          op(op(op(op(pfn, '<<', SPTE.SHIFT), '|', SPTE.PRESENT | (how.holdRef ? SPTE.PAGE_REF : 0)), '|', w), '|', e.eptAd ? op(SPTE.ACCESSED, '|', { if: w, then: SPTE.DIRTY, else: 0 }) : 0),
+          op(op(op(op(pfn, '<<', SPTE.SHIFT), '|', SPTE.PRESENT | (how.holdRef ? SPTE.PAGE_REF : 0)), '|', w), '|', e.eptAd ? op(SPTE.ACCESSED, '|', cond(w, SPTE.DIRTY, 0)) : 0),
         ),
         ...(tdp ? [] : [write(g.rmap, 1)]), // rmap_add(): the TDP MMU keeps no rmap
         when(w, [note(`spte gfn ${hex(g.gfn)} -> pfn `, { hex: pfn }, ' writable')], [note(`spte gfn ${hex(g.gfn)} -> pfn `, { hex: pfn }, ' read-only')]),
@@ -399,13 +406,13 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
               : // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
                 [when(slot(mapWritable), kvmMarkDirty(l, pfn)), ...kvmMarkAccessed(l, pfn), putPageData(l, pfn), ...done, goto(access)]),
       ],
-    },
+    }),
   });
   // kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
   // Under mmu_lock (v6.13) the install step has done it: these steps are never reached.
   if (!FINISH[e.rule('kvm.fault.finish')].underLock) {
     const release = (next: Label) =>
-      asm.emit({ fn: 'kvm_release_pfn_clean', does: 'put_page() the reference hva_to_pfn took', data: { effect: [putPageData(l, slot(pfnSlot)), ...done, goto(next)] } });
+      asm.emit({ fn: 'kvm_release_pfn_clean', does: 'put_page() the reference hva_to_pfn took', data: () => ({ effect: [putPageData(l, slot(pfnSlot)), ...done, goto(next)] }) });
     asm.bind(releaseAfter);
     // Released in the install step (mmu_set_spte(), until v5.3): only a retry releases here.
     if (!putUnderLock) release(access);
@@ -420,7 +427,7 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
   asm.emit({
     fn: 'kvm_mmu_page_fault',
     does: 'RET_PF_RETRY: re-enter the guest, which faults again once no invalidation covers the gfn',
-    data: { guard: not(retryBlocked(e, g.gfn, retryRule.value)), effect: [goto(access)] },
+    data: () => ({ guard: not(retryBlocked(e, g.gfn, retryRule.value)), effect: [goto(access)] }),
   });
 }
 

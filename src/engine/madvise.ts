@@ -8,7 +8,7 @@ import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { bracket } from './notifier.js';
 import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, putPageData, storeCacheAt, storeContentAt, notWriteLocked } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
+import { and, bind, bits, block, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 import type { Advice } from '../contract/scenario.js';
 
 /**
@@ -39,7 +39,7 @@ function emitRangeOp(
   asm.emit({
     fn: rangeOp.fn,
     does: `mmap_${rangeOp.lock}_lock()${rangeOp.before ? `; ${rangeOp.before.does}` : ''}`,
-    data: {
+    data: () => ({
       // mmap_lock: 0 free, negative a count of readers, positive the writer.
       guard: rangeOp.lock === 'read' ? notWriteLocked(mm.mmapLock) : eq(lock, 0),
       effect: [
@@ -48,25 +48,25 @@ function emitRangeOp(
         write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '-', 1) : e.owner),
         ...(rangeOp.before?.effect ?? []),
       ],
-    },
+    }),
   });
   bracket(e, pages, true, () =>
     asm.emit({
       fn: rangeOp.walk.fn,
       does: `${rangeOp.walk.does}, under the PTL`,
-      data: { guard: eq(slot(mm.ptl), 0), effect: pages.map((pi) => ({ do: rangeOp.walk.pte(pi) })) },
+      data: () => ({ guard: eq(slot(mm.ptl), 0), effect: pages.map((pi) => (block(rangeOp.walk.pte(pi)))) }),
     }),
   );
   asm.emit({
     fn: rangeOp.after?.fn ?? rangeOp.fn,
     does: `${rangeOp.after ? `${rangeOp.after.does}; ` : ''}mmap_${rangeOp.lock}_unlock()`,
-    data: { effect: [...(rangeOp.after?.effect ?? []), write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '+', 1) : 0), ...clearLocalsData(e, WALK_LOCALS)] },
+    data: () => ({ effect: [...(rangeOp.after?.effect ?? []), write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '+', 1) : 0), ...clearLocalsData(e, WALK_LOCALS)] }),
   });
   asm.bind(done);
 }
 
 /** Zap one PTE (zap_pte_range): drop the mapping; a file page's dirty bit goes to the folio. */
-function zapPte(e: Emit, pi: number): Stmt[] {
+export function zapPte(e: Emit, pi: number): Stmt[] {
   const { l } = e;
   const pteSlot = l.pages[pi]!.pte;
   const pte = v('pte');

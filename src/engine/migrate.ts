@@ -5,7 +5,7 @@ import { L, WALK_LOCALS } from './layout.js';
 import { emitTryToMigrateOne, findFolio, forEachMapping } from './rmap.js';
 import { allocPageData, clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag, storeCacheAt } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { and, bind, bits, eq, note, op, slot, v, when, write } from './step-data.js';
+import { and, bind, bits, cond, eq, note, op, slot, v, when, write } from './step-data.js';
 
 /**
  * migrate(P): migrate_pages() of the folio mapped at P to a new page: isolate, lock, allocate
@@ -40,15 +40,15 @@ export function emitMigrate(e: Emit, pi: number): void {
   asm.emit({
     fn: 'migrate_folio',
     does: 'folio_ref_freeze(); copy the content and flags; move the swap/page-cache entry; remove_migration_ptes()',
-    data: {
+    data: () => ({
       effect: [
         bind('old', slot(e.local(L.OLDPFN))),
         bind('to', slot(e.local(L.NEWPFN))),
         bind('f', flagsOf(l, old)),
-        bind('cache_refs', { if: bits(v('f'), PG.SWAPCACHE | PG.FILE), then: 1, else: 0 }),
+        bind('cache_refs', cond(bits(v('f'), PG.SWAPCACHE | PG.FILE), 1, 0)),
         // folio_ref_freeze(): only the isolation reference (and the cache's) may be left.
         bind('moved', and(eq(fieldOf(l, old, FRAME.MAPCOUNT), 0), eq(fieldOf(l, old, FRAME.REFCOUNT), op(1, '+', v('cache_refs'))))),
-        bind('target', { if: v('moved'), then: to, else: old }),
+        bind('target', cond(v('moved'), to, old)),
         when(
           v('moved'),
           [
@@ -64,7 +64,7 @@ export function emitMigrate(e: Emit, pi: number): void {
         ...candidates.map((m) => {
           const pte = l.pages[m]!.pte;
           return when(and(bits(slot(pte), PTE.MIGRATION), eq(op(slot(pte), '>>>', PTE.SHIFT), old)), [
-            write(pte, op(op(op(op(target, "<<", PTE.SHIFT), "|", PTE.PRESENT | PTE.YOUNG), "|", bits(slot(pte), PTE.WRITE)), "|", { if: bits(flagsOf(l, target), PG.DIRTY), then: PTE.DIRTY, else: 0 })),
+            write(pte, op(op(op(op(target, "<<", PTE.SHIFT), "|", PTE.PRESENT | PTE.YOUNG), "|", bits(slot(pte), PTE.WRITE)), "|", cond(bits(flagsOf(l, target), PG.DIRTY), PTE.DIRTY, 0))),
             write(frameAt(l, target, FRAME.MAPCOUNT), op(fieldOf(l, target, FRAME.MAPCOUNT), '+', 1)),
             getPageData(l, target),
           ]);
@@ -74,7 +74,7 @@ export function emitMigrate(e: Emit, pi: number): void {
         putPageData(l, to), // the allocation reference: freed if unused
         ...clearLocalsData(e, WALK_LOCALS),
       ],
-    },
+    }),
   });
   asm.bind(done);
 }

@@ -9,7 +9,7 @@ import { bracket, setPteAtNotify } from './notifier.js';
 import { unreachable, type Label } from './program.js';
 import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, putPageData, storeCacheAt, storeContentAt, notWriteLocked } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
+import { and, assign, bind, bits, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
 
@@ -39,9 +39,9 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
   /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
   const finish: Stmt[] = [unlockMmap, ...clearLocalsData(e, MM_LOCALS), goto(back)];
   /** A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`; then finish. */
-  const handler = (at: Label, fn: string, does: string, body: readonly Stmt[]) => {
+  const handler = (at: Label, fn: string, does: string, body: () => readonly Stmt[]) => {
     asm.bind(at);
-    asm.emit({ fn, does, data: { guard: eq(slot(mm.ptl), 0), effect: [when(eq(slot(pg.pte), slot(origPte)), body), ...finish] } });
+    asm.emit({ fn, does, data: () => ({ guard: eq(slot(mm.ptl), 0), effect: [when(eq(slot(pg.pte), slot(origPte)), body()), ...finish] }) });
   };
   const pte = v('pte');
   const pfn = v('pfn');
@@ -49,7 +49,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
   asm.emit({
     fn: 'handle_mm_fault',
     does: `mmap_read_lock(); ${isWrite ? 'write' : 'read'} fault: look at the vma and the PTE`,
-    data: {
+    data: () => ({
       // handle_pte_fault() looks at the PTE under the PTL; do_wp_page() takes its reference on the
       // old page there, before the PTL is dropped for the copy.
       guard: and(notWriteLocked(mm.mmapLock), eq(slot(mm.ptl), 0), not(bits(slot(pg.pte), PTE.MIGRATION))),
@@ -88,22 +88,23 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
         note('PTE already fixed up: nothing to do'),
         ...finish,
       ],
-    },
+    }),
   });
 
   handler(
     anon,
     'do_anonymous_page',
     isWrite ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only',
-    isWrite
-      ? [
-          ...allocPageData(l, 'pfn'),
-          write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
-          write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
-          write(pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
-          note('new page ', { hex: pfn }),
-        ]
-      : [write(pg.pte, (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG)], // the zero page is the first frame
+    () =>
+      isWrite
+        ? [
+            ...allocPageData(l, 'pfn'),
+            write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
+            write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
+            write(pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
+            note('new page ', { hex: pfn }),
+          ]
+        : [write(pg.pte, (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG)], // the zero page is the first frame
   );
 
   const cached = v('cached');
@@ -115,7 +116,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
         ? 'filemap_fault(); page_mkwrite: mark the page-cache page dirty and map it writable'
         : 'filemap_fault(); copy the page-cache page into a new anon page, map that writable'
       : 'filemap_fault(); map the page-cache page read-only',
-    [
+    () => [
       ...pageCachePage(e, store, pg.store),
       ...(isWrite && !vma.shared
         ? [
@@ -135,7 +136,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
   );
 
   const index = v('index');
-  handler(swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', [
+  handler(swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', () => [
     bind('index', op(slot(origPte), '>>>', PTE.SHIFT)),
     ...swapCachePage(e, index),
     getPageData(l, pfn),
@@ -144,7 +145,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
     bind('exclusive', eq(fieldOf(l, pfn, FRAME.MAPCOUNT), 1)),
     write(
       pg.pte,
-      op(op(op(pfn, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG), '|', op({ if: and(v('exclusive'), bits(slot(vma.state), VMA_WRITE)), then: PTE.WRITE, else: 0 }, '|', isWrite ? PTE.DIRTY : 0)),
+      op(op(op(pfn, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG), '|', op(cond(and(v('exclusive'), bits(slot(vma.state), VMA_WRITE)), PTE.WRITE, 0), '|', isWrite ? PTE.DIRTY : 0)),
     ),
     ...(isWrite
       ? [
@@ -161,14 +162,14 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
         ]
       : []),
   ]);
-  handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', [
+  handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', () => [
     write(pg.pte, op(op(slot(pg.pte), '&', ~PTE.PROTNONE), '|', PTE.YOUNG)),
   ]);
-  handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', [
+  handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', () => [
     folioMarkDirtyData(l, op(slot(pg.pte), '>>>', PTE.SHIFT)),
     write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
   ]);
-  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', [
+  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => [
     bind('pfn', op(slot(pg.pte), '>>>', PTE.SHIFT)),
     when(bits(flagsOf(l, pfn), PG.SWAPCACHE), [
       // reuse_swap_page(): the only user takes the page out of the swap cache and frees the
@@ -212,7 +213,7 @@ function swapPtes(e: Emit, pfn: Expr): Stmt[] {
     bind('swap_ptes', 0),
     when(bits(flagsOf(l, pfn), PG.SWAPCACHE), [
       bind('slot', fieldOf(l, pfn, FRAME.INDEX)),
-      ...l.pages.map((p) => when(and(bits(slot(p.pte), PTE.SWAP), eq(op(slot(p.pte), '>>>', PTE.SHIFT), v('slot'))), [{ set: 'swap_ptes', v: op(v('swap_ptes'), '+', 1) }])),
+      ...l.pages.map((p) => when(and(bits(slot(p.pte), PTE.SWAP), eq(op(slot(p.pte), '>>>', PTE.SHIFT), v('slot'))), [assign('swap_ptes', op(v('swap_ptes'), '+', 1))])),
     ]),
   ];
 }
@@ -230,7 +231,7 @@ function pageCachePage(e: Emit, store: StoreSlot, index: number): Stmt[] {
       write(frameAt(l, pfn, FRAME.INDEX), index),
       write(store.cache, pfn),
       note('read file block into page-cache page ', { hex: pfn }),
-      { set: 'cached', v: pfn },
+      assign('cached', pfn),
     ]),
   ];
 }
@@ -248,7 +249,7 @@ function swapCachePage(e: Emit, index: Expr): Stmt[] {
       write(frameAt(l, pfn, FRAME.INDEX), index),
       write(storeCacheAt(l, index), pfn),
       note('swap_read_folio() into page ', { hex: pfn }),
-      { set: 'pfn', v: pfn },
+      assign('pfn', pfn),
     ]),
   ];
 }
@@ -274,7 +275,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
   asm.emit({
     fn: 'wp_page_copy',
     does: 'allocate a new page and copy the old one (do_wp_page() holds a reference to it)',
-    data: {
+    data: () => ({
       effect: [
         bind('old', slot(oldPfn)),
         ...allocPageData(l, 'fresh'),
@@ -283,9 +284,9 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
         write(newPfn, fresh),
         note('copy of ', { hex: old }, ' in new page ', { hex: fresh }),
       ],
-    },
+    }),
   });
-  const freeCopy = () => asm.emit({ fn: 'wp_page_copy', does: 'free the unused copy', data: { effect: [putPageData(l, slot(newPfn))] } });
+  const freeCopy = () => asm.emit({ fn: 'wp_page_copy', does: 'free the unused copy', data: () => ({ effect: [putPageData(l, slot(newPfn))] }) });
   bracket(
     e,
     [pi],
@@ -294,7 +295,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
       asm.emit({
         fn: 'wp_page_copy',
         does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(old); folio_add_new_anon_rmap(new)',
-        data: {
+        data: () => ({
           guard: eq(slot(mm.ptl), 0),
           effect: [
             when(op(slot(pg.pte), '!==', slot(origPte)), [note('PTE changed under us: give up'), goto(abort)]),
@@ -303,19 +304,19 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
             write(frameAt(l, slot(newPfn), FRAME.MAPCOUNT), 1),
             write(newPte, op(op(slot(newPfn), '<<', PTE.SHIFT), '|', ANON_PTE)),
           ],
-        },
+        }),
       });
-      setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the new page writable', data: { effect: [write(pg.pte, slot(newPte))] } });
+      setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the new page writable', data: () => ({ effect: [write(pg.pte, slot(newPte))] }) });
       asm.emit({
         fn: 'wp_page_copy',
         does: 'folio_remove_rmap_pte(old); pte_unmap_unlock()',
-        data: {
+        data: () => ({
           effect: [
             bind('old', slot(oldPfn)),
             when(notZero(old), [write(frameAt(l, old, FRAME.MAPCOUNT), op(fieldOf(l, old, FRAME.MAPCOUNT), '-', 1))]),
             write(mm.ptl, 0),
           ],
-        },
+        }),
       });
     },
     { before: freeCopy, then: finish },
@@ -324,14 +325,14 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
     fn: 'wp_page_copy',
     // The mmap lock is dropped once, by the step after this one (do_wp_page's end).
     does: "put_page(old) for the mapping's reference",
-    data: { effect: [bind('old', slot(oldPfn)), when(notZero(old), [putPageData(l, old)])] },
+    data: () => ({ effect: [bind('old', slot(oldPfn)), when(notZero(old), [putPageData(l, old)])] }),
   });
 
   asm.bind(finish);
   asm.emit({
     fn: 'do_wp_page',
     does: "put_page(old) for do_wp_page's reference; mmap_read_unlock()",
-    data: { effect: [when(notZero(slot(oldPfn)), [putPageData(l, slot(oldPfn))]), unlockMmap, ...clearLocalsData(e, MM_LOCALS), goto(back)] },
+    data: () => ({ effect: [when(notZero(slot(oldPfn)), [putPageData(l, slot(oldPfn))]), unlockMmap, ...clearLocalsData(e, MM_LOCALS), goto(back)] }),
   });
 }
 
@@ -352,7 +353,7 @@ export function emitUserAccess(e: Emit, pi: number, write_: boolean, value: numb
   asm.emit({
     fn: write_ ? 'user store' : 'user load',
     does: `${write_ ? 'write' : 'read'} ${l.procs[pg.proc]!.name}:${hex(pg.addr)} through the process page table`,
-    data: {
+    data: () => ({
       effect: [
         bind('pte', slot(pg.pte)),
         when(or(not(bits(pte, PTE.PRESENT)), bits(pte, PTE.PROTNONE), ...(write_ ? [not(bits(pte, PTE.WRITE))] : [])), [note('page fault'), goto(fault)]),
@@ -366,7 +367,7 @@ export function emitUserAccess(e: Emit, pi: number, write_: boolean, value: numb
           : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), write(pg.pte, op(pte, '|', PTE.YOUNG))]),
         goto(done),
       ],
-    },
+    }),
   });
   asm.bind(fault);
   emitHandleMmFault(e, pi, write_, access, efault);
@@ -374,7 +375,7 @@ export function emitUserAccess(e: Emit, pi: number, write_: boolean, value: numb
   asm.emit({
     fn: 'do_user_addr_fault',
     does: `SIGSEGV: the access completes with ${hex(EFAULT_VALUE)}`,
-    data: { effect: reg >= 0 ? [write(reg, EFAULT_VALUE)] : [] },
+    data: () => ({ effect: reg >= 0 ? [write(reg, EFAULT_VALUE)] : [] }),
   });
   asm.bind(done);
 }

@@ -32,7 +32,7 @@ export function emitWriteback(e: Emit, pi: number): void {
   asm.emit({
     fn: 'folio_clear_dirty_for_io',
     does: 'folio_mark_dirty() if a PTE was dirty; test-and-clear PG_dirty; write the page to the file',
-    data: {
+    data: () => ({
       effect: [
         bind('pfn', slot(e.local(L.OLDPFN))),
         when(bits(slot(e.local(L.RESULT)), CLEANED), [folioMarkDirtyData(l, pfn)]),
@@ -50,7 +50,7 @@ export function emitWriteback(e: Emit, pi: number): void {
         clearFlag(l, pfn, PG.LOCKED),
         ...clearLocalsData(e, WALK_LOCALS),
       ],
-    },
+    }),
   });
   asm.bind(done);
 }

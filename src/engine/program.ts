@@ -3,7 +3,7 @@
 // explain) and on Int32Array copies (exploration), and a thread's progress is copied with the state.
 import type { NotifierCallback, RuleName } from '../contract/era.js';
 import type { State } from './state.js';
-import { GENERATE_AFTER, and, compileExec, compileGuard, holds, runEffect, type Expr, type StepData } from './step-data.js';
+import { and, compileExec, compileGuard, GENERATE_AFTER, holds, runEffect, type Expr, type StepData } from './step-data.js';
 
 /**
  * What a step leaves for the trace while it runs: notes ("spte gfn 0x100 zapped") and the era
@@ -33,9 +33,14 @@ interface StepBase {
   callback?: NotifierCallback;
 }
 
-/** A step as data (step-data.ts): its guard and effect are compiled when the program is assembled. */
+/**
+ * A step as data (step-data.ts). Its data may be given as a function that builds it: built
+ * when the step is first needed (most steps of a machine built for one canonical run never
+ * are). Such a function may read no era rule (compile.ts refuses a read once the programs are
+ * built): a step builder reads its rules first, then describes the step.
+ */
 export interface DataStepSpec extends StepBase {
-  data: StepData;
+  data: StepData | (() => StepData);
 }
 
 /** A step that is code: not yet converted to data (issue 18 converts them room by room). */
@@ -54,8 +59,8 @@ export interface Step extends StepBase {
   enabled?: (s: State) => boolean;
   /** Do the step. Returns the next pc (a label's `pc`), or undefined to go on to `next`. */
   exec: (s: State, notes: Notes) => number | void;
-  /** The step as data, when it is (its exec and enabled are generated from it). */
-  data?: StepData;
+  /** The step as data, when it is (its exec and enabled come from it), built on first use. */
+  data?: () => StepData;
   /** The pc after this step when exec returns undefined (set when the program is assembled). */
   next: number;
 }
@@ -136,9 +141,13 @@ export class Asm {
   }
 }
 
-/** A step as data: evaluated (step-data.ts) until it has run GENERATE_AFTER times, then generated code. */
-function fromData(st: StepBase, data: StepData, next: number): Step {
-  const { effect, guard } = data;
+/**
+ * A step as data: evaluated (step-data.ts) until it has run GENERATE_AFTER times, then
+ * generated code. Its data is built when the step is first checked or run.
+ */
+function fromData(st: StepBase, source: StepData | (() => StepData), next: number): Step {
+  let built: StepData | null = typeof source === 'function' ? null : source;
+  const data = (): StepData => (built ??= (source as () => StepData)());
   let runs = 0;
   let checks = 0;
   const step: Step = {
@@ -148,14 +157,21 @@ function fromData(st: StepBase, data: StepData, next: number): Step {
     callback: st.callback,
     enabled: undefined,
     exec: (s, notes) => {
-      if (++runs >= GENERATE_AFTER) step.exec = compileExec(data);
-      return runEffect(effect, s, notes);
+      const d = data();
+      if (++runs >= GENERATE_AFTER) step.exec = compileExec(d);
+      return runEffect(d.effect, s, notes);
     },
     data,
     next,
   };
-  if (guard !== undefined) {
+  // Not built yet: whether it has a guard is known once it is.
+  if (built === null || built.guard !== undefined) {
     step.enabled = (s) => {
+      const guard = data().guard;
+      if (guard === undefined) {
+        step.enabled = undefined;
+        return true;
+      }
       if (++checks >= GENERATE_AFTER) step.enabled = compileGuard(guard);
       return holds(guard, s);
     };
@@ -168,10 +184,19 @@ function fromData(st: StepBase, data: StepData, next: number): Step {
  * it starts after): for a step as data, part of its guard.
  */
 export function startingWhen(step: Step, cond: Expr): Step {
-  if (step.data) return fromData(step, { ...step.data, guard: step.data.guard === undefined ? cond : and(cond, step.data.guard) }, step.next);
-  const own = step.enabled;
+  const own = step.data;
+  if (own)
+    return fromData(
+      step,
+      () => {
+        const d = own();
+        return { ...d, guard: d.guard === undefined ? cond : and(cond, d.guard) };
+      },
+      step.next,
+    );
+  const enabled = step.enabled;
   const guard = tiered(cond);
-  return { ...step, enabled: (s) => guard(s) && (own ? own(s) : true) };
+  return { ...step, enabled: (s) => guard(s) && (enabled ? enabled(s) : true) };
 }
 
 /** A guard evaluated as it stands for its first GENERATE_AFTER checks, then as generated code. */

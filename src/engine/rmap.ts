@@ -11,7 +11,7 @@ import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
 import { unreachable, type Label } from './program.js';
 import { fieldOf, flagsOf, folioMarkDirtyData, frameAt, putPageData, setFlag } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { and, bind, bits, eq, goto, not, note, op, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
+import { and, bind, bits, cond, eq, goto, not, note, op, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 /** L.RESULT bits: what an rmap walk found, for the caller (vmscan, migrate, page-writeback). */
 export const YOUNG = 1;
@@ -38,7 +38,7 @@ export function forEachMapping(e: Emit, candidates: number[], body: (pi: number)
       asm.emit({
         fn: 'rmap_walk',
         does: `does ${l.procs[pg.proc]!.name}:${hex(pg.addr)} map the folio?`,
-        data: { effect: [when(not(mapsFolioData(pg.pte, slot(folio))), [goto(skip)])] },
+        data: () => ({ effect: [when(not(mapsFolioData(pg.pte, slot(folio))), [goto(skip)])] }),
       });
     }
     body(pi);
@@ -62,7 +62,7 @@ export function findFolio(e: Emit, pi: number, fn: string, does: string, refusal
   e.asm.emit({
     fn,
     does,
-    data: {
+    data: () => ({
       effect: [
         bind('pte', slot(pg.pte)),
         when(not(bits(v('pte'), PTE.PRESENT)), [note('the page is not mapped: nothing to do'), goto(done)]),
@@ -72,7 +72,7 @@ export function findFolio(e: Emit, pi: number, fn: string, does: string, refusal
         write(e.local(L.RESULT), 0),
         ...extra,
       ],
-    },
+    }),
   });
 }
 
@@ -143,14 +143,14 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
     asm.emit({
       fn: change.fn,
       does: change.does,
-      data: { guard: eq(slot(mm.ptl), 0), effect: [...change.effect(goto(end), noNotify), write(mm.ptl, e.owner)] },
+      data: () => ({ guard: eq(slot(mm.ptl), 0), effect: [...change.effect(goto(end), noNotify), write(mm.ptl, e.owner)] }),
     });
     if (page === 'after-flush') invalidatePage(e, pi);
     // .invalidate_page after the PTE work: that work is a step of its own, then the callback,
     // then the PTL is dropped. Otherwise the PTE work and the unlock are one step.
     const workThenPage = page === 'before-unlock';
     if (workThenPage) {
-      if (after) asm.emit({ fn: after.fn, does: after.does, data: { effect: after.effect } });
+      if (after) asm.emit({ fn: after.fn, does: after.does, data: () => ({ effect: after.effect }) });
       invalidatePage(e, pi);
     }
     asm.bind(unlock);
@@ -158,13 +158,13 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
     asm.emit({
       fn: after?.fn ?? change.fn,
       does: `${merged ? `${merged.does}; ` : ''}pte_unmap_unlock()`,
-      data: {
+      data: () => ({
         effect: [
           ...(merged?.effect ?? []),
           write(mm.ptl, 0),
           when(bits(slot(result), SKIP_NOTIFY), [write(result, op(slot(result), '&', ~SKIP_NOTIFY)), goto(end)]),
         ],
-      },
+      }),
     });
     if (page === 'after-unlock') invalidatePage(e, pi);
     asm.bind(end);
@@ -187,13 +187,13 @@ export function emitYoungTest(e: Emit, pi: number, cb: AgeCallback): void {
   asm.emit({
     fn: hostFn,
     does: cb === 'test_young' ? 'is the host PTE young?' : 'test and clear the host PTE young bit, under the PTL',
-    data: {
+    data: () => ({
       guard: eq(slot(mm.ptl), 0),
       effect: [
         when(not(mapsFolioData(pg.pte, slot(folio))), [goto(skip)]),
         when(bits(slot(pg.pte), PTE.YOUNG), [write(result, op(slot(result), '|', YOUNG)), ...(cb !== 'test_young' ? [write(pg.pte, op(slot(pg.pte), '&', ~PTE.YOUNG))] : [])]),
       ],
-    },
+    }),
   });
   age(e, pi, cb);
   asm.bind(skip);
@@ -234,7 +234,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
             note('clean lazyfree folio: discard'),
             // A guest write the primary MMU has not been told of (KVM marks the folio dirty only
             // later, or never) goes with the page.
-            orResult(op(DISCARDED, '|', { if: bits(v('f'), PG.GUEST_WROTE), then: LOSES_WRITE, else: 0 })),
+            orResult(op(DISCARDED, '|', cond(bits(v('f'), PG.GUEST_WROTE), LOSES_WRITE, 0))),
           ],
           [
             when(
@@ -374,14 +374,14 @@ export function emitAge(e: Emit, pi: number, cb: AgeCallback, reg: number): void
   asm.emit({
     fn,
     does: 'report whether the folio was young',
-    data: {
+    data: () => ({
       effect: [
-        bind('young', { if: bits(slot(result), YOUNG), then: 1, else: 0 }),
+        bind('young', cond(bits(slot(result), YOUNG), 1, 0)),
         when(v('young'), [note('young')], [note('old')]),
         ...(reg >= 0 ? [write(reg, v('young'))] : []),
         ...clearLocalsData(e, WALK_LOCALS),
       ],
-    },
+    }),
   });
   asm.bind(done);
 }

@@ -19,52 +19,54 @@ import { get, inc, orBits, put, type State } from './state.js';
 
 export type BinOp = '+' | '-' | '*' | '&' | '|' | '^' | '<<' | '>>>' | '===' | '!==' | '<' | '<=' | '>' | '>=' | '&&' | '||';
 
+// Every node but a number names its form in `k`: a run dispatches on it (step-data.ts is
+// evaluated on every canonical run, and a switch on one field is what keeps that cheap).
 export type Expr =
   | number
   /** The value of a slot. */
-  | { get: Expr }
+  | { k: 'get'; get: Expr }
   /** A value the step bound with `let`, or a loop's element. */
-  | { v: string }
-  | { op: BinOp; a: Expr; b: Expr }
+  | { k: 'v'; v: string }
+  | { k: 'op'; op: BinOp; a: Expr; b: Expr }
   /** Logical not: 1 when `not` is 0. */
-  | { not: Expr }
+  | { k: 'not'; not: Expr }
   /** Bitwise not. */
-  | { bnot: Expr }
+  | { k: 'bnot'; bnot: Expr }
   /** `then` when `if` is non-zero, else `else`. */
-  | { if: Expr; then: Expr; else: Expr }
+  | { k: 'cond'; if: Expr; then: Expr; else: Expr }
   /** An entry of a static table (slot numbers of the layout, say) at a computed index. */
-  | { table: readonly number[]; at: Expr; name: string }
+  | { k: 'table'; table: readonly number[]; at: Expr; name: string }
   /** A label's pc: a number known once the programs are assembled (the length of another thread's program, say). */
-  | { pc: Label }
+  | { k: 'pc'; pc: Label }
   /** The slot of a field of the frame (struct page) `frame`: frames are `stride` slots each from slot `base`, the first being pfn `first`. */
-  | { frame: Expr; field: number; base: number; first: number; stride: number };
+  | { k: 'frame'; frame: Expr; field: number; base: number; first: number; stride: number };
 
 /** A part of a note or of an internal error: text, or a value printed in hex or in decimal. */
 export type Text = string | { hex: Expr } | { dec: Expr };
 
 export type Stmt =
-  | { put: Expr; v: Expr }
+  | { k: 'put'; put: Expr; v: Expr }
   /** Add to a slot that no step reads back (a counter). */
-  | { inc: Expr; by: number }
+  | { k: 'inc'; inc: Expr; by: number }
   /** Set bits in a slot that no step reads back (the harms seen). */
-  | { or: Expr; bits: Expr }
+  | { k: 'or'; or: Expr; bits: Expr }
   /** Bind a value for the rest of the block (`set` may change it). */
-  | { let: string; v: Expr }
-  | { set: string; v: Expr }
-  | { if: Expr; then: readonly Stmt[]; else?: readonly Stmt[] }
+  | { k: 'let'; let: string; v: Expr }
+  | { k: 'set'; set: string; v: Expr }
+  | { k: 'if'; if: Expr; then: readonly Stmt[]; else?: readonly Stmt[] }
   /** The body for each element of a static list, bound to `each`; `break` leaves it. */
-  | { each: string; of: readonly number[]; do: readonly Stmt[] }
-  | { break: true }
+  | { k: 'each'; each: string; of: readonly number[]; do: readonly Stmt[] }
+  | { k: 'break' }
   /** A block: what it binds ends with it (an inlined kernel primitive, say). */
-  | { do: readonly Stmt[] }
+  | { k: 'do'; do: readonly Stmt[] }
   /** End the step: the thread goes on at the label. */
-  | { goto: Label }
+  | { k: 'goto'; goto: Label }
   /** A note for the trace (nothing is built while exploring). */
-  | { note: readonly Text[] }
+  | { k: 'note'; note: readonly Text[] }
   /** The model is broken (a refcount below zero, say): an internal error, never an outcome. */
-  | { fail: readonly Text[] }
+  | { k: 'fail'; fail: readonly Text[] }
   /** The step read this era rule as it ran here (its value was known when the step was built): the trace names it. */
-  | { tag: RuleName };
+  | { k: 'tag'; tag: RuleName };
 
 /** What a step is, as data: when it may run, what it does. */
 export interface StepData {
@@ -86,21 +88,35 @@ export type Guard = (s: State) => boolean;
 
 // ---- building --------------------------------------------------------------------------
 
-export const v = (name: string): Expr => ({ v: name });
-export const slot = (i: Expr): Expr => ({ get: i });
-export const op = (a: Expr, o: BinOp, b: Expr): Expr => ({ op: o, a, b });
+export const v = (name: string): Expr => ({ k: 'v', v: name });
+export const slot = (i: Expr): Expr => ({ k: 'get', get: i });
+export const op = (a: Expr, o: BinOp, b: Expr): Expr => ({ k: 'op', op: o, a, b });
 /** All of them (1 for none), evaluated left to right until one is 0. */
 export const and = (...xs: Expr[]): Expr => (xs.length ? xs.reduce((a, b) => op(a, '&&', b)) : 1);
 /** Any of them (0 for none), evaluated left to right until one is not 0. */
 export const or = (...xs: Expr[]): Expr => (xs.length ? xs.reduce((a, b) => op(a, '||', b)) : 0);
-export const not = (a: Expr): Expr => ({ not: a });
+export const not = (a: Expr): Expr => ({ k: 'not', not: a });
 export const bits = (a: Expr, mask: Expr): Expr => op(a, '&', mask);
 export const eq = (a: Expr, b: Expr): Expr => op(a, '===', b);
-export const write = (i: Expr, val: Expr): Stmt => ({ put: i, v: val });
-export const bind = (name: string, val: Expr): Stmt => ({ let: name, v: val });
-export const when = (c: Expr, then: readonly Stmt[], otherwise?: readonly Stmt[]): Stmt => (otherwise?.length ? { if: c, then, else: otherwise } : { if: c, then });
-export const goto = (to: Label): Stmt => ({ goto: to });
-export const note = (...parts: Text[]): Stmt => ({ note: parts });
+/** `a` when `c` is not 0, else `b`. */
+export const cond = (c: Expr, a: Expr, b: Expr): Expr => ({ k: 'cond', if: c, then: a, else: b });
+/** The entry of a static table at `at`. */
+export const tableAt = (table: readonly number[], at: Expr, name: string): Expr => ({ k: 'table', table, at, name });
+/** A label's pc, once the programs are assembled. */
+export const pcOf = (label: Label): Expr => ({ k: 'pc', pc: label });
+export const write = (i: Expr, val: Expr): Stmt => ({ k: 'put', put: i, v: val });
+export const incr = (i: Expr, by: number): Stmt => ({ k: 'inc', inc: i, by });
+export const orInto = (i: Expr, mask: Expr): Stmt => ({ k: 'or', or: i, bits: mask });
+export const bind = (name: string, val: Expr): Stmt => ({ k: 'let', let: name, v: val });
+export const assign = (name: string, val: Expr): Stmt => ({ k: 'set', set: name, v: val });
+export const when = (c: Expr, then: readonly Stmt[], otherwise?: readonly Stmt[]): Stmt => (otherwise?.length ? { k: 'if', if: c, then, else: otherwise } : { k: 'if', if: c, then });
+export const each = (name: string, of: readonly number[], body: readonly Stmt[]): Stmt => ({ k: 'each', each: name, of, do: body });
+export const leave: Stmt = { k: 'break' };
+export const block = (body: readonly Stmt[]): Stmt => ({ k: 'do', do: body });
+export const goto = (to: Label): Stmt => ({ k: 'goto', goto: to });
+export const note = (...parts: Text[]): Stmt => ({ k: 'note', note: parts });
+export const fail = (...parts: Text[]): Stmt => ({ k: 'fail', fail: parts });
+export const tag = (name: RuleName): Stmt => ({ k: 'tag', tag: name });
 
 /** A label's pc, once bound (a jump's target, a program's end). */
 function boundPc(l: Label): number {
@@ -129,118 +145,152 @@ const EMPTY: Env = new Map();
 /** The value of an expression: as the generated code computes it (same JavaScript operators, same order, same short cuts). */
 function value(e: Expr, s: State, env: Env): number {
   if (typeof e === 'number') return e;
-  if ('get' in e) return get(s, value(e.get, s, env));
-  if ('v' in e) {
-    const x = env.get(e.v);
-    if (x === undefined) throw new Error(`internal: a step reads ${e.v} before binding it`);
-    return x;
-  }
-  if ('op' in e) {
-    const a = value(e.a, s, env);
-    switch (e.op) {
-      case '&&':
-        return a && value(e.b, s, env) ? 1 : 0;
-      case '||':
-        return a || value(e.b, s, env) ? 1 : 0;
+  switch (e.k) {
+    case 'v': {
+      const x = env.get(e.v);
+      if (x === undefined) throw new Error(`internal: a step reads ${e.v} before binding it`);
+      return x;
     }
-    const b = value(e.b, s, env);
-    switch (e.op) {
-      case '+':
-        return a + b;
-      case '-':
-        return a - b;
-      case '*':
-        return a * b;
-      case '&':
-        return a & b;
-      case '|':
-        return a | b;
-      case '^':
-        return a ^ b;
-      case '<<':
-        return a << b;
-      case '>>>':
-        return a >>> b;
-      case '===':
-        return a === b ? 1 : 0;
-      case '!==':
-        return a !== b ? 1 : 0;
-      case '<':
-        return a < b ? 1 : 0;
-      case '<=':
-        return a <= b ? 1 : 0;
-      case '>':
-        return a > b ? 1 : 0;
-      case '>=':
-        return a >= b ? 1 : 0;
-    }
+    case 'get':
+      return get(s, value(e.get, s, env));
+    case 'op':
+      return binary(e.op, e.a, e.b, s, env);
+    case 'not':
+      return value(e.not, s, env) ? 0 : 1;
+    case 'bnot':
+      return ~value(e.bnot, s, env);
+    case 'cond':
+      return value(e.if, s, env) ? value(e.then, s, env) : value(e.else, s, env);
+    case 'frame':
+      return e.base - e.first * e.stride + e.field + value(e.frame, s, env) * e.stride;
+    case 'pc':
+      return boundPc(e.pc);
+    case 'table':
+      return e.table[value(e.at, s, env)]!;
   }
-  if ('not' in e) return value(e.not, s, env) ? 0 : 1;
-  if ('bnot' in e) return ~value(e.bnot, s, env);
-  if ('if' in e) return value(e.if, s, env) ? value(e.then, s, env) : value(e.else, s, env);
-  if ('frame' in e) return e.base - e.first * e.stride + e.field + value(e.frame, s, env) * e.stride;
-  if ('pc' in e) return boundPc(e.pc);
-  if ('table' in e) return e.table[value(e.at, s, env)]!;
-  throw new Error('internal: an expression of no known form');
+}
+
+function binary(o: BinOp, ea: Expr, eb: Expr, s: State, env: Env): number {
+  const a = value(ea, s, env);
+  switch (o) {
+    case '&&':
+      return a && value(eb, s, env) ? 1 : 0;
+    case '||':
+      return a || value(eb, s, env) ? 1 : 0;
+  }
+  const b = value(eb, s, env);
+  switch (o) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '&':
+      return a & b;
+    case '|':
+      return a | b;
+    case '^':
+      return a ^ b;
+    case '<<':
+      return a << b;
+    case '>>>':
+      return a >>> b;
+    case '===':
+      return a === b ? 1 : 0;
+    case '!==':
+      return a !== b ? 1 : 0;
+    case '<':
+      return a < b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+  }
 }
 
 function shown(parts: readonly Text[], s: State, env: Env): string {
-  return parts.map((p) => (typeof p === 'string' ? p : 'hex' in p ? hex(value(p.hex, s, env)) : String(value(p.dec, s, env)))).join('');
+  let out = '';
+  for (const p of parts) out += typeof p === 'string' ? p : 'hex' in p ? hex(value(p.hex, s, env)) : String(value(p.dec, s, env));
+  return out;
 }
 
-/** Run a block: a name it binds ends with it (what it hid is seen again). */
+/**
+ * Run a block: a name it binds ends with it (what it hid is seen again). An internal error
+ * ends the run, so nothing is restored then.
+ */
 function runBlock(ss: readonly Stmt[], s: State, notes: Notes, env: Env): number | undefined {
-  let hidden: [string, number | undefined][] | null = null;
-  try {
-    for (const x of ss) {
-      if ('let' in x) {
-        (hidden ??= []).push([x.let, env.get(x.let)]);
-        env.set(x.let, value(x.v, s, env));
-        continue;
-      }
-      const r = runStmt(x, s, notes, env);
-      if (r !== undefined) return r;
+  let hidden: (string | number | undefined)[] | null = null;
+  let r: number | undefined;
+  for (let i = 0; i < ss.length; i++) {
+    const x = ss[i]!;
+    if (x.k === 'let') {
+      (hidden ??= []).push(x.let, env.get(x.let));
+      env.set(x.let, value(x.v, s, env));
+      continue;
     }
-    return undefined;
-  } finally {
-    if (hidden) for (let k = hidden.length - 1; k >= 0; k--) {
-      const [name, was] = hidden[k]!;
-      if (was === undefined) env.delete(name);
-      else env.set(name, was);
+    r = runStmt(x, s, notes, env);
+    if (r !== undefined) break;
+  }
+  if (hidden) {
+    for (let k = hidden.length - 2; k >= 0; k -= 2) {
+      const was = hidden[k + 1] as number | undefined;
+      if (was === undefined) env.delete(hidden[k] as string);
+      else env.set(hidden[k] as string, was);
     }
   }
+  return r;
 }
 
 function runStmt(x: Stmt, s: State, notes: Notes, env: Env): number | undefined {
-  if ('put' in x) put(s, value(x.put, s, env), value(x.v, s, env));
-  else if ('inc' in x) inc(s, value(x.inc, s, env), x.by);
-  else if ('or' in x) orBits(s, value(x.or, s, env), value(x.bits, s, env));
-  else if ('set' in x) {
-    if (!env.has(x.set)) throw new Error(`internal: a step sets ${x.set} before binding it`);
-    env.set(x.set, value(x.v, s, env));
-  } else if ('if' in x) {
-    if (value(x.if, s, env)) return runBlock(x.then, s, notes, env);
-    if (x.else) return runBlock(x.else, s, notes, env);
-  } else if ('each' in x) {
-    const was = env.get(x.each);
-    try {
+  switch (x.k) {
+    case 'put':
+      put(s, value(x.put, s, env), value(x.v, s, env));
+      return undefined;
+    case 'if':
+      if (value(x.if, s, env)) return runBlock(x.then, s, notes, env);
+      return x.else ? runBlock(x.else, s, notes, env) : undefined;
+    case 'note':
+      notes?.push(shown(x.note, s, env));
+      return undefined;
+    case 'set':
+      if (!env.has(x.set)) throw new Error(`internal: a step sets ${x.set} before binding it`);
+      env.set(x.set, value(x.v, s, env));
+      return undefined;
+    case 'goto':
+      return boundPc(x.goto);
+    case 'do':
+      return runBlock(x.do, s, notes, env);
+    case 'inc':
+      inc(s, value(x.inc, s, env), x.by);
+      return undefined;
+    case 'or':
+      orBits(s, value(x.or, s, env), value(x.bits, s, env));
+      return undefined;
+    case 'tag':
+      notes?.tag(x.tag);
+      return undefined;
+    case 'each': {
+      const was = env.get(x.each);
+      let r: number | undefined;
       for (const el of x.of) {
         env.set(x.each, el);
-        const r = runBlock(x.do, s, notes, env);
-        if (r === BREAK) break;
-        if (r !== undefined) return r;
+        r = runBlock(x.do, s, notes, env);
+        if (r !== undefined) break;
       }
-    } finally {
       if (was === undefined) env.delete(x.each);
       else env.set(x.each, was);
+      return r === BREAK ? undefined : r;
     }
-  } else if ('break' in x) return BREAK;
-  else if ('do' in x) return runBlock(x.do, s, notes, env);
-  else if ('goto' in x) return boundPc(x.goto); else if ('note' in x) notes?.push(shown(x.note, s, env));
-  else if ('tag' in x) notes?.tag(x.tag);
-  else if ('fail' in x) throw new Error(`internal: ${shown(x.fail, s, env)}`);
-  else throw new Error('internal: a statement of no known form');
-  return undefined;
+    case 'break':
+      return BREAK;
+    case 'let':
+      throw new Error('internal: let outside a block');
+    case 'fail':
+      throw new Error(`internal: ${shown(x.fail, s, env)}`);
+  }
 }
 
 // ---- JavaScript ------------------------------------------------------------------------
@@ -270,7 +320,7 @@ function instantiate<T>(body: string): T {
 
 /** The step's effect as a function of the state (and the trace's notes). */
 export function compileExec(d: StepData): Exec {
-  return instantiate(`return function exec(s, notes) {\n${block(d.effect)}};`);
+  return instantiate(`return function exec(s, notes) {\n${blockText(d.effect)}};`);
 }
 
 /** The step's guard as a predicate. */
@@ -284,19 +334,28 @@ function expr(e: Expr): string {
 }
 
 function exprText(e: Exclude<Expr, number>): string {
-  if ('get' in e) return `get(s, ${expr(e.get)})`;
-  if ('v' in e) return `v_${e.v}`;
-  if ('op' in e) {
-    // && and || and the comparisons give 0 or 1, as in C: a value, not a JavaScript operand.
-    if (e.op === '&&' || e.op === '||' || e.op === '===' || e.op === '!==' || e.op === '<' || e.op === '<=' || e.op === '>' || e.op === '>=') return `((${expr(e.a)} ${e.op} ${expr(e.b)}) ? 1 : 0)`;
-    return `(${expr(e.a)} ${e.op} ${expr(e.b)})`;
+  switch (e.k) {
+    case 'get':
+      return `get(s, ${expr(e.get)})`;
+    case 'v':
+      return `v_${e.v}`;
+    case 'op':
+      // && and || and the comparisons give 0 or 1, as in C: a value, not a JavaScript operand.
+      if (e.op === '&&' || e.op === '||' || e.op === '===' || e.op === '!==' || e.op === '<' || e.op === '<=' || e.op === '>' || e.op === '>=') return `((${expr(e.a)} ${e.op} ${expr(e.b)}) ? 1 : 0)`;
+      return `(${expr(e.a)} ${e.op} ${expr(e.b)})`;
+    case 'not':
+      return `(${expr(e.not)} ? 0 : 1)`;
+    case 'bnot':
+      return `(~${expr(e.bnot)})`;
+    case 'cond':
+      return `(${expr(e.if)} ? ${expr(e.then)} : ${expr(e.else)})`;
+    case 'frame':
+      return `(${e.base - e.first * e.stride + e.field} + ${expr(e.frame)} * ${e.stride})`;
+    case 'pc':
+      return String(boundPc(e.pc));
+    case 'table':
+      return `T[${table(e.table)}][${expr(e.at)}]`;
   }
-  if ('not' in e) return `(${expr(e.not)} ? 0 : 1)`;
-  if ('bnot' in e) return `(~${expr(e.bnot)})`;
-  if ('if' in e) return `(${expr(e.if)} ? ${expr(e.then)} : ${expr(e.else)})`;
-  if ('frame' in e) return `(${e.base - e.first * e.stride + e.field} + ${expr(e.frame)} * ${e.stride})`;
-  if ('pc' in e) return String(boundPc(e.pc));
-  return `T[${table(e.table)}][${expr(e.at)}]`;
 }
 
 function table(t: readonly number[]): number {
@@ -316,23 +375,154 @@ function text(parts: readonly Text[]): string {
   return parts.map((p) => (typeof p === 'string' ? JSON.stringify(p) : 'hex' in p ? `hex(${expr(p.hex)})` : `String(${expr(p.dec)})`)).join(' + ') || '""';
 }
 
-function block(ss: readonly Stmt[]): string {
+function blockText(ss: readonly Stmt[]): string {
   return ss.map(stmt).join('');
 }
 
 function stmt(x: Stmt): string {
-  if ('put' in x) return `put(s, ${expr(x.put)}, ${expr(x.v)});\n`;
-  if ('inc' in x) return `inc(s, ${expr(x.inc)}, ${x.by});\n`;
-  if ('or' in x) return `orBits(s, ${expr(x.or)}, ${expr(x.bits)});\n`;
-  if ('let' in x) return `let v_${x.let} = ${expr(x.v)};\n`;
-  if ('set' in x) return `v_${x.set} = ${expr(x.v)};\n`;
-  if ('if' in x) return `if (${expr(x.if)}) {\n${block(x.then)}}${x.else?.length ? ` else {\n${block(x.else)}}` : ''}\n`;
-  if ('each' in x) return `for (const v_${x.each} of T[${table(x.of)}]) {\n${block(x.do)}}\n`;
-  if ('break' in x) return 'break;\n';
-  if ('do' in x) return `{\n${block(x.do)}}\n`;
-  if ('goto' in x) return `return ${boundPc(x.goto)};\n`;
-  // A note's values are read only when a trace is kept: `notes?.push(...)` evaluates nothing without one.
-  if ('note' in x) return `notes?.push(${text(x.note)});\n`;
-  if ('tag' in x) return `notes?.tag(${JSON.stringify(x.tag)});\n`;
-  return `throw new Error("internal: " + ${text(x.fail)});\n`;
+  switch (x.k) {
+    case 'put':
+      return `put(s, ${expr(x.put)}, ${expr(x.v)});\n`;
+    case 'inc':
+      return `inc(s, ${expr(x.inc)}, ${x.by});\n`;
+    case 'or':
+      return `orBits(s, ${expr(x.or)}, ${expr(x.bits)});\n`;
+    case 'let':
+      return `let v_${x.let} = ${expr(x.v)};\n`;
+    case 'set':
+      return `v_${x.set} = ${expr(x.v)};\n`;
+    case 'if':
+      return `if (${expr(x.if)}) {\n${blockText(x.then)}}${x.else?.length ? ` else {\n${blockText(x.else)}}` : ''}\n`;
+    case 'each':
+      return `for (const v_${x.each} of T[${table(x.of)}]) {\n${blockText(x.do)}}\n`;
+    case 'break':
+      return 'break;\n';
+    case 'do':
+      return `{\n${blockText(x.do)}}\n`;
+    case 'goto':
+      return `return ${boundPc(x.goto)};\n`;
+    // A note's values are read only when a trace is kept: `notes?.push(...)` evaluates nothing without one.
+    case 'note':
+      return `notes?.push(${text(x.note)});\n`;
+    case 'tag':
+      return `notes?.tag(${JSON.stringify(x.tag)});\n`;
+    case 'fail':
+      return `throw new Error("internal: " + ${text(x.fail)});\n`;
+  }
+}
+
+// ---- shown as the model has it (explain --step) -----------------------------------------
+
+const FRAME_FIELDS = ['content', 'refcount', 'mapcount', 'flags', 'store'];
+const C_OP: Partial<Record<BinOp, string>> = { '===': '==', '!==': '!=', '>>>': '>>' };
+
+/**
+ * A step as C-like text, one line per statement, indented by block: slots by their layout
+ * names (`slotName`), a frame's field as `folio(pfn).flags`, a jump as the pc it goes to, a
+ * rule read as it runs as `reads RULE`. Masks print in hex.
+ */
+export function printStep(d: StepData, slotName: (slot: number) => string): { guard: string | null; effect: string[] } {
+  // A negative mask is a complement (`& ~PG_locked`): shown so.
+  const num = (n: number): string => (n >= 0 && n < 10 ? String(n) : n < 0 ? `~${num(~n)}` : `0x${n.toString(16)}`);
+  const place = (e: Expr): string => {
+    if (typeof e === 'number') return `[${slotName(e)}]`;
+    if (e.k === 'frame') return `folio(${ex(e.frame)}).${FRAME_FIELDS[e.field] ?? `field ${e.field}`}`;
+    if (e.k === 'table') return `${e.name}[${ex(e.at)}]`;
+    return `state[${ex(e)}]`;
+  };
+  const ex = (e: Expr): string => {
+    if (typeof e === 'number') return num(e);
+    switch (e.k) {
+      case 'get':
+        return place(e.get);
+      case 'v':
+        return e.v;
+      case 'op':
+        return `(${ex(e.a)} ${C_OP[e.op] ?? e.op} ${ex(e.b)})`;
+      case 'not':
+        return `!${ex(e.not)}`;
+      case 'bnot':
+        return `~${ex(e.bnot)}`;
+      case 'cond':
+        return `(${ex(e.if)} ? ${ex(e.then)} : ${ex(e.else)})`;
+      case 'pc':
+        return `pc ${boundPc(e.pc)}`;
+      case 'frame':
+      case 'table':
+        return `&${place(e)}`;
+    }
+  };
+  const txt = (parts: readonly Text[]) => parts.map((p) => (typeof p === 'string' ? JSON.stringify(p) : 'hex' in p ? `hex(${ex(p.hex)})` : ex(p.dec))).join(', ');
+  const out: string[] = [];
+  const lines = (ss: readonly Stmt[], ind: string): void => {
+    for (const x of ss) {
+      switch (x.k) {
+        case 'put':
+          out.push(`${ind}${place(x.put)} = ${ex(x.v)}`);
+          break;
+        case 'inc':
+          out.push(`${ind}${place(x.inc)} += ${x.by}`);
+          break;
+        case 'or':
+          out.push(`${ind}${place(x.or)} |= ${ex(x.bits)}`);
+          break;
+        case 'let':
+          out.push(`${ind}${x.let} = ${ex(x.v)}`);
+          break;
+        case 'set':
+          out.push(`${ind}${x.set} = ${ex(x.v)}`);
+          break;
+        case 'if':
+          out.push(`${ind}if ${ex(x.if)} {`);
+          lines(x.then, `${ind}  `);
+          if (x.else?.length) {
+            out.push(`${ind}} else {`);
+            lines(x.else, `${ind}  `);
+          }
+          out.push(`${ind}}`);
+          break;
+        case 'each':
+          out.push(`${ind}for ${x.each} in ${x.of.map(num).join(', ')} {`);
+          lines(x.do, `${ind}  `);
+          out.push(`${ind}}`);
+          break;
+        case 'break':
+          out.push(`${ind}break`);
+          break;
+        case 'do':
+          lines(x.do, ind);
+          break;
+        case 'goto':
+          out.push(`${ind}goto pc ${boundPc(x.goto)}`);
+          break;
+        case 'note':
+          out.push(`${ind}trace(${txt(x.note)})`);
+          break;
+        case 'tag':
+          out.push(`${ind}reads ${x.tag}`);
+          break;
+        case 'fail':
+          out.push(`${ind}BUG(${txt(x.fail)})`);
+          break;
+      }
+    }
+  };
+  lines(d.effect, '');
+  return { guard: d.guard === undefined ? null : ex(d.guard), effect: out };
+}
+
+/** The era rules a step reads as it runs (its `tag` statements), in order, once each. */
+export function rulesReadIn(d: StepData): RuleName[] {
+  const out: RuleName[] = [];
+  const walk = (ss: readonly Stmt[]): void => {
+    for (const x of ss) {
+      if (x.k === 'tag' && !out.includes(x.tag)) out.push(x.tag);
+      else if (x.k === 'if') {
+        walk(x.then);
+        if (x.else) walk(x.else);
+      } else if (x.k === 'each' || x.k === 'do') walk(x.do);
+    }
+  };
+  walk(d.effect);
+  return out;
 }

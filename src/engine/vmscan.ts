@@ -7,7 +7,7 @@ import { unreachable } from './program.js';
 import { DISCARDED, FAILED, LOSES_WRITE, YOUNG, emitTryToUnmapOne, emitYoungTest, findFolio, forEachMapping } from './rmap.js';
 import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, putPageData, setFlag, storeCacheAt, storeContentAt, violateData } from './prims.js';
 import { FRAME, PG } from './state.js';
-import { and, bind, bits, goto, not, note, op, or, slot, v, when, write } from './step-data.js';
+import { and, assign, bind, bits, goto, not, note, op, or, slot, v, when, write } from './step-data.js';
 
 /**
  * reclaim(P): shrink_folio_list() on the folio mapped at P: isolate and lock it, add an anon
@@ -44,7 +44,7 @@ export function emitReclaim(e: Emit, pi: number): void {
       bind('lazyfree', not(bits(v('f'), PG.SWAPBACKED | PG.FILE))),
       // Not yet in the swap or page cache: add_to_swap(), unless the era keeps a lazyfree folio out of swap.
       bind('add', not(bits(v('f'), PG.SWAPCACHE | PG.FILE))),
-      when(and(v('add'), v('lazyfree')), [lazyfreeDirty.read, ...(lazyfreeToSwap(lazyfreeDirty.value) ? [] : [{ set: 'add', v: 0 }])]),
+      when(and(v('add'), v('lazyfree')), [lazyfreeDirty.read, ...(lazyfreeToSwap(lazyfreeDirty.value) ? [] : [assign('add', 0)])]),
       // add_to_swap(): the folio takes the swap slot of its page and is marked dirty (a lazyfree
       // one is left clean: its PTE says whether it was written again).
       when(v('add'), [
@@ -62,7 +62,7 @@ export function emitReclaim(e: Emit, pi: number): void {
   asm.emit({
     fn: 'shrink_folio_list',
     does: 'folio_check_references(): a young folio is kept (activated)',
-    data: { effect: [when(bits(slot(result), YOUNG), [note('referenced: activated, not reclaimed'), goto(putback)])] },
+    data: () => ({ effect: [when(bits(slot(result), YOUNG), [note('referenced: activated, not reclaimed'), goto(putback)])] }),
   });
 
   // try_to_unmap()
@@ -71,7 +71,7 @@ export function emitReclaim(e: Emit, pi: number): void {
   asm.emit({
     fn: 'shrink_folio_list',
     does: `pageout() a dirty folio to swap or its file; __remove_mapping() and free it${e.lazyfree ? ', or discard it if lazyfree and clean' : ''}`,
-    data: {
+    data: () => ({
       effect: [
         bind('pfn', slot(folio)),
         when(or(bits(slot(result), FAILED), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 0)), [note('still mapped: put back'), goto(putback)]),
@@ -106,13 +106,13 @@ export function emitReclaim(e: Emit, pi: number): void {
         ...clearLocalsData(e, WALK_LOCALS),
         goto(done),
       ],
-    },
+    }),
   });
   asm.bind(putback);
   asm.emit({
     fn: 'shrink_folio_list',
     does: 'unlock and put back the folio',
-    data: { effect: [bind('pfn', slot(folio)), clearFlag(l, pfn, PG.LOCKED), putPageData(l, pfn), ...clearLocalsData(e, WALK_LOCALS)] },
+    data: () => ({ effect: [bind('pfn', slot(folio)), clearFlag(l, pfn, PG.LOCKED), putPageData(l, pfn), ...clearLocalsData(e, WALK_LOCALS)] }),
   });
   asm.bind(done);
 }

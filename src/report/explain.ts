@@ -1,8 +1,8 @@
 // mmutt explain: the trace step by step, in kernel terms: what each step changed (from the
 // writes it made) and the era rule that fired, with its source the first time it does.
-import type { RunResult } from '../contract/output.js';
+import type { RunResult, StepsShown } from '../contract/output.js';
 import type { RuleName } from '../contract/era.js';
-import { bandLines, eraHeader, fmtRuleValue, fmtValue, heldLine, wrap, toolOf } from './text.js';
+import { bandLines, entryLines, eraHeader, fmtRuleValue, fmtValue, heldLine, wrap, toolOf } from './text.js';
 
 export function explainText(r: RunResult, how: string): string {
   const out = [`mmutt ${toolOf([r.era])} explain`, `scenario ${r.scenario.name}  sha256 ${r.sha256.slice(0, 12)}`, ...eraHeader(r.era), ...heldLine(r)];
@@ -31,5 +31,46 @@ export function explainText(r: RunResult, how: string): string {
   for (const [k, v] of Object.entries(r.outcome.observations)) out.push(`  ${r.labels?.[k] ?? k} = ${fmtValue(k, v)}`);
   out.push(`  violations: ${r.outcome.violations.join(', ') || 'none'}`);
   if (r.bands) out.push('', ...bandLines(r.bands, r.era.release));
+  return `${out.join('\n')}\n`;
+}
+
+/** explain --step: a function's steps at a release, as a scenario's machine builds them. */
+export function stepsText(x: StepsShown): string {
+  const { era } = x;
+  const at = `${era.release}${era.era ? ` (${era.era})` : ''}`;
+  const out = [`mmutt ${toolOf([era])}`];
+  // The release's name for it, whichever name was asked.
+  const name = x.steps[0]?.fn ?? x.asked;
+  const asked = name === x.asked ? '' : ` (asked as ${x.asked})`;
+  out.push(...wrap(`${name}${asked} at ${at}, as the machine of ${x.scenario} builds it: ${x.steps.length} step${x.steps.length === 1 ? '' : 's'}.`, ''));
+  if (x.alsoIn.length) out.push(...wrap(`Also built by: ${x.alsoIn.join(', ')} (give one as SCENARIO to see its machine).`, ''));
+  x.steps.forEach((st, i) => {
+    out.push('', ...wrap(`Step ${i + 1}: ${st.fn} [${st.at.map((p) => `${p.thread} pc ${p.pc}`).join(', ')}]${st.callback ? ` (.${st.callback})` : ''}`, ''));
+    out.push(...wrap(st.does, '  ', '  '));
+    out.push(`  runs when: ${st.guard ?? 'always'}`);
+    out.push('  does:');
+    for (const line of st.effect) {
+      const lead = `    ${line.match(/^ */)![0]}`;
+      out.push(...wrap(line.trimStart(), lead, `${lead}    `));
+    }
+    if (st.rules.length) out.push('  rules:');
+    for (const r of st.rules) {
+      out.push(...wrap(`${r.name} = ${fmtRuleValue(r.value as never)} (${r.read === 'built' ? 'decided how the step was built' : 'read as it runs'})`, '    ', '      '));
+      if (r.entry) out.push(...entryLines(r.entry, era.timeline?.releases[0] ?? '', '      '));
+      else out.push('      (set by the proposal)');
+    }
+  });
+  for (const p of x.programs) {
+    out.push('', `${p.thread}'s program (pc:function; * shown above):`);
+    out.push(...wrap(p.steps.map((st) => `${st.pc}:${st.fn}${st.shown ? '*' : ''}`).join(' '), '  ', '  '));
+  }
+  if (x.code) out.push('', `${x.code} more step${x.code === 1 ? '' : 's'} of that name ${x.code === 1 ? 'is' : 'are'} code, not data (a registrant's): not shown.`);
+  out.push(
+    '',
+    ...wrap(
+      `The model's step (docs/engine.md: steps as data): slots in [brackets] by their names in this scenario (a lock holds its holder's thread number + 1, 0 when free; mmap_lock counts readers below 0), a ${x.folio}'s fields as ${x.folio}(pfn).field, a jump as the pc it goes to in the thread's program; masks in hex. The kernel's code is where each entry's reads point.`,
+      '',
+    ),
+  );
   return `${out.join('\n')}\n`;
 }

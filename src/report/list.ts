@@ -3,7 +3,7 @@
 // at one release with the timeline entry it comes from and the code read for it.
 import type { Era, Timeline } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
-import { fmtRuleValue, releasesOf, toolOf, wrap } from './text.js';
+import { entryLines, fmtRuleValue, releasesOf, toolOf, wrap } from './text.js';
 
 export function erasText(released: readonly Era[], proposals: readonly Era[], scenarios: readonly Scenario[]): string {
   const out = ['Eras (oldest first):'];
@@ -47,11 +47,7 @@ export function rulesText(era: Era): string {
   const out = [`mmutt ${toolOf([era])}`, `Rules at ${era.release}${era.era ? `, in ${era.era}` : ', before the named eras'} (${era.entries ? Object.keys(era.entries).length : 0} rules):`];
   for (const [name, e] of Object.entries(era.entries ?? {})) {
     out.push('', ...wrap(`${name} = ${fmtRuleValue(e.value)}`, '  ', '      '));
-    const since = e.release === t.releases[0] ? `since ${e.release} (where the history starts)` : `since ${e.release}`;
-    out.push(...wrap(`${since}: ${e.commit ?? 'no commit identified'}; ${e.status}${e.between ? ` between ${e.between[0]} and ${e.between[1]}` : ''}`, '    ', '      '));
-    out.push(...wrap(e.why, '    ', '    '));
-    // A commit id in its 12-digit kernel form (docs/timeline.md has the whole one).
-    for (const r of e.read) out.push(...wrap(`read: ${r.repo}@${r.at.replace(/^([0-9a-f]{12})[0-9a-f]{28}$/, '$1')} ${r.path} ${r.fn}: ${r.saw}`, '    ', '      '));
+    out.push(...entryLines(e, t.releases[0]!, '    '));
   }
   const has = (release: string) => t.releases.indexOf(release) <= t.releases.indexOf(era.release);
   out.push('', ...wrap(`Features: ${t.features.map((f) => `${f.name} ${has(f.release) ? `(since ${f.release}${f.commit ? `, ${f.commit.slice(0, 12)}` : ''})` : `(not yet: ${f.release})`}`).join(', ')}`, '', '  '));

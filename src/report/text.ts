@@ -2,7 +2,7 @@
 // A commit reference `12hex ("subject")` is never broken: it stands alone on its line, whole,
 // even where that line is longer than the width (as checkpatch allows for Fixes: lines).
 import { COUNTER_NAMES, VIOLATIONS, hex } from '../contract/output.js';
-import type { Era, RuleName } from '../contract/era.js';
+import type { Era, RuleEntry, RuleName } from '../contract/era.js';
 import { fmtCond, fmtObservable, isCount } from './cond.js';
 import type { Observable } from '../contract/scenario.js';
 import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
@@ -343,4 +343,15 @@ export function bandLines(bands: Band[], release: string, width = WIDTH): string
     });
   }
   return [...out, ...lines];
+}
+
+/** A timeline entry: since when, its commit and status, why, and the code read for it (`first`: the release the history starts at). */
+export function entryLines(e: RuleEntry, first: string, indent: string): string[] {
+  const since = e.release === first ? `since ${e.release} (where the history starts)` : `since ${e.release}`;
+  return [
+    ...wrap(`${since}: ${e.commit ?? 'no commit identified'}; ${e.status}${e.between ? ` between ${e.between[0]} and ${e.between[1]}` : ''}`, indent, `${indent}  `),
+    ...wrap(e.why, indent, indent),
+    // A commit id in its 12-digit kernel form (docs/timeline.md has the whole one).
+    ...e.read.flatMap((r) => wrap(`read: ${r.repo}@${r.at.replace(/^([0-9a-f]{12})[0-9a-f]{28}$/, '$1')} ${r.path} ${r.fn}: ${r.saw}`, indent, `${indent}  `)),
+  ];
 }

@@ -6,7 +6,8 @@
 // releases a scenario meets only as many compiles as the rules it reads have distinct values.
 // A canonical or replayed run does not change a machine (each starts from a copy of its
 // initial state), so sharing it is safe there; explorations compile their own. A scenario's
-// layout is shared the same way. MMUTT_NO_SHARE=1 compiles every machine anew: for mutation
+// layout is shared the same way, and the state its prologue ends in under the rules the
+// prologue reads. MMUTT_NO_SHARE=1 compiles every machine anew: for mutation
 // testing (stryker.config.mjs), where the code that builds a machine changes between the
 // runs of one process and a machine built under one mutant must not serve the next.
 import type { EraRules, RuleName } from '../contract/era.js';
@@ -28,7 +29,8 @@ const MAX_MACHINES = 2048;
 
 const valuesOf = (rules: EraRules, read: readonly RuleName[]) => read.map((n) => ruleValueKey(rules, n)).join(';');
 
-const layouts = new WeakMap<Scenario, ScenarioLayout>();
+/** A scenario's layout, and the ends of its prologue by the rules the prologue read (CompileOptions.prologues). */
+const layouts = new WeakMap<Scenario, { layout: ScenarioLayout; prologues: Map<string, readonly number[]> }>();
 const NO_SHARE = !!process.env.MMUTT_NO_SHARE;
 
 /** The machine of a scenario (as it runs at a release: settled options) under these rules. */
@@ -54,9 +56,9 @@ export function sharedMachine(s: Scenario, rules: EraRules): Machine {
     byScenario.set(key, (known = { groups: [], byRuleSet: new Map() }));
     count = 1;
   }
-  let layout = layouts.get(s);
-  if (!layout) layouts.set(s, (layout = layoutOf(s)));
-  const machine = compile(s, rules, { layout });
+  let shared = layouts.get(s);
+  if (!shared) layouts.set(s, (shared = { layout: layoutOf(s), prologues: new Map() }));
+  const machine = compile(s, rules, shared);
   const read = [...machine.rulesRead].sort();
   const readKey = read.join(';');
   let group = known.groups.find((g) => g.read.join(';') === readKey);

@@ -1,0 +1,66 @@
+// explain --step: a kernel function's steps as the model builds them at a release. Steps exist
+// in a machine (a scenario's threads under the release's rules), so they are shown as the
+// machine of a scenario that has them builds them: the one the user names, or the first
+// catalog scenario (by name) whose machine has a step of that function at the release.
+import type { Era, RuleName } from '../contract/era.js';
+import type { ShownStep, StepsShown } from '../contract/output.js';
+import type { Scenario } from '../contract/scenario.js';
+import type { Machine } from '../engine/compile.js';
+import { printStep, rulesReadIn } from '../engine/step-data.js';
+import { settled, unavailable } from '../era/features.js';
+import { inWords } from '../era/vocabulary.js';
+import { sharedMachine } from './machines.js';
+
+/** The steps of function `asked` (the engine's name or the release's) in the first of `scenarios` whose machine has one at `era`. */
+export function showSteps(asked: string, scenarios: readonly Scenario[], era: Era): StepsShown {
+  const words = era.words;
+  const named = (fn: string) => fn === asked || inWords(words, fn) === asked;
+  let shown: { scenario: Scenario; machine: Machine } | null = null;
+  const alsoIn: string[] = [];
+  for (const s of scenarios) {
+    if (unavailable(s, era)) continue;
+    const machine = sharedMachine(settled(s, era).scenario, era.rules);
+    if (!machine.programs.some((p) => p.some((st) => named(st.fn)))) continue;
+    if (shown) alsoIn.push(s.name);
+    else shown = { scenario: s, machine };
+  }
+  const folio = inWords(words, 'folio');
+  if (!shown) return { era, asked, scenario: null, alsoIn, steps: [], code: 0, programs: [], folio };
+  const { machine } = shown;
+  const l = machine.layout;
+  const steps: ShownStep[] = [];
+  let code = 0;
+  const programs: StepsShown['programs'] = [];
+  machine.programs.forEach((program, tid) => {
+    const thread = l.threads[tid]!.name;
+    if (program.some((st) => named(st.fn))) programs.push({ thread, steps: program.map((st, pc) => ({ pc, fn: inWords(words, st.fn), shown: named(st.fn) && !!st.data })) });
+    program.forEach((st, pc) => {
+      if (!named(st.fn)) return;
+      if (!st.data) {
+        code++;
+        return;
+      }
+      const data = st.data();
+      const { guard, effect } = printStep(data, (i) => l.names[i] ?? `slot ${i}`);
+      const shownStep: ShownStep = {
+        fn: inWords(words, st.fn),
+        does: inWords(words, st.does),
+        at: [{ thread, pc }],
+        guard: guard === null ? null : inWords(words, guard),
+        effect: effect.map((x) => inWords(words, x)),
+        rules: [...(st.tags ?? []).map((name) => rule(era, name, 'built')), ...rulesReadIn(data).map((name) => rule(era, name, 'runs'))],
+      };
+      if (st.callback) shownStep.callback = st.callback;
+      // The same step in another thread (two vCPUs, say): one text, both places named.
+      const same = steps.find((x) => JSON.stringify({ ...x, at: [] }) === JSON.stringify({ ...shownStep, at: [] }));
+      if (same) same.at.push({ thread, pc });
+      else steps.push(shownStep);
+    });
+  });
+  return { era, asked, scenario: shown.scenario.name, alsoIn, steps, code, programs, folio };
+}
+
+function rule(era: Era, name: RuleName, read: 'built' | 'runs'): ShownStep['rules'][number] {
+  const entry = era.entries[name];
+  return entry ? { name, read, value: era.rules[name].value, entry } : { name, read, value: era.rules[name].value };
+}

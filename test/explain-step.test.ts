@@ -1,0 +1,84 @@
+// explain --step (issue 18, section 6): a kernel function's steps as the model builds them at a
+// release, printed from the steps' own data, with the rules that shaped them and their entries.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../src/engine/compile.js';
+import { printStep } from '../src/engine/step-data.js';
+import { settled, unavailable } from '../src/era/features.js';
+import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
+import { ERAS, registry } from './registry.js';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const mmutt = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('explain --step', () => {
+  it('try_to_unmap_one at v4.12: .invalidate_page before the PTL is dropped, by c7ab0d2fdc84, and the callback after the PTE work in the program', () => {
+    const r = mmutt('explain', '--step', 'try_to_unmap_one', '--kernel', 'v4.12', 'reclaim-dirty-guest-page');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('try_to_unmap_one at v4.12 (post-6bdb913f0a70), as the machine of');
+    expect(r.out).toMatch(/mm\.try_to_unmap_one\.notify = "invalidate_page-before-unlock" \(decided how\s+the step was built\)/);
+    expect(r.out).toContain('since v4.11: c7ab0d2fdc84');
+    // Read as it runs, with its own entry.
+    expect(r.out).toMatch(/mm\.try_to_unmap_one\.young_check = true \(read as it runs\)/);
+    expect(r.out).toContain('reads mm.try_to_unmap_one.young_check');
+    // Where the notifier call falls: right after the PTE work, before the unlock step.
+    expect(r.out).toMatch(/13:try_to_unmap_one\* 14:try_to_unmap_one\* 15:kvm_mmu_notifier_invalidate_page/);
+  });
+
+  it('the same function a release later (v4.13): a range bracket, no .invalidate_page', () => {
+    const r = mmutt('explain', '--step', 'try_to_unmap_one', '--kernel', 'v4.13', 'reclaim-dirty-guest-page');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/mm\.try_to_unmap_one\.notify = "range"/);
+    expect(r.out).toContain('kvm_mmu_notifier_invalidate_range_start');
+    expect(r.out).not.toContain('kvm_mmu_notifier_invalidate_page');
+  });
+
+  it("speaks the release's words, and takes either name", () => {
+    const r = mmutt('explain', '--step', 'folio_referenced', '--kernel', 'v4.12');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('page_referenced (asked as folio_referenced) at v4.12');
+    expect(r.out).toContain("a page's fields as page(pfn).field");
+    expect(mmutt('explain', '--step', 'page_referenced', '--kernel', 'v4.12').out).toContain('page_referenced at v4.12');
+  });
+
+  it('a name no machine has, a --replay with it, or no scenario and no --step: exit 2, one line', () => {
+    for (const args of [
+      ['explain', '--step', 'no_such_function', '--kernel', 'v4.12'],
+      ['explain', '--step', 'try_to_unmap_one', '--kernel', 'v4.12', '--replay', 'x'],
+      ['explain', '--kernel', 'v4.12'],
+    ]) {
+      const r = mmutt(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.out).toBe('');
+    }
+  });
+
+  it('every step of every catalog machine under every named era prints, and names only slots of its layout', () => {
+    let steps = 0;
+    for (const name of catalogNames()) {
+      const s = loadScenario(name);
+      for (const era of [...ERAS, registry.forKernel('v2.6.32')]) {
+        if (unavailable(s, era)) continue;
+        const m = compile(settled(s, era).scenario, era.rules);
+        for (const p of m.programs) {
+          for (const st of p) {
+            expect(st.data, `${name} ${era.id} ${st.fn}: a step the engine builds is data`).toBeDefined();
+            const shown = printStep(st.data!(), (i) => {
+              expect(m.layout.names[i], `${name} ${st.fn}: slot ${i}`).toBeDefined();
+              return m.layout.names[i]!;
+            });
+            // A step may do nothing (a SIGSEGV'd load with no register to fill): it prints nothing then.
+            if (!shown.effect.length) expect(st.data!().effect, `${name} ${st.fn}`).toEqual([]);
+            steps++;
+          }
+        }
+      }
+    }
+    expect(steps).toBeGreaterThan(1000);
+  });
+});
