@@ -8,6 +8,10 @@ import { eraDoc } from '../src/report/era-doc.js';
 import { catalogDoc } from '../src/report/catalog-doc.js';
 import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
 import { runScenario } from '../src/runner/run.js';
+import { showSteps } from '../src/runner/steps.js';
+import { stepsDoc } from '../src/report/steps-doc.js';
+import { compile } from '../src/engine/compile.js';
+import { settled, unavailable } from '../src/era/features.js';
 import { VERSION } from '../src/version.js';
 
 describe('docs', () => {
@@ -23,6 +27,15 @@ describe('docs', () => {
       return ERAS.map((e) => runScenario(sc, e));
     });
     await expect(catalogDoc(ERAS, rows)).toMatchFileSnapshot('../docs/catalog.md');
+  });
+  it('docs/steps.md is generated from the steps as data of the catalog at the newest era (npm run docs)', async () => {
+    const era = ERAS.at(-1)!;
+    const scenarios = catalogNames().map((n) => loadScenario(n));
+    const fns = new Set<string>();
+    for (const s of scenarios) if (!unavailable(s, era)) for (const p of compile(settled(s, era).scenario, era.rules).programs) for (const st of p) fns.add(st.fn);
+    const shown = [...fns].sort().map((fn) => showSteps(fn, scenarios, era));
+    expect(shown.every((x) => x.steps.length > 0)).toBe(true);
+    await expect(stepsDoc(shown)).toMatchFileSnapshot('../docs/steps.md');
   });
   it('the version printed in reports is package.json\'s', () => {
     expect(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version).toBe(VERSION);
