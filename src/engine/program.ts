@@ -43,7 +43,7 @@ export interface DataStepSpec extends StepBase {
   data: StepData | (() => StepData);
 }
 
-/** A step that is code: not yet converted to data (issue 18 converts them room by room). */
+/** A step that is code, not data: what a secondary MMU a caller registers may emit (CompileOptions.notifiers); the engine's own steps are data. */
 export interface CodeStepSpec extends StepBase {
   data?: undefined;
   /** False while the step cannot run (a lock is held, KVM's retry rule says wait). */

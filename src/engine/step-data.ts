@@ -1,17 +1,18 @@
 // Steps as data (issue 18). A step's guard and its effect on the state are a small tree of
 // expressions and statements over state slots, not a closure. The same description is
-// evaluated as it stands by a run (a canonical or replayed schedule takes a few dozen steps of
-// a machine built for it: generating code for them would cost more than it saves), turned into
-// JavaScript for the explorer (compileExec, compileGuard: millions of steps of one machine),
-// printed as the model has it at a release, and, once every step is data, exported to
-// Promela. Everything a step needs from the scenario's layout (slot numbers, static tables) is
-// a constant in the tree.
+// evaluated as it stands for a step's first runs (a canonical or replayed schedule takes a
+// few dozen steps of a machine built for it: generating code for them would cost more than it
+// saves), then run as JavaScript generated from it (an exploration takes millions: compileExec,
+// compileGuard), and printed as the model has it at a release (printStep: explain --step,
+// docs/steps.md). Everything a step needs from the scenario's layout (slot numbers, static
+// tables) is a constant in the tree.
 //
 // The language is what the kernel steps use and no more: integers (32-bit, as the state's
 // Int32Array holds them), the state's get/put/inc/orBits (state.ts: so the write log and the
-// explorer's footprints see every access as they see a closure's), values bound once per step,
-// if, a loop over a static list, a jump to a label (the next pc), notes for the trace, and the
-// internal error a broken model raises.
+// explorer's footprints see every access as a step that is code would), values bound in a
+// block, if, a loop over a static list, a jump to a label (the next pc), a label's pc, notes
+// for the trace, the rules a step reads as it runs, and the internal error a broken model
+// raises.
 import type { RuleName } from '../contract/era.js';
 import { hex } from '../contract/output.js';
 import type { Label, Notes } from './program.js';
