@@ -290,6 +290,9 @@ function emitOp(e: Emit, s: Scenario, op: Op): void {
       return emitAge(e, page(op.at), 'clear_young', reg(op.reg));
     case 'test-young':
       return emitAge(e, page(op.at), 'test_young', reg(op.reg));
+    default:
+      // An operation the engine does not know does not compile.
+      return unreachable(op);
   }
 }
 

@@ -6,6 +6,7 @@
 import { clearLocalsData, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { bracket } from './notifier.js';
+import { unreachable } from './program.js';
 import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, putPageData, storeCacheAt, storeContentAt, notWriteLocked } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, bind, bits, block, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
@@ -96,17 +97,26 @@ export function zapPte(e: Emit, pi: number): Stmt[] {
   ];
 }
 
+/** madvise(): each advice the engine knows; one it does not know does not compile. */
 export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
-  const { l } = e;
-  if (advice === 'MADV_DONTNEED') {
-    emitRangeOp(e, pages, {
-      fn: 'madvise_dontneed_single_vma',
-      lock: 'read',
-      walk: { fn: 'zap_pte_range', does: 'clear the PTEs and drop the pages', pte: (pi) => zapPte(e, pi) },
-      after: { fn: 'zap_page_range_single', does: 'tlb_finish_mmu()', effect: [] },
-    });
-    return;
+  switch (advice) {
+    case 'MADV_DONTNEED':
+      return emitRangeOp(e, pages, {
+        fn: 'madvise_dontneed_single_vma',
+        lock: 'read',
+        walk: { fn: 'zap_pte_range', does: 'clear the PTEs and drop the pages', pte: (pi) => zapPte(e, pi) },
+        after: { fn: 'zap_page_range_single', does: 'tlb_finish_mmu()', effect: [] },
+      });
+    case 'MADV_FREE':
+      return emitMadvFree(e, pages);
+    default:
+      return unreachable(advice);
   }
+}
+
+/** MADV_FREE: madvise_free_single_vma() -> madvise_free_pte_range(). */
+function emitMadvFree(e: Emit, pages: number[]): void {
+  const { l } = e;
   const pte = v('pte');
   const pfn = v('pfn');
   emitRangeOp(e, pages, {
