@@ -255,10 +255,12 @@ async function cmdExplain(a: { scenario?: string; replay?: string; step?: string
   const era = S.select(a, { required: 'explain needs one era: give --era ID, --kernel vX.Y or --at COMMIT' });
   if (era.length !== 1) throw new UserError('explain needs one era: give --era ID, --kernel vX.Y or --at COMMIT (not all)');
   if (a.step !== undefined) {
+    if (Array.isArray(a.step)) throw new UserError('explain --step takes one function: give --step once');
+    if (a.step.trim() === '') throw new UserError('explain --step needs the name of a kernel function, as a trace prints it (try_to_unmap_one)');
     if (a.replay !== undefined) throw new UserError('explain --step shows how a step is built, not a schedule: drop --replay');
     const { showSteps } = await import('./runner/steps.js');
     const shown = showSteps(a.step, a.scenario === undefined ? S.catalog() : [S.scenario(a.scenario)], era[0]!);
-    if (!shown.scenario) throw new UserError(`no ${a.scenario === undefined ? 'catalog scenario' : 'machine of that scenario'} has a step of ${quote(a.step)} at ${era[0]!.release}: a step is named by the kernel function a trace prints (\`mmutt explain SCENARIO --kernel ${era[0]!.release}\` lists them)`);
+    if (!shown.scenario) throw new UserError(shown.absent ?? `no ${a.scenario === undefined ? 'catalog scenario' : 'machine of that scenario'} has a step of ${quote(a.step)} at ${era[0]!.release}: a step is named by the kernel function a trace prints (\`mmutt explain SCENARIO --kernel ${era[0]!.release}\` lists them)`);
     print((await import('./report/explain.js')).stepsText(shown));
     return;
   }

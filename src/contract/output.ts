@@ -337,6 +337,8 @@ export interface StepsShown {
   asked: string;
   /** The scenario whose machine is shown; null when no scenario searched has the step here. */
   scenario: string | null;
+  /** With no scenario: the release has no such function (since when), if the history says so. */
+  absent?: string;
   /** Other scenarios searched whose machines have the step too. */
   alsoIn: string[];
   steps: ShownStep[];
@@ -344,8 +346,8 @@ export interface StepsShown {
   code: number;
   /** The release's word for a folio (`page` before folios): how the steps name a frame's fields. */
   folio: string;
-  /** The programs of the threads that have the step, as pc and function (in the release's words): where it falls, and the notifier calls around it. */
-  programs: { thread: string; steps: { pc: number; fn: string; shown: boolean }[] }[];
+  /** The programs of the threads that have the step, as pc and function (in the release's words) and the rules that put each step there: where it falls, and the notifier calls around it (a bracket's steps name the rule that opened it). */
+  programs: { thread: string; steps: { pc: number; fn: string; shown: boolean; rules: RuleName[] }[] }[];
 }
 
 export interface ShownStep {

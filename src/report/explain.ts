@@ -37,7 +37,9 @@ export function explainText(r: RunResult, how: string): string {
 /** explain --step: a function's steps at a release, as a scenario's machine builds them. */
 export function stepsText(x: StepsShown): string {
   const { era } = x;
-  const at = `${era.release}${era.era ? ` (${era.era})` : ''}`;
+  // The era as asked: a proposal or a named era says so (a release alone says its era).
+  const named = era.proposal ? `proposal ${era.id}, on ${era.release}` : era.id !== era.release ? era.id : era.era;
+  const at = `${era.release}${named ? ` (${named})` : ''}`;
   const out = [`mmutt ${toolOf([era])}`];
   // The release's name for it, whichever name was asked.
   const name = x.steps[0]?.fn ?? x.asked;
@@ -47,7 +49,7 @@ export function stepsText(x: StepsShown): string {
   x.steps.forEach((st, i) => {
     out.push('', ...wrap(`Step ${i + 1}: ${st.fn} [${st.at.map((p) => `${p.thread} pc ${p.pc}`).join(', ')}]${st.callback ? ` (.${st.callback})` : ''}`, ''));
     out.push(...wrap(st.does, '  ', '  '));
-    out.push(`  runs when: ${st.guard ?? 'always'}`);
+    out.push(...wrap(`runs when: ${st.guard ?? 'always'}`, '  ', '      '));
     out.push('  does:');
     for (const line of st.effect) {
       const lead = `    ${line.match(/^ */)![0]}`;
@@ -61,8 +63,8 @@ export function stepsText(x: StepsShown): string {
     }
   });
   for (const p of x.programs) {
-    out.push('', `${p.thread}'s program (pc:function; * shown above):`);
-    out.push(...wrap(p.steps.map((st) => `${st.pc}:${st.fn}${st.shown ? '*' : ''}`).join(' '), '  ', '  '));
+    out.push('', ...wrap(`${p.thread}'s program (pc:function; * shown above; [the rules that put a step there]):`, '', '  '));
+    out.push(...wrap(p.steps.map((st) => `${st.pc}:${st.fn}${st.shown ? '*' : ''}${st.rules.length ? `[${st.rules.join(',')}]` : ''}`).join(' '), '  ', '  '));
   }
   if (x.code) out.push('', `${x.code} more step${x.code === 1 ? '' : 's'} of that name ${x.code === 1 ? 'is' : 'are'} code, not data (a registrant's): not shown.`);
   out.push(

@@ -9,12 +9,16 @@ import type { Machine } from '../engine/compile.js';
 import { printStep, rulesReadIn } from '../engine/step-data.js';
 import { settled, unavailable } from '../era/features.js';
 import { inWords } from '../era/vocabulary.js';
+import { releaseKey } from '../era/release.js';
 import { sharedMachine } from './machines.js';
 
 /** The steps of function `asked` (the engine's name or the release's) in the first of `scenarios` whose machine has one at `era`. */
 export function showSteps(asked: string, scenarios: readonly Scenario[], era: Era): StepsShown {
   const words = era.words;
-  const named = (fn: string) => fn === asked || inWords(words, fn) === asked;
+  // The engine's word for the name asked: any name the function had in any release (asked for
+  // by its old name at a release that renamed it, or the other way round).
+  const word = era.timeline?.words.find((w) => w.word === asked || w.since.some((x) => x.name === asked))?.word ?? asked;
+  const named = (fn: string) => fn === word || fn === asked || inWords(words, fn) === asked;
   let shown: { scenario: Scenario; machine: Machine } | null = null;
   const alsoIn: string[] = [];
   for (const s of scenarios) {
@@ -25,7 +29,13 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
     else shown = { scenario: s, machine };
   }
   const folio = inWords(words, 'folio');
-  if (!shown) return { era, asked, scenario: null, alsoIn, steps: [], code: 0, programs: [], folio };
+  if (!shown) {
+    // A function the release does not have (its word has no name there): say since when.
+    const w = era.timeline?.words.find((x) => x.word === word);
+    const last = w?.since.filter((x) => releaseKey(x.release) <= releaseKey(era.release)).at(-1);
+    const absent = w && last && last.name === null ? `${era.release} has no ${asked}: from ${last.release} the kernel has no such function${last.commit ? ` (${last.commit.slice(0, 12)})` : ''}` : undefined;
+    return { era, asked, scenario: null, alsoIn, steps: [], code: 0, programs: [], folio, ...(absent ? { absent } : {}) };
+  }
   const { machine } = shown;
   const l = machine.layout;
   const steps: ShownStep[] = [];
@@ -33,7 +43,7 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
   const programs: StepsShown['programs'] = [];
   machine.programs.forEach((program, tid) => {
     const thread = l.threads[tid]!.name;
-    if (program.some((st) => named(st.fn))) programs.push({ thread, steps: program.map((st, pc) => ({ pc, fn: inWords(words, st.fn), shown: named(st.fn) && !!st.data })) });
+    if (program.some((st) => named(st.fn))) programs.push({ thread, steps: program.map((st, pc) => ({ pc, fn: inWords(words, st.fn), shown: named(st.fn) && !!st.data, rules: st.tags ?? [] })) });
     program.forEach((st, pc) => {
       if (!named(st.fn)) return;
       if (!st.data) {
