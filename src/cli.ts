@@ -73,9 +73,9 @@ const DEFAULT_JOBS = Math.max(1, Math.min(8, availableParallelism()));
 const formatOption = <T>(y: Argv<T>, choices: readonly Format[] = FORMATS) => y.option('format', { choices, default: 'text' as Format, describe: 'output format' });
 
 /** --era, --kernel and --at: which era or release runs (repeatable where the command takes several). */
-const eraOptions = <T>(y: Argv<T>, many = false) =>
+const eraOptions = <T>(y: Argv<T>, many = false, one = false) =>
   y
-    .option('era', { type: 'string', array: many, describe: many ? 'an era id, a release, or all (repeat for several)' : 'era id, a release, or all (default: every era)' })
+    .option('era', { type: 'string', array: many, describe: many ? 'an era id, a release, or all (repeat for several)' : one ? 'an era id or a release (one is needed: --era, --kernel or --at)' : 'era id, a release, or all (default: every era)' })
     .option('kernel', { type: 'string', array: many, describe: 'a mainline release (vX.Y, v2.6.X): its own rules, in its own names' })
     .option('at', { type: 'string', array: many, describe: 'a commit the timeline names: the first release that has it (docs/timeline.md)' });
 
@@ -457,7 +457,7 @@ async function main() {
       'explain [scenario]',
       'the trace step by step in kernel terms: what each step changed, and the era rule that fired with its source; --step FUNCTION: how the model builds that kernel function at a release',
       (y) =>
-        eraOptions(y)
+        eraOptions(y, false, true)
           .positional('scenario', { type: 'string' })
           .option('replay', { type: 'string', describe: 'explain the schedule of a replay token instead' })
           .option('step', { type: 'string', describe: "show the steps of this kernel function as the model builds them at the era's release (in the SCENARIO's machine, or the first catalog scenario's that has them)" }),
