@@ -25,6 +25,8 @@ describe('explain --step', () => {
     // Read as it runs, with its own entry.
     expect(r.out).toMatch(/mm\.try_to_unmap_one\.young_check = true \(read as it runs\)/);
     expect(r.out).toContain('reads mm.try_to_unmap_one.young_check');
+    // A string literal broken at 80 columns is closed and reopened, as C joins adjacent literals.
+    expect(r.out).toMatch(/trace\("lazyfree page redirtied or referenced: restore the PTE, set "\n\s+"swapbacked"\)/);
     // Where the notifier call falls: right after the PTE work, before the unlock step.
     expect(r.out).toMatch(/13:try_to_unmap_one\*\[mm\.try_to_unmap_one\.notify\]\s+14:try_to_unmap_one\*\s+15:kvm_mmu_notifier_invalidate_page\[kvm\.notifier_ops\]/);
   });

@@ -53,7 +53,7 @@ export function stepsText(x: StepsShown): string {
     out.push('  does:');
     for (const line of st.effect) {
       const lead = `    ${line.match(/^ */)![0]}`;
-      out.push(...wrap(line.trimStart(), lead, `${lead}    `));
+      out.push(...wrapCode(line.trimStart(), lead, `${lead}    `));
     }
     if (st.rules.length) out.push('  rules:');
     for (const r of st.rules) {
@@ -75,4 +75,28 @@ export function stepsText(x: StepsShown): string {
     ),
   );
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * A line of a step's code wrapped at 80 columns; a break inside a string literal closes it and
+ * opens the next line with the rest, as C joins adjacent literals ("restore the PTE, set "
+ * "swapbacked"): the text copied from either line is the step's own.
+ */
+function wrapCode(line: string, lead: string, hang: string, width = 80): string[] {
+  const out: string[] = [];
+  let cur = lead;
+  let fresh = true;
+  let inString = false;
+  for (const word of line.split(' ')) {
+    const sep = fresh ? '' : ' ';
+    if (!fresh && cur.length + 1 + word.length > width) {
+      out.push(inString ? `${cur} "` : cur);
+      cur = inString ? `${hang}"${word}` : `${hang}${word}`;
+    } else cur += sep + word;
+    fresh = false;
+    // Quotes in the word, not escaped ones, open or close a literal.
+    for (let i = 0; i < word.length; i++) if (word[i] === '"' && word[i - 1] !== '\\') inString = !inString;
+  }
+  out.push(cur);
+  return out;
 }
