@@ -8,9 +8,9 @@ import { clearLocalsData, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { zapPte } from './madvise.js';
 import { bracket, release } from './notifier.js';
-import { fieldOf, flagsOf, frameAt, getPageData } from './prims.js';
+import { fieldOf, flagsOf, frameAt, getPageData, lockFree } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
-import { and, assign, bind, bits, block, eq, not, op, slot, v, when, write, type Stmt } from './step-data.js';
+import { and, assign, bind, bits, block, not, op, slot, v, when, write, type Stmt } from './step-data.js';
 
 /** fork(child): dup_mmap() -> copy_page_range() for every vma of the parent. */
 export function emitFork(e: Emit, parent: number, child: number): void {
@@ -22,7 +22,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
     fn: 'dup_mmap',
     does: 'mmap_write_lock() the parent and the new mm; copy the vmas to the child',
     data: () => ({
-      guard: eq(slot(pm.mmapLock), 0),
+      guard: lockFree(pm.mmapLock),
       effect: [
         write(pm.mmapLock, e.owner),
         write(cm.mmapLock, e.owner),
@@ -43,7 +43,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
         fn: 'copy_page_range',
         does: cow ? 'write-protect the parent PTEs and copy them to the child, under both PTLs' : 'copy the PTEs to the child (shared mapping: no notifier)',
         data: () => ({
-          guard: and(eq(slot(pm.ptl), 0), eq(slot(cm.ptl), 0)),
+          guard: and(lockFree(pm.ptl), lockFree(cm.ptl)),
           effect: pages.map((pi): Stmt => {
             const p = l.pages[pi]!;
             const q = l.pages.findIndex((x) => x.proc === child && x.addr === p.addr);
@@ -93,7 +93,7 @@ export function emitExit(e: Emit, proc: number): void {
     fn: 'exit_mmap',
     does: 'unmap_vmas() (secondary MMUs were released: no callbacks), free the pages, remove the vmas',
     data: () => ({
-      guard: and(eq(slot(pm.mmapLock), 0), eq(slot(pm.ptl), 0)),
+      guard: and(lockFree(pm.mmapLock), lockFree(pm.ptl)),
       effect: [
         // unmap_vmas() -> zap_pte_range(), as munmap() zaps (madvise.ts).
         ...pages.map((pi) => block(zapPte(e, pi))),

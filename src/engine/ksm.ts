@@ -8,7 +8,7 @@ import { clearLocalsData, type Emit } from './emit.js';
 import { L, MM_LOCALS } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import type { Label } from './program.js';
-import { clearFlag, fieldOf, flagsOf, frameAt, getPageData, putPageData, setFlag, notWriteLocked } from './prims.js';
+import { clearFlag, fieldOf, flagsOf, frameAt, getPageData, lockFree, notWriteLocked, putPageData, setFlag } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { bind, bits, cond, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 
@@ -127,7 +127,7 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
         fn: 'write_protect_page',
         does: 'page_vma_mapped_walk() takes the PTL; ptep_clear_flush(page); mapcount + 1 == refcount?',
         data: () => ({
-          guard: eq(slot(mm.ptl), 0),
+          guard: lockFree(mm.ptl),
           effect: [
             bind('pfn', slot(pageSlot)),
             bind('pte', slot(pg.pte)),
@@ -174,7 +174,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
         fn: 'replace_page',
         does: 'pte_offset_map_lock(); pte_same(); get_page(kpage); folio_add_anon_rmap_pte(kpage); ptep_clear_flush(page)',
         data: () => ({
-          guard: eq(slot(mm.ptl), 0),
+          guard: lockFree(mm.ptl),
           effect: [
             when(op(slot(pg.pte), '!==', slot(origPte)), [note('pte changed since write_protect_page: -EFAULT'), goto(failed)]),
             bind('k', slot(kpageSlot)),

@@ -7,7 +7,7 @@ import { clearLocalsData, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
 import { bracket } from './notifier.js';
 import { unreachable } from './program.js';
-import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, putPageData, storeCacheAt, storeContentAt, notWriteLocked } from './prims.js';
+import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, lockFree, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, bind, bits, block, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 import type { Advice } from '../contract/scenario.js';
@@ -34,7 +34,6 @@ function emitRangeOp(
 ): void {
   const { l, asm } = e;
   const mm = l.procs[l.pages[pages[0]!]!.proc]!;
-  const vma = l.vmas[l.pages[pages[0]!]!.vma]!;
   const done = asm.label();
   const lock = slot(mm.mmapLock);
   asm.emit({
@@ -44,7 +43,7 @@ function emitRangeOp(
       // mmap_lock: 0 free, negative a count of readers, positive the writer.
       guard: rangeOp.lock === 'read' ? notWriteLocked(mm.mmapLock) : eq(lock, 0),
       effect: [
-        when(not(bits(slot(vma.state), VMA_MAPPED)), [note('no vma there: -ENOMEM'), goto(done)]),
+        when(not(vmaMapped(l, pages[0]!)), [note('no vma there: -ENOMEM'), goto(done)]),
         ...(rangeOp.refuse ? [note(rangeOp.refuse), goto(done)] : []),
         write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '-', 1) : e.owner),
         ...(rangeOp.before?.effect ?? []),
@@ -55,7 +54,7 @@ function emitRangeOp(
     asm.emit({
       fn: rangeOp.walk.fn,
       does: `${rangeOp.walk.does}, under the PTL`,
-      data: () => ({ guard: eq(slot(mm.ptl), 0), effect: pages.map((pi) => (block(rangeOp.walk.pte(pi)))) }),
+      data: () => ({ guard: lockFree(mm.ptl), effect: pages.map((pi) => block(rangeOp.walk.pte(pi))) }),
     }),
   );
   asm.emit({

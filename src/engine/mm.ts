@@ -4,10 +4,10 @@
 import type { EraRules } from '../contract/era.js';
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
-import { L, MM_LIVE, MM_LOCALS, VMA_MAPPED, VMA_WRITE, type StoreSlot } from './layout.js';
+import { L, MM_LOCALS, type StoreSlot } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import { unreachable, type Label } from './program.js';
-import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, putPageData, storeCacheAt, storeContentAt, notWriteLocked } from './prims.js';
+import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, lockFree, mmLive, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped, vmaWritable } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, assign, bind, bits, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
@@ -41,7 +41,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
   /** A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`; then finish. */
   const handler = (at: Label, fn: string, does: string, body: () => readonly Stmt[]) => {
     asm.bind(at);
-    asm.emit({ fn, does, data: () => ({ guard: eq(slot(mm.ptl), 0), effect: [when(eq(slot(pg.pte), slot(origPte)), body()), ...finish] }) });
+    asm.emit({ fn, does, data: () => ({ guard: lockFree(mm.ptl), effect: [when(eq(slot(pg.pte), slot(origPte)), body()), ...finish] }) });
   };
   const pte = v('pte');
   const pfn = v('pfn');
@@ -52,9 +52,9 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
     data: () => ({
       // handle_pte_fault() looks at the PTE under the PTL; do_wp_page() takes its reference on the
       // old page there, before the PTL is dropped for the copy.
-      guard: and(notWriteLocked(mm.mmapLock), eq(slot(mm.ptl), 0), not(bits(slot(pg.pte), PTE.MIGRATION))),
+      guard: and(notWriteLocked(mm.mmapLock), lockFree(mm.ptl), not(bits(slot(pg.pte), PTE.MIGRATION))),
       effect: [
-        when(or(op(slot(mm.mmState), '!==', MM_LIVE), not(bits(slot(vma.state), VMA_MAPPED)), ...(isWrite ? [not(bits(slot(vma.state), VMA_WRITE))] : [])), [
+        when(or(not(mmLive(l, pi)), not(vmaMapped(l, pi)), ...(isWrite ? [not(vmaWritable(l, pi))] : [])), [
           note(`no ${isWrite ? 'writable ' : ''}vma: SIGSEGV / -EFAULT`),
           goto(efault),
         ]),
@@ -145,7 +145,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
     bind('exclusive', eq(fieldOf(l, pfn, FRAME.MAPCOUNT), 1)),
     write(
       pg.pte,
-      op(op(op(pfn, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG), '|', op(cond(and(v('exclusive'), bits(slot(vma.state), VMA_WRITE)), PTE.WRITE, 0), '|', isWrite ? PTE.DIRTY : 0)),
+      op(op(op(pfn, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG), '|', op(cond(and(v('exclusive'), vmaWritable(l, pi)), PTE.WRITE, 0), '|', isWrite ? PTE.DIRTY : 0)),
     ),
     ...(isWrite
       ? [
@@ -296,7 +296,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
         fn: 'wp_page_copy',
         does: 'pte_offset_map_lock(); pte_same(); ptep_clear_flush(old); folio_add_new_anon_rmap(new)',
         data: () => ({
-          guard: eq(slot(mm.ptl), 0),
+          guard: lockFree(mm.ptl),
           effect: [
             when(op(slot(pg.pte), '!==', slot(origPte)), [note('PTE changed under us: give up'), goto(abort)]),
             write(mm.ptl, e.owner),

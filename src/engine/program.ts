@@ -149,7 +149,6 @@ function fromData(st: StepBase, source: StepData | (() => StepData), next: numbe
   let built: StepData | null = typeof source === 'function' ? null : source;
   const data = (): StepData => (built ??= (source as () => StepData)());
   let runs = 0;
-  let checks = 0;
   const step: Step = {
     fn: st.fn,
     does: st.does,
@@ -168,12 +167,8 @@ function fromData(st: StepBase, source: StepData | (() => StepData), next: numbe
   if (built === null || built.guard !== undefined) {
     step.enabled = (s) => {
       const guard = data().guard;
-      if (guard === undefined) {
-        step.enabled = undefined;
-        return true;
-      }
-      if (++checks >= GENERATE_AFTER) step.enabled = compileGuard(guard);
-      return holds(guard, s);
+      step.enabled = guard === undefined ? undefined : tiered(guard);
+      return step.enabled ? step.enabled(s) : true;
     };
   }
   return step;

@@ -9,7 +9,7 @@ import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
 import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
 import { unreachable, type Label } from './program.js';
-import { fieldOf, flagsOf, folioMarkDirtyData, frameAt, putPageData, setFlag } from './prims.js';
+import { fieldOf, flagsOf, folioMarkDirtyData, frameAt, lockFree, putPageData, setFlag } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, bind, bits, cond, eq, goto, not, note, op, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
@@ -143,7 +143,7 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
     asm.emit({
       fn: change.fn,
       does: change.does,
-      data: () => ({ guard: eq(slot(mm.ptl), 0), effect: [...change.effect(goto(end), noNotify), write(mm.ptl, e.owner)] }),
+      data: () => ({ guard: lockFree(mm.ptl), effect: [...change.effect(goto(end), noNotify), write(mm.ptl, e.owner)] }),
     });
     if (page === 'after-flush') invalidatePage(e, pi);
     // .invalidate_page after the PTE work: that work is a step of its own, then the callback,
@@ -188,7 +188,7 @@ export function emitYoungTest(e: Emit, pi: number, cb: AgeCallback): void {
     fn: hostFn,
     does: cb === 'test_young' ? 'is the host PTE young?' : 'test and clear the host PTE young bit, under the PTL',
     data: () => ({
-      guard: eq(slot(mm.ptl), 0),
+      guard: lockFree(mm.ptl),
       effect: [
         when(not(mapsFolioData(pg.pte, slot(folio))), [goto(skip)]),
         when(bits(slot(pg.pte), PTE.YOUNG), [write(result, op(slot(result), '|', YOUNG)), ...(cb !== 'test_young' ? [write(pg.pte, op(slot(pg.pte), '&', ~PTE.YOUNG))] : [])]),
