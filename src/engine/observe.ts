@@ -3,8 +3,9 @@ import { COUNTER_NAMES, VIOLATIONS, type CounterName, type Outcome, type Violati
 import type { Cond, Observable, Scenario } from '../contract/scenario.js';
 import type { Machine } from './compile.js';
 import { gfnIndex, pageIndex } from './compile.js';
-import { frameSlot } from './layout.js';
-import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, ptePfn, sptePfn, type State, get } from './state.js';
+import { fieldOf } from './prims.js';
+import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, type State, get } from './state.js';
+import { and, bits, cond, holds, not, op, or, slot, valueIn, type BinOp, type Expr } from './step-data.js';
 
 /** The observations a scenario reports: its `observe` line, or every register it sets. */
 export function observedList(s: Scenario): { label: string; obs: Observable }[] {
@@ -25,82 +26,94 @@ export function outcome(m: Machine, s: State): Outcome {
   return { observations, counters, violations };
 }
 
-/** The value of one observable in a state. */
-export function observe(m: Machine, s: State, o: Observable): number {
+/**
+ * An observable as an expression over the state (step-data.ts): what outcome() evaluates in a
+ * final state, and what an export prints there (export/promela.ts), from one description.
+ * Built once per machine and observable.
+ */
+export function observedExpr(m: Machine, o: Observable): Expr {
+  let mine = built.get(m);
+  if (!mine) built.set(m, (mine = new Map()));
+  let e = mine.get(o);
+  if (e === undefined) mine.set(o, (e = buildObserved(m, o)));
+  return e;
+}
+const built = new WeakMap<Machine, Map<Observable | Cond, Expr>>();
+
+function buildObserved(m: Machine, o: Observable): Expr {
   const l = m.layout;
-  const framed = (pfn: number, field: number) => get(s, frameSlot(l, pfn, field));
+  const pteOf = (proc: string, addr: number) => slot(l.pages[pageIndex(l, m.scenario, proc, addr)]!.pte);
+  const contentOf = (pte: Expr, shift: number) => fieldOf(l, op(pte, '>>>', shift), FRAME.CONTENT);
+  /** 1 when the bit is set in the value, else 0. */
+  const flag = (x: Expr, bit: number) => cond(bits(x, bit), 1, 0);
   switch (o.kind) {
     case 'reg': {
       const t = l.threads.find((x) => x.name === o.thread && x.kind !== 'prologue')!;
-      return get(s, t.regs.get(o.reg)!);
+      return slot(t.regs.get(o.reg)!);
     }
     case 'mem': {
-      const pte = get(s, l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte);
-      return pte & PTE.PRESENT ? framed(ptePfn(pte), FRAME.CONTENT) : 0;
+      const pte = pteOf(o.at.proc, o.at.addr);
+      return cond(bits(pte, PTE.PRESENT), contentOf(pte, PTE.SHIFT), 0);
     }
-    case 'disk': {
+    case 'disk':
       // What the page's backing store holds: its file block, or its swap slot (0 if none).
-      return get(s, l.stores[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.store]!.content);
-    }
+      return slot(l.stores[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.store]!.content);
     case 'gfn': {
       // What the guest reads there now: through its sPTE, else through the host mapping.
       const g = l.gfns[gfnIndex(l, o.gfn)]!;
-      const spte = get(s, g.spte);
-      if (spte & SPTE.PRESENT) return framed(sptePfn(spte), FRAME.CONTENT);
-      const pte = get(s, l.pages[g.page]!.pte);
-      return pte & PTE.PRESENT ? framed(ptePfn(pte), FRAME.CONTENT) : 0;
+      const spte = slot(g.spte);
+      const pte = slot(l.pages[g.page]!.pte);
+      return cond(bits(spte, SPTE.PRESENT), contentOf(spte, SPTE.SHIFT), cond(bits(pte, PTE.PRESENT), contentOf(pte, PTE.SHIFT), 0));
     }
     case 'folio': {
-      const pte = get(s, l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.pte);
-      if (!(pte & PTE.PRESENT)) return 0;
-      const flags = framed(ptePfn(pte), FRAME.FLAGS);
+      const pte = pteOf(o.at.proc, o.at.addr);
+      const flags = fieldOf(l, op(pte, '>>>', PTE.SHIFT), FRAME.FLAGS);
       // lazyfree: an anon page MADV_FREE cleared PG_swapbacked on.
-      if (o.flag === 'lazyfree') return flags & (PG.SWAPBACKED | PG.FILE | PG.ZERO | PG.KSM) ? 0 : 1;
-      const bit = { dirty: PG.DIRTY, referenced: PG.REFERENCED, ksm: PG.KSM, free: PG.FREE }[o.flag];
-      return flags & bit ? 1 : 0;
+      const seen = o.flag === 'lazyfree' ? not(bits(flags, PG.SWAPBACKED | PG.FILE | PG.ZERO | PG.KSM)) : flag(flags, { dirty: PG.DIRTY, referenced: PG.REFERENCED, ksm: PG.KSM, free: PG.FREE }[o.flag]);
+      return cond(bits(pte, PTE.PRESENT), seen, 0);
     }
     case 'spte': {
-      const spte = get(s, l.gfns[gfnIndex(l, o.gfn)]!.spte);
-      if (o.field === 'pfn') return spte & SPTE.PRESENT ? sptePfn(spte) : 0;
-      const bit = { present: SPTE.PRESENT, writable: SPTE.WRITABLE, dirty: SPTE.DIRTY, accessed: SPTE.ACCESSED }[o.field];
-      return spte & bit ? 1 : 0;
+      const spte = slot(l.gfns[gfnIndex(l, o.gfn)]!.spte);
+      if (o.field === 'pfn') return cond(bits(spte, SPTE.PRESENT), op(spte, '>>>', SPTE.SHIFT), 0);
+      return flag(spte, { present: SPTE.PRESENT, writable: SPTE.WRITABLE, dirty: SPTE.DIRTY, accessed: SPTE.ACCESSED }[o.field]);
     }
     case 'counter':
-      return get(s, l.counters + COUNTER_NAMES.indexOf(o.name as CounterName));
+      return slot(l.counters + COUNTER_NAMES.indexOf(o.name as CounterName));
     case 'violation':
-      return get(s, l.violations) & VIOLATION_BIT[o.name as Violation] ? 1 : 0;
+      return flag(slot(l.violations), VIOLATION_BIT[o.name as Violation]);
   }
 }
 
-export function evalCond(m: Machine, s: State, c: Cond): boolean {
+/** The value of one observable in a state. */
+export const observe = (m: Machine, s: State, o: Observable): number => valueIn(observedExpr(m, o), s);
+
+const CMP: Record<Extract<Cond, { kind: 'cmp' }>['op'], BinOp> = { '=': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+/** A condition as an expression over the state (1 when it holds): built once per machine and condition. */
+export function condExpr(m: Machine, c: Cond): Expr {
+  let mine = built.get(m);
+  if (!mine) built.set(m, (mine = new Map()));
+  let e = mine.get(c);
+  if (e === undefined) mine.set(c, (e = buildCond(m, c)));
+  return e;
+}
+
+function buildCond(m: Machine, c: Cond): Expr {
   switch (c.kind) {
     case 'true':
-      return true;
+      return 1;
     case 'not':
-      return !evalCond(m, s, c.arg);
+      return not(condExpr(m, c.arg));
     case 'and':
-      return evalCond(m, s, c.left) && evalCond(m, s, c.right);
+      return and(condExpr(m, c.left), condExpr(m, c.right));
     case 'or':
-      return evalCond(m, s, c.left) || evalCond(m, s, c.right);
-    case 'cmp': {
-      const v = observe(m, s, c.left);
-      switch (c.op) {
-        case '=':
-          return v === c.right;
-        case '!=':
-          return v !== c.right;
-        case '<':
-          return v < c.right;
-        case '<=':
-          return v <= c.right;
-        case '>':
-          return v > c.right;
-        case '>=':
-          return v >= c.right;
-      }
-    }
+      return or(condExpr(m, c.left), condExpr(m, c.right));
+    case 'cmp':
+      return op(observedExpr(m, c.left), CMP[c.op], c.right);
   }
 }
+
+export const evalCond = (m: Machine, s: State, c: Cond): boolean => holds(condExpr(m, c), s);
 
 /** The values a condition's observables have in a state: why a condition failed. */
 export function seenBy(m: Machine, s: State, c: Cond): { obs: Observable; value: number }[] {

@@ -141,6 +141,8 @@ export function runEffect(effect: readonly Stmt[], s: State, notes: Notes): numb
 
 /** Is the guard true of the state? */
 export const holds = (guard: Expr, s: State): boolean => value(guard, s, EMPTY) !== 0;
+/** The value of an expression that binds nothing (an observable's) in a state. */
+export const valueIn = (e: Expr, s: State): number => value(e, s, EMPTY);
 const EMPTY: Env = new Map();
 
 /** The value of an expression: as the generated code computes it (same JavaScript operators, same order, same short cuts). */
