@@ -13,7 +13,7 @@
 //   7. start-up: each command against `node -e 0`, paired, as a ratio (targets: --version and
 //      --help 2x, run of a catalog scenario 3x, matrix 4x)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,22 @@ function runPan() {
   const mem = Number(/([\d.]+)\s+total actual memory usage/.exec(r.stdout)[1]);
   return { states, secs, rssKiB: r.rssKiB ?? mem * 1024, memMb: mem };
 }
+/** pan_hc4_64 built from `mmutt export --promela` of a scenario: states stored, search seconds, state vector bytes. */
+function exportedPan(file, era) {
+  const d = mkdtempSync(join(panDir, 'export-'));
+  writeFileSync(join(d, 'model.pml'), execFileSync(process.execPath, [cli, 'export', file, '--promela', '--era', era], { maxBuffer: 64 << 20 }));
+  execFileSync('spin', ['-o2', '-a', 'model.pml'], { cwd: d, stdio: 'ignore' });
+  const c = readFileSync(join(d, 'pan.c'), 'utf8').replace('if (ssize <= 32)\t/* 6.2.0 */', 'if (0)\t/* patched: always the 64-bit hash */');
+  writeFileSync(join(d, 'pan64.c'), c);
+  const vector = /-DVECTORSZ=(\d+)/.exec(readFileSync(join(d, 'model.pml'), 'utf8'))[1];
+  execFileSync('gcc', ['-O2', '-DSAFETY', '-DNOREDUCE', '-DHC4', `-DVECTORSZ=${vector}`, '-o', 'pan', 'pan64.c'], { cwd: d, stdio: 'ignore' });
+  const out = execFileSync('./pan', ['-w23', '-m1000000'], { cwd: d, encoding: 'utf8', maxBuffer: 16 << 20 });
+  return {
+    states: Number(/(\d+) states, stored/.exec(out)[1]),
+    secs: Number(/pan: elapsed time ([\d.e+-]+) seconds/.exec(out)[1]),
+    vector: Number(/State-vector (\d+) byte/.exec(out)[1]),
+  };
+}
 // ---- 1. three-thread-race against SPIN ----
 if (want(1)) {
   const pairs = [];
@@ -96,6 +112,9 @@ if (want(1)) {
     console.log(`mmutt / pan_hc4_64, paired: median ${median(ratio).toFixed(2)} (rounds: ${ratio.map((r) => r.toFixed(2)).join(' ')})`);
     console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)} ${((p0.memMb * 1048576) / p0.states).toFixed(1).padStart(15)}   (mmutt: visited set + path counts; pan: its total)`);
     console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)} ${mib(median(pairs.map(({ p }) => p.rssKiB))).padStart(15)}`);
+    // The generated model (mmutt export --promela) against the hand port: the same states.
+    const x = exportedPan(RACE, RACE_ERA);
+    console.log(`export --promela   pan_hc4_64 on the generated model: ${fmt(x.states)} states${x.states === p0.states ? ', as the port' : ` !! the port stores ${fmt(p0.states)}`}, ${fmt(x.states / x.secs)} states/s (a ${x.vector}-byte vector of 32-bit slots; the port packs bytes)`);
   } else {
     console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)}      (spin not installed)`);
     console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)}`);

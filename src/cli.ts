@@ -186,7 +186,7 @@ async function cmdList(a: { releases: boolean; rules: boolean } & EraChoice & Co
   print(L.erasText(S.eras, [...S.registry.proposals, ...S.registry.fromFiles], S.catalog()));
 }
 
-async function cmdRun(a: { scenario: string; format: Format; trace: boolean; replay?: string } & EraChoice & ExploreArgs & Common) {
+async function cmdRun(a: { scenario: string; format: Format; trace: boolean; replay?: string; trail?: string } & EraChoice & ExploreArgs & Common) {
   startCommand(a.explore);
   const S = await session(a);
   const { runScenario } = await import('./runner/run.js');
@@ -194,7 +194,7 @@ async function cmdRun(a: { scenario: string; format: Format; trace: boolean; rep
   const eras = S.select(a);
   const single = (a.era !== undefined && a.era !== 'all') || a.kernel !== undefined || a.at !== undefined;
   if (a.explore) {
-    if (a.replay !== undefined) throw new UserError('--replay runs one schedule: give it without --explore');
+    if (a.replay !== undefined || a.trail !== undefined) throw new UserError(`--${a.replay !== undefined ? 'replay' : 'trail'} runs one schedule: give it without --explore`);
     const runs = await explorePairs(eras.map((era) => ({ scenario: s, era })), a, a.witness);
     const X = await import('./report/explore.js');
     if (a.format === 'json') print((await import('./report/json.js')).toJson(single ? X.exploreJson(runs[0]!, a) : runs.map((r) => X.exploreJson(r, a))));
@@ -204,7 +204,14 @@ async function cmdRun(a: { scenario: string; format: Format; trace: boolean; rep
     return;
   }
   if (a.replay !== undefined && !single) throw new UserError('--replay needs one era: give --era ID or --kernel vX.Y');
-  const results = eras.map((e) => runScenario(s, e, a.replay));
+  let replay = a.replay;
+  if (a.trail !== undefined) {
+    if (replay !== undefined) throw new UserError('--trail and --replay each give a schedule: give one');
+    if (!single) throw new UserError('--trail needs the era the model was exported at: give --era ID, --kernel vX.Y or --at COMMIT');
+    const { trailToken } = await import('./runner/run.js');
+    replay = trailToken(s, eras[0]!, a.trail);
+  }
+  const results = eras.map((e) => runScenario(s, e, replay));
   if (a.format === 'json') {
     const J = await import('./report/json.js');
     const docs = results.map(J.runJson);
@@ -268,6 +275,17 @@ async function cmdExplain(a: { scenario?: string; replay?: string; step?: string
   const { runScenario } = await import('./runner/run.js');
   const r = runScenario(S.scenario(a.scenario), era[0]!, a.replay);
   print((await import('./report/explain.js')).explainText(r, a.replay ? `The schedule of replay token ${a.replay}` : 'The canonical schedule'));
+}
+
+async function cmdExport(a: { scenario: string; promela: boolean } & EraChoice & Common) {
+  startCommand(false);
+  if (!a.promela) throw new UserError('export needs a format: --promela (a model for SPIN)');
+  const S = await session(a);
+  const era = S.select(a, { required: 'export needs one era: give --era ID, --kernel vX.Y or --at COMMIT' });
+  if (era.length !== 1) throw new UserError('export needs one era: give --era ID, --kernel vX.Y or --at COMMIT (not all)');
+  const { exportPromela } = await import('./runner/run.js');
+  const asked = a.era !== undefined ? `--era ${a.era}` : a.kernel !== undefined ? `--kernel ${a.kernel}` : `--at ${a.at}`;
+  print(exportPromela(S.scenario(a.scenario), era[0]!, { version: VERSION, scenario: a.scenario, era: asked }));
 }
 
 /** The cite block for these options (cite prints it; reproduce compares a quoted one with it). */
@@ -424,7 +442,7 @@ async function main() {
     .usage('$0 <command>: MMU-notifier and KVM x86 semantics across kernel history')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'expected a command: list, run, diff, explain, cite, reproduce, bisect, matrix or check')
+    .demandCommand(1, 'expected a command: list, run, diff, explain, export, cite, reproduce, bisect, matrix or check')
     .command(
       'list',
       'list the eras and the catalog scenarios (--releases: every mainline release and its era; --rules: every rule at one release, with its source)',
@@ -441,7 +459,8 @@ async function main() {
         eraOptions(exploreOptions(formatOption(y)))
           .positional('scenario', { type: 'string', demandOption: true, describe: 'catalog name or path to a .mmu file' })
           .option('trace', { type: 'boolean', default: true, describe: 'print the step trace (--no-trace to omit)' })
-          .option('replay', { type: 'string', describe: 'run the schedule of a replay token (from --explore --witness)' }),
+          .option('replay', { type: 'string', describe: 'run the schedule of a replay token (from --explore --witness)' })
+          .option('trail', { type: 'string', describe: 'run the schedule of a SPIN trail (pan\'s FILE.pml.trail for a model `mmutt export --promela` wrote at this era)' }),
       (a) => cmdRun(a as never),
     )
     .command(
@@ -462,6 +481,15 @@ async function main() {
           .option('replay', { type: 'string', describe: 'explain the schedule of a replay token instead' })
           .option('step', { type: 'string', describe: "show the steps of this kernel function as the model builds them at the era's release (in the SCENARIO's machine, or the first catalog scenario's that has them)" }),
       (a) => cmdExplain(a as never),
+    )
+    .command(
+      'export <scenario>',
+      'the machine of a scenario at one era as a Promela model for SPIN (--promela): one d_step per step, the same states; harms are assertions, each final state prints its outcome (docs/spin.md)',
+      (y) =>
+        eraOptions(y, false, true)
+          .positional('scenario', { type: 'string', demandOption: true })
+          .option('promela', { type: 'boolean', default: false, describe: 'write a Promela model (the only format so far)' }),
+      (a) => cmdExport(a as never),
     )
     .command(
       'cite <scenario>',

@@ -27,7 +27,8 @@ const ALLOWED: Record<string, string[]> = {
   eras: ['era', 'contract'],
   engine: ['contract'],
   explore: ['engine', 'contract', 'errors'],
-  runner: ['engine', 'explore', 'era', 'scenario', 'contract', 'errors', 'input'],
+  export: ['engine', 'contract'],
+  runner: ['engine', 'explore', 'export', 'era', 'scenario', 'contract', 'errors', 'input'],
   report: ['contract', 'version'],
   // The CLI parses options and hands them over: the runner loads scenarios and eras and runs
   // them; the reports print what comes back.

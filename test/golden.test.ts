@@ -19,12 +19,17 @@ import { runJson, toJson } from '../src/report/json.js';
 import { releaseMatrixText } from '../src/report/matrix.js';
 import { legend, runText } from '../src/report/text.js';
 import { releaseRows } from '../src/runner/releases.js';
-import { runScenario } from '../src/runner/run.js';
+import { exportPromela, runScenario } from '../src/runner/run.js';
 import { wrapScenario } from '../src/scenario/wrap.js';
 import { bisectGolden, unhashed } from './golden-names.js';
 
 
 const GOLDEN = join(__dirname, 'golden');
+/** Models `export --promela` writes, as reviewed text (test/export.test.ts checks every one with SPIN). */
+const EXPORTS = [
+  ['age-guest-cold', 'v6.13'],
+  ['madv-free-no-ad-bits', 'v4.12'],
+] as const;
 
 /** Every golden this file writes, relative to test/golden/. */
 const expected = new Set([
@@ -32,6 +37,7 @@ const expected = new Set([
   'releases.txt',
   ...registry.timeline.rules.flatMap((e) => bisectGolden(e) ?? []),
   ...catalogNames().flatMap((n) => [`cite/${n}.txt`, ...ERAS.flatMap((e) => [`${n}/${e.id}.txt`, `${n}/${e.id}.json`])]),
+  ...EXPORTS.map(([n, release]) => `export/${n}-${release}.pml`),
 ]);
 
 describe('golden legend', () => {
@@ -54,6 +60,13 @@ describe.each(catalogNames())('golden %s', (name) => {
       { inline: false, options: [], eraFiles: [], scenarioText: wrapScenario(s.text, 70) },
     );
     await expect(unhashed(block)).toMatchFileSnapshot(`golden/cite/${name}.txt`);
+  });
+});
+
+describe('golden Promela exports', () => {
+  it.each(EXPORTS)('%s at %s', async (name, release) => {
+    const text = exportPromela(loadScenario(name), registry.forKernel(release), { version: 'VERSION', scenario: name, era: `--kernel ${release}` });
+    await expect(text).toMatchFileSnapshot(`golden/export/${name}-${release}.pml`);
   });
 });
 

@@ -5,6 +5,7 @@
 import type { Era, RuleName } from '../contract/era.js';
 import type { ExploreRun, Limits, RunResult } from '../contract/output.js';
 import type { Scenario } from '../contract/scenario.js';
+import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
 import { compile, type CompileOptions, type Machine } from '../engine/compile.js';
 import type { State } from '../engine/state.js';
 import { evalCond, outcome, seenBy } from '../engine/observe.js';
@@ -16,7 +17,10 @@ import { sharedMachine } from './machines.js';
 import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js';
 import { explore, explorePart, type SearchResult } from '../explore/explore.js';
 import type { SharedBuffers } from '../explore/shared.js';
-import { decodeToken, findWitnesses, replay } from '../explore/witness.js';
+import { decodeToken, encodeToken, findWitnesses, replay } from '../explore/witness.js';
+import { promela } from '../export/promela.js';
+import { ScenarioError, UserError, quote } from '../errors.js';
+import { readInputFile } from '../input.js';
 
 /**
  * What a report needs of a run without running it: the era as it runs the scenario (at the
@@ -141,3 +145,55 @@ export function explorePartOf(scenario: Scenario, era: Era, limits: Limits, buff
 
 /** The two eras a diff compares: a proposal against its base at the release it applies to. */
 export const diffEras = (a: Era, b: Era): [Era, Era] => [baseFor(a, b), baseFor(b, a)];
+
+/**
+ * The machine of a run as a Promela model (export/promela.ts): the machine an exploration of
+ * the scenario under this era searches, in the release's words.
+ */
+export function exportPromela(scenario: Scenario, era: Era, asked: { version: string; scenario: string; era: string }): string {
+  const run = runMeta(scenario, era);
+  if (run.unavailable) throw new UserError(`${scenario.name} cannot run at ${run.era.release}: ${run.unavailable}`);
+  const machine = machineOf(scenario, run);
+  const e = run.era;
+  const title = [
+    `${scenario.name} (scenario sha256 ${scenario.sha256.slice(0, 12)}) at ${e.release}${e.id === e.release ? '' : `, era ${e.id}`}${e.proposal ? ' (a proposal)' : ''}`,
+    ...run.notes,
+    `rules its steps read: ${[...machine.rulesRead].sort().join(', ') || 'none'}`,
+    `made by mmutt ${asked.version}: mmutt export --promela ${asked.scenario} ${asked.era}`,
+  ];
+  return promela(machine, {
+    title,
+    say: (w) => inWords(e.words, w),
+    trail: `mmutt run ${asked.scenario} ${asked.era} --trail FILE.pml.trail`,
+    simplifications: [...new Set([...ENGINE_SIMPLIFICATIONS, ...e.simplifications])],
+  });
+}
+
+/**
+ * A SPIN trail of a model `export --promela` wrote, as a replay token: the exported processes
+ * are the scenario's threads in order, one d_step per step, then the end check (a transition
+ * that is no step). The replay itself checks that every step can run, so a trail of another
+ * scenario or era does not pass for this one.
+ */
+export function trailToken(scenario: Scenario, era: Era, file: string): string {
+  const text = readInputFile(file, 'SPIN trail');
+  const run = runMeta(scenario, era);
+  if (run.unavailable) throw new UserError(`${scenario.name} cannot run at ${run.era.release}: ${run.unavailable}`);
+  const threads = schedulable(machineOf(scenario, run)).length;
+  const schedule: number[] = [];
+  let steps = 0;
+  text.split('\n').forEach((line, i) => {
+    const at = (col: number, what: string) => new ScenarioError(file, { line: i + 1, col }, what);
+    if (line.trim() === '') return;
+    const m = /^(-?\d+):(-?\d+):(-?\d+)\s*$/.exec(line);
+    if (!m) throw at(1, `expected a line of a SPIN trail, DEPTH:PROCESS:TRANSITION (pan writes MODEL.pml.trail), not ${quote(JSON.stringify(line))}`);
+    const [depth, pid] = [Number(m[1]), Number(m[2])];
+    // pan's markers (-2: a cycle starts, -4: the trail of a safety search) are no steps.
+    if (depth < 0) return;
+    if (++steps !== depth) throw at(1, `expected step ${steps} of the trail here, not ${depth}: a trail lists its steps in order`);
+    if (pid > threads) throw at(m[1]!.length + 2, `process ${pid} is not in the model of ${scenario.name}: its export has processes 0 to ${threads} (the threads, then the end check)`);
+    if (pid < threads) schedule.push(pid);
+  });
+  if (!schedule.length) throw new UserError(`${file} has no step of a thread: expected the trail pan wrote for a model of ${scenario.name}`);
+  return encodeToken(scenario.sha256, schedule);
+}
