@@ -49,17 +49,40 @@ function sources(dir: string): string[] {
   });
 }
 
-const imports: Import[] = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'eras'))].flatMap((file) =>
-  [
-    ...[...readFileSync(file, 'utf8').matchAll(/^(import|export)( type)?[^;]*?from\s+'(\.[^']+)'/gms)].map((m) => ({ path: m[3]!, typeOnly: m[2] !== undefined })),
+/** The relative imports a source text makes, in every form: `import ... from`, `export ... from`, `import '...'`, `import('...')`, either quote. */
+function importsIn(text: string): { path: string; typeOnly: boolean }[] {
+  return [
+    ...[...text.matchAll(/^(import|export)( type)?[^;]*?from\s+(['"])(\.[^'"]+)\3/gms)].map((m) => ({ path: m[4]!, typeOnly: m[2] !== undefined })),
+    // import './x.js': a module run for its effects is an arrow too.
+    ...[...text.matchAll(/^import\s+(['"])(\.[^'"]+)\1/gm)].map((m) => ({ path: m[2]!, typeOnly: false })),
     // import('./x.js'): a module loaded when a command needs it is an arrow all the same.
-    ...[...readFileSync(file, 'utf8').matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g)].map((m) => ({ path: m[1]!, typeOnly: false })),
-  ].map((m) => ({
+    ...[...text.matchAll(/\bimport\(\s*(['"])(\.[^'"]+)\1\s*\)/g)].map((m) => ({ path: m[2]!, typeOnly: false })),
+  ];
+}
+
+const imports: Import[] = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'eras'))].flatMap((file) =>
+  importsIn(readFileSync(file, 'utf8')).map((m) => ({
     from: file,
     to: resolve(dirname(file), m.path).replace(/\.js$/, '.ts'),
     typeOnly: m.typeOnly,
   })),
 );
+
+describe('the import reader', () => {
+  it('finds every form of import, either quote', () => {
+    const text = [
+      "import { a } from './a.js';",
+      'import type { B } from "./b.js";',
+      "export { c } from '../c.js';",
+      "import './d.js';",
+      'import "./e.js";',
+      "const f = await import('./f.js');",
+      'const g = await import( "./g.js" );',
+      "import { h } from 'node:fs';",
+    ].join('\n');
+    expect(importsIn(text).map((i) => `${i.path}${i.typeOnly ? ' (type)' : ''}`).sort()).toEqual(['../c.js', './a.js', './b.js (type)', './d.js', './e.js', './f.js', './g.js']);
+  });
+});
 
 describe('the house', () => {
   it(`${imports.length} imports, each along an allowed arrow between rooms`, () => {
