@@ -7,7 +7,8 @@
 //   1. three-thread-race: states/s, bytes/state and real peak RSS, mmutt against pan_hc4_64
 //   2. time to verdict from the model text: `mmutt run --explore` against spin -a + gcc + pan
 //   3. the largest catalog explorations; wall time of matrix --explore and matrix --releases
-//   4. --reduce (sleep sets) against the full search: transitions and time per scenario
+//   4. --reduce (persistent and sleep sets) against the full search, and SPIN's POR on the
+//      export: states, transitions and time per scenario
 //   5. growth: threads x operations -> states, time, memory
 //   6. (--scale) one exploration of over 10^8 states (bench/scenarios/scale.mmu)
 //   7. start-up: each command against `node -e 0`, paired, as a ratio (targets: --version and
@@ -174,11 +175,12 @@ if (want(3)) {
 
 // ---- 4. reduction ----
 if (want(4)) {
-  // Sleep sets skip transitions, never states (docs/explore.md): the figure is the share of
-  // transitions left, and what it does to the time. Each catalog scenario in the era where its
-  // full search is largest, and the race.
-  console.log('\n4. --reduce (sleep sets) against the full search: transitions, and wall time (best of 3)');
-  console.log(`${'scenario @ era'.padEnd(56)}    states  transitions      reduced   left   full s  reduced s`);
+  // --reduce: persistent sets from static footprints store fewer states, sleep sets skip
+  // transitions besides (docs/explore.md). Beside it, SPIN's own partial-order reduction on the
+  // model mmutt exports (pan without -DNOREDUCE). Each catalog scenario in the era where its full
+  // search is largest, and the race.
+  console.log('\n4. --reduce (persistent + sleep sets) against the full search, and SPIN\'s POR on the export: states, transitions, wall time (best of 3)');
+  console.log(`${'scenario @ era'.padEnd(48)}    states  reduced  left  SPIN POR  left   transitions  reduced  left  full s  reduced s`);
   /** The era where the scenario's full search takes the most transitions (in this process: only the counts matter). */
   const largest = (name) => {
     let best = null;
@@ -189,12 +191,27 @@ if (want(4)) {
     return best.era;
   };
   const bestOf3 = (file, era, reduce) => [0, 1, 2].map(() => explore(file, era, undefined, reduce)).reduce((a, b) => (b.ms < a.ms ? b : a));
+  const pct = (a, b) => `${((100 * a) / b).toFixed(0)}%`;
   for (const [file, era] of [...session.catalogNames().map((n) => [n, largest(n)]), [RACE, RACE_ERA]]) {
     const full = bestOf3(file, era, false);
     const red = bestOf3(file, era, true);
+    const por = has('spin') && has('gcc') ? spinPor(file, era) : null;
     const name = file === RACE ? 'three-thread-race' : file;
-    console.log(`${`${name} @ ${era}`.padEnd(56)} ${fmt(full.states).padStart(9)} ${fmt(full.transitions).padStart(12)} ${fmt(red.transitions).padStart(12)} ${`${((100 * red.transitions) / full.transitions).toFixed(0)}%`.padStart(6)} ${(full.ms / 1000).toFixed(2).padStart(8)} ${(red.ms / 1000).toFixed(2).padStart(10)}`);
+    console.log(
+      `${`${name} @ ${era}`.padEnd(48)} ${fmt(full.states).padStart(9)} ${fmt(red.states).padStart(8)} ${pct(red.states, full.states).padStart(5)} ${(por === null ? '-' : fmt(por)).padStart(9)} ${(por === null ? '' : pct(por, full.states)).padStart(5)} ${fmt(full.transitions).padStart(13)} ${fmt(red.transitions).padStart(8)} ${pct(red.transitions, full.transitions).padStart(5)} ${(full.ms / 1000).toFixed(2).padStart(7)} ${(red.ms / 1000).toFixed(2).padStart(10)}`,
+    );
   }
+}
+
+/** States pan stores with SPIN's partial-order reduction (its default: no -DNOREDUCE) on the model `mmutt export --promela` writes. */
+function spinPor(file, era) {
+  const d = mkdtempSync(join(dir, 'por-'));
+  writeFileSync(join(d, 'model.pml'), execFileSync(process.execPath, [cli, 'export', file, '--promela', '--era', era], { maxBuffer: 64 << 20 }));
+  execFileSync('spin', ['-o2', '-a', 'model.pml'], { cwd: d, stdio: 'ignore' });
+  const vector = /-DVECTORSZ=(\d+)/.exec(readFileSync(join(d, 'model.pml'), 'utf8'))[1];
+  execFileSync('gcc', ['-O2', '-DSAFETY', '-DCOLLAPSE', `-DVECTORSZ=${vector}`, '-o', 'pan', 'pan.c'], { cwd: d, stdio: 'ignore' });
+  const out = execFileSync('./pan', ['-c0', '-m1000000', '-w24'], { cwd: d, encoding: 'utf8', maxBuffer: 16 << 20 });
+  return Number(/(\d+) states, stored/.exec(out)[1]);
 }
 
 // ---- 5. growth ----

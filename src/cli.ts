@@ -87,7 +87,7 @@ const exploreOptions = <T>(y: Argv<T>, via: 'explore' | 'judge' = 'explore') =>
     .option('max-states', { requiresArg: true, default: DEFAULT_LIMITS.maxStates, coerce: numeric('max-states', 1, 4_000_000_000, true), describe: 'with --explore: stop after this many states (exit 3); 1 to 4e9' })
     .option('timeout', { requiresArg: true, default: DEFAULT_LIMITS.timeoutMs / 1000, coerce: numeric('timeout', 0.001, 604_800, false), describe: 'with --explore: stop after this many seconds (exit 3); up to a week' })
     .option('max-memory', { requiresArg: true, default: DEFAULT_LIMITS.maxMemoryBytes / 1048576, coerce: numeric('max-memory', 1, 1_048_576, true), describe: 'with --explore: stop when the visited set passes this many MiB (exit 3)' })
-    .option('reduce', { type: 'boolean', default: false, describe: 'with --explore: partial-order reduction (sleep sets): every outcome, harm and window, fewer transitions, no path counts' })
+    .option('reduce', { type: 'boolean', default: false, describe: 'with --explore: partial-order reduction (persistent and sleep sets): every outcome, harm and window, fewer states and transitions, no path counts' })
     .option('stats', { type: 'boolean', default: false, describe: 'with --explore: print time, memory and states/s (not deterministic)' })
     .option('jobs', { requiresArg: true, default: DEFAULT_JOBS, coerce: numeric('jobs', 1, 64, true), describe: 'with --explore: explorations at once, in worker threads (1 to 64; default: the cores, up to 8); the output is the same for any number' })
     .check((a) => {

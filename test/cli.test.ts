@@ -200,7 +200,7 @@ describe('mmutt CLI', () => {
     expect([json.positive, json.negative]).toEqual([3, 2]);
     const text = mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--explore', '--reduce').out;
     expect(text).toMatch(/^Observation madv-free-then-guest-write Sometimes 3 2$/m);
-    expect(text).toMatch(/^Reduced \(--reduce, sleep sets\)/m);
+    expect(text).toMatch(/^Reduced \(--reduce, persistent and sleep sets\)/m);
     expect(text).not.toMatch(/paths?:/);
     const diff = mmutt('diff', '--explore', '--reduce', 'madv-free-then-guest-write', 'post-6bdb913f0a70', 'post-369ea8242c0f');
     expect(diff.code).toBe(1);
@@ -212,7 +212,7 @@ describe('mmutt CLI', () => {
     expect(d.outcomes.both.every((o: object) => !('paths' in o))).toBe(true);
     const cut = mmutt('run', 'ksm-merge', '--era', 'post-6bdb913f0a70', '--explore', '--reduce', '--max-states', '300');
     expect(cut.code).toBe(3);
-    expect(cut.out).toMatch(/^Reduced \(--reduce, sleep sets\): paths are not counted/m); // a stopped search found what it found, no more
+    expect(cut.out).toMatch(/^Reduced \(--reduce, persistent and sleep sets\): the states are those of the/m); // a stopped search found what it found, no more
     const cite = mmutt('cite', 'ksm-merge', '--era', 'post-6bdb913f0a70', '--explore', '--reduce').out;
     expect(cite).toMatch(/the verdict counts outcomes, not paths/);
     expect(cite).toMatch(/--explore --reduce$/m);

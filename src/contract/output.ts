@@ -281,7 +281,7 @@ export interface Limits {
   sanity?: boolean;
   /** A shared flag (SIGINT): when element 0 is set, stop as `interrupted`. */
   stop?: Int32Array;
-  /** Partial-order reduction (sleep sets): every outcome, harm and window, no path counts. */
+  /** Partial-order reduction (persistent and sleep sets): every outcome, harm and window; fewer states; no path counts. */
   reduce?: boolean;
 }
 

@@ -6,6 +6,7 @@
 import { COUNTER_NAMES, DEFAULT_LIMITS, type Exploration, type ExploredOutcome, type ExploredWindow, type Limits, type Outcome } from '../contract/output.js';
 import type { Machine } from '../engine/compile.js';
 import { evalCond, outcome } from '../engine/observe.js';
+import { independentOf, staticFootprints } from './footprint.js';
 import { schedulable, stepThread } from '../engine/run.js';
 import { recordFootprint, recordWrites, stopFootprint, stopRecording } from '../engine/state.js';
 import { checkSanity } from '../engine/sanity.js';
@@ -88,7 +89,7 @@ export interface SearchResult {
   windows: { window: ExploredWindow; tid: number }[];
   bytes: number;
   elapsedMs: number;
-  /** Searched with sleep sets: no path counts. */
+  /** Searched with persistent and sleep sets: fewer states, no path counts. */
   reduced: boolean;
 }
 
@@ -276,6 +277,28 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     }
     return true;
   };
+  // Persistent sets (reduce): static footprints of every step and of every thread's future.
+  const statics = reduce ? staticFootprints(m, among) : null;
+  let deferAt = new Int32Array(reduce ? cap : 0);
+  /** A thread whose next step alone is a persistent set in the current state (-1: none): no step any other thread may still take touches what it touches, and it changes no watched slot (a window must open on the same step as in the full search). */
+  const persistent = (enabled: number): number => {
+    if (!statics) return -1;
+    for (let k = 0; k < T; k++) {
+      if (!(enabled & (1 << k))) continue;
+      const a = statics[k]!.step[state[pcSlot[k]!]!]!;
+      let visible = 0;
+      for (let w = 0; w < NW; w++) visible |= (a.w[w]! | a.c[w]!) & watchedBits[w]!;
+      if (visible) continue;
+      let alone = true;
+      for (let u = 0; u < T && alone; u++) {
+        if (u === k) continue;
+        const pc = state[pcSlot[u]!]!;
+        if (pc < progs[u]!.length && !independentOf(a, statics[u]!.future[pc]!)) alone = false;
+      }
+      if (alone) return k;
+    }
+    return -1;
+  };
   /** The sum, dense by outcome, and the outcomes it has. */
   let acc = new Float64Array(16);
   let nz = new Int32Array(16);
@@ -305,6 +328,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       sleepAt = grown(sleepAt, cap);
       doneAt = grown(doneAt, cap);
       wantAt = grown(wantAt, cap);
+      deferAt = grown(deferAt, cap);
     }
   };
   /** Add `c` paths to outcome `id` into the sum. */
@@ -344,6 +368,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   const enable = (d: number) => {
     let c = 0;
     let e = 0;
+    let on_ = 0;
     for (let k = 0; k < T; k++) {
       const step = progs[k]![state[pcSlot[k]!]!];
       if (!step) continue;
@@ -360,9 +385,18 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       } else if (step.enabled) on = step.enabled(state);
       if (!on) continue;
       e++;
-      if (!reduce || wantAt[d]! & (1 << k)) succ[d * T + c++] = k;
+      if (!reduce) succ[d * T + c++] = k;
+      else on_ |= 1 << k;
     }
     enabledN[d] = e;
+    if (reduce) {
+      // A persistent set of one thread when there is one; the others wait (deferAt) unless a
+      // successor closes a cycle on the stack.
+      const one = persistent(on_);
+      const take = wantAt[d]! & (one < 0 ? on_ : 1 << one);
+      deferAt[d] = one < 0 ? 0 : wantAt[d]! & on_ & ~(1 << one);
+      for (let k = 0; k < T; k++) if (take & (1 << k)) succ[d * T + c++] = k;
+    }
     if (rotate && c > 1) {
       const r = ((fhi[d]! >>> 7) + rotate) % c;
       for (let j = 0; j < r; j++) {
@@ -483,6 +517,12 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       // (Reduce: a new state is stored with its sleep set at once.)
       const v = visited.getOrInsert(hi, lo, reduce ? sleep + 1 : 0);
       if (reduce) {
+        // The cycle proviso: a step of a persistent set that closes a cycle on the stack could
+        // put off the other threads for ever; they are taken here after all.
+        if (v >= 0 && deferAt[d] && onMyStack(hi, lo, d)) {
+          for (let u = 0; u < T; u++) if (deferAt[d]! & (1 << u)) succ[d * T + succN[d]!++] = u;
+          deferAt[d] = 0;
+        }
         if (v < 0) states++;
         else {
           // Visited with sleep set z: take now only the steps that slept there and wake here.

@@ -73,7 +73,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
     out.push(...wrap(`Incomplete: ${why} after ${plural(x.states, 'state')}; the outcomes above were found, others may exist.`, '', '  '));
   }
   out.push(...counts.note());
-  if (x.reduced) out.push(...wrap(`Reduced (--reduce, sleep sets): ${x.complete ? 'every outcome, harm and window is found, but ' : ''}paths are not counted; Positive and Negative count outcomes.`, '', '  '));
+  if (x.reduced) out.push(...wrap(`Reduced (--reduce, persistent and sleep sets): ${x.complete ? 'every outcome, harm and window is found, but ' : ''}the states are those of the reduced search and paths are not counted; Positive and Negative count outcomes.`, '', '  '));
   out.push(`Hash=${run.sha256.slice(0, 32)}`);
   out.push(`States ${x.states}  Transitions ${x.transitions}${x.cycles ? `  Cycles ${x.cycles}` : ''}`);
   if (opts.stats) out.push(`Time ${(x.elapsedMs / 1000).toFixed(3)}s  Memory ${(x.bytes / 1048576).toFixed(1)} MiB  ${(x.states / Math.max(x.elapsedMs / 1000, 1e-6)).toFixed(0)} states/s${x.workers > 1 ? `  Workers ${x.workers}` : ''}`);
