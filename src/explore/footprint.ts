@@ -39,81 +39,87 @@ function places(m: Machine, e: Expr): number[] | null {
  * starts `after` others), and a step that stays inside the program cannot change that.
  */
 export function stepFootprint(m: Machine, tid: number, d: StepData, finishes: boolean): Footprint {
-  const n = m.layout.size;
-  const fp = empty(words(n));
-  const all = (b: Int32Array) => {
-    for (let i = 0; i < n; i++) set(b, i);
-  };
-  const into = (b: Int32Array, at: Expr) => {
-    const ps = places(m, at);
+  const fp = empty(words(m.layout.size));
+  const walk = new Walk(m, fp);
+  if (d.guard !== undefined) walk.expr(d.guard);
+  walk.stmts(d.effect);
+  if (finishes) set(fp.w, m.layout.threads[tid]!.pc);
+  return fp;
+}
+
+/** A walk of a step's data that marks in `fp` every slot it reads, writes or updates. */
+class Walk {
+  constructor(
+    private readonly m: Machine,
+    private readonly fp: Footprint,
+  ) {}
+
+  /** Every slot an index may name, marked in `b`. */
+  private mark(b: Int32Array, at: Expr): void {
+    const ps = places(this.m, at);
     if (ps) for (const i of ps) set(b, i);
-    else all(b);
-  };
-  const expr = (e: Expr): void => {
+    else for (let i = 0; i < this.m.layout.size; i++) set(b, i);
+  }
+
+  expr(e: Expr): void {
     if (typeof e === 'number') return;
     switch (e.k) {
       case 'get':
-        into(fp.r, e.get);
-        expr(e.get);
-        return;
+        this.mark(this.fp.r, e.get);
+        return this.expr(e.get);
       case 'op':
-        expr(e.a);
-        expr(e.b);
-        return;
+        this.expr(e.a);
+        return this.expr(e.b);
       case 'not':
-        expr(e.not);
-        return;
+        return this.expr(e.not);
       case 'bnot':
-        expr(e.bnot);
-        return;
+        return this.expr(e.bnot);
       case 'cond':
-        expr(e.if);
-        expr(e.then);
-        expr(e.else);
-        return;
+        this.expr(e.if);
+        this.expr(e.then);
+        return this.expr(e.else);
       case 'frame':
-        expr(e.frame);
-        return;
+        return this.expr(e.frame);
       case 'table':
-        expr(e.at);
-        return;
+        return this.expr(e.at);
       case 'v':
       case 'pc':
         return;
     }
-  };
-  const stmts = (ss: readonly Stmt[]): void => {
+  }
+
+  stmts(ss: readonly Stmt[]): void {
     for (const x of ss) {
       switch (x.k) {
         case 'put':
-          into(fp.w, x.put);
-          expr(x.put);
-          expr(x.v);
+          this.mark(this.fp.w, x.put);
+          this.expr(x.put);
+          this.expr(x.v);
           break;
         case 'inc':
-          into(fp.c, x.inc);
-          expr(x.inc);
+          this.mark(this.fp.c, x.inc);
+          this.expr(x.inc);
           break;
         case 'or':
-          into(fp.c, x.or);
-          expr(x.or);
-          expr(x.bits);
+          this.mark(this.fp.c, x.or);
+          this.expr(x.or);
+          this.expr(x.bits);
           break;
         case 'let':
         case 'set':
-          expr(x.v);
+          this.expr(x.v);
           break;
         case 'if':
-          expr(x.if);
-          stmts(x.then);
-          if (x.else) stmts(x.else);
+          this.expr(x.if);
+          this.stmts(x.then);
+          if (x.else) this.stmts(x.else);
           break;
         case 'each':
         case 'do':
-          stmts(x.do);
+          this.stmts(x.do);
           break;
         case 'note':
-          for (const p of x.note) if (typeof p !== 'string') expr('hex' in p ? p.hex : p.dec);
+          for (const p of x.note) if (typeof p !== 'string') this.expr('hex' in p ? p.hex : p.dec);
           break;
         case 'fail':
         case 'break':
@@ -122,11 +128,7 @@ export function stepFootprint(m: Machine, tid: number, d: StepData, finishes: bo
           break;
       }
     }
-  };
-  if (d.guard !== undefined) expr(d.guard);
-  stmts(d.effect);
-  if (finishes) set(fp.w, m.layout.threads[tid]!.pc);
-  return fp;
+  }
 }
 
 /** The pcs a step may go on at: its next, and every label it jumps to. */

@@ -19,8 +19,8 @@
 import type { Machine } from '../engine/compile.js';
 import { condExpr, observedExpr, observedList } from '../engine/observe.js';
 import { schedulable } from '../engine/run.js';
-import { VIOLATION_BIT } from '../engine/state.js';
-import type { Expr, Stmt, StepData, Text } from '../engine/step-data.js';
+import { FRAME_STRIDE, VIOLATION_BIT } from '../engine/state.js';
+import type { BinOp, Expr, Stmt, StepData, Text } from '../engine/step-data.js';
 import { VIOLATIONS } from '../contract/output.js';
 
 export interface PromelaOptions {
@@ -40,6 +40,16 @@ const FRAME_FIELDS = ['content', 'refcount', 'mapcount', 'flags', 'store'];
 /** An identifier from a name: what Promela and pan's C accept, never a keyword of either. */
 const ident = (name: string) => name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
 
+/** Promela's keywords and the names the model itself declares: a thread so named is renamed. */
+const RESERVED = new Set(
+  (
+    'active assert atomic bit bool break byte c_code c_decl c_expr c_state c_track chan d_proctype d_step do else empty enabled eval ' +
+    'false fi for full get_priority goto hidden if in init inline int len local ltl mtype nempty never nfull np_ od of pc_value ' +
+    'pid printf printm priority proctype provided run select set_priority short show skip timeout trace true typedef unless unsigned xr xs ' +
+    'outcome slots SCRATCH'
+  ).split(' '),
+);
+
 /** A decimal literal (Promela has no hex), negative ones bracketed. */
 function num(n: number): string {
   if (n === -2147483648) return '(-2147483647 - 1)';
@@ -50,266 +60,309 @@ function num(n: number): string {
 const commentText = (s: string) => s.replace(/\*\//g, '* /');
 
 export function promela(m: Machine, o: PromelaOptions): string {
-  const l = m.layout;
-  const among = schedulable(m);
-  const slotNames = new Map<number, string>();
+  const model = new Declarations(m, o.say('folio'));
+  const guards: string[] = [];
   const taken = new Set<string>();
+  const threads = schedulable(m).map((tid) => threadProcess(model, m, tid, o, taken, guards));
+  const check = endCheck(model, m, o, threads);
+  // The header last: the bodies have named what they use.
+  return [
+    ...header(model, m, o, threads.length),
+    '',
+    ...guards,
+    ...threads.map((t) => `#define CAN_${t.name} (slots[${t.pc}] < ${t.len}${t.guarded.map(({ pc, g }) => ` && !(slots[${t.pc}] == ${pc} && !${g})`).join('')})`),
+    '',
+    ...threads.flatMap((t) => [t.text, '']),
+    ...check,
+    '',
+  ].join('\n');
+}
+
+/** What the model declares as its parts are written: the slots it names, its static tables, the scratch variables. */
+class Declarations {
+  readonly slotNames = new Map<number, string>();
+  private readonly taken = new Set<string>();
+  /** Static tables and lists, once each, by name and content. */
+  readonly tables = new Map<string, { name: string; values: readonly number[] }>();
+  /** Scratch variables: values a step binds, loop indices. */
+  readonly scratch = new Set<string>();
+  /** A frame's field is named through its macro, `folio_flags(pfn)` (`page_` before folios). */
+  readonly folio: string;
+  framesUsed = false;
+  constructor(
+    readonly m: Machine,
+    folioWord: string,
+  ) {
+    this.folio = ident(folioWord);
+  }
+
   /** A constant slot by its layout name (a `#define`). */
-  const slotRef = (i: number): string => {
-    let n = slotNames.get(i);
+  slot(i: number): string {
+    let n = this.slotNames.get(i);
     if (n === undefined) {
-      const base = `S_${ident(l.names[i] ?? `slot ${i}`)}`;
-      n = taken.has(base) ? `${base}_${i}` : base;
-      taken.add(n);
-      slotNames.set(i, n);
+      const base = `S_${ident(this.m.layout.names[i] ?? `slot ${i}`)}`;
+      n = this.taken.has(base) ? `${base}_${i}` : base;
+      this.taken.add(n);
+      this.slotNames.set(i, n);
     }
     return n;
-  };
-  // Static tables and lists, once each, by name and content.
-  const tables = new Map<string, { name: string; values: readonly number[] }>();
-  const tableRef = (name: string, values: readonly number[]): string => {
-    const key = `${name}|${values.join(',')}`;
-    let t = tables.get(key);
-    if (!t) tables.set(key, (t = { name: `T${tables.size}_${ident(name)}`, values }));
-    return t.name;
-  };
-  const hidden = new Set<string>();
-  const folio = ident(o.say('folio'));
-  let framesUsed = false;
+  }
 
-  /** An expression in Promela; `names` maps a step's bound values to their hidden variables. */
-  const ex = (e: Expr, names: (v: string) => string): string => {
+  table(name: string, values: readonly number[]): string {
+    const key = `${name}|${values.join(',')}`;
+    let t = this.tables.get(key);
+    if (!t) this.tables.set(key, (t = { name: `T${this.tables.size}_${ident(name)}`, values }));
+    return t.name;
+  }
+
+  /** An expression in Promela; `names` maps a step's bound values to their scratch variables. */
+  expr(e: Expr, names: (v: string) => string): string {
     if (typeof e === 'number') return num(e);
     switch (e.k) {
       case 'get':
-        return `slots[${place(e.get, names)}]`;
+        return `slots[${this.place(e.get, names)}]`;
       case 'v':
         return names(e.v);
-      case 'op': {
-        const a = ex(e.a, names);
-        const b = ex(e.b, names);
-        switch (e.op) {
-          case '===':
-            return `(${a} == ${b})`;
-          case '!==':
-            return `(${a} != ${b})`;
-          case '>>>': {
-            // JavaScript's unsigned shift: C's arithmetic one, masked to the bits left.
-            if (typeof e.b !== 'number' || e.b < 0 || e.b > 31) throw new Error('internal: export: an unsigned shift by a computed amount');
-            return e.b === 0 ? a : `((${a} >> ${e.b}) & ${2 ** (32 - e.b) - 1})`;
-          }
-          default:
-            return `(${a} ${e.op} ${b})`;
-        }
-      }
+      case 'op':
+        return this.binary(e.op, e.a, e.b, names);
       case 'not':
-        return `!(${ex(e.not, names)})`;
+        return `!(${this.expr(e.not, names)})`;
       case 'bnot':
-        return `~(${ex(e.bnot, names)})`;
+        return `~(${this.expr(e.bnot, names)})`;
       case 'cond':
-        return `(${ex(e.if, names)} -> ${ex(e.then, names)} : ${ex(e.else, names)})`;
+        return `(${this.expr(e.if, names)} -> ${this.expr(e.then, names)} : ${this.expr(e.else, names)})`;
       case 'pc':
         if (e.pc.pc < 0) throw new Error('internal: export: a label the program has not bound');
         return String(e.pc.pc);
       case 'frame':
       case 'table':
-        return place(e, names);
+        return this.place(e, names);
     }
-  };
+  }
+
+  private binary(o: BinOp, ea: Expr, eb: Expr, names: (v: string) => string): string {
+    const a = this.expr(ea, names);
+    const b = this.expr(eb, names);
+    switch (o) {
+      case '===':
+        return `(${a} == ${b})`;
+      case '!==':
+        return `(${a} != ${b})`;
+      case '>>>':
+        // JavaScript's unsigned shift: C's arithmetic one, masked to the bits left.
+        if (typeof eb !== 'number' || eb < 0 || eb > 31) throw new Error('internal: export: an unsigned shift by a computed amount');
+        return eb === 0 ? a : `((${a} >> ${eb}) & ${2 ** (32 - eb) - 1})`;
+      default:
+        return `(${a} ${o} ${b})`;
+    }
+  }
+
   /** A slot number: a constant slot by name, a frame's field through its macro, else computed. */
-  const place = (e: Expr, names: (v: string) => string): string => {
-    if (typeof e === 'number') return slotRef(e);
+  place(e: Expr, names: (v: string) => string): string {
+    if (typeof e === 'number') return this.slot(e);
     if (e.k === 'frame') {
-      if (e.base !== l.frames || e.first !== l.firstPfn) throw new Error('internal: export: frames outside the layout');
-      framesUsed = true;
-      return `${folio}_${FRAME_FIELDS[e.field] ?? `field${e.field}`}(${ex(e.frame, names)})`;
+      const l = this.m.layout;
+      if (e.base !== l.frames || e.first !== l.firstPfn || e.stride !== FRAME_STRIDE) throw new Error('internal: export: frames outside the layout');
+      this.framesUsed = true;
+      return `${this.folio}_${FRAME_FIELDS[e.field] ?? `field${e.field}`}(${this.expr(e.frame, names)})`;
     }
-    if (e.k === 'table') return `${tableRef(e.name, e.table)}[${ex(e.at, names)}]`;
-    return ex(e, names);
-  };
+    if (e.k === 'table') return `${this.table(e.name, e.table)}[${this.expr(e.at, names)}]`;
+    return this.expr(e, names);
+  }
+}
 
-  /** A note's or an error's text, its values as `…`, for a comment. */
-  const textOf = (parts: readonly Text[]) => commentText(parts.map((p) => (typeof p === 'string' ? p : '…')).join(''));
+const unbound = (what: string) => () => {
+  throw new Error(`internal: export: ${what} reads a bound value`);
+};
 
-  /** One step's d_step body: statements joined by `;`, the pc set at the end (or at a jump). */
-  const stepBody = (d: StepData, pcSlot: string, next: number, end: string, ind: string): string[] => {
-    const used = new Map<string, number>();
-    /** The scratch variables this step sets, to set back to 0 as it ends. */
-    const scratch = new Set<string>();
-    const use = (h: string) => {
-      hidden.add(h);
-      scratch.add(h);
-      return h;
-    };
-    let jumps = false;
-    let loops = 0;
-    const fresh = (name: string) => {
-      const k = (used.get(name) ?? 0) + 1;
-      used.set(name, k);
-      return use(`l_${ident(name)}${k > 1 ? `_${k}` : ''}`);
-    };
-    const block = (ss: readonly Stmt[], scope: Map<string, string>[], ind: string): string[][] => {
-      const mine = new Map<string, string>();
-      const scopes = [...scope, mine];
-      const names = (v: string) => {
-        for (let k = scopes.length - 1; k >= 0; k--) {
-          const h = scopes[k]!.get(v);
-          if (h) return h;
-        }
-        throw new Error(`internal: export: a step reads ${v} before binding it`);
-      };
-      const out: string[][] = [];
-      const push = (lines: string[]) => out.push(lines);
-      // Promela refuses an assignment to an array element whose index reads the same array
-      // (`slots[f(slots[i])] = v`): such an index is computed into a hidden variable first.
-      const store = (at: string, value: (at: string) => string): string[] => {
-        if (!at.includes('slots[')) return [`${ind}slots[${at}] = ${value(at)}`];
-        use('l_at');
-        return [`${ind}l_at = ${at}; slots[l_at] = ${value('l_at')}`];
-      };
-      for (const x of ss) {
-        switch (x.k) {
-          case 'put':
-            push(store(place(x.put, names), () => ex(x.v, names)));
-            break;
-          case 'inc':
-            push(store(place(x.inc, names), (at) => `slots[${at}] + ${num(x.by)}`));
-            break;
-          case 'or':
-            push(store(place(x.or, names), (at) => `slots[${at}] | ${ex(x.bits, names)}`));
-            break;
-          case 'let': {
-            const value = ex(x.v, names);
-            const h = fresh(x.let);
-            mine.set(x.let, h);
-            push([`${ind}${h} = ${value}`]);
-            break;
-          }
-          case 'set':
-            push([`${ind}${names(x.set)} = ${ex(x.v, names)}`]);
-            break;
-          case 'if': {
-            const then = block(x.then, scopes, `${ind}   `);
-            const otherwise = x.else?.length ? block(x.else, scopes, `${ind}   `) : [];
-            push([`${ind}if`, `${ind}:: ${ex(x.if, names)} ->`, ...seq(then, `${ind}   `), `${ind}:: else ->`, ...seq(otherwise, `${ind}   `), `${ind}fi`]);
-            break;
-          }
-          case 'each': {
-            if (!x.of.length) break;
-            const list = tableRef(`list ${x.each}`, x.of);
-            const i = use(`l_i${++loops}`);
-            const inner = new Map<string, string>();
-            const h = fresh(x.each);
-            inner.set(x.each, h);
-            const body = block(x.do, [...scopes, inner], `${ind}   `);
-            push([
-              `${ind}${i} = 0`,
-              `${ind}do`,
-              `${ind}:: ${i} < ${x.of.length} ->`,
-              ...seq([[`${ind}   ${h} = ${list}[${i}]`], ...body, [`${ind}   ${i} = ${i} + 1`]], `${ind}   `),
-              `${ind}:: else -> break`,
-              `${ind}od`,
-            ]);
-            break;
-          }
-          case 'break':
-            push([`${ind}break`]);
-            break;
-          case 'do':
-            out.push(...block(x.do, scopes, ind));
-            break;
-          case 'goto':
-            if (x.goto.pc < 0) throw new Error('internal: export: a jump to a label the program has not bound');
-            jumps = true;
-            push([`${ind}slots[${pcSlot}] = ${x.goto.pc}; goto ${end}`]);
-            break;
-          case 'note':
-            push([`${ind}/* trace: ${textOf(x.note)} */`]);
-            break;
-          case 'tag':
-            push([`${ind}/* reads ${x.tag} */`]);
-            break;
-          case 'fail':
-            push([`${ind}/* internal error in the model: ${textOf(x.fail)} */`, `${ind}assert(false)`]);
-            break;
-        }
+/** A note's or an error's text, its values as `…`, for a comment. */
+const textOf = (parts: readonly Text[]) => commentText(parts.map((p) => (typeof p === 'string' ? p : '…')).join(''));
+
+/** One step's `d_step` body: its statements joined by `;`, the pc set at the end (or at a jump), its scratch variables set back to 0. */
+class StepWriter {
+  private readonly used = new Map<string, number>();
+  /** The scratch variables this step sets. */
+  private readonly mine = new Set<string>();
+  private jumps = false;
+  private loops = 0;
+  constructor(
+    private readonly model: Declarations,
+    private readonly pcSlot: string,
+    /** The label at the end of the step, where a jump goes. */
+    private readonly end: string,
+  ) {}
+
+  body(d: StepData, next: number, ind: string): string[] {
+    const body = this.block(d.effect, [], ind);
+    const reset = [...this.mine].sort().map((h) => `${h} = 0`);
+    const ending = this.jumps ? [[`${ind.slice(2)}${this.end}: ${reset.length ? reset.join('; ') : 'skip'}`]] : reset.length ? [[`${ind}${reset.join('; ')}`]] : [];
+    return seq([...body, [`${ind}slots[${this.pcSlot}] = ${next}`], ...ending], ind);
+  }
+
+  private use(h: string): string {
+    this.model.scratch.add(h);
+    this.mine.add(h);
+    return h;
+  }
+
+  /** A scratch variable for a value bound as `name` (a second binding of a name in the step gets its own). */
+  private fresh(name: string): string {
+    const k = (this.used.get(name) ?? 0) + 1;
+    this.used.set(name, k);
+    return this.use(`l_${ident(name)}${k > 1 ? `_${k}` : ''}`);
+  }
+
+  /** Statements, each its lines; what a block binds ends with it. */
+  private block(ss: readonly Stmt[], outer: readonly Map<string, string>[], ind: string): string[][] {
+    const scopes = [...outer, new Map<string, string>()];
+    const out: string[][] = [];
+    for (const x of ss) out.push(...this.statement(x, scopes, ind));
+    return out;
+  }
+
+  private statement(x: Stmt, scopes: Map<string, string>[], ind: string): string[][] {
+    const names = (v: string) => {
+      for (let k = scopes.length - 1; k >= 0; k--) {
+        const h = scopes[k]!.get(v);
+        if (h) return h;
       }
-      return out;
+      throw new Error(`internal: export: a step reads ${v} before binding it`);
     };
-    const body = block(d.effect, [], ind);
-    const reset = [...scratch].sort().map((h) => `${h} = 0`);
-    const ending = jumps ? [[`${ind.slice(2)}${end}: ${reset.length ? reset.join('; ') : 'skip'}`]] : reset.length ? [[`${ind}${reset.join('; ')}`]] : [];
-    return seq([...body, [`${ind}slots[${pcSlot}] = ${next}`], ...ending], ind);
-  };
-
-  // The threads' processes.
-  const guards: string[] = [];
-  const procs: string[] = [];
-  const can: { name: string; pc: string; len: number; guarded: { pc: number; g: string }[] }[] = [];
-  const procNames = new Set<string>();
-  among.forEach((tid) => {
-    const t = l.threads[tid]!;
-    let name = ident(t.name);
-    if (/^[0-9]/.test(name) || procNames.has(name)) name = `t${tid}_${name}`;
-    procNames.add(name);
-    const pcSlot = slotRef(t.pc);
-    const prog = m.programs[tid]!;
-    const lines: string[] = [`active proctype ${name}() {`, 'end:', '  do'];
-    const guarded: { pc: number; g: string }[] = [];
-    prog.forEach((st, pc) => {
-      if (!st.data) throw new Error(`internal: export: step ${pc} of ${t.name} (${st.fn}) is code, not data: only the engine's own steps can be exported`);
-      const d = st.data();
-      const rules = st.tags?.length ? ` [rules: ${st.tags.join(', ')}]` : '';
-      lines.push(`  /* pc ${pc}: ${commentText(o.say(st.fn))}: ${commentText(o.say(st.does))}${rules} */`);
-      let guard = '';
-      if (d.guard !== undefined) {
-        const g = `G_${name}_${pc}`;
-        guards.push(`#define ${g} (${ex(d.guard, () => {
-          throw new Error('internal: export: a guard reads a bound value');
-        })})`);
-        guarded.push({ pc, g });
-        guard = ` && ${g}`;
+    const E = (e: Expr) => this.model.expr(e, names);
+    const P = (e: Expr) => this.model.place(e, names);
+    switch (x.k) {
+      case 'put':
+        return [this.store(P(x.put), () => E(x.v), ind)];
+      case 'inc':
+        return [this.store(P(x.inc), (at) => `slots[${at}] + ${num(x.by)}`, ind)];
+      case 'or':
+        return [this.store(P(x.or), (at) => `slots[${at}] | ${E(x.bits)}`, ind)];
+      case 'let': {
+        const value = E(x.v);
+        const h = this.fresh(x.let);
+        scopes.at(-1)!.set(x.let, h);
+        return [[`${ind}${h} = ${value}`]];
       }
-      lines.push(`  :: d_step { slots[${pcSlot}] == ${pc}${guard} ->`);
-      lines.push(...stepBody(d, pcSlot, st.next, `${name}_${pc}_end`, '       '));
-      lines.push('     }');
-    });
-    lines.push('  od', '}');
-    procs.push(lines.join('\n'));
-    can.push({ name, pc: pcSlot, len: prog.length, guarded });
+      case 'set':
+        return [[`${ind}${names(x.set)} = ${E(x.v)}`]];
+      case 'if': {
+        const then = this.block(x.then, scopes, `${ind}   `);
+        const otherwise = x.else?.length ? this.block(x.else, scopes, `${ind}   `) : [];
+        return [[`${ind}if`, `${ind}:: ${E(x.if)} ->`, ...seq(then, `${ind}   `), `${ind}:: else ->`, ...seq(otherwise, `${ind}   `), `${ind}fi`]];
+      }
+      case 'each':
+        return x.of.length ? [this.loop(x, scopes, ind)] : [];
+      case 'break':
+        return [[`${ind}break`]];
+      case 'do':
+        return this.block(x.do, scopes, ind);
+      case 'goto':
+        if (x.goto.pc < 0) throw new Error('internal: export: a jump to a label the program has not bound');
+        this.jumps = true;
+        return [[`${ind}slots[${this.pcSlot}] = ${x.goto.pc}; goto ${this.end}`]];
+      case 'note':
+        return [[`${ind}/* trace: ${textOf(x.note)} */`]];
+      case 'tag':
+        return [[`${ind}/* reads ${x.tag} */`]];
+      case 'fail':
+        return [[`${ind}/* internal error in the model: ${textOf(x.fail)} */`, `${ind}assert(false)`]];
+    }
+  }
+
+  /**
+   * A store into a slot. Promela refuses an assignment to an array element whose index reads
+   * the same array (`slots[f(slots[i])] = v`): such an index is computed into a scratch
+   * variable first.
+   */
+  private store(at: string, value: (at: string) => string, ind: string): string[] {
+    if (!at.includes('slots[')) return [`${ind}slots[${at}] = ${value(at)}`];
+    this.use('l_at');
+    return [`${ind}l_at = ${at}; slots[l_at] = ${value('l_at')}`];
+  }
+
+  /** A loop over a static list: a table of its elements and an index. */
+  private loop(x: Extract<Stmt, { k: 'each' }>, scopes: readonly Map<string, string>[], ind: string): string[] {
+    const list = this.model.table(`list ${x.each}`, x.of);
+    const i = this.use(`l_i${++this.loops}`);
+    const h = this.fresh(x.each);
+    const body = this.block(x.do, [...scopes, new Map([[x.each, h]])], `${ind}   `);
+    return [
+      `${ind}${i} = 0`,
+      `${ind}do`,
+      `${ind}:: ${i} < ${x.of.length} ->`,
+      ...seq([[`${ind}   ${h} = ${list}[${i}]`], ...body, [`${ind}   ${i} = ${i} + 1`]], `${ind}   `),
+      `${ind}:: else -> break`,
+      `${ind}od`,
+    ];
+  }
+}
+
+/** A thread's process, and what the end check needs of it: its pc, its length, its guarded steps. */
+interface ThreadProcess {
+  name: string;
+  pc: string;
+  len: number;
+  guarded: { pc: number; g: string }[];
+  text: string;
+}
+
+/** A thread as an `active proctype`: one `d_step` per step of its program; its guards as macros into `guards`. */
+function threadProcess(model: Declarations, m: Machine, tid: number, o: PromelaOptions, taken: Set<string>, guards: string[]): ThreadProcess {
+  const t = m.layout.threads[tid]!;
+  let name = ident(t.name);
+  if (/^[0-9]/.test(name) || taken.has(name) || RESERVED.has(name)) name = `t${tid}_${name}`;
+  taken.add(name);
+  const pcSlot = model.slot(t.pc);
+  const prog = m.programs[tid]!;
+  const lines: string[] = [`active proctype ${name}() {`, 'end:', '  do'];
+  const guarded: { pc: number; g: string }[] = [];
+  prog.forEach((st, pc) => {
+    if (!st.data) throw new Error(`internal: export: step ${pc} of ${t.name} (${st.fn}) is code, not data: only the engine's own steps can be exported`);
+    const d = st.data();
+    const rules = st.tags?.length ? ` [rules: ${st.tags.join(', ')}]` : '';
+    lines.push(`  /* pc ${pc}: ${commentText(o.say(st.fn))}: ${commentText(o.say(st.does))}${rules} */`);
+    let guard = '';
+    if (d.guard !== undefined) {
+      const g = `G_${name}_${pc}`;
+      guards.push(`#define ${g} (${model.expr(d.guard, unbound('a guard'))})`);
+      guarded.push({ pc, g });
+      guard = ` && ${g}`;
+    }
+    lines.push(`  :: d_step { slots[${pcSlot}] == ${pc}${guard} ->`);
+    lines.push(...new StepWriter(model, pcSlot, `${name}_${pc}_end`).body(d, st.next, '       '));
+    lines.push('     }');
   });
+  // A thread with no step: finished from the start, its process never moves.
+  if (!prog.length) lines.push('  :: false /* no step */');
+  lines.push('  od', '}');
+  return { name, pc: pcSlot, len: prog.length, guarded, text: lines.join('\n') };
+}
 
-  // The end check: a final state's outcome, as mmutt's explorer keys it (explore.ts outcomeKey).
-  const none = () => {
-    throw new Error('internal: export: an observable reads a bound value');
-  };
+/** The end check: in a final state, the outcome as mmutt's explorer keys it (explore.ts outcomeKey), and the harms asserted absent. */
+function endCheck(model: Declarations, m: Machine, o: PromelaOptions, threads: readonly ThreadProcess[]): string[] {
   const quoted = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, "'").replace(/%/g, '%%');
-  const observed = observedList(m.scenario);
   const fmt: string[] = [];
   const args: string[] = [];
-  for (const { label, obs } of observed) {
+  for (const { label, obs } of observedList(m.scenario)) {
     fmt.push(`${quoted(o.say(label))}=%d`);
-    args.push(ex(observedExpr(m, obs), none));
+    args.push(model.expr(observedExpr(m, obs), unbound('an observable')));
   }
-  const viol = slotRef(l.violations);
+  const viol = model.slot(m.layout.violations);
   fmt.push('harms=%d');
   args.push(`slots[${viol}]`);
   const condition = m.scenario.condition;
   if (condition) {
     fmt.push('condition=%d');
-    args.push(ex(condExpr(m, condition.cond), none));
+    args.push(model.expr(condExpr(m, condition.cond), unbound('a condition')));
   }
   fmt.push('deadlock=%d');
-  args.push(`(${can.map((c) => `slots[${c.pc}] < ${c.len}`).join(' || ') || '0'})`);
-  const canDefs = can.map(
-    (c) => `#define CAN_${c.name} (slots[${c.pc}] < ${c.len}${c.guarded.map(({ pc, g }) => ` && !(slots[${c.pc}] == ${pc} && !${g})`).join('')})`,
-  );
-  const check = [
+  args.push(`(${threads.map((c) => `slots[${c.pc}] < ${c.len}`).join(' || ') || '0'})`);
+  return [
     '/* The end check: in a final state (no thread can step), the outcome line and the harms. */',
     'active proctype outcome() {',
     'end:',
     '  do',
-    `  :: d_step { ${can.map((c) => `!CAN_${c.name}`).join(' && ') || 'true'} ->`,
+    `  :: d_step { ${threads.map((c) => `!CAN_${c.name}`).join(' && ') || 'true'} ->`,
     `       printf("mmutt outcome: ${fmt.join(' ')}\\n",`,
     `              ${args.join(',\n              ')})${VIOLATIONS.length ? ';' : ''}`,
     ...VIOLATIONS.map((v, k) => `       assert(!(slots[${viol}] & ${VIOLATION_BIT[v]}))${k < VIOLATIONS.length - 1 ? ';' : ''} /* harm: ${v} */`),
@@ -317,21 +370,20 @@ export function promela(m: Machine, o: PromelaOptions): string {
     '  od',
     '}',
   ];
+}
 
-  // The header, now that the bodies have named what they use.
+/** The comment that says what the model is and how to check it, the slot names, the initial state, the tables and scratch variables. */
+function header(model: Declarations, m: Machine, o: PromelaOptions, threads: number): string[] {
+  const l = m.layout;
   const n = m.init.length;
   // The state vector pan needs: the slots, the scratch variables and tables (in the state under
   // -DMULTICORE), each process's header; rounded up.
-  const scratchInts = hidden.size + [...tables.values()].reduce((a, t) => a + t.values.length, 0);
-  const vector = 4 * (n + scratchInts) + 16 * (among.length + 1) + 64;
-  const defines = [...slotNames].sort((a, b) => a[0] - b[0]).map(([i, name]) => `#define ${name} ${i}`);
-  const frameMacros = framesUsed
-    ? FRAME_FIELDS.map((f, k) => `#define ${folio}_${f}(pfn) (${l.frames - l.firstPfn * 5 + k} + (pfn) * 5)`)
-    : [];
+  const scratchInts = model.scratch.size + [...model.tables.values()].reduce((a, t) => a + t.values.length, 0);
+  const vector = 4 * (n + scratchInts) + 16 * (threads + 1) + 64;
   const init = Array.from(m.init as ArrayLike<number>, (x) => num(x));
   const initLines: string[] = [];
   for (let i = 0; i < init.length; i += 16) initLines.push(`  ${init.slice(i, i + 16).join(', ')}${i + 16 < init.length ? ',' : ''}`);
-  const out = [
+  return [
     '/*',
     ...o.title.flatMap((t) => wrap(commentText(t), 88).map((x, k) => ` * ${k ? '  ' : ''}${x}`)),
     ' *',
@@ -340,9 +392,9 @@ export function promela(m: Machine, o: PromelaOptions): string {
     ` *   spin -o2 -a FILE && gcc -O2 -DSAFETY -DNOREDUCE -DVECTORSZ=${Math.ceil(vector / 256) * 256} -o pan pan.c && ./pan -m1000000`,
     ' * -o2 is needed: without it spin drops the slots no step reads back (counters, registers)',
     ' * and merges states mmutt keeps apart. pan stops at the first harm (an assertion of the end',
-    ' * check) and writes a trail; mmutt shows it as its trace, in the release\'s words:',
+    " * check) and writes a trail; mmutt shows it as its trace, in the release's words:",
     ` *   ${o.trail}`,
-    ' * -DPRINTF prints each final state\'s outcome line; ./pan -c0 goes on past harms, -A ignores them.',
+    " * -DPRINTF prints each final state's outcome line; ./pan -c0 goes on past harms, -A ignores them.",
     ' * Multi-core pan (gcc -DNCORE=N) refuses hidden variables: give spin -DMULTICORE.',
     ' * Not exported: the windows (mmutt checks them on every transition), path counts, and the',
     ' * least counters an outcome was reached with.',
@@ -350,8 +402,8 @@ export function promela(m: Machine, o: PromelaOptions): string {
     ...o.simplifications.flatMap((s) => wrap(commentText(s), 86).map((x, k) => ` * ${k ? '    ' : '  - '}${x}`)),
     ' */',
     '',
-    ...defines,
-    ...frameMacros,
+    ...[...model.slotNames].sort((a, b) => a[0] - b[0]).map(([i, name]) => `#define ${name} ${i}`),
+    ...(model.framesUsed ? FRAME_FIELDS.map((f, k) => `#define ${model.folio}_${f}(pfn) (${l.frames - l.firstPfn * FRAME_STRIDE + k} + (pfn) * ${FRAME_STRIDE})`) : []),
     '',
     `int slots[${n}] = {`,
     ...initLines,
@@ -361,17 +413,9 @@ export function promela(m: Machine, o: PromelaOptions): string {
     '#else',
     '#define SCRATCH hidden',
     '#endif',
-    ...[...tables.values()].map((t) => `SCRATCH int ${t.name}[${t.values.length}] = { ${t.values.map(num).join(', ')} };`),
-    ...(hidden.size ? [`SCRATCH int ${[...hidden].sort().join(', ')};`] : []),
-    '',
-    ...guards,
-    ...canDefs,
-    '',
-    ...procs.flatMap((p) => [p, '']),
-    ...check,
-    '',
+    ...[...model.tables.values()].map((t) => `SCRATCH int ${t.name}[${t.values.length}] = { ${t.values.map(num).join(', ')} };`),
+    ...(model.scratch.size ? [`SCRATCH int ${[...model.scratch].sort().join(', ')};`] : []),
   ];
-  return out.join('\n');
 }
 
 /**
