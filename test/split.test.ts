@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogNames } from '../src/scenario/catalog.js';
+import { MAX_SHARED_BYTES, sharedBuffers } from '../src/explore/shared.js';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const RACE = join(__dirname, 'fixtures', 'race-split.mmu');
@@ -43,6 +44,15 @@ describe('an exploration split between workers', () => {
     expect(one.status).toBe(3);
     expect(two.status).toBe(3);
     expect(two.stdout).toBe(one.stdout);
+  });
+
+  it('a --max-memory past what a shared buffer may hold (4 GiB on Node 20) is no internal error: the split runs, and stops at the buffer if it must', () => {
+    const r = mmutt('run', RACE, '--explore', '--era', 'post-aa85986e7150', '--jobs', '2', '--max-memory', '20000', '--stats');
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toMatch(/Workers 2/);
+    const buffers = sharedBuffers(20_000 * 1048576);
+    expect(buffers.table.maxByteLength).toBe(MAX_SHARED_BYTES);
+    expect(MAX_SHARED_BYTES).toBeGreaterThanOrEqual(2 ** 31);
   });
 
   it('every catalog scenario in its newest era: --jobs 2 gives the bytes of --jobs 1', () => {

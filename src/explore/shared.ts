@@ -60,12 +60,35 @@ const OUTCOME_SLOTS = 1 << 12;
 /** A worker adds its inserts to CTRL.STATES this many at a time. */
 const FLUSH = 64;
 
+/** The largest maximum this engine gives a growable SharedArrayBuffer (4 GiB on Node 20's V8), found once. */
+export const MAX_SHARED_BYTES = ((): number => {
+  let lo = 1 << 20;
+  let hi = 2 ** 40;
+  const fits = (n: number) => {
+    try {
+      new SharedArrayBuffer(8, { maxByteLength: n });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (fits(hi)) return hi;
+  while (hi - lo > 1 << 20) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+})();
+
 /** The buffers for a split exploration that may hold `maxBytes` in all. */
 export function sharedBuffers(maxBytes: number): SharedBuffers {
   const ctrl = new SharedArrayBuffer(CTRL.SIZE * 4);
   new Int32Array(ctrl)[CTRL.CAP] = FIRST_SLOTS;
-  // A growable SharedArrayBuffer reserves its maximum as address space only.
-  const max = Math.max(maxBytes, FIRST_SLOTS * SLOT_BYTES * 2);
+  // A growable SharedArrayBuffer reserves its maximum as address space only. Node 20's V8
+  // refuses a maximum past 4 GiB: a larger --max-memory gives each buffer that, and a table that
+  // would pass it stops the split ('memory'), which runs again on one thread (runner/jobs.ts).
+  const max = Math.min(Math.max(maxBytes, FIRST_SLOTS * SLOT_BYTES * 2), MAX_SHARED_BYTES);
   return {
     ctrl,
     table: new SharedArrayBuffer(FIRST_SLOTS * SLOT_BYTES, { maxByteLength: max }),
