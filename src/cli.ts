@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError, quote, quotePath } from './errors.js';
-import { DEFAULT_LIMITS, ModelError, type ExploreRun, type Limits, type RunResult } from './contract/output.js';
+import { DEFAULT_LIMITS, ModelError, type ExploreRun, type Limits } from './contract/output.js';
 import type { Era } from './contract/era.js';
 import type { Scenario } from './contract/scenario.js';
 import type { EraChoice, Session } from './runner/session.js';
@@ -36,8 +36,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
-type Format = (typeof FORMATS)[number];
+import { FORMATS, type Format } from './report/render.js';
 
 let exitCode = 0;
 const print = (s: string) => {
@@ -189,18 +188,14 @@ async function cmdList(a: { releases: boolean; rules: boolean } & EraChoice & Co
 async function cmdRun(a: { scenario: string; format: Format; trace: boolean; replay?: string; trail?: string } & EraChoice & ExploreArgs & Common) {
   startCommand(a.explore);
   const S = await session(a);
-  const { runScenario } = await import('./runner/run.js');
+  const { runGrid, trailToken } = await import('./runner/run.js');
   const s = S.scenario(a.scenario);
   const eras = S.select(a);
   const single = (a.era !== undefined && a.era !== 'all') || a.kernel !== undefined || a.at !== undefined;
   if (a.explore) {
     if (a.replay !== undefined || a.trail !== undefined) throw new UserError(`--${a.replay !== undefined ? 'replay' : 'trail'} runs one schedule: give it without --explore`);
     const runs = await explorePairs(eras.map((era) => ({ scenario: s, era })), a, a.witness);
-    const X = await import('./report/explore.js');
-    if (a.format === 'json') print((await import('./report/json.js')).toJson(single ? X.exploreJson(runs[0]!, a) : runs.map((r) => X.exploreJson(r, a))));
-    else if (a.format === 'markdown') print(X.exploreMatrixMarkdown(eras, [runs]));
-    else if (a.format === 'html') print((await import('./report/html.js')).htmlReport([eras.map((e) => runScenario(s, e))], [runs]));
-    else print(X.exploresText(runs, a));
+    print(await (await import('./report/render.js')).exploresOutput(eras, runs, a.format, { single, stats: a.stats }, () => runGrid([s], eras)[0]!));
     return;
   }
   if (a.replay !== undefined && !single) throw new UserError('--replay needs one era: give --era ID or --kernel vX.Y');
@@ -208,17 +203,9 @@ async function cmdRun(a: { scenario: string; format: Format; trace: boolean; rep
   if (a.trail !== undefined) {
     if (replay !== undefined) throw new UserError('--trail and --replay each give a schedule: give one');
     if (!single) throw new UserError('--trail needs the era the model was exported at: give --era ID, --kernel vX.Y or --at COMMIT');
-    const { trailToken } = await import('./runner/run.js');
     replay = trailToken(s, eras[0]!, a.trail);
   }
-  const results = eras.map((e) => runScenario(s, e, replay));
-  if (a.format === 'json') {
-    const J = await import('./report/json.js');
-    const docs = results.map(J.runJson);
-    print(J.toJson(single ? docs[0] : docs));
-  } else if (a.format === 'markdown') print((await import('./report/markdown.js')).runsMarkdown(results));
-  else if (a.format === 'html') print((await import('./report/html.js')).htmlReport([results]));
-  else print((await import('./report/text.js')).runsText(results, { trace: a.trace }));
+  print(await (await import('./report/render.js')).runsOutput(runGrid([s], eras, replay)[0]!, a.format, { single, trace: a.trace }));
 }
 
 async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json' } & ExploreArgs & Common) {
@@ -383,25 +370,15 @@ async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } 
     print((await import('./report/matrix.js')).releaseMatrixText(rows, ruleSets, S.registry.releases.length));
     return;
   }
-  const { runScenario } = await import('./runner/run.js');
-  const canonical = () => scenarios.map((s) => eras.map((e) => runScenario(s, e)));
+  const { runGrid } = await import('./runner/run.js');
+  const R = await import('./report/render.js');
   if (a.explore) {
     const flat = await explorePairs(scenarios.flatMap((scenario) => eras.map((era) => ({ scenario, era }))), a, false);
     const rows = scenarios.map((_, i) => flat.slice(i * eras.length, (i + 1) * eras.length));
-    const X = await import('./report/explore.js');
-    if (a.format === 'json') print((await import('./report/json.js')).toJson(flat.map((r) => X.exploreJson(r, a))));
-    else if (a.format === 'markdown') print(X.exploreMatrixMarkdown(eras, rows));
-    else if (a.format === 'html') print((await import('./report/html.js')).htmlReport(canonical(), rows));
-    else print(X.exploreMatrixText(eras, rows));
+    print(await R.exploredMatrixOutput(eras, rows, a.format, { stats: a.stats }, () => runGrid(scenarios, eras)));
     return;
   }
-  const rows: RunResult[][] = canonical();
-  if (a.format === 'json') {
-    const J = await import('./report/json.js');
-    print(J.toJson(rows.flat().map(J.runJson)));
-  } else if (a.format === 'markdown') print((await import('./report/markdown.js')).matrixMarkdown(eras, rows));
-  else if (a.format === 'html') print((await import('./report/html.js')).htmlReport(rows));
-  else print((await import('./report/matrix.js')).matrixText(eras, rows));
+  print(await R.matrixOutput(eras, runGrid(scenarios, eras), a.format));
 }
 
 async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs & Common) {

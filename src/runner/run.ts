@@ -125,6 +125,11 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
   return r;
 }
 
+/** Each scenario (a row) under each era (a column), canonically, or by one schedule (a replay token) when one scenario and one era are given. */
+export function runGrid(scenarios: readonly Scenario[], eras: readonly Era[], schedule?: string): RunResult[][] {
+  return scenarios.map((s) => eras.map((e) => runScenario(s, e, schedule)));
+}
+
 /** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding. */
 export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, witnesses: boolean): ExploreRun {
   const run = runMeta(scenario, era);
