@@ -159,7 +159,7 @@ if (want(3)) {
       const x = explore(name, era);
       if (!best || x.ms < best.ms) best = x;
     }
-    console.log(`${`${name} @ ${era}`.padEnd(48)} ${String(best.states).padStart(8)} ${fmt(best.states / (best.ms / 1000)).padStart(10)} ${(best.bytes / best.states).toFixed(1).padStart(12)}`);
+    console.log(`${`${name} @ ${era}`.padEnd(56)} ${String(best.states).padStart(8)} ${fmt(best.states / (best.ms / 1000)).padStart(10)} ${(best.bytes / best.states).toFixed(1).padStart(12)}`);
   }
   const wall = (args) => median([0, 1, 2].map(() => timed(process.execPath, [cli, ...args]).ms));
   console.log(`${'wall time, median of 3'.padEnd(56)} --jobs 1 --jobs 2`);
@@ -180,7 +180,7 @@ if (want(4)) {
   // model mmutt exports (pan without -DNOREDUCE). Each catalog scenario in the era where its full
   // search is largest, and the race.
   console.log('\n4. --reduce (persistent + sleep sets) against the full search, and SPIN\'s POR on the export: states, transitions, wall time (best of 3)');
-  console.log(`${'scenario @ era'.padEnd(48)}    states  reduced  left  SPIN POR  left   transitions  reduced  left  full s  reduced s`);
+  console.log(`${'scenario @ era'.padEnd(56)}    states  reduced  left  SPIN POR  left   transitions  reduced  left  full s  reduced s`);
   /** The era where the scenario's full search takes the most transitions (in this process: only the counts matter). */
   const largest = (name) => {
     let best = null;
@@ -198,7 +198,7 @@ if (want(4)) {
     const por = has('spin') && has('gcc') ? spinPor(file, era) : null;
     const name = file === RACE ? 'three-thread-race' : file;
     console.log(
-      `${`${name} @ ${era}`.padEnd(48)} ${fmt(full.states).padStart(9)} ${fmt(red.states).padStart(8)} ${pct(red.states, full.states).padStart(5)} ${(por === null ? '-' : fmt(por)).padStart(9)} ${(por === null ? '' : pct(por, full.states)).padStart(5)} ${fmt(full.transitions).padStart(13)} ${fmt(red.transitions).padStart(8)} ${pct(red.transitions, full.transitions).padStart(5)} ${(full.ms / 1000).toFixed(2).padStart(7)} ${(red.ms / 1000).toFixed(2).padStart(10)}`,
+      `${`${name} @ ${era}`.padEnd(56)} ${fmt(full.states).padStart(9)} ${fmt(red.states).padStart(8)} ${pct(red.states, full.states).padStart(5)} ${(por === null ? '-' : fmt(por)).padStart(9)} ${(por === null ? '' : pct(por, full.states)).padStart(5)} ${fmt(full.transitions).padStart(13)} ${fmt(red.transitions).padStart(8)} ${pct(red.transitions, full.transitions).padStart(5)} ${(full.ms / 1000).toFixed(2).padStart(7)} ${(red.ms / 1000).toFixed(2).padStart(10)}`,
     );
   }
 }
