@@ -201,9 +201,13 @@ async function cmdRun(a: { scenario: string; format: Format; trace: boolean; rep
   if (a.replay !== undefined && !single) throw new UserError('--replay needs one era: give --era ID or --kernel vX.Y');
   let replay = a.replay;
   if (a.trail !== undefined) {
+    if (Array.isArray(a.trail)) throw new UserError('--trail takes one trail file: give it once');
+    if (a.trail === '') throw new UserError('--trail needs a trail file (pan writes MODEL.pml.trail)');
     if (replay !== undefined) throw new UserError('--trail and --replay each give a schedule: give one');
     if (!single) throw new UserError('--trail needs the era the model was exported at: give --era ID, --kernel vX.Y or --at COMMIT');
-    replay = trailToken(s, eras[0]!, a.trail);
+    const t = trailToken(s, eras[0]!, a.trail);
+    if (t.note) note(t.note);
+    replay = t.token;
   }
   print(await (await import('./report/render.js')).runsOutput(runGrid([s], eras, replay)[0]!, a.format, { single, trace: a.trace }));
 }

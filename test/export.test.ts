@@ -157,11 +157,51 @@ describe('export --promela, checked by SPIN', () => {
     // The token replays alone.
     const token = /replay token ([0-9a-f]{8}:[0-9.*]+)/.exec(run.stdout)![1]!;
     expect(cli('run', 'madv-free-no-ad-bits', '--kernel', 'v4.12', '--replay', token).stdout).toBe(run.stdout);
-    // A trail of another release's model does not pass for this one when a step cannot run.
-    const bad = cli('run', 'ksm-merge', '--kernel', 'v4.12', '--trail', 'model.pml.trail');
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^mmutt: /);
+    // The model beside the trail names its scenario and release: a trail of another is refused.
+    const other = cli('run', 'ksm-merge', '--kernel', 'v4.12', '--trail', 'model.pml.trail');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/^mmutt: model\.pml\.trail is a trail of madv-free-no-ad-bits \(scenario sha256 [0-9a-f]{12}, says model\.pml\), not of ksm-merge/);
+    const release = cli('run', 'madv-free-no-ad-bits', '--kernel', 'v4.11', '--trail', 'model.pml.trail');
+    expect(release.status).toBe(2);
+    expect(release.stderr).toMatch(/is a trail of the model exported at v4\.12 .*give --kernel v4\.12/);
+    // Without the model beside it, the trail still replays, and a note says what was not checked.
+    const alone = mkdtempSync(join(work, 'alone-'));
+    writeFileSync(join(alone, 'x.trail'), readFileSync(join(dir, 'model.pml.trail')));
+    const r = spawnSync(process.execPath, [CLI, 'run', 'madv-free-no-ad-bits', '--kernel', 'v4.12', '--trail', 'x.trail'], { encoding: 'utf8', cwd: alone });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^mmutt: note: no model x beside the trail: not checked that the trail is of madv-free-no-ad-bits at v4\.12/);
+    // A trail cut before its final state would be finished by the canonical schedule: refused.
+    const lines = readFileSync(join(dir, 'model.pml.trail'), 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'cut.pml.trail'), `${lines.slice(0, 6).join('\n')}\n`);
+    writeFileSync(join(dir, 'cut.pml'), model.stdout);
+    const cut = cli('run', 'madv-free-no-ad-bits', '--kernel', 'v4.12', '--trail', 'cut.pml.trail');
+    expect(cut.status).toBe(2);
+    expect(cut.stderr).toMatch(/^mmutt: cut\.pml\.trail:\d+:1: the trail stops before a final state/);
+    // A multi-core pan's trail starts mid-search: refused, saying how to get one that replays.
+    writeFileSync(join(dir, 'model.pml.cpu1_trail'), readFileSync(join(dir, 'model.pml.trail')));
+    expect(cli('run', 'madv-free-no-ad-bits', '--kernel', 'v4.12', '--trail', 'model.pml.cpu1_trail').stderr).toMatch(/is a trail of multi-core pan/);
   }, 120_000);
+
+  it('a step longer than SPIN takes in one d_step is refused at export, naming the step (exit 2), not written as a model spin rejects', () => {
+    const r = spawnSync(process.execPath, [CLI, 'export', join(__dirname, 'fixtures', 'zap-40-guest-pages.mmu'), '--promela', '--kernel', 'v6.13'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^mmutt: cannot export zap-40-guest-pages at v6\.13: qemu's step 1 \(kvm_mmu_notifier_invalidate_range_start\) is too long for SPIN: about 2067 statements in one d_step/);
+  });
+
+  it.skipIf(!have)(`threads named like the model's own names (S_..., folio_..., outcome) are renamed: spin accepts the model${why}`, async () => {
+    const dir = mkdtempSync(join(work, 'names-'));
+    const names = ['S_kvm_mmu_lock', 'folio_flags', 'outcome'];
+    writeFileSync(
+      join(dir, 'names.mmu'),
+      `mmutt names\n"threads named like the model's identifiers"\n{\n  proc qemu: vma 0x7f0000000000 +1 anon private rw\n  mem qemu:0x7f0000000000 = 0xaa\n  vm slot0: gfn 0x100 +1 -> qemu:0x7f0000000000\n}\n${names.map((n) => `${n} { age(qemu:0x7f0000000000) }`).join('\n')}\nvcpu0 { r0 = read(gfn 0x100) }\n`,
+    );
+    const model = spawnSync(process.execPath, [CLI, 'export', 'names.mmu', '--promela', '--kernel', 'v6.13'], { encoding: 'utf8', cwd: dir });
+    expect(model.stderr).toBe('');
+    const got = await pan(dir, model.stdout, 'tcc-collapse');
+    const x = spawnSync(process.execPath, [CLI, 'run', 'names.mmu', '--kernel', 'v6.13', '--explore', '--stats', '--no-trace'], { encoding: 'utf8', cwd: dir });
+    expect(got.states).toBe(Number(/^States (\d+)/m.exec(x.stdout)![1]));
+  }, 60_000);
 
   it('a trail that is not one: file:line:col and exit 2', () => {
     const dir = mkdtempSync(join(work, 'bad-'));

@@ -18,8 +18,9 @@ import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js'
 import { explore, explorePart, type SearchResult } from '../explore/explore.js';
 import type { SharedBuffers } from '../explore/shared.js';
 import { decodeToken, encodeToken, findWitnesses, replay } from '../explore/witness.js';
-import { promela } from '../export/promela.js';
-import { ScenarioError, UserError, quote } from '../errors.js';
+import { ExportError, promela } from '../export/promela.js';
+import { ScenarioError, UserError, quote, quotePath } from '../errors.js';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readInputFile } from '../input.js';
 
 /**
@@ -166,30 +167,45 @@ export function exportPromela(scenario: Scenario, era: Era, asked: { version: st
     `rules its steps read: ${[...machine.rulesRead].sort().join(', ') || 'none'}`,
     `made by mmutt ${asked.version}: mmutt export --promela ${asked.scenario} ${asked.era}`,
   ];
-  return promela(machine, {
+  const options = {
     title,
-    say: (w) => inWords(e.words, w),
+    say: (w: string) => inWords(e.words, w),
     trail: `mmutt run ${asked.scenario} ${asked.era} --trail FILE.pml.trail`,
     simplifications: [...new Set([...ENGINE_SIMPLIFICATIONS, ...e.simplifications])],
-  });
+  };
+  try {
+    return promela(machine, options);
+  } catch (x) {
+    // A scenario past what SPIN accepts is the user's to change: say so, exit 2.
+    if (x instanceof ExportError) throw new UserError(`cannot export ${scenario.name} at ${e.release}: ${x.message}`);
+    throw x;
+  }
 }
 
 /**
  * A SPIN trail of a model `export --promela` wrote, as a replay token: the exported processes
  * are the scenario's threads in order, one d_step per step, then the end check (a transition
- * that is no step). The replay itself checks that every step can run, so a trail of another
- * scenario or era does not pass for this one.
+ * that is no step, and the last of a trail pan writes at a harm). The model beside the trail
+ * (`FILE.pml` for `FILE.pml.trail` or `FILE.pml3.trail`) names the scenario and release it was
+ * exported for: a trail of another is refused; without the model that is not checked (a note
+ * says so). The replay itself checks that every step can run.
  */
-export function trailToken(scenario: Scenario, era: Era, file: string): string {
+export function trailToken(scenario: Scenario, era: Era, file: string): { token: string; note?: string } {
+  if (/\.cpu\d+_trail$/.test(file))
+    throw new UserError(`${quotePath(file)} is a trail of multi-core pan: it starts where another core handed the search over, not at the initial state. Run a one-core pan on the same model (no -DNCORE) to get a trail mmutt can replay`);
   const text = readInputFile(file, 'SPIN trail');
   const run = runMeta(scenario, era);
   if (run.unavailable) throw new UserError(`${scenario.name} cannot run at ${run.era.release}: ${run.unavailable}`);
+  const note = checkModelBeside(file, scenario, run.era.release);
   const threads = schedulable(machineOf(scenario, run)).length;
   const schedule: number[] = [];
   let steps = 0;
+  let last = -1;
+  let lines = 0;
   text.split('\n').forEach((line, i) => {
     const at = (col: number, what: string) => new ScenarioError(file, { line: i + 1, col }, what);
     if (line.trim() === '') return;
+    lines = i + 1;
     const m = /^(-?\d+):(-?\d+):(-?\d+)\s*$/.exec(line);
     if (!m) throw at(1, `expected a line of a SPIN trail, DEPTH:PROCESS:TRANSITION (pan writes MODEL.pml.trail), not ${quote(JSON.stringify(line))}`);
     const [depth, pid] = [Number(m[1]), Number(m[2])];
@@ -197,8 +213,33 @@ export function trailToken(scenario: Scenario, era: Era, file: string): string {
     if (depth < 0) return;
     if (++steps !== depth) throw at(1, `expected step ${steps} of the trail here, not ${depth}: a trail lists its steps in order`);
     if (pid > threads) throw at(m[1]!.length + 2, `process ${pid} is not in the model of ${scenario.name}: its export has processes 0 to ${threads} (the threads, then the end check)`);
+    last = pid;
     if (pid < threads) schedule.push(pid);
   });
-  if (!schedule.length) throw new UserError(`${file} has no step of a thread: expected the trail pan wrote for a model of ${scenario.name}`);
-  return encodeToken(scenario.sha256, schedule);
+  if (!schedule.length) throw new UserError(`${quotePath(file)} has no step of a thread: expected the trail pan wrote for a model of ${scenario.name}`);
+  if (last !== threads)
+    throw new ScenarioError(file, { line: lines, col: 1 }, `the trail stops before a final state: its last step is process ${last}'s, not the end check's (process ${threads}), as a trail pan writes at a harm ends; a cut trail would be finished by mmutt's canonical schedule and show what pan did not find`);
+  return { token: encodeToken(scenario.sha256, schedule), ...(note ? { note } : {}) };
+}
+
+/** The scenario and release named in the header of the model beside a trail: refused if another's; a note if there is no model to check. */
+function checkModelBeside(file: string, scenario: Scenario, release: string): string | undefined {
+  const model = file.replace(/\d*\.trail$/, '');
+  let head = '';
+  try {
+    const fd = openSync(model, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return `no model ${quotePath(model)} beside the trail: not checked that the trail is of ${scenario.name} at ${release}`;
+  }
+  const m = /^ \* (\S+) \(scenario sha256 ([0-9a-f]{12})\) at (v[0-9][0-9a-z.-]*)/m.exec(head);
+  if (!m) return `${quotePath(model)} has no header of mmutt export: not checked that the trail is of ${scenario.name} at ${release}`;
+  if (m[2] !== scenario.sha256.slice(0, 12)) throw new UserError(`${quotePath(file)} is a trail of ${m[1]} (scenario sha256 ${m[2]}, says ${quotePath(model)}), not of ${scenario.name} (${scenario.sha256.slice(0, 12)})`);
+  if (m[3] !== release) throw new UserError(`${quotePath(file)} is a trail of the model exported at ${m[3]} (says ${quotePath(model)}); ${scenario.name} runs at ${release} here: give --kernel ${m[3]}`);
+  return undefined;
 }

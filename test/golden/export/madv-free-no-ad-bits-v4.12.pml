@@ -35,8 +35,8 @@
  */
 
 #define S_kvm_mmu_lock 0
-#define S_kvm_mmu_invalidate_seq 1
-#define S_kvm_mmu_invalidate_in_progress 2
+#define S_kvm_mmu_notifier_seq 1
+#define S_kvm_mmu_notifier_count 2
 #define S_kvm_mmu_invalidate_range_start_gfn 3
 #define S_kvm_mmu_invalidate_range_end_gfn 4
 #define S_violations 5
@@ -55,7 +55,7 @@
 #define S_kvm_folio_mark_accessed 21
 #define S_guest_read 22
 #define S_guest_write 23
-#define S_qemu_mmap_lock 104
+#define S_qemu_mmap_sem 104
 #define S_qemu_ptl 105
 #define S_qemu_mm 106
 #define S_qemu_vma_0x7f0000000000 107
@@ -122,12 +122,12 @@ SCRATCH int T1_cache_of_store[1] = { 109 };
 SCRATCH int T2_list_alloc_page_pfn[16] = { 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 };
 SCRATCH int l_add, l_alloc_page, l_alloc_page_2, l_alloc_page_pfn, l_alloc_page_pfn_2, l_at, l_cached, l_exclusive, l_f, l_flags, l_fresh, l_i1, l_i2, l_index, l_lazyfree, l_mapped, l_old, l_pfn, l_primary, l_pte, l_pteval, l_put_page_pfn, l_put_page_pfn_2, l_put_page_pfn_3, l_put_page_pfn_4, l_refs_ok, l_slot, l_spte, l_swap_ptes, l_t, l_touched, l_w, l_was, l_young, l_zapped_spte;
 
-#define G_qemu_0 ((slots[S_qemu_mmap_lock] <= 0))
+#define G_qemu_0 ((slots[S_qemu_mmap_sem] <= 0))
 #define G_qemu_1 ((slots[S_kvm_mmu_lock] == 0))
 #define G_qemu_3 ((slots[S_qemu_ptl] == 0))
 #define G_qemu_4 ((slots[S_kvm_mmu_lock] == 0))
 #define G_vcpu0_0 ((slots[S_qemu_pc] >= 6))
-#define G_vcpu0_3 ((((slots[S_qemu_mmap_lock] <= 0) && (slots[S_qemu_ptl] == 0)) && !((slots[S_pte_qemu_0x7f0000000000] & 32))))
+#define G_vcpu0_3 ((((slots[S_qemu_mmap_sem] <= 0) && (slots[S_qemu_ptl] == 0)) && !((slots[S_pte_qemu_0x7f0000000000] & 32))))
 #define G_vcpu0_4 ((slots[S_qemu_ptl] == 0))
 #define G_vcpu0_5 ((slots[S_qemu_ptl] == 0))
 #define G_vcpu0_6 ((slots[S_qemu_ptl] == 0))
@@ -140,7 +140,7 @@ SCRATCH int l_add, l_alloc_page, l_alloc_page_2, l_alloc_page_pfn, l_alloc_page_
 #define G_vcpu0_18 ((slots[S_kvm_mmu_lock] == 0))
 #define G_vcpu0_20 ((slots[S_kvm_mmu_lock] == 0))
 #define G_vcpu0_23 ((slots[S_kvm_mmu_lock] == 0))
-#define G_vcpu0_25 (!((slots[S_kvm_mmu_invalidate_in_progress] != 0)))
+#define G_vcpu0_25 (!((slots[S_kvm_mmu_notifier_count] != 0)))
 #define G_kswapd_0 ((slots[S_qemu_pc] >= 6))
 #define G_kswapd_1 ((slots[S_qemu_ptl] == 0))
 #define G_kswapd_2 ((slots[S_kvm_mmu_lock] == 0))
@@ -151,7 +151,7 @@ SCRATCH int l_add, l_alloc_page, l_alloc_page_2, l_alloc_page_pfn, l_alloc_page_
 #define G_kswapd_13 ((slots[S_qemu_ptl] == 0))
 #define G_kswapd_15 ((slots[S_kvm_mmu_lock] == 0))
 #define G_vcpu1_0 (((slots[S_vcpu0_pc] >= 27) && (slots[S_kswapd_pc] >= 20)))
-#define G_vcpu1_3 ((((slots[S_qemu_mmap_lock] <= 0) && (slots[S_qemu_ptl] == 0)) && !((slots[S_pte_qemu_0x7f0000000000] & 32))))
+#define G_vcpu1_3 ((((slots[S_qemu_mmap_sem] <= 0) && (slots[S_qemu_ptl] == 0)) && !((slots[S_pte_qemu_0x7f0000000000] & 32))))
 #define G_vcpu1_4 ((slots[S_qemu_ptl] == 0))
 #define G_vcpu1_5 ((slots[S_qemu_ptl] == 0))
 #define G_vcpu1_6 ((slots[S_qemu_ptl] == 0))
@@ -164,7 +164,7 @@ SCRATCH int l_add, l_alloc_page, l_alloc_page_2, l_alloc_page_pfn, l_alloc_page_
 #define G_vcpu1_18 ((slots[S_kvm_mmu_lock] == 0))
 #define G_vcpu1_20 ((slots[S_kvm_mmu_lock] == 0))
 #define G_vcpu1_23 ((slots[S_kvm_mmu_lock] == 0))
-#define G_vcpu1_25 (!((slots[S_kvm_mmu_invalidate_in_progress] != 0)))
+#define G_vcpu1_25 (!((slots[S_kvm_mmu_notifier_count] != 0)))
 #define CAN_qemu (slots[S_qemu_pc] < 6 && !(slots[S_qemu_pc] == 0 && !G_qemu_0) && !(slots[S_qemu_pc] == 1 && !G_qemu_1) && !(slots[S_qemu_pc] == 3 && !G_qemu_3) && !(slots[S_qemu_pc] == 4 && !G_qemu_4))
 #define CAN_vcpu0 (slots[S_vcpu0_pc] < 27 && !(slots[S_vcpu0_pc] == 0 && !G_vcpu0_0) && !(slots[S_vcpu0_pc] == 3 && !G_vcpu0_3) && !(slots[S_vcpu0_pc] == 4 && !G_vcpu0_4) && !(slots[S_vcpu0_pc] == 5 && !G_vcpu0_5) && !(slots[S_vcpu0_pc] == 6 && !G_vcpu0_6) && !(slots[S_vcpu0_pc] == 7 && !G_vcpu0_7) && !(slots[S_vcpu0_pc] == 8 && !G_vcpu0_8) && !(slots[S_vcpu0_pc] == 9 && !G_vcpu0_9) && !(slots[S_vcpu0_pc] == 11 && !G_vcpu0_11) && !(slots[S_vcpu0_pc] == 13 && !G_vcpu0_13) && !(slots[S_vcpu0_pc] == 14 && !G_vcpu0_14) && !(slots[S_vcpu0_pc] == 18 && !G_vcpu0_18) && !(slots[S_vcpu0_pc] == 20 && !G_vcpu0_20) && !(slots[S_vcpu0_pc] == 23 && !G_vcpu0_23) && !(slots[S_vcpu0_pc] == 25 && !G_vcpu0_25))
 #define CAN_kswapd (slots[S_kswapd_pc] < 20 && !(slots[S_kswapd_pc] == 0 && !G_kswapd_0) && !(slots[S_kswapd_pc] == 1 && !G_kswapd_1) && !(slots[S_kswapd_pc] == 2 && !G_kswapd_2) && !(slots[S_kswapd_pc] == 6 && !G_kswapd_6) && !(slots[S_kswapd_pc] == 7 && !G_kswapd_7) && !(slots[S_kswapd_pc] == 10 && !G_kswapd_10) && !(slots[S_kswapd_pc] == 11 && !G_kswapd_11) && !(slots[S_kswapd_pc] == 13 && !G_kswapd_13) && !(slots[S_kswapd_pc] == 15 && !G_kswapd_15))
@@ -182,7 +182,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] - 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] - 1);
        slots[S_qemu_pc] = 1;
      qemu_0_end: skip
      }
@@ -190,9 +190,9 @@ end:
   :: d_step { slots[S_qemu_pc] == 1 && G_qemu_1 ->
        l_touched = 0;
        slots[S_notifier_invalidate_range_start] = slots[S_notifier_invalidate_range_start] + 1;
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] + 1);
        if
-       :: ((slots[S_kvm_mmu_invalidate_in_progress] == 1) || (slots[S_kvm_mmu_invalidate_range_start_gfn] == slots[S_kvm_mmu_invalidate_range_end_gfn])) ->
+       :: ((slots[S_kvm_mmu_notifier_count] == 1) || (slots[S_kvm_mmu_invalidate_range_start_gfn] == slots[S_kvm_mmu_invalidate_range_end_gfn])) ->
           slots[S_kvm_mmu_invalidate_range_start_gfn] = 256;
           slots[S_kvm_mmu_invalidate_range_end_gfn] = 257
        :: else ->
@@ -208,7 +208,7 @@ end:
           :: 1 ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = (slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 4);
              slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-             /* trace: folio … marked accessed by KVM */
+             /* trace: page … marked accessed by KVM */
           :: else ->
              skip
           fi;
@@ -216,7 +216,7 @@ end:
           :: (l_zapped_spte & 2) ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = ((slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 2) & (-513));
              slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-             /* trace: folio … marked dirty by KVM */
+             /* trace: page … marked dirty by KVM */
           :: else ->
              skip
           fi;
@@ -330,7 +330,7 @@ end:
                 slots[page_flags(l_pfn)] = (slots[page_flags(l_pfn)] & (-67));
                 slots[page_flags(l_pfn)] = (slots[page_flags(l_pfn)] & (-513));
                 slots[S_pte_qemu_0x7f0000000000] = (l_pte & (-13))
-                /* trace: folio … is lazyfree */
+                /* trace: page … is lazyfree */
              :: else ->
                 skip
              fi
@@ -344,11 +344,11 @@ end:
   /* pc 4: kvm_mmu_notifier_invalidate_range_end: mmu_notifier_seq++, mmu_notifier_count-- [rules: kvm.notifier_ops] */
   :: d_step { slots[S_qemu_pc] == 4 && G_qemu_4 ->
        slots[S_notifier_invalidate_range_end] = slots[S_notifier_invalidate_range_end] + 1;
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] - 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] - 1);
        if
-       :: (slots[S_kvm_mmu_invalidate_in_progress] < 0) ->
-          /* internal error in the model: mmu_invalidate_in_progress went negative */
+       :: (slots[S_kvm_mmu_notifier_count] < 0) ->
+          /* internal error in the model: mmu_notifier_count went negative */
           assert(false)
        :: else ->
           skip
@@ -357,7 +357,7 @@ end:
      }
   /* pc 5: madvise_free_single_vma: tlb_finish_mmu(); up_read(&mm->mmap_sem) */
   :: d_step { slots[S_qemu_pc] == 5 ->
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_qemu_oldpfn] = 0;
        slots[S_qemu_newpfn] = 0;
        slots[S_qemu_newpte] = 0;
@@ -390,7 +390,7 @@ end:
        if
        :: (l_pfn == 0) ->
           slots[S_kvm_fault] = slots[S_kvm_fault] + 1;
-          slots[S_vcpu0_seq] = slots[S_kvm_mmu_invalidate_seq];
+          slots[S_vcpu0_seq] = slots[S_kvm_mmu_notifier_seq];
           /* trace: EPT violation (write) */
           if
           :: (slots[S_spte_gfn_0x100] & 32) ->
@@ -498,7 +498,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] - 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] - 1);
        l_pte = slots[S_pte_qemu_0x7f0000000000];
        slots[S_vcpu0_origpte] = l_pte;
        if
@@ -555,7 +555,7 @@ end:
           skip
        fi;
        /* trace: PTE already fixed up: nothing to do */
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -603,7 +603,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -691,7 +691,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -740,7 +740,7 @@ end:
              slots[page_flags(l_fresh)] = 192;
              slots[page_store(l_fresh)] = l_index;
              slots[T1_cache_of_store[l_index]] = l_fresh;
-             /* trace: swap_read_folio() into page … */
+             /* trace: swap_readpage() into page … */
              l_pfn = l_fresh
           :: else ->
              skip
@@ -784,7 +784,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -801,7 +801,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -819,7 +819,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -871,7 +871,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -922,9 +922,9 @@ end:
   :: d_step { slots[S_vcpu0_pc] == 11 && G_vcpu0_11 ->
        l_touched = 0;
        slots[S_notifier_invalidate_range_start] = slots[S_notifier_invalidate_range_start] + 1;
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] + 1);
        if
-       :: ((slots[S_kvm_mmu_invalidate_in_progress] == 1) || (slots[S_kvm_mmu_invalidate_range_start_gfn] == slots[S_kvm_mmu_invalidate_range_end_gfn])) ->
+       :: ((slots[S_kvm_mmu_notifier_count] == 1) || (slots[S_kvm_mmu_invalidate_range_start_gfn] == slots[S_kvm_mmu_invalidate_range_end_gfn])) ->
           slots[S_kvm_mmu_invalidate_range_start_gfn] = 256;
           slots[S_kvm_mmu_invalidate_range_end_gfn] = 257
        :: else ->
@@ -940,7 +940,7 @@ end:
           :: 1 ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = (slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 4);
              slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-             /* trace: folio … marked accessed by KVM */
+             /* trace: page … marked accessed by KVM */
           :: else ->
              skip
           fi;
@@ -948,7 +948,7 @@ end:
           :: (l_zapped_spte & 2) ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = ((slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 2) & (-513));
              slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-             /* trace: folio … marked dirty by KVM */
+             /* trace: page … marked dirty by KVM */
           :: else ->
              skip
           fi;
@@ -1034,7 +1034,7 @@ end:
        l_touched = 0;
        slots[S_notifier_change_pte] = slots[S_notifier_change_pte] + 1;
        /* reads kvm.change_pte */
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
        l_pte = slots[S_vcpu0_newpte];
        l_spte = slots[S_spte_gfn_0x100];
        if
@@ -1049,7 +1049,7 @@ end:
              :: 1 ->
                 slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = (slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 4);
                 slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-                /* trace: folio … marked accessed by KVM */
+                /* trace: page … marked accessed by KVM */
              :: else ->
                 skip
              fi;
@@ -1057,7 +1057,7 @@ end:
              :: (l_zapped_spte & 2) ->
                 slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = ((slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 2) & (-513));
                 slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-                /* trace: folio … marked dirty by KVM */
+                /* trace: page … marked dirty by KVM */
              :: else ->
                 skip
              fi;
@@ -1101,7 +1101,7 @@ end:
              :: 1 ->
                 slots[page_flags(((l_spte >> 8) & 16777215))] = (slots[page_flags(((l_spte >> 8) & 16777215))] | 4);
                 slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-                /* trace: folio … marked accessed by KVM */
+                /* trace: page … marked accessed by KVM */
              :: else ->
                 skip
              fi;
@@ -1109,7 +1109,7 @@ end:
              :: (l_spte & 2) ->
                 slots[page_flags(((l_spte >> 8) & 16777215))] = ((slots[page_flags(((l_spte >> 8) & 16777215))] | 2) & (-513));
                 slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-                /* trace: folio … marked dirty by KVM */
+                /* trace: page … marked dirty by KVM */
              :: else ->
                 skip
              fi;
@@ -1195,11 +1195,11 @@ end:
   /* pc 18: kvm_mmu_notifier_invalidate_range_end: mmu_notifier_seq++, mmu_notifier_count-- [rules: kvm.notifier_ops] */
   :: d_step { slots[S_vcpu0_pc] == 18 && G_vcpu0_18 ->
        slots[S_notifier_invalidate_range_end] = slots[S_notifier_invalidate_range_end] + 1;
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] - 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] - 1);
        if
-       :: (slots[S_kvm_mmu_invalidate_in_progress] < 0) ->
-          /* internal error in the model: mmu_invalidate_in_progress went negative */
+       :: (slots[S_kvm_mmu_notifier_count] < 0) ->
+          /* internal error in the model: mmu_notifier_count went negative */
           assert(false)
        :: else ->
           skip
@@ -1237,11 +1237,11 @@ end:
   /* pc 20: kvm_mmu_notifier_invalidate_range_end: mmu_notifier_seq++, mmu_notifier_count-- [rules: kvm.notifier_ops] */
   :: d_step { slots[S_vcpu0_pc] == 20 && G_vcpu0_20 ->
        slots[S_notifier_invalidate_range_end] = slots[S_notifier_invalidate_range_end] + 1;
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] - 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] - 1);
        if
-       :: (slots[S_kvm_mmu_invalidate_in_progress] < 0) ->
-          /* internal error in the model: mmu_invalidate_in_progress went negative */
+       :: (slots[S_kvm_mmu_notifier_count] < 0) ->
+          /* internal error in the model: mmu_notifier_count went negative */
           assert(false)
        :: else ->
           skip
@@ -1312,7 +1312,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu0_newpte] = 0;
        slots[S_vcpu0_oldpfn] = 0;
        slots[S_vcpu0_newpfn] = 0;
@@ -1327,15 +1327,15 @@ end:
        /* reads kvm.fault.finish */
        /* reads kvm.fault.retry */
        if
-       :: ((slots[S_kvm_mmu_invalidate_in_progress] != 0) || (slots[S_kvm_mmu_invalidate_seq] != slots[S_vcpu0_seq])) ->
+       :: ((slots[S_kvm_mmu_notifier_count] != 0) || (slots[S_kvm_mmu_notifier_seq] != slots[S_vcpu0_seq])) ->
           slots[S_kvm_fault_retry] = slots[S_kvm_fault_retry] + 1;
           if
-          :: (slots[S_kvm_mmu_invalidate_in_progress] != 0) ->
+          :: (slots[S_kvm_mmu_notifier_count] != 0) ->
              slots[S_kvm_fault_retry_in_progress] = slots[S_kvm_fault_retry_in_progress] + 1
           :: else ->
              skip
           fi;
-          /* trace: stale fault (seq … -> …, in progress …): RET_PF_RETRY */
+          /* trace: stale fault (seq … -> …, in progress …): return 0 */
           slots[S_vcpu0_pc] = 24; goto vcpu0_23_end
        :: else ->
           skip
@@ -1487,7 +1487,7 @@ end:
              /* reads kvm.age.no_ad_mark_dirty */
              slots[page_flags(((l_spte >> 8) & 16777215))] = ((slots[page_flags(((l_spte >> 8) & 16777215))] | 2) & (-513));
              slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-             /* trace: folio … marked dirty by KVM */
+             /* trace: page … marked dirty by KVM */
           :: else ->
              skip
           fi;
@@ -1560,7 +1560,7 @@ end:
        fi;
        if
        :: (slots[page_flags(l_pfn)] & 32) ->
-          /* trace: folio locked: skipped */
+          /* trace: page locked: skipped */
           slots[S_kswapd_pc] = 20; goto kswapd_5_end
        :: else ->
           skip
@@ -1629,7 +1629,7 @@ end:
              /* reads kvm.age.no_ad_mark_dirty */
              slots[page_flags(((l_spte >> 8) & 16777215))] = ((slots[page_flags(((l_spte >> 8) & 16777215))] | 2) & (-513));
              slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-             /* trace: folio … marked dirty by KVM */
+             /* trace: page … marked dirty by KVM */
           :: else ->
              skip
           fi;
@@ -1701,7 +1701,7 @@ end:
              /* reads kvm.age.no_ad_mark_dirty */
              slots[page_flags(((l_spte >> 8) & 16777215))] = ((slots[page_flags(((l_spte >> 8) & 16777215))] | 2) & (-513));
              slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-             /* trace: folio … marked dirty by KVM */
+             /* trace: page … marked dirty by KVM */
           :: else ->
              skip
           fi;
@@ -1762,15 +1762,15 @@ end:
           l_refs_ok = 1;
           if
           :: (!((l_f & 2)) && l_refs_ok) ->
-             /* trace: clean lazyfree folio: discard */
+             /* trace: clean lazyfree page: discard */
              slots[S_kswapd_result] = (slots[S_kswapd_result] | (4 | ((l_f & 512) -> 16 : 0)))
           :: else ->
              if
              :: (l_f & 128) ->
-                /* trace: lazyfree folio written again: swap it out */
+                /* trace: lazyfree page written again: swap it out */
                 slots[page_flags(l_pfn)] = (slots[page_flags(l_pfn)] | 64)
              :: else ->
-                /* trace: lazyfree folio redirtied or referenced: restore the PTE, set swapbacked */
+                /* trace: lazyfree page redirtied or referenced: restore the PTE, set swapbacked */
                 slots[S_pte_qemu_0x7f0000000000] = l_pteval;
                 slots[page_flags(l_pfn)] = (slots[page_flags(l_pfn)] | 64);
                 slots[S_kswapd_result] = (slots[S_kswapd_result] | 2);
@@ -1793,7 +1793,7 @@ end:
        :: !((slots[S_kswapd_result] & 2)) ->
           if
           :: (slots[S_kswapd_result] & 4) ->
-             /* trace: discarded lazyfree folio: no swap entry, the PTE stays clear */
+             /* trace: discarded lazyfree page: no swap entry, the PTE stays clear */
              skip
           :: else ->
              if
@@ -1837,7 +1837,7 @@ end:
   :: d_step { slots[S_kswapd_pc] == 15 && G_kswapd_15 ->
        l_touched = 0;
        slots[S_notifier_invalidate_page] = slots[S_notifier_invalidate_page] + 1;
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
        if
        :: (slots[S_spte_gfn_0x100] & 33) ->
           l_zapped_spte = slots[S_spte_gfn_0x100];
@@ -1847,7 +1847,7 @@ end:
           :: 1 ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = (slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 4);
              slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-             /* trace: folio … marked accessed by KVM */
+             /* trace: page … marked accessed by KVM */
           :: else ->
              skip
           fi;
@@ -1855,7 +1855,7 @@ end:
           :: (l_zapped_spte & 2) ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = ((slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 2) & (-513));
              slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-             /* trace: folio … marked dirty by KVM */
+             /* trace: page … marked dirty by KVM */
           :: else ->
              skip
           fi;
@@ -1942,7 +1942,7 @@ end:
           if
           :: (slots[S_kswapd_result] & 16) ->
              slots[S_violations] = slots[S_violations] | 2
-             /* trace: VIOLATION lost-write: lazyfree folio … discarded holding a guest write */
+             /* trace: VIOLATION lost-write: lazyfree page … discarded holding a guest write */
           :: else ->
              skip
           fi;
@@ -2035,7 +2035,7 @@ end:
        if
        :: (slots[page_flags(l_pfn)] & 512) ->
           slots[S_violations] = slots[S_violations] | 2
-          /* trace: VIOLATION lost-write: clean folio … dropped with a guest write the primary MMU never saw */
+          /* trace: VIOLATION lost-write: clean page … dropped with a guest write the primary MMU never saw */
        :: else ->
           skip
        fi;
@@ -2155,7 +2155,7 @@ end:
        if
        :: (l_pfn == 0) ->
           slots[S_kvm_fault] = slots[S_kvm_fault] + 1;
-          slots[S_vcpu1_seq] = slots[S_kvm_mmu_invalidate_seq];
+          slots[S_vcpu1_seq] = slots[S_kvm_mmu_notifier_seq];
           /* trace: EPT violation (read) */
           if
           :: (slots[S_spte_gfn_0x100] & 32) ->
@@ -2255,7 +2255,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] - 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] - 1);
        l_pte = slots[S_pte_qemu_0x7f0000000000];
        slots[S_vcpu1_origpte] = l_pte;
        if
@@ -2277,7 +2277,7 @@ end:
           skip
        fi;
        /* trace: PTE already fixed up: nothing to do */
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2294,7 +2294,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2353,7 +2353,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2402,7 +2402,7 @@ end:
              slots[page_flags(l_fresh)] = 192;
              slots[page_store(l_fresh)] = l_index;
              slots[T1_cache_of_store[l_index]] = l_fresh;
-             /* trace: swap_read_folio() into page … */
+             /* trace: swap_readpage() into page … */
              l_pfn = l_fresh
           :: else ->
              skip
@@ -2414,7 +2414,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2431,7 +2431,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2449,7 +2449,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2501,7 +2501,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2552,9 +2552,9 @@ end:
   :: d_step { slots[S_vcpu1_pc] == 11 && G_vcpu1_11 ->
        l_touched = 0;
        slots[S_notifier_invalidate_range_start] = slots[S_notifier_invalidate_range_start] + 1;
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] + 1);
        if
-       :: ((slots[S_kvm_mmu_invalidate_in_progress] == 1) || (slots[S_kvm_mmu_invalidate_range_start_gfn] == slots[S_kvm_mmu_invalidate_range_end_gfn])) ->
+       :: ((slots[S_kvm_mmu_notifier_count] == 1) || (slots[S_kvm_mmu_invalidate_range_start_gfn] == slots[S_kvm_mmu_invalidate_range_end_gfn])) ->
           slots[S_kvm_mmu_invalidate_range_start_gfn] = 256;
           slots[S_kvm_mmu_invalidate_range_end_gfn] = 257
        :: else ->
@@ -2570,7 +2570,7 @@ end:
           :: 1 ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = (slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 4);
              slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-             /* trace: folio … marked accessed by KVM */
+             /* trace: page … marked accessed by KVM */
           :: else ->
              skip
           fi;
@@ -2578,7 +2578,7 @@ end:
           :: (l_zapped_spte & 2) ->
              slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = ((slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 2) & (-513));
              slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-             /* trace: folio … marked dirty by KVM */
+             /* trace: page … marked dirty by KVM */
           :: else ->
              skip
           fi;
@@ -2664,7 +2664,7 @@ end:
        l_touched = 0;
        slots[S_notifier_change_pte] = slots[S_notifier_change_pte] + 1;
        /* reads kvm.change_pte */
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
        l_pte = slots[S_vcpu1_newpte];
        l_spte = slots[S_spte_gfn_0x100];
        if
@@ -2679,7 +2679,7 @@ end:
              :: 1 ->
                 slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = (slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 4);
                 slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-                /* trace: folio … marked accessed by KVM */
+                /* trace: page … marked accessed by KVM */
              :: else ->
                 skip
              fi;
@@ -2687,7 +2687,7 @@ end:
              :: (l_zapped_spte & 2) ->
                 slots[page_flags(((l_zapped_spte >> 8) & 16777215))] = ((slots[page_flags(((l_zapped_spte >> 8) & 16777215))] | 2) & (-513));
                 slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-                /* trace: folio … marked dirty by KVM */
+                /* trace: page … marked dirty by KVM */
              :: else ->
                 skip
              fi;
@@ -2731,7 +2731,7 @@ end:
              :: 1 ->
                 slots[page_flags(((l_spte >> 8) & 16777215))] = (slots[page_flags(((l_spte >> 8) & 16777215))] | 4);
                 slots[S_kvm_folio_mark_accessed] = slots[S_kvm_folio_mark_accessed] + 1
-                /* trace: folio … marked accessed by KVM */
+                /* trace: page … marked accessed by KVM */
              :: else ->
                 skip
              fi;
@@ -2739,7 +2739,7 @@ end:
              :: (l_spte & 2) ->
                 slots[page_flags(((l_spte >> 8) & 16777215))] = ((slots[page_flags(((l_spte >> 8) & 16777215))] | 2) & (-513));
                 slots[S_kvm_folio_mark_dirty] = slots[S_kvm_folio_mark_dirty] + 1
-                /* trace: folio … marked dirty by KVM */
+                /* trace: page … marked dirty by KVM */
              :: else ->
                 skip
              fi;
@@ -2825,11 +2825,11 @@ end:
   /* pc 18: kvm_mmu_notifier_invalidate_range_end: mmu_notifier_seq++, mmu_notifier_count-- [rules: kvm.notifier_ops] */
   :: d_step { slots[S_vcpu1_pc] == 18 && G_vcpu1_18 ->
        slots[S_notifier_invalidate_range_end] = slots[S_notifier_invalidate_range_end] + 1;
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] - 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] - 1);
        if
-       :: (slots[S_kvm_mmu_invalidate_in_progress] < 0) ->
-          /* internal error in the model: mmu_invalidate_in_progress went negative */
+       :: (slots[S_kvm_mmu_notifier_count] < 0) ->
+          /* internal error in the model: mmu_notifier_count went negative */
           assert(false)
        :: else ->
           skip
@@ -2867,11 +2867,11 @@ end:
   /* pc 20: kvm_mmu_notifier_invalidate_range_end: mmu_notifier_seq++, mmu_notifier_count-- [rules: kvm.notifier_ops] */
   :: d_step { slots[S_vcpu1_pc] == 20 && G_vcpu1_20 ->
        slots[S_notifier_invalidate_range_end] = slots[S_notifier_invalidate_range_end] + 1;
-       slots[S_kvm_mmu_invalidate_seq] = (slots[S_kvm_mmu_invalidate_seq] + 1);
-       slots[S_kvm_mmu_invalidate_in_progress] = (slots[S_kvm_mmu_invalidate_in_progress] - 1);
+       slots[S_kvm_mmu_notifier_seq] = (slots[S_kvm_mmu_notifier_seq] + 1);
+       slots[S_kvm_mmu_notifier_count] = (slots[S_kvm_mmu_notifier_count] - 1);
        if
-       :: (slots[S_kvm_mmu_invalidate_in_progress] < 0) ->
-          /* internal error in the model: mmu_invalidate_in_progress went negative */
+       :: (slots[S_kvm_mmu_notifier_count] < 0) ->
+          /* internal error in the model: mmu_notifier_count went negative */
           assert(false)
        :: else ->
           skip
@@ -2942,7 +2942,7 @@ end:
        :: else ->
           skip
        fi;
-       slots[S_qemu_mmap_lock] = (slots[S_qemu_mmap_lock] + 1);
+       slots[S_qemu_mmap_sem] = (slots[S_qemu_mmap_sem] + 1);
        slots[S_vcpu1_newpte] = 0;
        slots[S_vcpu1_oldpfn] = 0;
        slots[S_vcpu1_newpfn] = 0;
@@ -2957,15 +2957,15 @@ end:
        /* reads kvm.fault.finish */
        /* reads kvm.fault.retry */
        if
-       :: ((slots[S_kvm_mmu_invalidate_in_progress] != 0) || (slots[S_kvm_mmu_invalidate_seq] != slots[S_vcpu1_seq])) ->
+       :: ((slots[S_kvm_mmu_notifier_count] != 0) || (slots[S_kvm_mmu_notifier_seq] != slots[S_vcpu1_seq])) ->
           slots[S_kvm_fault_retry] = slots[S_kvm_fault_retry] + 1;
           if
-          :: (slots[S_kvm_mmu_invalidate_in_progress] != 0) ->
+          :: (slots[S_kvm_mmu_notifier_count] != 0) ->
              slots[S_kvm_fault_retry_in_progress] = slots[S_kvm_fault_retry_in_progress] + 1
           :: else ->
              skip
           fi;
-          /* trace: stale fault (seq … -> …, in progress …): RET_PF_RETRY */
+          /* trace: stale fault (seq … -> …, in progress …): return 0 */
           slots[S_vcpu1_pc] = 24; goto vcpu1_23_end
        :: else ->
           skip
