@@ -443,6 +443,124 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
     return false;
   };
 
+  /** The windows the step just taken (by thread `tid`, kernel function `fn`) opened: stale now (in `scratch`), not at level d. */
+  const noteWindows = (d: number, fn: string, tid: number) => {
+    for (let word = 0; word < W; word++) {
+      const opened = scratch[word]! & ~stale[d * W + word]!;
+      for (let bit = 0; opened && bit < 32; bit++) {
+        if (!(opened & (1 << bit))) continue;
+        const w = ws[word * 32 + bit]!;
+        const key = windowKey(w, fn);
+        const seen = windows.get(key);
+        if (!seen || tid < seen.tid) windows.set(key, { window: { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn } }, tid });
+      }
+    }
+  };
+  /** Reduce: the sleep set of the successor of level d by thread k, whose footprint is at f: the threads asleep at d or taken there before, that commute with k's step. */
+  const sleepAfter = (d: number, k: number, f: number): number => {
+    let touchesWatched = 0;
+    for (let w = 0; w < NW; w++) touchesWatched |= (fps[f + NW + w]! | fps[f + 2 * NW + w]!) & watchedBits[w]!;
+    if (touchesWatched) for (let w = 0; w < NW; w++) fps[f + w]! |= watchedBits[w]!;
+    let sleep = 0;
+    const cand = sleepAt[d]! | doneAt[d]!;
+    for (let u = 0; u < T; u++) if (cand & (1 << u) && independent(d, u, k)) sleep |= 1 << u;
+    doneAt[d]! |= 1 << k;
+    return sleep;
+  };
+  /** Push the state just reached (fingerprint hi, lo; its writes logged up to `end`) as level d + 1. */
+  const enter = (hi: number, lo: number, end: number, moved: boolean, sleep: number, want: number) => {
+    d++;
+    logAt[d] = logTop;
+    logTop = end;
+    if (limits.sanity) {
+      const bad = checkSanity(m, state);
+      if (bad) throw new Error(`internal: ${bad} (schedule ${schedule(d)})`);
+    }
+    fhi[d] = hi;
+    flo[d] = lo;
+    if (part) {
+      slotAt[d] = visited.hint!;
+      slotCapAt[d] = visited.hintCap!;
+    }
+    const sb = d * W;
+    if (moved) for (let word = 0; word < W; word++) stale[sb + word] = scratch[word]!;
+    else for (let word = 0; word < W; word++) stale[sb + word] = stale[sb - W + word]!;
+    if (reduce) {
+      sleepAt[d] = sleep;
+      doneAt[d] = 0;
+      wantAt[d] = want & ~sleep;
+      // The sleeping threads' footprints: unchanged, as nothing since has touched what they read.
+      for (let u = 0; u < T; u++) {
+        if (!(sleep & (1 << u))) continue;
+        const to = fpAt(d, u);
+        const from = fpAt(d - 1, u);
+        for (let w = 0; w < 3 * NW; w++) fps[to + w] = fps[from + w]!;
+      }
+    }
+    enable(d);
+  };
+  /** Every 256 states: progress, Ctrl-C, and the limits (stopped is set when one is reached). */
+  const checkLimits = () => {
+    const total = part ? part.ctrl[CTRL.STATES]! : states;
+    if ((pushed & 16383) === 0) limits.progress?.(states, performance.now() - t0);
+    if (limits.stop && Atomics.load(limits.stop, 0)) stopped = 'interrupted';
+    else if (total >= limits.maxStates) stopped = 'max-states';
+    else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
+    // Stop before a growth would pass the ceiling.
+    else if (visited.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
+    if (stopped && part) part.abort(stopped);
+  };
+
+  /**
+   * Level d's successors are all searched: its vector of path counts per outcome is the sum of
+   * theirs (a final state's: its own outcome, once), stored and handed to the parent. False when
+   * a split search ran out of outcome numbers.
+   */
+  const finishLevel = (d: number): boolean => {
+    let id = -1;
+    let kids = 0;
+    for (let k = 0; k < T; k++) {
+      const v = kid[d * T + k]!;
+      if (v) {
+        kids++;
+        id = v - 1;
+      }
+    }
+    if (succN[d] === 0) {
+      const o = outcomeOf(deadlocked());
+      if (o < 0) {
+        part!.abort('outcomes');
+        stopped = 'outcomes';
+        return false;
+      }
+      addPaths(o, 1);
+      id = pool.store(acc, 0, nz, 0, nzN);
+    } else if (kids > 1) {
+      for (let k = 0; k < T; k++) {
+        const v = kid[d * T + k]!;
+        if (v) pool.addInto(addPaths, v - 1);
+      }
+      // The outcome ids in ascending order (insertion sort: a handful).
+      for (let a = 1; a < nzN; a++) {
+        const x = nz[a]!;
+        let b = a - 1;
+        for (; b >= 0 && nz[b]! > x; b--) nz[b + 1] = nz[b]!;
+        nz[b + 1] = x;
+      }
+      id = pool.store(acc, 0, nz, 0, nzN);
+    }
+    // (One successor: its vector is this state's. None, all cycles: the empty vector.)
+    if (id < 0) id = pool.store(acc, 0, nz, 0, 0);
+    for (let j = 0; j < nzN; j++) acc[nz[j]!] = 0;
+    nzN = 0;
+    // In a split search the first worker to finish a state counts its transitions.
+    const first = part ? visited.finish(fhi[d]!, flo[d]!, id + 1, slotAt[d]!, slotCapAt[d]!) : visited.finish(fhi[d]!, flo[d]!, id + 1);
+    if (first && part) transitions += succN[d]!;
+    if (d > 0) kid[(d - 1) * T + succ[(d - 1) * T + next[d - 1]! - 1]!] = id + 1;
+    else root = pool.read(id);
+    return true;
+  };
+
   while (d >= 0) {
     if (next[d]! < succN[d]!) {
       if (stopped) break;
@@ -490,30 +608,9 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
         if (watched[i]) moved = true;
       }
       // A window can open on any transition, also one into a state already explored.
-      const sb = (d + 1) * W;
-      if (moved && staleSet(l, ws, state, scratch)) {
-        for (let word = 0; word < W; word++) {
-          const opened = scratch[word]! & ~stale[d * W + word]!;
-          for (let bit = 0; opened && bit < 32; bit++) {
-            if (!(opened & (1 << bit))) continue;
-            const w = ws[word * 32 + bit]!;
-            const key = windowKey(w, step.fn);
-            const seen = windows.get(key);
-            if (!seen || tid < seen.tid) windows.set(key, { window: { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: l.threads[tid]!.name, fn: step.fn } }, tid });
-          }
-        }
-      }
-      let sleep = 0;
+      if (moved && staleSet(l, ws, state, scratch)) noteWindows(d, step.fn, tid);
+      let sleep = reduce ? sleepAfter(d, k, f) : 0;
       let want = -1;
-      if (reduce) {
-        let touchesWatched = 0;
-        for (let w = 0; w < NW; w++) touchesWatched |= (fps[f + NW + w]! | fps[f + 2 * NW + w]!) & watchedBits[w]!;
-        if (touchesWatched) for (let w = 0; w < NW; w++) fps[f + w]! |= watchedBits[w]!;
-        // The child's sleep set: the threads asleep here or taken here before, that commute with this step.
-        const cand = sleepAt[d]! | doneAt[d]!;
-        for (let u = 0; u < T; u++) if (cand & (1 << u) && independent(d, u, k)) sleep |= 1 << u;
-        doneAt[d]! |= 1 << k;
-      }
       // (Reduce: a new state is stored with its sleep set at once.)
       const v = visited.getOrInsert(hi, lo, reduce ? sleep + 1 : 0);
       if (reduce) {
@@ -552,44 +649,8 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
         }
       } else if (!reduce) states++;
       // A new state (to this search): push it, keeping the log that undoes it.
-      d++;
-      logAt[d] = logTop;
-      logTop = end;
-      if (limits.sanity) {
-        const bad = checkSanity(m, state);
-        if (bad) throw new Error(`internal: ${bad} (schedule ${schedule(d)})`);
-      }
-      fhi[d] = hi;
-      flo[d] = lo;
-      if (part) {
-        slotAt[d] = visited.hint!;
-        slotCapAt[d] = visited.hintCap!;
-      }
-      if (moved) for (let word = 0; word < W; word++) stale[sb + word] = scratch[word]!;
-      else for (let word = 0; word < W; word++) stale[sb + word] = stale[sb - W + word]!;
-      if (reduce) {
-        sleepAt[d] = sleep;
-        doneAt[d] = 0;
-        wantAt[d] = want & ~sleep;
-        // The sleeping threads' footprints: unchanged, as nothing since has touched what they read.
-        for (let u = 0; u < T; u++) {
-          if (!(sleep & (1 << u))) continue;
-          const to = fpAt(d, u);
-          const from = fpAt(d - 1, u);
-          for (let w = 0; w < 3 * NW; w++) fps[to + w] = fps[from + w]!;
-        }
-      }
-      enable(d);
-      if ((++pushed & 255) === 0) {
-        const total = part ? part.ctrl[CTRL.STATES]! : states;
-        if ((pushed & 16383) === 0) limits.progress?.(states, performance.now() - t0);
-        if (limits.stop && Atomics.load(limits.stop, 0)) stopped = 'interrupted';
-        else if (total >= limits.maxStates) stopped = 'max-states';
-        else if (performance.now() - t0 > limits.timeoutMs) stopped = 'timeout';
-        // Stop before a growth would pass the ceiling.
-        else if (visited.projectedBytes(256) + pool.projectedBytes(256) > limits.maxMemoryBytes) stopped = 'memory';
-        if (stopped && part) part.abort(stopped);
-      }
+      enter(hi, lo, end, moved, sleep, want);
+      if ((++pushed & 255) === 0) checkLimits();
       continue;
     }
     if (reduce) {
@@ -604,47 +665,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
       continue;
     }
     // All successors done: this state's path counts are known.
-    let id = -1;
-    let kids = 0;
-    for (let k = 0; k < T; k++) {
-      const v = kid[d * T + k]!;
-      if (v) {
-        kids++;
-        id = v - 1;
-      }
-    }
-    if (succN[d] === 0) {
-      const o = outcomeOf(deadlocked());
-      if (o < 0) {
-        part!.abort('outcomes');
-        stopped = 'outcomes';
-        break;
-      }
-      addPaths(o, 1);
-      id = pool.store(acc, 0, nz, 0, nzN);
-    } else if (kids > 1) {
-      for (let k = 0; k < T; k++) {
-        const v = kid[d * T + k]!;
-        if (v) pool.addInto(addPaths, v - 1);
-      }
-      // The outcome ids in ascending order (insertion sort: a handful).
-      for (let a = 1; a < nzN; a++) {
-        const x = nz[a]!;
-        let b = a - 1;
-        for (; b >= 0 && nz[b]! > x; b--) nz[b + 1] = nz[b]!;
-        nz[b + 1] = x;
-      }
-      id = pool.store(acc, 0, nz, 0, nzN);
-    }
-    // (One successor: its vector is this state's. None, all cycles: the empty vector.)
-    if (id < 0) id = pool.store(acc, 0, nz, 0, 0);
-    for (let j = 0; j < nzN; j++) acc[nz[j]!] = 0;
-    nzN = 0;
-    // In a split search the first worker to finish a state counts its transitions.
-    const first = part ? visited.finish(fhi[d]!, flo[d]!, id + 1, slotAt[d]!, slotCapAt[d]!) : visited.finish(fhi[d]!, flo[d]!, id + 1);
-    if (first && part) transitions += succN[d]!;
-    if (d > 0) kid[(d - 1) * T + succ[(d - 1) * T + next[d - 1]! - 1]!] = id + 1;
-    else root = pool.read(id);
+    if (!finishLevel(d)) break;
     // Back to the parent.
     if (d > 0) {
       undo(logAt[d]!, logTop);
