@@ -112,3 +112,18 @@ describe('state hygiene', () => {
     }
   });
 });
+
+describe('outcomes', () => {
+  it('an outcome evaluates the observations a machine keeps, built once: taking one in every final state of an exploration allocates no new expression (stop 24: a cache keyed by objects made anew on every call grew past the largest Map)', async () => {
+    const { observedExprs, outcome } = await import('../src/engine/observe.js');
+    const s = parseText('o.mmu', 'mmutt o\n"two observations"\n{\n  proc qemu: vma 0x7f0000000000 +1 anon private rw\n  mem qemu:0x7f0000000000 = 0xaa\n  vm slot0: gfn 0x100 +1 -> qemu:0x7f0000000000\n}\nvcpu0 { r0 = read(gfn 0x100); r1 = read(gfn 0x100) }\n');
+    const era = getEra('post-aa85986e7150');
+    const m = compile(settled(s, era).scenario, era.rules);
+    const list = observedExprs(m);
+    expect(list.map((o) => o.label)).toEqual(['vcpu0:r0', 'vcpu0:r1']);
+    const final = runCanonical(m).final;
+    for (let i = 0; i < 3; i++) outcome(m, final);
+    expect(observedExprs(m)).toBe(list);
+    for (const { expr } of list) expect(observedExprs(m).some((o) => o.expr === expr)).toBe(true);
+  });
+});

@@ -20,16 +20,29 @@ export function observedList(s: Scenario): { label: string; obs: Observable }[] 
 
 export function outcome(m: Machine, s: State): Outcome {
   const observations: Record<string, number> = {};
-  for (const { label, obs } of observedList(m.scenario)) observations[label] = observe(m, s, obs);
+  for (const { label, expr } of observedExprs(m)) observations[label] = valueIn(expr, s);
   const counters = Object.fromEntries(COUNTER_NAMES.map((c, k) => [c, get(s, m.layout.counters + k)])) as Record<CounterName, number>;
   const violations = VIOLATIONS.filter((v) => get(s, m.layout.violations) & VIOLATION_BIT[v]);
   return { observations, counters, violations };
 }
 
 /**
+ * The scenario's observations as expressions, with their labels: built once per machine (an
+ * exploration takes an outcome in every final state, millions of them; observedList makes new
+ * objects on every call, so the list itself is kept, not looked up by them).
+ */
+export function observedExprs(m: Machine): readonly { label: string; expr: Expr }[] {
+  let list = lists.get(m);
+  if (!list) lists.set(m, (list = observedList(m.scenario).map(({ label, obs }) => ({ label, expr: buildObserved(m, obs) }))));
+  return list;
+}
+const lists = new WeakMap<Machine, readonly { label: string; expr: Expr }[]>();
+
+/**
  * An observable as an expression over the state (step-data.ts): what outcome() evaluates in a
  * final state, and what an export prints there (export/promela.ts), from one description.
- * Built once per machine and observable.
+ * Kept per machine and observable object: for the scenario's own objects (a condition's, an
+ * expect line's), which live as long as it; observedExprs serves the observation list.
  */
 export function observedExpr(m: Machine, o: Observable): Expr {
   let mine = built.get(m);

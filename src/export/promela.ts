@@ -17,7 +17,7 @@
 // Every process is `active` in scenario order, so a trail's process numbers are mmutt's thread
 // numbers among the schedulable threads (run --trail).
 import type { Machine } from '../engine/compile.js';
-import { condExpr, observedExpr, observedList } from '../engine/observe.js';
+import { condExpr, observedExprs } from '../engine/observe.js';
 import { schedulable } from '../engine/run.js';
 import { FRAME_STRIDE, VIOLATION_BIT } from '../engine/state.js';
 import type { BinOp, Expr, Stmt, StepData, Text } from '../engine/step-data.js';
@@ -381,9 +381,9 @@ function endCheck(model: Declarations, m: Machine, o: PromelaOptions, threads: r
   const quoted = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, "'").replace(/%/g, '%%');
   const fmt: string[] = [];
   const args: string[] = [];
-  for (const { label, obs } of observedList(m.scenario)) {
+  for (const { label, expr } of observedExprs(m)) {
     fmt.push(`${quoted(o.say(label))}=%d`);
-    args.push(model.expr(observedExpr(m, obs), unbound('an observable')));
+    args.push(model.expr(expr, unbound('an observable')));
   }
   const viol = model.slot(m.layout.violations);
   fmt.push('harms=%d');
