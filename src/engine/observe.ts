@@ -44,11 +44,14 @@ const lists = new WeakMap<Machine, readonly { label: string; expr: Expr }[]>();
  * Kept per machine and observable object: for the scenario's own objects (a condition's, an
  * expect line's), which live as long as it; observedExprs serves the observation list.
  */
-export function observedExpr(m: Machine, o: Observable): Expr {
+export const observedExpr = (m: Machine, o: Observable): Expr => kept(m, o, buildObserved);
+
+/** An observable's or a condition's expression, built once per machine and object. */
+function kept<T extends Observable | Cond>(m: Machine, x: T, build: (m: Machine, x: T) => Expr): Expr {
   let mine = built.get(m);
   if (!mine) built.set(m, (mine = new Map()));
-  let e = mine.get(o);
-  if (e === undefined) mine.set(o, (e = buildObserved(m, o)));
+  let e = mine.get(x);
+  if (e === undefined) mine.set(x, (e = build(m, x)));
   return e;
 }
 const built = new WeakMap<Machine, Map<Observable | Cond, Expr>>();
@@ -103,13 +106,7 @@ export const observe = (m: Machine, s: State, o: Observable): number => valueIn(
 const CMP: Record<Extract<Cond, { kind: 'cmp' }>['op'], BinOp> = { '=': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 /** A condition as an expression over the state (1 when it holds): built once per machine and condition. */
-export function condExpr(m: Machine, c: Cond): Expr {
-  let mine = built.get(m);
-  if (!mine) built.set(m, (mine = new Map()));
-  let e = mine.get(c);
-  if (e === undefined) mine.set(c, (e = buildCond(m, c)));
-  return e;
-}
+export const condExpr = (m: Machine, c: Cond): Expr => kept(m, c, buildCond);
 
 function buildCond(m: Machine, c: Cond): Expr {
   switch (c.kind) {
