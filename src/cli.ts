@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, ModelError, type ExploreRun, type Limits } from './cont
 import type { Era } from './contract/era.js';
 import type { Scenario } from './contract/scenario.js';
 import type { EraChoice, Session } from './runner/session.js';
+import { FORMATS, type Format } from './report/render.js';
 import { VERSION } from './version.js';
 
 // Ctrl-C at any moment once mmutt runs, even before the command is known, stops explorations
@@ -35,8 +36,6 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-
-import { FORMATS, type Format } from './report/render.js';
 
 let exitCode = 0;
 const print = (s: string) => {
