@@ -76,19 +76,22 @@ function runPan() {
   const mem = Number(/([\d.]+)\s+total actual memory usage/.exec(r.stdout)[1]);
   return { states, secs, rssKiB: r.rssKiB ?? mem * 1024, memMb: mem };
 }
-/** pan_hc4_64 built from `mmutt export --promela` of a scenario: states stored, search seconds, state vector bytes. */
-function exportedPan(file, era) {
-  const d = mkdtempSync(join(panDir, 'export-'));
+/**
+ * pan built from `mmutt export --promela` of a scenario at an era, in a fresh folder under
+ * `under`: gcc -O2 -DSAFETY with `flags`, on pan.c patched for the 64-bit hash when `hash64`
+ * (as spin/build.sh). Its states stored, search seconds and state vector bytes.
+ */
+function panOnExport(file, era, { under, flags, hash64 = false, args }) {
+  const d = mkdtempSync(join(under, 'export-'));
   writeFileSync(join(d, 'model.pml'), execFileSync(process.execPath, [cli, 'export', file, '--promela', '--era', era], { maxBuffer: 64 << 20 }));
   execFileSync('spin', ['-o2', '-a', 'model.pml'], { cwd: d, stdio: 'ignore' });
-  const c = readFileSync(join(d, 'pan.c'), 'utf8').replace('if (ssize <= 32)\t/* 6.2.0 */', 'if (0)\t/* patched: always the 64-bit hash */');
-  writeFileSync(join(d, 'pan64.c'), c);
+  if (hash64) writeFileSync(join(d, 'pan.c'), readFileSync(join(d, 'pan.c'), 'utf8').replace('if (ssize <= 32)\t/* 6.2.0 */', 'if (0)\t/* patched: always the 64-bit hash */'));
   const vector = /-DVECTORSZ=(\d+)/.exec(readFileSync(join(d, 'model.pml'), 'utf8'))[1];
-  execFileSync('gcc', ['-O2', '-DSAFETY', '-DNOREDUCE', '-DHC4', `-DVECTORSZ=${vector}`, '-o', 'pan', 'pan64.c'], { cwd: d, stdio: 'ignore' });
-  const out = execFileSync('./pan', ['-w23', '-m1000000'], { cwd: d, encoding: 'utf8', maxBuffer: 16 << 20 });
+  execFileSync('gcc', ['-O2', '-DSAFETY', ...flags, `-DVECTORSZ=${vector}`, '-o', 'pan', 'pan.c'], { cwd: d, stdio: 'ignore' });
+  const out = execFileSync('./pan', args, { cwd: d, encoding: 'utf8', maxBuffer: 16 << 20 });
   return {
     states: Number(/(\d+) states, stored/.exec(out)[1]),
-    secs: Number(/pan: elapsed time ([\d.e+-]+) seconds/.exec(out)[1]),
+    secs: Number(/pan: elapsed time ([\d.e+-]+) seconds/.exec(out)?.[1] ?? NaN),
     vector: Number(/State-vector (\d+) byte/.exec(out)[1]),
   };
 }
@@ -114,7 +117,7 @@ if (want(1)) {
     console.log(`bytes/state        ${(m0.bytes / m0.states).toFixed(1).padStart(12)} ${((p0.memMb * 1048576) / p0.states).toFixed(1).padStart(15)}   (mmutt: visited set + path counts; pan: its total)`);
     console.log(`peak RSS           ${mib(median(pairs.map(({ m }) => m.maxRssKiB))).padStart(12)} ${mib(median(pairs.map(({ p }) => p.rssKiB))).padStart(15)}`);
     // The generated model (mmutt export --promela) against the hand port: the same states.
-    const x = exportedPan(RACE, RACE_ERA);
+    const x = panOnExport(RACE, RACE_ERA, { under: panDir, flags: ['-DNOREDUCE', '-DHC4'], hash64: true, args: ['-w23', '-m1000000'] });
     console.log(`export --promela   pan_hc4_64 on the generated model: ${fmt(x.states)} states${x.states === p0.states ? ', as the port' : ` !! the port stores ${fmt(p0.states)}`}, ${fmt(x.states / x.secs)} states/s (a ${x.vector}-byte vector of 32-bit slots; the port packs bytes)`);
   } else {
     console.log(`states/s, median   ${fmt(median(mSps)).padStart(12)}      (spin not installed)`);
@@ -205,13 +208,7 @@ if (want(4)) {
 
 /** States pan stores with SPIN's partial-order reduction (its default: no -DNOREDUCE) on the model `mmutt export --promela` writes. */
 function spinPor(file, era) {
-  const d = mkdtempSync(join(dir, 'por-'));
-  writeFileSync(join(d, 'model.pml'), execFileSync(process.execPath, [cli, 'export', file, '--promela', '--era', era], { maxBuffer: 64 << 20 }));
-  execFileSync('spin', ['-o2', '-a', 'model.pml'], { cwd: d, stdio: 'ignore' });
-  const vector = /-DVECTORSZ=(\d+)/.exec(readFileSync(join(d, 'model.pml'), 'utf8'))[1];
-  execFileSync('gcc', ['-O2', '-DSAFETY', '-DCOLLAPSE', `-DVECTORSZ=${vector}`, '-o', 'pan', 'pan.c'], { cwd: d, stdio: 'ignore' });
-  const out = execFileSync('./pan', ['-c0', '-m1000000', '-w24'], { cwd: d, encoding: 'utf8', maxBuffer: 16 << 20 });
-  return Number(/(\d+) states, stored/.exec(out)[1]);
+  return panOnExport(file, era, { under: dir, flags: ['-DCOLLAPSE'], args: ['-c0', '-m1000000', '-w24'] }).states;
 }
 
 // ---- 5. growth ----
