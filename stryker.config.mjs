@@ -16,7 +16,7 @@ process.env.MMUTT_NO_SHARE = '1';
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
-  mutate: ['src/engine/**/*.ts', 'eras/timeline/**/*.ts'],
+  mutate: ['src/engine/**/*.ts', 'src/kvm/**/*.ts', 'eras/timeline/**/*.ts'],
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.config.ts' },
   buildCommand: 'npx tsup --silent',

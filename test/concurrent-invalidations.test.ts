@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Era } from '../src/contract/era.js';
 import type { Exploration } from '../src/contract/output.js';
 import type { Emit } from '../src/engine/emit.js';
-import { kvmMmuNotifier } from '../src/engine/kvm.js';
+import { kvmOf } from '../src/kvm/layout.js';
+import { kvmMmuNotifier } from '../src/kvm/mmu.js';
 import type { StepSpec } from '../src/engine/program.js';
 import { get, put, type State } from '../src/engine/state.js';
 import { holds, runEffect } from '../src/engine/step-data.js';
@@ -39,6 +40,7 @@ afterEach(() => {
 function instrument(opts: { widen: boolean; seen?: Seen[] }): void {
   kvmMmuNotifier.invalidate_range_start = (e: Emit, pages: number[]) => {
     const { asm, l } = e;
+    const k = kvmOf(l);
     const emit = asm.emit;
     asm.emit = (step: StepSpec) => {
       if (step.callback !== 'invalidate_range_start' || !step.data) return emit.call(asm, step);
@@ -50,13 +52,13 @@ function instrument(opts: { widen: boolean; seen?: Seen[] }): void {
         callback: step.callback,
         ...(guard === undefined ? {} : { enabled: (s: State) => holds(guard, s) }),
         exec: (s: State, notes) => {
-          const before = get(s, l.inProgress) > 0 ? [get(s, l.rangeStart), get(s, l.rangeEnd)] : null;
+          const before = get(s, k.inProgress) > 0 ? [get(s, k.rangeStart), get(s, k.rangeEnd)] : null;
           const r = runEffect(effect, s, notes);
           if (!opts.widen && before) {
-            put(s, l.rangeStart, before[0]!);
-            put(s, l.rangeEnd, before[1]!);
+            put(s, k.rangeStart, before[0]!);
+            put(s, k.rangeEnd, before[1]!);
           }
-          opts.seen?.push({ inProgress: get(s, l.inProgress), start: get(s, l.rangeStart), end: get(s, l.rangeEnd) });
+          opts.seen?.push({ inProgress: get(s, k.inProgress), start: get(s, k.rangeStart), end: get(s, k.rangeEnd) });
           return r;
         },
       });

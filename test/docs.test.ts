@@ -10,7 +10,7 @@ import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
 import { runScenario } from '../src/runner/run.js';
 import { showSteps } from '../src/runner/steps.js';
 import { stepsDoc } from '../src/report/steps-doc.js';
-import { compile } from '../src/engine/compile.js';
+import { compileMachine } from '../src/runner/machines.js';
 import { settled, unavailable } from '../src/era/features.js';
 import { VERSION } from '../src/version.js';
 
@@ -32,7 +32,7 @@ describe('docs', () => {
     const era = ERAS.at(-1)!;
     const scenarios = catalogNames().map((n) => loadScenario(n));
     const fns = new Set<string>();
-    for (const s of scenarios) if (!unavailable(s, era)) for (const p of compile(settled(s, era).scenario, era.rules).programs) for (const st of p) fns.add(st.fn);
+    for (const s of scenarios) if (!unavailable(s, era)) for (const p of compileMachine(settled(s, era).scenario, era.rules).programs) for (const st of p) fns.add(st.fn);
     const shown = [...fns].sort().map((fn) => showSteps(fn, scenarios, era));
     expect(shown.every((x) => x.steps.length > 0)).toBe(true);
     await expect(stepsDoc(shown)).toMatchFileSnapshot('../docs/steps.md');

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { Asm } from '../src/engine/program.js';
 import { parseText } from '../src/scenario/catalog.js';
 import { getEra } from './registry.js';
-import { compile } from '../src/engine/compile.js';
+import { compileMachine } from '../src/runner/machines.js';
 import { settled } from '../src/era/features.js';
 import { runCanonical, stepThread } from '../src/engine/run.js';
 import { checkSanity } from '../src/engine/sanity.js';
 import { get } from '../src/engine/state.js';
+import { kvmOf } from '../src/kvm/layout.js';
 
 describe('Asm', () => {
   it('resolves jumps without adding steps', () => {
@@ -47,7 +48,7 @@ ksmd { ksm_merge(other:0x400000, qemu:0x1000) }
 
 describe('fault path retry protocol', () => {
   const setup = (id: string) => {
-    const m = compile(settled(parseText('race.mmu', RACE), getEra(id)).scenario, getEra(id).rules);
+    const m = compileMachine(settled(parseText('race.mmu', RACE), getEra(id)).scenario, getEra(id).rules);
     const l = m.layout;
     const s = m.init;
     const tid = (name: string) => l.threads.findIndex((t) => t.name === name);
@@ -85,7 +86,7 @@ describe('fault path retry protocol', () => {
       expect(get(s, l.pages[0]!.pte) >>> 8).toBe(ksmPfn); // merged
       finish(vcpu);
       expect(counter('kvm.fault_retry')).toBe(1);
-      const spte = get(s, l.gfns[0]!.spte);
+      const spte = get(s, kvmOf(l).gfns[0]!.spte);
       if (getEra(id).rules['kvm.fault.gup'].value === 'write') {
         // gfn_to_pfn() asked get_user_pages() for write: the read broke COW on the KSM page.
         expect(spte >>> 8).not.toBe(ksmPfn);
@@ -104,7 +105,7 @@ describe('fault path retry protocol', () => {
 describe('state hygiene', () => {
   it('a finished run leaves no locals behind and keeps every sanity invariant', () => {
     for (const id of ['pre-6bdb913f0a70', 'post-aa85986e7150']) {
-      const m = compile(settled(parseText('race.mmu', RACE), getEra(id)).scenario, getEra(id).rules);
+      const m = compileMachine(settled(parseText('race.mmu', RACE), getEra(id)).scenario, getEra(id).rules);
       const l = m.layout;
       const { final } = runCanonical(m);
       for (const t of l.threads) for (let k = 0; k < 8; k++) expect(get(final, t.locals + k), `${t.name} local ${k}`).toBe(0);
@@ -118,7 +119,7 @@ describe('outcomes', () => {
     const { observedExprs, outcome } = await import('../src/engine/observe.js');
     const s = parseText('o.mmu', 'mmutt o\n"two observations"\n{\n  proc qemu: vma 0x7f0000000000 +1 anon private rw\n  mem qemu:0x7f0000000000 = 0xaa\n  vm slot0: gfn 0x100 +1 -> qemu:0x7f0000000000\n}\nvcpu0 { r0 = read(gfn 0x100); r1 = read(gfn 0x100) }\n');
     const era = getEra('post-aa85986e7150');
-    const m = compile(settled(s, era).scenario, era.rules);
+    const m = compileMachine(settled(s, era).scenario, era.rules);
     const list = observedExprs(m);
     expect(list.map((o) => o.label)).toEqual(['vcpu0:r0', 'vcpu0:r1']);
     const final = runCanonical(m).final;

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/engine/compile.js';
+import { compileMachine } from '../src/runner/machines.js';
 import { printStep } from '../src/engine/step-data.js';
 import { settled, unavailable } from '../src/era/features.js';
 import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
@@ -82,7 +82,7 @@ describe('explain --step', () => {
       const s = loadScenario(name);
       for (const era of [...ERAS, registry.forKernel('v2.6.32')]) {
         if (unavailable(s, era)) continue;
-        const m = compile(settled(s, era).scenario, era.rules);
+        const m = compileMachine(settled(s, era).scenario, era.rules);
         for (const p of m.programs) {
           for (const st of p) {
             expect(st.data, `${name} ${era.id} ${st.fn}: a step the engine builds is data`).toBeDefined();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseText } from '../src/scenario/catalog.js';
 import { ERAS, getEra } from './registry.js';
-import { compile } from '../src/engine/compile.js';
+import { compileMachine } from '../src/runner/machines.js';
 import { settled } from '../src/era/features.js';
 import { explore } from '../src/explore/explore.js';
 import { DEFAULT_LIMITS } from '../src/contract/output.js';
@@ -68,7 +68,7 @@ observe mem a:0x1000, mem b:0x2000
 forall (mem a:0x1000 = 5 /\\ mem b:0x2000 = 6)
 `,
     );
-    const x = explore(compile(settled(s, getEra('post-aa85986e7150')).scenario, getEra('post-aa85986e7150').rules));
+    const x = explore(compileMachine(settled(s, getEra('post-aa85986e7150')).scenario, getEra('post-aa85986e7150').rules));
     expect(x.outcomes.map((o) => o.paths)).toEqual([2]);
     expect(x.states).toBe(4);
     expect(verdict(x)).toEqual({ verdict: 'Always', positive: 2, negative: 0 });
@@ -107,7 +107,7 @@ ksmd { ksm_merge(other:0x400000, qemu:0x7f0000007000) }
 vcpu3 { r0 = read(gfn 0x107) }
 `,
     );
-    const x = explore(compile(settled(s, getEra('pre-6bdb913f0a70')).scenario, getEra('pre-6bdb913f0a70').rules));
+    const x = explore(compileMachine(settled(s, getEra('pre-6bdb913f0a70')).scenario, getEra('pre-6bdb913f0a70').rules));
     expect(x.windows.map((w) => `${w.mapping} gfn ${w.gfn.toString(16)}`)).toContain('vcpu3 tlb gfn 107');
   });
 

@@ -32,7 +32,7 @@ import {
 } from '../src/engine/step-data.js';
 import { Asm, Label, StepLog } from '../src/engine/program.js';
 import { recordWrites, stopRecording } from '../src/engine/state.js';
-import { compile } from '../src/engine/compile.js';
+import { compileMachine } from '../src/runner/machines.js';
 import { schedulable, stepThread } from '../src/engine/run.js';
 import { settled, unavailable } from '../src/era/features.js';
 import { catalogNames, loadScenario } from '../src/scenario/catalog.js';
@@ -151,7 +151,7 @@ describe('a step as data does the same evaluated and as generated code', () => {
       const scenario = loadScenario(name);
       for (const era of ERAS) {
         if (unavailable(scenario, era)) continue;
-        const m = compile(settled(scenario, era).scenario, era.rules);
+        const m = compileMachine(settled(scenario, era).scenario, era.rules);
         const among = schedulable(m);
         const seen = new Set<string>();
         const queue: number[][] = [Array.from(m.init as ArrayLike<number>)];

@@ -5,10 +5,9 @@ import { COUNTER_NAMES, PAGE_SIZE } from '../contract/output.js';
 import type { EraRules, RuleName } from '../contract/era.js';
 import type { Op, Scenario } from '../contract/scenario.js';
 import type { Emit } from './emit.js';
-import { emitGuestAccess } from './guest.js';
 import { emitKsmMerge } from './ksm.js';
-import { kvmMmuNotifier } from './kvm.js';
 import type { MmuNotifierOps } from './notifier.js';
+import type { SecondaryMmu } from './secondary.js';
 import { watchers, type Watcher } from './windows.js';
 import { FIRST_PFN, MM_LIVE, VMA_MAPPED, VMA_WRITE, buildLayout, frameSlot, type Layout } from './layout.js';
 import { emitExit, emitFork } from './fork.js';
@@ -23,20 +22,6 @@ import { and, eq, op, pcOf, slot, tag, type Expr } from './step-data.js';
 import { FRAME, PG, PTE, type MutableState } from './state.js';
 import { runToEnd } from './run.js';
 
-/** The machine has EPT A/D bits or not; the runner has settled `default` at the release (src/era/features.ts). */
-function adBits(v: Scenario['options']['eptAd']): boolean {
-  switch (v) {
-    case 'on':
-      return true;
-    case 'off':
-      return false;
-    case 'default':
-      throw new Error('internal: ept_ad = default reached the engine: the runner settles it per release');
-    default:
-      return unreachable(v);
-  }
-}
-
 export interface Machine {
   scenario: Scenario;
   layout: Layout;
@@ -44,10 +29,8 @@ export interface Machine {
   programs: Step[][];
   /** The state the threads start from. */
   init: MutableState;
-  /** The VM uses the TDP MMU. */
-  tdp: boolean;
-  /** The process whose mm KVM registered its notifier on (kvm->mm), or -1 without a VM. */
-  vmProc: number;
+  /** What each secondary MMU fixed when the machine was compiled (SecondaryMmu.machine), by its name. */
+  parts: ReadonlyMap<string, unknown>;
   /** Every secondary mapping that can go stale (windows.ts). */
   watchers: Watcher[];
   /**
@@ -59,7 +42,12 @@ export interface Machine {
 }
 
 export interface CompileOptions {
-  /** More secondary MMUs on the mmu_notifier chain, after KVM (a test's, say). */
+  /**
+   * The secondary MMUs registered on the mmu_notifier chain with state of their own, in
+   * registration order (the runner's: KVM), when no `layout` is given; none by default.
+   */
+  secondaries?: readonly SecondaryMmu[];
+  /** More callbacks on the chain after theirs, with no state of their own (a test's recorder, say). */
   notifiers?: readonly MmuNotifierOps[];
   /** The scenario's layout, if the caller has built it already (layoutOf). */
   layout?: ScenarioLayout;
@@ -70,14 +58,18 @@ export interface CompileOptions {
   prologues?: Map<string, readonly number[]>;
 }
 
-/** A scenario's layout: it depends on the scenario alone and is never changed, so a caller may build it once and pass it to every compile of the scenario (CompileOptions.layout). */
-export function layoutOf(s: Scenario): ScenarioLayout {
+/**
+ * A scenario's layout, with the secondary MMUs registered on its chain: it depends on them and
+ * the scenario alone and is never changed, so a caller may build it once and pass it to every
+ * compile of the scenario (CompileOptions.layout).
+ */
+export function layoutOf(s: Scenario, secondaries: readonly SecondaryMmu[]): ScenarioLayout {
   const opCount = s.threads.reduce((n, t) => n + t.ops.length, 0) + s.touched.length;
   // The zero page, the initial pages, and room for every allocation a run can make: each
   // operation allocates at most two pages (a COW copy given up is freed before a retry).
   const nframes = 1 + s.mem.length + 2 * opCount + 2;
   const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
-  return { l: buildLayout(s, nframes, prologueVcpus), nframes };
+  return { l: buildLayout(s, nframes, prologueVcpus, secondaries), nframes };
 }
 export interface ScenarioLayout {
   l: Layout;
@@ -85,7 +77,7 @@ export interface ScenarioLayout {
 }
 
 export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine {
-  const { l, nframes } = opts.layout ?? layoutOf(s);
+  const { l, nframes } = opts.layout ?? layoutOf(s, opts.secondaries ?? []);
 
   const init: number[] = new Array<number>(l.size).fill(0);
   for (let i = 0; i < nframes; i++) init[frameSlot(l, FIRST_PFN + i, FRAME.FLAGS)] = PG.FREE;
@@ -125,12 +117,10 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     }
   });
 
-  const vmProc = s.slots.length ? s.procs.findIndex((p) => p.name === s.slots[0]!.target.proc) : -1;
   const related = relatedPages(l, s);
   // The scenario may name the MMU; else the era's default decides it.
   const lazyfree = s.threads.some((t) => t.ops.some((op) => op.kind === 'madvise' && op.advice === 'MADV_FREE'));
-  const tdp = isTdp(s.options.mmu === 'default' ? rules['kvm.mmu.default'].value : s.options.mmu);
-  const notifiers = [kvmMmuNotifier, ...(opts.notifiers ?? [])];
+  const notifiers = [...l.secondaries.map((r) => r.ops), ...(opts.notifiers ?? [])];
   // Where each thread's program ends: bound once every program is assembled.
   const ends = l.threads.map(() => new Label());
   const finished = (tid: number): Expr => op(slot(l.threads[tid]!.pc), '>=', pcOf(ends[tid]!));
@@ -158,17 +148,11 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
         return { value: rules[name].value, read: tag(name) };
       },
       notifiers,
-      eptAd: adBits(s.options.eptAd),
       lazyfree,
-      get tdp() {
-        if (s.options.mmu === 'default') e.rule('kvm.mmu.default' as RuleName);
-        return tdp;
-      },
       asm,
       tid,
       owner: tid + 1,
       local: (k) => t.locals + k,
-      vmProc,
       related: (pi) => related[pi]!,
       finished,
     };
@@ -196,7 +180,11 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     programs[tid]![0] = startingWhen(first, and(...(mm < 0 ? [] : [eq(slot(mm), MM_LIVE)]), ...deps.map(finished)));
   });
 
-  const m: Machine = { scenario: s, layout: l, programs, init, tdp, vmProc, watchers: watchers(l), rulesRead };
+  // What a secondary MMU fixes for the machine, from the rules as they are: as the step that
+  // depends on it is built, it reads the rule through Emit.rule.
+  const peek = <K extends RuleName>(name: K) => rules[name].value;
+  const parts = new Map(l.secondaries.map((r) => [r.name, r.machine(l, peek)]));
+  const m: Machine = { scenario: s, layout: l, programs, init, parts, watchers: watchers(l), rulesRead };
   // The prologue: what the guest did before the threads start, run under this era's rules.
   // Its counters are not the scenario's: they are reset.
   const prologue = l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : []));
@@ -212,18 +200,6 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   for (let k = 0; k < COUNTER_NAMES.length; k++) start[l.counters + k] = 0;
   m.init = start;
   return m;
-}
-
-/** The shadow (rmap) MMU, or the TDP MMU (arch/x86/kvm/mmu/tdp_mmu.c, v5.10+). */
-function isTdp(mmu: EraRules['kvm.mmu.default']['value']): boolean {
-  switch (mmu) {
-    case 'shadow':
-      return false;
-    case 'tdp':
-      return true;
-    default:
-      return unreachable(mmu);
-  }
 }
 
 /**
@@ -255,9 +231,10 @@ function emitOp(e: Emit, s: Scenario, op: Op): void {
   const range = (at: { proc: string; addr: number }, n: number) => Array.from({ length: n }, (_, k) => page({ proc: at.proc, addr: at.addr + k * PAGE_SIZE }));
   switch (op.kind) {
     case 'guest-read':
-      return emitGuestAccess(e, gfnIndex(l, op.gfn), false, 0, reg(op.reg));
     case 'guest-write':
-      return emitGuestAccess(e, gfnIndex(l, op.gfn), true, op.value, -1);
+      // A vCPU's access: the secondary MMU whose threads they are (KVM) builds it.
+      if (!l.secondaries.some((r) => r.emitOp(e, op))) throw new Error(`internal: no secondary MMU on the chain runs ${op.kind}`);
+      return;
     case 'host-read':
       return emitUserAccess(e, page(op.at), false, 0, reg(op.reg));
     case 'swap-in':
@@ -294,10 +271,6 @@ function emitOp(e: Emit, s: Scenario, op: Op): void {
       // An operation the engine does not know does not compile.
       return unreachable(op);
   }
-}
-
-export function gfnIndex(l: Layout, gfn: number): number {
-  return l.gfns.findIndex((g) => g.gfn === gfn);
 }
 
 export function pageIndex(l: Layout, s: Scenario, proc: string, addr: number): number {

@@ -23,22 +23,16 @@ export interface Emit {
    * in the trace when it runs.
    */
   ruleRead<K extends RuleName>(name: K): { value: EraRules[K]['value']; read: Stmt };
-  /** The secondary MMUs registered on the mmu_notifier chain, in registration order (KVM first). */
+  /** The callbacks registered on the mmu_notifier chain, in registration order (the secondary MMUs' first: Layout.secondaries). */
   notifiers: readonly MmuNotifierOps[];
-  /** EPT accessed/dirty bits (the scenario's `ept_ad` option, settled at the release). */
-  eptAd: boolean;
   /** The scenario uses MADV_FREE: reclaim's steps say what they do with a lazyfree page (a release before v4.5 cannot run it). */
   lazyfree: boolean;
-  /** The VM uses the TDP MMU (the scenario's `mmu` option, or the era's default). */
-  tdp: boolean;
   asm: Asm;
   tid: number;
   /** The value a lock slot holds while this thread owns it. */
   owner: number;
   /** Slot of one of this thread's locals (L.*). */
   local(k: number): number;
-  /** Index of the process whose mm KVM registered its notifier on, or -1 without a VM. */
-  vmProc: number;
   /** Page slots that may map the same folio as this one (fork, KSM, the page cache): the rmap walk's candidates. */
   related(page: number): number[];
   /** Has this thread run to its end? (Programs are assembled later: the end is a label's pc.) */

@@ -1,8 +1,9 @@
 // Where each piece of machine state lives in the flat state array, computed once per scenario.
 import { COUNTER_NAMES, type CounterName, hex } from '../contract/output.js';
-import { FRAME_STRIDE, fmtPg, fmtPte, fmtSpte, fmtTlb } from './state.js';
+import { FRAME_STRIDE, fmtPg, fmtPte } from './state.js';
 import type { Scenario, ThreadKind } from '../contract/scenario.js';
 import { PAGE_SIZE } from '../contract/output.js';
+import type { SecondaryMmu } from './secondary.js';
 
 /** Thread-local scratch slots: what a kernel function keeps in local variables. */
 export const L = {
@@ -30,8 +31,6 @@ export interface PageSlot {
   pte: number;
   /** The page's backing store: its swap slot (anon) or its file block (file); see stores[]. */
   store: number;
-  /** The gfns whose memslot maps this page (usually zero or one). */
-  gfns: number[];
 }
 
 export interface VmaSlot {
@@ -55,14 +54,6 @@ export interface StoreSlot {
 
 export const VMA_MAPPED = 1;
 export const VMA_WRITE = 2;
-
-export interface GfnSlot {
-  gfn: number;
-  /** Index into pages[] of the hva this gfn maps. */
-  page: number;
-  spte: number;
-  rmap: number;
-}
 
 export interface ProcSlot {
   name: string;
@@ -89,7 +80,7 @@ export interface ThreadSlot {
   name: string;
   kind: ThreadKind | 'prologue';
   proc?: number;
-  /** vCPU index for vCPU threads (and their prologue). */
+  /** vCPU index for vCPU threads (and their prologue), into the sorted vCPU names (LayoutBuilder.vcpus). */
   vcpu?: number;
   pc: number;
   locals: number;
@@ -98,11 +89,6 @@ export interface ThreadSlot {
 
 export interface Layout {
   size: number;
-  mmuLock: number;
-  seq: number;
-  inProgress: number;
-  rangeStart: number;
-  rangeEnd: number;
   violations: number;
   counters: number;
   firstPfn: number;
@@ -112,33 +98,32 @@ export interface Layout {
   vmas: VmaSlot[];
   pages: PageSlot[];
   stores: StoreSlot[];
-  gfns: GfnSlot[];
-  vcpus: { name: string; tlb: number }[]; // tlb: base, one slot per gfn (same order as gfns)
   threads: ThreadSlot[];
+  /** The secondary MMUs registered on the notifier chain, in registration order, and each one's part of the layout by its name. */
+  secondaries: readonly SecondaryMmu[];
+  parts: ReadonlyMap<string, unknown>;
   /** Human names for every slot, for traces ("spte gfn 0x100"). */
   names: string[];
-  kinds: SlotKind[];
+  /** A slot's kind: one of SlotKind, or a secondary MMU's own (printed by its `formats`). */
+  kinds: string[];
+  /** The slots of kind `lock`, the secondary MMUs' too (sanity.ts checks who holds them). */
+  locks: number[];
 }
 
-export type SlotKind = 'pte' | 'spte' | 'tlb' | 'flags' | 'lock' | 'mm' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
+export type SlotKind = 'pte' | 'flags' | 'lock' | 'mm' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
 
 /** Frames are numbered from here so that a pfn never looks like a page content or a gfn. */
 export const FIRST_PFN = 0x10;
 
-export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[]): Layout {
+export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[], secondaries: readonly SecondaryMmu[]): Layout {
   const names: string[] = [];
-  const kinds: SlotKind[] = [];
-  const slot = (name: string, kind: SlotKind) => {
+  const kinds: string[] = [];
+  const slot = (name: string, kind: string) => {
     names.push(name);
     kinds.push(kind);
     return names.length - 1;
   };
 
-  const mmuLock = slot('kvm->mmu_lock', 'lock');
-  const seq = slot('kvm->mmu_invalidate_seq', 'num');
-  const inProgress = slot('kvm->mmu_invalidate_in_progress', 'num');
-  const rangeStart = slot('kvm->mmu_invalidate_range_start (gfn)', 'num');
-  const rangeEnd = slot('kvm->mmu_invalidate_range_end (gfn)', 'num');
   const violations = slot('violations', 'violations');
   const counters = names.length;
   for (const c of COUNTER_NAMES) slot(c, 'counter');
@@ -183,28 +168,15 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
             file: !v.anon,
           });
         }
-        pages.push({ proc: pi, addr, vma: vi, pte: slot(`pte ${p.name}:${hex(addr)}`, 'pte'), store, gfns: [] });
+        pages.push({ proc: pi, addr, vma: vi, pte: slot(`pte ${p.name}:${hex(addr)}`, 'pte'), store });
       }
     }
   });
 
-  const gfns: GfnSlot[] = [];
-  for (const sl of s.slots) {
-    const pi = s.procs.findIndex((p) => p.name === sl.target.proc);
-    for (let k = 0; k < sl.pages; k++) {
-      const gfn = sl.gfn + k;
-      const page = pages.findIndex((pg) => pg.proc === pi && pg.addr === sl.target.addr + k * PAGE_SIZE);
-      pages[page]!.gfns.push(gfns.length);
-      gfns.push({ gfn, page, spte: slot(`spte gfn ${hex(gfn)}`, 'spte'), rmap: slot(`rmap gfn ${hex(gfn)}`, 'num') });
-    }
-  }
-
+  // The secondary MMUs' state, each its own part, after the primary MMU's.
   const vcpuNames = [...new Set([...prologueVcpus, ...s.threads.filter((t) => t.kind === 'vcpu').map((t) => t.name)])].sort();
-  const vcpus = vcpuNames.map((name) => {
-    const tlb = names.length;
-    for (const g of gfns) slot(`${name} tlb gfn ${hex(g.gfn)}`, 'tlb');
-    return { name, tlb };
-  });
+  const builder = { slot, pages, vcpus: vcpuNames, get next() { return names.length; } };
+  const parts = new Map(secondaries.map((r) => [r.name, r.layout(s, builder)]));
 
   const threads: ThreadSlot[] = [];
   const addThread = (name: string, kind: ThreadSlot['kind'], regNames: string[], proc?: number, vcpu?: number) => {
@@ -227,11 +199,6 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
 
   return {
     size: names.length,
-    mmuLock,
-    seq,
-    inProgress,
-    rangeStart,
-    rangeEnd,
     violations,
     counters,
     firstPfn: FIRST_PFN,
@@ -241,11 +208,12 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
     vmas,
     pages,
     stores,
-    gfns,
-    vcpus,
     threads,
+    secondaries,
+    parts,
     names,
     kinds,
+    locks: kinds.flatMap((k, i) => (k === 'lock' ? [i] : [])),
   };
 }
 
@@ -265,10 +233,6 @@ export function fmtSlot(l: Layout, idx: number, v: number): string {
   switch (l.kinds[idx]) {
     case 'pte':
       return fmtPte(v);
-    case 'spte':
-      return fmtSpte(v);
-    case 'tlb':
-      return fmtTlb(v);
     case 'flags':
       return fmtPg(v);
     case 'pfn':
@@ -285,7 +249,12 @@ export function fmtSlot(l: Layout, idx: number, v: number): string {
       return hex(v);
     case 'reg':
       return hex(v);
-    default:
+    default: {
+      for (const r of l.secondaries) {
+        const f = r.formats[l.kinds[idx]!];
+        if (f) return f(v);
+      }
       return String(v);
+    }
   }
 }

@@ -2,9 +2,10 @@
 import { COUNTER_NAMES, VIOLATIONS, type CounterName, type Outcome, type Violation } from '../contract/output.js';
 import type { Cond, Observable, Scenario } from '../contract/scenario.js';
 import type { Machine } from './compile.js';
-import { gfnIndex, pageIndex } from './compile.js';
+import { pageIndex } from './compile.js';
+import type { Layout } from './layout.js';
 import { fieldOf } from './prims.js';
-import { FRAME, PG, PTE, SPTE, VIOLATION_BIT, type State, get } from './state.js';
+import { FRAME, PG, PTE, VIOLATION_BIT, type State, get } from './state.js';
 import { and, bits, cond, holds, not, op, or, slot, valueIn, type BinOp, type Expr } from './step-data.js';
 
 /** The observations a scenario reports: its `observe` line, or every register it sets. */
@@ -74,13 +75,10 @@ function buildObserved(m: Machine, o: Observable): Expr {
     case 'disk':
       // What the page's backing store holds: its file block, or its swap slot (0 if none).
       return slot(l.stores[l.pages[pageIndex(l, m.scenario, o.at.proc, o.at.addr)]!.store]!.content);
-    case 'gfn': {
-      // What the guest reads there now: through its sPTE, else through the host mapping.
-      const g = l.gfns[gfnIndex(l, o.gfn)]!;
-      const spte = slot(g.spte);
-      const pte = slot(l.pages[g.page]!.pte);
-      return cond(bits(spte, SPTE.PRESENT), contentOf(spte, SPTE.SHIFT), cond(bits(pte, PTE.PRESENT), contentOf(pte, PTE.SHIFT), 0));
-    }
+    case 'gfn':
+    case 'spte':
+      // The guest's view and KVM's mappings: the secondary MMU that owns them says.
+      return ownedBy(l, o);
     case 'folio': {
       const pte = pteOf(o.at.proc, o.at.addr);
       const flags = fieldOf(l, op(pte, '>>>', PTE.SHIFT), FRAME.FLAGS);
@@ -88,16 +86,20 @@ function buildObserved(m: Machine, o: Observable): Expr {
       const seen = o.flag === 'lazyfree' ? not(bits(flags, PG.SWAPBACKED | PG.FILE | PG.ZERO | PG.KSM)) : flag(flags, { dirty: PG.DIRTY, referenced: PG.REFERENCED, ksm: PG.KSM, free: PG.FREE }[o.flag]);
       return cond(bits(pte, PTE.PRESENT), seen, 0);
     }
-    case 'spte': {
-      const spte = slot(l.gfns[gfnIndex(l, o.gfn)]!.spte);
-      if (o.field === 'pfn') return cond(bits(spte, SPTE.PRESENT), op(spte, '>>>', SPTE.SHIFT), 0);
-      return flag(spte, { present: SPTE.PRESENT, writable: SPTE.WRITABLE, dirty: SPTE.DIRTY, accessed: SPTE.ACCESSED }[o.field]);
-    }
     case 'counter':
       return slot(l.counters + COUNTER_NAMES.indexOf(o.name as CounterName));
     case 'violation':
       return flag(slot(l.violations), VIOLATION_BIT[o.name as Violation]);
   }
+}
+
+/** An observable of a secondary MMU's state (src/kvm/: `gfn`, `spte`), from the registrant that owns it. */
+function ownedBy(l: Layout, o: Observable): Expr {
+  for (const r of l.secondaries) {
+    const x = r.observe(l, o);
+    if (x !== undefined) return x;
+  }
+  throw new Error(`internal: no secondary MMU on the chain observes ${o.kind}`);
 }
 
 /** The value of one observable in a state. */

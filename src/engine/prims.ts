@@ -1,12 +1,9 @@
-// Small kernel primitives, as data (step-data.ts): a step inlines them. Shared by the mm, KVM
-// and guest steps.
-import type { EraRules } from '../contract/era.js';
-import { hex, type CounterName, type Violation } from '../contract/output.js';
-import type { Emit } from './emit.js';
-import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, type GfnSlot, type Layout } from './layout.js';
+// Small kernel primitives, as data (step-data.ts): a step inlines them. Shared by the mm's
+// steps and a secondary MMU's (src/kvm/).
+import type { CounterName, Violation } from '../contract/output.js';
+import { MM_LIVE, VMA_MAPPED, VMA_WRITE, counterSlot, type Layout } from './layout.js';
 import { and, assign, bind, bits, block, cond, eq, fail, incr, leave, not, note, op, or, orInto, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
-import { unreachable } from './program.js';
-import { FRAME, FRAME_STRIDE, PG, PTE, SPTE, TLB, VIOLATION_BIT } from './state.js';
+import { FRAME, FRAME_STRIDE, PG, PTE, VIOLATION_BIT } from './state.js';
 
 /** Count an event (a counter no step reads back). */
 export const bump = (l: Layout, c: CounterName): Stmt => (incr(counterSlot(l, c), 1));
@@ -32,23 +29,13 @@ export const folioContentSettledData = (l: Layout, pfn: Expr): Stmt => clearFlag
 /** A harm seen: its bit in the state, and a note. */
 export const violateData = (l: Layout, what: Violation, why: readonly Text[]): Stmt[] => [orInto(l.violations, VIOLATION_BIT[what]), note(`VIOLATION ${what}: `, ...why)];
 
-/** Does a present sPTE (or an access-tracked one) or a guest TLB entry map the frame `pfn` is bound to? */
-function secondaryMapsData(l: Layout, pfn: Expr): Expr {
-  return or(
-    ...l.gfns.flatMap((g, gi) => [
-      and(bits(slot(g.spte), SPTE.PRESENT | SPTE.ACC_TRACK), eq(op(slot(g.spte), '>>>', SPTE.SHIFT), pfn)),
-      ...l.vcpus.map((vc) => and(bits(slot(vc.tlb + gi), TLB.PRESENT), eq(op(slot(vc.tlb + gi), '>>>', TLB.SHIFT), pfn))),
-    ]),
-  );
-}
-
 /**
  * A primitive's body depends on the layout alone (its argument is bound to a name first), so
  * it is built once per layout and shared by every step that inlines it (and every machine of
  * the scenario): steps as data are many small objects, and a run builds those of the steps it
  * takes.
  */
-function perLayout<T>(build: (l: Layout) => T): (l: Layout) => T {
+export function perLayout<T>(build: (l: Layout) => T): (l: Layout) => T {
   const built = new WeakMap<Layout, T>();
   return (l) => {
     let t = built.get(l);
@@ -79,11 +66,18 @@ const putPageBody = perLayout((l): Stmt[] => {
     when(and(eq(slot(ref), 0), not(bits(flagsOf(l, pfn), PG.ZERO))), [
       write(frameAt(l, pfn, FRAME.FLAGS), PG.FREE),
       note('pfn ', { hex: pfn }, ' freed'),
-      // A secondary mapping that still reaches the page lets the guest use freed memory.
-      when(secondaryMapsData(l, pfn), violateData(l, 'freed-frame-access', ['pfn ', { hex: pfn }, ' freed while an sPTE or a guest TLB entry still maps it'])),
+      // A secondary mapping that still reaches the page lets its user (a guest) use freed memory.
+      ...freedWhileMapped(l, l.secondaries, pfn),
     ]),
   ];
 });
+
+/** The harm of a frame freed while a secondary MMU still maps it: the first registrant that does is named. */
+function freedWhileMapped(l: Layout, mmus: Layout['secondaries'], pfn: Expr): Stmt[] {
+  if (!mmus.length) return [];
+  const { maps, mappings } = mmus[0]!.mapsFrame(l, pfn);
+  return [when(maps, violateData(l, 'freed-frame-access', ['pfn ', { hex: pfn }, ` freed while ${mappings} still maps it`]), freedWhileMapped(l, mmus.slice(1), pfn))];
+}
 
 /** put_page(): the last reference frees the page to the buddy allocator. */
 export function putPageData(l: Layout, pfn: Expr): Stmt {
@@ -118,92 +112,6 @@ const allocPageInto = (l: Layout, into: string): Stmt => (block([bind('alloc_pag
 /** alloc_page() into `into`: the lowest free frame, so that runs are deterministic. */
 export function allocPageData(l: Layout, into: string): Stmt[] {
   return [bind(into, 0), allocPageInto(l, into)];
-}
-
-/** kvm_flush_remote_tlbs(): every vCPU drops every cached translation. */
-export const flushRemoteTlbs = perLayout((l): Stmt[] => [...l.vcpus.flatMap((vc) => l.gfns.map((_, g) => write(vc.tlb + g, 0))), bump(l, 'kvm.tlb_flush')]);
-
-/** kvm_set_pfn_dirty() / folio_mark_dirty() called by KVM. */
-export const kvmMarkDirty = (l: Layout, pfn: Expr): Stmt[] => [folioMarkDirtyData(l, pfn), bump(l, 'kvm.folio_mark_dirty'), note('folio ', { hex: pfn }, ' marked dirty by KVM')];
-
-/** kvm_set_pfn_accessed() / folio_mark_accessed() called by KVM. */
-export const kvmMarkAccessed = (l: Layout, pfn: Expr): Stmt[] => [setFlag(l, pfn, PG.REFERENCED), bump(l, 'kvm.folio_mark_accessed'), note('folio ', { hex: pfn }, ' marked accessed by KVM')];
-
-/**
- * What dropping or replacing an sPTE tells the host about its page, by the era's rules:
- * mmu_spte_clear_track_bits() (set_spte_track_bits(), rmap_remove() in older kernels) marks the
- * folio accessed and dirty from the old sPTE `old`. Without EPT A/D bits there is no A or D to
- * read: some kernels then mark always, others (is_dirty_spte()) fall back to "writable". The
- * rules are read when this is called, as a step is built; the result describes the work.
- */
-export function trackBits(e: Emit): (old: Expr) => Stmt[] {
-  const { l } = e;
-  const markAccessed = e.ruleRead('kvm.zap.mark_accessed');
-  const markDirty = e.ruleRead('kvm.zap.mark_dirty');
-  return (old) => {
-    const pfn = op(old, '>>>', SPTE.SHIFT);
-    return [
-      markAccessed.read,
-      markDirty.read,
-      when(spteMarksAccessed(markAccessed.value, e.eptAd, old), kvmMarkAccessed(l, pfn)),
-      when(spteMarksDirty(markDirty.value, e.eptAd, old), kvmMarkDirty(l, pfn)),
-    ];
-  };
-}
-
-/** kvm.zap.mark_accessed for the old sPTE: its A bit; without EPT A/D bits, never or always. */
-function spteMarksAccessed(rule: EraRules['kvm.zap.mark_accessed']['value'], eptAd: boolean, old: Expr): Expr {
-  switch (rule) {
-    case 'never':
-      return 0;
-    case 'if-accessed':
-      return eptAd ? bits(old, SPTE.ACCESSED) : 0;
-    case 'if-accessed-or-no-ad':
-      return eptAd ? bits(old, SPTE.ACCESSED) : 1;
-    default:
-      return unreachable(rule);
-  }
-}
-
-/**
- * kvm.zap.mark_dirty for the old sPTE: its D bit; without EPT A/D bits, a writable sPTE
- * (is_dirty_spte()) or every one.
- */
-export function spteMarksDirty(rule: EraRules['kvm.zap.mark_dirty']['value'], eptAd: boolean, old: Expr): Expr {
-  switch (rule) {
-    case 'never':
-      return 0;
-    case 'if-dirty':
-      return bits(old, eptAd ? SPTE.DIRTY : SPTE.WRITABLE);
-    case 'if-dirty-or-no-ad':
-      return eptAd ? bits(old, SPTE.DIRTY) : 1;
-    default:
-      return unreachable(rule);
-  }
-}
-
-/**
- * Zap one leaf sPTE: drop_spte() -> mmu_spte_clear_track_bits() (tdp_mmu: handle_changed_spte()).
- * Whether the folio is marked dirty/accessed from the old sPTE is an era rule; before
- * acb66dd051d0 the sPTE also held a page reference (SPTE.PAGE_REF), which rmap_remove() puts.
- * The rules are read when this is called (trackBits); the result describes a zap.
- */
-export function zapper(e: Emit): (g: GfnSlot) => Stmt {
-  const { l } = e;
-  const track = trackBits(e);
-  const old = v('zapped_spte');
-  return (g) => ({
-    k: 'do',
-    do: [
-      bind('zapped_spte', slot(g.spte)),
-      ...track(old),
-      write(g.spte, 0),
-      write(g.rmap, 0),
-      bump(l, 'kvm.spte_zap'),
-      note(`spte gfn ${hex(g.gfn)} zapped`),
-      when(bits(old, SPTE.PAGE_REF), [putPageData(l, op(old, '>>>', SPTE.SHIFT))]),
-    ],
-  });
 }
 
 /** The frame the primary MMU maps at a page slot (a NUMA-hint PTE still maps it), or 0. */

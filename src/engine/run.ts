@@ -96,7 +96,7 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
     } finally {
       ({ buf: writes, n } = stopRecording());
     }
-    staleSet(l, m.watchers, s, stale);
+    staleSet(m.watchers, s, stale);
     const t: TraceStep = {
       n: trace.length + 1,
       thread: l.threads[tid]!.name,

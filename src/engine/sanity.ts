@@ -5,7 +5,7 @@
 import { hex } from '../contract/output.js';
 import type { Machine } from './compile.js';
 import { MM_EXITED, MM_FORKING, MM_UNBORN, VMA_MAPPED, frameSlot } from './layout.js';
-import { FRAME, PG, PTE, SPTE, TLB, ptePfn, sptePfn, type State, get } from './state.js';
+import { FRAME, PG, PTE, ptePfn, type State, get } from './state.js';
 
 export function checkSanity(m: Machine, s: State): string | null {
   const l = m.layout;
@@ -60,20 +60,12 @@ export function checkSanity(m: Machine, s: State): string | null {
       if (l.pages.some((q) => q.proc === pi && get(s, q.pte) !== 0)) return `${p.name} has a PTE after exit_mmap()`;
       const running = own.find((tid) => !finished(tid));
       if (running !== undefined) return `thread ${l.threads[running]!.name} of ${p.name} runs after exit_mmap()`;
-      if (pi === m.vmProc) {
-        // Only a mapping that holds its page (before acb66dd051d0, when KVM had no .release
-        // either: v2.6.27-v2.6.28) may outlive exit_mmap(); it is dropped with the VM.
-        const held = (gi: number) => (get(s, l.gfns[gi]!.spte) & SPTE.PAGE_REF) !== 0;
-        if (l.gfns.some((g, gi) => get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK) && !held(gi))) return 'an sPTE of the VM survives exit_mmap() of its mm';
-        if (l.vcpus.some((v) => l.gfns.some((_, gi) => get(s, v.tlb + gi) & TLB.PRESENT && !held(gi)))) return 'a guest TLB entry survives exit_mmap() of the VM\'s mm';
-      }
     }
   }
 
   // Locks are held by threads that are running, never by finished ones; a finished thread
   // has no live locals.
-  const holders = [l.mmuLock, ...l.procs.flatMap((p) => [p.mmapLock, p.ptl])];
-  for (const lock of holders) {
+  for (const lock of l.locks) {
     const v = get(s, lock);
     if (v > 0 && (v > l.threads.length || finished(v - 1))) return `${l.names[lock]} is held by ${l.threads[v - 1]?.name ?? `thread ${v - 1}`}, which is not running`;
     if (v < -l.threads.length) return `${l.names[lock]} has more readers than threads`;
@@ -83,30 +75,10 @@ export function checkSanity(m: Machine, s: State): string | null {
     for (let k = 0; k < 8; k++) if (get(s, l.threads[tid]!.locals + k) !== 0) return `thread ${l.threads[tid]!.name} finished with a live local (${l.names[l.threads[tid]!.locals + k]})`;
   }
 
-  // KVM: the rmap agrees with the sPTEs (the TDP MMU keeps none); the in-progress count is
-  // one per thread inside an invalidate_range_start/end bracket at most.
-  if (!m.tdp) {
-    for (const g of l.gfns) {
-      // An access-tracked sPTE is not present to the CPU but still is to KVM (and its rmap).
-      const present = (get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK)) !== 0;
-      if (present !== (get(s, g.rmap) === 1)) return `gfn ${hex(g.gfn)}: rmap ${get(s, g.rmap)} disagrees with its spte`;
-    }
-  }
-  if (get(s, l.inProgress) < 0) return 'mmu_invalidate_in_progress is negative';
-  if (get(s, l.inProgress) > l.threads.length) return 'mmu_invalidate_in_progress counts more brackets than there are threads';
-
-  // No secondary mapping reaches a free frame, unless the run has already reported a harm.
-  if (get(s, l.violations) === 0) {
-    const free = (pfn: number) => (get(s, frameSlot(l, pfn, FRAME.FLAGS)) & PG.FREE) !== 0;
-    for (const g of l.gfns) {
-      if (get(s, g.spte) & (SPTE.PRESENT | SPTE.ACC_TRACK) && free(sptePfn(get(s, g.spte)))) return `spte gfn ${hex(g.gfn)} maps free page ${hex(sptePfn(get(s, g.spte)))}`;
-    }
-    for (const v of l.vcpus) {
-      for (let gi = 0; gi < l.gfns.length; gi++) {
-        const t = get(s, v.tlb + gi);
-        if (t & TLB.PRESENT && free(t >>> TLB.SHIFT)) return `${v.name} TLB entry for gfn ${hex(l.gfns[gi]!.gfn)} maps free page ${hex(t >>> TLB.SHIFT)}`;
-      }
-    }
+  // Each secondary MMU's own (KVM: its sPTEs and TLBs against the mm and the frames).
+  for (const r of l.secondaries) {
+    const wrong = r.sanity(l, m.parts.get(r.name), s, finished);
+    if (wrong) return wrong;
   }
   return null;
 }

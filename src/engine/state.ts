@@ -120,25 +120,6 @@ export const PTE = {
   SHIFT: 8,
 } as const;
 
-/** A KVM leaf sPTE (EPT entry). 0 is not present. */
-export const SPTE = {
-  PRESENT: 1,
-  WRITABLE: 2, // PT_WRITABLE_MASK
-  DIRTY: 4, // shadow_dirty_mask (EPT D bit)
-  ACCESSED: 8, // shadow_accessed_mask (EPT A bit)
-  HOST_WRITABLE: 16, // SPTE_HOST_WRITEABLE / shadow_host_writable_mask
-  ACC_TRACK: 32, // an access-tracked sPTE (mark_spte_for_access_track): not present to the CPU, restored by fast_page_fault()
-  PAGE_REF: 64, // the sPTE holds the reference gfn_to_pfn() took; rmap_remove() puts it (before acb66dd051d0)
-  SHIFT: 8,
-} as const;
-
-/** A guest TLB entry (gfn -> pfn) cached by a vCPU. */
-export const TLB = {
-  PRESENT: 1,
-  WRITABLE: 2,
-  SHIFT: 8,
-} as const;
-
 /** Fields of a frame (struct page / folio), FRAME_STRIDE slots each. */
 export const FRAME = {
   CONTENT: 0, // a small value standing for the page's bytes
@@ -174,9 +155,6 @@ export const VIOLATION_BIT: Record<Violation, number> = {
 };
 
 export const ptePfn = (pte: number) => pte >>> PTE.SHIFT;
-export const sptePfn = (spte: number) => spte >>> SPTE.SHIFT;
-export const tlbPfn = (t: number) => t >>> TLB.SHIFT;
-
 
 export function fmtPte(v: number): string {
   if (v === 0) return 'none';
@@ -185,18 +163,6 @@ export function fmtPte(v: number): string {
   const f = (b: number, c: string) => (v & b ? c : '-');
   if (v & PTE.PROTNONE) return `pfn ${hex(ptePfn(v))} PROT_NONE (NUMA hint)`;
   return `pfn ${hex(ptePfn(v))} ${f(PTE.WRITE, 'W')}${f(PTE.DIRTY, 'D')}${f(PTE.YOUNG, 'A')}`;
-}
-
-export function fmtSpte(v: number): string {
-  if (v & SPTE.ACC_TRACK) return `pfn ${hex(sptePfn(v))} access-tracked`;
-  if (!(v & SPTE.PRESENT)) return 'none';
-  const f = (b: number, c: string) => (v & b ? c : '-');
-  return `pfn ${hex(sptePfn(v))} ${f(SPTE.WRITABLE, 'W')}${f(SPTE.DIRTY, 'D')}${f(SPTE.ACCESSED, 'A')}${f(SPTE.HOST_WRITABLE, 'h')}${v & SPTE.PAGE_REF ? ' holding a page reference' : ''}`;
-}
-
-export function fmtTlb(v: number): string {
-  if (!(v & TLB.PRESENT)) return 'none';
-  return `pfn ${hex(tlbPfn(v))} ${v & TLB.WRITABLE ? 'W' : 'R'}`;
 }
 
 export function fmtPg(v: number): string {

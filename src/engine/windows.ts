@@ -1,35 +1,34 @@
-// Windows (docs/explore.md): a secondary mapping (a present sPTE, or a vCPU's TLB entry) that
-// no longer matches what the primary MMU maps, while no invalidate_range_start ... _end in
-// progress covers its gfn. Not harm by itself; the engine checks every mapping after every
-// step (traced runs record them per step, the explorer on every transition), with no cap.
-import { hex } from '../contract/output.js';
+// Windows (docs/explore.md): a secondary mapping (KVM: a present sPTE, or a vCPU's TLB entry)
+// that no longer matches what the primary MMU maps, while no invalidation in progress (KVM:
+// invalidate_range_start ... _end) covers it. Not harm by itself; the engine checks every
+// mapping after every step (traced runs record them per step, the explorer on every
+// transition), with no cap. Each secondary MMU lists its mappings (SecondaryMmu.watchers).
 import type { Layout } from './layout.js';
-import { PTE, SPTE, TLB, type State, get } from './state.js';
+import { PTE, type State, get } from './state.js';
 
-/** One secondary mapping that can go stale: a gfn's sPTE, or one vCPU's TLB entry for a gfn. */
+/** One secondary mapping that can go stale (KVM: a gfn's sPTE, or one vCPU's TLB entry for a gfn). */
 export interface Watcher {
   slot: number;
   /** The host PTE the mapping should agree with. */
   pte: number;
+  /** The mapping's address in its MMU's own space (KVM: the gfn), which an invalidation's range covers. */
   gfn: number;
+  /** The bits of `slot` that say present and writable; the pfn is above bit 8. */
   present: number;
   writable: number;
+  /** The registrant's invalidation in progress: its count, and the range it covers. */
+  inProgress: number;
+  rangeStart: number;
+  rangeEnd: number;
   /** `spte`, or `vcpu0 tlb`. */
   mapping: string;
   /** `spte gfn 0x100`. */
   name: string;
 }
 
-/** Every secondary mapping of the machine, sPTEs and TLB entries, gfn by gfn. */
+/** Every secondary mapping of the machine, registrant by registrant. */
 export function watchers(l: Layout): Watcher[] {
-  const out: Watcher[] = [];
-  l.gfns.forEach((g, gi) => {
-    const pte = l.pages[g.page]!.pte;
-    const add = (slot: number, present: number, writable: number, mapping: string) => out.push({ slot, pte, gfn: g.gfn, present, writable, mapping, name: `${mapping} gfn ${hex(g.gfn)}` });
-    add(g.spte, SPTE.PRESENT, SPTE.WRITABLE, 'spte');
-    for (const v of l.vcpus) add(v.tlb + gi, TLB.PRESENT, TLB.WRITABLE, `${v.name} tlb`);
-  });
-  return out;
+  return l.secondaries.flatMap((r) => r.watchers(l));
 }
 
 /** 32-bit words of a stale set over these watchers. */
@@ -39,7 +38,7 @@ export const staleWords = (ws: readonly Watcher[]) => Math.max(1, Math.ceil(ws.l
  * The stale set of a state: bit k (word k >> 5) set when watcher k maps something the primary
  * MMU does not, outside any invalidation in progress. Written into `out`; true if any is set.
  */
-export function staleSet(l: Layout, ws: readonly Watcher[], s: State, out: Int32Array): boolean {
+export function staleSet(ws: readonly Watcher[], s: State, out: Int32Array): boolean {
   for (let w = 0; w < out.length; w++) out[w] = 0;
   let any = false;
   for (let k = 0; k < ws.length; k++) {
@@ -50,7 +49,7 @@ export function staleSet(l: Layout, ws: readonly Watcher[], s: State, out: Int32
     const hostOk = host & PTE.PRESENT && !(host & PTE.PROTNONE);
     const stale = !hostOk || host >>> PTE.SHIFT !== v >>> 8 || (v & w.writable && !(host & PTE.WRITE));
     if (!stale) continue;
-    if (get(s, l.inProgress) > 0 && w.gfn >= get(s, l.rangeStart) && w.gfn < get(s, l.rangeEnd)) continue;
+    if (get(s, w.inProgress) > 0 && w.gfn >= get(s, w.rangeStart) && w.gfn < get(s, w.rangeEnd)) continue;
     out[k >> 5]! |= 1 << (k & 31);
     any = true;
   }

@@ -208,8 +208,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   const scratch = new Int32Array(W);
   /** Slots a window's staleness depends on: the mappings, their host PTEs, the invalidation in progress. */
   const watched = new Uint8Array(n);
-  for (const w of ws) watched[w.slot] = watched[w.pte] = 1;
-  watched[l.inProgress] = watched[l.rangeStart] = watched[l.rangeEnd] = 1;
+  for (const w of ws) watched[w.slot] = watched[w.pte] = watched[w.inProgress] = watched[w.rangeStart] = watched[w.rangeEnd] = 1;
   const windows = new Map<string, { window: ExploredWindow; tid: number }>();
   /** The outcomes met, by number (sparse in a split search: others number outcomes too). */
   const outcomes = new Map<number, ExploredOutcome>();
@@ -423,7 +422,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
   fingerprint(state);
   fhi[0] = fpHi;
   flo[0] = fpLo;
-  staleSet(l, ws, state, scratch);
+  staleSet(ws, state, scratch);
   stale.set(scratch, 0);
   if (visited.getOrInsert(fpHi, fpLo) < 0) states = 1;
   if (part) {
@@ -608,7 +607,7 @@ function search(m: Machine, limits: Limits, stores: Stores): SearchResult {
         if (watched[i]) moved = true;
       }
       // A window can open on any transition, also one into a state already explored.
-      if (moved && staleSet(l, ws, state, scratch)) noteWindows(d, step.fn, tid);
+      if (moved && staleSet(ws, state, scratch)) noteWindows(d, step.fn, tid);
       let sleep = reduce ? sleepAfter(d, k, f) : 0;
       let want = -1;
       // (Reduce: a new state is stored with its sleep set at once.)

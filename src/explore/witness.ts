@@ -68,7 +68,7 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
   const W = staleWords(ws);
   const stale = (st: Int32Array) => {
     const out = new Int32Array(W);
-    staleSet(m.layout, ws, st, out);
+    staleSet(ws, st, out);
     return out;
   };
   const wanted = new Map<string, { outcomeKey?: string }>();
@@ -154,7 +154,7 @@ function windowLength(m: Machine, schedule: number[], openedAt: number, k: numbe
   for (let i = 0; i < schedule.length; i++) {
     stepThread(m, s, among[schedule[i]!]!, null);
     if (i + 1 < openedAt) continue;
-    staleSet(m.layout, m.watchers, s, set);
+    staleSet(m.watchers, s, set);
     if (!(set[k >> 5]! & (1 << (k & 31)))) break;
     steps++;
   }

@@ -12,8 +12,19 @@
 // runs of one process and a machine built under one mutant must not serve the next.
 import type { EraRules, RuleName } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
-import { compile, layoutOf, type Machine, type ScenarioLayout } from '../engine/compile.js';
+import { compile, layoutOf, type CompileOptions, type Machine, type ScenarioLayout } from '../engine/compile.js';
+import type { SecondaryMmu } from '../engine/secondary.js';
 import { ruleSetKey, ruleValueKey } from '../era/timeline.js';
+import { kvm } from '../kvm/index.js';
+
+/**
+ * The secondary MMUs on every machine's notifier chain, in registration order: KVM, on the mm
+ * of the VM's memory (a scenario without memslots has no VM, and KVM hears nothing).
+ */
+export const SECONDARY_MMUS: readonly SecondaryMmu[] = [kvm];
+
+/** A machine of its own (not shared): an exploration's, or one with a caller's notifiers on the chain. */
+export const compileMachine = (s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine => compile(s, rules, { secondaries: SECONDARY_MMUS, ...opts });
 
 /** Machines of one scenario compiled after reading the same rules, by the values they read. */
 interface ReadGroup {
@@ -35,7 +46,7 @@ const NO_SHARE = !!process.env.MMUTT_NO_SHARE;
 
 /** The machine of a scenario (as it runs at a release: settled options) under these rules. */
 export function sharedMachine(s: Scenario, rules: EraRules): Machine {
-  if (NO_SHARE) return compile(s, rules);
+  if (NO_SHARE) return compileMachine(s, rules);
   let key = keys.get(s);
   if (key === undefined) keys.set(s, (key = `${s.sha256}|${JSON.stringify(s.options)}`));
   let known = byScenario.get(key);
@@ -57,7 +68,7 @@ export function sharedMachine(s: Scenario, rules: EraRules): Machine {
     count = 1;
   }
   let shared = layouts.get(s);
-  if (!shared) layouts.set(s, (shared = { layout: layoutOf(s), prologues: new Map() }));
+  if (!shared) layouts.set(s, (shared = { layout: layoutOf(s, SECONDARY_MMUS), prologues: new Map() }));
   const machine = compile(s, rules, shared);
   const read = [...machine.rulesRead].sort();
   const readKey = read.join(';');

@@ -6,14 +6,14 @@ import type { Era, RuleName } from '../contract/era.js';
 import type { ExploreRun, Limits, RunResult } from '../contract/output.js';
 import type { Scenario } from '../contract/scenario.js';
 import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
-import { compile, type CompileOptions, type Machine } from '../engine/compile.js';
+import type { CompileOptions, Machine } from '../engine/compile.js';
 import type { State } from '../engine/state.js';
 import { evalCond, outcome, seenBy } from '../engine/observe.js';
 import { runCanonical, runToEnd, schedulable } from '../engine/run.js';
 import { eraForScenario, settled, unavailable } from '../era/features.js';
 import { baseFor } from '../era/timeline.js';
 import { eraSpans, toBands } from './bands.js';
-import { sharedMachine } from './machines.js';
+import { compileMachine, sharedMachine } from './machines.js';
 import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js';
 import { explore, explorePart, type SearchResult } from '../explore/explore.js';
 import type { SharedBuffers } from '../explore/shared.js';
@@ -37,7 +37,7 @@ export function runMeta(scenario: Scenario, era: Era): RunResult {
 }
 
 /** The machine of a run: the scenario as it runs at the era's release, under the era's rules. */
-const machineOf = (scenario: Scenario, run: RunResult, opts: CompileOptions = {}) => compile(settled(scenario, run.era).scenario, run.era.rules, opts);
+const machineOf = (scenario: Scenario, run: RunResult, opts: CompileOptions = {}) => compileMachine(settled(scenario, run.era).scenario, run.era.rules, opts);
 /** The same, shared with other runs of this process (runner/machines.ts) unless another notifier is on the chain. */
 const sharedOf = (scenario: Scenario, run: RunResult, opts: CompileOptions) => (opts.notifiers?.length ? machineOf(scenario, run, opts) : sharedMachine(settled(scenario, run.era).scenario, run.era.rules));
 

@@ -37,11 +37,11 @@
  *     get_user_pages().
  */
 
-#define S_kvm_mmu_lock 0
-#define S_violations 5
-#define S_notifier_clear_flush_young 10
-#define S_qemu_ptl 75
-#define S_pte_qemu_0x7f0000000000 80
+#define S_violations 0
+#define S_notifier_clear_flush_young 5
+#define S_qemu_ptl 70
+#define S_pte_qemu_0x7f0000000000 75
+#define S_kvm_mmu_lock 76
 #define S_spte_gfn_0x100 81
 #define S_kswapd_pc 93
 #define S_kswapd_newpte 97
@@ -55,19 +55,19 @@
 #define S_kswapd1_newpfn 109
 #define S_kswapd1_result 111
 #define S_kswapd1_r1 112
-#define folio_content(pfn) (-56 + (pfn) * 5)
-#define folio_refcount(pfn) (-55 + (pfn) * 5)
-#define folio_mapcount(pfn) (-54 + (pfn) * 5)
-#define folio_flags(pfn) (-53 + (pfn) * 5)
-#define folio_store(pfn) (-52 + (pfn) * 5)
+#define folio_content(pfn) (-61 + (pfn) * 5)
+#define folio_refcount(pfn) (-60 + (pfn) * 5)
+#define folio_mapcount(pfn) (-59 + (pfn) * 5)
+#define folio_flags(pfn) (-58 + (pfn) * 5)
+#define folio_store(pfn) (-57 + (pfn) * 5)
 
 int slots[113] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 16, 0, 170, 1, 1,
-  70, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
+  0, 0, 0, 0, 1, 0, 16, 0, 170, 1, 1, 70, 0, 0, 0, 0,
+  1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
   0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0,
-  0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 0, 0,
-  4367, 4383, 0, 4355, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 1, 0, 0, 0, 2, 3, 0, 0, 4367, 0, 0, 0, 0,
+  0, 4383, 0, 4355, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0
 };

@@ -34,34 +34,34 @@
  *     and AMD NPT, which always had them, are not run)
  */
 
-#define S_kvm_mmu_lock 0
-#define S_kvm_mmu_notifier_seq 1
-#define S_kvm_mmu_notifier_count 2
-#define S_kvm_mmu_invalidate_range_start_gfn 3
-#define S_kvm_mmu_invalidate_range_end_gfn 4
-#define S_violations 5
-#define S_notifier_invalidate_range_start 6
-#define S_notifier_invalidate_range_end 7
-#define S_notifier_invalidate_page 8
-#define S_notifier_change_pte 9
-#define S_notifier_clear_flush_young 10
-#define S_kvm_spte_zap 14
-#define S_kvm_spte_change 15
-#define S_kvm_fault 16
-#define S_kvm_fault_retry 17
-#define S_kvm_fault_retry_in_progress 18
-#define S_kvm_tlb_flush 19
-#define S_kvm_folio_mark_dirty 20
-#define S_kvm_folio_mark_accessed 21
-#define S_guest_read 22
-#define S_guest_write 23
-#define S_qemu_mmap_sem 104
-#define S_qemu_ptl 105
-#define S_qemu_mm 106
-#define S_qemu_vma_0x7f0000000000 107
-#define S_swap_slot_of_qemu_0x7f0000000000 108
-#define S_swap_cache_of_qemu_0x7f0000000000 109
-#define S_pte_qemu_0x7f0000000000 110
+#define S_violations 0
+#define S_notifier_invalidate_range_start 1
+#define S_notifier_invalidate_range_end 2
+#define S_notifier_invalidate_page 3
+#define S_notifier_change_pte 4
+#define S_notifier_clear_flush_young 5
+#define S_kvm_spte_zap 9
+#define S_kvm_spte_change 10
+#define S_kvm_fault 11
+#define S_kvm_fault_retry 12
+#define S_kvm_fault_retry_in_progress 13
+#define S_kvm_tlb_flush 14
+#define S_kvm_folio_mark_dirty 15
+#define S_kvm_folio_mark_accessed 16
+#define S_guest_read 17
+#define S_guest_write 18
+#define S_qemu_mmap_sem 99
+#define S_qemu_ptl 100
+#define S_qemu_mm 101
+#define S_qemu_vma_0x7f0000000000 102
+#define S_swap_slot_of_qemu_0x7f0000000000 103
+#define S_swap_cache_of_qemu_0x7f0000000000 104
+#define S_pte_qemu_0x7f0000000000 105
+#define S_kvm_mmu_lock 106
+#define S_kvm_mmu_notifier_seq 107
+#define S_kvm_mmu_notifier_count 108
+#define S_kvm_mmu_invalidate_range_start_gfn 109
+#define S_kvm_mmu_invalidate_range_end_gfn 110
 #define S_spte_gfn_0x100 111
 #define S_rmap_gfn_0x100 112
 #define S_vcpu0_tlb_gfn_0x100 113
@@ -93,20 +93,20 @@
 #define S_vcpu1_newpfn 157
 #define S_vcpu1_origpte 158
 #define S_vcpu1_r0 160
-#define page_content(pfn) (-56 + (pfn) * 5)
-#define page_refcount(pfn) (-55 + (pfn) * 5)
-#define page_mapcount(pfn) (-54 + (pfn) * 5)
-#define page_flags(pfn) (-53 + (pfn) * 5)
-#define page_store(pfn) (-52 + (pfn) * 5)
+#define page_content(pfn) (-61 + (pfn) * 5)
+#define page_refcount(pfn) (-60 + (pfn) * 5)
+#define page_mapcount(pfn) (-59 + (pfn) * 5)
+#define page_flags(pfn) (-58 + (pfn) * 5)
+#define page_store(pfn) (-57 + (pfn) * 5)
 
 int slots[161] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 16, 0, 170, 1, 1,
-  64, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
+  0, 0, 0, 0, 1, 0, 16, 0, 170, 1, 1, 64, 0, 0, 0, 0,
+  1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
   0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0,
   0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0,
   0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0,
-  0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 0, 0, 4367, 4371,
+  0, 1, 0, 0, 0, 2, 3, 0, 0, 4367, 0, 0, 0, 0, 0, 4371,
   1, 4355, 0, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -117,8 +117,8 @@ int slots[161] = {
 #else
 #define SCRATCH hidden
 #endif
-SCRATCH int T0_content_of_store[1] = { 108 };
-SCRATCH int T1_cache_of_store[1] = { 109 };
+SCRATCH int T0_content_of_store[1] = { 103 };
+SCRATCH int T1_cache_of_store[1] = { 104 };
 SCRATCH int T2_list_alloc_page_pfn[16] = { 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 };
 SCRATCH int l_add, l_alloc_page, l_alloc_page_2, l_alloc_page_pfn, l_alloc_page_pfn_2, l_at, l_cached, l_exclusive, l_f, l_flags, l_fresh, l_i1, l_i2, l_index, l_lazyfree, l_mapped, l_old, l_pfn, l_primary, l_pte, l_pteval, l_put_page_pfn, l_put_page_pfn_2, l_put_page_pfn_3, l_put_page_pfn_4, l_refs_ok, l_slot, l_spte, l_swap_ptes, l_t, l_touched, l_w, l_was, l_young, l_zapped_spte;
 

@@ -1,16 +1,18 @@
 // KVM's side: the mmu_notifier handlers (virt/kvm/kvm_main.c + arch/x86/kvm/mmu), which KVM
 // registers on the chain as kvmMmuNotifier, and the EPT-violation fault path with its
-// invalidate seq / in-progress retry protocol. Its steps are data (step-data.ts).
+// invalidate seq / in-progress retry protocol. Its steps are data (engine/step-data.ts).
 import { hex } from '../contract/output.js';
 import type { AGE_NO_AD, FAULT_FINISH, FAULT_GUP, FAULT_RETRY, NotifierCallback } from '../contract/era.js';
-import { FAULT_LOCALS, L, type GfnSlot } from './layout.js';
-import { clearLocalsData, type Emit } from './emit.js';
-import { emitHandleMmFault } from './mm.js';
-import type { AgeCallback, MmuNotifierOps } from './notifier.js';
-import { unreachable, type Label } from './program.js';
-import { bump, flushRemoteTlbs, getPageData, kvmMarkAccessed, kvmMarkDirty, lockFree, mmLive, putPageData, spteMarksDirty, trackBits, vmaMapped, vmaWritable, zapper } from './prims.js';
-import { PTE, SPTE } from './state.js';
-import { and, assign, bind, bits, block, cond, eq, fail, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
+import { FAULT_LOCALS, L } from '../engine/layout.js';
+import { clearLocalsData, type Emit } from '../engine/emit.js';
+import { emitHandleMmFault } from '../engine/mm.js';
+import type { AgeCallback, MmuNotifierOps } from '../engine/notifier.js';
+import { unreachable, type Label } from '../engine/program.js';
+import { bump, getPageData, lockFree, mmLive, putPageData, vmaMapped, vmaWritable } from '../engine/prims.js';
+import { PTE } from '../engine/state.js';
+import { and, assign, bind, bits, block, cond, eq, fail, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from '../engine/step-data.js';
+import { SPTE, gfnsOf, kvmOf, tdp, type GfnSlot } from './layout.js';
+import { flushRemoteTlbs, kvmMarkAccessed, kvmMarkDirty, spteMarksDirty, trackBits, zapper } from './prims.js';
 
 /**
  * KVM's struct mmu_notifier_ops, registered on the VM's mm (kvm_init_mmu_notifier()): it hears
@@ -18,7 +20,10 @@ import { and, assign, bind, bits, block, cond, eq, fail, goto, not, note, op, or
  */
 export const kvmMmuNotifier: MmuNotifierOps = {
   name: 'kvm',
-  listens: (e, page, cb) => e.vmProc >= 0 && e.l.pages[page]!.proc === e.vmProc && e.rule('kvm.notifier_ops').includes(cb),
+  listens: (e, page, cb) => {
+    const { vmProc } = kvmOf(e.l);
+    return vmProc >= 0 && e.l.pages[page]!.proc === vmProc && e.rule('kvm.notifier_ops').includes(cb);
+  },
   invalidate_range_start: (e, pages) => emitKvmInvalidateRangeStart(e, pages),
   invalidate_range_end: (e) => emitKvmInvalidateRangeEnd(e),
   invalidate_page: (e, page) => emitKvmInvalidatePage(e, page),
@@ -29,7 +34,6 @@ export const kvmMmuNotifier: MmuNotifierOps = {
   release: (e) => emitKvmRelease(e),
 };
 
-const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.gfns.map((i) => e.l.gfns[i]!));
 
 /**
  * The shape of KVM's notifier handlers: one step that takes mmu_lock and does the work, then,
@@ -39,6 +43,7 @@ const gfnsOf = (e: Emit, pages: number[]) => pages.flatMap((p) => e.l.pages[p]!.
  */
 function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flushes?: boolean; work: (done: Label) => readonly Stmt[] }): void {
   const { l, asm } = e;
+  const k = kvmOf(l);
   const done = asm.label();
   const flushes = h.flushes ?? true;
   const fn = `kvm_mmu_notifier_${h.callback}`;
@@ -47,11 +52,11 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flu
     does: h.does,
     callback: h.callback,
     data: () => ({
-      guard: lockFree(l.mmuLock),
-      effect: [bind('touched', 0), ...h.work(done), ...(flushes ? [when(not(v('touched')), [goto(done)]), write(l.mmuLock, e.owner)] : [goto(done)])],
+      guard: lockFree(k.mmuLock),
+      effect: [bind('touched', 0), ...h.work(done), ...(flushes ? [when(not(v('touched')), [goto(done)]), write(k.mmuLock, e.owner)] : [goto(done)])],
     }),
   });
-  if (flushes) asm.emit({ fn, does: 'kvm_flush_remote_tlbs(), drop mmu_lock', data: () => ({ effect: [...flushRemoteTlbs(l), write(l.mmuLock, 0)] }) });
+  if (flushes) asm.emit({ fn, does: 'kvm_flush_remote_tlbs(), drop mmu_lock', data: () => ({ effect: [...flushRemoteTlbs(l), write(k.mmuLock, 0)] }) });
   asm.bind(done);
 }
 
@@ -80,11 +85,12 @@ const touch: Stmt = assign('touched', 1);
  */
 function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
   const { l } = e;
-  const gs = gfnsOf(e, pages);
+  const k = kvmOf(l);
+  const gs = gfnsOf(e.l, pages);
   const lo = Math.min(...gs.map((g) => g.gfn));
   const hi = Math.max(...gs.map((g) => g.gfn)) + 1;
-  const start = slot(l.rangeStart);
-  const end = slot(l.rangeEnd);
+  const start = slot(k.rangeStart);
+  const end = slot(k.rangeEnd);
   const zap = zapper(e);
   emitHandler(e, {
     callback: 'invalidate_range_start',
@@ -92,11 +98,11 @@ function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
     work: () => [
       bump(l, 'notifier.invalidate_range_start'),
       // kvm_mmu_invalidate_begin() + kvm_mmu_invalidate_range_add(): concurrent ranges merge.
-      write(l.inProgress, op(slot(l.inProgress), '+', 1)),
+      write(k.inProgress, op(slot(k.inProgress), '+', 1)),
       when(
-        or(eq(slot(l.inProgress), 1), eq(start, end)),
-        [write(l.rangeStart, gs.length ? lo : 0), write(l.rangeEnd, gs.length ? hi : 0)],
-        gs.length ? [write(l.rangeStart, cond(op(start, '<', lo), start, lo)), write(l.rangeEnd, cond(op(end, '>', hi), end, hi))] : [],
+        or(eq(slot(k.inProgress), 1), eq(start, end)),
+        [write(k.rangeStart, gs.length ? lo : 0), write(k.rangeEnd, gs.length ? hi : 0)],
+        gs.length ? [write(k.rangeStart, cond(op(start, '<', lo), start, lo)), write(k.rangeEnd, cond(op(end, '>', hi), end, hi))] : [],
       ),
       ...zapAll(zap, gs),
       when(not(v('touched')), [note('no spte in range')]),
@@ -107,17 +113,18 @@ function emitKvmInvalidateRangeStart(e: Emit, pages: number[]): void {
 /** kvm_mmu_notifier_invalidate_range_end(): mmu_invalidate_seq++, then in_progress-- (smp_wmb between). */
 function emitKvmInvalidateRangeEnd(e: Emit): void {
   const { l } = e;
+  const k = kvmOf(l);
   e.asm.emit({
     fn: 'kvm_mmu_notifier_invalidate_range_end',
     callback: 'invalidate_range_end',
     does: 'mmu_invalidate_seq++, mmu_invalidate_in_progress--',
     data: () => ({
-      guard: lockFree(l.mmuLock),
+      guard: lockFree(k.mmuLock),
       effect: [
         bump(l, 'notifier.invalidate_range_end'),
-        write(l.seq, op(slot(l.seq), '+', 1)),
-        write(l.inProgress, op(slot(l.inProgress), '-', 1)),
-        when(op(slot(l.inProgress), '<', 0), [fail('mmu_invalidate_in_progress went negative')]),
+        write(k.seq, op(slot(k.seq), '+', 1)),
+        write(k.inProgress, op(slot(k.inProgress), '-', 1)),
+        when(op(slot(k.inProgress), '<', 0), [fail('mmu_invalidate_in_progress went negative')]),
       ],
     }),
   });
@@ -130,22 +137,24 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
  */
 function emitKvmInvalidatePage(e: Emit, page: number): void {
   const { l } = e;
+  const k = kvmOf(l);
   const zap = zapper(e);
   emitHandler(e, {
     callback: 'invalidate_page',
     does: 'take mmu_lock, mmu_invalidate_seq++, kvm_unmap_hva(): zap the spte',
-    work: () => [bump(l, 'notifier.invalidate_page'), write(l.seq, op(slot(l.seq), '+', 1)), ...zapAll(zap, gfnsOf(e, [page]))],
+    work: () => [bump(l, 'notifier.invalidate_page'), write(k.seq, op(slot(k.seq), '+', 1)), ...zapAll(zap, gfnsOf(e.l, [page]))],
   });
 }
 
 /** kvm_mmu_notifier_release(): kvm_flush_shadow_all() drops every sPTE of the VM. */
 function emitKvmRelease(e: Emit): void {
   const { l } = e;
+  const k = kvmOf(l);
   const zap = zapper(e);
   emitHandler(e, {
     callback: 'release',
     does: 'take mmu_lock; kvm_arch_flush_shadow_all(): zap every spte',
-    work: () => [bump(l, 'notifier.release'), ...zapAll(zap, l.gfns)],
+    work: () => [bump(l, 'notifier.release'), ...zapAll(zap, k.gfns)],
   });
 }
 
@@ -159,10 +168,11 @@ function emitKvmRelease(e: Emit): void {
  */
 function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
   const { l } = e;
-  const gs = gfnsOf(e, [page]);
+  const k = kvmOf(l);
+  const gs = gfnsOf(e.l, [page]);
   const result = e.local(L.RESULT);
   const markDirty = e.ruleRead('kvm.age.no_ad_mark_dirty');
-  const noAd = e.eptAd ? null : e.ruleRead('kvm.age.no_ad');
+  const noAd = k.eptAd ? null : e.ruleRead('kvm.age.no_ad');
   const zap = zapper(e);
   const spte = v('spte');
   /** Per sPTE: what aging does to a present one, by the rule (EPT A/D bits: the rule is not read). */
@@ -202,7 +212,7 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
     work: () => [
       bump(l, `notifier.${cb}`),
       ...(noAd ? [noAd.read] : []),
-      ...(noAd && agingBumpsSeq(noAd.value) && cb !== 'test_young' ? [write(l.seq, op(slot(l.seq), '+', 1))] : []),
+      ...(noAd && agingBumpsSeq(noAd.value) && cb !== 'test_young' ? [write(k.seq, op(slot(k.seq), '+', 1))] : []),
       ...gs.map((g): Stmt => (block([bind('spte', slot(g.spte)), when(bits(spte, SPTE.PRESENT), aged(g))]))),
       write(result, op(slot(result), '|', v('touched'))),
     ],
@@ -219,11 +229,12 @@ function emitKvmAge(e: Emit, page: number, cb: AgeCallback): void {
  */
 function emitKvmChangePte(e: Emit, page: number): void {
   const { l } = e;
-  const gs = gfnsOf(e, [page]);
+  const k = kvmOf(l);
+  const gs = gfnsOf(e.l, [page]);
   const newPte = e.local(L.NEWPTE);
   const handlerRule = e.ruleRead('kvm.change_pte');
   const markDirty = e.ruleRead('kvm.zap.mark_dirty');
-  const seqBump = write(l.seq, op(slot(l.seq), '+', 1));
+  const seqBump = write(k.seq, op(slot(k.seq), '+', 1));
   const zap = zapper(e);
   const track = trackBits(e);
   emitHandler(e, {
@@ -246,7 +257,7 @@ function emitKvmChangePte(e: Emit, page: number): void {
           old = true;
           break;
         case 'set-spte-old-if-in-progress':
-          first = [when(eq(slot(l.inProgress), 0), [note('no invalidation in progress: return'), goto(done)])];
+          first = [when(eq(slot(k.inProgress), 0), [note('no invalidation in progress: return'), goto(done)])];
           old = true;
           break;
         default:
@@ -322,7 +333,8 @@ const FINISH: Record<(typeof FAULT_FINISH)[number], { holdRef: boolean; makeSpte
  */
 export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label, efault: Label, retry: Label): void {
   const { l, asm } = e;
-  const g = l.gfns[gi]!;
+  const k = kvmOf(l);
+  const g = k.gfns[gi]!;
   const page = l.pages[g.page]!;
   const seq = e.local(L.SEQ);
   const pfnSlot = e.local(L.PFN);
@@ -365,17 +377,17 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
 
   const finish = e.ruleRead('kvm.fault.finish');
   const how = FINISH[finish.value];
-  const tdp = e.tdp;
+  const isTdpMmu = tdp(e);
   const releaseAfter = asm.label();
   const releaseRetry = asm.label();
   const putUnderLock = FINISH[e.rule('kvm.fault.finish')].putUnderLock;
   const w = v('w');
   asm.bind(install);
   asm.emit({
-    fn: tdp ? 'kvm_tdp_mmu_map' : 'direct_map',
+    fn: isTdpMmu ? 'kvm_tdp_mmu_map' : 'direct_map',
     does: `take mmu_lock; is_page_fault_stale(); make_spte() and install it${putUnderLock ? '; kvm_release_pfn_clean()' : ''}`,
     data: () => ({
-      guard: lockFree(l.mmuLock),
+      guard: lockFree(k.mmuLock),
       effect: [
         bind('pfn', slot(pfnSlot)),
         finish.read,
@@ -383,7 +395,7 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
         when(faultIsStale(e, g.gfn, retryRule.value), [
           bump(l, 'kvm.fault_retry'),
           when(retryBlocked(e, g.gfn, retryRule.value), [bump(l, 'kvm.fault_retry_in_progress')]),
-          note('stale fault (seq ', { dec: slot(seq) }, ' -> ', { dec: slot(l.seq) }, ', in progress ', { dec: slot(l.inProgress) }, '): RET_PF_RETRY'),
+          note('stale fault (seq ', { dec: slot(seq) }, ' -> ', { dec: slot(k.seq) }, ', in progress ', { dec: slot(k.inProgress) }, '): RET_PF_RETRY'),
           ...(how.underLock ? [putPageData(l, pfn), ...done, goto(retryWait)] : [goto(releaseRetry)]), // kvm_release_faultin_page(..., unused=true, ...)
         ]),
         bind('w', cond(slot(mapWritable), SPTE.WRITABLE | SPTE.HOST_WRITABLE, 0)),
@@ -391,9 +403,9 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
         // (spte_shadow_dirty_mask, 9b51a63024bd "KVM: MMU: Explicitly set D-bit for writable spte.").
         write(
           g.spte,
-          op(op(op(op(pfn, '<<', SPTE.SHIFT), '|', SPTE.PRESENT | (how.holdRef ? SPTE.PAGE_REF : 0)), '|', w), '|', e.eptAd ? op(SPTE.ACCESSED, '|', cond(w, SPTE.DIRTY, 0)) : 0),
+          op(op(op(op(pfn, '<<', SPTE.SHIFT), '|', SPTE.PRESENT | (how.holdRef ? SPTE.PAGE_REF : 0)), '|', w), '|', k.eptAd ? op(SPTE.ACCESSED, '|', cond(w, SPTE.DIRTY, 0)) : 0),
         ),
-        ...(tdp ? [] : [write(g.rmap, 1)]), // rmap_add(): the TDP MMU keeps no rmap
+        ...(isTdpMmu ? [] : [write(g.rmap, 1)]), // rmap_add(): the TDP MMU keeps no rmap
         when(w, [note(`spte gfn ${hex(g.gfn)} -> pfn `, { hex: pfn }, ' writable')], [note(`spte gfn ${hex(g.gfn)} -> pfn `, { hex: pfn }, ' read-only')]),
         ...(how.makeSpteMarksDirty ? [when(w, kvmMarkDirty(l, pfn))] : []),
         ...(how.holdRef
@@ -456,7 +468,8 @@ export function faultinRetryCheck(e: Emit, gi: number): ((then: readonly Stmt[])
   const retryRule = e.ruleRead('kvm.fault.retry');
   if (!checksBeforeGup(retryRule.value)) return null;
   const { l } = e;
-  const g = l.gfns[gi]!;
+  const k = kvmOf(l);
+  const g = k.gfns[gi]!;
   return (then) => [
     retryRule.read,
     when(retryBlocked(e, g.gfn, retryRule.value), [
@@ -494,7 +507,7 @@ function faultIsStale(e: Emit, gfn: number, retry: (typeof FAULT_RETRY)[number])
     case 'in-progress-or-seq':
     case 'in-range-or-seq':
     case 'in-range-or-seq-before-gup':
-      return or(retryBlocked(e, gfn, retry), op(slot(e.l.seq), '!==', slot(e.local(L.SEQ))));
+      return or(retryBlocked(e, gfn, retry), op(slot(kvmOf(e.l).seq), '!==', slot(e.local(L.SEQ))));
     default:
       return unreachable(retry);
   }
@@ -503,7 +516,8 @@ function faultIsStale(e: Emit, gfn: number, retry: (typeof FAULT_RETRY)[number])
 /** An invalidation in progress that covers this fault, by the era's rule. */
 function retryBlocked(e: Emit, gfn: number, retry: (typeof FAULT_RETRY)[number]): Expr {
   const { l } = e;
-  const inProgress = op(slot(l.inProgress), '!==', 0);
+  const k = kvmOf(l);
+  const inProgress = op(slot(k.inProgress), '!==', 0);
   switch (retry) {
     case 'never':
       return and(inProgress, 0);
@@ -511,7 +525,7 @@ function retryBlocked(e: Emit, gfn: number, retry: (typeof FAULT_RETRY)[number])
       return inProgress;
     case 'in-range-or-seq':
     case 'in-range-or-seq-before-gup':
-      return and(inProgress, op(gfn, '>=', slot(l.rangeStart)), op(gfn, '<', slot(l.rangeEnd)));
+      return and(inProgress, op(gfn, '>=', slot(k.rangeStart)), op(gfn, '<', slot(k.rangeEnd)));
     default:
       return unreachable(retry);
   }

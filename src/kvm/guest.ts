@@ -2,18 +2,20 @@
 // violation into KVM's fault path. The harm checks (docs/output.md) are made here, at the
 // moment the guest touches a frame. Its steps are data (step-data.ts).
 import { EFAULT_VALUE, hex } from '../contract/output.js';
-import { clearLocalsData, type Emit } from './emit.js';
-import { emitKvmFault, faultinRetryCheck } from './kvm.js';
-import { FAULT_LOCALS, L } from './layout.js';
-import { anyPteDirty, bump, fieldOf, flagsOf, frameAt, hostPfn, setFlag, sharedPart, violateData } from './prims.js';
-import { FRAME, PG, SPTE, TLB } from './state.js';
-import { and, assign, bind, bits, block, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from './step-data.js';
+import { clearLocalsData, type Emit } from '../engine/emit.js';
+import { FAULT_LOCALS, L } from '../engine/layout.js';
+import { anyPteDirty, bump, fieldOf, flagsOf, frameAt, hostPfn, setFlag, sharedPart, violateData } from '../engine/prims.js';
+import { FRAME, PG } from '../engine/state.js';
+import { and, assign, bind, bits, block, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from '../engine/step-data.js';
+import { SPTE, TLB, kvmOf } from './layout.js';
+import { emitKvmFault, faultinRetryCheck } from './mmu.js';
 
 export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: number, reg: number): void {
   const { l, asm } = e;
-  const g = l.gfns[gi]!;
+  const k = kvmOf(l);
+  const g = k.gfns[gi]!;
   const pg = l.pages[g.page]!;
-  const vcpu = l.vcpus[l.threads[e.tid]!.vcpu!]!;
+  const vcpu = k.vcpus[l.threads[e.tid]!.vcpu!]!;
   const tlb = vcpu.tlb + gi;
   const seq = e.local(L.SEQ);
   const access = asm.label();
@@ -43,14 +45,14 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
             when(and(bits(spte, SPTE.PRESENT), ...(isWrite ? [bits(spte, SPTE.WRITABLE)] : [])), [
               assign('pfn', op(spte, '>>>', SPTE.SHIFT)),
               write(tlb, op(op(op(pfn, '<<', TLB.SHIFT), '|', TLB.PRESENT), '|', cond(bits(spte, SPTE.WRITABLE), TLB.WRITABLE, 0))),
-              ...(e.eptAd ? [write(g.spte, op(spte, '|', SPTE.ACCESSED | (isWrite ? SPTE.DIRTY : 0)))] : []),
+              ...(k.eptAd ? [write(g.spte, op(spte, '|', SPTE.ACCESSED | (isWrite ? SPTE.DIRTY : 0)))] : []),
             ]),
           ],
         ),
         when(eq(pfn, 0), [
           // vmx_handle_exit -> handle_ept_violation -> kvm_mmu_page_fault: snapshot the seq.
           bump(l, 'kvm.fault'),
-          write(seq, slot(l.seq)),
+          write(seq, slot(k.seq)),
           note(`EPT violation (${isWrite ? 'write' : 'read'})`),
           when(bits(slot(g.spte), SPTE.ACC_TRACK), [goto(fast)]),
           ...(retryBeforeGup?.([...clearLocalsData(e, FAULT_LOCALS), goto(retry)]) ?? []),
