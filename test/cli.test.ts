@@ -249,12 +249,16 @@ describe('mmutt CLI', () => {
     expect(reports['check --judge']).toMatch(/: result post-aa85986e7150: Never: FAILED \(saw Always ~\d\.\de\d+ 0\)/);
   });
 
-  it('a witness token replays to the same outcome', () => {
+  it('a witness token replays to the same outcome, and its JSON says which schedule ran', () => {
     const x = JSON.parse(mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--explore', '--witness', '--format', 'json').out);
     const lost = x.outcomes.find((o: { violations: string[] }) => o.violations.includes('lost-write'));
     const r = JSON.parse(mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--replay', lost.witness, '--format', 'json').out);
     expect(r.outcomes[0].observations).toEqual(lost.observations);
     expect(r.outcomes[0].violations).toEqual(lost.violations);
+    expect([r.mode, r.replay]).toEqual(['replay', { token: lost.witness }]);
+    // The canonical run says so, and carries no token.
+    const c = JSON.parse(mmutt('run', 'madv-free-then-guest-write', '--era', 'post-6bdb913f0a70', '--format', 'json').out);
+    expect([c.mode, c.replay]).toEqual(['canonical', undefined]);
   });
 
   it('bad input: exit 2, file:line:col, no stack trace', () => {

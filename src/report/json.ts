@@ -3,7 +3,7 @@ import type { Band, RunResult } from '../contract/output.js';
 import { VERSION } from '../version.js';
 
 /** The fields every mmutt/run@1 object opens with, canonical or explored. */
-export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {
+export function runHeader(r: RunResult, mode: 'canonical' | 'replay' | 'explore') {
   return {
     schema: 'mmutt/run@1',
     tool: { version: VERSION, ...(r.era.history ? { history: r.era.history } : {}) },
@@ -15,6 +15,8 @@ export function runHeader(r: RunResult, mode: 'canonical' | 'explore') {
       ? { id: r.era.id, proposal: { base: r.era.base, ...r.era.proposal }, commits: r.era.commits }
       : { id: r.era.id, releases: r.era.releases, ...(r.era.release !== r.era.releases.first || r.era.id === r.era.release ? { release: r.era.release } : {}), ...(r.era.era ? { in: r.era.era } : {}), commits: r.era.commits },
     mode,
+    // The schedule that ran, when it was not the canonical one: `run --replay TOKEN` or `--trail FILE`.
+    ...(mode === 'replay' ? { replay: { token: r.replayed } } : {}),
     ...(r.unavailable ? { unavailable: r.unavailable } : {}),
     ...(r.notes.length ? { notes: r.notes } : {}),
   };
@@ -32,7 +34,7 @@ const bandJson = (b: Band) => ({
 
 export function runJson(r: RunResult) {
   return {
-    ...runHeader(r, 'canonical'),
+    ...runHeader(r, r.replayed === undefined ? 'canonical' : 'replay'),
     outcomes: r.outcome ? [{ observations: r.outcome.observations, counters: r.outcome.counters, violations: r.outcome.violations }] : [],
     ...(r.condition === undefined ? {} : { condition: { quantifier: r.scenario.condition!.quantifier, holds: r.condition } }),
     expectations: r.expectations.map((x) => ({ line: x.expect.pos.line, holds: x.holds })),
