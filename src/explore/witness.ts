@@ -6,7 +6,7 @@ import { enabledThreads, runTraced, schedulable, stepThread } from '../engine/ru
 import { VIOLATION_BIT } from '../engine/state.js';
 import { UserError } from '../errors.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo } from './fingerprint.js';
-import { outcomeKey, windowKey } from './explore.js';
+import { outcomeKey, windowKey } from './keys.js';
 import { staleSet, staleWords } from '../engine/windows.js';
 import type { Exploration, Limits, TraceStep, Witness } from '../contract/output.js';
 
