@@ -78,7 +78,19 @@ export interface ScenarioLayout {
 
 export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine {
   const { l, nframes } = opts.layout ?? layoutOf(s, opts.secondaries ?? []);
+  const { programs, rulesRead, readBy, finished } = buildPrograms(s, rules, l, opts.notifiers ?? []);
+  holdBackStarts(s, l, programs, finished);
+  // What a secondary MMU fixes for the machine, from the rules as they are: as the step that
+  // depends on it is built, it reads the rule through Emit.rule.
+  const peek = <K extends RuleName>(name: K) => rules[name].value;
+  const parts = new Map(l.secondaries.map((r) => [r.name, r.machine(l, peek)]));
+  const m: Machine = { scenario: s, layout: l, programs, init: initialState(s, l, nframes), parts, watchers: watchers(l), rulesRead };
+  m.init = afterPrologue(m, rules, readBy, opts);
+  return m;
+}
 
+/** The state the scenario declares: free frames and the zero page, live mms, mapped vmas, and the initial contents (anonymous pages written, file pages read). */
+function initialState(s: Scenario, l: Layout, nframes: number): number[] {
   const init: number[] = new Array<number>(l.size).fill(0);
   for (let i = 0; i < nframes; i++) init[frameSlot(l, FIRST_PFN + i, FRAME.FLAGS)] = PG.FREE;
   init[frameSlot(l, FIRST_PFN, FRAME.FLAGS)] = PG.ZERO;
@@ -116,11 +128,17 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
       init[page.pte] = (pfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG;
     }
   });
+  return init;
+}
 
+/**
+ * Each thread's program, built by the step builders of its operations under these rules (the
+ * prologue's: the `touched` guest accesses), with the rules each program read while built.
+ */
+function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly MmuNotifierOps[]) {
   const related = relatedPages(l, s);
-  // The scenario may name the MMU; else the era's default decides it.
   const lazyfree = s.threads.some((t) => t.ops.some((op) => op.kind === 'madvise' && op.advice === 'MADV_FREE'));
-  const notifiers = [...l.secondaries.map((r) => r.ops), ...(opts.notifiers ?? [])];
+  const notifiers = [...l.secondaries.map((r) => r.ops), ...more];
   // Where each thread's program ends: bound once every program is assembled.
   const ends = l.threads.map(() => new Label());
   const finished = (tid: number): Expr => op(slot(l.threads[tid]!.pc), '>=', pcOf(ends[tid]!));
@@ -167,9 +185,15 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
   });
   built = true;
   programs.forEach((p, tid) => (ends[tid]!.pc = p.length));
-  // A thread's first step waits until the threads it starts `after` have finished, and a
-  // thread of a process until the process exists: a fork child runs only once copy_process()
-  // has finished (its mm is MM_LIVE), never in the middle of its parent's fork().
+  return { programs, rulesRead, readBy, finished };
+}
+
+/**
+ * A thread's first step waits until the threads it starts `after` have finished, and a thread
+ * of a process until the process exists: a fork child runs only once copy_process() has
+ * finished (its mm is MM_LIVE), never in the middle of its parent's fork().
+ */
+function holdBackStarts(s: Scenario, l: Layout, programs: Step[][], finished: (tid: number) => Expr): void {
   l.threads.forEach((t, tid) => {
     const decl = s.threads.find((x) => x.name === t.name && t.kind !== 'prologue');
     const first = programs[tid]![0];
@@ -179,27 +203,25 @@ export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {})
     if (!deps.length && mm < 0) return;
     programs[tid]![0] = startingWhen(first, and(...(mm < 0 ? [] : [eq(slot(mm), MM_LIVE)]), ...deps.map(finished)));
   });
+}
 
-  // What a secondary MMU fixes for the machine, from the rules as they are: as the step that
-  // depends on it is built, it reads the rule through Emit.rule.
-  const peek = <K extends RuleName>(name: K) => rules[name].value;
-  const parts = new Map(l.secondaries.map((r) => [r.name, r.machine(l, peek)]));
-  const m: Machine = { scenario: s, layout: l, programs, init, parts, watchers: watchers(l), rulesRead };
-  // The prologue: what the guest did before the threads start, run under this era's rules.
-  // Its counters are not the scenario's: they are reset.
+/**
+ * The prologue: what the guest did before the threads start, run under this era's rules, from
+ * the declared state; its counters are not the scenario's: they are reset. Its end depends on
+ * the scenario and the rules its programs read: a caller's cache (CompileOptions.prologues)
+ * gives it to every machine of the scenario that agrees on them, without running (or
+ * describing) its steps again. Another notifier on the chain could change it: then it runs.
+ */
+function afterPrologue(m: Machine, rules: EraRules, readBy: readonly Set<RuleName>[], opts: CompileOptions): MutableState {
+  const l = m.layout;
   const prologue = l.threads.flatMap((t, i) => (t.kind === 'prologue' ? [i] : []));
-  // The prologue's end depends on the scenario and the rules its programs read: a caller's
-  // cache (CompileOptions.prologues) gives it to every machine of the scenario that agrees on
-  // them, without running (or describing) its steps again. Another notifier on the chain could
-  // change it: then it runs.
   const key = opts.notifiers?.length ? null : [...new Set(prologue.flatMap((tid) => [...readBy[tid]!]))].sort().map((n) => `${n}=${JSON.stringify(rules[n].value)}`).join(';');
   const known = key === null ? undefined : opts.prologues?.get(key);
-  const start = known ? [...known] : runToEnd(m, init, prologue);
+  const start = known ? [...known] : runToEnd(m, m.init, prologue);
   if (key !== null && !known) opts.prologues?.set(key, [...start]);
   // The prologue's state is ours to edit: reset its counters.
   for (let k = 0; k < COUNTER_NAMES.length; k++) start[l.counters + k] = 0;
-  m.init = start;
-  return m;
+  return start;
 }
 
 /**

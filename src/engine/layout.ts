@@ -115,43 +115,59 @@ export type SlotKind = 'pte' | 'flags' | 'lock' | 'mm' | 'num' | 'content' | 'pf
 /** Frames are numbered from here so that a pfn never looks like a page content or a gfn. */
 export const FIRST_PFN = 0x10;
 
-export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[], secondaries: readonly SecondaryMmu[]): Layout {
-  const names: string[] = [];
-  const kinds: string[] = [];
-  const slot = (name: string, kind: string) => {
-    names.push(name);
-    kinds.push(kind);
-    return names.length - 1;
+/** The slots as they are taken: each a name for traces and a kind. */
+class Slots {
+  readonly names: string[] = [];
+  readonly kinds: string[] = [];
+  readonly take = (name: string, kind: string): number => {
+    this.names.push(name);
+    this.kinds.push(kind);
+    return this.names.length - 1;
   };
+  get next(): number {
+    return this.names.length;
+  }
+}
 
-  const violations = slot('violations', 'violations');
-  const counters = names.length;
-  for (const c of COUNTER_NAMES) slot(c, 'counter');
-
-  const frames = names.length;
+/**
+ * The layout of a scenario: the harms and counters, the frames, each process (its locks, mm,
+ * vmas, pages and their backing stores), each secondary MMU's part, and each thread (pc,
+ * locals, registers), in that order.
+ */
+export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[], secondaries: readonly SecondaryMmu[]): Layout {
+  const slots = new Slots();
+  const violations = slots.take('violations', 'violations');
+  const counters = slots.next;
+  for (const c of COUNTER_NAMES) slots.take(c, 'counter');
+  const frames = slots.next;
   for (let i = 0; i < nframes; i++) {
     const pfn = hex(FIRST_PFN + i);
-    slot(`folio ${pfn} content`, 'content');
-    slot(`folio ${pfn} refcount`, 'num');
-    slot(`folio ${pfn} mapcount`, 'num');
-    slot(`folio ${pfn} flags`, 'flags');
-    slot(`folio ${pfn} store`, 'num');
+    slots.take(`folio ${pfn} content`, 'content');
+    slots.take(`folio ${pfn} refcount`, 'num');
+    slots.take(`folio ${pfn} mapcount`, 'num');
+    slots.take(`folio ${pfn} flags`, 'flags');
+    slots.take(`folio ${pfn} store`, 'num');
   }
+  const { procs, vmas, pages, stores } = processSlots(s, slots);
+  // The secondary MMUs' state, each its own part, after the primary MMU's.
+  const vcpuNames = [...new Set([...prologueVcpus, ...s.threads.filter((t) => t.kind === 'vcpu').map((t) => t.name)])].sort();
+  const builder = { slot: slots.take, pages, vcpus: vcpuNames, get next() { return slots.next; } };
+  const parts = new Map(secondaries.map((r) => [r.name, r.layout(s, builder)]));
+  const threads = threadSlots(s, slots, prologueVcpus, vcpuNames);
+  const { names, kinds } = slots;
+  return { size: names.length, violations, counters, firstPfn: FIRST_PFN, nframes, frames, procs, vmas, pages, stores, threads, secondaries, parts, names, kinds, locks: kinds.flatMap((k, i) => (k === 'lock' ? [i] : [])) };
+}
 
+/** Each process's locks and mm, its vmas (a fork child's are its parent's, unmapped until fork() copies them), their pages and the pages' backing stores. */
+function processSlots(s: Scenario, slots: Slots) {
+  const slot = slots.take;
   const procs: ProcSlot[] = [];
   const pages: PageSlot[] = [];
   const vmas: VmaSlot[] = [];
   const stores: StoreSlot[] = [];
   s.procs.forEach((p, pi) => {
     const parent = p.childOf === undefined ? -1 : s.procs.findIndex((q) => q.name === p.childOf);
-    procs.push({
-      name: p.name,
-      mmapLock: slot(`${p.name} mmap_lock`, 'lock'),
-      ptl: slot(`${p.name} ptl`, 'lock'),
-      mmState: slot(`${p.name} mm`, 'mm'),
-      parent,
-    });
-    // A fork child gets the parent's vmas (unmapped until fork() copies them).
+    procs.push({ name: p.name, mmapLock: slot(`${p.name} mmap_lock`, 'lock'), ptl: slot(`${p.name} ptl`, 'lock'), mmState: slot(`${p.name} mm`, 'mm'), parent });
     const decl = parent >= 0 ? s.procs[parent]!.vmas : p.vmas;
     for (const v of decl) {
       const vi = vmas.length;
@@ -172,19 +188,18 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
       }
     }
   });
+  return { procs, vmas, pages, stores };
+}
 
-  // The secondary MMUs' state, each its own part, after the primary MMU's.
-  const vcpuNames = [...new Set([...prologueVcpus, ...s.threads.filter((t) => t.kind === 'vcpu').map((t) => t.name)])].sort();
-  const builder = { slot, pages, vcpus: vcpuNames, get next() { return names.length; } };
-  const parts = new Map(secondaries.map((r) => [r.name, r.layout(s, builder)]));
-
+/** Each thread's pc, locals and registers: the prologue's vCPUs first, then the scenario's threads as written. */
+function threadSlots(s: Scenario, slots: Slots, prologueVcpus: readonly string[], vcpuNames: readonly string[]): ThreadSlot[] {
   const threads: ThreadSlot[] = [];
   const addThread = (name: string, kind: ThreadSlot['kind'], regNames: string[], proc?: number, vcpu?: number) => {
-    const pc = slot(`${name} pc`, 'pc');
-    const locals = names.length;
-    for (const k of Object.keys(L)) slot(`${name} ${k.toLowerCase()}`, 'local');
+    const pc = slots.take(`${name} pc`, 'pc');
+    const locals = slots.next;
+    for (const k of Object.keys(L)) slots.take(`${name} ${k.toLowerCase()}`, 'local');
     const regs = new Map<string, number>();
-    for (const r of regNames) regs.set(r, slot(`${name}:${r}`, 'reg'));
+    for (const r of regNames) regs.set(r, slots.take(`${name}:${r}`, 'reg'));
     const t: ThreadSlot = { name, kind, pc, locals, regs };
     if (proc !== undefined) t.proc = proc;
     if (vcpu !== undefined) t.vcpu = vcpu;
@@ -196,25 +211,7 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
     const proc = t.proc !== undefined ? s.procs.findIndex((p) => p.name === t.proc) : undefined;
     addThread(t.name, t.kind, regNames, proc, t.kind === 'vcpu' ? vcpuNames.indexOf(t.name) : undefined);
   }
-
-  return {
-    size: names.length,
-    violations,
-    counters,
-    firstPfn: FIRST_PFN,
-    nframes,
-    frames,
-    procs,
-    vmas,
-    pages,
-    stores,
-    threads,
-    secondaries,
-    parts,
-    names,
-    kinds,
-    locks: kinds.flatMap((k, i) => (k === 'lock' ? [i] : [])),
-  };
+  return threads;
 }
 
 /** Index of a frame field, by pfn. */
