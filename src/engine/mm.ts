@@ -4,7 +4,7 @@
 import type { EraRules } from '../contract/era.js';
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
-import { L, MM_LOCALS, type StoreSlot } from './layout.js';
+import { L, MM_LOCALS, type Layout, type StoreSlot } from './layout.js';
 import { bracket, setPteAtNotify } from './notifier.js';
 import { unreachable, type Label } from './program.js';
 import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, lockFree, mmLive, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped, vmaWritable } from './prims.js';
@@ -12,6 +12,21 @@ import { FRAME, PG, PTE } from './state.js';
 import { and, assign, bind, bits, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt } from './step-data.js';
 
 const ANON_PTE = PTE.PRESENT | PTE.WRITE | PTE.DIRTY | PTE.YOUNG;
+
+/** One fault being built: where its page lives, and the labels of its handlers. */
+interface Fault {
+  e: Emit;
+  pi: number;
+  isWrite: boolean;
+  pg: Layout['pages'][number];
+  mm: Layout['procs'][number];
+  vma: Layout['vmas'][number];
+  origPte: number;
+  at: { anon: Label; file: Label; swap: Label; numa: Label; shared: Label; reuse: Label; copy: Label };
+  unlockMmap: Stmt;
+  /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
+  finish: Stmt[];
+}
 
 /**
  * handle_mm_fault() for one page, under mmap_read_lock(): do_anonymous_page(), do_fault()
@@ -24,29 +39,49 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
   const { l, asm } = e;
   const pg = l.pages[pi]!;
   const mm = l.procs[pg.proc]!;
-  const vma = l.vmas[pg.vma]!;
-  const store = l.stores[pg.store]!;
-  const origPte = e.local(L.ORIGPTE);
-  const anon = asm.label();
-  const file = asm.label();
-  const swap = asm.label();
-  const numa = asm.label();
-  const shared = asm.label();
-  const reuse = asm.label();
-  const copy = asm.label();
   const unlockMmap = write(mm.mmapLock, op(slot(mm.mmapLock), '+', 1));
+  const at = { anon: asm.label(), file: asm.label(), swap: asm.label(), numa: asm.label(), shared: asm.label(), reuse: asm.label(), copy: asm.label() };
+  const f: Fault = { e, pi, isWrite, pg, mm, vma: l.vmas[pg.vma]!, origPte: e.local(L.ORIGPTE), at, unlockMmap, finish: [unlockMmap, ...clearLocalsData(e, MM_LOCALS), goto(back)] };
+  emitFaultEntry(f, efault);
+  handler(f, at.anon, 'do_anonymous_page', isWrite ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only', () => doAnonymousPage(f));
+  handler(
+    f,
+    at.file,
+    isWrite ? (f.vma.shared ? 'do_shared_fault' : 'do_cow_fault') : 'do_read_fault',
+    isWrite
+      ? f.vma.shared
+        ? 'filemap_fault(); page_mkwrite: mark the page-cache page dirty and map it writable'
+        : 'filemap_fault(); copy the page-cache page into a new anon page, map that writable'
+      : 'filemap_fault(); map the page-cache page read-only',
+    () => doFileFault(f),
+  );
+  handler(f, at.swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', () => doSwapPage(f));
+  handler(f, at.numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', () => [
+    write(pg.pte, op(op(slot(pg.pte), '&', ~PTE.PROTNONE), '|', PTE.YOUNG)),
+  ]);
+  handler(f, at.shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', () => [
+    folioMarkDirtyData(l, op(slot(pg.pte), '>>>', PTE.SHIFT)),
+    write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
+  ]);
+  handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => wpPageReuse(f));
+  asm.bind(at.copy);
+  emitWpPageCopy(e, pi, unlockMmap, back);
+}
+
+/** A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`; then finish. */
+function handler(f: Fault, at: Label, fn: string, does: string, body: () => readonly Stmt[]): void {
+  f.e.asm.bind(at);
+  f.e.asm.emit({ fn, does, data: () => ({ guard: lockFree(f.mm.ptl), effect: [when(eq(slot(f.pg.pte), slot(f.origPte)), body()), ...f.finish] }) });
+}
+
+/** handle_mm_fault()'s first step: no vma (or no writable one) is -EFAULT; else by the PTE to the handler, or nothing to do. */
+function emitFaultEntry(f: Fault, efault: Label): void {
+  const { e, pi, isWrite, pg, mm, vma, origPte, at } = f;
+  const { l } = e;
   const reuseTest = e.ruleRead('mm.do_wp_page.reuse');
-  /** The common end of every handler: mmap_read_unlock(), forget locals, let the caller retry. */
-  const finish: Stmt[] = [unlockMmap, ...clearLocalsData(e, MM_LOCALS), goto(back)];
-  /** A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`; then finish. */
-  const handler = (at: Label, fn: string, does: string, body: () => readonly Stmt[]) => {
-    asm.bind(at);
-    asm.emit({ fn, does, data: () => ({ guard: lockFree(mm.ptl), effect: [when(eq(slot(pg.pte), slot(origPte)), body()), ...finish] }) });
-  };
   const pte = v('pte');
   const pfn = v('pfn');
-
-  asm.emit({
+  e.asm.emit({
     fn: 'handle_mm_fault',
     does: `mmap_read_lock(); ${isWrite ? 'write' : 'read'} fault: look at the vma and the PTE`,
     data: () => ({
@@ -61,15 +96,15 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
         write(mm.mmapLock, op(slot(mm.mmapLock), '-', 1)),
         bind('pte', slot(pg.pte)),
         write(origPte, pte),
-        when(eq(pte, 0), [goto(vma.anon ? anon : file)]),
-        when(bits(pte, PTE.SWAP), [goto(swap)]),
-        when(bits(pte, PTE.PROTNONE), [goto(numa)]),
+        when(eq(pte, 0), [goto(vma.anon ? at.anon : at.file)]),
+        when(bits(pte, PTE.SWAP), [goto(at.swap)]),
+        when(bits(pte, PTE.PROTNONE), [goto(at.numa)]),
         ...(isWrite
           ? [
               when(not(bits(pte, PTE.WRITE)), [
                 bind('pfn', op(pte, '>>>', PTE.SHIFT)),
                 ...(vma.shared
-                  ? [goto(shared)]
+                  ? [goto(at.shared)]
                   : [
                       // do_wp_page(): a KSM page, the zero page or a page-cache page is copied; an anon page
                       // is reused in place if it is exclusive, by the era's test.
@@ -78,65 +113,66 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
                       when(or(bits(flagsOf(l, pfn), PG.KSM | PG.ZERO | PG.FILE), not(v('exclusive'))), [
                         when(not(bits(flagsOf(l, pfn), PG.ZERO)), [getPageData(l, pfn)]),
                         write(e.local(L.OLDPFN), pfn),
-                        goto(copy),
+                        goto(at.copy),
                       ]),
-                      goto(reuse),
+                      goto(at.reuse),
                     ]),
               ]),
             ]
           : []),
         note('PTE already fixed up: nothing to do'),
-        ...finish,
+        ...f.finish,
       ],
     }),
   });
+}
 
-  handler(
-    anon,
-    'do_anonymous_page',
-    isWrite ? 'allocate a zeroed page and map it writable' : 'map the zero page read-only',
-    () =>
-      isWrite
-        ? [
-            ...allocPageData(l, 'pfn'),
-            write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
-            write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
-            write(pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
-            note('new page ', { hex: pfn }),
-          ]
-        : [write(pg.pte, (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG)], // the zero page is the first frame
-  );
+/** do_anonymous_page(): a write maps a new zeroed page writable; a read maps the zero page (the first frame) read-only. */
+function doAnonymousPage(f: Fault): Stmt[] {
+  const { l } = f.e;
+  const pfn = v('pfn');
+  if (!f.isWrite) return [write(f.pg.pte, (l.firstPfn << PTE.SHIFT) | PTE.PRESENT | PTE.YOUNG)];
+  return [
+    ...allocPageData(l, 'pfn'),
+    write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
+    write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
+    write(f.pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
+    note('new page ', { hex: pfn }),
+  ];
+}
 
+/** do_read_fault() / do_shared_fault() / do_cow_fault(): the page-cache page, mapped (dirty and writable for a shared write), or copied for a private write. */
+function doFileFault(f: Fault): Stmt[] {
+  const { e, isWrite, pg, vma } = f;
+  const { l } = e;
+  const pfn = v('pfn');
   const cached = v('cached');
-  handler(
-    file,
-    isWrite ? (vma.shared ? 'do_shared_fault' : 'do_cow_fault') : 'do_read_fault',
-    isWrite
-      ? vma.shared
-        ? 'filemap_fault(); page_mkwrite: mark the page-cache page dirty and map it writable'
-        : 'filemap_fault(); copy the page-cache page into a new anon page, map that writable'
-      : 'filemap_fault(); map the page-cache page read-only',
-    () => [
-      ...pageCachePage(e, store, pg.store),
-      ...(isWrite && !vma.shared
-        ? [
-            ...allocPageData(l, 'pfn'),
-            write(frameAt(l, pfn, FRAME.CONTENT), fieldOf(l, cached, FRAME.CONTENT)),
-            write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
-            write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
-            write(pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
-          ]
-        : [
-            getPageData(l, cached),
-            write(frameAt(l, cached, FRAME.MAPCOUNT), op(fieldOf(l, cached, FRAME.MAPCOUNT), '+', 1)),
-            ...(isWrite ? [folioMarkDirtyData(l, cached)] : []),
-            write(pg.pte, op(op(cached, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG | (isWrite ? PTE.WRITE | PTE.DIRTY : 0))),
-          ]),
-    ],
-  );
+  return [
+    ...pageCachePage(e, l.stores[pg.store]!, pg.store),
+    ...(isWrite && !vma.shared
+      ? [
+          ...allocPageData(l, 'pfn'),
+          write(frameAt(l, pfn, FRAME.CONTENT), fieldOf(l, cached, FRAME.CONTENT)),
+          write(frameAt(l, pfn, FRAME.MAPCOUNT), 1),
+          write(frameAt(l, pfn, FRAME.FLAGS), PG.SWAPBACKED),
+          write(pg.pte, op(op(pfn, '<<', PTE.SHIFT), '|', ANON_PTE)),
+        ]
+      : [
+          getPageData(l, cached),
+          write(frameAt(l, cached, FRAME.MAPCOUNT), op(fieldOf(l, cached, FRAME.MAPCOUNT), '+', 1)),
+          ...(isWrite ? [folioMarkDirtyData(l, cached)] : []),
+          write(pg.pte, op(op(cached, '<<', PTE.SHIFT), '|', PTE.PRESENT | PTE.YOUNG | (isWrite ? PTE.WRITE | PTE.DIRTY : 0))),
+        ]),
+  ];
+}
 
+/** do_swap_page(): the page from the swap cache or read back, mapped (writable if exclusive); a write fault frees the swap copy. */
+function doSwapPage(f: Fault): Stmt[] {
+  const { e, isWrite, pg, pi, origPte } = f;
+  const { l } = e;
+  const pfn = v('pfn');
   const index = v('index');
-  handler(swap, 'do_swap_page', 'swap-cache lookup or swap_read_folio(); map the page (no notifier: the PTE was not present)', () => [
+  return [
     bind('index', op(slot(origPte), '>>>', PTE.SHIFT)),
     ...swapCachePage(e, index),
     getPageData(l, pfn),
@@ -161,15 +197,16 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
           ]),
         ]
       : []),
-  ]);
-  handler(numa, 'do_numa_page', 'NUMA hinting fault: restore the PTE protection (the page stays on its node)', () => [
-    write(pg.pte, op(op(slot(pg.pte), '&', ~PTE.PROTNONE), '|', PTE.YOUNG)),
-  ]);
-  handler(shared, 'wp_page_shared', 'page_mkwrite: mark the page-cache page dirty, make the PTE writable (no notifier)', () => [
-    folioMarkDirtyData(l, op(slot(pg.pte), '>>>', PTE.SHIFT)),
-    write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
-  ]);
-  handler(reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => [
+  ];
+}
+
+/** wp_page_reuse(): the exclusive page made writable in place; a swap-cache page leaves the swap cache first. */
+function wpPageReuse(f: Fault): Stmt[] {
+  const { l } = f.e;
+  const { pg } = f;
+  const pfn = v('pfn');
+  const index = v('index');
+  return [
     bind('pfn', op(slot(pg.pte), '>>>', PTE.SHIFT)),
     when(bits(flagsOf(l, pfn), PG.SWAPCACHE), [
       // reuse_swap_page(): the only user takes the page out of the swap cache and frees the
@@ -184,10 +221,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
       note('page ', { hex: pfn }, ' taken out of the swap cache'),
     ]),
     write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
-  ]);
-
-  asm.bind(copy);
-  emitWpPageCopy(e, pi, unlockMmap, back);
+  ];
 }
 
 /**
