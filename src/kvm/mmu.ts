@@ -325,78 +325,117 @@ const FINISH: Record<(typeof FAULT_FINISH)[number], { holdRef: boolean; makeSpte
   'kvm_release_faultin_page-under-mmu_lock': { holdRef: false, makeSpteMarksDirty: false, putUnderLock: false, underLock: true },
 };
 
+/** One EPT-violation fault being built: its gfn, the fault's locals, and the labels it jumps to. */
+interface KvmFault {
+  e: Emit;
+  g: GfnSlot;
+  seq: number;
+  pfnSlot: number;
+  mapWritable: number;
+  retryRule: { value: (typeof FAULT_RETRY)[number]; read: Stmt };
+  /** Forget the fault's locals. */
+  done: Stmt[];
+  at: { access: Label; efault: Label; retry: Label; install: Label; releaseAfter: Label; releaseRetry: Label };
+}
+
 /**
  * The EPT-violation path: kvm_mmu_page_fault() has read mmu_invalidate_seq into L.SEQ (done by
  * the access step that missed). Get the page from the host (hva_to_pfn, which may fault it in
  * or break COW), then under mmu_lock check is_page_fault_stale() and install the sPTE. On
- * success or retry, jump back to `access`: the guest re-executes its access.
+ * success or retry, jump back to `access`: the guest re-executes its access. (The rules a step
+ * depends on are read just before it is emitted: a read tags the next step.)
  */
 export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label, efault: Label, retry: Label): void {
-  const { l, asm } = e;
-  const k = kvmOf(l);
-  const g = k.gfns[gi]!;
-  const page = l.pages[g.page]!;
-  const seq = e.local(L.SEQ);
-  const pfnSlot = e.local(L.PFN);
-  const mapWritable = e.local(L.MAP_WRITABLE);
+  const { asm } = e;
+  const f: KvmFault = {
+    e,
+    g: kvmOf(e.l).gfns[gi]!,
+    seq: e.local(L.SEQ),
+    pfnSlot: e.local(L.PFN),
+    mapWritable: e.local(L.MAP_WRITABLE),
+    retryRule: e.ruleRead('kvm.fault.retry'),
+    done: clearLocalsData(e, FAULT_LOCALS),
+    at: { access, efault, retry, install: asm.label(), releaseAfter: asm.label(), releaseRetry: asm.label() },
+  };
+  const gupWrite = write_ || readFaultGupsWrite(e.rule('kvm.fault.gup'));
   const gup = asm.label();
   const hostFault = asm.label();
-  const install = asm.label();
-  const retryWait = retry;
-  const retryRule = e.ruleRead('kvm.fault.retry');
-  const done = clearLocalsData(e, FAULT_LOCALS);
+  asm.bind(gup);
+  emitHvaToPfn(f, gupWrite, hostFault);
+  asm.bind(hostFault);
+  emitHandleMmFault(e, f.g.page, gupWrite, gup, efault);
+  emitInstall(f);
+  emitRelease(f);
+  asm.bind(retry);
+  e.rule('kvm.fault.retry'); // the wait exists, and waits, by the retry rule
+  asm.emit({
+    fn: 'kvm_mmu_page_fault',
+    does: 'RET_PF_RETRY: re-enter the guest, which faults again once no invalidation covers the gfn',
+    data: () => ({ guard: not(retryBlocked(e, f.g.gfn, f.retryRule.value)), effect: [goto(access)] }),
+  });
+}
+
+/** hva_to_pfn(): a host PTE that allows the access gives its page (a reference taken); else the host fault path, then again. */
+function emitHvaToPfn(f: KvmFault, gupWrite: boolean, hostFault: Label): void {
+  const { e, g } = f;
+  const { l } = e;
+  const page = l.pages[g.page]!;
   const pte = v('pte');
   const pfn = v('pfn');
-
-  const gupWrite = write_ || readFaultGupsWrite(e.rule('kvm.fault.gup'));
-
-  asm.bind(gup);
-  asm.emit({
+  e.asm.emit({
     fn: 'hva_to_pfn',
     does: `get_user_pages_unlocked(${gupWrite ? 'FOLL_WRITE' : ''}): walk the host page table, take a page reference`,
     data: () => ({
       effect: [
-        when(or(not(mmLive(l, g.page)), not(vmaMapped(l, g.page)), ...(gupWrite ? [not(vmaWritable(l, g.page))] : [])), [note(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`), goto(efault)]),
+        when(or(not(mmLive(l, g.page)), not(vmaMapped(l, g.page)), ...(gupWrite ? [not(vmaWritable(l, g.page))] : [])), [note(`no ${gupWrite ? 'writable ' : ''}vma at the hva: -EFAULT`), goto(f.at.efault)]),
         bind('pte', slot(page.pte)),
         bind('mapped', and(bits(pte, PTE.PRESENT), not(bits(pte, PTE.PROTNONE)))),
         when(and(v('mapped'), ...(gupWrite ? [bits(pte, PTE.WRITE)] : [])), [
           bind('pfn', op(pte, '>>>', PTE.SHIFT)),
           getPageData(l, pfn),
-          write(pfnSlot, pfn),
+          write(f.pfnSlot, pfn),
           // A read fault maps writable when the host PTE already is (hva_to_pfn_fast with *writable).
-          write(mapWritable, cond(bits(pte, PTE.WRITE), 1, 0)),
-          goto(install),
+          write(f.mapWritable, cond(bits(pte, PTE.WRITE), 1, 0)),
+          goto(f.at.install),
         ]),
         when(v('mapped'), [note('host PTE read-only: fault it in for write')], [note('host PTE not present: fault it in')]),
         goto(hostFault),
       ],
     }),
   });
-  asm.bind(hostFault);
-  emitHandleMmFault(e, g.page, gupWrite, gup, efault);
+}
 
+/**
+ * Under mmu_lock: is_page_fault_stale() by the retry rule (RET_PF_RETRY), else make_spte() and
+ * install it (rmap_add() for the shadow MMU), and let go of the page as the finish rule says.
+ */
+function emitInstall(f: KvmFault): void {
+  const { e, g } = f;
+  const { l, asm } = e;
+  const k = kvmOf(l);
   const finish = e.ruleRead('kvm.fault.finish');
   const how = FINISH[finish.value];
   const isTdpMmu = tdp(e);
-  const releaseAfter = asm.label();
-  const releaseRetry = asm.label();
   const putUnderLock = FINISH[e.rule('kvm.fault.finish')].putUnderLock;
+  const { done, mapWritable, retryRule } = f;
+  const { access } = f.at;
+  const pfn = v('pfn');
   const w = v('w');
-  asm.bind(install);
+  asm.bind(f.at.install);
   asm.emit({
     fn: isTdpMmu ? 'kvm_tdp_mmu_map' : 'direct_map',
     does: `take mmu_lock; is_page_fault_stale(); make_spte() and install it${putUnderLock ? '; kvm_release_pfn_clean()' : ''}`,
     data: () => ({
       guard: lockFree(k.mmuLock),
       effect: [
-        bind('pfn', slot(pfnSlot)),
+        bind('pfn', slot(f.pfnSlot)),
         finish.read,
         retryRule.read,
         when(faultIsStale(e, g.gfn, retryRule.value), [
           bump(l, 'kvm.fault_retry'),
           when(retryBlocked(e, g.gfn, retryRule.value), [bump(l, 'kvm.fault_retry_in_progress')]),
-          note('stale fault (seq ', { dec: slot(seq) }, ' -> ', { dec: slot(k.seq) }, ', in progress ', { dec: slot(k.inProgress) }, '): RET_PF_RETRY'),
-          ...(how.underLock ? [putPageData(l, pfn), ...done, goto(retryWait)] : [goto(releaseRetry)]), // kvm_release_faultin_page(..., unused=true, ...)
+          note('stale fault (seq ', { dec: slot(f.seq) }, ' -> ', { dec: slot(k.seq) }, ', in progress ', { dec: slot(k.inProgress) }, '): RET_PF_RETRY'),
+          ...(how.underLock ? [putPageData(l, pfn), ...done, goto(f.at.retry)] : [goto(f.at.releaseRetry)]), // kvm_release_faultin_page(..., unused=true, ...)
         ]),
         bind('w', cond(slot(mapWritable), SPTE.WRITABLE | SPTE.HOST_WRITABLE, 0)),
         // make_spte(): A set for a non-prefetch fault; a writable sPTE is created dirty
@@ -414,33 +453,34 @@ export function emitKvmFault(e: Emit, gi: number, write_: boolean, access: Label
             ? // mmu_set_spte(): kvm_release_pfn_clean(pfn) after rmap_add(), mmu_lock still held.
               [putPageData(l, pfn), ...done, goto(access)]
             : !how.underLock
-              ? [goto(releaseAfter)]
+              ? [goto(f.at.releaseAfter)]
               : // kvm_release_faultin_page(kvm, page, unused=false, dirty=map_writable) under mmu_lock (v6.13).
                 [when(slot(mapWritable), kvmMarkDirty(l, pfn)), ...kvmMarkAccessed(l, pfn), putPageData(l, pfn), ...done, goto(access)]),
       ],
     }),
   });
-  // kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
-  // Under mmu_lock (v6.13) the install step has done it: these steps are never reached.
-  if (!FINISH[e.rule('kvm.fault.finish')].underLock) {
-    const release = (next: Label) =>
-      asm.emit({ fn: 'kvm_release_pfn_clean', does: 'put_page() the reference hva_to_pfn took', data: () => ({ effect: [putPageData(l, slot(pfnSlot)), ...done, goto(next)] }) });
-    asm.bind(releaseAfter);
-    // Released in the install step (mmu_set_spte(), until v5.3): only a retry releases here.
-    if (!putUnderLock) release(access);
-    asm.bind(releaseRetry);
-    release(retryWait);
-  } else {
-    asm.bind(releaseAfter);
-    asm.bind(releaseRetry);
+}
+
+/**
+ * kvm_release_pfn_clean() after mmu_lock is dropped; KVM keeps no reference to mapped pages.
+ * Under mmu_lock (v6.13) the install step has done it: these steps are never reached.
+ */
+function emitRelease(f: KvmFault): void {
+  const { e } = f;
+  const { asm } = e;
+  const how = FINISH[e.rule('kvm.fault.finish')];
+  if (how.underLock) {
+    asm.bind(f.at.releaseAfter);
+    asm.bind(f.at.releaseRetry);
+    return;
   }
-  asm.bind(retryWait);
-  e.rule('kvm.fault.retry'); // the wait exists, and waits, by the retry rule
-  asm.emit({
-    fn: 'kvm_mmu_page_fault',
-    does: 'RET_PF_RETRY: re-enter the guest, which faults again once no invalidation covers the gfn',
-    data: () => ({ guard: not(retryBlocked(e, g.gfn, retryRule.value)), effect: [goto(access)] }),
-  });
+  const release = (next: Label) =>
+    asm.emit({ fn: 'kvm_release_pfn_clean', does: 'put_page() the reference hva_to_pfn took', data: () => ({ effect: [putPageData(e.l, slot(f.pfnSlot)), ...f.done, goto(next)] }) });
+  asm.bind(f.at.releaseAfter);
+  // Released in the install step (mmu_set_spte(), until v5.3): only a retry releases here.
+  if (!how.putUnderLock) release(f.at.access);
+  asm.bind(f.at.releaseRetry);
+  release(f.at.retry);
 }
 
 /** Until 612819c3c6e6 every fault asked get_user_pages() for a writable page: a read breaks COW. */
