@@ -7,7 +7,7 @@ import { FAULT_LOCALS, L } from '../engine/layout.js';
 import { anyPteDirty, bump, fieldOf, flagsOf, frameAt, hostPfn, setFlag, sharedPart, violateData } from '../engine/prims.js';
 import { FRAME, PG } from '../engine/state.js';
 import { and, assign, bind, bits, block, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from '../engine/step-data.js';
-import { SPTE, TLB, kvmOf } from './layout.js';
+import { SPTE, TLB, kvmOf, type GfnSlot, type KvmLayout } from './layout.js';
 import { emitKvmFault, faultinRetryCheck } from './mmu.js';
 
 export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: number, reg: number): void {
@@ -26,7 +26,6 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
   const done = asm.label();
   const retryBeforeGup = faultinRetryCheck(e, gi);
   const pfn = v('pfn');
-  const t = v('t');
   const spte = v('spte');
 
   asm.bind(access);
@@ -35,20 +34,7 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
     does: `${isWrite ? `write ${hex(value)} to` : 'read'} gfn ${hex(g.gfn)}: TLB, else EPT walk, else EPT violation`,
     data: () => ({
       effect: [
-        bind('pfn', 0),
-        bind('t', slot(tlb)),
-        when(
-          and(bits(t, TLB.PRESENT), ...(isWrite ? [bits(t, TLB.WRITABLE)] : [])),
-          [assign('pfn', op(t, '>>>', TLB.SHIFT))],
-          [
-            bind('spte', slot(g.spte)),
-            when(and(bits(spte, SPTE.PRESENT), ...(isWrite ? [bits(spte, SPTE.WRITABLE)] : [])), [
-              assign('pfn', op(spte, '>>>', SPTE.SHIFT)),
-              write(tlb, op(op(op(pfn, '<<', TLB.SHIFT), '|', TLB.PRESENT), '|', cond(bits(spte, SPTE.WRITABLE), TLB.WRITABLE, 0))),
-              ...(k.eptAd ? [write(g.spte, op(spte, '|', SPTE.ACCESSED | (isWrite ? SPTE.DIRTY : 0)))] : []),
-            ]),
-          ],
-        ),
+        ...translate(k, g, tlb, isWrite),
         when(eq(pfn, 0), [
           // vmx_handle_exit -> handle_ept_violation -> kvm_mmu_page_fault: snapshot the seq.
           bump(l, 'kvm.fault'),
@@ -58,16 +44,7 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
           ...(retryBeforeGup?.([...clearLocalsData(e, FAULT_LOCALS), goto(retry)]) ?? []),
           goto(fault),
         ]),
-        ...sharedPart(l, `guest access check ${pg.pte} ${isWrite}`, () => checkGuestAccess(e, pfn, pg.pte, isWrite)),
-        ...(isWrite
-          ? [
-              write(frameAt(l, pfn, FRAME.CONTENT), value),
-              // A secondary-MMU write dirties no PTE: unless the folio is already dirty, the primary
-              // MMU does not know about it until KVM marks the folio dirty.
-              sharedPart(l, 'guest wrote', () => when(and(not(bits(flagsOf(l, pfn), PG.DIRTY)), not(anyPteDirty(l, pfn))), [setFlag(l, pfn, PG.GUEST_WROTE)])),
-              bump(l, 'guest.write'),
-            ]
-          : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), bump(l, 'guest.read')]),
+        ...complete(e, pg.pte, isWrite, value, reg),
         ...clearLocalsData(e, FAULT_LOCALS),
         goto(done),
       ],
@@ -99,6 +76,47 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
 }
 
 /** Harm, not a mere window: the guest touched a frame it must not touch, or read data the primary MMU no longer shows. */
+/** The guest's translation into `pfn` (0: an EPT violation): its TLB entry if it allows the access, else the sPTE, which fills the TLB (and sets the sPTE's A/D bits with EPT A/D bits). */
+function translate(k: KvmLayout, g: GfnSlot, tlb: number, isWrite: boolean): Stmt[] {
+  const pfn = v('pfn');
+  const t = v('t');
+  const spte = v('spte');
+  return [
+    bind('pfn', 0),
+    bind('t', slot(tlb)),
+    when(
+      and(bits(t, TLB.PRESENT), ...(isWrite ? [bits(t, TLB.WRITABLE)] : [])),
+      [assign('pfn', op(t, '>>>', TLB.SHIFT))],
+      [
+        bind('spte', slot(g.spte)),
+        when(and(bits(spte, SPTE.PRESENT), ...(isWrite ? [bits(spte, SPTE.WRITABLE)] : [])), [
+          assign('pfn', op(spte, '>>>', SPTE.SHIFT)),
+          write(tlb, op(op(op(pfn, '<<', TLB.SHIFT), '|', TLB.PRESENT), '|', cond(bits(spte, SPTE.WRITABLE), TLB.WRITABLE, 0))),
+          ...(k.eptAd ? [write(g.spte, op(spte, '|', SPTE.ACCESSED | (isWrite ? SPTE.DIRTY : 0)))] : []),
+        ]),
+      ],
+    ),
+  ];
+}
+
+/** The access through `pfn`: the harm checks, then the store (a guest write the primary MMU has not seen marks the folio) or the load into `reg`. */
+function complete(e: Emit, pte: number, isWrite: boolean, value: number, reg: number): Stmt[] {
+  const { l } = e;
+  const pfn = v('pfn');
+  return [
+    ...sharedPart(l, `guest access check ${pte} ${isWrite}`, () => checkGuestAccess(e, pfn, pte, isWrite)),
+    ...(isWrite
+      ? [
+          write(frameAt(l, pfn, FRAME.CONTENT), value),
+          // A secondary-MMU write dirties no PTE: unless the folio is already dirty, the primary
+          // MMU does not know about it until KVM marks the folio dirty.
+          sharedPart(l, 'guest wrote', () => when(and(not(bits(flagsOf(l, pfn), PG.DIRTY)), not(anyPteDirty(l, pfn))), [setFlag(l, pfn, PG.GUEST_WROTE)])),
+          bump(l, 'guest.write'),
+        ]
+      : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), bump(l, 'guest.read')]),
+  ];
+}
+
 function checkGuestAccess(e: Emit, pfn: Expr, pte: number, isWrite: boolean): Stmt[] {
   const { l } = e;
   const flags = v('flags');
