@@ -1,96 +1,188 @@
-// HTML: one self-contained page (no scripts, no external files) that answers at a glance. Per
-// scenario: a table of every era's outcome and counters side by side, the eras whose outcome
-// differs from the first era's highlighted; then each era's canonical trace as an SVG
-// swimlane, stacked so that every era is visible without scrolling sideways (a wide diagram
-// scales down to the page): a lane per thread and one for KVM, numbered steps, one arrow per
-// notifier callback delivered to KVM, steps with an open window shaded, harms in red. With
-// --explore, the table gives each era's verdict, harms and windows over every interleaving.
+// HTML: one self-contained page (no scripts, no external files) that answers at a glance. A
+// page of several scenarios (a matrix) opens with an overview: a row per scenario, a cell per
+// era, harms in red, each row a link to the scenario's section. Per scenario: a table of every
+// era's outcome and counters side by side (it scrolls sideways rather than break a name or a
+// number), an era with a harm marked red and a value that changed from the era to its left
+// marked orange; then each era's canonical trace as an SVG swimlane, stacked so that every era
+// is visible without scrolling sideways (a wide diagram scales down to the page): a lane per
+// thread and one for KVM, each as wide as its longest label, numbered steps, one arrow per
+// notifier callback delivered to KVM drawn by what KVM did with it (zapped, repointed,
+// updated, nothing), steps with an open window shaded, harms in red, and the run's counters
+// under it. With --explore, the table gives each era's verdict, harms and windows over every
+// interleaving.
 import { COUNTER_NAMES, pathsCounted } from '../contract/output.js';
-import type { ExploreRun, RunResult } from '../contract/output.js';
+import type { ExploreRun, RunResult, TraceStep } from '../contract/output.js';
 import { exploreBandLines, harmsOf, observationLine, windowText } from './explore.js';
 import { bandLines, fmtValue, heldFor, heldLine, outcomeLetters, pathCounts, releasesOf, toolOf, type PathCounts } from './text.js';
 
-const LANE = 176;
+const MIN_LANE = 176;
 const ROW = 20;
 const TOP = 40;
 const LEFT = 44; // the step-number column
-const BOX = LANE - 14;
-/** Monospace 11px: about 6.6 px a character; labels are cut to what their box holds. */
+/** Monospace 11px: about 6.6 px a character (0.62 em); a box is as wide as its lane's longest label. */
 const FONT = 11;
 const CHAR = 0.62 * FONT;
-const LABEL_CHARS = Math.floor((BOX - 10) / CHAR);
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const fit = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** A section's anchor: the scenario's name, as an id. */
+const anchor = (name: string) => `s-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+/** What KVM did with a notifier callback: how the sPTEs changed in the steps of its handler. */
+export type CallbackEffect = 'zapped' | 'repointed' | 'updated' | 'nothing';
+const EFFECT_COLOUR: Record<CallbackEffect, string> = { zapped: '#c0392b', repointed: '#1f618d', updated: '#7d3c98', nothing: '#7f8c8d' };
+/** An sPTE value as the trace prints it (engine: `none`, or `pfn 0x11 W-DAh`, `pfn 0x11 access-tracked`): its pfn. */
+const spteFrame = (v: string) => (v === 'none' ? null : (/^pfn (0x[0-9a-f]+)/.exec(v)?.[1] ?? v));
+
+/**
+ * The effect of the callback delivered at trace[i]: the sPTE changes of that step and of the
+ * steps after it that continue the same handler (same thread and function, no new delivery).
+ * A zap wins over a new pfn, a new pfn over a change of bits.
+ */
+export function callbackEffect(trace: readonly TraceStep[], i: number): CallbackEffect {
+  const t = trace[i]!;
+  const sptes = [];
+  for (let j = i; j < trace.length && trace[j]!.thread === t.thread && trace[j]!.fn === t.fn && (j === i || !trace[j]!.callback); j++) {
+    sptes.push(...trace[j]!.changes.filter((c) => c.slot.startsWith('spte ')));
+  }
+  if (!sptes.length) return 'nothing';
+  if (sptes.some((c) => c.to === 'none')) return 'zapped';
+  if (sptes.some((c) => spteFrame(c.from) !== spteFrame(c.to))) return 'repointed';
+  return 'updated';
+}
+
+/** A step's label in its box: the kernel function, a callback with what KVM did, or a handler's later step. */
+function labelOf(trace: readonly TraceStep[], i: number): string {
+  const t = trace[i]!;
+  if (t.callback) return `.${t.callback}: ${callbackEffect(trace, i)}`;
+  return t.fn.startsWith('kvm_mmu_notifier_') ? `↳ ${t.does.split(/[;,]/)[0]}` : t.fn;
+}
 
 function swimlane(r: RunResult): string {
   if (!r.outcome) return `<p class="na">${esc(r.unavailable ?? '')}</p>`;
   const threads = r.scenario.threads.map((t) => t.name);
   const lanes = [...threads, 'KVM'];
   const kvmLane = lanes.length - 1;
-  const width = LEFT + lanes.length * LANE + 10;
+  const laneOf = (t: TraceStep) => (t.fn.startsWith('kvm_mmu_notifier_') ? kvmLane : threads.indexOf(t.thread));
+  const labels = r.trace.map((_, i) => labelOf(r.trace, i));
+  // Each lane as wide as its longest label (or its name): no label is cut.
+  const widths = lanes.map((name, li) => Math.max(MIN_LANE, Math.ceil(Math.max(name.length, ...labels.filter((_, i) => laneOf(r.trace[i]!) === li).map((x) => x.length)) * CHAR) + 26));
+  const laneX = (i: number) => LEFT + widths.slice(0, i).reduce((a, b) => a + b, 0);
+  const width = laneX(lanes.length) + 10;
   const height = TOP + r.trace.length * ROW + 10;
   const callbacks = r.trace.filter((t) => t.callback).length;
-  const laneX = (i: number) => LEFT + i * LANE;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" viewBox="0 0 ${width} ${height}" data-scenario="${esc(r.scenario.name)}" data-era="${esc(r.era.id)}" data-callbacks="${callbacks}" role="img" aria-label="${esc(`${r.scenario.name} under ${r.era.id}`)}">`,
-    `<defs><marker id="arrowhead" markerWidth="8" markerHeight="6" refX="8" refY="3" orient="auto"><path d="M0,0 L8,3 L0,6 z" fill="#c0392b"/></marker></defs>`,
+    `<defs>${(Object.keys(EFFECT_COLOUR) as CallbackEffect[]).map((k) => `<marker id="arrow-${k}" markerWidth="8" markerHeight="6" refX="8" refY="3" orient="auto"><path d="M0,0 L8,3 L0,6 z" fill="${EFFECT_COLOUR[k]}"/></marker>`).join('')}</defs>`,
   ];
   lanes.forEach((name, i) => {
-    out.push(`<rect class="lane" x="${laneX(i)}" y="${TOP - 6}" width="${LANE - 6}" height="${height - TOP}" fill="#eaf1f8" stroke="#3b6ea5"/>`);
-    out.push(`<text class="lane-name" x="${laneX(i) + (LANE - 6) / 2}" y="${TOP - 14}" text-anchor="middle">${esc(fit(name, LABEL_CHARS))}</text>`);
+    out.push(`<rect class="lane" x="${laneX(i)}" y="${TOP - 6}" width="${widths[i]! - 6}" height="${height - TOP}" fill="#eaf1f8" stroke="#3b6ea5"/>`);
+    out.push(`<text class="lane-name" x="${laneX(i) + (widths[i]! - 6) / 2}" y="${TOP - 14}" text-anchor="middle">${esc(name)}</text>`);
   });
   r.trace.forEach((t, i) => {
     const y = TOP + i * ROW;
     const from = threads.indexOf(t.thread);
-    const inKvm = t.fn.startsWith('kvm_mmu_notifier_');
-    const lane = inKvm ? kvmLane : from;
+    const lane = laneOf(t);
+    const inKvm = lane === kvmLane;
     const x = laneX(lane) + 4;
+    const box = widths[lane]! - 14;
     const harm = t.notes.some((n) => n.startsWith('VIOLATION'));
     if (t.windows.length) out.push(`<rect class="window" x="${LEFT}" y="${y - 2}" width="${width - LEFT - 10}" height="${ROW}" fill="#f5b041" fill-opacity="0.35"/>`);
     out.push(`<text class="stepno" x="${LEFT - 6}" y="${y + 12}" text-anchor="end">${t.n}</text>`);
     out.push(
-      `<rect class="step${harm ? ' harm' : ''}" x="${x}" y="${y}" width="${BOX}" height="${ROW - 4}" rx="3" fill="${harm ? '#e74c3c' : '#ffffff'}" stroke="${inKvm ? '#c0392b' : '#34495e'}"><title>${esc(`${t.n}. ${t.thread}: ${t.fn}: ${t.does}${t.notes.length ? ` (${t.notes.join('; ')})` : ''}`)}</title></rect>`,
+      `<rect class="step${harm ? ' harm' : ''}" x="${x}" y="${y}" width="${box}" height="${ROW - 4}" rx="3" fill="${harm ? '#e74c3c' : '#ffffff'}" stroke="${inKvm ? '#c0392b' : '#34495e'}"><title>${esc(`${t.n}. ${t.thread}: ${t.fn}: ${t.does}${t.notes.length ? ` (${t.notes.join('; ')})` : ''}`)}</title></rect>`,
     );
-    // A callback's first step is its delivery (an arrow comes in); the others continue it.
-    const label = t.callback ? `.${t.callback}` : inKvm ? `↳ ${t.does.split(/[;,]/)[0]}` : t.fn;
-    out.push(`<text class="fn" x="${x + 5}" y="${y + 12}">${esc(fit(label, LABEL_CHARS))}</text>`);
+    out.push(`<text class="fn" x="${x + 5}" y="${y + 12}">${esc(labels[i]!)}</text>`);
+    // A callback's first step is its delivery (an arrow comes in, drawn by what KVM did); the others continue it.
     if (t.callback && from !== kvmLane) {
-      const x1 = laneX(from) + 4 + BOX;
-      out.push(`<line class="arrow" x1="${x1}" y1="${y + 8}" x2="${x - 1}" y2="${y + 8}" stroke="#c0392b" stroke-width="1.5" marker-end="url(#arrowhead)"/>`);
+      const effect = callbackEffect(r.trace, i);
+      const x1 = laneX(from) + widths[from]! - 10;
+      out.push(
+        `<line class="arrow" data-callback="${t.callback}" data-effect="${effect}" x1="${x1}" y1="${y + 8}" x2="${x - 1}" y2="${y + 8}" stroke="${EFFECT_COLOUR[effect]}" stroke-width="1.5"${effect === 'nothing' ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrow-${effect})"/>`,
+      );
     }
   });
   out.push('</svg>');
+  const counters = COUNTER_NAMES.filter((c) => r.outcome!.counters[c] !== 0);
+  out.push(`<p class="counters" data-era="${esc(r.era.id)}">counters: ${counters.length ? counters.map((c) => `<span data-counter="${c}">${esc(c)} ${r.outcome!.counters[c]}</span>`).join(', ') : 'all 0'}</p>`);
   return out.join('\n');
 }
 
-/** One row of a summary table: a label and a cell per era, cells that differ from the first era's marked. */
-function tr(label: string, cells: string[]): string {
-  const first = cells.find((c) => c !== '–');
-  return `<tr><th>${esc(label)}</th>${cells.map((c) => `<td${c !== first && c !== '–' ? ' class="differs"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
+/** Per era (a column): whether its result has a harm, and whether it changed from the era to its left that could run the scenario. */
+interface Marks {
+  harm: boolean[];
+  changed: boolean[];
+}
+function marksOf(keys: (string | null)[], harms: boolean[]): Marks {
+  return { harm: harms, changed: keys.map((k, i) => k !== null && keys.slice(0, i).some((x) => x !== null) && k !== keys.slice(0, i).filter((x) => x !== null).pop()) };
+}
+
+/** One row of a summary table: a label and a cell per era; a cell whose value changed from the era to its left (that ran) is marked, and so is a harm. */
+function tr(label: string, cells: string[], harm?: boolean[]): string {
+  let before: string | null = null;
+  const tds = cells.map((c, i) => {
+    const classes = [...(c !== '–' && before !== null && c !== before ? ['changed'] : []), ...(harm?.[i] ? ['harm'] : [])];
+    if (c !== '–') before = c;
+    return `<td${classes.length ? ` class="${classes.join(' ')}"` : ''}>${esc(c)}</td>`;
+  });
+  return `<tr><th>${esc(label)}</th>${tds.join('')}</tr>`;
 }
 
 function canonicalTable(runs: RunResult[], letters: (string | null)[]): string {
   const ran = runs.filter((r) => r.outcome);
   const obs = ran.length ? Object.keys(ran[0]!.outcome!.observations) : [];
   const ctrs = COUNTER_NAMES.filter((c) => !obs.includes(c) && ran.some((r) => r.outcome!.counters[c] !== 0));
+  const harms = runs.map((r) => !!r.outcome?.violations.length);
   const rows = [
     tr('outcome', letters.map((l) => l ?? '–')),
     ...obs.map((k) => tr(k, runs.map((r) => (r.outcome ? fmtValue(k, r.outcome.observations[k]!) : '–')))),
     ...ctrs.map((c) => tr(c, runs.map((r) => (r.outcome ? String(r.outcome.counters[c]) : '–')))),
-    tr('violations', runs.map((r) => (r.outcome ? r.outcome.violations.join(', ') || 'none' : '–'))),
+    tr('violations', runs.map((r) => (r.outcome ? r.outcome.violations.join(', ') || 'none' : '–')), harms),
   ];
   return rows.join('\n');
 }
 
 function exploredTable(xs: ExploreRun[], counts: PathCounts): string {
   const verdicts = xs.map((x) => (x.exploration ? observationLine(x, counts.fmt).split(' ').slice(2).join(' ') : '–'));
+  const harms = xs.map((x) => !!x.exploration && harmsOf(x.exploration).length > 0);
   return [
     tr('verdict (P N)', verdicts),
     tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${counts.fmt(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ' (incomplete)'}` : '–'))),
-    tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || 'none' : '–'))),
+    tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || 'none' : '–')), harms),
     tr('windows', xs.map((x) => (x.exploration ? x.exploration.windows.map(windowText).join('; ') || 'none' : '–'))),
   ].join('\n');
+}
+
+/** A scenario's row of results as the overview and the marks read them: per era a key (null: cannot run), a short text, and whether it has a harm. */
+function resultsOf(runs: RunResult[], xs: ExploreRun[] | undefined): { keys: (string | null)[]; short: string[]; harm: boolean[]; letters: (string | null)[] } {
+  const letters = outcomeLetters(runs, () => '');
+  if (!xs) {
+    return {
+      letters,
+      keys: letters,
+      short: runs.map((r, i) => (r.outcome ? `${letters[i]}${r.outcome.violations.length ? ` ${r.outcome.violations.join(', ')}` : ''}${r.bands ? '*' : ''}` : '–')),
+      harm: runs.map((r) => !!r.outcome?.violations.length),
+    };
+  }
+  const verdict = (x: ExploreRun) => observationLine(x).split(' ')[2]!;
+  const harmNames = (x: ExploreRun) => harmsOf(x.exploration!).map((h) => h.harm);
+  return {
+    letters,
+    keys: xs.map((x) => (x.exploration ? JSON.stringify([verdict(x), harmNames(x)]) : null)),
+    short: xs.map((x) => (x.exploration ? `${verdict(x)}${harmNames(x).length ? ` ${harmNames(x).join(', ')}` : ''}${x.bands ? '*' : ''}` : '–')),
+    harm: xs.map((x) => !!x.exploration && harmNames(x).length > 0),
+  };
+}
+
+/** The overview of a page of several scenarios: a row each (a link to its section), a cell per era. */
+function overview(rows: RunResult[][], explored: ExploreRun[][] | undefined): string {
+  const eras = rows[0]!.map((r) => r.era.id);
+  const head = `<tr><th>scenario</th>${eras.map((e) => `<th>${esc(e)}</th>`).join('')}</tr>`;
+  const body = rows.map((runs, ri) => {
+    const { short, harm } = resultsOf(runs, explored?.[ri]);
+    return `<tr><th><a href="#${anchor(runs[0]!.scenario.name)}">${esc(runs[0]!.scenario.name)}</a></th>${short.map((c, i) => `<td${harm[i] ? ' class="harm"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
+  });
+  const letter = explored ? 'the verdict over every interleaving (Never, Sometimes, Always)' : "the outcome's letter (the letters of a scenario's table)";
+  return `<h2>Overview</h2><div class="scroll"><table class="summary overview">${head}\n${body.join('\n')}</table></div><p class="rel">Each cell: ${letter}, and its harms; –: the era cannot run the scenario; *: the era's releases do not all give it (the scenario's section shows each).</p>`;
 }
 
 /** Rows of (scenario x era): the canonical runs, and when explored their explorations too. */
@@ -98,42 +190,46 @@ export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][]): stri
   const counts = pathCounts();
   const body = rows.map((runs, ri) => {
     const s = runs[0]!.scenario;
-    const letters = outcomeLetters(runs, () => '');
     const xs = explored?.[ri];
-    const key = (i: number) => (xs ? JSON.stringify([xs[i]!.exploration && observationLine(xs[i]!).split(' ')[2], xs[i]!.exploration && harmsOf(xs[i]!.exploration!).map((h) => h.harm)]) : letters[i]);
-    // Against the first era that can run the scenario; an era that cannot is not highlighted.
-    const first = runs.findIndex((r) => r.outcome);
-    const differs = runs.map((r, i) => r.outcome !== null && first >= 0 && key(i) !== key(first));
-    const head = `<tr><th></th>${runs.map((r, i) => `<th class="era-col${differs[i] ? ' differs' : ''}">${esc(r.era.id)}<br><span class="rel">${esc(releasesOf(r.era))}${held(r, xs?.[i])}</span></th>`).join('')}</tr>`;
-    const table = `<table class="summary">${head}\n${xs ? exploredTable(xs, counts) : canonicalTable(runs, letters)}</table>`;
+    const { keys, harm, letters } = resultsOf(runs, xs);
+    const marks = marksOf(keys, harm);
+    const cls = (i: number) => `${marks.harm[i] ? ' harm' : ''}${marks.changed[i] ? ' changed' : ''}`;
+    const head = `<tr><th></th>${runs.map((r, i) => `<th class="era-col${cls(i)}">${esc(r.era.id)}<br><span class="rel">${esc(releasesOf(r.era))}${held(r, xs?.[i])}</span></th>`).join('')}</tr>`;
+    const table = `<div class="scroll"><table class="summary">${head}\n${xs ? exploredTable(xs, counts) : canonicalTable(runs, letters)}</table></div>`;
     const eras = runs
       .map(
         (r, i) =>
-          `<div class="era${differs[i] ? ' differs' : ''}"><h3>${esc(r.era.id)} <span class="rel">${esc(releasesOf(r.era))}${letters[i] ? `, outcome ${letters[i]}` : ''}</span>${r.outcome?.violations.length ? ` <b class="bad">${esc(r.outcome.violations.join(', '))}</b>` : ''}</h3>${splitOf(r, xs?.[i], counts)}${swimlane(r)}</div>`,
+          `<div class="era${cls(i)}"><h3>${esc(r.era.id)} <span class="rel">${esc(releasesOf(r.era))}${letters[i] ? `, outcome ${letters[i]}` : ''}</span>${r.outcome?.violations.length ? ` <b class="bad">${esc(r.outcome.violations.join(', '))}</b>` : ''}</h3>${splitOf(r, xs?.[i], counts)}${swimlane(r)}</div>`,
       )
       .join('\n');
-    return `<section><h2>${esc(s.name)}</h2><p>${esc(s.description)}</p><p class="rel">sha256 ${runs[0]!.sha256.slice(0, 12)}</p>${table}<div class="eras">${eras}</div></section>`;
+    return `<section id="${anchor(s.name)}"><h2>${esc(s.name)}</h2><p>${esc(s.description)}</p><p class="rel">sha256 ${runs[0]!.sha256.slice(0, 12)}</p>${table}<div class="eras">${eras}</div></section>`;
   });
+  const legendArrows = (Object.keys(EFFECT_COLOUR) as CallbackEffect[]).map((k) => `<span style="color:${EFFECT_COLOUR[k]}">→ ${k}</span>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mmutt ${toolOf(rows.flat().map((r) => r.era))}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1em;color:#222;max-width:100%;overflow-x:hidden}
 .era{margin:.8em 0;padding:.3em .5em;border-left:4px solid #ccd}
-.era.differs{border-left-color:#d35400;background:#fdf2e9}
+.era.changed{border-left-color:#d35400}
+.era.harm{border-left-color:#c0392b;background:#fdedec}
 .era h3{margin:.2em 0;font-family:monospace;font-size:14px}
 .era svg{display:block;max-width:100%;height:auto}
 .rel{color:#666;font-weight:normal}
 .bad{color:#c0392b}
-table.summary{border-collapse:collapse;font:12px monospace;margin:.5em 0;max-width:100%;table-layout:fixed}
-table.summary th,table.summary td{border:1px solid #ccd;padding:2px 6px;text-align:left;overflow-wrap:anywhere}
-table.summary .differs{background:#f9d8c0}
+.scroll{max-width:100%;overflow-x:auto}
+table.summary{border-collapse:collapse;font:12px monospace;margin:.5em 0}
+table.summary th,table.summary td{border:1px solid #ccd;padding:2px 6px;text-align:left;white-space:nowrap}
+table.summary .changed{background:#f9d8c0}
+table.summary .harm{background:#f5b7b1;color:#78281f;font-weight:bold}
+.counters{font:12px monospace;color:#444;margin:.2em 0 .6em}
 svg text{font:${FONT}px monospace}
 svg .lane-name{font-weight:bold}
 svg .stepno{fill:#666}
 .legend span{display:inline-block;margin-right:1.5em}
 </style></head><body>
 <h1>mmutt ${toolOf(rows.flat().map((r) => r.era))}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
-<p class="legend"><span>Lanes: threads, and KVM; steps numbered.</span><span style="color:#c0392b">→ a notifier callback delivered to KVM</span><span style="background:#f5b04159">a window: a stale sPTE or TLB entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f9d8c0">differs from the first era</span></p>
+<p class="legend"><span>Lanes: threads, and KVM; steps numbered.</span><span>A notifier callback delivered to KVM, by what KVM did with it:</span>${legendArrows}<span style="background:#f5b04159">a window: a stale sPTE or TLB entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f5b7b1">an era with a harm</span><span style="background:#f9d8c0">changed from the era to its left</span></p>
+${rows.length > 1 ? overview(rows, explored) : ''}
 ${body.join('\n')}
 ${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}</body></html>
 `;
