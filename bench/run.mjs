@@ -13,6 +13,8 @@
 //   6. (--scale) one exploration of over 10^8 states (bench/scenarios/scale.mmu)
 //   7. start-up: each command against `node -e 0`, paired, as a ratio (targets: --version and
 //      --help 2x, run of a catalog scenario 3x, matrix 4x)
+//   8. the time-travel page (npm run site): its bundle's size, and the time from loading it
+//      to the first result drawn, in headless Chromium (target < 1 s), when Chromium is installed
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -279,6 +281,32 @@ if (want(7)) {
     const ratio = median(cmd.map((c, i) => c / bare[i]));
     console.log(`${what.padEnd(40)} ${median(cmd).toFixed(0).padStart(5)} ms  node ${median(bare).toFixed(0).padStart(3)} ms  ${ratio.toFixed(2)}x  (target ${target}x${ratio <= target ? '' : ', NOT MET'})`);
   }
+}
+
+// ---- 8. the time-travel page ----
+if (want(8)) {
+  console.log('\n8. the time-travel page (npm run site)');
+  const site = mkdtempSync(join(tmpdir(), 'mmutt-bench-site-'));
+  execFileSync(process.execPath, [here('../build/site.mjs'), site], { stdio: 'ignore' });
+  const kib = (f) => (readFileSync(join(site, f)).length / 1024).toFixed(0);
+  console.log(`bundle: app.js ${kib('app.js')} KiB, index.html ${kib('index.html')} KiB`);
+  if (existsSync('/usr/bin/chromium')) {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const times = [];
+    for (let i = 0; i < Math.max(5, ROUNDS); i++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const t = performance.now();
+      await page.goto(`file://${join(site, 'index.html')}#scenario=ksm-merge`);
+      await page.waitForSelector('.lane-col svg');
+      times.push(performance.now() - t);
+      await page.close();
+    }
+    await browser.close();
+    const m = median(times);
+    console.log(`load to the first result (ksm-merge: release axis and the newest release's trace): median ${m.toFixed(0)} ms of ${times.length} (target < 1000 ms${m < 1000 ? '' : ', NOT MET'})`);
+  } else console.log('load to the first result: not measured (/usr/bin/chromium is not installed)');
+  rmSync(site, { recursive: true, force: true });
 }
 
 rmSync(dir, { recursive: true, force: true });

@@ -64,8 +64,12 @@ export class EraRegistry {
   static async discover(): Promise<EraRegistry> {
     const { dir, ext } = erasDir();
     const timeline = ((await import(new URL(`timeline/index${ext}`, dir).href)) as { default: Timeline }).default;
-    const released = chain(await importAll(dir, ext), timeline);
-    const proposals = await importAll(new URL('proposals/', dir), ext);
+    return EraRegistry.of(timeline, await importAll(dir, ext), await importAll(new URL('proposals/', dir), ext));
+  }
+
+  /** A registry of eras a caller has already (the site's bundle imports the era modules): released ones in any order, proposals. */
+  static of(timeline: Timeline, eras: Era[], proposals: Era[]): EraRegistry {
+    const released = chain(eras, timeline);
     for (const e of proposals) if (!e.proposal) throw new Error(`internal: eras/proposals/ holds ${e.id}, which gives no posting`);
     return new EraRegistry(timeline, released, proposals);
   }

@@ -57,7 +57,8 @@ function labelOf(trace: readonly TraceStep[], i: number): string {
   return t.fn.startsWith('kvm_mmu_notifier_') ? `↳ ${t.does.split(/[;,]/)[0]}` : t.fn;
 }
 
-function swimlane(r: RunResult): string {
+/** An era's canonical trace as an SVG swimlane, and its counters under it (the site draws the same). */
+export function swimlane(r: RunResult): string {
   if (!r.outcome) return `<p class="na">${esc(r.unavailable ?? '')}</p>`;
   const threads = r.scenario.threads.map((t) => t.name);
   const lanes = [...threads, 'KVM'];

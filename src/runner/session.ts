@@ -4,7 +4,7 @@
 // engine (test/architecture.test.ts).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Era } from '../contract/era.js';
+import type { Era, Timeline } from '../contract/era.js';
 import type { Cond, Scenario } from '../contract/scenario.js';
 import { UserError, quote, quotePath } from '../errors.js';
 import { isDirectory } from '../input.js';
@@ -36,6 +36,11 @@ export class Session {
     return new Session(registry, note);
   }
 
+  /** A session over eras the caller has imported already (the site's bundle: no files to find them in). */
+  static ofModules(timeline: Timeline, eras: Era[], proposals: Era[]): Session {
+    return new Session(EraRegistry.of(timeline, eras, proposals), () => undefined);
+  }
+
   /** The released eras, oldest first. */
   get eras(): readonly Era[] {
     return this.registry.released;
@@ -54,6 +59,11 @@ export class Session {
   /** A scenario from text (a cite block's), as if read from `file`. */
   scenarioFromText(file: string, text: string): Scenario {
     return { ...parseText(file, text, this.known), origin: { path: file } };
+  }
+
+  /** A catalog scenario from its text, which the caller holds (the site bundles the catalog's files). */
+  catalogFromText(name: string, text: string): Scenario {
+    return { ...parseText(`${name}.mmu`, text, this.known), origin: { catalog: name } };
   }
 
   catalog(): Scenario[] {

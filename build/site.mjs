@@ -1,0 +1,68 @@
+// `npm run site`: the time-travel page (docs/site.md) as static files in site/ (or the folder
+// given): index.html and app.js, no server needed (it opens from file:// as from any static
+// host). app.js is src/site/main.ts bundled for a browser with the engine, the runner and the
+// reports the command line uses: one code base. What the command line reads from files comes
+// bundled: the catalog's texts (mmutt:catalog) and the era modules (mmutt:eras: every module
+// in eras/ and eras/proposals/, as the registry finds them). The few Node modules the shared
+// code imports are replaced: node:crypto by a SHA-256 of our own (the scenario's and the
+// history's hashes must be the command line's), the others by stubs that say they are not in
+// a browser (reading a file, a worker thread, esbuild for a TypeScript --era-file: the page
+// does none of these).
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = resolve(process.argv[2] ?? join(root, 'site'));
+const t0 = performance.now();
+
+const mmu = (dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.mmu')).sort();
+const ts = (dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).sort().map((f) => join(root, dir, f));
+
+const virtual = {
+  'mmutt:catalog': `export default ${JSON.stringify(mmu('scenarios').map((f) => ({ name: f.slice(0, -4), text: readFileSync(join(root, 'scenarios', f), 'utf8') })))};`,
+  'mmutt:eras': [
+    `import timeline from ${JSON.stringify(join(root, 'eras/timeline/index.ts'))};`,
+    ...ts('eras').map((f, i) => `import e${i} from ${JSON.stringify(f)};`),
+    ...ts('eras/proposals').map((f, i) => `import p${i} from ${JSON.stringify(f)};`),
+    `export default { timeline, eras: [${ts('eras').map((_, i) => `e${i}`).join(', ')}], proposals: [${ts('eras/proposals').map((_, i) => `p${i}`).join(', ')}] };`,
+  ].join('\n'),
+  'node:crypto': `export { createHash } from ${JSON.stringify(join(root, 'build/site-sha256.mjs'))};`,
+};
+const stub = (name) => `const no = () => { throw new Error(${JSON.stringify(`${name} is not in a browser`)}); };
+export default new Proxy({}, { get: () => no });
+export const existsSync = () => false, readdirSync = no, readFileSync = no, writeFileSync = no, mkdtempSync = no, openSync = no, readSync = no, closeSync = no, statSync = no, fstatSync = no;
+export const tmpdir = no, join = (...p) => p.join('/'), resolve = (...p) => p.join('/'), fileURLToPath = (u) => String(u), pathToFileURL = (p) => new URL('file://' + p);
+export const parentPort = null, workerData = null, Worker = no;`;
+
+const result = await build({
+  entryPoints: [join(root, 'src/site/main.ts')],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  write: false,
+  // src/input.ts finds the package by its own URL: in the page there is no package.
+  define: { 'import.meta.url': '"file:///mmutt/site/app.js"', 'process.env.MMUTT_NO_SHARE': 'undefined' },
+  plugins: [
+    {
+      name: 'mmutt-site',
+      setup(b) {
+        b.onResolve({ filter: /^(mmutt:|node:|esbuild$)/ }, (a) => ({ path: a.path, namespace: a.path in virtual ? 'virtual' : 'stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'virtual' }, (a) => ({ contents: virtual[a.path], loader: 'js', resolveDir: root }));
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: stub(a.path), loader: 'js' }));
+      },
+    },
+  ],
+});
+const app = result.outputFiles[0].text;
+const page = readFileSync(join(root, 'src/site/index.html'), 'utf8');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'app.js'), app);
+writeFileSync(join(out, 'index.html'), page);
+const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
+console.log(`site: ${join(out, 'index.html')} and app.js (${kb(statSync(join(out, 'app.js')).size)}), built in ${Math.round(performance.now() - t0)} ms`);

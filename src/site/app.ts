@@ -1,0 +1,180 @@
+/// <reference lib="dom" />
+// The time-travel page (`npm run site`, docs/site.md): the engine, the runner and the reports
+// of the command line, bundled for a browser (build/site.mjs), over the catalog and the eras
+// bundled with them. One scenario (a catalog one, or text of your own) across every mainline
+// release: the release axis banded by outcome, each boundary with its commits (what `matrix
+// --releases` computes); a release's canonical trace as a swimlane in its own words; two
+// releases side by side with the first step where they part; the cite block; and the view in
+// the URL's fragment, so a link opens it again. It runs nothing the command line does not: the
+// UI reads the runner's results and the reports' drawings.
+import type { Era } from '../contract/era.js';
+import type { RunResult } from '../contract/output.js';
+import type { Scenario } from '../contract/scenario.js';
+import { UserError } from '../errors.js';
+import { releaseRows } from '../runner/releases.js';
+import { runScenario } from '../runner/run.js';
+import { Session } from '../runner/session.js';
+import { citeText } from '../report/cite.js';
+import { swimlane } from '../report/html.js';
+import { outcomeLetters } from '../report/text.js';
+import catalog from 'mmutt:catalog';
+import bundled from 'mmutt:eras';
+
+const session = Session.ofModules(bundled.timeline, bundled.eras, bundled.proposals);
+const releases = session.registry.timeline.releases;
+
+/** What the page shows: a catalog scenario or a text of one's own, and the releases chosen (one or two). */
+export interface View {
+  scenario?: string;
+  text?: string;
+  releases: string[];
+}
+
+/** base64url of UTF-8 text, and back: a scenario of one's own in a link. */
+const toBase64Url = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const fromBase64Url = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+
+/** The view a fragment names: `#scenario=NAME&releases=v3.6,v3.7`, or `#text=BASE64URL&releases=...`. */
+export function viewOf(fragment: string): View {
+  const p = new URLSearchParams(fragment.replace(/^#/, ''));
+  const rel = (p.get('releases') ?? '').split(',').filter((r) => releases.includes(r)).slice(0, 2);
+  const text = p.get('text');
+  if (text !== null) return { text: fromBase64Url(text), releases: rel };
+  const name = p.get('scenario');
+  return { scenario: catalog.some((c) => c.name === name) ? name! : catalog[0]!.name, releases: rel };
+}
+
+export function fragmentOf(v: View): string {
+  const p = new URLSearchParams();
+  if (v.text !== undefined) p.set('text', toBase64Url(v.text));
+  else p.set('scenario', v.scenario!);
+  if (v.releases.length) p.set('releases', v.releases.join(','));
+  return `#${p.toString().replace(/%2C/g, ',')}`;
+}
+
+const textOf = (v: View) => v.text ?? catalog.find((c) => c.name === v.scenario)!.text;
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const $ = (id: string) => document.getElementById(id)!;
+
+/** The scenario a view holds, or the error its text has (`file:line:col: ...`). */
+function scenarioOf(v: View): Scenario | string {
+  try {
+    return v.scenario !== undefined ? session.catalogFromText(v.scenario, textOf(v)) : session.scenarioFromText('scenario.mmu', textOf(v));
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
+}
+
+/** A release as the runner runs it alone (`--kernel vX`). */
+const eraAt = (release: string): Era => session.registry.forKernel(release);
+
+/**
+ * The release axis: every mainline release, in bands of one result (consecutive spans of the
+ * runner's that give the same outcome are one band), each boundary with what its first release
+ * changes for the scenario and the commit; a release is a button.
+ */
+function axis(s: Scenario, chosen: readonly string[]): string {
+  const { rows } = releaseRows([s], session.registry.timeline, session.eras);
+  const spans = rows[0]!.spans;
+  const letters = outcomeLetters(
+    spans.map((sp) => sp.run),
+    () => '',
+  );
+  const bands: { first: string; last: string; run: RunResult; letter: string; changes: string }[] = [];
+  spans.forEach((sp, i) => {
+    const letter = letters[i] ?? '–';
+    const prev = bands[bands.length - 1];
+    if (prev && prev.letter === letter) prev.last = sp.last;
+    else bands.push({ first: sp.first, last: sp.last, run: sp.run, letter, changes: sp.changes.map((c) => ('rule' in c ? `${c.rule} = ${JSON.stringify(c.value)}` : `${c.feature} arrives`) + (c.commit ? ` (${c.commit})` : '')).join('; ') });
+  });
+  const parts = bands.map((band, i) => {
+    const inBand = releases.slice(releases.indexOf(band.first), releases.indexOf(band.last) + 1);
+    const o = band.run.outcome;
+    const harm = !!o?.violations.length;
+    const what = o ? `outcome ${band.letter}${harm ? ` (${o.violations.join(', ')})` : ''}` : (band.run.unavailable ?? 'cannot run');
+    const buttons = inBand.map((r) => `<button class="release${chosen.includes(r) ? ' chosen' : ''}" data-release="${r}" title="${esc(`${r}: ${what}`)}">${esc(r.replace(/^v/, ''))}</button>`).join('');
+    const head = o ? `${band.letter}${harm ? ` ${o.violations.join(', ')}` : ''}` : `– ${band.run.unavailable ?? ''}`;
+    return `<div class="band${harm ? ' harm' : ''}" data-first="${band.first}" data-last="${band.last}" data-outcome="${esc(band.letter)}" style="--hue:${(band.letter.charCodeAt(0) * 67) % 360}"><div class="band-head">${esc(head)}</div><div class="band-releases">${buttons}</div>${i > 0 && band.changes ? `<div class="boundary">${esc(band.first)}: ${esc(band.changes)}</div>` : ''}</div>`;
+  });
+  return `<div class="axis">${parts.join('')}</div>`;
+}
+
+/** The first step where two traces part: a different thread, function or change; 0 if they do not. */
+export function firstDivergence(a: RunResult, b: RunResult): number {
+  const key = (r: RunResult, i: number) => {
+    const t = r.trace[i];
+    return t ? JSON.stringify([t.thread, t.fn, t.changes]) : null;
+  };
+  for (let i = 0; i < Math.max(a.trace.length, b.trace.length); i++) if (key(a, i) !== key(b, i)) return i + 1;
+  return 0;
+}
+
+function lanes(s: Scenario, chosen: readonly string[]): string {
+  const runs = chosen.map((r) => runScenario(s, eraAt(r)));
+  const parted = runs.length === 2 ? firstDivergence(runs[0]!, runs[1]!) : 0;
+  const note = runs.length === 2 ? `<p class="parted">${parted ? `The traces part at step ${parted}.` : 'The traces are the same, step for step.'}</p>` : '';
+  const cols = runs.map((r) => {
+    const o = r.outcome;
+    const head = `<h3>${esc(r.era.id)}${r.era.era ? ` <span class="rel">in ${esc(r.era.era)}</span>` : ''}${o?.violations.length ? ` <b class="bad">${esc(o.violations.join(', '))}</b>` : ''}</h3>`;
+    const obs = o ? `<p class="obs">${Object.entries(o.observations).map(([k, v]) => `${esc(k)} = ${v}`).join(', ')}</p>` : '';
+    return `<div class="lane-col" data-release="${esc(r.era.id)}" data-parted="${parted}">${head}${obs}${swimlane(r)}</div>`;
+  });
+  // The block `mmutt cite SCENARIO --kernel vA [--kernel vB] --inline` prints: the same bytes.
+  const cite = runs.length ? citeText(runs, null, { inline: true, options: [], eraFiles: [], scenarioText: session.mailText(s) }) : '';
+  return `${note}<div class="cols">${cols.join('')}</div>${cite ? `<h3>Cite block</h3><pre id="cite">${esc(cite)}</pre><button id="copy-cite">copy</button>` : ''}`;
+}
+
+/** Draw the view; the fragment follows it. */
+export function render(v: View): void {
+  const s = scenarioOf(v);
+  ($('editor') as HTMLTextAreaElement).value !== textOf(v) && (($('editor') as HTMLTextAreaElement).value = textOf(v));
+  ($('catalog') as HTMLSelectElement).value = v.scenario ?? '';
+  $('error').textContent = typeof s === 'string' ? s : '';
+  if (typeof s === 'string') return;
+  const chosen = v.releases.length ? v.releases : [releases[releases.length - 1]!];
+  $('title').textContent = `${s.name}: ${s.description}`;
+  $('axis').innerHTML = axis(s, chosen);
+  $('lanes').innerHTML = lanes(s, chosen);
+  // Mark the step where two traces part, in both.
+  const parted = Number(document.querySelector('.lane-col')?.getAttribute('data-parted') ?? 0);
+  if (parted) for (const n of document.querySelectorAll('.lane-col svg text.stepno')) if (n.textContent === String(parted)) n.classList.add('parted');
+  if (location.hash !== fragmentOf(v)) history.replaceState(null, '', fragmentOf(v));
+}
+
+let view: View = { releases: [] };
+
+export function start(): void {
+  const select = $('catalog') as HTMLSelectElement;
+  select.innerHTML = `<option value="">(your own text)</option>${catalog.map((c) => `<option value="${esc(c.name)}">${esc(c.name)}</option>`).join('')}`;
+  view = viewOf(location.hash);
+  render(view);
+  select.addEventListener('change', () => {
+    view = select.value ? { scenario: select.value, releases: view.releases } : { text: textOf(view), releases: view.releases };
+    render(view);
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  $('editor').addEventListener('input', () => {
+    clearTimeout(timer);
+    // Errors at line:col as one types; the run when the text stands still a moment.
+    timer = setTimeout(() => {
+      view = { text: ($('editor') as HTMLTextAreaElement).value, releases: view.releases };
+      render(view);
+    }, 250);
+  });
+  // Click a release: it alone; shift-click: beside the one shown (two side by side).
+  $('axis').addEventListener('click', (e) => {
+    const r = (e.target as HTMLElement).closest('button.release')?.getAttribute('data-release');
+    if (!r) return;
+    const shown = view.releases.length ? view.releases : [releases[releases.length - 1]!];
+    view = { ...view, releases: (e as MouseEvent).shiftKey ? [shown[0]!, r].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)) : [r] };
+    render(view);
+  });
+  $('lanes').addEventListener('click', (e) => {
+    if ((e.target as HTMLElement).id === 'copy-cite') void navigator.clipboard?.writeText($('cite').textContent ?? '');
+  });
+  window.addEventListener('hashchange', () => {
+    view = viewOf(location.hash);
+    render(view);
+  });
+}

@@ -1,0 +1,129 @@
+/// <reference lib="dom" />
+// The time-travel page (npm run site) in a real browser (Debian's chromium, playwright-core),
+// opened from file:// as a reader would open it: no console error; the release axis banded as
+// `matrix --releases` bands the scenario; a release clicked shows its trace in its own words,
+// a second one beside it with the step where they part; a link opens the same view; an error
+// in the text is shown at its line:col as the CLI shows it; and the page's cite block is the
+// CLI's, byte for byte (a quote must reproduce).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const have = existsSync(CHROMIUM);
+const skipped = have ? '' : ' (skipped: /usr/bin/chromium is not installed; apt-get install chromium)';
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+
+let dir = '';
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!have) return;
+  dir = mkdtempSync(join(tmpdir(), 'mmutt-site-'));
+  const built = spawnSync(process.execPath, [join(ROOT, 'build', 'site.mjs'), dir], { encoding: 'utf8' });
+  expect(built.status, built.stderr).toBe(0);
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(fragment: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`file://${join(dir, 'index.html')}${fragment}`);
+  return { page, errors };
+}
+
+/** The bands `matrix --releases` prints for one scenario: [first, last, letter]. */
+function releaseBands(name: string): [string, string, string][] {
+  const out = cli('matrix', '--releases').stdout.split('\n');
+  const at = out.indexOf(name);
+  const bands: [string, string, string][] = [];
+  for (const line of out.slice(at + 1)) {
+    const m = /^ {2}(v\d+(?:\.\d+)*)(?:\.\.(v\d+(?:\.\d+)*))?\s+([A-Z]|-)!?(\s|$)/.exec(line);
+    if (!m) {
+      if (/^\S/.test(line) || line === '') break;
+      continue;
+    }
+    bands.push([m[1]!, m[2] ?? m[1]!, m[3] === '-' ? '–' : m[3]!]);
+  }
+  return bands;
+}
+
+describe('the time-travel page', () => {
+  it.skipIf(!have)(`builds, opens from file://, and bands the releases as matrix --releases does${skipped}`, async () => {
+    for (const name of ['ksm-merge', 'madv-free-then-guest-write', 'age-guest-cold']) {
+      const { page, errors } = await open(`#scenario=${name}`);
+      await page.waitForSelector('.lane-col svg');
+      const bands = await page.evaluate(() => [...document.querySelectorAll('.band')].map((b) => [b.getAttribute('data-first'), b.getAttribute('data-last'), b.getAttribute('data-outcome')]));
+      expect(bands, name).toEqual(releaseBands(name));
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it.skipIf(!have)(`a release clicked shows its trace; a second, shift-clicked, stands beside it with the step where they part; the link keeps the view${skipped}`, async () => {
+    const { page, errors } = await open('#scenario=ksm-merge');
+    await page.click('button.release[data-release="v3.6"]');
+    expect(await page.evaluate(() => [...document.querySelectorAll('.lane-col')].map((c) => c.getAttribute('data-release')))).toEqual(['v3.6']);
+    await page.click('button.release[data-release="v3.7"]', { modifiers: ['Shift'] });
+    const facts = await page.evaluate(() => ({
+      cols: [...document.querySelectorAll('.lane-col')].map((c) => c.getAttribute('data-release')),
+      parted: document.querySelector('.parted')!.textContent,
+      marked: [...document.querySelectorAll('svg text.stepno.parted')].map((t) => t.textContent),
+      hash: location.hash,
+      // v3.7 speaks of mmu_notifier_seq, as that release's KVM did.
+      words: document.querySelectorAll('.lane-col')[1]!.querySelector('svg')!.textContent,
+    }));
+    expect(facts.cols).toEqual(['v3.6', 'v3.7']);
+    expect(facts.parted).toMatch(/^The traces part at step (\d+)\.$/);
+    const step = /(\d+)/.exec(facts.parted!)![1]!;
+    expect(facts.marked).toEqual([step, step]);
+    expect(facts.hash).toBe('#scenario=ksm-merge&releases=v3.6,v3.7');
+    expect(facts.words).toContain('mmu_notifier_seq');
+    expect(facts.words).not.toContain('mmu_invalidate_seq');
+    expect(errors).toEqual([]);
+    // The link opens the same view.
+    const again = await open(facts.hash);
+    expect(await again.page.evaluate(() => [...document.querySelectorAll('.lane-col')].map((c) => c.getAttribute('data-release')))).toEqual(['v3.6', 'v3.7']);
+    // Its cite block is the CLI's, byte for byte.
+    const cite = await again.page.evaluate(() => document.getElementById('cite')!.textContent);
+    expect(cite).toBe(cli('cite', 'ksm-merge', '--kernel', 'v3.6', '--kernel', 'v3.7', '--inline').stdout);
+    await page.close();
+    await again.page.close();
+  });
+
+  it.skipIf(!have)(`a text of one's own: an error at its line:col as the CLI gives it, as one types; a #text= link opens it${skipped}`, async () => {
+    const good = readFileSync(join(ROOT, 'scenarios', 'ksm-merge.mmu'), 'utf8').replace('mmutt ksm-merge', 'mmutt mine');
+    const bad = good.replace('ksm_merge(', 'ksm_merg(');
+    const file = join(mkdtempSync(join(tmpdir(), 'mmutt-site-bad-')), 'scenario.mmu');
+    writeFileSync(file, bad);
+    const expected = /:(\d+:\d+: .*)/.exec(cli('check', file).stderr)![1]!;
+    const { page, errors } = await open('#scenario=ksm-merge');
+    await page.fill('#editor', bad);
+    await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
+    const shown = await page.evaluate(() => document.getElementById('error')!.textContent!);
+    expect(shown).toBe(`scenario.mmu:${expected}`);
+    // Mended, it runs; the link carries the text.
+    await page.fill('#editor', good);
+    await page.waitForFunction(() => document.getElementById('error')!.textContent === '' && location.hash.startsWith('#text='));
+    const hash = await page.evaluate(() => location.hash);
+    const again = await open(hash);
+    await again.page.waitForSelector('.lane-col svg');
+    expect(await again.page.evaluate(() => [(document.getElementById('catalog') as HTMLSelectElement).value, document.getElementById('title')!.textContent!.split(':')[0]])).toEqual(['', 'mine']);
+    expect(errors).toEqual([]);
+    await page.close();
+    await again.page.close();
+  });
+});
