@@ -1,7 +1,9 @@
-// `npm run site`: the time-travel page (docs/site.md) as static files in site/ (or the folder
-// given): index.html and app.js, no server needed (it opens from file:// as from any static
-// host). app.js is src/site/main.ts bundled for a browser with the engine, the runner and the
-// reports the command line uses: one code base. What the command line reads from files comes
+// `npm run site`: the time-travel page (docs/site.md) as one static file, site/index.html (or in
+// the folder given), no server needed (it opens from file:// as from any static host). Its
+// script is src/site/main.ts bundled for a browser with the engine, the runner and the reports
+// the command line uses: one code base. The script is inline: the page starts its explorer
+// (a Web Worker) from the script's own text, which a page opened from file:// can do when it
+// cannot load a second file. What the command line reads from files comes
 // bundled: the catalog's texts (mmutt:catalog) and the era modules (mmutt:eras: every module
 // in eras/ and eras/proposals/, as the registry finds them). The few Node modules the shared
 // code imports are replaced: node:crypto by a SHA-256 of our own (the scenario's and the
@@ -59,10 +61,10 @@ const result = await build({
     },
   ],
 });
-const app = result.outputFiles[0].text;
-const page = readFileSync(join(root, 'src/site/index.html'), 'utf8');
+// Inline: nothing in the script may end its element.
+const app = result.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+const page = readFileSync(join(root, 'src/site/index.html'), 'utf8').replace('/*mmutt:app*/', () => app);
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'app.js'), app);
 writeFileSync(join(out, 'index.html'), page);
 const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
-console.log(`site: ${join(out, 'index.html')} and app.js (${kb(statSync(join(out, 'app.js')).size)}), built in ${Math.round(performance.now() - t0)} ms`);
+console.log(`site: ${join(out, 'index.html')} (${kb(statSync(join(out, 'index.html')).size)}, the script inline), built in ${Math.round(performance.now() - t0)} ms`);

@@ -3,8 +3,9 @@
 // opened from file:// as a reader would open it: no console error; the release axis banded as
 // `matrix --releases` bands the scenario; a release clicked shows its trace in its own words,
 // a second one beside it with the step where they part; a link opens the same view; an error
-// in the text is shown at its line:col as the CLI shows it; and the page's cite block is the
-// CLI's, byte for byte (a quote must reproduce).
+// in the text is shown at its line:col as the CLI shows it; the page's cite block is the CLI's,
+// byte for byte (a quote must reproduce); and its explorer, a Web Worker, gives every group of
+// releases the verdict `run --explore` gives, can be cancelled, and steps through a witness.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,4 +127,44 @@ describe('the time-travel page', () => {
     await page.close();
     await again.page.close();
   });
+
+  it.skipIf(!have)(`explore in a Web Worker: the CLI's verdict for every band, progress and cancel, a witness stepped through and linked${skipped}`, async () => {
+    const { page, errors } = await open('#scenario=madv-free-then-guest-write');
+    await page.waitForSelector('.lane-col svg');
+    // Cancel at once: the page says so and keeps what it has.
+    await page.click('#explore');
+    await page.click('#cancel-explore');
+    expect(await page.evaluate(() => document.getElementById('progress')!.textContent)).toMatch(/^cancelled: \d+ of \d+ explored$/);
+    // Then to the end.
+    await page.click('#explore');
+    await page.waitForFunction(() => document.getElementById('progress')?.textContent?.startsWith('every release explored'), null, { timeout: 120_000 });
+    const bands = await page.evaluate(() => [...document.querySelectorAll('.xband')].map((b) => ({ first: b.getAttribute('data-first')!, last: b.getAttribute('data-last')!, text: b.textContent! })));
+    expect(bands.map((b) => [b.first, b.last])).toEqual([
+      ['v2.6.27', 'v4.4'],
+      ['v4.5', 'v4.12'],
+      ['v4.13', 'v7.0'],
+    ]);
+    for (const b of bands.slice(1)) {
+      const line = cli('run', 'madv-free-then-guest-write', '--kernel', b.first, '--explore').stdout.split('\n').find((l) => l.startsWith('Observation'))!;
+      const [, verdict, positive, negative] = line.split(' ').slice(1);
+      expect(b.text, b.first).toContain(`${verdict} ${positive} ${negative}`);
+    }
+    expect(bands[1]!.text).toContain('lost-write');
+    // The harm's witness: its schedule replayed, stepped through, and in the link.
+    await page.click('.xband[data-first="v4.5"] button.witness[data-target^="harm"]');
+    await page.click('#step-next');
+    await page.click('#step-next');
+    const w = await page.evaluate(() => ({ at: document.getElementById('step-at')!.textContent, current: document.querySelectorAll('rect.step.current').length, hash: location.hash, harm: document.querySelectorAll('.lane-col rect.step.harm').length }));
+    expect(w.at).toMatch(/^step 3 of \d+$/);
+    expect(w.current).toBe(1);
+    expect(w.harm).toBeGreaterThan(0);
+    const token = /witness=v4\.5:(.+)$/.exec(w.hash)![1]!;
+    // The CLI replays the same token to the same harm.
+    expect(cli('run', 'madv-free-then-guest-write', '--kernel', 'v4.5', '--replay', token).stdout).toContain('lost-write');
+    const again = await open(w.hash);
+    expect(await again.page.evaluate(() => document.querySelector('.lane-col')!.getAttribute('data-witness'))).toBe(token);
+    expect(errors).toEqual([]);
+    await page.close();
+    await again.page.close();
+  }, 180_000);
 });

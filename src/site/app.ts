@@ -10,24 +10,22 @@
 import type { Era } from '../contract/era.js';
 import type { RunResult } from '../contract/output.js';
 import type { Scenario } from '../contract/scenario.js';
-import { UserError } from '../errors.js';
 import { releaseRows } from '../runner/releases.js';
 import { runScenario } from '../runner/run.js';
-import { Session } from '../runner/session.js';
 import { citeText } from '../report/cite.js';
 import { swimlane } from '../report/html.js';
 import { outcomeLetters } from '../report/text.js';
-import catalog from 'mmutt:catalog';
-import bundled from 'mmutt:eras';
+import { catalog, scenarioFrom, session } from './session.js';
+import type { ExploreMessage, ExploreRequest } from './worker.js';
 
-const session = Session.ofModules(bundled.timeline, bundled.eras, bundled.proposals);
 const releases = session.registry.timeline.releases;
 
-/** What the page shows: a catalog scenario or a text of one's own, and the releases chosen (one or two). */
+/** What the page shows: a catalog scenario or a text of one's own, the releases chosen (one or two), or a witness's schedule at a release. */
 export interface View {
   scenario?: string;
   text?: string;
   releases: string[];
+  witness?: { release: string; token: string; target: string };
 }
 
 /** base64url of UTF-8 text, and back: a scenario of one's own in a link. */
@@ -39,9 +37,11 @@ export function viewOf(fragment: string): View {
   const p = new URLSearchParams(fragment.replace(/^#/, ''));
   const rel = (p.get('releases') ?? '').split(',').filter((r) => releases.includes(r)).slice(0, 2);
   const text = p.get('text');
-  if (text !== null) return { text: fromBase64Url(text), releases: rel };
+  const w = /^(v[\d.]+):(.+)$/.exec(p.get('witness') ?? '');
+  const witness = w && releases.includes(w[1]!) ? { witness: { release: w[1]!, token: w[2]!, target: 'a witness' } } : {};
+  if (text !== null) return { text: fromBase64Url(text), releases: rel, ...witness };
   const name = p.get('scenario');
-  return { scenario: catalog.some((c) => c.name === name) ? name! : catalog[0]!.name, releases: rel };
+  return { scenario: catalog.some((c) => c.name === name) ? name! : catalog[0]!.name, releases: rel, ...witness };
 }
 
 export function fragmentOf(v: View): string {
@@ -49,7 +49,8 @@ export function fragmentOf(v: View): string {
   if (v.text !== undefined) p.set('text', toBase64Url(v.text));
   else p.set('scenario', v.scenario!);
   if (v.releases.length) p.set('releases', v.releases.join(','));
-  return `#${p.toString().replace(/%2C/g, ',')}`;
+  if (v.witness) p.set('witness', `${v.witness.release}:${v.witness.token}`);
+  return `#${p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':')}`;
 }
 
 const textOf = (v: View) => v.text ?? catalog.find((c) => c.name === v.scenario)!.text;
@@ -57,14 +58,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const $ = (id: string) => document.getElementById(id)!;
 
 /** The scenario a view holds, or the error its text has (`file:line:col: ...`). */
-function scenarioOf(v: View): Scenario | string {
-  try {
-    return v.scenario !== undefined ? session.catalogFromText(v.scenario, textOf(v)) : session.scenarioFromText('scenario.mmu', textOf(v));
-  } catch (e) {
-    if (e instanceof UserError) return e.message;
-    throw e;
-  }
-}
+const scenarioOf = (v: View): Scenario | string => scenarioFrom(v.scenario, textOf(v));
 
 /** A release as the runner runs it alone (`--kernel vX`). */
 const eraAt = (release: string): Era => session.registry.forKernel(release);
@@ -110,6 +104,22 @@ export function firstDivergence(a: RunResult, b: RunResult): number {
   return 0;
 }
 
+/** A witness's schedule replayed at its release, drawn, with a step to follow (prev/next). */
+function witnessLane(s: Scenario, w: NonNullable<View['witness']>): string {
+  const r = runScenario(s, eraAt(w.release), w.token);
+  return `<div class="witness-head"><b>${esc(w.target)}</b> at ${esc(w.release)}: the schedule of replay token <code>${esc(w.token)}</code> (<code>mmutt run ${esc(s.name)} --kernel ${esc(w.release)} --replay ${esc(w.token)}</code>) <button id="step-prev">◀</button> <span id="step-at" data-steps="${r.trace.length}">step 1 of ${r.trace.length}</span> <button id="step-next">▶</button> <button id="witness-close">back</button></div><div class="cols"><div class="lane-col" data-release="${esc(w.release)}" data-witness="${esc(w.token)}">${swimlane(r)}</div></div>`;
+}
+
+/** Mark step k (1-based) of the witness's trace. */
+function stepTo(k: number): void {
+  const at = $('step-at');
+  const n = Number(at.getAttribute('data-steps'));
+  const step = Math.min(Math.max(1, k), n);
+  at.textContent = `step ${step} of ${n}`;
+  at.setAttribute('data-step', String(step));
+  document.querySelectorAll('.lane-col rect.step').forEach((r, i) => r.classList.toggle('current', i === step - 1));
+}
+
 function lanes(s: Scenario, chosen: readonly string[]): string {
   const runs = chosen.map((r) => runScenario(s, eraAt(r)));
   const parted = runs.length === 2 ? firstDivergence(runs[0]!, runs[1]!) : 0;
@@ -125,6 +135,68 @@ function lanes(s: Scenario, chosen: readonly string[]): string {
   return `${note}<div class="cols">${cols.join('')}</div>${cite ? `<h3>Cite block</h3><pre id="cite">${esc(cite)}</pre><button id="copy-cite">copy</button>` : ''}`;
 }
 
+/** The exploration of the current scenario: per span of releases its result, as the worker sends them. */
+interface Explored {
+  /** The scenario's text it is of: an edit discards it. */
+  text: string;
+  spans: { first: string; last: string }[];
+  results: (Extract<ExploreMessage, { kind: 'span' }> | undefined)[];
+  progress: string;
+  worker?: Worker;
+}
+let explored: Explored | undefined;
+
+/** The explored row: every span's verdict (neighbours that agree are one band), harms, witnesses; or the button to start. */
+function exploredRow(v: View): string {
+  if (!explored || explored.text !== textOf(v)) return `<button id="explore">Explore every interleaving, release by release</button>`;
+  const bands: { first: string; last: string; r: NonNullable<Explored['results'][number]> }[] = [];
+  explored.results.forEach((r, i) => {
+    if (!r) return;
+    const sp = explored!.spans[i]!;
+    const prev = bands[bands.length - 1];
+    const key = (x: typeof r) => JSON.stringify([x.verdict, x.harms]);
+    if (prev && key(prev.r) === key(r) && releases.indexOf(prev.last) + 1 === releases.indexOf(sp.first)) prev.last = sp.last;
+    else bands.push({ first: sp.first, last: sp.last, r });
+  });
+  const chips = bands.map(({ first, last, r }) => {
+    const counts = r.verdict === 'Never' || r.verdict === 'Sometimes' || r.verdict === 'Always' ? ` ${r.positive} ${r.negative}` : '';
+    const button = (w: (typeof r.witnesses)[number]) => `<button class="witness" data-release="${first}" data-token="${esc(w.token)}" data-target="${esc(w.shown)}">${esc(w.shown)}</button>`;
+    // A harm's witness first; one per outcome behind a fold.
+    const harms = r.witnesses.filter((w) => w.target.startsWith('harm'));
+    const outcomes = r.witnesses.filter((w) => w.target.startsWith('outcome'));
+    const witnesses = `${harms.map(button).join(' ')}${outcomes.length ? ` <details><summary>a schedule to each outcome</summary>${outcomes.map(button).join(' ')}</details>` : ''}`;
+    return `<div class="xband${r.harms.length ? ' harm' : ''}" data-first="${first}" data-last="${last}" data-verdict="${esc(r.verdict)}"><b>${esc(first === last ? first : `${first}..${last}`)}</b> ${esc(r.verdict)}${esc(counts)}${r.harms.length ? ` <span class="bad">${esc(r.harms.join(', '))}</span>` : ''} ${witnesses}</div>`;
+  });
+  const running = explored.worker !== undefined;
+  return `<div class="explore-bar">${running ? '<button id="cancel-explore">Cancel</button>' : '<button id="explore">Explore again</button>'} <span id="progress">${esc(explored.progress)}</span></div><div class="xbands">${chips.join('')}</div>`;
+}
+
+/** Explore every span of releases of the scenario in the worker: the same bundle, started from its own text. */
+function exploreAll(v: View, s: Scenario): void {
+  explored?.worker?.terminate();
+  const spans = releaseRows([s], session.registry.timeline, session.eras).rows[0]!.spans.map((sp) => ({ first: sp.first, last: sp.last }));
+  const source = document.getElementById('mmutt-app')!.textContent!;
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+  const x: Explored = { text: textOf(v), spans, results: [], progress: 'starting', worker };
+  explored = x;
+  worker.onmessage = (e: MessageEvent<ExploreMessage>) => {
+    const m = e.data;
+    if (m.kind === 'progress') x.progress = `exploring ${spans[m.span]!.first} (${m.span + 1} of ${spans.length}): ${m.states.toLocaleString('en-US')} states, ${(m.ms / 1000).toFixed(1)} s`;
+    else if (m.kind === 'span') {
+      x.results[m.span] = m;
+      x.progress = `${m.span + 1} of ${spans.length} explored`;
+    } else {
+      x.progress = `every release explored (${spans.length} groups of releases that meet the same rules)`;
+      worker.terminate();
+      delete x.worker;
+    }
+    if (explored === x) $('explored').innerHTML = exploredRow(view);
+  };
+  const request: ExploreRequest = { ...(v.scenario !== undefined ? { name: v.scenario } : {}), text: textOf(v), spans };
+  worker.postMessage(request);
+  $('explored').innerHTML = exploredRow(v);
+}
+
 /** Draw the view; the fragment follows it. */
 export function render(v: View): void {
   const s = scenarioOf(v);
@@ -135,7 +207,9 @@ export function render(v: View): void {
   const chosen = v.releases.length ? v.releases : [releases[releases.length - 1]!];
   $('title').textContent = `${s.name}: ${s.description}`;
   $('axis').innerHTML = axis(s, chosen);
-  $('lanes').innerHTML = lanes(s, chosen);
+  $('explored').innerHTML = exploredRow(v);
+  $('lanes').innerHTML = v.witness ? witnessLane(s, v.witness) : lanes(s, chosen);
+  if (v.witness) stepTo(1);
   // Mark the step where two traces part, in both.
   const parted = Number(document.querySelector('.lane-col')?.getAttribute('data-parted') ?? 0);
   if (parted) for (const n of document.querySelectorAll('.lane-col svg text.stepno')) if (n.textContent === String(parted)) n.classList.add('parted');
@@ -167,11 +241,35 @@ export function start(): void {
     const r = (e.target as HTMLElement).closest('button.release')?.getAttribute('data-release');
     if (!r) return;
     const shown = view.releases.length ? view.releases : [releases[releases.length - 1]!];
-    view = { ...view, releases: (e as MouseEvent).shiftKey ? [shown[0]!, r].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)) : [r] };
+    view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: (e as MouseEvent).shiftKey ? [shown[0]!, r].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)) : [r] };
     render(view);
   });
   $('lanes').addEventListener('click', (e) => {
-    if ((e.target as HTMLElement).id === 'copy-cite') void navigator.clipboard?.writeText($('cite').textContent ?? '');
+    const id = (e.target as HTMLElement).id;
+    if (id === 'copy-cite') void navigator.clipboard?.writeText($('cite').textContent ?? '');
+    const at = Number($('step-at')?.getAttribute('data-step') ?? 1);
+    if (id === 'step-prev') stepTo(at - 1);
+    if (id === 'step-next') stepTo(at + 1);
+    if (id === 'witness-close') {
+      view = { ...view };
+      delete view.witness;
+      render(view);
+    }
+  });
+  $('explored').addEventListener('click', (e) => {
+    const el = e.target as HTMLElement;
+    if (el.id === 'explore') {
+      const s = scenarioOf(view);
+      if (typeof s !== 'string') exploreAll(view, s);
+    } else if (el.id === 'cancel-explore' && explored?.worker) {
+      explored.worker.terminate();
+      delete explored.worker;
+      explored.progress = `cancelled: ${explored.results.filter(Boolean).length} of ${explored.spans.length} explored`;
+      $('explored').innerHTML = exploredRow(view);
+    } else if (el.classList.contains('witness')) {
+      view = { ...view, witness: { release: el.getAttribute('data-release')!, token: el.getAttribute('data-token')!, target: el.getAttribute('data-target')! } };
+      render(view);
+    }
   });
   window.addEventListener('hashchange', () => {
     view = viewOf(location.hash);
