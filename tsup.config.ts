@@ -30,4 +30,7 @@ export default defineConfig({
   esbuildOptions(options) {
     options.alias = { ...options.alias, 'string-width': './build/ascii-width.mjs' };
   },
+  // The time-travel page's script, for an html report to carry (runner/site.ts): the same code,
+  // bundled for a browser (build/site.mjs).
+  onSuccess: 'node build/site.mjs --app dist/site-app.js',
 });

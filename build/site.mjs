@@ -16,7 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = resolve(process.argv[2] ?? join(root, 'site'));
+// `--app FILE`: the script alone (tsup's build writes dist/site-app.js this way: an html report
+// carries it, runner/site.ts); else the page, in the folder given or site/.
+const appOnly = process.argv[2] === '--app';
+const out = resolve(appOnly ? process.argv[3] : (process.argv[2] ?? join(root, 'site')));
 const t0 = performance.now();
 
 const mmu = (dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.mmu')).sort();
@@ -63,6 +66,10 @@ const result = await build({
 });
 // Inline: nothing in the script may end its element.
 const app = result.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+if (appOnly) {
+  writeFileSync(out, app);
+  process.exit(0);
+}
 const page = readFileSync(join(root, 'src/site/index.html'), 'utf8').replace('/*mmutt:app*/', () => app);
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'index.html'), page);

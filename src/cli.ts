@@ -194,7 +194,7 @@ async function cmdRun(a: { scenario: string; format: Format; trace: boolean; rep
   if (a.explore) {
     if (a.replay !== undefined || a.trail !== undefined) throw new UserError(`--${a.replay !== undefined ? 'replay' : 'trail'} runs one schedule: give it without --explore`);
     const runs = await explorePairs(eras.map((era) => ({ scenario: s, era })), a, a.witness);
-    print(await (await import('./report/render.js')).exploresOutput(eras, runs, a.format, { single, stats: a.stats }, () => runGrid([s], eras)[0]!));
+    print(await (await import('./report/render.js')).exploresOutput(eras, runs, a.format, { single, stats: a.stats, page: await pageFor(a.format) }, () => runGrid([s], eras)[0]!));
     return;
   }
   if (a.replay !== undefined && !single) throw new UserError('--replay needs one era: give --era ID or --kernel vX.Y');
@@ -208,7 +208,7 @@ async function cmdRun(a: { scenario: string; format: Format; trace: boolean; rep
     if (t.note) note(t.note);
     replay = t.token;
   }
-  print(await (await import('./report/render.js')).runsOutput(runGrid([s], eras, replay)[0]!, a.format, { single, trace: a.trace }));
+  print(await (await import('./report/render.js')).runsOutput(runGrid([s], eras, replay)[0]!, a.format, { single, trace: a.trace, page: await pageFor(a.format) }));
 }
 
 async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json' } & ExploreArgs & Common) {
@@ -378,10 +378,10 @@ async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } 
   if (a.explore) {
     const flat = await explorePairs(scenarios.flatMap((scenario) => eras.map((era) => ({ scenario, era }))), a, false);
     const rows = scenarios.map((_, i) => flat.slice(i * eras.length, (i + 1) * eras.length));
-    print(await R.exploredMatrixOutput(eras, rows, a.format, { stats: a.stats }, () => runGrid(scenarios, eras)));
+    print(await R.exploredMatrixOutput(eras, rows, a.format, { stats: a.stats, page: await pageFor(a.format) }, () => runGrid(scenarios, eras)));
     return;
   }
-  print(await R.matrixOutput(eras, runGrid(scenarios, eras), a.format));
+  print(await R.matrixOutput(eras, runGrid(scenarios, eras), a.format, await pageFor(a.format)));
 }
 
 async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs & Common) {
@@ -405,6 +405,9 @@ async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs & C
   print(text);
   if (failed && exitCode === 0) exitCode = 1;
 }
+
+/** An html report carries the time-travel page's script (loaded only for html). */
+const pageFor = async (format: string) => (format === 'html' ? (await import('./runner/site.js')).siteScript() : null);
 
 async function main() {
   const argv = process.argv.slice(2);

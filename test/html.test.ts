@@ -25,7 +25,8 @@ interface RunDoc {
   outcomes: { observations: object; counters: Record<string, number>; violations: string[] }[];
 }
 
-async function open(html: string, width: number, height = 1000) {
+/** The report as a reader without JavaScript sees it (the report itself), or with it (`js`: the page it carries as well). */
+async function open(html: string, width: number, height = 1000, js = false) {
   const { chromium } = await import('playwright-core');
   const file = join(mkdtempSync(join(tmpdir(), 'mmutt-html-')), 'report.html');
   writeFileSync(file, html);
@@ -33,7 +34,7 @@ async function open(html: string, width: number, height = 1000) {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const page = await browser.newPage({ viewport: { width, height } });
+  const page = await browser.newPage({ viewport: { width, height }, javaScriptEnabled: js });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -230,6 +231,37 @@ describe('html report', () => {
       } finally {
         await browser.close();
       }
+    }
+  });
+
+  it.skipIf(!have)(`--format html carries the time-travel page: with JavaScript, the page on the report's scenario above it; without, the report alone${have ? '' : ' (skipped: /usr/bin/chromium is not installed; apt-get install chromium)'}`, async () => {
+    const html = cli('run', 'ksm-merge', '--kernel', 'v3.6', '--format', 'html');
+    const on = await open(html, 1400, 1000, true);
+    try {
+      await on.page.waitForSelector('#mmutt-site .lane-col svg');
+      const facts = await on.page.evaluate(() => ({
+        hidden: document.getElementById('mmutt-site')!.hidden,
+        scenario: (document.getElementById('catalog') as HTMLSelectElement).value,
+        shown: [...document.querySelectorAll('#mmutt-site .lane-col')].map((c) => c.getAttribute('data-release')),
+        bands: document.querySelectorAll('#mmutt-site .band').length,
+        report: document.querySelectorAll('table.summary').length,
+      }));
+      expect(on.errors).toEqual([]);
+      expect(facts).toEqual({ hidden: false, scenario: 'ksm-merge', shown: ['v3.6'], bands: expect.any(Number), report: 1 });
+      expect(facts.bands).toBeGreaterThan(2);
+    } finally {
+      await on.browser.close();
+    }
+    const off = await open(html, 1400);
+    try {
+      const facts = await off.page.evaluate(() => ({
+        site: document.getElementById('mmutt-site')!.getBoundingClientRect().height,
+        table: document.querySelector('table.summary')!.getBoundingClientRect().height,
+      }));
+      expect(facts.site).toBe(0);
+      expect(facts.table).toBeGreaterThan(0);
+    } finally {
+      await off.browser.close();
     }
   });
 });

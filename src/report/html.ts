@@ -1,4 +1,6 @@
-// HTML: one self-contained page (no scripts, no external files) that answers at a glance. A
+// HTML: one self-contained page (no external files) that answers at a glance, and when the
+// build made the time-travel page's script, carries that page too (above the report, on the
+// report's first scenario; without JavaScript the report alone, as it always reads). A
 // page of several scenarios (a matrix) opens with an overview: a row per scenario, a cell per
 // era, harms in red, each row a link to the scenario's section. Per scenario: a table of every
 // era's outcome and counters side by side (it scrolls sideways rather than break a name or a
@@ -186,8 +188,24 @@ function overview(rows: RunResult[][], explored: ExploreRun[][] | undefined): st
   return `<h2>Overview</h2><div class="scroll"><table class="summary overview">${head}\n${body.join('\n')}</table></div><p class="rel">Each cell: ${letter}, and its harms; –: the era cannot run the scenario; *: the era's releases do not all give it (the scenario's section shows each).</p>`;
 }
 
-/** Rows of (scenario x era): the canonical runs, and when explored their explorations too. */
-export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][]): string {
+/**
+ * The view the carried page opens on: the report's first scenario (a catalog one by name, else
+ * its text), at the releases of its runs when there are one or two (`run --kernel vX`).
+ */
+function pageView(rows: RunResult[][]): string {
+  const runs = rows[0]!;
+  const s = runs[0]!.scenario;
+  const origin = s.origin && 'catalog' in s.origin ? { scenario: s.origin.catalog } : { text: s.text };
+  const releases = runs.length <= 2 ? [...new Set(runs.map((r) => r.era.release))] : [];
+  return JSON.stringify({ ...origin, releases }).replace(/</g, '\\u003c');
+}
+
+/**
+ * Rows of (scenario x era): the canonical runs, and when explored their explorations too. With
+ * `page`, the time-travel page's script: the report carries the page (docs/site.md), which opens
+ * on its first scenario above the report; without JavaScript the report is all there is.
+ */
+export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][], page?: string | null): string {
   const counts = pathCounts();
   const body = rows.map((runs, ri) => {
     const s = runs[0]!.scenario;
@@ -228,11 +246,11 @@ svg .lane-name{font-weight:bold}
 svg .stepno{fill:#666}
 .legend span{display:inline-block;margin-right:1.5em}
 </style></head><body>
-<h1>mmutt ${toolOf(rows.flat().map((r) => r.era))}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
+${page ? '<div id="mmutt-site" hidden></div>\n' : ''}<h1>mmutt ${toolOf(rows.flat().map((r) => r.era))}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
 <p class="legend"><span>Lanes: threads, and KVM; steps numbered.</span><span>A notifier callback delivered to KVM, by what KVM did with it:</span>${legendArrows}<span style="background:#f5b04159">a window: a stale sPTE or TLB entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f5b7b1">an era with a harm</span><span style="background:#f9d8c0">changed from the era to its left</span></p>
 ${rows.length > 1 ? overview(rows, explored) : ''}
 ${body.join('\n')}
-${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}</body></html>
+${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}${page ? `<script type="application/json" id="mmutt-view">${pageView(rows)}</script>\n<script id="mmutt-app">${page}</script>\n` : ''}</body></html>
 `;
 }
 

@@ -1,5 +1,6 @@
 // Results into the format asked for: the one place that chooses between text, JSON, markdown
-// and html, so that the command line only hands over what ran and the format. Each format's
+// and html, so that the command line only hands over what ran and the format (and for html the
+// time-travel page's script, when the build made one: the report carries the page). Each format's
 // module is loaded only when asked for (the CLI's start-up pays for none it does not print).
 import type { Era } from '../contract/era.js';
 import type { ExploreRun, RunResult } from '../contract/output.js';
@@ -8,7 +9,7 @@ export const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Canonical runs of one scenario under some eras (`run`): one document when one era was asked for. */
-export async function runsOutput(results: RunResult[], format: Format, opts: { single: boolean; trace: boolean }): Promise<string> {
+export async function runsOutput(results: RunResult[], format: Format, opts: { single: boolean; trace: boolean; page?: string | null }): Promise<string> {
   switch (format) {
     case 'json': {
       const J = await import('./json.js');
@@ -18,7 +19,7 @@ export async function runsOutput(results: RunResult[], format: Format, opts: { s
     case 'markdown':
       return (await import('./markdown.js')).runsMarkdown(results);
     case 'html':
-      return (await import('./html.js')).htmlReport([results]);
+      return (await import('./html.js')).htmlReport([results], undefined, opts.page);
     case 'text':
       return (await import('./text.js')).runsText(results, { trace: opts.trace });
   }
@@ -28,7 +29,7 @@ export async function runsOutput(results: RunResult[], format: Format, opts: { s
  * Explorations of one scenario under some eras (`run --explore`). html draws each era's
  * canonical trace beside its verdict: `canonical` runs them when asked.
  */
-export async function exploresOutput(eras: readonly Era[], runs: ExploreRun[], format: Format, opts: { single: boolean; stats: boolean }, canonical: () => RunResult[]): Promise<string> {
+export async function exploresOutput(eras: readonly Era[], runs: ExploreRun[], format: Format, opts: { single: boolean; stats: boolean; page?: string | null }, canonical: () => RunResult[]): Promise<string> {
   const X = await import('./explore.js');
   switch (format) {
     case 'json':
@@ -36,14 +37,14 @@ export async function exploresOutput(eras: readonly Era[], runs: ExploreRun[], f
     case 'markdown':
       return X.exploreMatrixMarkdown(eras, [runs]);
     case 'html':
-      return (await import('./html.js')).htmlReport([canonical()], [runs]);
+      return (await import('./html.js')).htmlReport([canonical()], [runs], opts.page);
     case 'text':
       return X.exploresText(runs, opts);
   }
 }
 
 /** Every scenario (a row) under every era (a column), canonically (`matrix`). */
-export async function matrixOutput(eras: readonly Era[], rows: RunResult[][], format: Format): Promise<string> {
+export async function matrixOutput(eras: readonly Era[], rows: RunResult[][], format: Format, page?: string | null): Promise<string> {
   switch (format) {
     case 'json': {
       const J = await import('./json.js');
@@ -52,14 +53,14 @@ export async function matrixOutput(eras: readonly Era[], rows: RunResult[][], fo
     case 'markdown':
       return (await import('./markdown.js')).matrixMarkdown(eras, rows);
     case 'html':
-      return (await import('./html.js')).htmlReport(rows);
+      return (await import('./html.js')).htmlReport(rows, undefined, page);
     case 'text':
       return (await import('./matrix.js')).matrixText(eras, rows);
   }
 }
 
 /** Every scenario under every era, explored (`matrix --explore`); html also draws the canonical runs. */
-export async function exploredMatrixOutput(eras: readonly Era[], rows: ExploreRun[][], format: Format, opts: { stats: boolean }, canonical: () => RunResult[][]): Promise<string> {
+export async function exploredMatrixOutput(eras: readonly Era[], rows: ExploreRun[][], format: Format, opts: { stats: boolean; page?: string | null }, canonical: () => RunResult[][]): Promise<string> {
   const X = await import('./explore.js');
   switch (format) {
     case 'json':
@@ -67,7 +68,7 @@ export async function exploredMatrixOutput(eras: readonly Era[], rows: ExploreRu
     case 'markdown':
       return X.exploreMatrixMarkdown(eras, rows);
     case 'html':
-      return (await import('./html.js')).htmlReport(canonical(), rows);
+      return (await import('./html.js')).htmlReport(canonical(), rows, opts.page);
     case 'text':
       return X.exploreMatrixText(eras, rows);
   }

@@ -216,12 +216,68 @@ export function render(v: View): void {
   if (location.hash !== fragmentOf(v)) history.replaceState(null, '', fragmentOf(v));
 }
 
+/** The page's own style, scoped to its root: the same in the site's page and in an html report. */
+const STYLE = `
+#mmutt-site{padding:.6em 1em}
+#mmutt-site .pick{display:flex;gap:1em;align-items:flex-start;flex-wrap:wrap}
+#mmutt-site #editor{width:min(100%,56em);height:14em;font:12px monospace}
+#mmutt-site #error{color:#c0392b;font:13px monospace;white-space:pre-wrap;min-height:1.2em}
+#mmutt-site #title{font-weight:bold;margin:.6em 0 .2em}
+#mmutt-site .axis{display:flex;flex-wrap:wrap;gap:4px;margin:.4em 0}
+#mmutt-site .band{border:1px solid hsl(var(--hue),40%,55%);background:hsl(var(--hue),60%,93%);padding:2px 3px;border-radius:3px}
+#mmutt-site .band.harm{border-color:#c0392b;background:#f5b7b1}
+#mmutt-site .band-head{font:bold 12px monospace;max-width:40em}
+#mmutt-site .band-releases{display:flex;flex-wrap:wrap;gap:1px}
+#mmutt-site .boundary{font:11px monospace;color:#444;max-width:40em;overflow-wrap:anywhere}
+#mmutt-site button.release{font:11px monospace;padding:0 3px;border:1px solid #aab;background:#fff;cursor:pointer}
+#mmutt-site button.release.chosen{background:#1f618d;color:#fff;border-color:#1f618d}
+#mmutt-site .cols{display:flex;gap:1em;align-items:flex-start;overflow-x:auto}
+#mmutt-site .lane-col{flex:1 1 0;min-width:0}
+#mmutt-site .lane-col svg{display:block;max-width:100%;height:auto}
+#mmutt-site .lane-col h3{font:bold 14px monospace;margin:.3em 0}
+#mmutt-site .rel{color:#666;font-weight:normal}
+#mmutt-site .bad{color:#c0392b}
+#mmutt-site .obs,#mmutt-site .parted,#mmutt-site .counters{font:12px monospace}
+#mmutt-site svg text{font:11px monospace}
+#mmutt-site svg .lane-name{font-weight:bold}
+#mmutt-site svg .stepno{fill:#666}
+#mmutt-site svg .stepno.parted{fill:#c0392b;font-weight:bold}
+#mmutt-site #cite{font:12px monospace;background:#f4f6f6;padding:.5em;overflow-x:auto}
+#mmutt-site .explore-bar{margin:.4em 0;font:12px monospace}
+#mmutt-site .xbands{display:flex;flex-wrap:wrap;gap:4px}
+#mmutt-site .xband{font:12px monospace;border:1px solid #aab;border-radius:3px;padding:2px 4px;background:#f4f6f6}
+#mmutt-site .xband.harm{border-color:#c0392b;background:#fadbd8}
+#mmutt-site button.witness{font:11px monospace}
+#mmutt-site .xband details{display:inline}
+#mmutt-site .witness-head{font:12px monospace;margin:.4em 0}
+#mmutt-site svg rect.step.current{stroke:#f39c12;stroke-width:3}
+#mmutt-site .hint{color:#666;font-size:12px}
+`;
+
+/** The page's elements, in its root. */
+const SKELETON = `<div class="pick"><label>Scenario <select id="catalog"></select></label><span class="hint">Edit the text below (errors appear as you type); click a release to see its trace, shift-click a second to set them side by side. The address keeps the view: share it.</span></div>
+<textarea id="editor" spellcheck="false" aria-label="scenario text"></textarea>
+<div id="error" role="status"></div>
+<div id="title"></div>
+<div id="axis"></div>
+<div id="explored"></div>
+<div id="lanes"></div>`;
+
 let view: View = { releases: [] };
 
-export function start(): void {
+/**
+ * Start the page in `root` (its elements are made there), on the view the address names, else
+ * on `initial` (an html report's own: its first scenario).
+ */
+export function start(root: HTMLElement, initial?: View): void {
+  const style = document.createElement('style');
+  style.textContent = STYLE;
+  document.head.append(style);
+  root.insertAdjacentHTML('beforeend', SKELETON);
+  root.hidden = false;
   const select = $('catalog') as HTMLSelectElement;
   select.innerHTML = `<option value="">(your own text)</option>${catalog.map((c) => `<option value="${esc(c.name)}">${esc(c.name)}</option>`).join('')}`;
-  view = viewOf(location.hash);
+  view = location.hash.length > 1 || !initial ? viewOf(location.hash) : initial;
   render(view);
   select.addEventListener('change', () => {
     view = select.value ? { scenario: select.value, releases: view.releases } : { text: textOf(view), releases: view.releases };
