@@ -146,30 +146,40 @@ interface Explored {
 }
 let explored: Explored | undefined;
 
-/** The explored row: every span's verdict (neighbours that agree are one band), harms, witnesses; or the button to start. */
-function exploredRow(v: View): string {
-  if (!explored || explored.text !== textOf(v)) return `<button id="explore">Explore every interleaving, release by release</button>`;
+/** The explored bands: every span's verdict (neighbours that agree are one band), harms, witnesses. */
+function exploredBands(x: Explored): string {
   const bands: { first: string; last: string; r: NonNullable<Explored['results'][number]> }[] = [];
-  explored.results.forEach((r, i) => {
+  x.results.forEach((r, i) => {
     if (!r) return;
-    const sp = explored!.spans[i]!;
+    const sp = x.spans[i]!;
     const prev = bands[bands.length - 1];
-    const key = (x: typeof r) => JSON.stringify([x.verdict, x.harms]);
+    const key = (y: typeof r) => JSON.stringify([y.verdict, y.harms]);
     if (prev && key(prev.r) === key(r) && releases.indexOf(prev.last) + 1 === releases.indexOf(sp.first)) prev.last = sp.last;
     else bands.push({ first: sp.first, last: sp.last, r });
   });
-  const chips = bands.map(({ first, last, r }) => {
-    const counts = r.verdict === 'Never' || r.verdict === 'Sometimes' || r.verdict === 'Always' ? ` ${r.positive} ${r.negative}` : '';
-    const button = (w: (typeof r.witnesses)[number]) => `<button class="witness" data-release="${first}" data-token="${esc(w.token)}" data-target="${esc(w.shown)}">${esc(w.shown)}</button>`;
-    // A harm's witness first; one per outcome behind a fold.
-    const harms = r.witnesses.filter((w) => w.target.startsWith('harm'));
-    const outcomes = r.witnesses.filter((w) => w.target.startsWith('outcome'));
-    const witnesses = `${harms.map(button).join(' ')}${outcomes.length ? ` <details><summary>a schedule to each outcome</summary>${outcomes.map(button).join(' ')}</details>` : ''}`;
-    return `<div class="xband${r.harms.length ? ' harm' : ''}" data-first="${first}" data-last="${last}" data-verdict="${esc(r.verdict)}"><b>${esc(first === last ? first : `${first}..${last}`)}</b> ${esc(r.verdict)}${esc(counts)}${r.harms.length ? ` <span class="bad">${esc(r.harms.join(', '))}</span>` : ''} ${witnesses}</div>`;
-  });
-  const running = explored.worker !== undefined;
-  return `<div class="explore-bar">${running ? '<button id="cancel-explore">Cancel</button>' : '<button id="explore">Explore again</button>'} <span id="progress">${esc(explored.progress)}</span></div><div class="xbands">${chips.join('')}</div>`;
+  return bands
+    .map(({ first, last, r }) => {
+      const counts = r.verdict === 'Never' || r.verdict === 'Sometimes' || r.verdict === 'Always' ? ` ${r.positive} ${r.negative}` : '';
+      const button = (w: (typeof r.witnesses)[number]) => `<button class="witness" data-release="${first}" data-token="${esc(w.token)}" data-target="${esc(w.shown)}">${esc(w.shown)}</button>`;
+      // A harm's witness first; one per outcome behind a fold.
+      const harms = r.witnesses.filter((w) => w.target.startsWith('harm'));
+      const outcomes = r.witnesses.filter((w) => w.target.startsWith('outcome'));
+      const witnesses = `${harms.map(button).join(' ')}${outcomes.length ? ` <details><summary>a schedule to each outcome</summary>${outcomes.map(button).join(' ')}</details>` : ''}`;
+      return `<div class="xband${r.harms.length ? ' harm' : ''}" data-first="${first}" data-last="${last}" data-verdict="${esc(r.verdict)}"><b>${esc(first === last ? first : `${first}..${last}`)}</b> ${esc(r.verdict)}${esc(counts)}${r.harms.length ? ` <span class="bad">${esc(r.harms.join(', '))}</span>` : ''} ${witnesses}</div>`;
+    })
+    .join('');
 }
+
+/**
+ * The explored row: the button to start (or cancel), the progress, the bands. Its parts are
+ * redrawn apart (the progress alone as it comes), so that a button under the pointer is not
+ * replaced while it is clicked.
+ */
+function exploredRow(v: View): string {
+  if (!explored || explored.text !== textOf(v)) return `<button id="explore">Explore every interleaving, release by release</button>`;
+  return `<div class="explore-bar"><span id="explore-control">${exploreControl(explored)}</span> <span id="progress">${esc(explored.progress)}</span></div><div class="xbands" id="xbands">${exploredBands(explored)}</div>`;
+}
+const exploreControl = (x: Explored) => (x.worker ? '<button id="cancel-explore">Cancel</button>' : '<button id="explore">Explore again</button>');
 
 /** Explore every span of releases of the scenario in the worker: the same bundle, started from its own text. */
 function exploreAll(v: View, s: Scenario): void {
@@ -181,16 +191,19 @@ function exploreAll(v: View, s: Scenario): void {
   explored = x;
   worker.onmessage = (e: MessageEvent<ExploreMessage>) => {
     const m = e.data;
+    const shown = explored === x && document.getElementById('progress') !== null;
     if (m.kind === 'progress') x.progress = `exploring ${spans[m.span]!.first} (${m.span + 1} of ${spans.length}): ${m.states.toLocaleString('en-US')} states, ${(m.ms / 1000).toFixed(1)} s`;
     else if (m.kind === 'span') {
       x.results[m.span] = m;
       x.progress = `${m.span + 1} of ${spans.length} explored`;
+      if (shown) $('xbands').innerHTML = exploredBands(x);
     } else {
       x.progress = `every release explored (${spans.length} groups of releases that meet the same rules)`;
       worker.terminate();
       delete x.worker;
+      if (shown) $('explore-control').innerHTML = exploreControl(x);
     }
-    if (explored === x) $('explored').innerHTML = exploredRow(view);
+    if (shown) $('progress').textContent = x.progress;
   };
   const request: ExploreRequest = { ...(v.scenario !== undefined ? { name: v.scenario } : {}), text: textOf(v), spans };
   worker.postMessage(request);
@@ -255,7 +268,7 @@ const STYLE = `
 `;
 
 /** The page's elements, in its root. */
-const SKELETON = `<div class="pick"><label>Scenario <select id="catalog"></select></label><span class="hint">Edit the text below (errors appear as you type); click a release to see its trace, shift-click a second to set them side by side. The address keeps the view: share it.</span></div>
+const SKELETON = `<div class="pick"><label>Scenario <select id="catalog"></select></label><span class="hint">Edit the text below (errors appear as you type); click or drag along the releases to see a trace (← → step one release), shift-click a second to set them side by side. The address keeps the view: share it.</span></div>
 <textarea id="editor" spellcheck="false" aria-label="scenario text"></textarea>
 <div id="error" role="status"></div>
 <div id="title"></div>
@@ -300,6 +313,26 @@ export function start(root: HTMLElement, initial?: View): void {
     view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: (e as MouseEvent).shiftKey ? [shown[0]!, r].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)) : [r] };
     render(view);
   });
+  // Drag along the axis: the release under the pointer is shown as it passes.
+  let dragging = false;
+  $('axis').addEventListener('pointerdown', (e) => {
+    dragging = !!(e.target as HTMLElement).closest('button.release') && !e.shiftKey;
+  });
+  window.addEventListener('pointerup', () => (dragging = false));
+  $('axis').addEventListener('pointerover', (e) => {
+    const r = (e.target as HTMLElement).closest('button.release')?.getAttribute('data-release');
+    if (!dragging || !r || (view.releases.length === 1 && view.releases[0] === r)) return;
+    view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: [r] };
+    render(view);
+  });
+  // The arrow keys step one release along the axis (outside the editor).
+  window.addEventListener('keydown', (e) => {
+    if ((e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') || (e.target as HTMLElement).id === 'editor' || view.witness) return;
+    const at = releases.indexOf(view.releases[0] ?? releases[releases.length - 1]!);
+    const next = releases[Math.min(releases.length - 1, Math.max(0, at + (e.key === 'ArrowLeft' ? -1 : 1)))]!;
+    view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: [next] };
+    render(view);
+  });
   $('lanes').addEventListener('click', (e) => {
     const id = (e.target as HTMLElement).id;
     if (id === 'copy-cite') void navigator.clipboard?.writeText($('cite').textContent ?? '');
@@ -321,7 +354,8 @@ export function start(root: HTMLElement, initial?: View): void {
       explored.worker.terminate();
       delete explored.worker;
       explored.progress = `cancelled: ${explored.results.filter(Boolean).length} of ${explored.spans.length} explored`;
-      $('explored').innerHTML = exploredRow(view);
+      $('explore-control').innerHTML = exploreControl(explored);
+      $('progress').textContent = explored.progress;
     } else if (el.classList.contains('witness')) {
       view = { ...view, witness: { release: el.getAttribute('data-release')!, token: el.getAttribute('data-token')!, target: el.getAttribute('data-target')! } };
       render(view);
