@@ -31,6 +31,11 @@ describe('scenario errors name file:line:col and what was expected', () => {
   it('accepts the base text', () => {
     expect(parseText('t.mmu', GOOD).name).toBe('t');
   });
+  it('a character outside the BMP: its column counts characters, and it is named whole', () => {
+    // "🎉" is one character, two UTF-16 units: the error's column and name say the character.
+    expect(errorOf(GOOD.replace('mmutt t "d"', 'mmutt t "🎉🎉"').replace('observe vcpu0:r0', 'observe 🎉'))).toBe('t.mmu:11:9: unexpected character U+1F389');
+    expect(errorOf('mmutt t "🎉" { § }')).toBe('t.mmu:1:15: unexpected character U+00A7');
+  });
   it('empty file', () => {
     expect(errorOf('')).toBe('t.mmu:1:1: empty scenario: expected `mmutt <name>` on the first line');
   });

@@ -139,17 +139,17 @@ describe('the time-travel page', () => {
     await page.click('#explore');
     await page.waitForFunction(() => document.getElementById('progress')?.textContent?.startsWith('every release explored'), null, { timeout: 120_000 });
     const bands = await page.evaluate(() => [...document.querySelectorAll('.xband')].map((b) => ({ first: b.getAttribute('data-first')!, last: b.getAttribute('data-last')!, text: b.textContent! })));
-    expect(bands.map((b) => [b.first, b.last])).toEqual([
-      ['v2.6.27', 'v4.4'],
-      ['v4.5', 'v4.12'],
-      ['v4.13', 'v7.0'],
-    ]);
+    expect(bands[0]!.first).toBe('v2.6.27');
+    expect(bands[bands.length - 1]!.last).toBe('v7.0');
+    // A band's numbers hold for every release in it: the CLI at its first and at its last release gives them.
     for (const b of bands.slice(1)) {
-      const line = cli('run', 'madv-free-then-guest-write', '--kernel', b.first, '--explore').stdout.split('\n').find((l) => l.startsWith('Observation'))!;
-      const [, verdict, positive, negative] = line.split(' ').slice(1);
-      expect(b.text, b.first).toContain(`${verdict} ${positive} ${negative}`);
+      for (const r of new Set([b.first, b.last])) {
+        const line = cli('run', 'madv-free-then-guest-write', '--kernel', r, '--explore').stdout.split('\n').find((l) => l.startsWith('Observation'))!;
+        const [, verdict, positive, negative] = line.split(' ').slice(1);
+        expect(b.text, `${b.first}..${b.last} at ${r}`).toContain(`${verdict} ${positive} ${negative}`);
+      }
     }
-    expect(bands[1]!.text).toContain('lost-write');
+    expect(bands.find((b) => b.first === 'v4.5')!.text).toContain('lost-write');
     // The harm's witness: its schedule replayed, stepped through, and in the link.
     await page.click('.xband[data-first="v4.5"] button.witness[data-target^="harm"]');
     await page.click('#step-next');
@@ -219,5 +219,59 @@ describe('the time-travel page', () => {
       expect(errors).toEqual([]);
       await page.close();
     }
+  });
+
+  it.skipIf(!have)(`what the reviewer's trial found: each band's own reason it cannot run; bad links and tokens said, not thrown; an error clears the last scenario; values as the CLI prints them; a report's own section links kept${skipped}`, async () => {
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'site', 'two-features.mmu'), 'utf8');
+    const b64 = Buffer.from(text, 'utf8').toString('base64url');
+    const { page, errors } = await open(`#text=${b64}&releases=v4.0`);
+    await page.waitForSelector('.lane-col svg, .lane-col .na');
+    // Releases before NUMA balancing and before MADV_FREE cannot run it for different reasons: each band says its own, as the CLI does.
+    const file = join(mkdtempSync(join(tmpdir(), 'mmutt-site-two-')), 'two-features.mmu');
+    writeFileSync(file, text);
+    const reasons = await page.evaluate(() => [...document.querySelectorAll('.band')].filter((b) => b.getAttribute('data-outcome') === '–').map((b) => ({ first: b.getAttribute('data-first')!, last: b.getAttribute('data-last')!, head: b.querySelector('.band-head')!.textContent! })));
+    expect(reasons.length).toBe(2);
+    for (const r of reasons) {
+      for (const k of [r.first, r.last]) {
+        const why = /not in this release: ([^(]*)/.exec(cli('run', file, '--kernel', k).stdout)![1]!.trim();
+        expect(r.head, `${r.first}..${r.last} at ${k}`).toContain(why);
+      }
+    }
+    await page.close();
+    // A link whose text is not base64url, a token that is not one, a scenario the catalog has not, releases out of order or twice.
+    for (const [fragment, said] of [
+      ['#text=%25%25garbage!!', /not base64url/],
+      ['#scenario=madv-free-then-guest-write&witness=v4.5:garbage', /replay token/],
+      ['#scenario=NOPE', /no catalog scenario is named NOPE/],
+      ['#scenario=ksm-merge&releases=v3.7,v3.6,v3.6,v99', /v99, which is not a mainline release/],
+    ] as const) {
+      const o = await open(fragment);
+      await o.page.waitForFunction(() => document.getElementById('error')!.textContent !== '' || document.getElementById('witness-error') !== null);
+      const shown = await o.page.evaluate(() => `${document.getElementById('error')!.textContent} ${document.getElementById('witness-error')?.textContent ?? ''}`);
+      expect(shown, fragment).toMatch(said);
+      expect(o.errors, fragment).toEqual([]);
+      if (fragment.includes('v3.7,v3.6')) expect(await o.page.evaluate(() => [...document.querySelectorAll('.lane-col')].map((c) => c.getAttribute('data-release')))).toEqual(['v3.6', 'v3.7']);
+      await o.page.close();
+    }
+    // An error in the editor leaves nothing of the scenario before it; the address follows the text.
+    const e = await open('#scenario=ksm-merge&releases=v3.6');
+    await e.page.waitForSelector('.lane-col svg');
+    expect(await e.page.evaluate(() => document.querySelector('.lane-col .obs')!.textContent)).toContain('vcpu0:r0 = 0xaa');
+    await e.page.fill('#editor', 'mmutt broken\n{\n');
+    await e.page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
+    expect(await e.page.evaluate(() => [document.getElementById('title')!.textContent, document.querySelectorAll('.band, .lane-col, #cite').length, location.hash.startsWith('#text=')])).toEqual(['', 0, true]);
+    expect(e.errors).toEqual([]);
+    await e.page.close();
+    expect(errors).toEqual([]);
+    // In an html report the report's own links stay its own: the address is not rewritten.
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'mmutt-site-report-')), 'matrix.html');
+    writeFileSync(reportFile, cli('matrix', '--format', 'html').stdout);
+    const r = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await r.goto(`file://${reportFile}#s-ksm-merge`);
+    await r.waitForSelector('#mmutt-site .lane-col svg');
+    expect(await r.evaluate(() => location.hash)).toBe('#s-ksm-merge');
+    await r.click('table.overview a[href="#s-migrate-guest-page"]');
+    expect(await r.evaluate(() => location.hash)).toBe('#s-migrate-guest-page');
+    await r.close();
   });
 });

@@ -131,15 +131,16 @@ export function runGrid(scenarios: readonly Scenario[], eras: readonly Era[], sc
   return scenarios.map((s) => eras.map((e) => runScenario(s, e, schedule)));
 }
 
-/** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding. */
-export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, witnesses: boolean): ExploreRun {
+/** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding ('if-complete': only when no limit stopped it). */
+export function exploreScenario(scenario: Scenario, era: Era, limits: Limits, witnesses: boolean | 'if-complete'): ExploreRun {
   const run = runMeta(scenario, era);
   if (run.unavailable) return { run, exploration: null, witnesses: [] };
   const machine = machineOf(scenario, run);
   run.rulesRead = [...machine.rulesRead].sort();
   const exploration = explore(machine, limits);
   withLabels(run, Object.keys(exploration.outcomes[0]?.observations ?? {}));
-  const found = witnesses ? findWitnesses(machine, exploration, run.sha256, limits) : [];
+  // 'if-complete' (the site's explorer): no search for witnesses in an exploration a limit stopped.
+  const found = witnesses === true || (witnesses === 'if-complete' && exploration.complete) ? findWitnesses(machine, exploration, run.sha256, limits) : [];
   return { run, exploration: explorationInWords(run.era.words, exploration), witnesses: found.map((w) => ({ ...w, shown: inWords(run.era.words, w.target), trace: traceInWords(run.era.words, w.trace) })) };
 }
 

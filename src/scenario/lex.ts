@@ -23,6 +23,13 @@ const MAX_NUMBER = 2 ** 48;
  * Split scenario text into tokens. Comments are `// to end of line` and `(* ... *)` as in the
  * kernel's litmus tests. Identifiers may contain `-` and `.` (era ids, counter names).
  */
+/** text[i] is the second half of a surrogate pair (a character outside the BMP, an emoji say). */
+const isLowSurrogateAfterHigh = (text: string, i: number) => {
+  const u = text.charCodeAt(i);
+  const h = i > 0 ? text.charCodeAt(i - 1) : 0;
+  return u >= 0xdc00 && u <= 0xdfff && h >= 0xd800 && h <= 0xdbff;
+};
+
 export function lex(file: string, text: string): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
@@ -37,7 +44,8 @@ export function lex(file: string, text: string): Tok[] {
       if (text[i] === '\n') {
         line++;
         col = 1;
-      } else {
+      } else if (!isLowSurrogateAfterHigh(text, i)) {
+        // Columns count characters (code points): the second half of a surrogate pair is not one.
         col++;
       }
       i++;
@@ -108,7 +116,7 @@ export function lex(file: string, text: string): Tok[] {
     }
     const p = PUNCT.find((q) => text.startsWith(q, i));
     if (!p) {
-      const shown = c.charCodeAt(0) < 32 || c.charCodeAt(0) > 126 ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : `\`${c}\``;
+      const shown = c.charCodeAt(0) < 32 || c.charCodeAt(0) > 126 ? `U+${text.codePointAt(i)!.toString(16).toUpperCase().padStart(4, '0')}` : `\`${c}\``;
       fail(pos, `unexpected character ${shown}`);
     }
     toks.push({ kind: 'punct', text: p!, pos });

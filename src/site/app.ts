@@ -14,7 +14,8 @@ import { releaseRows } from '../runner/releases.js';
 import { runScenario } from '../runner/run.js';
 import { citeText } from '../report/cite.js';
 import { swimlane } from '../report/html.js';
-import { outcomeLetters } from '../report/text.js';
+import { fmtValue, outcomeLetters } from '../report/text.js';
+import { UserError } from '../errors.js';
 import { catalog, scenarioFrom, session } from './session.js';
 import type { ExploreMessage, ExploreRequest } from './worker.js';
 
@@ -26,22 +27,40 @@ export interface View {
   text?: string;
   releases: string[];
   witness?: { release: string; token: string; target: string };
+  /** What was wrong with the link that named the view (shown; the view is the nearest one it could name). */
+  linkError?: string;
 }
 
 /** base64url of UTF-8 text, and back: a scenario of one's own in a link. */
 const toBase64Url = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const fromBase64Url = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
 
-/** The view a fragment names: `#scenario=NAME&releases=v3.6,v3.7`, or `#text=BASE64URL&releases=...`. */
+/** Does a fragment name a view (and not, say, a section of an html report the page sits in)? */
+export const namesView = (fragment: string) => /^#?(scenario|text|releases|witness)=/.test(fragment) || /&(scenario|text|releases|witness)=/.test(fragment);
+
+/** The view a fragment names: `#scenario=NAME&releases=v3.6,v3.7`, or `#text=BASE64URL&releases=...`; what it gets wrong is said, not thrown. */
 export function viewOf(fragment: string): View {
   const p = new URLSearchParams(fragment.replace(/^#/, ''));
-  const rel = (p.get('releases') ?? '').split(',').filter((r) => releases.includes(r)).slice(0, 2);
-  const text = p.get('text');
+  const asked = (p.get('releases') ?? '').split(',').filter(Boolean);
+  const unknown = asked.filter((r) => !releases.includes(r));
+  // Oldest first, once each, two at most.
+  const rel = [...new Set(asked.filter((r) => releases.includes(r)))].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)).slice(0, 2);
+  const errors = unknown.length ? [`the link names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is not a mainline release' : 'are not mainline releases'} mmutt models`] : [];
   const w = /^(v[\d.]+):(.+)$/.exec(p.get('witness') ?? '');
-  const witness = w && releases.includes(w[1]!) ? { witness: { release: w[1]!, token: w[2]!, target: 'a witness' } } : {};
-  if (text !== null) return { text: fromBase64Url(text), releases: rel, ...witness };
+  const witness = w && releases.includes(w[1]!) ? { witness: { release: w[1]!, token: w[2]!, target: 'a schedule' } } : {};
+  const err = () => (errors.length ? { linkError: errors.join('; ') } : {});
+  const text = p.get('text');
+  if (text !== null) {
+    try {
+      return { text: fromBase64Url(text), releases: rel, ...witness, ...err() };
+    } catch {
+      errors.push("the link's text is not base64url (the page writes #text= as base64url of the scenario's UTF-8)");
+      return { scenario: catalog[0]!.name, releases: rel, ...err() };
+    }
+  }
   const name = p.get('scenario');
-  return { scenario: catalog.some((c) => c.name === name) ? name! : catalog[0]!.name, releases: rel, ...witness };
+  if (name !== null && !catalog.some((c) => c.name === name)) errors.push(`no catalog scenario is named ${name}`);
+  return { scenario: name !== null && catalog.some((c) => c.name === name) ? name : catalog[0]!.name, releases: rel, ...witness, ...err() };
 }
 
 export function fragmentOf(v: View): string {
@@ -63,6 +82,12 @@ const scenarioOf = (v: View): Scenario | string => scenarioFrom(v.scenario, text
 /** A release as the runner runs it alone (`--kernel vX`). */
 const eraAt = (release: string): Era => session.registry.forKernel(release);
 
+/** A rule's value as the CLI prints it (`["release", "invalidate_range_start"]`: a space after each comma, so that it wraps). */
+const valueText = (v: unknown) => JSON.stringify(v).replace(/","/g, '", "');
+
+/** A band's hue by its letter: greens, blues and purples only (red is a harm's). */
+const hueOf = (letter: string) => (letter === '–' ? 50 : 70 + ((letter.charCodeAt(0) - 65) * 53) % 230);
+
 /**
  * The release axis: every mainline release, in bands of one result (consecutive spans of the
  * runner's that give the same outcome are one band), each boundary with what its first release
@@ -79,8 +104,9 @@ function axis(s: Scenario, chosen: readonly string[]): string {
   spans.forEach((sp, i) => {
     const letter = letters[i] ?? '–';
     const prev = bands[bands.length - 1];
-    if (prev && prev.letter === letter) prev.last = sp.last;
-    else bands.push({ first: sp.first, last: sp.last, run: sp.run, letter, changes: sp.changes.map((c) => ('rule' in c ? `${c.rule} = ${JSON.stringify(c.value)}` : `${c.feature} arrives`) + (c.commit ? ` (${c.commit})` : '')).join('; ') });
+    // One band: the same outcome, or the same reason it cannot run.
+    if (prev && prev.letter === letter && prev.run.unavailable === sp.run.unavailable) prev.last = sp.last;
+    else bands.push({ first: sp.first, last: sp.last, run: sp.run, letter, changes: sp.changes.map((c) => ('rule' in c ? `${c.rule} = ${valueText(c.value)}` : `${c.feature} arrives`) + (c.commit ? ` (${c.commit})` : '')).join('; ') });
   });
   const parts = bands.map((band, i) => {
     const inBand = releases.slice(releases.indexOf(band.first), releases.indexOf(band.last) + 1);
@@ -89,7 +115,7 @@ function axis(s: Scenario, chosen: readonly string[]): string {
     const what = o ? `outcome ${band.letter}${harm ? ` (${o.violations.join(', ')})` : ''}` : (band.run.unavailable ?? 'cannot run');
     const buttons = inBand.map((r) => `<button class="release${chosen.includes(r) ? ' chosen' : ''}" data-release="${r}" title="${esc(`${r}: ${what}`)}">${esc(r.replace(/^v/, ''))}</button>`).join('');
     const head = o ? `${band.letter}${harm ? ` ${o.violations.join(', ')}` : ''}` : `– ${band.run.unavailable ?? ''}`;
-    return `<div class="band${harm ? ' harm' : ''}" data-first="${band.first}" data-last="${band.last}" data-outcome="${esc(band.letter)}" style="--hue:${(band.letter.charCodeAt(0) * 67) % 360}"><div class="band-head">${esc(head)}</div><div class="band-releases">${buttons}</div>${i > 0 && band.changes ? `<div class="boundary">${esc(band.first)}: ${esc(band.changes)}</div>` : ''}</div>`;
+    return `<div class="band${harm ? ' harm' : ''}" data-first="${band.first}" data-last="${band.last}" data-outcome="${esc(band.letter)}" style="--hue:${hueOf(band.letter)}"><div class="band-head">${esc(head)}</div><div class="band-releases">${buttons}</div>${i > 0 && band.changes ? `<div class="boundary">${esc(band.first)}: ${esc(band.changes)}</div>` : ''}</div>`;
   });
   return `<div class="axis">${parts.join('')}</div>`;
 }
@@ -106,7 +132,13 @@ export function firstDivergence(a: RunResult, b: RunResult): number {
 
 /** A witness's schedule replayed at its release, drawn, with a step to follow (prev/next). */
 function witnessLane(s: Scenario, w: NonNullable<View['witness']>): string {
-  const r = runScenario(s, eraAt(w.release), w.token);
+  let r: RunResult;
+  try {
+    r = runScenario(s, eraAt(w.release), w.token);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return `<p class="bad" id="witness-error">${esc(e.message)}</p>`;
+  }
   return `<div class="witness-head"><b>${esc(w.target)}</b> at ${esc(w.release)}: the schedule of replay token <code>${esc(w.token)}</code> (<code>mmutt run ${esc(s.name)} --kernel ${esc(w.release)} --replay ${esc(w.token)}</code>) <button id="step-prev">◀</button> <span id="step-at" data-steps="${r.trace.length}">step 1 of ${r.trace.length}</span> <button id="step-next">▶</button> <button id="witness-close">back</button></div><div class="cols"><div class="lane-col" data-release="${esc(w.release)}" data-witness="${esc(w.token)}">${swimlane(r)}</div></div>`;
 }
 
@@ -127,7 +159,8 @@ function lanes(s: Scenario, chosen: readonly string[]): string {
   const cols = runs.map((r) => {
     const o = r.outcome;
     const head = `<h3>${esc(r.era.id)}${r.era.era ? ` <span class="rel">in ${esc(r.era.era)}</span>` : ''}${o?.violations.length ? ` <b class="bad">${esc(o.violations.join(', '))}</b>` : ''}</h3>`;
-    const obs = o ? `<p class="obs">${Object.entries(o.observations).map(([k, v]) => `${esc(k)} = ${v}`).join(', ')}</p>` : '';
+    // As the CLI prints them: the release's words for a label, page contents in hex.
+    const obs = o ? `<p class="obs">${Object.entries(o.observations).map(([k, v]) => `${esc(r.labels?.[k] ?? k)} = ${esc(fmtValue(k, v))}`).join(', ')}</p>` : '';
     return `<div class="lane-col" data-release="${esc(r.era.id)}" data-parted="${parted}">${head}${obs}${swimlane(r)}</div>`;
   });
   // The block `mmutt cite SCENARIO --kernel vA [--kernel vB] --inline` prints: the same bytes.
@@ -153,7 +186,8 @@ function exploredBands(x: Explored): string {
     if (!r) return;
     const sp = x.spans[i]!;
     const prev = bands[bands.length - 1];
-    const key = (y: typeof r) => JSON.stringify([y.verdict, y.harms]);
+    // One band only where every group in it gives the same numbers too.
+    const key = (y: typeof r) => JSON.stringify([y.verdict, y.positive, y.negative, y.outcomes, y.harms, y.stopped ?? null]);
     if (prev && key(prev.r) === key(r) && releases.indexOf(prev.last) + 1 === releases.indexOf(sp.first)) prev.last = sp.last;
     else bands.push({ first: sp.first, last: sp.last, r });
   });
@@ -165,7 +199,8 @@ function exploredBands(x: Explored): string {
       const harms = r.witnesses.filter((w) => w.target.startsWith('harm'));
       const outcomes = r.witnesses.filter((w) => w.target.startsWith('outcome'));
       const witnesses = `${harms.map(button).join(' ')}${outcomes.length ? ` <details><summary>a schedule to each outcome</summary>${outcomes.map(button).join(' ')}</details>` : ''}`;
-      return `<div class="xband${r.harms.length ? ' harm' : ''}" data-first="${first}" data-last="${last}" data-verdict="${esc(r.verdict)}"><b>${esc(first === last ? first : `${first}..${last}`)}</b> ${esc(r.verdict)}${esc(counts)}${r.harms.length ? ` <span class="bad">${esc(r.harms.join(', '))}</span>` : ''} ${witnesses}</div>`;
+      const stopped = r.stopped ? ` (stopped by ${r.stopped} after ${r.states.toLocaleString('en-US')} states: ${r.outcomes} outcomes so far)` : '';
+      return `<div class="xband${r.harms.length ? ' harm' : ''}" data-first="${first}" data-last="${last}" data-verdict="${esc(r.verdict)}"><b>${esc(first === last ? first : `${first}..${last}`)}</b> ${esc(r.verdict)}${esc(counts)}${esc(stopped)}${r.harms.length ? ` <span class="bad">${esc(r.harms.join(', '))}</span>` : ''} ${witnesses}</div>`;
     })
     .join('');
 }
@@ -210,23 +245,31 @@ function exploreAll(v: View, s: Scenario): void {
   $('explored').innerHTML = exploredRow(v);
 }
 
+/** Whether the page writes its view into the address: always on its own page; in an html report once the reader changes the view (the report's own section links stay theirs). */
+let ownsFragment = true;
+
 /** Draw the view; the fragment follows it. */
 export function render(v: View): void {
   const s = scenarioOf(v);
-  ($('editor') as HTMLTextAreaElement).value !== textOf(v) && (($('editor') as HTMLTextAreaElement).value = textOf(v));
+  const editor = $('editor') as HTMLTextAreaElement;
+  if (editor.value !== textOf(v)) editor.value = textOf(v);
   ($('catalog') as HTMLSelectElement).value = v.scenario ?? '';
-  $('error').textContent = typeof s === 'string' ? s : '';
-  if (typeof s === 'string') return;
+  $('error').textContent = [v.linkError, typeof s === 'string' ? s : ''].filter(Boolean).join('\n');
+  if (ownsFragment && location.hash !== fragmentOf(v)) history.replaceState(null, '', fragmentOf(v));
+  if (typeof s === 'string') {
+    // Nothing of another scenario stays on the page.
+    for (const id of ['title', 'axis', 'explored', 'lanes']) $(id).innerHTML = '';
+    return;
+  }
   const chosen = v.releases.length ? v.releases : [releases[releases.length - 1]!];
   $('title').textContent = `${s.name}: ${s.description}`;
   $('axis').innerHTML = axis(s, chosen);
   $('explored').innerHTML = exploredRow(v);
   $('lanes').innerHTML = v.witness ? witnessLane(s, v.witness) : lanes(s, chosen);
-  if (v.witness) stepTo(1);
+  if (v.witness && document.getElementById('step-at')) stepTo(1);
   // Mark the step where two traces part, in both.
   const parted = Number(document.querySelector('.lane-col')?.getAttribute('data-parted') ?? 0);
   if (parted) for (const n of document.querySelectorAll('.lane-col svg text.stepno')) if (n.textContent === String(parted)) n.classList.add('parted');
-  if (location.hash !== fragmentOf(v)) history.replaceState(null, '', fragmentOf(v));
 }
 
 /** The page's own style, scoped to its root: the same in the site's page and in an html report. */
@@ -241,7 +284,7 @@ const STYLE = `
 #mmutt-site .band.harm{border-color:#c0392b;background:#f5b7b1}
 #mmutt-site .band-head{font:bold 12px monospace;max-width:40em}
 #mmutt-site .band-releases{display:flex;flex-wrap:wrap;gap:1px}
-#mmutt-site .boundary{font:11px monospace;color:#444;max-width:40em;overflow-wrap:anywhere}
+#mmutt-site .boundary{font:11px monospace;color:#444;max-width:40em;overflow-wrap:break-word}
 #mmutt-site button.release{font:11px monospace;padding:0 3px;border:1px solid #aab;background:#fff;cursor:pointer}
 #mmutt-site button.release.chosen{background:#1f618d;color:#fff;border-color:#1f618d}
 #mmutt-site .cols{display:flex;gap:1em;align-items:flex-start;overflow-x:auto}
@@ -290,8 +333,15 @@ export function start(root: HTMLElement, initial?: View): void {
   root.hidden = false;
   const select = $('catalog') as HTMLSelectElement;
   select.innerHTML = `<option value="">(your own text)</option>${catalog.map((c) => `<option value="${esc(c.name)}">${esc(c.name)}</option>`).join('')}`;
-  view = location.hash.length > 1 || !initial ? viewOf(location.hash) : initial;
+  // In an html report the address may name a section of the report: the report's own view then.
+  ownsFragment = !initial || namesView(location.hash);
+  view = namesView(location.hash) || !initial ? viewOf(location.hash) : initial;
   render(view);
+  // The reader changes the view: from then on the address keeps it.
+  const take = () => (ownsFragment = true);
+  for (const id of ['catalog', 'editor', 'axis', 'explored', 'lanes']) $(id).addEventListener('pointerdown', take);
+  select.addEventListener('change', take);
+  $('editor').addEventListener('input', take);
   select.addEventListener('change', () => {
     view = select.value ? { scenario: select.value, releases: view.releases } : { text: textOf(view), releases: view.releases };
     render(view);
@@ -328,6 +378,7 @@ export function start(root: HTMLElement, initial?: View): void {
   // The arrow keys step one release along the axis (outside the editor).
   window.addEventListener('keydown', (e) => {
     if ((e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') || (e.target as HTMLElement).id === 'editor' || view.witness) return;
+    ownsFragment = true;
     const at = releases.indexOf(view.releases[0] ?? releases[releases.length - 1]!);
     const next = releases[Math.min(releases.length - 1, Math.max(0, at + (e.key === 'ArrowLeft' ? -1 : 1)))]!;
     view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: [next] };
@@ -362,6 +413,7 @@ export function start(root: HTMLElement, initial?: View): void {
     }
   });
   window.addEventListener('hashchange', () => {
+    if (!namesView(location.hash)) return;
     view = viewOf(location.hash);
     render(view);
   });

@@ -19,7 +19,7 @@ export interface ExploreRequest {
 /** What the worker says: progress in a span, a span explored, or the end. */
 export type ExploreMessage =
   | { kind: 'progress'; span: number; states: number; ms: number }
-  | { kind: 'span'; span: number; verdict: string; positive: number; negative: number; outcomes: number; harms: string[]; states: number; witnesses: { target: string; shown: string; token: string }[] }
+  | { kind: 'span'; span: number; verdict: string; positive: number; negative: number; outcomes: number; harms: string[]; states: number; stopped?: string; witnesses: { target: string; shown: string; token: string }[] }
   | { kind: 'done' };
 
 /** Per span: 60 s and 5 million states at most (the command line's own limits are larger). */
@@ -31,7 +31,10 @@ export function startWorker(): void {
     const s = scenarioFrom(e.data.name, e.data.text);
     if (typeof s === 'string') return post({ kind: 'done' });
     e.data.spans.forEach((sp, i) => {
-      const x = exploreScenario(s, session.registry.forKernel(sp.first), { ...LIMITS, progress: (states, ms) => post({ kind: 'progress', span: i, states, ms }) }, true);
+      const era = session.registry.forKernel(sp.first);
+      const limits = { ...LIMITS, progress: (states: number, ms: number) => post({ kind: 'progress', span: i, states, ms }) };
+      // Witnesses only for a finished exploration: a stopped one says what stopped it, and soon.
+      const x = exploreScenario(s, era, limits, 'if-complete');
       const ex = x.exploration;
       const v = ex ? verdict(ex) : null;
       post({
@@ -43,6 +46,7 @@ export function startWorker(): void {
         outcomes: ex?.outcomes.length ?? 0,
         harms: ex ? harmsOf(ex).map((h) => h.harm) : [],
         states: ex?.states ?? 0,
+        ...(ex?.stopped ? { stopped: ex.stopped } : {}),
         witnesses: x.witnesses.filter((w) => !w.target.startsWith('window')).map((w) => ({ target: w.target, shown: w.shown ?? w.target, token: w.token })),
       });
     });
