@@ -90,8 +90,8 @@ const hueOf = (letter: string) => (letter === '–' ? 50 : 70 + ((letter.charCod
 
 /**
  * The release axis: every mainline release, in bands of one result (consecutive spans of the
- * runner's that give the same outcome are one band), each boundary with what its first release
- * changes for the scenario and the commit; a release is a button.
+ * runner's that give the same outcome are one band), each boundary labelled with its commits and
+ * unfolding to what its first release changes for the scenario; a release is a button.
  */
 function axis(s: Scenario, chosen: readonly string[]): string {
   const { rows } = releaseRows([s], session.registry.timeline, session.eras);
@@ -100,13 +100,21 @@ function axis(s: Scenario, chosen: readonly string[]): string {
     spans.map((sp) => sp.run),
     () => '',
   );
-  const bands: { first: string; last: string; run: RunResult; letter: string; changes: string }[] = [];
+  const bands: { first: string; last: string; run: RunResult; letter: string; changes: string; commits: string[] }[] = [];
   spans.forEach((sp, i) => {
     const letter = letters[i] ?? '–';
     const prev = bands[bands.length - 1];
     // One band: the same outcome, or the same reason it cannot run.
     if (prev && prev.letter === letter && prev.run.unavailable === sp.run.unavailable) prev.last = sp.last;
-    else bands.push({ first: sp.first, last: sp.last, run: sp.run, letter, changes: sp.changes.map((c) => ('rule' in c ? `${c.rule} = ${valueText(c.value)}` : `${c.feature} arrives`) + (c.commit ? ` (${c.commit})` : '')).join('; ') });
+    else
+      bands.push({
+        first: sp.first,
+        last: sp.last,
+        run: sp.run,
+        letter,
+        changes: sp.changes.map((c) => ('rule' in c ? `${c.rule} = ${valueText(c.value)}` : `${c.feature} arrives`) + (c.commit ? ` (${c.commit})` : '')).join('; '),
+        commits: [...new Set(sp.changes.flatMap((c) => (c.commit ? [c.commit.slice(0, 12)] : [])))],
+      });
   });
   const parts = bands.map((band, i) => {
     const inBand = releases.slice(releases.indexOf(band.first), releases.indexOf(band.last) + 1);
@@ -115,7 +123,7 @@ function axis(s: Scenario, chosen: readonly string[]): string {
     const what = o ? `outcome ${band.letter}${harm ? ` (${o.violations.join(', ')})` : ''}` : (band.run.unavailable ?? 'cannot run');
     const buttons = inBand.map((r) => `<button class="release${chosen.includes(r) ? ' chosen' : ''}" data-release="${r}" title="${esc(`${r}: ${what}`)}">${esc(r.replace(/^v/, ''))}</button>`).join('');
     const head = o ? `${band.letter}${harm ? ` ${o.violations.join(', ')}` : ''}` : `– ${band.run.unavailable ?? ''}`;
-    return `<div class="band${harm ? ' harm' : ''}" data-first="${band.first}" data-last="${band.last}" data-outcome="${esc(band.letter)}" style="--hue:${hueOf(band.letter)}"><div class="band-head">${esc(head)}</div><div class="band-releases">${buttons}</div>${i > 0 && band.changes ? `<div class="boundary">${esc(band.first)}: ${esc(band.changes)}</div>` : ''}</div>`;
+    return `<div class="band${harm ? ' harm' : ''}" data-first="${band.first}" data-last="${band.last}" data-outcome="${esc(band.letter)}" style="--hue:${hueOf(band.letter)}"><div class="band-head">${esc(head)}</div><div class="band-releases">${buttons}</div>${i > 0 && band.changes ? `<details class="boundary"><summary>${esc(band.first)}: ${band.commits.length ? esc(band.commits.join(', ')) : 'what changes'}</summary>${esc(band.changes)}</details>` : ''}</div>`;
   });
   return `<div class="axis">${parts.join('')}</div>`;
 }
