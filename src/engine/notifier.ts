@@ -1,7 +1,8 @@
 // The mmu_notifier chain (mm/mmu_notifier.c): what the primary MMU calls, delivered to every
 // secondary MMU registered on the mm that changes. A secondary MMU registers a set of handlers
-// like struct mmu_notifier_ops; KVM registers its own (kvm.ts), and another registrant (a
-// test's, say) needs no change to the mm code that calls the chain.
+// like struct mmu_notifier_ops; KVM registers its own (src/kvm/mmu.ts, through SecondaryMmu:
+// engine/secondary.ts), and another registrant (a test's, say) needs no change to the mm code
+// that calls the chain.
 import type { NotifierCallback } from '../contract/era.js';
 import type { Emit } from './emit.js';
 import type { Label, StepSpec } from './program.js';

@@ -77,7 +77,7 @@ export function checkSanity(m: Machine, s: State): string | null {
 
   // Each secondary MMU's own (KVM: its sPTEs and TLBs against the mm and the frames).
   for (const r of l.secondaries) {
-    const wrong = r.sanity(l, m.parts.get(r.name), s, finished);
+    const wrong = r.sanity(l, m.parts.get(r.name), s);
     if (wrong) return wrong;
   }
   return null;

@@ -49,6 +49,6 @@ export interface SecondaryMmu {
   watchers(l: Layout): Watcher[];
   /** An observable of its state as an expression; undefined for one it does not own. */
   observe(l: Layout, o: Observable): Expr | undefined;
-  /** Its own invariants in a state (sanity.ts): a message, or null. `finished` says whether a thread has run to its end. */
-  sanity(l: Layout, part: unknown, s: State, finished: (tid: number) => boolean): string | null;
+  /** Its own invariants in a state (sanity.ts): a message, or null. `part`: what it fixed for the machine (`machine`). */
+  sanity(l: Layout, part: unknown, s: State): string | null;
 }

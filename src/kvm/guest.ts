@@ -75,7 +75,6 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
   asm.bind(done);
 }
 
-/** Harm, not a mere window: the guest touched a frame it must not touch, or read data the primary MMU no longer shows. */
 /** The guest's translation into `pfn` (0: an EPT violation): its TLB entry if it allows the access, else the sPTE, which fills the TLB (and sets the sPTE's A/D bits with EPT A/D bits). */
 function translate(k: KvmLayout, g: GfnSlot, tlb: number, isWrite: boolean): Stmt[] {
   const pfn = v('pfn');
@@ -117,6 +116,7 @@ function complete(e: Emit, pte: number, isWrite: boolean, value: number, reg: nu
   ];
 }
 
+/** Harm, not a mere window: the guest touched a frame it must not touch, or read data the primary MMU no longer shows. */
 function checkGuestAccess(e: Emit, pfn: Expr, pte: number, isWrite: boolean): Stmt[] {
   const { l } = e;
   const flags = v('flags');

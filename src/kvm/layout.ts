@@ -28,7 +28,7 @@ export const TLB = {
 } as const;
 
 export const sptePfn = (spte: number) => spte >>> SPTE.SHIFT;
-export const tlbPfn = (t: number) => t >>> TLB.SHIFT;
+const tlbPfn = (t: number) => t >>> TLB.SHIFT;
 
 export interface GfnSlot {
   gfn: number;

@@ -30,7 +30,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const anchor = (name: string) => `s-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 /** What KVM did with a notifier callback: how the sPTEs changed in the steps of its handler. */
-export type CallbackEffect = 'zapped' | 'repointed' | 'updated' | 'nothing';
+type CallbackEffect = 'zapped' | 'repointed' | 'updated' | 'nothing';
 const EFFECT_COLOUR: Record<CallbackEffect, string> = { zapped: '#c0392b', repointed: '#1f618d', updated: '#7d3c98', nothing: '#7f8c8d' };
 /** An sPTE value as the trace prints it (engine: `none`, or `pfn 0x11 W-DAh`, `pfn 0x11 access-tracked`): its pfn. */
 const spteFrame = (v: string) => (v === 'none' ? null : (/^pfn (0x[0-9a-f]+)/.exec(v)?.[1] ?? v));
@@ -40,7 +40,7 @@ const spteFrame = (v: string) => (v === 'none' ? null : (/^pfn (0x[0-9a-f]+)/.ex
  * steps after it that continue the same handler (same thread and function, no new delivery).
  * A zap wins over a new pfn, a new pfn over a change of bits.
  */
-export function callbackEffect(trace: readonly TraceStep[], i: number): CallbackEffect {
+function callbackEffect(trace: readonly TraceStep[], i: number): CallbackEffect {
   const t = trace[i]!;
   const sptes = [];
   for (let j = i; j < trace.length && trace[j]!.thread === t.thread && trace[j]!.fn === t.fn && (j === i || !trace[j]!.callback); j++) {
@@ -52,10 +52,9 @@ export function callbackEffect(trace: readonly TraceStep[], i: number): Callback
   return 'updated';
 }
 
-/** A step's label in its box: the kernel function, a callback with what KVM did, or a handler's later step. */
-function labelOf(trace: readonly TraceStep[], i: number): string {
-  const t = trace[i]!;
-  if (t.callback) return `.${t.callback}: ${callbackEffect(trace, i)}`;
+/** A step's label in its box: the kernel function, a callback with what KVM did (`effect`), or a handler's later step. */
+function labelOf(t: TraceStep, effect: CallbackEffect | null): string {
+  if (t.callback) return `.${t.callback}: ${effect}`;
   return t.fn.startsWith('kvm_mmu_notifier_') ? `↳ ${t.does.split(/[;,]/)[0]}` : t.fn;
 }
 
@@ -66,7 +65,8 @@ export function swimlane(r: RunResult): string {
   const lanes = [...threads, 'KVM'];
   const kvmLane = lanes.length - 1;
   const laneOf = (t: TraceStep) => (t.fn.startsWith('kvm_mmu_notifier_') ? kvmLane : threads.indexOf(t.thread));
-  const labels = r.trace.map((_, i) => labelOf(r.trace, i));
+  const effects = r.trace.map((t, i) => (t.callback ? callbackEffect(r.trace, i) : null));
+  const labels = r.trace.map((t, i) => labelOf(t, effects[i]!));
   // Each lane as wide as its longest label (or its name): no label is cut.
   const widths = lanes.map((name, li) => Math.max(MIN_LANE, Math.ceil(Math.max(name.length, ...labels.filter((_, i) => laneOf(r.trace[i]!) === li).map((x) => x.length)) * CHAR) + 26));
   const laneX = (i: number) => LEFT + widths.slice(0, i).reduce((a, b) => a + b, 0);
@@ -97,7 +97,7 @@ export function swimlane(r: RunResult): string {
     out.push(`<text class="fn" x="${x + 5}" y="${y + 12}">${esc(labels[i]!)}</text>`);
     // A callback's first step is its delivery (an arrow comes in, drawn by what KVM did); the others continue it.
     if (t.callback && from !== kvmLane) {
-      const effect = callbackEffect(r.trace, i);
+      const effect = effects[i]!;
       const x1 = laneX(from) + widths[from]! - 10;
       out.push(
         `<line class="arrow" data-callback="${t.callback}" data-effect="${effect}" x1="${x1}" y1="${y + 8}" x2="${x - 1}" y2="${y + 8}" stroke="${EFFECT_COLOUR[effect]}" stroke-width="1.5"${effect === 'nothing' ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrow-${effect})"/>`,
@@ -110,21 +110,21 @@ export function swimlane(r: RunResult): string {
   return out.join('\n');
 }
 
-/** Per era (a column): whether its result has a harm, and whether it changed from the era to its left that could run the scenario. */
-interface Marks {
-  harm: boolean[];
-  changed: boolean[];
-}
-function marksOf(keys: (string | null)[], harms: boolean[]): Marks {
-  return { harm: harms, changed: keys.map((k, i) => k !== null && keys.slice(0, i).some((x) => x !== null) && k !== keys.slice(0, i).filter((x) => x !== null).pop()) };
+/** Per column: its value differs from the nearest column to its left that has one (null: no value, never marked). */
+function changedFromLeft(values: readonly (string | null)[]): boolean[] {
+  let before: string | null = null;
+  return values.map((v) => {
+    const changed = v !== null && before !== null && v !== before;
+    if (v !== null) before = v;
+    return changed;
+  });
 }
 
 /** One row of a summary table: a label and a cell per era; a cell whose value changed from the era to its left (that ran) is marked, and so is a harm. */
 function tr(label: string, cells: string[], harm?: boolean[]): string {
-  let before: string | null = null;
+  const changed = changedFromLeft(cells.map((c) => (c === '–' ? null : c)));
   const tds = cells.map((c, i) => {
-    const classes = [...(c !== '–' && before !== null && c !== before ? ['changed'] : []), ...(harm?.[i] ? ['harm'] : [])];
-    if (c !== '–') before = c;
+    const classes = [...(changed[i] ? ['changed'] : []), ...(harm?.[i] ? ['harm'] : [])];
     return `<td${classes.length ? ` class="${classes.join(' ')}"` : ''}>${esc(c)}</td>`;
   });
   return `<tr><th>${esc(label)}</th>${tds.join('')}</tr>`;
@@ -166,22 +166,21 @@ function resultsOf(runs: RunResult[], xs: ExploreRun[] | undefined): { keys: (st
       harm: runs.map((r) => !!r.outcome?.violations.length),
     };
   }
-  const verdict = (x: ExploreRun) => observationLine(x).split(' ')[2]!;
-  const harmNames = (x: ExploreRun) => harmsOf(x.exploration!).map((h) => h.harm);
+  const each = xs.map((x) => (x.exploration ? { verdict: observationLine(x).split(' ')[2]!, harms: harmsOf(x.exploration).map((h) => h.harm), split: !!x.bands } : null));
   return {
     letters,
-    keys: xs.map((x) => (x.exploration ? JSON.stringify([verdict(x), harmNames(x)]) : null)),
-    short: xs.map((x) => (x.exploration ? `${verdict(x)}${harmNames(x).length ? ` ${harmNames(x).join(', ')}` : ''}${x.bands ? '*' : ''}` : '–')),
-    harm: xs.map((x) => !!x.exploration && harmNames(x).length > 0),
+    keys: each.map((e) => (e ? JSON.stringify([e.verdict, e.harms]) : null)),
+    short: each.map((e) => (e ? `${e.verdict}${e.harms.length ? ` ${e.harms.join(', ')}` : ''}${e.split ? '*' : ''}` : '–')),
+    harm: each.map((e) => !!e && e.harms.length > 0),
   };
 }
 
 /** The overview of a page of several scenarios: a row each (a link to its section), a cell per era. */
-function overview(rows: RunResult[][], explored: ExploreRun[][] | undefined): string {
+function overview(rows: RunResult[][], results: ReturnType<typeof resultsOf>[], explored: boolean): string {
   const eras = rows[0]!.map((r) => r.era.id);
   const head = `<tr><th>scenario</th>${eras.map((e) => `<th>${esc(e)}</th>`).join('')}</tr>`;
   const body = rows.map((runs, ri) => {
-    const { short, harm } = resultsOf(runs, explored?.[ri]);
+    const { short, harm } = results[ri]!;
     return `<tr><th><a href="#${anchor(runs[0]!.scenario.name)}">${esc(runs[0]!.scenario.name)}</a></th>${short.map((c, i) => `<td${harm[i] ? ' class="harm"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
   });
   const letter = explored ? 'the verdict over every interleaving (Never, Sometimes, Always)' : "the outcome's letter (the letters of a scenario's table)";
@@ -190,13 +189,14 @@ function overview(rows: RunResult[][], explored: ExploreRun[][] | undefined): st
 
 /**
  * The view the carried page opens on: the report's first scenario (a catalog one by name, else
- * its text), at the releases of its runs when there are one or two (`run --kernel vX`).
+ * its text), at its runs' releases when it ran one or two single releases (`run --kernel vX`).
  */
 function pageView(rows: RunResult[][]): string {
   const runs = rows[0]!;
   const s = runs[0]!.scenario;
   const origin = s.origin && 'catalog' in s.origin ? { scenario: s.origin.catalog } : { text: s.text };
-  const releases = runs.length <= 2 ? [...new Set(runs.map((r) => r.era.release))] : [];
+  // A run of one or two releases (`--kernel`) opens there; a named era or a proposal is no one release of the axis.
+  const releases = runs.length <= 2 && runs.every((r) => r.era.id === r.era.release) ? [...new Set(runs.map((r) => r.era.release))] : [];
   return JSON.stringify({ ...origin, releases }).replace(/</g, '\\u003c');
 }
 
@@ -207,12 +207,13 @@ function pageView(rows: RunResult[][]): string {
  */
 export function htmlReport(rows: RunResult[][], explored?: ExploreRun[][], page?: string | null): string {
   const counts = pathCounts();
+  const results = rows.map((runs, ri) => resultsOf(runs, explored?.[ri]));
   const body = rows.map((runs, ri) => {
     const s = runs[0]!.scenario;
     const xs = explored?.[ri];
-    const { keys, harm, letters } = resultsOf(runs, xs);
-    const marks = marksOf(keys, harm);
-    const cls = (i: number) => `${marks.harm[i] ? ' harm' : ''}${marks.changed[i] ? ' changed' : ''}`;
+    const { keys, harm, letters } = results[ri]!;
+    const changed = changedFromLeft(keys);
+    const cls = (i: number) => `${harm[i] ? ' harm' : ''}${changed[i] ? ' changed' : ''}`;
     const head = `<tr><th></th>${runs.map((r, i) => `<th class="era-col${cls(i)}">${esc(r.era.id)}<br><span class="rel">${esc(releasesOf(r.era))}${held(r, xs?.[i])}</span></th>`).join('')}</tr>`;
     const table = `<div class="scroll"><table class="summary">${head}\n${xs ? exploredTable(xs, counts) : canonicalTable(runs, letters)}</table></div>`;
     const eras = runs
@@ -248,7 +249,7 @@ svg .stepno{fill:#666}
 </style></head><body>
 ${page ? '<div id="mmutt-site" hidden></div>\n' : ''}<h1>mmutt ${toolOf(rows.flat().map((r) => r.era))}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
 <p class="legend"><span>Lanes: threads, and KVM; steps numbered.</span><span>A notifier callback delivered to KVM, by what KVM did with it:</span>${legendArrows}<span style="background:#f5b04159">a window: a stale sPTE or TLB entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f5b7b1">an era with a harm</span><span style="background:#f9d8c0">changed from the era to its left</span></p>
-${rows.length > 1 ? overview(rows, explored) : ''}
+${rows.length > 1 ? overview(rows, results, !!explored) : ''}
 ${body.join('\n')}
 ${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}${page ? `<script type="application/json" id="mmutt-view">${pageView(rows)}</script>\n<script id="mmutt-app">${page}</script>\n` : ''}</body></html>
 `;

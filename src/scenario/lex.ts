@@ -19,10 +19,6 @@ const MAX_NAME = 64;
 /** Values in a scenario are small: page contents, addresses, gfns. Anything past 2^48 is a typo. */
 const MAX_NUMBER = 2 ** 48;
 
-/**
- * Split scenario text into tokens. Comments are `// to end of line` and `(* ... *)` as in the
- * kernel's litmus tests. Identifiers may contain `-` and `.` (era ids, counter names).
- */
 /** text[i] is the second half of a surrogate pair (a character outside the BMP, an emoji say). */
 const isLowSurrogateAfterHigh = (text: string, i: number) => {
   const u = text.charCodeAt(i);
@@ -30,6 +26,10 @@ const isLowSurrogateAfterHigh = (text: string, i: number) => {
   return u >= 0xdc00 && u <= 0xdfff && h >= 0xd800 && h <= 0xdbff;
 };
 
+/**
+ * Split scenario text into tokens. Comments are `// to end of line` and `(* ... *)` as in the
+ * kernel's litmus tests. Identifiers may contain `-` and `.` (era ids, counter names).
+ */
 export function lex(file: string, text: string): Tok[] {
   const toks: Tok[] = [];
   let i = 0;

@@ -32,22 +32,29 @@ export interface View {
 }
 
 /** base64url of UTF-8 text, and back: a scenario of one's own in a link. */
-const toBase64Url = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const toBase64Url = (s: string) => {
+  // A byte at a time: a long text's bytes would be too many arguments for one fromCharCode call.
+  let bin = '';
+  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
 const fromBase64Url = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
 
 /** Does a fragment name a view (and not, say, a section of an html report the page sits in)? */
-export const namesView = (fragment: string) => /^#?(scenario|text|releases|witness)=/.test(fragment) || /&(scenario|text|releases|witness)=/.test(fragment);
+const namesView = (fragment: string) => /^#?(scenario|text|releases|witness)=/.test(fragment) || /&(scenario|text|releases|witness)=/.test(fragment);
 
 /** The view a fragment names: `#scenario=NAME&releases=v3.6,v3.7`, or `#text=BASE64URL&releases=...`; what it gets wrong is said, not thrown. */
-export function viewOf(fragment: string): View {
+function viewOf(fragment: string): View {
   const p = new URLSearchParams(fragment.replace(/^#/, ''));
   const asked = (p.get('releases') ?? '').split(',').filter(Boolean);
   const unknown = asked.filter((r) => !releases.includes(r));
   // Oldest first, once each, two at most.
   const rel = [...new Set(asked.filter((r) => releases.includes(r)))].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)).slice(0, 2);
   const errors = unknown.length ? [`the link names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is not a mainline release' : 'are not mainline releases'} mmutt models`] : [];
-  const w = /^(v[\d.]+):(.+)$/.exec(p.get('witness') ?? '');
+  const askedWitness = p.get('witness');
+  const w = /^(v[\d.]+):(.+)$/.exec(askedWitness ?? '');
   const witness = w && releases.includes(w[1]!) ? { witness: { release: w[1]!, token: w[2]!, target: 'a schedule' } } : {};
+  if (askedWitness !== null && !('witness' in witness)) errors.push(`the link's witness \`${askedWitness}\` is not RELEASE:TOKEN at a mainline release mmutt models`);
   const err = () => (errors.length ? { linkError: errors.join('; ') } : {});
   const text = p.get('text');
   if (text !== null) {
@@ -63,7 +70,7 @@ export function viewOf(fragment: string): View {
   return { scenario: name !== null && catalog.some((c) => c.name === name) ? name : catalog[0]!.name, releases: rel, ...witness, ...err() };
 }
 
-export function fragmentOf(v: View): string {
+function fragmentOf(v: View): string {
   const p = new URLSearchParams();
   if (v.text !== undefined) p.set('text', toBase64Url(v.text));
   else p.set('scenario', v.scenario!);
@@ -72,12 +79,30 @@ export function fragmentOf(v: View): string {
   return `#${p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':')}`;
 }
 
+/** The same scenario at these releases (oldest first, once each): what a click, a drag or an arrow key asks. */
+const withReleases = (v: View, rs: readonly string[]): View => ({
+  ...(v.scenario !== undefined ? { scenario: v.scenario } : { text: v.text! }),
+  releases: [...new Set(rs)].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)),
+});
+
 const textOf = (v: View) => v.text ?? catalog.find((c) => c.name === v.scenario)!.text;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const $ = (id: string) => document.getElementById(id)!;
 
 /** The scenario a view holds, or the error its text has (`file:line:col: ...`). */
 const scenarioOf = (v: View): Scenario | string => scenarioFrom(v.scenario, textOf(v));
+
+/**
+ * The runner's spans of releases for a scenario (`matrix --releases`: one canonical run each),
+ * kept for the text they were made from: a click, a drag or an arrow key redraws the axis
+ * without running them again.
+ */
+let spansKept: { key: string; spans: ReturnType<typeof releaseRows>['rows'][number]['spans'] } | undefined;
+function spansOf(s: Scenario): ReturnType<typeof releaseRows>['rows'][number]['spans'] {
+  const key = JSON.stringify([s.origin ?? null, s.text]);
+  if (spansKept?.key !== key) spansKept = { key, spans: releaseRows([s], session.registry.timeline, session.eras).rows[0]!.spans };
+  return spansKept.spans;
+}
 
 /** A release as the runner runs it alone (`--kernel vX`). */
 const eraAt = (release: string): Era => session.registry.forKernel(release);
@@ -94,8 +119,7 @@ const hueOf = (letter: string) => (letter === '–' ? 50 : 70 + ((letter.charCod
  * unfolding to what its first release changes for the scenario; a release is a button.
  */
 function axis(s: Scenario, chosen: readonly string[]): string {
-  const { rows } = releaseRows([s], session.registry.timeline, session.eras);
-  const spans = rows[0]!.spans;
+  const spans = spansOf(s);
   const letters = outcomeLetters(
     spans.map((sp) => sp.run),
     () => '',
@@ -129,7 +153,7 @@ function axis(s: Scenario, chosen: readonly string[]): string {
 }
 
 /** The first step where two traces part: a different thread, function or change; 0 if they do not. */
-export function firstDivergence(a: RunResult, b: RunResult): number {
+function firstDivergence(a: RunResult, b: RunResult): number {
   const key = (r: RunResult, i: number) => {
     const t = r.trace[i];
     return t ? JSON.stringify([t.thread, t.fn, t.changes]) : null;
@@ -227,7 +251,7 @@ const exploreControl = (x: Explored) => (x.worker ? '<button id="cancel-explore"
 /** Explore every span of releases of the scenario in the worker: the same bundle, started from its own text. */
 function exploreAll(v: View, s: Scenario): void {
   explored?.worker?.terminate();
-  const spans = releaseRows([s], session.registry.timeline, session.eras).rows[0]!.spans.map((sp) => ({ first: sp.first, last: sp.last }));
+  const spans = spansOf(s).map((sp) => ({ first: sp.first, last: sp.last }));
   const source = document.getElementById('mmutt-app')!.textContent!;
   const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
   const x: Explored = { text: textOf(v), spans, results: [], progress: 'starting', worker };
@@ -257,7 +281,7 @@ function exploreAll(v: View, s: Scenario): void {
 let ownsFragment = true;
 
 /** Draw the view; the fragment follows it. */
-export function render(v: View): void {
+function render(v: View): void {
   const s = scenarioOf(v);
   const editor = $('editor') as HTMLTextAreaElement;
   if (editor.value !== textOf(v)) editor.value = textOf(v);
@@ -368,7 +392,7 @@ export function start(root: HTMLElement, initial?: View): void {
     const r = (e.target as HTMLElement).closest('button.release')?.getAttribute('data-release');
     if (!r) return;
     const shown = view.releases.length ? view.releases : [releases[releases.length - 1]!];
-    view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: (e as MouseEvent).shiftKey ? [shown[0]!, r].sort((a, b) => releases.indexOf(a) - releases.indexOf(b)) : [r] };
+    view = withReleases(view, (e as MouseEvent).shiftKey ? [shown[0]!, r] : [r]);
     render(view);
   });
   // Drag along the axis: the release under the pointer is shown as it passes.
@@ -380,7 +404,7 @@ export function start(root: HTMLElement, initial?: View): void {
   $('axis').addEventListener('pointerover', (e) => {
     const r = (e.target as HTMLElement).closest('button.release')?.getAttribute('data-release');
     if (!dragging || !r || (view.releases.length === 1 && view.releases[0] === r)) return;
-    view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: [r] };
+    view = withReleases(view, [r]);
     render(view);
   });
   // The arrow keys step one release along the axis (outside the editor).
@@ -389,7 +413,7 @@ export function start(root: HTMLElement, initial?: View): void {
     ownsFragment = true;
     const at = releases.indexOf(view.releases[0] ?? releases[releases.length - 1]!);
     const next = releases[Math.min(releases.length - 1, Math.max(0, at + (e.key === 'ArrowLeft' ? -1 : 1)))]!;
-    view = { ...(view.scenario !== undefined ? { scenario: view.scenario } : { text: view.text! }), releases: [next] };
+    view = withReleases(view, [next]);
     render(view);
   });
   $('lanes').addEventListener('click', (e) => {

@@ -40,7 +40,8 @@ export function startWorker(): void {
       post({
         kind: 'span',
         span: i,
-        verdict: ex ? (v?.verdict ?? (ex.complete ? `${ex.outcomes.length} outcomes` : 'Timeout')) : '–',
+        // No verdict: no condition (verdict() gives one for any exploration a limit stopped).
+        verdict: ex ? (v?.verdict ?? `${ex.outcomes.length} outcomes`) : '–',
         positive: v?.positive ?? 0,
         negative: v?.negative ?? 0,
         outcomes: ex?.outcomes.length ?? 0,
