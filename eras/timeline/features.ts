@@ -2,7 +2,7 @@
 // cannot run a scenario that uses it ("not in this release: ..."); a named era that spans its
 // arrival runs such a scenario at the release where the feature arrived.
 import type { FeatureEntry } from '../../src/contract/era.js';
-import { readAt, readIn } from './sources.js';
+import { AMD_IOMMU_V2_ARRIVES, readAt, readIn } from './sources.js';
 
 export const FEATURES: readonly FeatureEntry[] = [
   {
@@ -109,5 +109,16 @@ export const FEATURES: readonly FeatureEntry[] = [
       readAt('v5.9.1', 'arch/x86/kvm/mmu/tdp_mmu.c', '(the file)', 'absent: arch/x86/kvm/mmu/ has mmu.c, mmu_audit.c, mmu_internal.h, mmutrace.h, page_track.c, paging_tmpl.h'),
       readAt('v5.10', 'arch/x86/kvm/mmu/tdp_mmu.c', 'tdp_mmu_enabled, kvm_mmu_init_tdp_mmu', 'static bool __read_mostly tdp_mmu_enabled = false; module_param_named(tdp_mmu, tdp_mmu_enabled, bool, 0644); kvm_mmu_init_tdp_mmu(): if (!is_tdp_mmu_enabled()) return;'),
     ],
+  },
+  {
+    feature: 'iommu_sva',
+    name: 'a device bound to a process through its IOMMU (amd_iommu_v2: PASID, ATS, PRI)',
+    release: 'v3.3',
+    why: 'drivers/iommu/amd_iommu_v2.c binds a device\'s PASID to a process\'s mm (amd_iommu_bind_pasid()): the IOMMU walks the process\'s page table for the device, caches translations in the device\'s TLB (ATS), and asks the kernel to fault a page in (PRI, do_fault() -> handle_mm_fault()); the driver registers an mmu_notifier on the mm.',
+    cite: [{ file: 'drivers/iommu/amd_iommu_v2.c', fn: 'amd_iommu_bind_pasid, do_fault, iommu_mn', status: 'verified', note: 'v3.2.0 (absent) and v3.3.8 read (see read); the commit that added the driver was not identified' }],
+    pinned: 'between v3.2 and v3.3: no amd_iommu_v2.c in any commit of fastbot3d/linux-3.2.0; present in ciminaghi/linux-3.3.8 (a stable tree of v3.3: a new driver, not a backport)',
+    status: 'between',
+    between: ['v3.2', 'v3.3'],
+    read: [...AMD_IOMMU_V2_ARRIVES],
   },
 ];

@@ -9,7 +9,7 @@
 // and no step reads it before (the vocabulary and rule-tag tests check that no earlier run
 // names it). The research behind the releases is summarised in docs/timeline.md.
 import type { Observability, RuleEntry } from '../../src/contract/era.js';
-import { readAt, readIn } from './sources.js';
+import { AMD_IOMMU_V2_ARRIVES, readAt, readIn } from './sources.js';
 
 /** A rule's value where mmutt's history starts: there is nothing earlier to compare a run with. */
 const START: Observability = { unobservable: 'the first value mmutt models: no earlier release to compare with' };
@@ -24,6 +24,7 @@ const OUTSIDE_PTL = '2ec74c3ef2d8 ("mm: move all mmu notifier invocations to be 
 const V37 = 'v3.7: akpm\'s mmotm list of 2012-09-27 (against 3.6-rc7) still queues it for the next merge window; the list of 2012-10-11 (against 3.6) no longer does';
 const RMAP_V2 = '369ea8242c0f ("mm/rmap: update to new mmu_notifier semantic v2")';
 const V413 = 'v4.13: the series was posted against 4.13-rc and merged before 4.13 (merge ea25c4317946); reports of its KVM regression are against 4.13.8';
+const IR_CALLBACK = '0f0a327fa12c ("mmu_notifier: add the callback for mmu_notifier_invalidate_range()")';
 const AA8 = 'aa85986e7150 ("KVM: x86/mmu: Mark folio dirty when creating SPTE, not when zapping/modifying")';
 const V613 = 'v6.13: merged with "Merge branch \'kvm-no-struct-page\'" (5cb1659f4120) in the 6.13 KVM pull';
 
@@ -422,6 +423,186 @@ export const RULES: readonly RuleEntry[] = [
       readAt('v5.9.1', 'mm/memory.c', 'do_wp_page', 'if (PageKsm(page) || page_count(page) != 1) goto copy; if (!trylock_page(page)) goto copy; if (PageKsm(page) || page_mapcount(page) != 1 || page_count(page) != 1) { unlock_page(page); goto copy; } wp_page_reuse(vmf)'),
     ],
     observable: { scenario: 'test/timeline/swapcache-cow.mmu', where: 'kvm.spte_zap >= 2', between: ['v5.0', 'v5.15'] },
+  },
+
+  // ---- where mm calls ->invalidate_range (->arch_invalidate_secondary_tlbs) ----
+  {
+    rule: 'mm.invalidate_range.callers',
+    value: [],
+    release: 'v2.6.27',
+    commit: CORE,
+    why: 'struct mmu_notifier_ops has no ->invalidate_range: a secondary TLB hears of a page-table change only through .invalidate_page, .invalidate_range_start/end and .change_pte.',
+    cite: [{ file: 'include/linux/mmu_notifier.h, mm/memory.c', fn: 'struct mmu_notifier_ops, tlb_flush_mmu_tlbonly', status: 'verified', note: 'v3.17 and v3.18.20 read (see read): no invalidate_range op, no *_clear_flush_notify() calling it, and `git grep mmu_notifier_invalidate_range(` in include/ mm/ kernel/ finds nothing; the op is added in v3.19 (next entry)' }],
+    pinned: `${V2627}: the callback first exists in v3.19`,
+    status: 'verified',
+    read: [
+      readAt('v3.17', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'release, clear_flush_young, test_young, change_pte, invalidate_page, invalidate_range_start/end: no invalidate_range'),
+      readIn('davisliuu/linux-3.18.y', '892d72826adad557f48fe3bbc5a27d382e2b2c73', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*invalidate_page)(struct mmu_notifier *mn, (l.141): no invalidate_range (3.18.20)'),
+      readIn('davisliuu/linux-3.18.y', '892d72826adad557f48fe3bbc5a27d382e2b2c73', 'mm/memory.c', 'tlb_flush_mmu_tlbonly', 'tlb_flush(tlb); followed by #ifdef CONFIG_HAVE_RCU_TABLE_FREE (l.236-241): no notifier (3.18.20)'),
+    ],
+    observable: START,
+  },
+  {
+    rule: 'mm.invalidate_range.callers',
+    value: ['tlb_flush_mmu_tlbonly', 'invalidate_range_end', 'ksm', 'wp_page_copy'],
+    release: 'v3.19',
+    commit: IR_CALLBACK,
+    why: 'mm calls ->invalidate_range where it flushes the CPU TLB: ptep_clear_flush_notify() (ptep_clear_flush(), then mmu_notifier_invalidate_range(addr, addr + PAGE_SIZE), under the PTL: KSM\'s write_protect_page() and replace_page(), the COW break) and tlb_flush_mmu_tlbonly() (tlb_flush(), then the notifier, before the gathered pages are freed); and __mmu_notifier_invalidate_range_end() calls ->invalidate_range before ->invalidate_range_end of every registrant.',
+    cite: [
+      { file: 'include/linux/mmu_notifier.h, mm/mmu_notifier.c', fn: 'struct mmu_notifier_ops, ptep_clear_flush_notify, __mmu_notifier_invalidate_range_end', commit: IR_CALLBACK, status: 'verified', note: 'v3.18.20 and v3.19.0 code read (see read); the ids and subjects of the three commits (1897bdc4d331 "mmu_notifier: add mmu_notifier_invalidate_range()", 34ee645e83b6 "mmu_notifier: call mmu_notifier_invalidate_range() from VMM", 0f0a327fa12c) from their commit texts as a RHEL backport table and NVIDIA\'s open-gpu-kernel-modules quote them (../shared/history/secondary-mmus.md 1a)' },
+      { file: 'mm/memory.c', fn: 'tlb_flush_mmu_tlbonly', commit: '34ee645e83b6 ("mmu_notifier: call mmu_notifier_invalidate_range() from VMM")', status: 'verified', note: 'v3.19.0 read (see read)' },
+    ],
+    pinned: 'v3.19: no invalidate_range in 3.17.0 or 3.18.20 (davisliuu/linux-3.18.y), present in 3.19.0 (monkeygq/linux-3.19) and 3.19.8; Joerg Roedel\'s series of 2014-11-13, merged for 3.19',
+    status: 'verified',
+    read: [
+      readIn('davisliuu/linux-3.18.y', '892d72826adad557f48fe3bbc5a27d382e2b2c73', 'mm/mmu_notifier.c', '__mmu_notifier_invalidate_range_end', 'if (mn->ops->invalidate_range_end) (l.188-197): no ->invalidate_range (3.18.20)'),
+      readAt('v3.19', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*invalidate_range)(struct mmu_notifier *mn, struct mm_struct *mm, (l.168); "called under the ptl spin-lock and not allowed to sleep" (l.161-162)'),
+      readAt('v3.19', 'include/linux/mmu_notifier.h', 'ptep_clear_flush_notify', '___pte = ptep_clear_flush(__vma, __address, __ptep); mmu_notifier_invalidate_range(___mm, ___addr, ___addr + PAGE_SIZE); (l.314-325)'),
+      readAt('v3.19', 'mm/memory.c', 'tlb_flush_mmu_tlbonly', 'tlb_flush(tlb); mmu_notifier_invalidate_range(tlb->mm, tlb->start, tlb->end); (l.236-242)'),
+      readAt('v3.19', 'mm/mmu_notifier.c', '__mmu_notifier_invalidate_range_end', 'if (mn->ops->invalidate_range) mn->ops->invalidate_range(mn, mm, start, end); if (mn->ops->invalidate_range_end) ... (l.204-207)'),
+      readAt('v3.19', 'mm/ksm.c', 'write_protect_page, replace_page', 'entry = ptep_clear_flush_notify(vma, addr, ptep); (l.895); ptep_clear_flush_notify(vma, addr, ptep); (l.963)'),
+      readAt('v3.19', 'mm/memory.c', 'do_wp_page', 'ptep_clear_flush_notify(vma, address, page_table); (l.2231, the COW break)'),
+      readAt('v3.19', 'mm/rmap.c', 'try_to_unmap_one', 'pte_unmap_unlock(pte, ptl); mmu_notifier_invalidate_page(mm, address); (l.1291-1293): reclaim still calls .invalidate_page'),
+    ],
+    observable: { scenario: 'munmap-device-mapped', where: 'iommu.invalidate_range >= 1', between: ['v3.3', 'v4.12'] },
+  },
+  {
+    rule: 'mm.invalidate_range.callers',
+    value: ['tlb_flush_mmu_tlbonly', 'invalidate_range_end', 'ksm', 'wp_page_copy', 'rmap'],
+    release: 'v4.13',
+    commit: RMAP_V2,
+    why: 'try_to_unmap_one() and page_mkclean_one() call mmu_notifier_invalidate_range() for each entry they clear, inside the page_vma_mapped_walk() loop (the PTL held), and bracket the walk with invalidate_range_start/end: a device TLB hears reclaim and writeback twice.',
+    cite: [{ file: 'mm/rmap.c', fn: 'try_to_unmap_one, page_mkclean_one', commit: RMAP_V2, status: 'verified', note: 'v4.12 and v4.13.4 code read (see read)' }],
+    pinned: `${V413}; jason50123/linux-4.12 calls .invalidate_page in both walks, shizukanaskytree/linux-4.13.4 calls mmu_notifier_invalidate_range() there`,
+    status: 'verified',
+    read: [
+      readAt('v4.12', 'mm/rmap.c', 'try_to_unmap_one', 'put_page(page); mmu_notifier_invalidate_page(mm, address); (l.1468): no range bracket'),
+      readAt('v4.13.4', 'mm/rmap.c', 'try_to_unmap_one', 'mmu_notifier_invalidate_range(mm, address, address + PAGE_SIZE); at the end of the loop body (l.1518-1519), bracketed by range_start (l.1360) and range_end (l.1522)'),
+      readAt('v4.13.4', 'mm/rmap.c', 'page_mkclean_one', 'mmu_notifier_invalidate_range(vma->vm_mm, cstart, cend); (l.942), inside the walk loop'),
+    ],
+    observable: { unobservable: 'the engine does not yet model this call site: its reclaim and writeback walks deliver no ->invalidate_range (docs/iommu.md, what is left)' },
+  },
+  {
+    rule: 'mm.invalidate_range.callers',
+    value: ['tlb_flush_mmu_tlbonly', 'invalidate_range_end', 'range_only_end', 'wp_page_copy', 'rmap'],
+    release: 'v4.15',
+    commit: '0f10851ea475 ("mm/mmu_notifier: avoid double notification when it is useless")',
+    why: 'Only a page freed before range_end or replaced by a new page is notified under the PTL: KSM\'s write_protect_page() and replace_page() use plain ptep_clear_flush() ("No need to notify as we are downgrading page table to read only"; "... replacing a read only page with another") and leave the device TLB to range_end; callers that did notify (the COW break) end with mmu_notifier_invalidate_range_only_end(), which skips ->invalidate_range (4645b9fe84bf).',
+    cite: [
+      { file: 'mm/ksm.c, Documentation/vm/mmu_notifier.txt', fn: 'write_protect_page, replace_page', commit: '0f10851ea475 ("mm/mmu_notifier: avoid double notification when it is useless")', status: 'verified', note: 'v4.14.74 and v4.15.0 code read (see read); the id and subject from the commit text (mm-notifier history #13 in ../shared/history)' },
+      { file: 'mm/mmu_notifier.c, mm/memory.c', fn: '__mmu_notifier_invalidate_range_end, wp_page_copy', commit: '4645b9fe84bf ("mm/mmu_notifier: avoid call to invalidate_range() in range_end()")', status: 'verified', note: 'the commit text read (fairphone msm-4.19 gitiles); v4.14.74 and v4.15.0 code read (see read)' },
+    ],
+    pinned: 'v4.15: ptep_clear_flush_notify() in KSM in 4.14.74 (also 4.14.170, 4.14.177), plain ptep_clear_flush() in 4.15.0 and 4.15.18; Jérôme Glisse, 2017-11-15, in the 4.15 merge window (no 4.14.0 tree with mm/ksm.c was found)',
+    status: 'verified',
+    read: [
+      readIn('harveydong/linux-4.14-comment', 'a44b4268d3ca', 'mm/ksm.c', 'write_protect_page, replace_page', 'entry = ptep_clear_flush_notify(vma, pvmw.address, pvmw.pte); (l.1058); ptep_clear_flush_notify(vma, addr, ptep); (l.1149) (4.14.74)'),
+      readIn('harveydong/linux-4.14-comment', 'a44b4268d3ca', 'mm/mmu_notifier.c', '__mmu_notifier_invalidate_range_end', 'mn->ops->invalidate_range(mn, mm, start, end); unconditionally (l.209); no range_only_end (4.14.74)'),
+      readAt('v4.15', 'mm/ksm.c', 'write_protect_page', '* No need to notify as we are downgrading page table to read only not changing it to point to a new page. ... entry = ptep_clear_flush(vma, pvmw.address, pvmw.pte); (l.1056-1061)'),
+      readAt('v4.15', 'mm/ksm.c', 'replace_page', '* No need to notify as we are replacing a read only page with another read only page with the same content. ... ptep_clear_flush(vma, addr, ptep); (l.1145-1151)'),
+      readAt('v4.15', 'mm/mmu_notifier.c', '__mmu_notifier_invalidate_range_end', 'if (!only_end && mn->ops->invalidate_range) (l.192-195, 215-216)'),
+      readAt('v4.15', 'mm/memory.c', 'wp_page_copy', 'ptep_clear_flush_notify(); ... mmu_notifier_invalidate_range_only_end(mm, mmun_start, mmun_end);'),
+    ],
+    observable: { scenario: 'ksm-merge-device-mapped', where: 'iommu.invalidate_range >= 4', between: ['v4.12', 'v5.0'] },
+  },
+  {
+    rule: 'mm.invalidate_range.callers',
+    value: ['arch_tlb_flush'],
+    release: 'v6.6',
+    commit: '6bbd42e2df8f ("mmu_notifiers: call invalidate_range() when invalidating TLBs")',
+    why: 'The callback, renamed .arch_invalidate_secondary_tlbs (1af5a8109904), is called only by the architecture\'s TLB flush: on x86 at the end of flush_tlb_mm_range(), after the CPU flush (so from ptep_clear_flush() of an accessible PTE and from the mmu_gather\'s tlb_flush()), and with (0, -1UL) when a batched reclaim flush is queued (arch_tlbbatch_add_pending()); __mmu_notifier_invalidate_range_end() no longer calls it (ec8832d007cb) and ptep_clear_flush_notify() is gone.',
+    cite: [
+      { file: 'arch/x86/mm/tlb.c, arch/x86/include/asm/tlbflush.h', fn: 'flush_tlb_mm_range, arch_tlbbatch_add_pending', commit: '6bbd42e2df8f ("mmu_notifiers: call invalidate_range() when invalidating TLBs")', status: 'verified', note: 'v6.5 (sndrzt/linux-6.5 at its import f5744aac0f31) and v6.6.0 code read (see read); the ids and subjects from the torvalds/linux push of 2023-08-29 (the v6.6 merge window), where the five commits of Alistair Popple\'s series are consecutive' },
+      { file: 'mm/mmu_notifier.c, include/asm-generic/tlb.h', fn: 'mn_hlist_invalidate_end, tlb_flush_mmu_tlbonly', commit: 'ec8832d007cb ("mmu_notifiers: don\'t invalidate secondary TLBs as part of mmu_notifier_invalidate_range_end()")', status: 'verified', note: 'v6.5 and v6.6.0 code read (see read)' },
+    ],
+    pinned: 'v6.6: the v6.5 tree calls ->invalidate_range from range_end and tlb_flush_mmu_tlbonly(), the v6.6.0 tree (xie1111111/linux-6.6-opensbi-mllb) only from arch code; pushed 2023-08-29, in the v6.6 merge window',
+    status: 'verified',
+    read: [
+      readIn('sndrzt/linux-6.5', 'f5744aac0f31', 'include/asm-generic/tlb.h', 'tlb_flush_mmu_tlbonly', 'mmu_notifier_invalidate_range(tlb->mm, tlb->start, tlb->end); (l.458-459)'),
+      readIn('sndrzt/linux-6.5', 'f5744aac0f31', 'mm/mmu_notifier.c', 'mn_hlist_invalidate_end', 'if (!only_end && subscription->ops->invalidate_range) (l.553-554)'),
+      readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/arch/x86/mm/tlb.c', 'flush_tlb_mm_range', 'put_cpu(); mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end); (l.1039-1040)'),
+      readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/arch/x86/include/asm/tlbflush.h', 'arch_tlbbatch_add_pending', 'mmu_notifier_arch_invalidate_secondary_tlbs(mm, 0, -1UL); (l.286)'),
+      readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/include/asm-generic/tlb.h', 'tlb_flush_mmu_tlbonly', 'tlb_flush(tlb); __tlb_reset_range(tlb); (l.448-460): no notifier'),
+      readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/mm/mmu_notifier.c', 'mn_hlist_invalidate_end', 'subscription->ops->invalidate_range_end(subscription, (l.552-572): no ->arch_invalidate_secondary_tlbs'),
+      readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/mm/pgtable-generic.c', 'ptep_clear_flush', 'pte = ptep_get_and_clear(mm, address, ptep); if (pte_accessible(mm, pte)) flush_tlb_page(vma, address); (l.93-104)'),
+    ],
+    observable: { scenario: 'munmap-device-mapped', where: 'iommu.invalidate_range = 1', between: ['v5.0', 'v6.12'] },
+  },
+
+  // ---- an IOMMU bound to a process: the callbacks its driver registers ----
+  {
+    rule: 'iommu.notifier_ops',
+    value: ['invalidate_page', 'invalidate_range_start', 'invalidate_range_end', 'change_pte', 'clear_flush_young'],
+    release: 'v3.3',
+    why: 'amd_iommu_v2 (the first driver to bind a device to a process\'s mm) registers clear_flush_young, change_pte and invalidate_page (each flushes the page from the device TLB) and invalidate_range_start/end: range_start points the PASID at an empty page table (the device\'s translations fault) and flushes its TLB, range_end restores mm->pgd; no .release.',
+    cite: [{ file: 'drivers/iommu/amd_iommu_v2.c', fn: 'iommu_mn, mn_invalidate_range_start, mn_invalidate_range_end', status: 'verified', note: 'v3.2.0 (absent) and v3.3.8, v3.7.2 code read (see read); the commit that added the driver was not identified' }],
+    pinned: 'between v3.2 and v3.3: no amd_iommu_v2.c in any commit of fastbot3d/linux-3.2.0; present in ciminaghi/linux-3.3.8 (a stable tree: a new driver, not a backport)',
+    status: 'between',
+    between: ['v3.2', 'v3.3'],
+    read: [
+      ...AMD_IOMMU_V2_ARRIVES,
+      readAt('v3.7.2', 'drivers/iommu/amd_iommu_v2.c', 'mn_invalidate_range_start, mn_invalidate_range_end', 'amd_iommu_domain_set_gcr3(dev_state->domain, pasid_state->pasid, __pa(empty_page_table)); ... amd_iommu_domain_set_gcr3(..., __pa(pasid_state->mm->pgd)) (l.436-462)'),
+    ],
+    observable: START,
+  },
+  {
+    rule: 'iommu.notifier_ops',
+    value: ['release', 'invalidate_page', 'invalidate_range_start', 'invalidate_range_end', 'clear_flush_young'],
+    release: 'v3.17',
+    why: 'amd_iommu_v2 registers .release (the mm is going away: the PASID stops translating) and no longer .change_pte.',
+    cite: [{ file: 'drivers/iommu/amd_iommu_v2.c', fn: 'iommu_mn, mn_release', status: 'verified', note: 'v3.15.5 and v3.17.0 code read (see read); the commit was not identified' }],
+    pinned: 'between v3.15 and v3.17: the v3.15.5 tree has the v3.3 table, the v3.17.0 tree (lexi6725/linux-3.17.0) the new one; no v3.16 tree was read',
+    status: 'between',
+    between: ['v3.15', 'v3.17'],
+    read: [
+      readIn('lexi6725/linux-3.17.0', '26c80e2472a8', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', '.release, .clear_flush_young, .invalidate_page, .invalidate_range_start, .invalidate_range_end (l.479-485)'),
+    ],
+    observable: { unobservable: 'the release that first hears .release is bounded, not known; exit-device-bound shows .release from here on' },
+  },
+  {
+    rule: 'iommu.notifier_ops',
+    value: ['release', 'invalidate_page', 'invalidate_range', 'clear_flush_young'],
+    release: 'v3.19',
+    commit: IR_CALLBACK,
+    why: 'amd_iommu_v2 replaces invalidate_range_start/end (the empty page table) by .invalidate_range: one page flushes that page from the device TLB, a larger range the whole PASID.',
+    cite: [{ file: 'drivers/iommu/amd_iommu_v2.c', fn: 'iommu_mn, mn_invalidate_range', status: 'verified', note: 'v3.18.30 and v3.19.0 code read (see read); the same series as the callback' }],
+    pinned: 'v3.19: start/end in the 3.18.30 vendor tree (jockyw2001/linux-3.18), .invalidate_range in 3.19.0 (monkeygq/linux-3.19) and 3.19.8',
+    status: 'verified',
+    read: [
+      readAt('v3.18.30', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', '.release, .clear_flush_young, .invalidate_page, .invalidate_range_start, .invalidate_range_end (l.481-487)'),
+      readAt('v3.19', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn, mn_invalidate_range', '.release, .clear_flush_young, .invalidate_page, .invalidate_range (l.445-450); if ((start ^ (end - 1)) < PAGE_SIZE) amd_iommu_flush_page(...) else amd_iommu_flush_tlb(...) (l.410-425)'),
+    ],
+    observable: { scenario: 'munmap-device-mapped', where: 'iommu.invalidate_range_start >= 1', between: ['v3.3', 'v4.12'] },
+  },
+  {
+    rule: 'iommu.notifier_ops',
+    value: ['release', 'invalidate_range', 'clear_flush_young'],
+    release: 'v4.13',
+    why: 'amd_iommu_v2 drops .invalidate_page with the series that removes it from mm (5f32b265400d "mm/mmu_notifier: kill invalidate_page").',
+    cite: [{ file: 'drivers/iommu/amd_iommu_v2.c', fn: 'iommu_mn', status: 'verified', note: 'v4.12 and v4.13.4 code read (see read); the driver patch of the series ("iommu/amd: update to new mmu_notifier semantic") has no id checked in a tree' }],
+    pinned: `${V413}; the driver's own patch of that series ("iommu/amd: update to new mmu_notifier semantic") was not identified by id`,
+    status: 'verified',
+    read: [
+      readAt('v4.12', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', '.release, .clear_flush_young, .invalidate_page, .invalidate_range (l.436-441)'),
+      readAt('v4.13.4', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', '.release, .clear_flush_young, .invalidate_range (l.429-433)'),
+    ],
+    observable: { unobservable: 'in the same release mm stops calling .invalidate_page at all (5f32b265400d)' },
+  },
+  {
+    rule: 'iommu.notifier_ops',
+    value: ['release', 'invalidate_range'],
+    release: 'v5.4',
+    why: 'amd_iommu_v2 no longer registers .clear_flush_young (aging no longer flushes the device TLB); the SVA drivers that follow (intel-svm, arm-smmu-v3-sva, and amd\'s pasid.c after amd_iommu_v2 is removed in v6.7) register .release and the range callback only.',
+    cite: [{ file: 'drivers/iommu/amd_iommu_v2.c', fn: 'iommu_mn', status: 'verified', note: 'v4.19 and v5.4 code read (see read); the commit was not identified' }],
+    pinned: 'between v4.19 and v5.4: .clear_flush_young in the 4.19 import (0x88888888/Linux-4.19 at 74e90c5be722), gone in jashawnyu/linux-5.4',
+    status: 'between',
+    between: ['v4.19', 'v5.4'],
+    read: [
+      readIn('0x88888888/Linux-4.19', '74e90c5be722', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', '.flags = MMU_INVALIDATE_DOES_NOT_BLOCK, .release, .clear_flush_young, .invalidate_range (l.429-434)'),
+      readAt('v5.4', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', '.release, .invalidate_range (l.396-399)'),
+      readIn('mihaelbh/adding-new-sched-policy-to-linux-6.6.9', 'ad8d9458f5c4', 'drivers/iommu/amd/iommu_v2.c', 'iommu_mn', '.release, .arch_invalidate_secondary_tlbs (l.396-399) (6.6.9)'),
+      readIn('shilei-massclouds/linux-6.12', '2974a9e75df2', 'drivers/iommu/amd/pasid.c', 'sva_mn', '.arch_invalidate_secondary_tlbs, .release (l.97-100)'),
+    ],
+    observable: { unobservable: 'the release that drops it is bounded, not known; aging a page a device maps shows it' },
   },
 
   // ---- KVM: the callbacks it registers ----

@@ -48,6 +48,7 @@ export const SNAPSHOTS: Readonly<Record<string, string>> = {
   'v4.11': 'HCLS/linux-4.11',
   'v4.12': 'jason50123/linux-4.12',
   'v4.13.4': 'shizukanaskytree/linux-4.13.4',
+  'v4.15': 'ThomasLucas61/linux-4.15',
   'v4.19': '0x88888888/Linux-4.19',
   'v4.20': 'a4913994/linux-4.20',
   'v5.2.1': 'wangliang-cs/linux-5.2.1',
@@ -90,3 +91,9 @@ export function readAt(release: string, path: string, fn: string, saw: string): 
 
 /** A commit read in a repository (the change itself, or a release commit not in the table). */
 export const readIn = (repo: string, at: string, path: string, fn: string, saw: string): Read => ({ repo, at, path, fn, saw });
+
+/** amd_iommu_v2, the first driver to bind a device to a process's mm: absent in a 3.2.0 tree, present in 3.3.8 (a new driver, not a stable backport). */
+export const AMD_IOMMU_V2_ARRIVES: readonly Read[] = [
+  readIn('fastbot3d/linux-3.2.0', '66c53d143c26', 'drivers/iommu/', 'amd_iommu_v2.c', 'absent'),
+  readIn('ciminaghi/linux-3.3.8', 'ac941d2648df', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', 'static struct mmu_notifier_ops iommu_mn = { .clear_flush_young, .change_pte, .invalidate_page, .invalidate_range_start, .invalidate_range_end } (l.464)'),
+];

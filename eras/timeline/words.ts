@@ -19,6 +19,9 @@ const word = (w: string, kind: Word['kind'], ...since: Since[]): Word => ({ word
 const same = (w: string, kind: Word['kind'], release: string, status: Status, read: Read[], extra: Extra = {}): Word => word(w, kind, at(release, w, status, read, undefined, extra));
 
 const OLD = 'v2.6.27';
+/** struct mmu_notifier_ops at v2.6.27 (allwinner/linux-2.6.36 at the release commit). */
+const OPS_27 = readAt('v2.6.27', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*release)(...) (l.50); int (*clear_flush_young)(...) (l.60); void (*invalidate_page)(...) (l.71); void (*invalidate_range_start)(...) (l.118); void (*invalidate_range_end)(...) (l.121)');
+const KSM_NOTIFY_WORD = '828502d30073 ("ksm: add mmu_notifier set_pte_at_notify()")';
 const FOLIO_516 = 'the "Memory folios" pull (tag folio-5.16) read';
 const MM_61 = '"[GIT PULL] MM updates for 6.1-rc1" read';
 const MM_63 = '"[GIT PULL] MM updates for 6.3-rc1" read';
@@ -217,6 +220,36 @@ export const WORDS: readonly Word[] = [
     at('v4.14', 'RET_PF_RETRY', 'verified', [readAt('v4.13.4', 'arch/x86/kvm/mmu.c', 'tdp_page_fault', 'out_unlock: ... return 0; (only RET_MMIO_PF_RETRY is named)'), readIn('linuxzjs/linux-4.14', '3550cd6a1534', 'linux-4.14.177/arch/x86/kvm/mmu.c', 'enum, tdp_page_fault', 'RET_PF_RETRY = 0, ... return RET_PF_RETRY;')], '9b8ebbdb74b5 ("KVM: x86: extend usage of RET_MMIO_PF_* constants")', {
       note: 'absent in v4.13.4, present in a 4.14.177 tree: v4.14 (no later than 4.14; 4.9.202 needed it as a backport, 4.14.154 did not). torvalds/linux mmu.c at 9b8ebbdb74b5 read earlier: enum { RET_PF_RETRY = 0, ... }',
     }),
+  ),
+
+  same('mmu_gather', 'type', OLD, 'verified', [readAt(OLD, 'include/asm-generic/tlb.h', 'struct mmu_gather', 'struct mmu_gather { (l.39)'), readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/include/asm-generic/tlb.h', 'struct mmu_gather', 'struct mmu_gather { (l.294)')]),
+  // ---- struct mmu_notifier_ops: the callbacks a device's IOMMU driver is called by ----
+  same('invalidate_range_start', 'function', OLD, 'verified', [OPS_27]),
+  same('invalidate_range_end', 'function', OLD, 'verified', [OPS_27]),
+  same('clear_flush_young', 'function', OLD, 'verified', [OPS_27]),
+  word(
+    'invalidate_page',
+    'function',
+    at(OLD, 'invalidate_page', 'verified', [OPS_27]),
+    at('v4.13', null, 'verified', [readAt('v4.12', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*invalidate_page)(struct mmu_notifier *mn, (l.104)'), readAt('v4.13.4', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'absent')], '5f32b265400d ("mm/mmu_notifier: kill invalidate_page")'),
+  ),
+  word(
+    'change_pte',
+    'function',
+    at('v2.6.32', 'change_pte', 'verified', [readAt('v2.6.31', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'absent'), readAt('v2.6.32', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*change_pte)(struct mmu_notifier *mn, (l.68)')], KSM_NOTIFY_WORD),
+    at('v6.10', null, 'verified', [readAt('v6.9', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*change_pte)(struct mmu_notifier *subscription, (l.129)'), readIn('msgeden/cryptocap-arm64-linux-6.10', '449e07155be2', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'absent')], '997308f9ae72 ("mmu_notifier: remove the .change_pte() callback")', { note: 'v6.9 has the member, the 6.10 tree does not (the id and subject as eras/post-change-pte-removal.ts gives them)' }),
+  ),
+  word(
+    'task_exit',
+    'function',
+    at('v3.3', 'task_exit', 'between', [readIn('ciminaghi/linux-3.3.8', 'ac941d2648df', 'drivers/iommu/amd_iommu_v2.c', 'task_exit', 'static int task_exit(struct notifier_block *nb, unsigned long e, void *data) (l.607); profile_event_register(PROFILE_TASK_EXIT, &profile_nb); (l.945)'), readAt('v3.7.2', 'kernel/exit.c', 'do_exit', 'profile_task_exit(tsk); (l.815) ... exit_mm(tsk); (l.890)')], undefined, { between: ['v3.2', 'v3.3'], note: 'amd_iommu_v2\'s unbinding at task exit ("Using this notifier is a hack ... What I really want is a sleeping notifier that is called when an MM goes down"), in 3.3.8, 3.7.2, 3.14.1 and 3.15.5' }),
+    at('v3.17', null, 'between', [readAt('v3.17', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', 'no task_exit, no profile_event_register(); .release = mn_release')], undefined, { between: ['v3.15', 'v3.17'], note: 'replaced by .release (iommu.notifier_ops); the commit was not identified' }),
+  ),
+  word(
+    'arch_invalidate_secondary_tlbs',
+    'function',
+    at('v3.19', 'invalidate_range', 'verified', [readIn('davisliuu/linux-3.18.y', '892d72826adad557f48fe3bbc5a27d382e2b2c73', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'absent (3.18.20)'), readAt('v3.19', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*invalidate_range)(struct mmu_notifier *mn, struct mm_struct *mm, (l.168)')], '0f0a327fa12c ("mmu_notifier: add the callback for mmu_notifier_invalidate_range()")'),
+    at('v6.6', 'arch_invalidate_secondary_tlbs', 'verified', [readIn('sndrzt/linux-6.5', 'f5744aac0f31', 'include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*invalidate_range)(struct mmu_notifier *subscription, (l.207)'), readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/include/linux/mmu_notifier.h', 'struct mmu_notifier_ops', 'void (*arch_invalidate_secondary_tlbs)( (l.206)')], '1af5a8109904 ("mmu_notifiers: rename invalidate_range notifier")'),
   ),
 
   // ---- KVM: notifier handlers ----

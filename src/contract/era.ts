@@ -44,12 +44,29 @@ export const NOTIFIER_CALLBACKS = [
   'invalidate_page',
   'invalidate_range_start',
   'invalidate_range_end',
+  // 0f0a327fa12c (v3.19); .arch_invalidate_secondary_tlbs from 1af5a8109904 (v6.6): the same
+  // slot of the table, printed in each release's own name (eras/timeline/words.ts).
+  'invalidate_range',
   'change_pte',
   'clear_flush_young',
   'clear_young',
   'test_young',
 ] as const;
 export type NotifierCallback = (typeof NOTIFIER_CALLBACKS)[number];
+
+/**
+ * Where mm calls ->invalidate_range (v3.19-v6.5; ->arch_invalidate_secondary_tlbs from v6.6):
+ * the callback a secondary TLB that cannot sleep registers, fired inside the primary update.
+ * - `tlb_flush_mmu_tlbonly`: the mmu_gather's flush, after the CPU flush, before its pages are freed;
+ * - `invalidate_range_end`: __mmu_notifier_invalidate_range_end() calls it before ->invalidate_range_end;
+ * - `range_only_end`: callers that notified under the PTL end with mmu_notifier_invalidate_range_only_end(), which skips it (4645b9fe84bf);
+ * - `ksm`: write_protect_page() and replace_page() clear the PTE with ptep_clear_flush_notify();
+ * - `wp_page_copy`: the COW break clears the PTE with ptep_clear_flush_notify();
+ * - `rmap`: try_to_unmap_one() and page_mkclean_one() call it under the PTL (369ea8242c0f);
+ * - `arch_tlb_flush`: the architecture's TLB flush calls it, wherever the CPU TLB is flushed (6bbd42e2df8f).
+ */
+export const INVALIDATE_RANGE_CALLERS = ['tlb_flush_mmu_tlbonly', 'invalidate_range_end', 'range_only_end', 'ksm', 'wp_page_copy', 'rmap', 'arch_tlb_flush'] as const;
+export type InvalidateRangeCaller = (typeof INVALIDATE_RANGE_CALLERS)[number];
 
 /** How an unmapping rmap walk (try_to_unmap_one, page_mkclean_one) tells secondary MMUs. */
 export const UNMAP_NOTIFY = [
@@ -112,6 +129,8 @@ export interface EraRules {
   'mm.page_mkclean_one.notify': Rule<UnmapNotify>;
   /** do_wp_page(): the test that lets a write fault reuse an anon page in place instead of copying it. */
   'mm.do_wp_page.reuse': Rule<(typeof WP_REUSE)[number]>;
+  /** Where mm calls ->invalidate_range (->arch_invalidate_secondary_tlbs): none before v3.19. */
+  'mm.invalidate_range.callers': Rule<InvalidateRangeCaller[]>;
 
   // ---- KVM (virt/kvm, arch/x86/kvm) ----
   /** The callbacks KVM registers in kvm_mmu_notifier_ops; the chain delivers no others to KVM. */
@@ -135,6 +154,10 @@ export interface EraRules {
   'kvm.age.no_ad_mark_dirty': Rule<boolean>;
   /** The x86 MMU a VM gets by default: the shadow/rmap MMU, or the TDP MMU (v5.10+, default later). */
   'kvm.mmu.default': Rule<(typeof MMU_KINDS)[number]>;
+
+  // ---- an IOMMU bound to a process (SVA/ATS: drivers/iommu) ----
+  /** The callbacks a device's IOMMU driver registers on the process's mm: amd_iommu_v2's (v3.3-v6.6), then the SVA drivers'. */
+  'iommu.notifier_ops': Rule<NotifierCallback[]>;
 }
 
 /**
@@ -152,6 +175,7 @@ export const RULE_DOMAINS: { [K in keyof EraRules]: RuleDomain } = {
   'mm.lazyfree.refcount_check': { boolean: true },
   'mm.page_mkclean_one.notify': { oneOf: UNMAP_NOTIFY },
   'mm.do_wp_page.reuse': { oneOf: WP_REUSE },
+  'mm.invalidate_range.callers': { subsetOf: INVALIDATE_RANGE_CALLERS },
   'kvm.notifier_ops': { subsetOf: NOTIFIER_CALLBACKS },
   'kvm.change_pte': { oneOf: KVM_CHANGE_PTE },
   'kvm.zap.mark_dirty': { oneOf: ZAP_DIRTY },
@@ -163,6 +187,7 @@ export const RULE_DOMAINS: { [K in keyof EraRules]: RuleDomain } = {
   'kvm.age.no_ad': { oneOf: AGE_NO_AD },
   'kvm.age.no_ad_mark_dirty': { boolean: true },
   'kvm.mmu.default': { oneOf: MMU_KINDS },
+  'iommu.notifier_ops': { subsetOf: NOTIFIER_CALLBACKS },
 };
 
 /** The rule names, in the order of EraRules. */
@@ -231,7 +256,7 @@ interface EntryFacts {
 export type RuleEntry = { [K in RuleName]: { rule: K; value: EraRules[K]['value']; observable: Observability } & EntryFacts }[RuleName];
 
 /** Kernel features a scenario may use that not every release has. */
-export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu', 'ept_ad'] as const;
+export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu', 'ept_ad', 'iommu_sva'] as const;
 export type FeatureKey = (typeof FEATURES)[number];
 export interface FeatureEntry extends EntryFacts {
   feature: FeatureKey;

@@ -33,6 +33,21 @@ export const COUNTER_NAMES = [
   // What the guest did.
   'guest.read',
   'guest.write',
+  // Callbacks the notifier chain delivered to a device's IOMMU driver (src/iommu/), by the
+  // callback's slot: `iommu.invalidate_range` counts .arch_invalidate_secondary_tlbs from v6.6.
+  'iommu.invalidate_range',
+  'iommu.invalidate_page',
+  'iommu.invalidate_range_start',
+  'iommu.change_pte',
+  'iommu.clear_flush_young',
+  'iommu.release',
+  // What the IOMMU did: device TLB (ATC) entries dropped, ATS translations, PRI page requests.
+  'iommu.atc_flush',
+  'iommu.ats',
+  'iommu.pri',
+  // What the device did.
+  'device.read',
+  'device.write',
 ] as const;
 export type CounterName = (typeof COUNTER_NAMES)[number];
 
@@ -100,6 +115,8 @@ export interface ExploredWindow {
   key: string;
   mapping: string;
   gfn: number;
+  /** Where the mapping is when it is not a gfn's (a device TLB entry: `qemu:0x7f0000000000`). */
+  where?: string;
   openedBy: { thread: string; fn: string };
 }
 

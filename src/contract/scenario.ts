@@ -45,10 +45,15 @@ export interface SlotDecl {
   pos: Pos;
 }
 
+/** An access made before the threads start: a vCPU's to a gfn, or a device's (`devN`) to an address of its process. */
 export interface TouchDecl {
-  vcpu: string;
+  /** Who made it: a vCPU (vcpu0, ...) or a device (dev0, ...). */
+  by: string;
   kind: 'read' | 'write';
-  gfn: number;
+  /** A vCPU's: the gfn. */
+  gfn?: number;
+  /** A device's: the address (its process's). */
+  at?: HostAddr;
   value?: number; // for write
   pos: Pos;
 }
@@ -85,12 +90,13 @@ export type Op =
   | { kind: 'numa-hint'; at: HostAddr; pages: number; pos: Pos }
   | { kind: 'age' | 'idle-age' | 'test-young'; at: HostAddr; reg?: string; pos: Pos };
 
-export type ThreadKind = 'vcpu' | 'user' | 'kernel';
+/** A `device` thread is a device's DMA through an IOMMU bound to its process (`dev0(qemu) { ... }`). */
+export type ThreadKind = 'vcpu' | 'user' | 'kernel' | 'device';
 
 export interface ThreadDecl {
   name: string;
   kind: ThreadKind;
-  /** The process a user thread runs in. */
+  /** The process a user thread runs in; the process a device is bound to (its mm, by PASID). */
   proc?: string;
   /** Threads that must have finished before this one starts (`NAME after A, B { ... }`). */
   after: string[];

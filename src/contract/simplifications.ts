@@ -7,8 +7,9 @@ export const ENGINE_SIMPLIFICATIONS: readonly string[] = [
   'a vCPU told to retry re-faults once no invalidation covers its gfn; the spin is not modelled',
   'KSM\'s scan, checksum and tree walk are one step (cmp_and_merge_page)',
   'reclaim(P) reclaims the folio at P only (shrink_folio_list(), shrink_page_list() before v6.1); KSM pages are not reclaimed or migrated',
-  'zapped pages are freed under the PTL (the mmu_gather may free them after range_end)',
+  'zapped pages are freed under the PTL, unless a device TLB on the mm hears ->invalidate_range: then munmap() and MADV_DONTNEED free them in tlb_finish_mmu(), after range_end and the TLB flush, as the kernel always does (KVM\'s sPTEs are gone at range_start: the same outcomes)',
   'one swap slot per page; a read swap-in keeps it, a write swap-in frees it',
   'do_numa_page() restores the PTE; the page is not moved to another node',
   'the host is Intel EPT: A/D bits only with enable_ept_ad_bits from v3.6 (shadow paging and AMD NPT, which always had them, are not run)',
+  'a device bound to a process (SVA) caches translations in one device TLB (ATC); the IOMMU\'s own TLB and walk caches are not modelled, nor the IOMMU (x86) and SMMU (arm64) differences; its page requests (PRI) are faulted in on the device\'s own thread, not a driver work queue; a translation waits out amd_iommu_v2\'s empty page table (v3.3-v3.18) instead of faulting again and again',
 ];

@@ -3,7 +3,7 @@
 // The engine sees rules, never an era: which era they come from is the runner's business.
 import { COUNTER_NAMES, PAGE_SIZE } from '../contract/output.js';
 import type { EraRules, RuleName } from '../contract/era.js';
-import type { Op, Scenario } from '../contract/scenario.js';
+import type { Op, Scenario, TouchDecl } from '../contract/scenario.js';
 import type { Emit } from './emit.js';
 import { emitKsmMerge } from './ksm.js';
 import type { MmuNotifierOps } from './notifier.js';
@@ -68,8 +68,8 @@ export function layoutOf(s: Scenario, secondaries: readonly SecondaryMmu[]): Sce
   // The zero page, the initial pages, and room for every allocation a run can make: each
   // operation allocates at most two pages (a COW copy given up is freed before a retry).
   const nframes = 1 + s.mem.length + 2 * opCount + 2;
-  const prologueVcpus = [...new Set(s.touched.map((t) => t.vcpu))];
-  return { l: buildLayout(s, nframes, prologueVcpus, secondaries), nframes };
+  const prologue = [...new Set(s.touched.map((t) => t.by))];
+  return { l: buildLayout(s, nframes, prologue, secondaries), nframes };
 }
 export interface ScenarioLayout {
   l: Layout;
@@ -176,9 +176,7 @@ function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly M
     };
     const ops: Op[] =
       t.kind === 'prologue'
-        ? s.touched
-            .filter((x) => `${x.vcpu}(prologue)` === t.name)
-            .map((x) => (x.kind === 'read' ? { kind: 'guest-read', gfn: x.gfn, reg: '', pos: x.pos } : { kind: 'guest-write', gfn: x.gfn, value: x.value!, pos: x.pos }))
+        ? s.touched.filter((x) => `${x.by}(prologue)` === t.name).map((x) => touchOp(x))
         : s.threads.find((x) => x.name === t.name)!.ops;
     for (const op of ops) emitOp(e, s, op);
     return asm.assemble();
@@ -251,12 +249,12 @@ function emitOp(e: Emit, s: Scenario, op: Op): void {
   const reg = (name: string | undefined) => (name === undefined ? -1 : (t.regs.get(name) ?? -1));
   const page = (at: { proc: string; addr: number }) => pageIndex(l, s, at.proc, at.addr);
   const range = (at: { proc: string; addr: number }, n: number) => Array.from({ length: n }, (_, k) => page({ proc: at.proc, addr: at.addr + k * PAGE_SIZE }));
+  // An operation a secondary MMU owns (a vCPU's guest access, a device's DMA) is built by it.
+  if (l.secondaries.some((r) => r.emitOp(e, op))) return;
   switch (op.kind) {
     case 'guest-read':
     case 'guest-write':
-      // A vCPU's access: the secondary MMU whose threads they are (KVM) builds it.
-      if (!l.secondaries.some((r) => r.emitOp(e, op))) throw new Error(`internal: no secondary MMU on the chain runs ${op.kind}`);
-      return;
+      throw new Error(`internal: no secondary MMU on the chain runs ${op.kind}`);
     case 'host-read':
       return emitUserAccess(e, page(op.at), false, 0, reg(op.reg));
     case 'swap-in':
@@ -293,6 +291,12 @@ function emitOp(e: Emit, s: Scenario, op: Op): void {
       // An operation the engine does not know does not compile.
       return unreachable(op);
   }
+}
+
+/** A `touched` access as the operation it is: a vCPU's guest access, a device's DMA (a host address in a device's prologue). */
+function touchOp(x: TouchDecl): Op {
+  if (x.gfn !== undefined) return x.kind === 'read' ? { kind: 'guest-read', gfn: x.gfn, reg: '', pos: x.pos } : { kind: 'guest-write', gfn: x.gfn, value: x.value!, pos: x.pos };
+  return x.kind === 'read' ? { kind: 'host-read', at: x.at!, reg: '', pos: x.pos } : { kind: 'host-write', at: x.at!, value: x.value!, pos: x.pos };
 }
 
 export function pageIndex(l: Layout, s: Scenario, proc: string, addr: number): number {

@@ -82,7 +82,7 @@ export function emitExit(e: Emit, proc: number): void {
   const pages = l.pages.flatMap((p, i) => (p.proc === proc ? [i] : []));
   // exit_mmap() runs when the last user of the mm is gone: the process's other threads, and
   // its vCPUs (KVM runs a vCPU only in the VM's own mm).
-  const users = l.threads.flatMap((t, tid) => (tid !== e.tid && (t.proc === proc || l.secondaries.some((r) => r.usesMm(l, tid, proc))) ? [tid] : []));
+  const users = l.threads.flatMap((t, tid) => (tid !== e.tid && ((t.kind === 'user' && t.proc === proc) || l.secondaries.some((r) => r.usesMm(l, tid, proc))) ? [tid] : []));
   asm.emit({
     fn: 'do_exit',
     does: 'the last thread of the process exits: mmput() -> exit_mmap()',

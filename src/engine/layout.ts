@@ -85,6 +85,12 @@ export interface ThreadSlot {
   pc: number;
   locals: number;
   regs: Map<string, number>;
+  /**
+   * The thread's mmu_gather: the pfns its zap has cleared from the PTEs and not yet freed, one
+   * slot per page of its largest zap (munmap, MADV_DONTNEED) of a process a device is bound to;
+   * tlb_finish_mmu() frees them after the TLB flush (mm/mmu_gather.c).
+   */
+  gather: number[];
 }
 
 export interface Layout {
@@ -134,7 +140,7 @@ class Slots {
  * vmas, pages and their backing stores), each secondary MMU's part, and each thread (pc,
  * locals, registers), in that order.
  */
-export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[], secondaries: readonly SecondaryMmu[]): Layout {
+export function buildLayout(s: Scenario, nframes: number, prologue: string[], secondaries: readonly SecondaryMmu[]): Layout {
   const slots = new Slots();
   const violations = slots.take('violations', 'violations');
   const counters = slots.next;
@@ -150,10 +156,11 @@ export function buildLayout(s: Scenario, nframes: number, prologueVcpus: string[
   }
   const { procs, vmas, pages, stores } = processSlots(s, slots);
   // The secondary MMUs' state, each its own part, after the primary MMU's.
+  const prologueVcpus = prologue.filter((by) => s.touched.some((t) => t.by === by && t.gfn !== undefined));
   const vcpuNames = [...new Set([...prologueVcpus, ...s.threads.filter((t) => t.kind === 'vcpu').map((t) => t.name)])].sort();
   const builder = { slot: slots.take, pages, vcpus: vcpuNames, get next() { return slots.next; } };
   const parts = new Map(secondaries.map((r) => [r.name, r.layout(s, builder)]));
-  const threads = threadSlots(s, slots, prologueVcpus, vcpuNames);
+  const threads = threadSlots(s, slots, prologue, vcpuNames);
   const { names, kinds } = slots;
   return { size: names.length, violations, counters, firstPfn: FIRST_PFN, nframes, frames, procs, vmas, pages, stores, threads, secondaries, parts, names, kinds, locks: kinds.flatMap((k, i) => (k === 'lock' ? [i] : [])) };
 }
@@ -191,25 +198,36 @@ function processSlots(s: Scenario, slots: Slots) {
   return { procs, vmas, pages, stores };
 }
 
-/** Each thread's pc, locals and registers: the prologue's vCPUs first, then the scenario's threads as written. */
-function threadSlots(s: Scenario, slots: Slots, prologueVcpus: readonly string[], vcpuNames: readonly string[]): ThreadSlot[] {
+/**
+ * Each thread's pc, locals and registers: the prologue's first (one per vCPU or device of
+ * `touched`; a device's runs in the process it is bound to), then the scenario's threads as written.
+ */
+function threadSlots(s: Scenario, slots: Slots, prologue: readonly string[], vcpuNames: readonly string[]): ThreadSlot[] {
   const threads: ThreadSlot[] = [];
-  const addThread = (name: string, kind: ThreadSlot['kind'], regNames: string[], proc?: number, vcpu?: number) => {
+  const addThread = (name: string, kind: ThreadSlot['kind'], regNames: string[], zapPages: number, proc?: number, vcpu?: number) => {
     const pc = slots.take(`${name} pc`, 'pc');
     const locals = slots.next;
     for (const k of Object.keys(L)) slots.take(`${name} ${k.toLowerCase()}`, 'local');
     const regs = new Map<string, number>();
     for (const r of regNames) regs.set(r, slots.take(`${name}:${r}`, 'reg'));
-    const t: ThreadSlot = { name, kind, pc, locals, regs };
+    const gather = Array.from({ length: zapPages }, (_, k) => slots.take(`${name} mmu_gather[${k}]`, 'pfn'));
+    const t: ThreadSlot = { name, kind, pc, locals, regs, gather };
     if (proc !== undefined) t.proc = proc;
     if (vcpu !== undefined) t.vcpu = vcpu;
     threads.push(t);
   };
-  for (const v of prologueVcpus) addThread(`${v}(prologue)`, 'prologue', [], undefined, vcpuNames.indexOf(v));
+  for (const by of prologue) {
+    const device = s.threads.find((t) => t.kind === 'device' && t.name === by);
+    if (device) addThread(`${by}(prologue)`, 'prologue', [], 0, s.procs.findIndex((p) => p.name === device.proc));
+    else addThread(`${by}(prologue)`, 'prologue', [], 0, undefined, vcpuNames.indexOf(by));
+  }
   for (const t of s.threads) {
     const regNames = [...new Set(t.ops.flatMap((o) => ('reg' in o && o.reg !== undefined ? [o.reg] : [])))];
     const proc = t.proc !== undefined ? s.procs.findIndex((p) => p.name === t.proc) : undefined;
-    addThread(t.name, t.kind, regNames, proc, t.kind === 'vcpu' ? vcpuNames.indexOf(t.name) : undefined);
+    // Only a zap a device TLB may hear of from the flush keeps its pages till then (madvise.ts).
+    const heard = s.threads.some((d) => d.kind === 'device' && d.proc === t.proc);
+    const zapPages = heard ? Math.max(0, ...t.ops.map((o) => (o.kind === 'munmap' || (o.kind === 'madvise' && o.advice === 'MADV_DONTNEED') ? o.pages : 0))) : 0;
+    addThread(t.name, t.kind, regNames, zapPages, proc, t.kind === 'vcpu' ? vcpuNames.indexOf(t.name) : undefined);
   }
   return threads;
 }

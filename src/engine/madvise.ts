@@ -5,7 +5,7 @@
 // data (step-data.ts).
 import { clearLocalsData, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
-import { bracket } from './notifier.js';
+import { bracket, hearsInvalidateRange, invalidateRange } from './notifier.js';
 import { unreachable } from './program.js';
 import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, lockFree, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
@@ -28,10 +28,19 @@ function emitRangeOp(
     /** Before the walk, under mmap_lock (a vma change). */
     before?: { does: string; effect: readonly Stmt[] };
     /** The work on one page's PTE. */
-    walk: { fn: string; does: string; pte: (pi: number) => readonly Stmt[] };
+    /** `drops`: what the walk says it does with the pages when it frees them itself. */
+    walk: { fn: string; does: string; drops?: string; pte: (pi: number, gather: number | undefined) => readonly Stmt[] };
     after?: { fn: string; does: string; effect: readonly Stmt[] };
+    /** The walk zaps PTEs into the thread's mmu_gather: tlb_finish_mmu() flushes the TLB, then frees the pages. */
+    gathers?: boolean;
   },
 ): void {
+  // The kernel frees zapped pages after the TLB flush. Only a secondary TLB told from that
+  // flush (->invalidate_range) can see the difference: without one on this mm (KVM's sPTEs are
+  // gone at range_start) the model frees them as it zaps, which gives the same outcomes in
+  // fewer states (simplification: src/contract/simplifications.ts).
+  const gathers = !!rangeOp.gathers && hearsInvalidateRange(e, pages);
+  const gather = gathers ? e.l.threads[e.tid]!.gather.slice(0, pages.length) : [];
   const { l, asm } = e;
   const mm = l.procs[l.pages[pages[0]!]!.proc]!;
   const done = asm.label();
@@ -53,20 +62,36 @@ function emitRangeOp(
   bracket(e, pages, true, () =>
     asm.emit({
       fn: rangeOp.walk.fn,
-      does: `${rangeOp.walk.does}, under the PTL`,
-      data: () => ({ guard: lockFree(mm.ptl), effect: pages.map((pi) => block(rangeOp.walk.pte(pi))) }),
+      does: `${rangeOp.walk.does}${gathers ? ', gathering the pages' : (rangeOp.walk.drops ?? '')}, under the PTL`,
+      data: () => ({ guard: lockFree(mm.ptl), effect: pages.map((pi, k) => block(rangeOp.walk.pte(pi, gather[k]))) }),
     }),
   );
+  // tlb_finish_mmu() -> tlb_flush_mmu(): the CPU TLB flush (tlb_flush_mmu_tlbonly(), which
+  // calls ->invalidate_range v3.19-v6.5; the architecture's flush calls it from v6.6), then the
+  // gathered pages are freed (tlb_flush_mmu_free()).
+  if (gathers) invalidateRange(e, pages, ['tlb_flush_mmu_tlbonly', 'arch_tlb_flush']);
   asm.emit({
     fn: rangeOp.after?.fn ?? rangeOp.fn,
-    does: `${rangeOp.after ? `${rangeOp.after.does}; ` : ''}mmap_${rangeOp.lock}_unlock()`,
-    data: () => ({ effect: [...(rangeOp.after?.effect ?? []), write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '+', 1) : 0), ...clearLocalsData(e, WALK_LOCALS)] }),
+    does: `${rangeOp.after ? `${rangeOp.after.does}${gathers ? ': free the gathered pages' : ''}; ` : ''}mmap_${rangeOp.lock}_unlock()`,
+    data: () => ({
+      effect: [
+        ...gather.map((g) => when(slot(g), [putPageData(l, slot(g)), write(g, 0)])),
+        ...(rangeOp.after?.effect ?? []),
+        write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '+', 1) : 0),
+        ...clearLocalsData(e, WALK_LOCALS),
+      ],
+    }),
   });
   asm.bind(done);
 }
 
-/** Zap one PTE (zap_pte_range): drop the mapping; a file page's dirty bit goes to the folio. */
-export function zapPte(e: Emit, pi: number): Stmt[] {
+/**
+ * Zap one PTE (zap_pte_range): drop the mapping; a file page's dirty bit goes to the folio. With
+ * `gather`, the page goes into that slot of the thread's mmu_gather, to be freed after the TLB
+ * flush; without, it is put at once (exit_mmap() after .release, fork's error path, and a zap no
+ * secondary TLB hears of from the flush: emitRangeOp).
+ */
+export function zapPte(e: Emit, pi: number, gather?: number): Stmt[] {
   const { l } = e;
   const pteSlot = l.pages[pi]!.pte;
   const pte = v('pte');
@@ -86,9 +111,7 @@ export function zapPte(e: Emit, pi: number): Stmt[] {
             // page keeps it in the folio.
             when(and(bits(pte, PTE.DIRTY), bits(flagsOf(l, pfn), PG.FILE)), [folioMarkDirtyData(l, pfn)]),
             write(frameAt(l, pfn, FRAME.MAPCOUNT), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '-', 1)),
-            // The page is freed after the TLB flush of the mmu_gather; with KVM's sPTEs zapped at
-            // invalidate_range_start that is safe wherever the flush falls (simplification: here).
-            putPageData(l, pfn),
+            gather === undefined ? putPageData(l, pfn) : write(gather, pfn),
           ]),
         ]),
       ],
@@ -103,8 +126,9 @@ export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
       return emitRangeOp(e, pages, {
         fn: 'madvise_dontneed_single_vma',
         lock: 'read',
-        walk: { fn: 'zap_pte_range', does: 'clear the PTEs and drop the pages', pte: (pi) => zapPte(e, pi) },
+        walk: { fn: 'zap_pte_range', does: 'clear the PTEs', drops: ' and drop the pages', pte: (pi, gather) => zapPte(e, pi, gather) },
         after: { fn: 'zap_page_range_single', does: 'tlb_finish_mmu()', effect: [] },
+        gathers: true,
       });
     case 'MADV_FREE':
       return emitMadvFree(e, pages);
@@ -167,8 +191,9 @@ export function emitMunmap(e: Emit, pages: number[]): void {
   emitRangeOp(e, pages, {
     fn: 'do_vmi_munmap',
     lock: 'write',
-    walk: { fn: 'unmap_vmas', does: 'zap the PTEs', pte: (pi) => zapPte(e, pi) },
+    walk: { fn: 'unmap_vmas', does: 'zap the PTEs', pte: (pi, gather) => zapPte(e, pi, gather) },
     after: { fn: 'unmap_region', does: 'tlb_finish_mmu(); remove the vma', effect: [write(vma.state, 0)] },
+    gathers: true,
   });
 }
 

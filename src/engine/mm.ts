@@ -5,7 +5,7 @@ import type { EraRules } from '../contract/era.js';
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { L, MM_LOCALS, type Layout, type StoreSlot } from './layout.js';
-import { bracket, setPteAtNotify } from './notifier.js';
+import { bracket, invalidateRange, setPteAtNotify } from './notifier.js';
 import { unreachable, type Label } from './program.js';
 import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, lockFree, mmLive, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped, vmaWritable } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
@@ -340,6 +340,9 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
           ],
         }),
       });
+      // ptep_clear_flush_notify() (v3.19-v6.5), the architecture's flush from v6.6: a device
+      // TLB hears of the old page under the PTL, so range_end need not tell it again (only_end).
+      invalidateRange(e, [pi], ['wp_page_copy', 'arch_tlb_flush']);
       setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the new page writable', data: () => ({ effect: [write(pg.pte, slot(newPte))] }) });
       asm.emit({
         fn: 'wp_page_copy',
@@ -354,6 +357,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
       });
     },
     { before: freeCopy, then: finish },
+    true,
   );
   asm.emit({
     fn: 'wp_page_copy',

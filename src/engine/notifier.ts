@@ -3,7 +3,7 @@
 // like struct mmu_notifier_ops; KVM registers its own (src/kvm/mmu.ts, through SecondaryMmu:
 // engine/secondary.ts), and another registrant (a test's, say) needs no change to the mm code
 // that calls the chain.
-import type { NotifierCallback } from '../contract/era.js';
+import type { InvalidateRangeCaller, NotifierCallback } from '../contract/era.js';
 import type { Emit } from './emit.js';
 import type { Label, StepSpec } from './program.js';
 import { unreachable } from './program.js';
@@ -21,6 +21,11 @@ export interface MmuNotifierOps {
   invalidate_range_start?(e: Emit, pages: number[]): void;
   invalidate_range_end?(e: Emit, pages: number[]): void;
   invalidate_page?(e: Emit, page: number): void;
+  /**
+   * .invalidate_range (.arch_invalidate_secondary_tlbs from v6.6): a secondary TLB flushed
+   * inside the primary update, which must not sleep; `pages` is the range mm passed.
+   */
+  invalidate_range?(e: Emit, pages: number[]): void;
   /** .change_pte: the new PTE is in the calling thread's L.NEWPTE. */
   change_pte?(e: Emit, page: number): void;
   /** The aging callbacks OR whether the page was young into the caller's L.RESULT. */
@@ -40,9 +45,39 @@ function invalidateRangeStart(e: Emit, pages: number[]): void {
   notify(e, pages, 'invalidate_range_start', (mn) => mn.invalidate_range_start?.(e, pages));
 }
 
-/** mmu_notifier_invalidate_range_end(). */
-function invalidateRangeEnd(e: Emit, pages: number[]): void {
-  notify(e, pages, 'invalidate_range_end', (mn) => mn.invalidate_range_end?.(e, pages));
+/**
+ * mmu_notifier_invalidate_range_end(): per registrant, ->invalidate_range first where this
+ * release's __mmu_notifier_invalidate_range_end() calls it (v3.19-v6.5, "to avoid the need
+ * ... to register an invalidate_range_end"), unless the caller ended with
+ * mmu_notifier_invalidate_range_only_end() (v4.15-v6.5: it notified under the PTL already).
+ */
+function invalidateRangeEnd(e: Emit, pages: number[], onlyEnd: boolean): void {
+  const calls = hearsInvalidateRange(e, pages) && calledFrom(e, ['invalidate_range_end'], onlyEnd ? ['range_only_end'] : []);
+  for (const mn of e.notifiers) {
+    if (calls && pages.some((p) => mn.listens(e, p, 'invalidate_range'))) mn.invalidate_range?.(e, pages);
+    if (pages.some((p) => mn.listens(e, p, 'invalidate_range_end'))) mn.invalidate_range_end?.(e, pages);
+  }
+}
+
+/** Does a registrant on these pages' mm register ->invalidate_range? (Only then does the engine ask where mm calls it: the rule tags no step of a machine without one.) */
+export const hearsInvalidateRange = (e: Emit, pages: number[]) => e.notifiers.some((mn) => pages.some((p) => mn.listens(e, p, 'invalidate_range')));
+
+/** This release calls ->invalidate_range from one of `from`, and from none of `unless`. */
+function calledFrom(e: Emit, from: readonly InvalidateRangeCaller[], unless: readonly InvalidateRangeCaller[] = []): boolean {
+  const callers = e.rule('mm.invalidate_range.callers');
+  return from.some((c) => callers.includes(c)) && !unless.some((c) => callers.includes(c));
+}
+
+/**
+ * mmu_notifier_invalidate_range(mm, start, end) where mm flushed the CPU TLB for these pages:
+ * `from` names the callers that reach it at this place (the site's own before v6.6:
+ * ptep_clear_flush_notify(), tlb_flush_mmu_tlbonly(); `arch_tlb_flush` from v6.6, when
+ * the architecture's flush calls mmu_notifier_arch_invalidate_secondary_tlbs()). Delivered to
+ * every registrant of the callback, once, if this release calls it from one of them.
+ */
+export function invalidateRange(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[]): void {
+  if (!hearsInvalidateRange(e, pages) || !calledFrom(e, from)) return;
+  notify(e, pages, 'invalidate_range', (mn) => mn.invalidate_range?.(e, pages));
 }
 
 /** mmu_notifier_invalidate_page() (until v4.12). */
@@ -104,24 +139,25 @@ export function setPteAtNotify(e: Emit, page: number, setPte: StepSpec): void {
  * COW mapping only); just `body` when not. `body` gets a label to jump
  * to when it gives up: that path ends the range too (after `failure.before`, the steps it
  * takes first), then goes on at `failure.then`. Without `failure`, a give-up joins the end.
+ * `onlyEnd`: the caller ends with mmu_notifier_invalidate_range_only_end() where the release has it.
  */
-export function bracket(e: Emit, pages: number[], on: boolean, body: (failed: Label) => void, failure?: { then: Label; before?: () => void }): void {
+export function bracket(e: Emit, pages: number[], on: boolean, body: (failed: Label) => void, failure?: { then: Label; before?: () => void }, onlyEnd = false): void {
   const { asm } = e;
   const failed = asm.label();
   if (on) invalidateRangeStart(e, pages);
   if (!failure) {
     body(failed);
     asm.bind(failed);
-    if (on) invalidateRangeEnd(e, pages);
+    if (on) invalidateRangeEnd(e, pages, onlyEnd);
     return;
   }
   body(failed);
-  if (on) invalidateRangeEnd(e, pages);
+  if (on) invalidateRangeEnd(e, pages, onlyEnd);
   const ok = asm.label();
   asm.jump(ok);
   asm.bind(failed);
   failure.before?.();
-  if (on) invalidateRangeEnd(e, pages);
+  if (on) invalidateRangeEnd(e, pages, onlyEnd);
   asm.jump(failure.then);
   asm.bind(ok);
 }

@@ -76,6 +76,8 @@ const putPageBody = perLayout((l): Stmt[] => {
 function freedWhileMapped(l: Layout, mmus: Layout['secondaries'], pfn: Expr): Stmt[] {
   if (!mmus.length) return [];
   const { maps, mappings } = mmus[0]!.mapsFrame(l, pfn);
+  // A registrant with no mapping in this scenario (no VM, no device) adds no test.
+  if (maps === 0) return freedWhileMapped(l, mmus.slice(1), pfn);
   return [when(maps, violateData(l, 'freed-frame-access', ['pfn ', { hex: pfn }, ` freed while ${mappings} still maps it`]), freedWhileMapped(l, mmus.slice(1), pfn))];
 }
 
@@ -128,3 +130,53 @@ export const mmLive = (l: Layout, page: number): Expr => eq(slot(l.procs[l.pages
 /** Locks: 0 is free; a positive value is the holder's thread index + 1; mmap_lock read holders count down from 0. */
 export const lockFree = (idx: number): Expr => eq(slot(idx), 0);
 export const notWriteLocked = (idx: number): Expr => op(slot(idx), '<=', 0);
+
+/**
+ * A secondary MMU's access through `pfn` (a guest's through its TLB or sPTE, a device's through
+ * its ATC): the harm checks (docs/output.md), made at the moment it touches the frame. Harm,
+ * not a mere window: it touched a frame it must not touch, or read data the primary MMU no
+ * longer shows at `pte`. `who` names the accessor in the note (`guest`, `device`).
+ */
+function secondaryAccessChecks(l: Layout, who: string, pfn: Expr, pte: number, isWrite: boolean): Stmt[] {
+  const flags = v('flags');
+  const primary = v('primary');
+  const mapped: Text[] = [' the process maps ', { hex: primary }];
+  return [
+    bind('flags', flagsOf(l, pfn)),
+    bind('primary', hostPfn(pte)),
+    when(
+      bits(flags, PG.FREE),
+      violateData(l, 'freed-frame-access', [`${who} ${isWrite ? 'wrote' : 'read'} freed pfn `, { hex: pfn }]),
+      [
+        ...(isWrite ? [when(or(bits(flags, PG.KSM | PG.ZERO), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 1)), violateData(l, 'shared-frame-write', [`${who} wrote pfn `, { hex: pfn }, ', which is shared']))] : []),
+        when(and(op(primary, '!==', 0), op(primary, '!==', pfn)), [
+          isWrite
+            ? block(violateData(l, 'lost-write', [`${who} wrote pfn `, { hex: pfn }, ';', ...mapped]))
+            : when(op(fieldOf(l, pfn, FRAME.CONTENT), '!==', fieldOf(l, primary, FRAME.CONTENT)), violateData(l, 'stale-read', [`${who} read pfn `, { hex: pfn }, ';', ...mapped, ' with other data'])),
+        ]),
+      ],
+    ),
+  ];
+}
+
+/**
+ * A secondary MMU's access through `pfn` (bound by the caller) completes: the harm checks, then
+ * the store (a write the primary MMU has not seen marks the folio) or the load into `reg`
+ * (-1: none), counted in `counted`. `who` names the accessor (`guest`, `device`).
+ */
+export function completeSecondaryAccess(l: Layout, who: string, pte: number, isWrite: boolean, value: number, reg: number, counted: { read: CounterName; write: CounterName }): Stmt[] {
+  const pfn = v('pfn');
+  return [
+    ...sharedPart(l, `${who} access check ${pte} ${isWrite}`, () => secondaryAccessChecks(l, who, pfn, pte, isWrite)),
+    ...(isWrite
+      ? [write(frameAt(l, pfn, FRAME.CONTENT), value), sharedPart(l, `${who} wrote`, () => secondaryWroteData(l, pfn)), bump(l, counted.write)]
+      : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), bump(l, counted.read)]),
+  ];
+}
+
+/**
+ * A write through a secondary mapping dirties no PTE: unless the folio is already dirty (or a
+ * dirty PTE will tell the primary MMU at unmap), the primary MMU does not know about it until
+ * the secondary MMU marks the folio dirty.
+ */
+const secondaryWroteData = (l: Layout, pfn: Expr): Stmt => when(and(not(bits(flagsOf(l, pfn), PG.DIRTY)), not(anyPteDirty(l, pfn))), [setFlag(l, pfn, PG.GUEST_WROTE)]);

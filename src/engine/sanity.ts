@@ -46,7 +46,7 @@ export function checkSanity(m: Machine, s: State): string | null {
   for (let pi = 0; pi < l.procs.length; pi++) {
     const p = l.procs[pi]!;
     const mm = get(s, p.mmState);
-    const own = l.threads.flatMap((t, tid) => (t.proc === pi ? [tid] : []));
+    const own = l.threads.flatMap((t, tid) => (t.kind === 'user' && t.proc === pi ? [tid] : []));
     if (mm === MM_UNBORN || mm === MM_FORKING) {
       const early = own.find(started);
       if (early !== undefined) return `thread ${l.threads[early]!.name} runs in ${p.name} before its fork() has completed`;

@@ -16,14 +16,16 @@ export interface Watcher {
   /** The bits of `slot` that say present and writable; the pfn is above bit 8. */
   present: number;
   writable: number;
-  /** The registrant's invalidation in progress: its count, and the range it covers. */
+  /** The registrant's invalidation in progress: its count, and the range it covers (null: all of it). */
   inProgress: number;
-  rangeStart: number;
-  rangeEnd: number;
+  rangeStart: number | null;
+  rangeEnd: number | null;
   /** `spte`, or `vcpu0 tlb`. */
   mapping: string;
   /** `spte gfn 0x100`. */
   name: string;
+  /** Where the mapping is, when `gfn` is not a gfn (a device TLB entry's address: `qemu:0x7f0000000000`). */
+  where?: string;
 }
 
 /** Every secondary mapping of the machine, registrant by registrant. */
@@ -49,7 +51,7 @@ export function staleSet(ws: readonly Watcher[], s: State, out: Int32Array): boo
     const hostOk = host & PTE.PRESENT && !(host & PTE.PROTNONE);
     const stale = !hostOk || host >>> PTE.SHIFT !== v >>> 8 || (v & w.writable && !(host & PTE.WRITE));
     if (!stale) continue;
-    if (get(s, w.inProgress) > 0 && w.gfn >= get(s, w.rangeStart) && w.gfn < get(s, w.rangeEnd)) continue;
+    if (get(s, w.inProgress) > 0 && (w.rangeStart === null || w.rangeEnd === null || (w.gfn >= get(s, w.rangeStart) && w.gfn < get(s, w.rangeEnd)))) continue;
     out[k >> 5]! |= 1 << (k & 31);
     any = true;
   }

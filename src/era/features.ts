@@ -22,6 +22,7 @@ export function featuresUsed(s: Scenario, era: Era): FeatureEntry[] {
     const f = opFeature(op);
     if (f) keys.add(f);
   }
+  if (s.threads.some((t) => t.kind === 'device')) keys.add('iommu_sva');
   if (s.options.mmu === 'tdp') keys.add('tdp_mmu');
   if (s.options.eptAd === 'on') keys.add('ept_ad');
   return (era.timeline?.features ?? []).filter((f) => keys.has(f.feature));

@@ -171,7 +171,11 @@ class Search {
     this.W = staleWords(this.ws);
     this.scratch = new Int32Array(this.W);
     this.watched = new Uint8Array(n);
-    for (const w of this.ws) this.watched[w.slot] = this.watched[w.pte] = this.watched[w.inProgress] = this.watched[w.rangeStart] = this.watched[w.rangeEnd] = 1;
+    for (const w of this.ws) {
+      this.watched[w.slot] = this.watched[w.pte] = this.watched[w.inProgress] = 1;
+      if (w.rangeStart !== null) this.watched[w.rangeStart] = 1;
+      if (w.rangeEnd !== null) this.watched[w.rangeEnd] = 1;
+    }
     this.rotate = this.part && this.part.k > 0 ? this.part.k : 0;
     this.state = new Int32Array(m.init);
     this.slotAt = new Int32Array(this.part ? this.cap : 0);
@@ -520,7 +524,7 @@ class Search {
         const w = ws[word * 32 + bit]!;
         const key = windowKey(w, fn);
         const seen = windows.get(key);
-        if (!seen || tid < seen.tid) windows.set(key, { window: { key, mapping: w.mapping, gfn: w.gfn, openedBy: { thread: this.m.layout.threads[tid]!.name, fn } }, tid });
+        if (!seen || tid < seen.tid) windows.set(key, { window: { key, mapping: w.mapping, gfn: w.gfn, ...(w.where ? { where: w.where } : {}), openedBy: { thread: this.m.layout.threads[tid]!.name, fn } }, tid });
       }
     }
   }

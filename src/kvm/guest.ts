@@ -4,9 +4,8 @@
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from '../engine/emit.js';
 import { FAULT_LOCALS, L } from '../engine/layout.js';
-import { anyPteDirty, bump, fieldOf, flagsOf, frameAt, hostPfn, setFlag, sharedPart, violateData } from '../engine/prims.js';
-import { FRAME, PG } from '../engine/state.js';
-import { and, assign, bind, bits, block, cond, eq, goto, not, note, op, or, slot, v, when, write, type Expr, type Stmt, type Text } from '../engine/step-data.js';
+import { bump, completeSecondaryAccess } from '../engine/prims.js';
+import { and, assign, bind, bits, cond, eq, goto, not, note, op, slot, v, when, write, type Stmt } from '../engine/step-data.js';
 import { SPTE, TLB, kvmOf, type GfnSlot, type KvmLayout } from './layout.js';
 import { emitKvmFault, faultinRetryCheck } from './mmu.js';
 
@@ -44,7 +43,7 @@ export function emitGuestAccess(e: Emit, gi: number, isWrite: boolean, value: nu
           ...(retryBeforeGup?.([...clearLocalsData(e, FAULT_LOCALS), goto(retry)]) ?? []),
           goto(fault),
         ]),
-        ...complete(e, pg.pte, isWrite, value, reg),
+        ...completeSecondaryAccess(l, 'guest', pg.pte, isWrite, value, reg, { read: 'guest.read', write: 'guest.write' }),
         ...clearLocalsData(e, FAULT_LOCALS),
         goto(done),
       ],
@@ -98,44 +97,3 @@ function translate(k: KvmLayout, g: GfnSlot, tlb: number, isWrite: boolean): Stm
   ];
 }
 
-/** The access through `pfn`: the harm checks, then the store (a guest write the primary MMU has not seen marks the folio) or the load into `reg`. */
-function complete(e: Emit, pte: number, isWrite: boolean, value: number, reg: number): Stmt[] {
-  const { l } = e;
-  const pfn = v('pfn');
-  return [
-    ...sharedPart(l, `guest access check ${pte} ${isWrite}`, () => checkGuestAccess(e, pfn, pte, isWrite)),
-    ...(isWrite
-      ? [
-          write(frameAt(l, pfn, FRAME.CONTENT), value),
-          // A secondary-MMU write dirties no PTE: unless the folio is already dirty, the primary
-          // MMU does not know about it until KVM marks the folio dirty.
-          sharedPart(l, 'guest wrote', () => when(and(not(bits(flagsOf(l, pfn), PG.DIRTY)), not(anyPteDirty(l, pfn))), [setFlag(l, pfn, PG.GUEST_WROTE)])),
-          bump(l, 'guest.write'),
-        ]
-      : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), bump(l, 'guest.read')]),
-  ];
-}
-
-/** Harm, not a mere window: the guest touched a frame it must not touch, or read data the primary MMU no longer shows. */
-function checkGuestAccess(e: Emit, pfn: Expr, pte: number, isWrite: boolean): Stmt[] {
-  const { l } = e;
-  const flags = v('flags');
-  const primary = v('primary');
-  const mapped: Text[] = [' the process maps ', { hex: primary }];
-  return [
-    bind('flags', flagsOf(l, pfn)),
-    bind('primary', hostPfn(pte)),
-    when(
-      bits(flags, PG.FREE),
-      violateData(l, 'freed-frame-access', [`guest ${isWrite ? 'wrote' : 'read'} freed pfn `, { hex: pfn }]),
-      [
-        ...(isWrite ? [when(or(bits(flags, PG.KSM | PG.ZERO), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 1)), violateData(l, 'shared-frame-write', ['guest wrote pfn ', { hex: pfn }, ', which is shared']))] : []),
-        when(and(op(primary, '!==', 0), op(primary, '!==', pfn)), [
-          isWrite
-            ? block(violateData(l, 'lost-write', ['guest wrote pfn ', { hex: pfn }, ';', ...mapped]))
-            : when(op(fieldOf(l, pfn, FRAME.CONTENT), '!==', fieldOf(l, primary, FRAME.CONTENT)), violateData(l, 'stale-read', ['guest read pfn ', { hex: pfn }, ';', ...mapped, ' with other data'])),
-        ]),
-      ],
-    ),
-  ];
-}

@@ -35,10 +35,7 @@ export const kvm: SecondaryMmu = {
     return { tdp: isTdp(mmu === 'default' ? peek('kvm.mmu.default') : mmu) };
   },
   // A vCPU (and the prologue's accesses by one) runs only in the VM's own mm.
-  usesMm: (l, tid, proc) => {
-    const kind = l.threads[tid]!.kind;
-    return (kind === 'vcpu' || kind === 'prologue') && kvmOf(l).vmProc === proc;
-  },
+  usesMm: (l, tid, proc) => l.threads[tid]!.vcpu !== undefined && kvmOf(l).vmProc === proc,
   mapsFrame: (l, pfn) => ({ maps: mapsFrame(l, pfn), mappings: 'an sPTE or a guest TLB entry' }),
   watchers,
   observe(l, o) {

@@ -21,6 +21,9 @@ import { flushRemoteTlbs, kvmMarkAccessed, kvmMarkDirty, spteMarksDirty, trackBi
 export const kvmMmuNotifier: MmuNotifierOps = {
   name: 'kvm',
   listens: (e, page, cb) => {
+    // KVM's .invalidate_range (v5.7-v6.4: kvm_mmu_notifier_invalidate_range, which only
+    // reloads the APIC-access page) is not modelled: the engine's KVM never hears it.
+    if (cb === 'invalidate_range') return false;
     const { vmProc } = kvmOf(e.l);
     return vmProc >= 0 && e.l.pages[page]!.proc === vmProc && e.rule('kvm.notifier_ops').includes(cb);
   },

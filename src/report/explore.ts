@@ -32,7 +32,7 @@ export function harmsOf(x: Exploration): { harm: string; paths: number }[] {
   return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([harm, paths]) => ({ harm, paths }));
 }
 
-export const windowText = (w: Exploration['windows'][number]) => `${w.mapping} gfn ${hex(w.gfn)}, opened by ${w.openedBy.thread} ${w.openedBy.fn}`;
+export const windowText = (w: Exploration['windows'][number]) => `${w.mapping} ${w.where ?? `gfn ${hex(w.gfn)}`}, opened by ${w.openedBy.thread} ${w.openedBy.fn}`;
 
 function outcomeLines(x: Exploration, width: number, counts: PathCounts, labels?: Record<string, string>): string[] {
   return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${counts.fmt(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o, labels)}`, '  ', '      ', width));
@@ -50,7 +50,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   const counts = pathCounts();
   out.push('', `Outcomes ${x.outcomes.length}${x.complete ? '' : ' (so far: the exploration stopped)'}`);
   out.push(...outcomeLines(x, 80, counts, run.labels));
-  out.push('', x.windows.length ? 'Windows (a stale sPTE or TLB entry outside any invalidation bracket):' : 'Windows: none');
+  out.push('', x.windows.length ? 'Windows (a stale secondary mapping outside any invalidation bracket):' : 'Windows: none');
   for (const w of x.windows) {
     const wit = r.witnesses.find((y) => y.target === `window ${w.key}`);
     out.push(...wrap(`${windowText(w)}${wit?.windowSteps !== undefined ? `, lasts ${plural(wit.windowSteps, 'step')}` : ''}`, '  ', '    '));

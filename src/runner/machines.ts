@@ -15,13 +15,15 @@ import type { Scenario } from '../contract/scenario.js';
 import { compile, layoutOf, type CompileOptions, type Machine, type ScenarioLayout } from '../engine/compile.js';
 import type { SecondaryMmu } from '../engine/secondary.js';
 import { ruleSetKey, ruleValueKey } from '../era/timeline.js';
+import { iommu } from '../iommu/index.js';
 import { kvm } from '../kvm/index.js';
 
 /**
  * The secondary MMUs on every machine's notifier chain, in registration order: KVM, on the mm
- * of the VM's memory (a scenario without memslots has no VM, and KVM hears nothing).
+ * of the VM's memory (a scenario without memslots has no VM, and KVM hears nothing), then the
+ * IOMMU, on the mm of each process a device is bound to (none without a `devN` thread).
  */
-export const SECONDARY_MMUS: readonly SecondaryMmu[] = [kvm];
+export const SECONDARY_MMUS: readonly SecondaryMmu[] = [kvm, iommu];
 
 /** A machine of its own (not shared): an exploration's, or one with a caller's notifiers on the chain. */
 export const compileMachine = (s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine => compile(s, rules, { secondaries: SECONDARY_MMUS, ...opts });

@@ -324,13 +324,15 @@ class Parser {
     this.punct(':');
     for (;;) {
       const pos = this.t.pos;
-      const vcpu = this.ident('a vCPU name (vcpu0, vcpu1, ...)').text;
+      const by = this.ident('a vCPU or a device (vcpu0, dev0, ...)').text;
       const kw = this.t;
       if (!this.isWord('read') && !this.isWord('write')) this.expected('`read` or `write`');
       this.i++;
-      this.word('gfn');
-      const gfn = this.num('a gfn');
-      const d: TouchDecl = { vcpu, kind: kw.text as 'read' | 'write', gfn, pos };
+      const d: TouchDecl = { by, kind: kw.text as 'read' | 'write', pos };
+      if (this.isWord('gfn')) {
+        this.i++;
+        d.gfn = this.num('a gfn');
+      } else d.at = this.hostAddr('`gfn N` (a vCPU) or `proc:address` (a device)');
       if (d.kind === 'write') {
         this.punct('=');
         d.value = this.num('the value written');

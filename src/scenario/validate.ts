@@ -25,7 +25,7 @@ class Checks {
   private totalPages = 0;
 
   constructor(private readonly s: Scenario) {
-    this.vcpus = new Set<string>(s.touched.map((t) => t.vcpu));
+    this.vcpus = new Set<string>(s.touched.flatMap((t) => (t.gfn !== undefined ? [t.by] : [])));
   }
 
   all(): void {
@@ -128,16 +128,26 @@ class Checks {
     }
   }
 
-  /** The guest's accesses before the threads start: by a vCPU, to a gfn of a memslot. */
+  /** The accesses before the threads start: a vCPU's to a gfn of a memslot, a device's to an address of the process it is bound to. */
   private touched(): void {
     for (const t of this.s.touched) {
-      if (!/^vcpu[0-9]+$/.test(t.vcpu)) this.fail(t.pos, `\`${t.vcpu}\` is not a vCPU: expected vcpu0, vcpu1, ...`);
       if ((t.value ?? 0) > MAX_CONTENT) this.fail(t.pos, 'the value written is too large: expected at most 0x7fffffff');
-      this.slotOf(t.gfn, t.pos);
+      if (/^dev[0-9]+$/.test(t.by)) {
+        const dev = this.s.threads.find((x) => x.name === t.by);
+        if (!dev || dev.proc === undefined) this.fail(t.pos, `device \`${t.by}\` needs a thread that binds it: expected \`${t.by}(proc) { ... }\``);
+        if (t.at === undefined) this.fail(t.pos, 'a device accesses an address of its process: expected `proc:address`, not a gfn');
+        if (t.at!.proc === '') t.at!.proc = dev!.proc!;
+        else if (t.at!.proc !== dev!.proc) this.fail(t.at!.pos, `device \`${t.by}\` is bound to \`${dev!.proc}\`: expected an address of \`${dev!.proc}\``);
+        this.vmaOf(t.at!);
+        continue;
+      }
+      if (!/^vcpu[0-9]+$/.test(t.by)) this.fail(t.pos, `\`${t.by}\` is neither a vCPU nor a device: expected vcpu0, vcpu1, ... or dev0, dev1, ...`);
+      if (t.gfn === undefined) this.fail(t.pos, 'a vCPU accesses guest memory: expected `gfn N`');
+      this.slotOf(t.gfn!, t.pos);
     }
   }
 
-  /** A thread: declared once, within the limits, of its kind (vCPU, process thread or kernel thread); each operation where that kind may do it. */
+  /** A thread: declared once, within the limits, of its kind (vCPU, device, process thread or kernel thread); each operation where that kind may do it. */
   private thread(t: ThreadDecl): void {
     if (this.threads.has(t.name)) this.fail(t.pos, `thread \`${t.name}\` is declared twice`);
     if (this.threads.size >= LIMITS.threads) this.fail(t.pos, `too many threads: at most ${LIMITS.threads}`);
@@ -148,6 +158,12 @@ class Checks {
       if (t.proc !== undefined) this.fail(t.pos, 'a vCPU runs in the VM: expected no `(proc)` after a vCPU name');
       if (this.s.slots.length === 0) this.fail(t.pos, `vCPU thread \`${t.name}\` needs a VM: expected a \`vm\` memslot in the initial state`);
       this.vcpus.add(t.name);
+    } else if (/^dev[0-9]+$/.test(t.name)) {
+      // A device bound to a process's mm (SVA: its IOMMU translates the process's addresses).
+      t.kind = 'device';
+      if (t.proc === undefined) this.fail(t.pos, `a device is bound to a process: expected \`${t.name}(proc)\``);
+      if (!this.procs.has(t.proc)) this.fail(t.pos, `undefined process \`${t.proc}\` for device \`${t.name}\``);
+      if (this.procs.get(t.proc)!.childOf !== undefined) this.fail(t.pos, `a device is bound to a process the scenario starts with: \`${t.proc}\` is a fork child`);
     } else if (t.proc !== undefined || this.procs.has(t.name)) {
       t.kind = 'user';
       t.proc ??= t.name;
@@ -160,7 +176,7 @@ class Checks {
 
   /** An address a process thread's operation names: its own process's (the process may be left out). */
   private own(t: ThreadDecl, at: HostAddr, what: string): Proc['vmas'][number] {
-    if (t.kind !== 'user') this.fail(at.pos, `${what} is done by a process on itself: expected it in a thread of a process (\`${t.name}\` is a ${t.kind === 'vcpu' ? 'vCPU' : 'kernel thread'})`);
+    if (t.kind !== 'user') this.fail(at.pos, `${what} is done by a process on itself: expected it in a thread of a process (\`${t.name}\` is a ${{ vcpu: 'vCPU', device: 'device', kernel: 'kernel thread', user: 'process thread' }[t.kind]})`);
     if (at.proc === '') at.proc = t.proc!;
     else if (at.proc !== t.proc) this.fail(at.pos, `thread \`${t.name}\` runs in \`${t.proc}\`: expected an address of \`${t.proc}\``);
     return this.vmaOf(at);
@@ -193,6 +209,12 @@ class Checks {
       case 'host-write':
         if (op.kind === 'host-write' && op.value > MAX_CONTENT) this.fail(op.pos, 'the value written is too large: expected at most 0x7fffffff');
         if (t.kind === 'vcpu') this.fail(op.pos, 'a vCPU accesses guest memory: expected `gfn N`');
+        if (t.kind === 'device') {
+          if (op.at.proc === '') op.at.proc = t.proc!;
+          else if (op.at.proc !== t.proc) this.fail(op.at.pos, `device \`${t.name}\` is bound to \`${t.proc}\`: expected an address of \`${t.proc}\``);
+          this.vmaOf(op.at);
+          return;
+        }
         this.own(t, op.at, 'a user access');
         return;
       case 'swap-in':

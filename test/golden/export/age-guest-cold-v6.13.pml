@@ -26,11 +26,19 @@
  *   - KSM's scan, checksum and tree walk are one step (cmp_and_merge_page)
  *   - reclaim(P) reclaims the folio at P only (shrink_folio_list(), shrink_page_list()
  *     before v6.1); KSM pages are not reclaimed or migrated
- *   - zapped pages are freed under the PTL (the mmu_gather may free them after range_end)
+ *   - zapped pages are freed under the PTL, unless a device TLB on the mm hears
+ *     ->invalidate_range: then munmap() and MADV_DONTNEED free them in tlb_finish_mmu(),
+ *     after range_end and the TLB flush, as the kernel always does (KVM's sPTEs are gone at
+ *     range_start: the same outcomes)
  *   - one swap slot per page; a read swap-in keeps it, a write swap-in frees it
  *   - do_numa_page() restores the PTE; the page is not moved to another node
  *   - the host is Intel EPT: A/D bits only with enable_ept_ad_bits from v3.6 (shadow paging
  *     and AMD NPT, which always had them, are not run)
+ *   - a device bound to a process (SVA) caches translations in one device TLB (ATC); the
+ *     IOMMU's own TLB and walk caches are not modelled, nor the IOMMU (x86) and SMMU (arm64)
+ *     differences; its page requests (PRI) are faulted in on the device's own thread, not a
+ *     driver work queue; a translation waits out amd_iommu_v2's empty page table
+ *     (v3.3-v3.18) instead of faulting again and again
  *   - The lockless retry check d02c357e5bfa added to kvm_faultin_pfn() is made in the step
  *     that reads mmu_invalidate_seq for the fault, a few instructions earlier: an
  *     invalidation that starts between the two is caught under mmu_lock instead, after
@@ -39,37 +47,37 @@
 
 #define S_violations 0
 #define S_notifier_clear_flush_young 5
-#define S_qemu_ptl 70
-#define S_pte_qemu_0x7f0000000000 75
-#define S_kvm_mmu_lock 76
-#define S_spte_gfn_0x100 81
-#define S_kswapd_pc 93
-#define S_kswapd_newpte 97
-#define S_kswapd_oldpfn 98
-#define S_kswapd_newpfn 99
-#define S_kswapd_result 101
-#define S_kswapd_r0 102
-#define S_kswapd1_pc 103
-#define S_kswapd1_newpte 107
-#define S_kswapd1_oldpfn 108
-#define S_kswapd1_newpfn 109
-#define S_kswapd1_result 111
-#define S_kswapd1_r1 112
-#define folio_content(pfn) (-61 + (pfn) * 5)
-#define folio_refcount(pfn) (-60 + (pfn) * 5)
-#define folio_mapcount(pfn) (-59 + (pfn) * 5)
-#define folio_flags(pfn) (-58 + (pfn) * 5)
-#define folio_store(pfn) (-57 + (pfn) * 5)
+#define S_qemu_ptl 81
+#define S_pte_qemu_0x7f0000000000 86
+#define S_kvm_mmu_lock 87
+#define S_spte_gfn_0x100 92
+#define S_kswapd_pc 104
+#define S_kswapd_newpte 108
+#define S_kswapd_oldpfn 109
+#define S_kswapd_newpfn 110
+#define S_kswapd_result 112
+#define S_kswapd_r0 113
+#define S_kswapd1_pc 114
+#define S_kswapd1_newpte 118
+#define S_kswapd1_oldpfn 119
+#define S_kswapd1_newpfn 120
+#define S_kswapd1_result 122
+#define S_kswapd1_r1 123
+#define folio_content(pfn) (-50 + (pfn) * 5)
+#define folio_refcount(pfn) (-49 + (pfn) * 5)
+#define folio_mapcount(pfn) (-48 + (pfn) * 5)
+#define folio_flags(pfn) (-47 + (pfn) * 5)
+#define folio_store(pfn) (-46 + (pfn) * 5)
 
-int slots[113] = {
+int slots[124] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 1, 0, 16, 0, 170, 1, 1, 70, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+  0, 16, 0, 170, 1, 1, 70, 0, 0, 0, 0, 1, 0, 0, 0, 0,
   1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
   0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0,
-  0, 0, 0, 1, 0, 0, 0, 2, 3, 0, 0, 4367, 0, 0, 0, 0,
-  0, 4383, 0, 4355, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 2, 3, 0, 0, 4367, 0, 0, 0, 0, 0, 4383, 0, 4355, 24,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 #ifdef MULTICORE
 #define SCRATCH

@@ -1,0 +1,74 @@
+// The IOMMU driver's side of a device bound to a process: the struct mmu_notifier_ops it
+// registers on the process's mm (amd_iommu_v2's iommu_mn, v3.3-v6.6; the SVA drivers'
+// after), which flush the device's TLB (ATC). Its steps are data (engine/step-data.ts).
+import type { NotifierCallback } from '../contract/era.js';
+import type { CounterName } from '../contract/output.js';
+import type { Emit } from '../engine/emit.js';
+import type { MmuNotifierOps } from '../engine/notifier.js';
+import { bump } from '../engine/prims.js';
+import { bits, incr, slot, when, write, type Stmt } from '../engine/step-data.js';
+import type { Layout } from '../engine/layout.js';
+import { ATC, atcOf, devicesOn, type DeviceSlot } from './layout.js';
+
+/**
+ * The driver's notifier, one registration per bound device: it hears a callback about a page
+ * of a process a device is bound to, when the driver registered that callback in this release
+ * (iommu.notifier_ops).
+ */
+export const iommuMmuNotifier: MmuNotifierOps = {
+  name: 'iommu',
+  // Before .release (v3.17) amd_iommu_v2 unbound a PASID from a PROFILE_TASK_EXIT notifier,
+  // task_exit(), which do_exit() calls before exit_mm(): the chain's release stands for it.
+  listens: (e, page, cb) => devicesOn(e.l, page).length > 0 && (cb === 'release' || e.rule('iommu.notifier_ops').includes(cb)),
+  // amd_iommu_v2's mn_invalidate_range() (v3.19): one page flushes that page, a larger range
+  // the PASID's whole device TLB; .arch_invalidate_secondary_tlbs does the same from v6.6.
+  invalidate_range: (e, pages) =>
+    handler(e, pages, 'invalidate_range', 'iommu.invalidate_range', pages.length === 1 ? 'flush the page from the device TLB (ATC)' : "flush the PASID's whole device TLB (ATC)", (d) =>
+      flush(e.l, d, pages.length === 1 ? pages : d.pages),
+    ),
+  invalidate_page: (e, page) => handler(e, [page], 'invalidate_page', 'iommu.invalidate_page', 'flush the page from the device TLB (ATC)', (d) => flush(e.l, d, [page])),
+  change_pte: (e, page) => handler(e, [page], 'change_pte', 'iommu.change_pte', 'flush the page from the device TLB (ATC)', (d) => flush(e.l, d, [page])),
+  // It flushes the page and answers "not young": the device's accesses do not keep a page.
+  clear_flush_young: (e, page) => handler(e, [page], 'clear_flush_young', 'iommu.clear_flush_young', 'flush the page from the device TLB (ATC); answer not young', (d) => flush(e.l, d, [page])),
+  // amd_iommu_v2 (v3.3-v3.18): range_start points the PASID at an empty page table, so every
+  // translation faults until range_end puts mm->pgd back (nested from v3.18: a count);
+  // setting the table flushes the PASID's TLB (simplification: the count is kept in every release).
+  invalidate_range_start: (e, pages) =>
+    handler(e, pages, 'invalidate_range_start', 'iommu.invalidate_range_start', "point the PASID at an empty page table; flush the PASID's device TLB (ATC)", (d) => [
+      incr(d.emptyTable, 1),
+      ...flush(e.l, d, d.pages),
+    ]),
+  invalidate_range_end: (e, pages) =>
+    handler(e, pages, 'invalidate_range_end', null, "put the process's page table back when no other range is open", (d) => [incr(d.emptyTable, -1)]),
+  release: (e, page) =>
+    e.rule('iommu.notifier_ops').includes('release')
+      ? handler(e, [page], 'release', 'iommu.release', 'the mm is going away: unbind the PASID (no more translations), flush its device TLB (ATC)', (d) => [write(d.released, 1), ...flush(e.l, d, d.pages)])
+      : handler(e, [page], 'task_exit', null, 'PROFILE_TASK_EXIT, from do_exit() before exit_mm(): unbind the PASID (no more translations), flush its device TLB (ATC)', (d) => [
+          write(d.released, 1),
+          ...flush(e.l, d, d.pages),
+        ]),
+};
+
+/** One step per device bound to the pages' mm: the callback's handler. */
+function handler(e: Emit, pages: number[], callback: NotifierCallback | 'task_exit', counter: CounterName | null, does: string, work: (d: DeviceSlot) => Stmt[]): void {
+  const devices = devicesOn(e.l, pages[0]!);
+  for (const d of devices) {
+    e.asm.emit({
+      // The callback by its struct mmu_notifier_ops name, in the newest kernel's word (a
+      // release prints its own: .invalidate_range until v6.6).
+      fn: `${callback === 'invalidate_range' ? 'arch_invalidate_secondary_tlbs' : callback} (${d.name})`,
+      does,
+      // No `callback` field: the html report's swimlane draws those as arrows into KVM's lane
+      // (a lane for the device is not drawn yet).
+      data: () => ({ effect: [...(counter ? [bump(e.l, counter)] : []), ...work(d)] }),
+    });
+  }
+}
+
+/** Drop the device's ATC entries for these pages: each one present counts as a flushed entry. */
+function flush(l: Layout, d: DeviceSlot, pages: readonly number[]): Stmt[] {
+  return pages.flatMap((pi) => {
+    const atc = atcOf(d, pi);
+    return atc < 0 ? [] : [when(bits(slot(atc), ATC.PRESENT), [write(atc, 0), bump(l, 'iommu.atc_flush')])];
+  });
+}

@@ -1,0 +1,73 @@
+// A device bound to a process through its IOMMU (SVA: amd_iommu_v2 from v3.3, the SVA drivers
+// later), as the machine's flat state holds it: per device, whether its PASID still
+// translates, whether it points at an empty page table, and its device TLB (the ATC of PCIe
+// ATS): one entry per page of the process, keyed by virtual address.
+import { hex } from '../contract/output.js';
+import type { Scenario } from '../contract/scenario.js';
+import type { Layout } from '../engine/layout.js';
+import type { LayoutBuilder } from '../engine/secondary.js';
+
+/** A device TLB (ATC) entry: the pfn an ATS translation returned, and whether it allows writes. 0 is no entry. */
+export const ATC = {
+  PRESENT: 1,
+  WRITABLE: 2,
+  SHIFT: 8,
+} as const;
+
+export interface DeviceSlot {
+  /** The device's name in the scenario, its thread's name too (`dev0`). */
+  name: string;
+  /** The process whose mm the device is bound to (its PASID's page table). */
+  proc: number;
+  /** 1 once .release has unbound the PASID (the mm went away): the IOMMU stops translating. */
+  released: number;
+  /**
+   * How many invalidate_range_start() brackets amd_iommu_v2 is inside (v3.3-v3.18): while
+   * above 0 the PASID points at an empty page table and every translation faults.
+   */
+  emptyTable: number;
+  /** Layout.pages indexes of the process's pages, and the ATC entry of each, in the same order. */
+  pages: number[];
+  atc: number[];
+}
+
+export interface IommuLayout {
+  devices: DeviceSlot[];
+}
+
+/** The devices of a scenario (its `devN(proc)` threads), each its slots after the primary MMU's. */
+export function iommuLayout(s: Scenario, b: LayoutBuilder): IommuLayout {
+  const devices = s.threads
+    .filter((t) => t.kind === 'device')
+    .map((t): DeviceSlot => {
+      const proc = s.procs.findIndex((p) => p.name === t.proc);
+      const pages = b.pages.flatMap((pg, pi) => (pg.proc === proc ? [pi] : []));
+      return {
+        name: t.name,
+        proc,
+        released: b.slot(`${t.name} PASID`, 'pasid'),
+        emptyTable: b.slot(`${t.name} GCR3 empty-table count`, 'num'),
+        pages,
+        atc: pages.map((pi) => b.slot(`${t.name} atc ${s.procs[proc]!.name}:${hex(b.pages[pi]!.addr)}`, 'atc')),
+      };
+    });
+  return { devices };
+}
+
+/** The IOMMU's part of a layout. */
+export const iommuOf = (l: Layout): IommuLayout => l.parts.get('iommu') as IommuLayout;
+
+/** The devices bound to the mm of a page's process. */
+export const devicesOn = (l: Layout, page: number): DeviceSlot[] => iommuOf(l).devices.filter((d) => d.proc === l.pages[page]!.proc);
+
+/** A device's ATC entry for a page, or -1 when the page is not its process's. */
+export const atcOf = (d: DeviceSlot, page: number): number => {
+  const k = d.pages.indexOf(page);
+  return k < 0 ? -1 : d.atc[k]!;
+};
+
+/** How the IOMMU's slot kinds read in a trace. */
+export const IOMMU_FORMATS: Readonly<Record<string, (v: number) => string>> = {
+  atc: (v) => (v & ATC.PRESENT ? `pfn ${hex(v >>> ATC.SHIFT)} ${v & ATC.WRITABLE ? 'W' : 'R'}` : 'none'),
+  pasid: (v) => (v ? 'unbound (.release)' : 'bound'),
+};

@@ -1,0 +1,127 @@
+// A device bound to a process through its IOMMU (src/iommu/, docs/iommu.md): the second
+// secondary MMU. Where its device TLB hears of a change, by release, against the page's free;
+// what it registered; its scenario syntax and errors.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, type RunResult } from '../src/contract/output.js';
+import { ScenarioError } from '../src/errors.js';
+import { exploreScenario as explore, runScenario } from '../src/runner/run.js';
+import { loadScenario, parseText } from '../src/scenario/catalog.js';
+import { registry } from './registry.js';
+
+const at = (v: string) => registry.forKernel(v);
+const scenario = (body: string, name = 'dev') => parseText(`${name}.mmu`, `mmutt ${name}\n"a device"\n${body}`);
+const exploreScenario = (s: Parameters<typeof explore>[0], era: Parameters<typeof explore>[1]) => explore(s, era, DEFAULT_LIMITS, false);
+const counters = (r: RunResult) => r.outcome!.counters;
+/** The trace's step numbers: where the device heard the change, and where the page was freed. */
+const order = (r: RunResult) => ({
+  // The steps that flush the device's ATC (range_end only puts amd_iommu_v2's page table back).
+  heard: r.trace.filter((t) => / \(dev0\)$/.test(t.fn) && !t.fn.startsWith('invalidate_range_end')).map((t) => t.n),
+  freed: r.trace.find((t) => t.notes.some((n) => /freed$/.test(n)))?.n,
+});
+
+const UNMAP = `{
+  proc qemu: vma 0x7f0000000000 +1 anon private rw
+  mem qemu:0x7f0000000000 = 0xaa
+  touched: dev0 read qemu:0x7f0000000000
+}
+qemu { OP }
+dev0(qemu) { r0 = read(0x7f0000000000) }
+observe dev0:r0
+exists (freed-frame-access = 1)`;
+
+describe('a device TLB hears an unmap before the page is freed, in every release', () => {
+  // After munmap the page request finds no vma (the read fails); after MADV_DONTNEED it maps the zero page.
+  for (const [op, read] of [
+    ['munmap(0x7f0000000000, 1)', 0xbad],
+    ['madvise(0x7f0000000000, 1, MADV_DONTNEED)', 0],
+  ] as const) {
+    it(`${op}: amd_iommu_v2's empty page table (v3.18), twice from v3.19 (range_end, the mmu_gather flush), once from v6.6`, () => {
+      const s = scenario(UNMAP.replace('OP', op));
+      const v318 = runScenario(s, at('v3.18'));
+      expect(counters(v318)['iommu.invalidate_range_start']).toBe(1);
+      expect(counters(v318)['iommu.invalidate_range']).toBe(0);
+      const v319 = runScenario(s, at('v3.19'));
+      expect(counters(v319)['iommu.invalidate_range']).toBe(2);
+      const v66 = runScenario(s, at('v6.6'));
+      expect(counters(v66)['iommu.invalidate_range']).toBe(1);
+      for (const r of [v318, v319, v66]) {
+        const { heard, freed } = order(r);
+        expect(heard.length).toBeGreaterThan(0);
+        expect(freed).toBeDefined();
+        expect(Math.max(...heard)).toBeLessThan(freed!);
+        expect(r.outcome!.observations['dev0:r0']).toBe(read);
+      }
+      // v6.6 names the callback as v6.6 does; v3.19 as v3.19 does.
+      expect(v66.trace.map((t) => t.fn)).toContain('arch_invalidate_secondary_tlbs (dev0)');
+      expect(v319.trace.map((t) => t.fn)).toContain('invalidate_range (dev0)');
+      for (const v of ['v3.18', 'v3.19', 'v4.15', 'v6.6']) {
+        const x = exploreScenario(s, at(v)).exploration!;
+        expect(x.complete).toBe(true);
+        expect(x.outcomes.every((o) => o.violations.length === 0), v).toBe(true);
+      }
+    });
+  }
+});
+
+describe('what the driver registered', () => {
+  it('before v3.3 no driver bound a device to a process: not in this release', () => {
+    const r = runScenario(loadScenario('munmap-device-mapped'), at('v3.2'));
+    expect(r.unavailable).toMatch(/not in this release: a device bound to a process .* arrived in v3\.3/);
+  });
+
+  it('exit: task_exit() unbinds the PASID before exit_mm() until v3.17, .release from then: the device never reaches a freed page', () => {
+    const s = scenario(UNMAP.replace('OP', 'exit()'));
+    for (const [v, fn] of [
+      ['v3.16', 'task_exit (dev0)'],
+      ['v3.17', 'release (dev0)'],
+      ['v6.6', 'release (dev0)'],
+    ] as const) {
+      const r = runScenario(s, at(v));
+      const unbind = r.trace.find((t) => t.fn === fn);
+      expect(unbind, v).toBeDefined();
+      expect(unbind!.n).toBeLessThan(r.trace.find((t) => t.fn === 'exit_mmap')!.n);
+      expect(counters(r)['iommu.release']).toBe(v === 'v3.16' ? 0 : 1);
+      const x = exploreScenario(s, at(v)).exploration!;
+      expect(x.outcomes.map((o) => o.observations['dev0:r0']).sort()).toEqual([0xaa, 0xbad]);
+      expect(x.outcomes.every((o) => o.violations.length === 0)).toBe(true);
+    }
+  });
+
+  it('KSM with a device writing the page it holds writable: the write is never lost, and the ATC hears each PTE change under the PTL only until v4.14', () => {
+    const s = loadScenario('ksm-merge-device-mapped');
+    expect(counters(runScenario(s, at('v4.14')))['iommu.invalidate_range']).toBe(6);
+    expect(counters(runScenario(s, at('v4.15')))['iommu.invalidate_range']).toBe(3);
+    for (const v of ['v3.5', 'v3.19', 'v4.15', 'v6.5', 'v6.6']) {
+      const x = exploreScenario(s, at(v)).exploration!;
+      expect(x.complete).toBe(true);
+      expect(new Set(x.outcomes.map((o) => JSON.stringify([o.observations['qemu:r0'], o.violations]))), v).toEqual(new Set([JSON.stringify([0xbb, []])]));
+    }
+  });
+
+  it('a scenario without a device reads neither of the device rules and takes no slot for it', () => {
+    const r = runScenario(loadScenario('munmap-guest-mapped'), at('v6.6'));
+    expect(r.trace.flatMap((t) => t.rules)).not.toContain('iommu.notifier_ops');
+    expect(r.trace.flatMap((t) => t.rules)).not.toContain('mm.invalidate_range.callers');
+  });
+});
+
+describe('devices in the scenario language', () => {
+  const bad = (body: string) => {
+    try {
+      scenario(body);
+    } catch (x) {
+      expect(x).toBeInstanceOf(ScenarioError);
+      return (x as Error).message;
+    }
+    throw new Error('accepted');
+  };
+  const init = '{ proc qemu: vma 0x1000 +1 anon private rw\n proc other: vma 0x2000 +1 anon private rw }\n';
+  it('a device is bound to a process; it reaches only that process; it does not run kernel operations', () => {
+    expect(bad(`${init}dev0 { r0 = read(qemu:0x1000) }`)).toMatch(/dev\.mmu:5:1: a device is bound to a process: expected `dev0\(proc\)`/);
+    expect(bad(`${init}dev0(nobody) { r0 = read(0x1000) }`)).toMatch(/undefined process `nobody` for device `dev0`/);
+    expect(bad(`${init}dev0(qemu) { r0 = read(other:0x2000) }`)).toMatch(/device `dev0` is bound to `qemu`: expected an address of `qemu`/);
+    expect(bad(`${init}dev0(qemu) { munmap(0x1000, 1) }`)).toMatch(/`dev0` is a device/);
+    expect(bad(`{ proc qemu: vma 0x1000 +1 anon private rw\n touched: dev0 read qemu:0x1000 }\nqemu { r0 = read(0x1000) }`)).toMatch(/device `dev0` needs a thread that binds it/);
+    expect(bad(`{ proc qemu: vma 0x1000 +1 anon private rw\n touched: dev0 read gfn 0x100 }\ndev0(qemu) { r0 = read(0x1000) }`)).toMatch(/a device accesses an address of its process/);
+  });
+});
