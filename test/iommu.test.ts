@@ -105,6 +105,50 @@ describe('what the driver registered', () => {
   });
 });
 
+describe('an arm64 SMMU: a permission upgrade in place, and the SMMU\'s own TLB', () => {
+  const s = loadScenario('smmu-permission-upgrade');
+  const variant = (options: string) => parseText('variant.mmu', s.text.replace('options: arch = arm64, btm = off', options));
+  const verdict = (sc: typeof s, v: string) => {
+    const x = exploreScenario(sc, at(v)).exploration!;
+    expect(x.complete).toBe(true);
+    return x.outcomes.map((o) => [o.observations['mem qemu:0x7f0000000000'], o.violations, o.deadlock]);
+  };
+
+  it('without BTM: the device faults forever v5.12..v6.5 and never finishes; from v6.6 the flush reaches the SMMU; SVA without BTM is not in v5.11', () => {
+    expect(runScenario(s, at('v5.11')).unavailable).toMatch(/not in this release: SVA on an arm64 SMMUv3 without broadcast TLB maintenance \(BTM\) arrived in v5\.12/);
+    for (const v of ['v5.12', 'v6.5']) {
+      const r = runScenario(s, at(v));
+      expect(r.outcome!.violations).toEqual(['device-fault-loop']);
+      expect(r.notes.join('\n')).toMatch(/dev0 never finishes: it faults forever/);
+      expect(verdict(s, v)).toEqual([[0xaa, ['device-fault-loop'], true]]);
+    }
+    for (const v of ['v6.6', 'v7.0']) {
+      const r = runScenario(s, at(v));
+      expect(r.outcome!.violations).toEqual([]);
+      expect(r.trace.map((t) => t.fn)).toContain('arch_invalidate_secondary_tlbs (dev0)');
+      expect(verdict(s, v)).toEqual([[0xbb, [], false]]);
+    }
+  });
+
+  it('with BTM the CPU\'s flush reaches the SMMU in every release from v5.11; on x86 there is no SMMU TLB to go stale and no callback either', () => {
+    const btm = variant('options: arch = arm64, btm = on');
+    for (const v of ['v5.11', 'v6.5', 'v6.6']) {
+      expect(verdict(btm, v), v).toEqual([[0xbb, [], false]]);
+      expect(runScenario(btm, at(v)).trace.map((t) => t.fn)).toContain('SMMU broadcast TLB invalidation (dev0)');
+    }
+    const x86 = variant('options: arch = x86');
+    for (const v of ['v4.0', 'v6.5', 'v6.6']) {
+      expect(verdict(x86, v), v).toEqual([[0xbb, [], false]]);
+      expect(runScenario(x86, at(v)).trace.filter((t) => t.thread === 'dev0' && / \(dev0\)$/.test(t.fn))).toEqual([]);
+    }
+  });
+
+  it('arm64 refuses a VM, and btm is an arm64 option', () => {
+    expect(() => parseText('a.mmu', 'mmutt a\n"a"\n{ proc q: vma 0x1000 +1 anon private rw\n vm s: gfn 0x100 +1 -> q:0x1000\n options: arch = arm64 }\nq { r0 = read(0x1000) }')).toThrow(/a\.mmu:4:2: KVM is modelled on x86 \(Intel EPT\) only/);
+    expect(() => parseText('b.mmu', 'mmutt b\n"b"\n{ proc q: vma 0x1000 +1 anon private rw\n options: btm = off }\nq { r0 = read(0x1000) }')).toThrow(/b\.mmu:4:17: btm is an arm64 SMMU's broadcast TLB maintenance/);
+  });
+});
+
 describe('devices in the scenario language', () => {
   const bad = (body: string) => {
     try {

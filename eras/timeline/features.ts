@@ -121,4 +121,32 @@ export const FEATURES: readonly FeatureEntry[] = [
     between: ['v3.2', 'v3.3'],
     read: [...AMD_IOMMU_V2_ARRIVES],
   },
+  {
+    feature: 'arm_smmu_sva',
+    name: 'a device bound to a process through an arm64 SMMUv3 (arm-smmu-v3-sva)',
+    release: 'v5.11',
+    why: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c registers arm_smmu_mmu_notifier_ops (.invalidate_range, .release, .free_notifier) on a bound process\'s mm; SVA requires the SMMU\'s broadcast TLB maintenance (BTM: arm_smmu_sva_supported() masks ARM_SMMU_FEAT_BTM | ARM_SMMU_FEAT_COHERENCY), and .invalidate_range invalidates the device TLB (ATC) only, the SMMU\'s own TLB relying on BTM.',
+    cite: [{ file: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', fn: 'arm_smmu_mmu_notifier_ops, arm_smmu_mm_invalidate_range, arm_smmu_sva_supported', status: 'verified', note: 'v5.9.1 (absent), v5.10 (the file, no notifier yet) and v5.11 read (see read); the commit was not identified' }],
+    pinned: 'between v5.10 and v5.11: the v5.10 tree (wqhot/linux-5.10) has arm-smmu-v3-sva.c without mmu_notifier_ops, the v5.11 tree (CompressionDuck/linux-5.11) has them',
+    status: 'between',
+    between: ['v5.10', 'v5.11'],
+    read: [
+      readAt('v5.10', 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', 'arm_smmu_sva_supported', 'u32 feat_mask = ARM_SMMU_FEAT_BTM | ARM_SMMU_FEAT_COHERENCY; (l.158-163): no mmu_notifier_ops'),
+      readAt('v5.11', 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', 'arm_smmu_mmu_notifier_ops, arm_smmu_mm_invalidate_range', 'static struct mmu_notifier_ops arm_smmu_mmu_notifier_ops (l.219-223); arm_smmu_atc_inv_domain(smmu_mn->domain, mm->pasid, start, end - start + 1); (l.180-188)'),
+    ],
+  },
+  {
+    feature: 'smmu_sva_without_btm',
+    name: 'SVA on an arm64 SMMUv3 without broadcast TLB maintenance (BTM)',
+    release: 'v5.12',
+    why: 'arm_smmu_sva_supported() no longer requires ARM_SMMU_FEAT_BTM; without it arm_smmu_mm_invalidate_range() issues the TLBI by ASID range itself (arm_smmu_tlb_inv_range_asid()) before the ATC invalidation: the SMMU\'s TLB hears of a change only through the notifier.',
+    cite: [{ file: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', fn: 'arm_smmu_mm_invalidate_range, arm_smmu_sva_supported', status: 'verified', note: 'v5.11 and 5.12.9 code read (see read); the commit was not identified' }],
+    pinned: 'between v5.11 and v5.13: BTM required in the v5.11 tree, optional in a 5.12.9 stable tree (zhangyinjun/linux-5.12.9); no v5.12.0 tree was read, so a 5.12.y backport cannot be ruled out: modelled from v5.12',
+    status: 'between',
+    between: ['v5.11', 'v5.13'],
+    read: [
+      readAt('v5.11', 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', 'arm_smmu_sva_supported', 'feat_mask still has ARM_SMMU_FEAT_BTM (l.394)'),
+      readAt('v5.12.9', 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', 'arm_smmu_mm_invalidate_range, arm_smmu_sva_supported', 'if (!(smmu_domain->smmu->features & ARM_SMMU_FEAT_BTM)) arm_smmu_tlb_inv_range_asid(start, size, ...) (l.180-192); feat_mask = ARM_SMMU_FEAT_COHERENCY (l.393-398)'),
+    ],
+  },
 ];

@@ -480,7 +480,7 @@ export const RULES: readonly RuleEntry[] = [
       readAt('v4.13.4', 'mm/rmap.c', 'try_to_unmap_one', 'mmu_notifier_invalidate_range(mm, address, address + PAGE_SIZE); at the end of the loop body (l.1518-1519), bracketed by range_start (l.1360) and range_end (l.1522)'),
       readAt('v4.13.4', 'mm/rmap.c', 'page_mkclean_one', 'mmu_notifier_invalidate_range(vma->vm_mm, cstart, cend); (l.942), inside the walk loop'),
     ],
-    observable: { unobservable: 'the engine does not yet model this call site: its reclaim and writeback walks deliver no ->invalidate_range (docs/iommu.md, what is left)' },
+    observable: { scenario: 'test/timeline/writeback-device-mapped.mmu', where: 'iommu.invalidate_range >= 2', between: ['v4.12', 'v5.0'] },
   },
   {
     rule: 'mm.invalidate_range.callers',

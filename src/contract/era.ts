@@ -256,7 +256,7 @@ interface EntryFacts {
 export type RuleEntry = { [K in RuleName]: { rule: K; value: EraRules[K]['value']; observable: Observability } & EntryFacts }[RuleName];
 
 /** Kernel features a scenario may use that not every release has. */
-export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu', 'ept_ad', 'iommu_sva'] as const;
+export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu', 'ept_ad', 'iommu_sva', 'arm_smmu_sva', 'smmu_sva_without_btm'] as const;
 export type FeatureKey = (typeof FEATURES)[number];
 export interface FeatureEntry extends EntryFacts {
   feature: FeatureKey;

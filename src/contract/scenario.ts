@@ -67,6 +67,14 @@ export interface Options {
   eptAd: 'default' | 'on' | 'off';
   /** KVM's x86 MMU: the era's default, the TDP MMU (v5.10+) or the shadow/rmap MMU. */
   mmu: 'default' | 'tdp' | 'shadow';
+  /**
+   * The CPU architecture (x86 by default). It decides what a device's IOMMU is (an x86 IOMMU,
+   * or an arm64 SMMUv3 with SVA from v5.11) and whether a permission upgrade is flushed from
+   * the CPU TLB (arm64 does). KVM is modelled on x86 only.
+   */
+  arch: 'x86' | 'arm64';
+  /** An arm64 SMMU's broadcast TLB maintenance: it snoops the CPU's TLB invalidations (required for SVA until v5.12). */
+  btm: 'on' | 'off';
 }
 
 export type Advice = 'MADV_FREE' | 'MADV_DONTNEED';

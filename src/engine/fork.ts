@@ -7,7 +7,7 @@ import { PAGE_SIZE } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { zapPte } from './madvise.js';
-import { bracket, release } from './notifier.js';
+import { bracket, release, tlbFlushed } from './notifier.js';
 import { fieldOf, flagsOf, frameAt, getPageData, lockFree } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, assign, bind, bits, block, not, op, slot, v, when, write, type Stmt } from './step-data.js';
@@ -68,6 +68,10 @@ export function emitFork(e: Emit, parent: number, child: number): void {
       }),
     );
   }
+  // flush_tlb_mm() of the parent: a device TLB hears it from the architecture's flush from v6.6
+  // (before, range_end of each COW vma told it).
+  const parentPages = l.pages.flatMap((p, i) => (p.proc === parent ? [i] : []));
+  if (parentPages.length) tlbFlushed(e, parentPages, []);
   asm.emit({
     fn: 'dup_mmap',
     does: 'mmap_write_unlock() both mms; flush_tlb_mm() the parent; copy_process() ends: the child can run',

@@ -114,6 +114,8 @@ export interface Layout {
   kinds: string[];
   /** The slots of kind `lock`, the secondary MMUs' too (sanity.ts checks who holds them). */
   locks: number[];
+  /** The CPU architecture (the scenario's `arch` option): arm64 flushes a permission upgrade from the CPU TLB, x86 does not. */
+  arch: Scenario['options']['arch'];
 }
 
 export type SlotKind = 'pte' | 'flags' | 'lock' | 'mm' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
@@ -162,7 +164,7 @@ export function buildLayout(s: Scenario, nframes: number, prologue: string[], se
   const parts = new Map(secondaries.map((r) => [r.name, r.layout(s, builder)]));
   const threads = threadSlots(s, slots, prologue, vcpuNames);
   const { names, kinds } = slots;
-  return { size: names.length, violations, counters, firstPfn: FIRST_PFN, nframes, frames, procs, vmas, pages, stores, threads, secondaries, parts, names, kinds, locks: kinds.flatMap((k, i) => (k === 'lock' ? [i] : [])) };
+  return { size: names.length, violations, counters, firstPfn: FIRST_PFN, nframes, frames, procs, vmas, pages, stores, threads, secondaries, parts, names, kinds, locks: kinds.flatMap((k, i) => (k === 'lock' ? [i] : [])), arch: s.options.arch };
 }
 
 /** Each process's locks and mm, its vmas (a fork child's are its parent's, unmapped until fork() copies them), their pages and the pages' backing stores. */

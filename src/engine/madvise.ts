@@ -5,12 +5,13 @@
 // data (step-data.ts).
 import { clearLocalsData, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
-import { bracket, hearsInvalidateRange, invalidateRange } from './notifier.js';
+import { bracket, hearsInvalidateRange, tlbFlushed } from './notifier.js';
 import { unreachable } from './program.js';
 import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, lockFree, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, bind, bits, block, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from './step-data.js';
 import type { Advice } from '../contract/scenario.js';
+import type { InvalidateRangeCaller } from '../contract/era.js';
 
 /**
  * The shape every range operation shares: take mmap_lock (read or write), check the vma,
@@ -33,6 +34,12 @@ function emitRangeOp(
     after?: { fn: string; does: string; effect: readonly Stmt[] };
     /** The walk zaps PTEs into the thread's mmu_gather: tlb_finish_mmu() flushes the TLB, then frees the pages. */
     gathers?: boolean;
+    /**
+     * Where its CPU TLB flush calls ->invalidate_range before v6.6 (tlb_flush_mmu_tlbonly() for
+     * an mmu_gather; none for flush_tlb_range(), range_end told the device already); from v6.6
+     * the architecture's flush does, wherever the op flushes.
+     */
+    flush: readonly InvalidateRangeCaller[];
   },
 ): void {
   // The kernel frees zapped pages after the TLB flush. Only a secondary TLB told from that
@@ -63,13 +70,19 @@ function emitRangeOp(
     asm.emit({
       fn: rangeOp.walk.fn,
       does: `${rangeOp.walk.does}${gathers ? ', gathering the pages' : (rangeOp.walk.drops ?? '')}, under the PTL`,
-      data: () => ({ guard: lockFree(mm.ptl), effect: pages.map((pi, k) => block(rangeOp.walk.pte(pi, gather[k]))) }),
+      data: () => ({
+        guard: lockFree(mm.ptl),
+        effect: pages.flatMap((pi, k) => {
+          const work = rangeOp.walk.pte(pi, gather[k]);
+          return work.length ? [block(work)] : [];
+        }),
+      }),
     }),
   );
   // tlb_finish_mmu() -> tlb_flush_mmu(): the CPU TLB flush (tlb_flush_mmu_tlbonly(), which
   // calls ->invalidate_range v3.19-v6.5; the architecture's flush calls it from v6.6), then the
   // gathered pages are freed (tlb_flush_mmu_free()).
-  if (gathers) invalidateRange(e, pages, ['tlb_flush_mmu_tlbonly', 'arch_tlb_flush']);
+  tlbFlushed(e, pages, rangeOp.flush);
   asm.emit({
     fn: rangeOp.after?.fn ?? rangeOp.fn,
     does: `${rangeOp.after ? `${rangeOp.after.does}${gathers ? ': free the gathered pages' : ''}; ` : ''}mmap_${rangeOp.lock}_unlock()`,
@@ -129,6 +142,7 @@ export function emitMadvise(e: Emit, pages: number[], advice: Advice): void {
         walk: { fn: 'zap_pte_range', does: 'clear the PTEs', drops: ' and drop the pages', pte: (pi, gather) => zapPte(e, pi, gather) },
         after: { fn: 'zap_page_range_single', does: 'tlb_finish_mmu()', effect: [] },
         gathers: true,
+        flush: ['tlb_flush_mmu_tlbonly'],
       });
     case 'MADV_FREE':
       return emitMadvFree(e, pages);
@@ -182,6 +196,7 @@ function emitMadvFree(e: Emit, pages: number[]): void {
       },
     },
     after: { fn: 'madvise_free_single_vma', does: 'tlb_finish_mmu()', effect: [] },
+    flush: ['tlb_flush_mmu_tlbonly'],
   });
 }
 
@@ -194,6 +209,7 @@ export function emitMunmap(e: Emit, pages: number[]): void {
     walk: { fn: 'unmap_vmas', does: 'zap the PTEs', pte: (pi, gather) => zapPte(e, pi, gather) },
     after: { fn: 'unmap_region', does: 'tlb_finish_mmu(); remove the vma', effect: [write(vma.state, 0)] },
     gathers: true,
+    flush: ['tlb_flush_mmu_tlbonly'],
   });
 }
 
@@ -213,6 +229,7 @@ export function emitMprotect(e: Emit, pages: number[], writable: boolean): void 
       },
     },
     after: { fn: 'change_protection', does: 'flush_tlb_range()', effect: [] },
+    flush: [],
   });
 }
 
@@ -223,6 +240,7 @@ export function emitNumaHint(e: Emit, pages: number[]): void {
   emitRangeOp(e, pages, {
     fn: 'change_prot_numa',
     lock: 'read',
+    flush: [],
     walk: {
       fn: 'change_pte_range',
       does: 'MM_CP_PROT_NUMA: make the PTEs PROT_NONE (skipping KSM pages and shared COW pages)',

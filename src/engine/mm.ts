@@ -5,7 +5,7 @@ import type { EraRules } from '../contract/era.js';
 import { EFAULT_VALUE, hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { L, MM_LOCALS, type Layout, type StoreSlot } from './layout.js';
-import { bracket, invalidateRange, setPteAtNotify } from './notifier.js';
+import { bracket, setPteAtNotify, tlbFlushed } from './notifier.js';
 import { unreachable, type Label } from './program.js';
 import { allocPageData, clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, getPageData, lockFree, mmLive, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped, vmaWritable } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
@@ -63,7 +63,8 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
     folioMarkDirtyData(l, op(slot(pg.pte), '>>>', PTE.SHIFT)),
     write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
   ]);
-  handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => wpPageReuse(f));
+  if (l.arch === 'arm64') emitArm64Reuse(f);
+  else handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => wpPageReuse(f));
   asm.bind(at.copy);
   emitWpPageCopy(e, pi, unlockMmap, back);
 }
@@ -198,6 +199,25 @@ function doSwapPage(f: Fault): Stmt[] {
         ]
       : []),
   ];
+}
+
+/**
+ * wp_page_reuse() on arm64: ptep_set_access_flags(..., dirty = 1) flushes the upgraded PTE from
+ * the CPU TLB (arm64 may cache permissions; x86's neither flushes nor needs to), which an SMMU
+ * with BTM snoops and which, from v6.6, calls ->arch_invalidate_secondary_tlbs.
+ */
+function emitArm64Reuse(f: Fault): void {
+  const { e, pg, mm, at, origPte } = f;
+  const skip = e.asm.label();
+  e.asm.bind(at.reuse);
+  e.asm.emit({
+    fn: 'wp_page_reuse',
+    does: 'make the exclusive page writable in place; arm64 flushes the upgraded PTE from the CPU',
+    data: () => ({ guard: lockFree(mm.ptl), effect: [when(op(slot(pg.pte), '!==', slot(origPte)), [goto(skip)]), ...wpPageReuse(f)] }),
+  });
+  tlbFlushed(e, [f.pi], []);
+  e.asm.bind(skip);
+  e.asm.emit({ fn: 'wp_page_reuse', does: 'mmap_read_unlock(): the fault is handled', data: () => ({ effect: f.finish }) });
 }
 
 /** wp_page_reuse(): the exclusive page made writable in place; a swap-cache page leaves the swap cache first. */
@@ -342,7 +362,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
       });
       // ptep_clear_flush_notify() (v3.19-v6.5), the architecture's flush from v6.6: a device
       // TLB hears of the old page under the PTL, so range_end need not tell it again (only_end).
-      invalidateRange(e, [pi], ['wp_page_copy', 'arch_tlb_flush']);
+      tlbFlushed(e, [pi], ['wp_page_copy']);
       setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the new page writable', data: () => ({ effect: [write(pg.pte, slot(newPte))] }) });
       asm.emit({
         fn: 'wp_page_copy',

@@ -25,7 +25,7 @@ export interface MmuNotifierOps {
    * .invalidate_range (.arch_invalidate_secondary_tlbs from v6.6): a secondary TLB flushed
    * inside the primary update, which must not sleep; `pages` is the range mm passed.
    */
-  invalidate_range?(e: Emit, pages: number[]): void;
+  invalidate_range?(e: Emit, pages: number[], from: string): void;
   /** .change_pte: the new PTE is in the calling thread's L.NEWPTE. */
   change_pte?(e: Emit, page: number): void;
   /** The aging callbacks OR whether the page was young into the caller's L.RESULT. */
@@ -54,7 +54,7 @@ function invalidateRangeStart(e: Emit, pages: number[]): void {
 function invalidateRangeEnd(e: Emit, pages: number[], onlyEnd: boolean): void {
   const calls = hearsInvalidateRange(e, pages) && calledFrom(e, ['invalidate_range_end'], onlyEnd ? ['range_only_end'] : []);
   for (const mn of e.notifiers) {
-    if (calls && pages.some((p) => mn.listens(e, p, 'invalidate_range'))) mn.invalidate_range?.(e, pages);
+    if (calls && pages.some((p) => mn.listens(e, p, 'invalidate_range'))) mn.invalidate_range?.(e, pages, 'from invalidate_range_end');
     if (pages.some((p) => mn.listens(e, p, 'invalidate_range_end'))) mn.invalidate_range_end?.(e, pages);
   }
 }
@@ -68,6 +68,28 @@ function calledFrom(e: Emit, from: readonly InvalidateRangeCaller[], unless: rea
   return from.some((c) => callers.includes(c)) && !unless.some((c) => callers.includes(c));
 }
 
+/** Where a delivery comes from, as its step says it. */
+const FROM: Record<InvalidateRangeCaller, string> = {
+  tlb_flush_mmu_tlbonly: "from the mmu_gather's flush",
+  invalidate_range_end: 'from invalidate_range_end',
+  range_only_end: 'from invalidate_range_end',
+  ksm: "with the PTE's flush, under the PTL",
+  wp_page_copy: "with the PTE's flush, under the PTL",
+  rmap: 'in the rmap walk, under the PTL',
+  arch_tlb_flush: "from the architecture's flush",
+};
+
+/**
+ * The CPU TLB flush of these pages (ptep_clear_flush(), the mmu_gather's tlb_flush(), arm64's
+ * flush of a permission upgrade): a secondary TLB that snoops the broadcast invalidation drops
+ * its entries, then ->invalidate_range where this release calls it from here (`from`, or the
+ * architecture's flush from v6.6).
+ */
+export function tlbFlushed(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[]): void {
+  for (const r of e.l.secondaries) r.tlbiSnooped?.(e, pages);
+  invalidateRange(e, pages, [...from, 'arch_tlb_flush']);
+}
+
 /**
  * mmu_notifier_invalidate_range(mm, start, end) where mm flushed the CPU TLB for these pages:
  * `from` names the callers that reach it at this place (the site's own before v6.6:
@@ -75,9 +97,12 @@ function calledFrom(e: Emit, from: readonly InvalidateRangeCaller[], unless: rea
  * the architecture's flush calls mmu_notifier_arch_invalidate_secondary_tlbs()). Delivered to
  * every registrant of the callback, once, if this release calls it from one of them.
  */
-export function invalidateRange(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[]): void {
-  if (!hearsInvalidateRange(e, pages) || !calledFrom(e, from)) return;
-  notify(e, pages, 'invalidate_range', (mn) => mn.invalidate_range?.(e, pages));
+function invalidateRange(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[]): void {
+  if (!hearsInvalidateRange(e, pages)) return;
+  const callers = e.rule('mm.invalidate_range.callers');
+  const by = from.find((c) => callers.includes(c));
+  if (by === undefined) return;
+  notify(e, pages, 'invalidate_range', (mn) => mn.invalidate_range?.(e, pages, FROM[by]));
 }
 
 /** mmu_notifier_invalidate_page() (until v4.12). */

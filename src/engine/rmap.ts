@@ -7,7 +7,7 @@ import type { UnmapNotify } from '../contract/era.js';
 import { hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
-import { age, bracket, invalidatePage, type AgeCallback } from './notifier.js';
+import { age, bracket, invalidatePage, tlbFlushed, type AgeCallback } from './notifier.js';
 import { unreachable, type Label } from './program.js';
 import { fieldOf, flagsOf, folioMarkDirtyData, frameAt, lockFree, putPageData, setFlag } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
@@ -146,6 +146,11 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
       data: () => ({ guard: lockFree(mm.ptl), effect: [...change.effect(goto(end), noNotify), write(mm.ptl, e.owner)] }),
     });
     if (page === 'after-flush') invalidatePage(e, pi);
+    // The flush of the cleared PTE: a device TLB hears it under the PTL from v4.13
+    // (mmu_notifier_invalidate_range() in the page_vma_mapped_walk() loop: modelled right after
+    // the flush), from the architecture's flush from v6.6 (x86's batched reclaim flush calls it
+    // with (0, -1UL) when it is queued: modelled as this page's).
+    tlbFlushed(e, [pi], ['rmap']);
     // .invalidate_page after the PTE work: that work is a step of its own, then the callback,
     // then the PTL is dropped. Otherwise the PTE work and the unlock are one step.
     const workThenPage = page === 'before-unlock';

@@ -33,9 +33,18 @@ function finished(m: Machine, s: State, among: number[]): boolean {
   return among.every((tid) => get(s, m.layout.threads[tid]!.pc) >= m.programs[tid]!.length);
 }
 
-function stuck(m: Machine, s: State, among: number[]): never {
-  const names = among.filter((tid) => get(s, m.layout.threads[tid]!.pc) < m.programs[tid]!.length).map((tid) => m.layout.threads[tid]!.name);
-  throw new Error(`internal: no thread can run but ${names.join(', ')} have not finished (a deadlock in the model)`);
+/**
+ * No thread can run: the threads still waiting, with why, when each waits at a step that may
+ * wait forever (Step.waitsForever); any other wait is a deadlock in the model.
+ */
+function waitingForever(m: Machine, s: State, among: number[]): { thread: string; why: string }[] {
+  const waiting = among.filter((tid) => get(s, m.layout.threads[tid]!.pc) < m.programs[tid]!.length);
+  const forever = waiting.flatMap((tid) => {
+    const why = m.programs[tid]![get(s, m.layout.threads[tid]!.pc)]!.waitsForever;
+    return why ? [{ thread: m.layout.threads[tid]!.name, why }] : [];
+  });
+  if (forever.length < waiting.length) throw new Error(`internal: no thread can run but ${waiting.map((tid) => m.layout.threads[tid]!.name).join(', ')} have not finished (a deadlock in the model)`);
+  return forever;
 }
 
 /** Take one step of thread `tid` on a mutable state (a plain array when tracing, an Int32Array when exploring). */
@@ -52,7 +61,10 @@ export function runToEnd(m: Machine, start: State, among: number[]): MutableStat
   for (let n = 0; !finished(m, s, among); n++) {
     if (n > MAX_STEPS) throw new Error('internal: step limit reached');
     const [tid] = enabledThreads(m, s, among);
-    if (tid === undefined) stuck(m, s, among);
+    if (tid === undefined) {
+      waitingForever(m, s, among);
+      break;
+    }
     stepThread(m, s, tid, null);
   }
   return s;
@@ -61,6 +73,8 @@ export function runToEnd(m: Machine, start: State, among: number[]): MutableStat
 export interface CanonicalRun {
   trace: TraceStep[];
   final: State;
+  /** The threads the run ended with waiting forever (Step.waitsForever), and why. */
+  waiting: { thread: string; why: string }[];
 }
 
 /** The scenario's threads, canonically, with a trace of every step. */
@@ -83,7 +97,7 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
   while (!finished(m, s, among)) {
     if (trace.length > MAX_STEPS) throw new Error('internal: step limit reached');
     const enabled = enabledThreads(m, s, among);
-    if (!enabled.length) stuck(m, s, among);
+    if (!enabled.length) return { trace, final: s, waiting: waitingForever(m, s, among) };
     const tid = pick(enabled, trace.length);
     const step = m.programs[tid]![get(s, l.threads[tid]!.pc)]!;
     const log = new StepLog();
@@ -113,7 +127,7 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
     const bad = checkSanity(m, s);
     if (bad) throw new Error(`internal: after step ${t.n} (${t.thread} ${t.fn}): ${bad}`);
   }
-  return { trace, final: s };
+  return { trace, final: s, waiting: [] };
 }
 
 /**

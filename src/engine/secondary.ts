@@ -49,6 +49,12 @@ export interface SecondaryMmu {
   watchers(l: Layout): Watcher[];
   /** An observable of its state as an expression; undefined for one it does not own. */
   observe(l: Layout, o: Observable): Expr | undefined;
+  /**
+   * The CPU's TLB invalidation of these pages was broadcast (a flush the mm code makes): a
+   * secondary TLB that snoops such invalidations (an arm64 SMMU with BTM) emits the steps that
+   * drop its entries. Absent: it hears only its notifier callbacks.
+   */
+  tlbiSnooped?(e: Emit, pages: number[]): void;
   /** Its own invariants in a state (sanity.ts): a message, or null. `part`: what it fixed for the machine (`machine`). */
   sanity(l: Layout, part: unknown, s: State): string | null;
 }

@@ -152,6 +152,7 @@ export const VIOLATION_BIT: Record<Violation, number> = {
   'lost-write': 2,
   'shared-frame-write': 4,
   'stale-read': 8,
+  'device-fault-loop': 16,
 };
 
 export const ptePfn = (pte: number) => pte >>> PTE.SHIFT;

@@ -22,7 +22,11 @@ export function featuresUsed(s: Scenario, era: Era): FeatureEntry[] {
     const f = opFeature(op);
     if (f) keys.add(f);
   }
-  if (s.threads.some((t) => t.kind === 'device')) keys.add('iommu_sva');
+  if (s.threads.some((t) => t.kind === 'device')) {
+    keys.add('iommu_sva');
+    if (s.options.arch === 'arm64') keys.add('arm_smmu_sva');
+    if (s.options.btm === 'off') keys.add('smmu_sva_without_btm');
+  }
   if (s.options.mmu === 'tdp') keys.add('tdp_mmu');
   if (s.options.eptAd === 'on') keys.add('ept_ad');
   return (era.timeline?.features ?? []).filter((f) => keys.has(f.feature));
@@ -63,7 +67,8 @@ export function settled(s: Scenario, era: Era): { scenario: Scenario; notes: str
   if (s.options.eptAd !== 'default') return { scenario: s, notes: [] };
   const ad = era.timeline?.features.find((f) => f.feature === 'ept_ad');
   const absent = ad !== undefined && releaseKey(ad.release) > releaseKey(era.release);
-  return { scenario: withEptAd(s, absent ? 'off' : 'on'), notes: absent ? [`no EPT A/D bits at ${era.release}: KVM uses them from ${ad.release} (${by(ad)})`] : [] };
+  // A scenario without a VM is told nothing about KVM's bits.
+  return { scenario: withEptAd(s, absent ? 'off' : 'on'), notes: absent && s.slots.length ? [`no EPT A/D bits at ${era.release}: KVM uses them from ${ad.release} (${by(ad)})`] : [] };
 }
 
 /** The scenario with its EPT A/D bits settled: one object per scenario and setting (an era's bands ask at every release). */

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { FingerprintTable, fingerprint, fpHi, fpLo, storedLo } from './fingerprint.js';
 import { outcomeKey, windowKey } from './keys.js';
 import { staleSet, staleWords } from '../engine/windows.js';
-import type { Exploration, Limits, TraceStep, Witness } from '../contract/output.js';
+import type { Exploration, Limits, Witness } from '../contract/output.js';
 
 /** A replay token: the scenario's hash prefix, then the schedule as runs `thread` or `thread*count`. */
 export function encodeToken(sha256: string, schedule: number[]): string {
@@ -36,7 +36,7 @@ export function decodeToken(sha256: string, token: string, threads: number): num
 }
 
 /** Run a schedule (thread numbers), then finish canonically, traced. */
-export function replay(m: Machine, schedule: number[]): { trace: TraceStep[]; final: ReturnType<typeof runTraced>['final'] } {
+export function replay(m: Machine, schedule: number[]): ReturnType<typeof runTraced> {
   const among = schedulable(m);
   return runTraced(m, (enabled, n) => {
     if (n >= schedule.length) return enabled[0]!;

@@ -7,10 +7,11 @@ import { EFAULT_VALUE, hex } from '../contract/output.js';
 import type { Emit } from '../engine/emit.js';
 import type { Layout } from '../engine/layout.js';
 import { emitHandleMmFault } from '../engine/mm.js';
-import { bump, completeSecondaryAccess } from '../engine/prims.js';
+import { bump, completeSecondaryAccess, violateData } from '../engine/prims.js';
 import { PTE } from '../engine/state.js';
-import { and, bind, bits, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from '../engine/step-data.js';
-import { ATC, atcOf, iommuOf, type DeviceSlot } from './layout.js';
+import { and, bind, bits, cond, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from '../engine/step-data.js';
+import type { Label } from '../engine/program.js';
+import { ATC, atcOf, iommuOf, iotlbOf, type DeviceSlot } from './layout.js';
 
 /** `reg`: the register a read loads (-1 for none). */
 export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: boolean, value: number, reg: number): void {
@@ -18,11 +19,14 @@ export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: bo
   const pg = l.pages[pi]!;
   const where = `${l.procs[pg.proc]!.name}:${hex(pg.addr)}`;
   const atc = atcOf(d, pi);
+  const iotlb = iotlbOf(d, pi);
   const access = asm.label();
   const ats = asm.label();
   const pri = asm.label();
   const efault = asm.label();
   const done = asm.label();
+  // Where a device waits out a stale read-only SMMU TLB entry (arm64 only).
+  const stuck = iotlb < 0 ? null : asm.label();
   const entry = v('atc');
   const pte = v('pte');
   const fails: Stmt[] = [...(reg >= 0 ? [write(reg, EFAULT_VALUE)] : []), goto(done)];
@@ -53,16 +57,36 @@ export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: bo
       effect: [
         bump(l, 'iommu.ats'),
         bind('pte', slot(pg.pte)),
+        ...(stuck ? smmuTlbHit(iotlb, atc, isWrite, { access, pri, stuck }) : []),
         when(or(not(bits(pte, PTE.PRESENT)), bits(pte, PTE.PROTNONE), ...(isWrite ? [not(bits(pte, PTE.WRITE))] : [])), [note('translation fault'), goto(pri)]),
         // The IOMMU's walk sets the accessed bit, and for a write the dirty bit, as the CPU's
         // does; a read request is granted read access only (simplification: ATS completions
         // carry the PTE's permissions; a device that reads, then writes, asks again).
         write(pg.pte, op(pte, '|', isWrite ? PTE.YOUNG | PTE.DIRTY : PTE.YOUNG)),
         write(atc, op(op(op(pte, '>>>', PTE.SHIFT), '<<', ATC.SHIFT), '|', isWrite ? ATC.PRESENT | ATC.WRITABLE : ATC.PRESENT)),
+        ...(iotlb < 0 ? [] : [write(iotlb, op(op(op(pte, '>>>', PTE.SHIFT), '<<', ATC.SHIFT), '|', cond(bits(pte, PTE.WRITE), ATC.PRESENT | ATC.WRITABLE, ATC.PRESENT)))]),
         goto(access),
       ],
     }),
   });
+  if (stuck) {
+    // The SMMU's TLB holds the page read-only while the PTE is writable: the page request will
+    // find nothing to fix and the device will fault again, forever, unless a TLB invalidation
+    // reaches the SMMU (the spin is not modelled: the device waits for one; if none comes, the
+    // run ends with it waiting).
+    asm.bind(stuck);
+    asm.emit({
+      fn: 'PRI page request',
+      does: `the SMMU's TLB still holds ${where} read-only, the PTE is writable: handle_mm_fault() finds nothing to fix and the device faults again`,
+      data: () => ({ effect: [bump(l, 'iommu.pri'), ...violateData(l, 'device-fault-loop', [`${d.name} faults on `, { hex: pg.addr }, ": the SMMU's TLB entry is read-only, the PTE writable"])] }),
+    });
+    asm.emit({
+      fn: 'PRI page request',
+      does: "the device retries once a TLB invalidation has reached the SMMU's entry",
+      waitsForever: "it faults forever: no TLB invalidation reaches the SMMU's read-only entry (device-fault-loop)",
+      data: () => ({ guard: or(not(bits(slot(iotlb), ATC.PRESENT)), bits(slot(iotlb), ATC.WRITABLE)), effect: [goto(access)] }),
+    });
+  }
   asm.bind(pri);
   asm.emit({
     fn: 'PRI page request',
@@ -79,6 +103,32 @@ export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: bo
   asm.bind(done);
 }
 
+
+/**
+ * An arm64 SMMU answers a translation from its own TLB when it holds the page (no walk): the ATC
+ * gets that entry, or, for a write it does not allow, a translation fault: a stale one (`stuck`)
+ * when the PTE (bound to `pte`) already allows the write.
+ */
+function smmuTlbHit(iotlb: number, atc: number, isWrite: boolean, to: { access: Label; pri: Label; stuck: Label }): Stmt[] {
+  const tlb = v('tlb');
+  const pte = v('pte');
+  return [
+    bind('tlb', slot(iotlb)),
+    when(bits(tlb, ATC.PRESENT), [
+      ...(isWrite
+        ? [
+            when(not(bits(tlb, ATC.WRITABLE)), [
+              when(and(bits(pte, PTE.PRESENT), not(bits(pte, PTE.PROTNONE)), bits(pte, PTE.WRITE)), [goto(to.stuck)]),
+              note("the SMMU's TLB holds it read-only: translation fault"),
+              goto(to.pri),
+            ]),
+          ]
+        : []),
+      write(atc, isWrite ? tlb : op(tlb, '&', ~ATC.WRITABLE)),
+      goto(to.access),
+    ]),
+  ];
+}
 
 /** The device whose thread (or `touched` prologue) this is; undefined for any other thread. */
 export function deviceOfThread(l: Layout, tid: number): DeviceSlot | undefined {

@@ -8,7 +8,7 @@ import type { MmuNotifierOps } from '../engine/notifier.js';
 import { bump } from '../engine/prims.js';
 import { bits, incr, slot, when, write, type Stmt } from '../engine/step-data.js';
 import type { Layout } from '../engine/layout.js';
-import { ATC, atcOf, devicesOn, type DeviceSlot } from './layout.js';
+import { ATC, atcOf, devicesOn, iommuOf, iotlbOf, type DeviceSlot } from './layout.js';
 
 /**
  * The driver's notifier, one registration per bound device: it hears a callback about a page
@@ -22,8 +22,8 @@ export const iommuMmuNotifier: MmuNotifierOps = {
   listens: (e, page, cb) => devicesOn(e.l, page).length > 0 && (cb === 'release' || e.rule('iommu.notifier_ops').includes(cb)),
   // amd_iommu_v2's mn_invalidate_range() (v3.19): one page flushes that page, a larger range
   // the PASID's whole device TLB; .arch_invalidate_secondary_tlbs does the same from v6.6.
-  invalidate_range: (e, pages) =>
-    handler(e, pages, 'invalidate_range', 'iommu.invalidate_range', pages.length === 1 ? 'flush the page from the device TLB (ATC)' : "flush the PASID's whole device TLB (ATC)", (d) =>
+  invalidate_range: (e, pages, from) =>
+    handler(e, pages, 'invalidate_range', 'iommu.invalidate_range', `${pages.length === 1 ? 'flush the page from the device TLB (ATC)' : "flush the PASID's whole device TLB (ATC)"}, ${from}`, (d) =>
       flush(e.l, d, pages.length === 1 ? pages : d.pages),
     ),
   invalidate_page: (e, page) => handler(e, [page], 'invalidate_page', 'iommu.invalidate_page', 'flush the page from the device TLB (ATC)', (d) => flush(e.l, d, [page])),
@@ -65,10 +65,28 @@ function handler(e: Emit, pages: number[], callback: NotifierCallback | 'task_ex
   }
 }
 
-/** Drop the device's ATC entries for these pages: each one present counts as a flushed entry. */
-function flush(l: Layout, d: DeviceSlot, pages: readonly number[]): Stmt[] {
+/**
+ * Drop the device's ATC entries for these pages (each one present counts as a flushed entry),
+ * and an arm64 SMMU's TLB entries: arm-smmu-v3-sva's handler issues the TLBI itself without BTM;
+ * with BTM the CPU's own flush, which the mm code makes first, reached it already.
+ */
+export function flush(l: Layout, d: DeviceSlot, pages: readonly number[]): Stmt[] {
   return pages.flatMap((pi) => {
     const atc = atcOf(d, pi);
-    return atc < 0 ? [] : [when(bits(slot(atc), ATC.PRESENT), [write(atc, 0), bump(l, 'iommu.atc_flush')])];
+    const iotlb = iotlbOf(d, pi);
+    return [...(atc < 0 ? [] : [when(bits(slot(atc), ATC.PRESENT), [write(atc, 0), bump(l, 'iommu.atc_flush')])]), ...(iotlb < 0 ? [] : [write(iotlb, 0)])];
   });
+}
+
+/** An arm64 SMMU with BTM snoops the CPU's broadcast TLB invalidation: its TLB entries for the pages go (not the ATC: only the driver invalidates that). */
+export function emitTlbiSnooped(e: Emit, pages: number[]): void {
+  const { arch, btm } = iommuOf(e.l);
+  if (arch !== 'arm64' || !btm) return;
+  for (const d of devicesOn(e.l, pages[0]!)) {
+    e.asm.emit({
+      fn: `SMMU broadcast TLB invalidation (${d.name})`,
+      does: "BTM: the CPU's TLB invalidation drops the SMMU's TLB entries for the range",
+      data: () => ({ effect: pages.flatMap((pi) => (iotlbOf(d, pi) < 0 ? [] : [write(iotlbOf(d, pi), 0)])) }),
+    });
+  }
 }

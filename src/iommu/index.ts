@@ -12,7 +12,7 @@ import { FRAME, PG, get, type State } from '../engine/state.js';
 import { and, bits, eq, op, or, slot, type Expr } from '../engine/step-data.js';
 import type { Watcher } from '../engine/windows.js';
 import { deviceOf, emitDeviceAccess } from './device.js';
-import { iommuMmuNotifier } from './driver.js';
+import { emitTlbiSnooped, iommuMmuNotifier } from './driver.js';
 import { ATC, IOMMU_FORMATS, iommuLayout, iommuOf } from './layout.js';
 
 export const iommu: SecondaryMmu = {
@@ -34,6 +34,7 @@ export const iommu: SecondaryMmu = {
   usesMm: () => false,
   mapsFrame: (l, pfn) => ({ maps: mapsFrame(l, pfn), mappings: 'a device TLB (ATC) entry' }),
   watchers,
+  tlbiSnooped: emitTlbiSnooped,
   observe: () => undefined,
   sanity,
 };

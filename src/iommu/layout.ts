@@ -29,10 +29,20 @@ export interface DeviceSlot {
   /** Layout.pages indexes of the process's pages, and the ATC entry of each, in the same order. */
   pages: number[];
   atc: number[];
+  /**
+   * An arm64 SMMU's own TLB entry for each page (ATC encoding; the permission is the PTE's as
+   * walked): it may hold a read-only translation after the PTE was made writable, until a TLB
+   * invalidation reaches it. Empty on x86, whose IOMMU walks again on a permission miss
+   * (simplification: the x86 IOMMU's TLB is not modelled).
+   */
+  iotlb: number[];
 }
 
 export interface IommuLayout {
   devices: DeviceSlot[];
+  /** The scenario's `arch` and `btm` options: an SMMU that snoops the CPU's TLB invalidations. */
+  arch: Scenario['options']['arch'];
+  btm: boolean;
 }
 
 /** The devices of a scenario (its `devN(proc)` threads), each its slots after the primary MMU's. */
@@ -49,9 +59,10 @@ export function iommuLayout(s: Scenario, b: LayoutBuilder): IommuLayout {
         emptyTable: b.slot(`${t.name} GCR3 empty-table count`, 'num'),
         pages,
         atc: pages.map((pi) => b.slot(`${t.name} atc ${s.procs[proc]!.name}:${hex(b.pages[pi]!.addr)}`, 'atc')),
+        iotlb: s.options.arch === 'arm64' ? pages.map((pi) => b.slot(`${t.name} smmu tlb ${s.procs[proc]!.name}:${hex(b.pages[pi]!.addr)}`, 'atc')) : [],
       };
     });
-  return { devices };
+  return { devices, arch: s.options.arch, btm: s.options.btm === 'on' };
 }
 
 /** The IOMMU's part of a layout. */
@@ -64,6 +75,12 @@ export const devicesOn = (l: Layout, page: number): DeviceSlot[] => iommuOf(l).d
 export const atcOf = (d: DeviceSlot, page: number): number => {
   const k = d.pages.indexOf(page);
   return k < 0 ? -1 : d.atc[k]!;
+};
+
+/** A device's SMMU TLB entry for a page, or -1 (x86, or not its process's page). */
+export const iotlbOf = (d: DeviceSlot, page: number): number => {
+  const k = d.pages.indexOf(page);
+  return k < 0 || !d.iotlb.length ? -1 : d.iotlb[k]!;
 };
 
 /** How the IOMMU's slot kinds read in a trace. */

@@ -24,9 +24,12 @@ export function judgedText(files: CheckedFile[]): { text: string; failed: number
     for (const { result: x, run: r, holds, elsewhere } of results) {
       judged++;
       if (holds) continue;
-      const v = r.exploration ? verdict(r.exploration)?.verdict : undefined;
-      const where = [...(v !== x.verdict ? [`saw ${saw(r)}`] : []), ...elsewhere.map((b) => `in ${releaseRange(b)} saw ${saw({ ...r, exploration: b.exploration })}`)];
-      bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? where.join('; ')})`);
+      // A release or era that cannot run the scenario has no exploration to quote: say why.
+      const why = () => {
+        const v = r.exploration ? verdict(r.exploration)?.verdict : undefined;
+        return [...(v !== x.verdict ? [`saw ${r.exploration ? saw(r) : 'nothing: not explored'}`] : []), ...elsewhere.map((b) => `in ${releaseRange(b)} saw ${saw({ ...r, exploration: b.exploration })}`)].join('; ');
+      };
+      bad.push(`${f}:${x.pos.line}:${x.pos.col}: result ${x.era}: ${x.verdict}: FAILED (${r.run.unavailable ?? why()})`);
     }
     failed += bad.length;
     const counts = [plural(s.expect.length, 'expectation'), ...(s.results.length ? [plural(s.results.length, 'result')] : [])].join(' and ');

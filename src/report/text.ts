@@ -231,6 +231,18 @@ export function sideBySide(runs: RunResult[], width: number, keep: readonly stri
     ['violations', runs.map((r) => (r.outcome ? r.outcome.violations.join(',') || 'none' : '-'))],
   ];
   if (runs[0]!.scenario.condition) rows.push(['condition', runs.map((r) => (r.condition === undefined ? '-' : r.condition ? 'holds' : 'no'))]);
+  // A harm's name wider than the columns have room for (`device-fault-loop` under five eras)
+  // is named under the table instead: its cell says `yes`.
+  const harms: string[] = [];
+  const narrow = Math.max(5, ...rows.filter(([k]) => k !== 'violations').flatMap(([, v]) => v.map((x) => x.length)));
+  const harmRow = rows.find(([k]) => k === 'violations')!;
+  if (harmRow[1].some((x) => x.length > narrow) && 10 + runs.length * (Math.max(...harmRow[1].map((x) => x.length)) + 2) > width) {
+    harmRow[1] = harmRow[1].map((x, i) => {
+      if (x === 'none' || x === '-') return x;
+      harms.push(`${label(i)}: violations ${x}`);
+      return 'yes';
+    });
+  }
   const colW = Math.max(5, ...rows.flatMap(([, v]) => v.map((x) => x.length)));
   const labelW = Math.max(10, Math.min(width - runs.length * (colW + 2), Math.max(...rows.map(([k]) => k.length))));
   // `*`: a column whose era's releases do not all give it; its era line says which do.
@@ -239,6 +251,7 @@ export function sideBySide(runs: RunResult[], width: number, keep: readonly stri
     const name = k.length > labelW ? `${k.slice(0, labelW - 1)}~` : k.padEnd(labelW);
     out.push(`${name}${v.map((x) => `  ${x.padStart(colW)}`).join('')}`);
   }
+  for (const h of harms) out.push(...wrap(h, '', '  ', width));
   for (const r of runs) if (r.unavailable) out.push(...wrap(`${label(runs.indexOf(r))}: ${r.unavailable}`, '', '  ', width));
   for (const [i, r] of runs.entries()) if (r.bands) out.push(...wrap(`${label(i)}*: holds for ${heldFor(r)} only; the other releases of ${r.era.id} differ (its bands follow)`, '', '  ', width));
   return out;

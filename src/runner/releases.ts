@@ -101,11 +101,10 @@ export async function bisectReleases(s: Scenario, cond: Cond, t: Timeline, named
   for (const sp of ss) {
     const value = valueOf.get(sp.key)!;
     const prev = ranges[ranges.length - 1];
-    if (prev && prev.value === value) prev.last = sp.last;
-    else {
-      const why = value === null ? (unavailable(s, sp.era) ?? 'the exploration did not finish') : undefined;
-      ranges.push(why ? { first: sp.first, last: sp.last, value, why } : { first: sp.first, last: sp.last, value });
-    }
+    // Releases that cannot run it join one range only for the same reason (each names its own feature).
+    const why = value === null ? (unavailable(s, sp.era) ?? 'the exploration did not finish') : undefined;
+    if (prev && prev.value === value && prev.why === why) prev.last = sp.last;
+    else ranges.push(why ? { first: sp.first, last: sp.last, value, why } : { first: sp.first, last: sp.last, value });
   }
   const flips: BisectFlip[] = [];
   let prev: Value = null;

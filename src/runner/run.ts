@@ -107,10 +107,11 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
   const sha256 = meta.sha256;
   const machine = sharedOf(scenario, meta, opts);
   // Untraced, the canonical schedule steps the same threads (the lowest enabled) to the same state.
-  const { trace, final } =
-    schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : traced ? runCanonical(machine) : { trace: [], final: canonicalFinal(machine) };
+  const { trace, final, waiting } =
+    schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : traced ? runCanonical(machine) : { trace: [], final: canonicalFinal(machine), waiting: [] };
   const r: RunResult = {
     ...meta,
+    ...(waiting.length ? { notes: [...meta.notes, ...waiting.map((w) => `${w.thread} never finishes: ${w.why}`)] } : {}),
     ...(schedule === undefined ? {} : { replayed: schedule }),
     trace: traceInWords(meta.era.words, trace),
     outcome: outcome(machine, final),

@@ -202,7 +202,7 @@ class Parser {
       mem: [],
       slots: [],
       touched: [],
-      options: { eptAd: 'default', mmu: 'default' },
+      options: { eptAd: 'default', mmu: 'default', arch: 'x86', btm: 'on' },
       threads: [],
       observe: [],
       expect: [],
@@ -346,18 +346,26 @@ class Parser {
   private optionsDecl(o: Options) {
     this.word('options');
     this.punct(':');
+    let btmAt: Pos | undefined;
     for (;;) {
-      const key = this.ident('an option name (ept_ad, mmu)');
-      if (key.text !== 'ept_ad' && key.text !== 'mmu') this.fail(key.pos, `unknown option \`${key.text}\`: expected ept_ad or mmu`);
+      const key = this.ident('an option name (ept_ad, mmu, arch, btm)');
+      const all: Record<string, string[]> = { ept_ad: ['on', 'off'], mmu: ['tdp', 'shadow'], arch: ['x86', 'arm64'], btm: ['on', 'off'] };
+      const choices = all[key.text];
+      if (!choices) this.fail(key.pos, `unknown option \`${key.text}\`: expected ept_ad, mmu, arch or btm`);
       this.punct('=');
-      const choices = key.text === 'ept_ad' ? ['on', 'off'] : ['tdp', 'shadow'];
       const v = this.ident(choices.map((c) => `\`${c}\``).join(' or '));
       if (!choices.includes(v.text)) this.fail(v.pos, `expected ${choices.map((c) => `\`${c}\``).join(' or ')}, found \`${v.text}\``);
       if (key.text === 'ept_ad') o.eptAd = v.text as Options['eptAd'];
-      else o.mmu = v.text as Options['mmu'];
+      else if (key.text === 'mmu') o.mmu = v.text as Options['mmu'];
+      else if (key.text === 'arch') o.arch = v.text as Options['arch'];
+      else {
+        o.btm = v.text as Options['btm'];
+        btmAt = v.pos;
+      }
       if (!this.isPunct(',')) break;
       this.i++;
     }
+    if (btmAt && o.arch !== 'arm64') this.fail(btmAt, 'btm is an arm64 SMMU\'s broadcast TLB maintenance: expected `arch = arm64` in the same options');
   }
 
   private thread(): ThreadDecl {

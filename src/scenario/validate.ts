@@ -112,6 +112,7 @@ class Checks {
   private memslots(): void {
     let vmProc: string | undefined;
     for (const sl of this.s.slots) {
+      if (this.s.options.arch === 'arm64') this.fail(sl.pos, 'KVM is modelled on x86 (Intel EPT) only: a scenario with `arch = arm64` has no `vm`');
       this.vmaOf(sl.target);
       if (sl.pages < 1) this.fail(sl.pos, 'memslot size must be at least 1 page');
       const last: HostAddr = { ...sl.target, addr: sl.target.addr + (sl.pages - 1) * PAGE_SIZE };

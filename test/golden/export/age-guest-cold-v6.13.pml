@@ -34,11 +34,15 @@
  *   - do_numa_page() restores the PTE; the page is not moved to another node
  *   - the host is Intel EPT: A/D bits only with enable_ept_ad_bits from v3.6 (shadow paging
  *     and AMD NPT, which always had them, are not run)
- *   - a device bound to a process (SVA) caches translations in one device TLB (ATC); the
- *     IOMMU's own TLB and walk caches are not modelled, nor the IOMMU (x86) and SMMU (arm64)
- *     differences; its page requests (PRI) are faulted in on the device's own thread, not a
- *     driver work queue; a translation waits out amd_iommu_v2's empty page table
- *     (v3.3-v3.18) instead of faulting again and again
+ *   - a device bound to a process (SVA) caches translations in a device TLB (ATC); an x86
+ *     IOMMU's own TLB is not modelled (it walks again on a permission miss), an arm64 SMMU's
+ *     is, one entry per page; its page requests (PRI) are faulted in on the device's own
+ *     thread, not a driver work queue; a translation waits out amd_iommu_v2's empty page
+ *     table (v3.3-v3.18), and a device faulting forever on a stale SMMU TLB entry waits for
+ *     an invalidation, instead of faulting again and again; its accesses are judged as a
+ *     guest's: a write through its ATC inside an invalidation the kernel has not finished
+ *     (fork between copy_page_range() and the flush) is a harm here, though, like a CPU's
+ *     through its stale TLB, it would order before the change
  *   - The lockless retry check d02c357e5bfa added to kvm_faultin_pfn() is made in the step
  *     that reads mmu_invalidate_seq for the fault, a few instructions earlier: an
  *     invalidation that starts between the two is caught under mmu_lock instead, after
@@ -285,7 +289,8 @@ end:
        assert(!(slots[S_violations] & 1)); /* harm: freed-frame-access */
        assert(!(slots[S_violations] & 2)); /* harm: lost-write */
        assert(!(slots[S_violations] & 4)); /* harm: shared-frame-write */
-       assert(!(slots[S_violations] & 8)) /* harm: stale-read */
+       assert(!(slots[S_violations] & 8)); /* harm: stale-read */
+       assert(!(slots[S_violations] & 16)) /* harm: device-fault-loop */
      }
   od
 }
