@@ -18,7 +18,7 @@ describe('the catalog', () => {
         'madv-free-then-guest-write', 'migrate-guest-page', 'mprotect-readonly-then-guest-write', 'munmap-guest-mapped',
         'numa-hint-guest-page', 'reclaim-dirty-guest-page', 'reclaim-then-guest-read', 'writeback-page-mkclean',
         'two-invalidations-fault-race', 'two-invalidations-gap-retry',
-        'munmap-device-mapped', 'ksm-merge-device-mapped', 'smmu-permission-upgrade',
+        'munmap-device-mapped', 'ksm-merge-device-mapped', 'smmu-permission-upgrade', 'oom-reap-vm-and-device',
       ].sort(),
     );
   });

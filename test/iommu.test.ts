@@ -149,6 +149,28 @@ describe('an arm64 SMMU: a permission upgrade in place, and the SMMU\'s own TLB'
   });
 });
 
+describe('the OOM reaper with KVM and a device on the victim', () => {
+  it('tells no notifier until v4.13 (KVM\'s sPTE outlives the page), skips such an mm v4.14..v4.15, brackets the unmap from v4.16', () => {
+    const s = loadScenario('oom-reap-vm-and-device');
+    expect(runScenario(s, at('v4.5')).unavailable).toMatch(/not in this release: the OOM reaper .* arrived in v4\.6/);
+    const c = (v: string) => counters(runScenario(s, at(v)));
+    for (const v of ['v4.6', 'v4.13']) {
+      expect(runScenario(s, at(v)).outcome!.violations, v).toEqual(['freed-frame-access']);
+      expect(c(v)['notifier.invalidate_range_start']).toBe(0);
+      expect(c(v)['iommu.invalidate_range']).toBe(1);
+    }
+    for (const v of ['v4.14', 'v4.15']) {
+      expect(runScenario(s, at(v)).trace.flatMap((t) => t.notes).join('\n'), v).toMatch(/mm_has_notifiers\(\): the reaper leaves this mm/);
+      expect(c(v)['kvm.spte_zap']).toBe(0);
+    }
+    for (const [v, device] of [['v4.16', 2], ['v4.19', 2], ['v6.6', 1]] as const) {
+      expect(runScenario(s, at(v)).outcome!.violations, v).toEqual([]);
+      expect(c(v)['notifier.invalidate_range_start']).toBe(1);
+      expect(c(v)['iommu.invalidate_range']).toBe(device);
+    }
+  });
+});
+
 describe('devices in the scenario language', () => {
   const bad = (body: string) => {
     try {
@@ -165,6 +187,8 @@ describe('devices in the scenario language', () => {
     expect(bad(`${init}dev0(nobody) { r0 = read(0x1000) }`)).toMatch(/undefined process `nobody` for device `dev0`/);
     expect(bad(`${init}dev0(qemu) { r0 = read(other:0x2000) }`)).toMatch(/device `dev0` is bound to `qemu`: expected an address of `qemu`/);
     expect(bad(`${init}dev0(qemu) { munmap(0x1000, 1) }`)).toMatch(/`dev0` is a device/);
+    expect(bad(`${init}qemu { oom_reap(other) }`)).toMatch(/oom_reap is done by a kernel thread/);
+    expect(bad(`${init}oom_reaper { oom_reap(nobody) }`)).toMatch(/undefined process `nobody` for oom_reap/);
     expect(bad(`{ proc qemu: vma 0x1000 +1 anon private rw\n touched: dev0 read qemu:0x1000 }\nqemu { r0 = read(0x1000) }`)).toMatch(/device `dev0` needs a thread that binds it/);
     expect(bad(`{ proc qemu: vma 0x1000 +1 anon private rw\n touched: dev0 read gfn 0x100 }\ndev0(qemu) { r0 = read(0x1000) }`)).toMatch(/a device accesses an address of its process/);
   });

@@ -44,7 +44,7 @@ describe('scenario errors name file:line:col and what was expected', () => {
   });
   it('unknown operation', () => {
     expect(errorOf(GOOD.replace('r0 = read(gfn 0x100)', 'frobnicate(gfn 0x100)'))).toBe(
-      't.mmu:10:9: unknown operation `frobnicate`: expected one of read, write, swap_in, ksm_merge, fork, exit, reclaim, migrate, writeback, madvise, munmap, mprotect, numa_hint, age, idle_age, test_young',
+      't.mmu:10:9: unknown operation `frobnicate`: expected one of read, write, swap_in, ksm_merge, fork, exit, reclaim, migrate, writeback, madvise, munmap, mprotect, numa_hint, oom_reap, age, idle_age, test_young',
     );
   });
   it('bad number', () => {

@@ -149,4 +149,18 @@ export const FEATURES: readonly FeatureEntry[] = [
       readAt('v5.12.9', 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', 'arm_smmu_mm_invalidate_range, arm_smmu_sva_supported', 'if (!(smmu_domain->smmu->features & ARM_SMMU_FEAT_BTM)) arm_smmu_tlb_inv_range_asid(start, size, ...) (l.180-192); feat_mask = ARM_SMMU_FEAT_COHERENCY (l.393-398)'),
     ],
   },
+  {
+    feature: 'oom_reaper',
+    name: 'the OOM reaper (oom_reaper kthread)',
+    release: 'v4.6',
+    why: 'mm/oom_kill.c: the oom_reaper kthread unmaps an OOM victim\'s anonymous and private memory (__oom_reap_task()) so that it is freed before the victim\'s exit_mmap() can run.',
+    cite: [{ file: 'mm/oom_kill.c', fn: 'oom_reaper, __oom_reap_task', status: 'verified', note: 'v4.5 (absent) and v4.6.2 read (docs/evidence/oom-reaper.md); the commit was not identified' }],
+    pinned: 'between v4.5 and v4.7: absent in a 4.5 tree (arthur-lucena/linux-4.5-hw-so), present in a 4.6.2 stable tree (xing393939/linux-4.6.2); no 4.6.0 tree was read',
+    status: 'between',
+    between: ['v4.5', 'v4.7'],
+    read: [
+      readAt('v4.5', 'mm/oom_kill.c', 'oom_reaper', 'absent: no oom_reap in the file'),
+      readIn('xing393939/linux-4.6.2', '6bcd5b161f0b', 'mm/oom_kill.c', 'oom_init, oom_reaper', 'oom_reaper_th = kthread_run(oom_reaper, NULL, "oom_reaper"); (l.568)'),
+    ],
+  },
 ];

@@ -13,6 +13,8 @@ import { AMD_IOMMU_V2_ARRIVES, readAt, readIn } from './sources.js';
 
 /** A rule's value where mmutt's history starts: there is nothing earlier to compare a run with. */
 const START: Observability = { unobservable: 'the first value mmutt models: no earlier release to compare with' };
+/** A rule's first value at the release its mechanism arrives (a feature): no earlier release can run a scenario that reads it. */
+const START_AT_FEATURE: Observability = { unobservable: 'its mechanism arrives in this release (a feature): no earlier release can run a scenario that reads it' };
 
 const CORE = 'cddb8a5c14aa ("mmu-notifiers: core")';
 const KVM_FIRST = 'e930bffe95e1 ("KVM: Synchronize guest physical memory map to host virtual memory map")';
@@ -423,6 +425,73 @@ export const RULES: readonly RuleEntry[] = [
       readAt('v5.9.1', 'mm/memory.c', 'do_wp_page', 'if (PageKsm(page) || page_count(page) != 1) goto copy; if (!trylock_page(page)) goto copy; if (PageKsm(page) || page_mapcount(page) != 1 || page_count(page) != 1) { unlock_page(page); goto copy; } wp_page_reuse(vmf)'),
     ],
     observable: { scenario: 'test/timeline/swapcache-cow.mmu', where: 'kvm.spte_zap >= 2', between: ['v5.0', 'v5.15'] },
+  },
+
+  // ---- the OOM reaper and the victim's mmu notifiers ----
+  {
+    rule: 'mm.oom_reaper.notifiers',
+    value: 'unnotified',
+    release: 'v4.6',
+    why: '__oom_reap_task() unmaps the victim\'s anonymous and private VMAs with unmap_page_range() inside one mmu_gather and calls no mmu notifier: a secondary MMU that maps those pages is not told before they are freed.',
+    cite: [{ file: 'mm/oom_kill.c', fn: '__oom_reap_task', status: 'verified', note: 'v4.5 (no reaper) and v4.6.2 to v4.13.4 read (docs/evidence/oom-reaper.md): no mmu_notifier call or check in the file at any of them; the commit that added the reaper was not identified' }],
+    pinned: 'between v4.5 and v4.7: no reaper in a 4.5 tree, present in a 4.6.2 stable tree (no 4.6.0 tree was read): modelled from v4.6, where the feature arrives',
+    status: 'between',
+    between: ['v4.5', 'v4.7'],
+    read: [
+      readIn('xing393939/linux-4.6.2', '6bcd5b161f0b', 'mm/oom_kill.c', '__oom_reap_task', 'tlb_gather_mmu(&tlb, mm, 0, -1); ... if (vma_is_anonymous(vma) || !(vma->vm_flags & VM_SHARED)) unmap_page_range(&tlb, vma, vma->vm_start, vma->vm_end, &details); (l.459-485): no mmu_notifier'),
+      readAt('v4.13.4', 'mm/oom_kill.c', '__oom_reap_task_mm', 'no mmu_notifier call or mm_has_notifiers() check'),
+    ],
+    observable: START_AT_FEATURE,
+  },
+  {
+    rule: 'mm.oom_reaper.notifiers',
+    value: 'skip-if-notifiers',
+    release: 'v4.14',
+    commit: '4d4bbd8526a8 ("mm, oom_reaper: skip mm structs with mmu notifiers")',
+    why: 'The reaper leaves an mm with any mmu notifier to exit_mmap(): if (mm_has_notifiers(mm)) { schedule_timeout_idle(HZ); goto unlock_oom; } ("notifiers can sleep").',
+    cite: [{ file: 'mm/oom_kill.c', fn: '__oom_reap_task_mm', commit: '4d4bbd8526a8 ("mm, oom_reaper: skip mm structs with mmu notifiers")', status: 'verified', note: 'v4.13.4 and v4.14.0 code read (docs/evidence/oom-reaper.md); the id and subject as the message of "mm, mmu_notifier: annotate mmu notifiers with blockable invalidate callbacks" names it' }],
+    pinned: 'between v4.13 and v4.14: no check in a 4.13.4 tree, the check in a 4.14.0 tree (bm16ton/linux-4.14_16ton)',
+    status: 'between',
+    between: ['v4.13', 'v4.14'],
+    read: [
+      readAt('v4.13.4', 'mm/oom_kill.c', '__oom_reap_task_mm', 'no mm_has_notifiers()'),
+      readIn('bm16ton/linux-4.14_16ton', '17e785dc73d1', 'mm/oom_kill.c', '__oom_reap_task_mm', 'if (mm_has_notifiers(mm)) { schedule_timeout_idle(HZ); goto unlock_oom; } (l.507-511)'),
+      readAt('v4.15', 'mm/oom_kill.c', '__oom_reap_task_mm', 'if (mm_has_notifiers(mm)) { (l.525-529); "unmap_page_range and that is risky because notifiers can sleep" (l.518-523)'),
+    ],
+    observable: { scenario: 'oom-reap-vm-and-device', where: 'notifier.invalidate_range_start = 0 /\\ freed-frame-access = 0', between: ['v4.6', 'v4.15'] },
+  },
+  {
+    rule: 'mm.oom_reaper.notifiers',
+    value: 'skip-if-blockable',
+    release: 'v4.16',
+    why: 'The reaper skips an mm only if a notifier lacks MMU_INVALIDATE_DOES_NOT_BLOCK (mm_has_blockable_invalidate_notifiers()), and brackets each VMA\'s unmap_page_range() with mmu_notifier_invalidate_range_start/end; KVM and amd_iommu_v2 carry the flag.',
+    cite: [{ file: 'mm/oom_kill.c, mm/mmu_notifier.c', fn: '__oom_reap_task_mm, mm_has_blockable_invalidate_notifiers', status: 'verified', note: 'v4.15 and 4.16.13 code read (docs/evidence/oom-reaper.md); the commit ("mm, mmu_notifier: annotate mmu notifiers with blockable invalidate callbacks") was not identified by a mainline id' }],
+    pinned: 'between v4.15 and v4.17: the v4.15 tree skips any mm with notifiers; a 4.16.13 stable tree (lizuobin/linux-4.16.13_tiny4412) has the flag and the brackets, as v4.17 and v4.18 do; no 4.16.0 tree was found',
+    status: 'between',
+    between: ['v4.15', 'v4.17'],
+    read: [
+      readIn('lizuobin/linux-4.16.13_tiny4412', '92bab2186e06', 'mm/oom_kill.c', '__oom_reap_task_mm, oom_reap_task_mm', 'mmu_notifier_invalidate_range_start(mm, start, end); unmap_page_range(&tlb, vma, start, end, NULL); mmu_notifier_invalidate_range_end(mm, start, end); (l.518-522); if (mm_has_blockable_invalidate_notifiers(mm)) { (l.559-563)'),
+      readIn('lizuobin/linux-4.16.13_tiny4412', '92bab2186e06', 'virt/kvm/kvm_main.c', 'kvm_mmu_notifier_ops', '.flags = MMU_INVALIDATE_DOES_NOT_BLOCK, (l.472-473)'),
+      readIn('lizuobin/linux-4.16.13_tiny4412', '92bab2186e06', 'drivers/iommu/amd_iommu_v2.c', 'iommu_mn', '.flags = MMU_INVALIDATE_DOES_NOT_BLOCK, (l.430)'),
+    ],
+    observable: { scenario: 'oom-reap-vm-and-device', where: 'notifier.invalidate_range_start = 1', between: ['v4.14', 'v4.18'] },
+  },
+  {
+    rule: 'mm.oom_reaper.notifiers',
+    value: 'nonblock-start',
+    release: 'v4.19',
+    commit: '93065ac753e4 ("mm, oom: distinguish blockable mode for mmu notifiers")',
+    why: 'For each VMA the reaper calls mmu_notifier_invalidate_range_start_nonblock(); if a notifier refuses (-EAGAIN) it skips that VMA and tries again later; there is no mm-wide check. KVM\'s start returns 0 and an IOMMU driver registers no start: with them nothing is skipped.',
+    cite: [{ file: 'mm/oom_kill.c, mm/mmu_notifier.c', fn: '__oom_reap_task_mm, __mmu_notifier_invalidate_range_start', commit: '93065ac753e4 ("mm, oom: distinguish blockable mode for mmu notifiers")', status: 'verified', note: 'v4.18 and v4.19 code read (docs/evidence/oom-reaper.md, docs/evidence/iommu-registrants.md); the id and subject from its commit text (infradead gitweb)' }],
+    pinned: 'between v4.18 and v4.19: the blockable check in a 4.18.0 tree (wenhuizhang/linux-4.18-i), the non-blocking start in the 4.19 import (0x88888888/Linux-4.19 at 74e90c5be722)',
+    status: 'between',
+    between: ['v4.18', 'v4.19'],
+    read: [
+      readIn('wenhuizhang/linux-4.18-i', '15ebffcd4f2b', 'linux/mm/oom_kill.c', 'oom_reap_task_mm', 'if (mm_has_blockable_invalidate_notifiers(mm)) {'),
+      readIn('0x88888888/Linux-4.19', '74e90c5be722', 'mm/oom_kill.c', '__oom_reap_task_mm', 'if (mmu_notifier_invalidate_range_start_nonblock(mm, start, end)) { tlb_finish_mmu(&tlb, start, end); ret = false; continue; } (l.523-531)'),
+      readIn('0x88888888/Linux-4.19', '74e90c5be722', 'arch/x86/kvm/x86.c', 'kvm_arch_mmu_notifier_invalidate_range', 'returns 0 (l.7337-7352)'),
+    ],
+    observable: { unobservable: 'no modelled registrant refuses a non-blocking start (KVM returns 0; an IOMMU driver registers no start from v3.19): the reaper brackets and unmaps as in v4.16..v4.18' },
   },
 
   // ---- where mm calls ->invalidate_range (->arch_invalidate_secondary_tlbs) ----

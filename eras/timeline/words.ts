@@ -223,6 +223,15 @@ export const WORDS: readonly Word[] = [
   ),
 
   same('mmu_gather', 'type', OLD, 'verified', [readAt(OLD, 'include/asm-generic/tlb.h', 'struct mmu_gather', 'struct mmu_gather { (l.39)'), readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/include/asm-generic/tlb.h', 'struct mmu_gather', 'struct mmu_gather { (l.294)')]),
+  word(
+    '__oom_reap_task_mm',
+    'function',
+    at('v4.6', '__oom_reap_task', 'between', [readAt('v4.5', 'mm/oom_kill.c', 'oom_reaper', 'absent'), readIn('xing393939/linux-4.6.2', '6bcd5b161f0b', 'mm/oom_kill.c', '__oom_reap_task', 'static bool __oom_reap_task(struct task_struct *tsk) (l.426)')], undefined, { between: ['v4.5', 'v4.7'] }),
+    at('v4.9', '__oom_reap_task_mm', 'between', [readAt('v4.8.15', 'mm/oom_kill.c', '__oom_reap_task', 'static bool __oom_reap_task(struct task_struct *tsk) (l.455)'), readAt('v4.9', 'mm/oom_kill.c', '__oom_reap_task_mm', 'static bool __oom_reap_task_mm(struct task_struct *tsk, struct mm_struct *mm) (l.464)')], undefined, { between: ['v4.8', 'v4.9'], note: 'the 4.8 side read at 4.8.15' }),
+  ),
+  same('oom_reaper', 'function', 'v4.6', 'between', [readAt('v4.5', 'mm/oom_kill.c', 'oom_reaper', 'absent'), readIn('xing393939/linux-4.6.2', '6bcd5b161f0b', 'mm/oom_kill.c', 'oom_init, oom_reaper', 'oom_reaper_th = kthread_run(oom_reaper, NULL, "oom_reaper"); (l.568)')], { between: ['v4.5', 'v4.7'], note: 'the kthread and its function' }),
+  same('unmap_page_range', 'function', OLD, 'verified', [readAt(OLD, 'mm/memory.c', 'unmap_page_range', 'static unsigned long unmap_page_range(struct mmu_gather *tlb, (l.830)'), readIn('0x88888888/Linux-4.19', '74e90c5be722', 'mm/oom_kill.c', '__oom_reap_task_mm', 'unmap_page_range(&tlb, vma, start, end, NULL); (l.529)')]),
+  same('mm_has_notifiers()', 'function', OLD, 'verified', [readAt(OLD, 'include/linux/mmu_notifier.h', 'mm_has_notifiers', 'static inline int mm_has_notifiers(struct mm_struct *mm) (l.142)'), readAt('v4.15', 'mm/oom_kill.c', '__oom_reap_task_mm', 'if (mm_has_notifiers(mm)) {')]),
   // ---- struct mmu_notifier_ops: the callbacks a device's IOMMU driver is called by ----
   same('invalidate_range_start', 'function', OLD, 'verified', [OPS_27]),
   same('invalidate_range_end', 'function', OLD, 'verified', [OPS_27]),

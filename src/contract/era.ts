@@ -68,6 +68,14 @@ export type NotifierCallback = (typeof NOTIFIER_CALLBACKS)[number];
 export const INVALIDATE_RANGE_CALLERS = ['tlb_flush_mmu_tlbonly', 'invalidate_range_end', 'range_only_end', 'ksm', 'wp_page_copy', 'rmap', 'arch_tlb_flush'] as const;
 export type InvalidateRangeCaller = (typeof INVALIDATE_RANGE_CALLERS)[number];
 
+/**
+ * How the OOM reaper treats an mm with mmu notifiers: it unmaps without telling them (v4.6);
+ * skips the mm (4d4bbd8526a8); skips it unless every notifier is flagged
+ * MMU_INVALIDATE_DOES_NOT_BLOCK, bracketing each VMA (v4.16); brackets each VMA with a
+ * non-blocking invalidate_range_start() and skips a VMA a notifier refuses (93065ac753e4).
+ */
+export const OOM_REAPER_NOTIFIERS = ['unnotified', 'skip-if-notifiers', 'skip-if-blockable', 'nonblock-start'] as const;
+
 /** How an unmapping rmap walk (try_to_unmap_one, page_mkclean_one) tells secondary MMUs. */
 export const UNMAP_NOTIFY = [
   'invalidate_page-under-ptl', // ptep_clear_flush_notify(): flush, then .invalidate_page, under the PTL, before the rest of the PTE work (until v3.6)
@@ -129,6 +137,8 @@ export interface EraRules {
   'mm.page_mkclean_one.notify': Rule<UnmapNotify>;
   /** do_wp_page(): the test that lets a write fault reuse an anon page in place instead of copying it. */
   'mm.do_wp_page.reuse': Rule<(typeof WP_REUSE)[number]>;
+  /** How the OOM reaper (v4.6+) treats a victim's mm that has mmu notifiers. */
+  'mm.oom_reaper.notifiers': Rule<(typeof OOM_REAPER_NOTIFIERS)[number]>;
   /** Where mm calls ->invalidate_range (->arch_invalidate_secondary_tlbs): none before v3.19. */
   'mm.invalidate_range.callers': Rule<InvalidateRangeCaller[]>;
 
@@ -175,6 +185,7 @@ export const RULE_DOMAINS: { [K in keyof EraRules]: RuleDomain } = {
   'mm.lazyfree.refcount_check': { boolean: true },
   'mm.page_mkclean_one.notify': { oneOf: UNMAP_NOTIFY },
   'mm.do_wp_page.reuse': { oneOf: WP_REUSE },
+  'mm.oom_reaper.notifiers': { oneOf: OOM_REAPER_NOTIFIERS },
   'mm.invalidate_range.callers': { subsetOf: INVALIDATE_RANGE_CALLERS },
   'kvm.notifier_ops': { subsetOf: NOTIFIER_CALLBACKS },
   'kvm.change_pte': { oneOf: KVM_CHANGE_PTE },
@@ -256,7 +267,7 @@ interface EntryFacts {
 export type RuleEntry = { [K in RuleName]: { rule: K; value: EraRules[K]['value']; observable: Observability } & EntryFacts }[RuleName];
 
 /** Kernel features a scenario may use that not every release has. */
-export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu', 'ept_ad', 'iommu_sva', 'arm_smmu_sva', 'smmu_sva_without_btm'] as const;
+export const FEATURES = ['ksm', 'test_young', 'numa', 'clear_young', 'madv_free', 'tdp_mmu', 'ept_ad', 'iommu_sva', 'arm_smmu_sva', 'smmu_sva_without_btm', 'oom_reaper'] as const;
 export type FeatureKey = (typeof FEATURES)[number];
 export interface FeatureEntry extends EntryFacts {
   feature: FeatureKey;

@@ -96,6 +96,8 @@ export type Op =
   | { kind: 'munmap'; at: HostAddr; pages: number; pos: Pos }
   | { kind: 'mprotect'; at: HostAddr; pages: number; writable: boolean; pos: Pos }
   | { kind: 'numa-hint'; at: HostAddr; pages: number; pos: Pos }
+  /** The OOM reaper unmapping a victim's anonymous and private memory (mm/oom_kill.c, v4.6+). */
+  | { kind: 'oom-reap'; proc: string; pos: Pos }
   | { kind: 'age' | 'idle-age' | 'test-young'; at: HostAddr; reg?: string; pos: Pos };
 
 /** A `device` thread is a device's DMA through an IOMMU bound to its process (`dev0(qemu) { ... }`). */

@@ -11,6 +11,7 @@ import type { SecondaryMmu } from './secondary.js';
 import { watchers, type Watcher } from './windows.js';
 import { FIRST_PFN, MM_LIVE, VMA_MAPPED, VMA_WRITE, buildLayout, frameSlot, type Layout } from './layout.js';
 import { emitExit, emitFork } from './fork.js';
+import { emitOomReap } from './oom.js';
 import { emitMadvise, emitMprotect, emitMunmap, emitNumaHint } from './madvise.js';
 import { emitAge } from './rmap.js';
 import { emitReclaim } from './vmscan.js';
@@ -281,6 +282,8 @@ function emitOp(e: Emit, s: Scenario, op: Op): void {
       return emitMprotect(e, range(op.at, op.pages), op.writable);
     case 'numa-hint':
       return emitNumaHint(e, range(op.at, op.pages));
+    case 'oom-reap':
+      return emitOomReap(e, s.procs.findIndex((p) => p.name === op.proc));
     case 'age':
       return emitAge(e, page(op.at), 'clear_flush_young', reg(op.reg));
     case 'idle-age':

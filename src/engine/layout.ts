@@ -227,8 +227,16 @@ function threadSlots(s: Scenario, slots: Slots, prologue: readonly string[], vcp
     const regNames = [...new Set(t.ops.flatMap((o) => ('reg' in o && o.reg !== undefined ? [o.reg] : [])))];
     const proc = t.proc !== undefined ? s.procs.findIndex((p) => p.name === t.proc) : undefined;
     // Only a zap a device TLB may hear of from the flush keeps its pages till then (madvise.ts).
-    const heard = s.threads.some((d) => d.kind === 'device' && d.proc === t.proc);
-    const zapPages = heard ? Math.max(0, ...t.ops.map((o) => (o.kind === 'munmap' || (o.kind === 'madvise' && o.advice === 'MADV_DONTNEED') ? o.pages : 0))) : 0;
+    const heard = (proc: string | undefined) => s.threads.some((d) => d.kind === 'device' && d.proc === proc);
+    const reaped = (proc: string) => s.procs.find((p) => p.name === proc)!.vmas.filter((v) => v.anon || !v.shared).reduce((n, v) => n + v.pages, 0);
+    const zapPages = Math.max(
+      0,
+      ...t.ops.map((o) => {
+        if ((o.kind === 'munmap' || (o.kind === 'madvise' && o.advice === 'MADV_DONTNEED')) && heard(t.proc)) return o.pages;
+        if (o.kind === 'oom-reap' && heard(o.proc)) return reaped(o.proc);
+        return 0;
+      }),
+    );
     addThread(t.name, t.kind, regNames, zapPages, proc, t.kind === 'vcpu' ? vcpuNames.indexOf(t.name) : undefined);
   }
   return threads;

@@ -18,7 +18,7 @@ import type { InvalidateRangeCaller } from '../contract/era.js';
  * invalidate_range_start, the PTE work under the PTL, invalidate_range_end, then what follows
  * (tlb_finish_mmu, the vma change), and drop mmap_lock.
  */
-function emitRangeOp(
+export function emitRangeOp(
   e: Emit,
   pages: number[],
   rangeOp: {
@@ -40,6 +40,8 @@ function emitRangeOp(
      * the architecture's flush does, wherever the op flushes.
      */
     flush: readonly InvalidateRangeCaller[];
+    /** Bracket the walk with invalidate_range_start/end (every range op does; the OOM reaper did not until v4.16). */
+    notify?: boolean;
   },
 ): void {
   // The kernel frees zapped pages after the TLB flush. Only a secondary TLB told from that
@@ -66,7 +68,7 @@ function emitRangeOp(
       ],
     }),
   });
-  bracket(e, pages, true, () =>
+  bracket(e, pages, rangeOp.notify ?? true, () =>
     asm.emit({
       fn: rangeOp.walk.fn,
       does: `${rangeOp.walk.does}${gathers ? ', gathering the pages' : (rangeOp.walk.drops ?? '')}, under the PTL`,

@@ -18,6 +18,8 @@ export type AgeCallback = 'clear_flush_young' | 'clear_young' | 'test_young';
 export interface MmuNotifierOps {
   name: string;
   listens(e: Emit, page: number, cb: NotifierCallback): boolean;
+  /** Is it registered on the mm of this page at all (mm_has_notifiers())? Absent: on every mm. */
+  registeredOn?(e: Emit, page: number): boolean;
   invalidate_range_start?(e: Emit, pages: number[]): void;
   invalidate_range_end?(e: Emit, pages: number[]): void;
   invalidate_page?(e: Emit, page: number): void;
@@ -104,6 +106,9 @@ function invalidateRange(e: Emit, pages: number[], from: readonly InvalidateRang
   if (by === undefined) return;
   notify(e, pages, 'invalidate_range', (mn) => mn.invalidate_range?.(e, pages, FROM[by]));
 }
+
+/** mm_has_notifiers(): a registrant is on the mm of these pages. */
+export const hasNotifiers = (e: Emit, pages: number[]) => e.notifiers.some((mn) => pages.some((p) => mn.registeredOn?.(e, p) ?? true));
 
 /** mmu_notifier_invalidate_page() (until v4.12). */
 export function invalidatePage(e: Emit, page: number): void {

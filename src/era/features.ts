@@ -12,6 +12,7 @@ function opFeature(op: Op): FeatureKey | null {
   if (op.kind === 'madvise' && op.advice === 'MADV_FREE') return 'madv_free';
   if (op.kind === 'idle-age') return 'clear_young';
   if (op.kind === 'numa-hint') return 'numa';
+  if (op.kind === 'oom-reap') return 'oom_reaper';
   return null;
 }
 

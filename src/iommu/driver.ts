@@ -20,6 +20,7 @@ export const iommuMmuNotifier: MmuNotifierOps = {
   // Before .release (v3.17) amd_iommu_v2 unbound a PASID from a PROFILE_TASK_EXIT notifier,
   // task_exit(), which do_exit() calls before exit_mm(): the chain's release stands for it.
   listens: (e, page, cb) => devicesOn(e.l, page).length > 0 && (cb === 'release' || e.rule('iommu.notifier_ops').includes(cb)),
+  registeredOn: (e, page) => devicesOn(e.l, page).length > 0,
   // amd_iommu_v2's mn_invalidate_range() (v3.19): one page flushes that page, a larger range
   // the PASID's whole device TLB; .arch_invalidate_secondary_tlbs does the same from v6.6.
   invalidate_range: (e, pages, from) =>

@@ -27,6 +27,7 @@ export const kvmMmuNotifier: MmuNotifierOps = {
     const { vmProc } = kvmOf(e.l);
     return vmProc >= 0 && e.l.pages[page]!.proc === vmProc && e.rule('kvm.notifier_ops').includes(cb);
   },
+  registeredOn: (e, page) => kvmOf(e.l).vmProc === e.l.pages[page]!.proc,
   invalidate_range_start: (e, pages) => emitKvmInvalidateRangeStart(e, pages),
   invalidate_range_end: (e) => emitKvmInvalidateRangeEnd(e),
   invalidate_page: (e, page) => emitKvmInvalidatePage(e, page),

@@ -104,6 +104,7 @@ const OPS: Record<string, OpSig> = {
     build: ([a, n, w], _r, pos) => ({ kind: 'mprotect', at: a!.at!, pages: n!.num!, writable: w!.word === 'rw', pos }),
   },
   numa_hint: { args: ['addr', 'num'], reg: 'none', build: ([a, n], _r, pos) => ({ kind: 'numa-hint', at: a!.at!, pages: n!.num!, pos }) },
+  oom_reap: { args: ['proc'], reg: 'none', build: ([p], _r, pos) => ({ kind: 'oom-reap', proc: p!.word!, pos }) },
   age: { args: ['addr'], reg: 'optional', build: ([a], reg, pos) => withReg({ kind: 'age', at: a!.at!, pos }, reg) },
   idle_age: { args: ['addr'], reg: 'optional', build: ([a], reg, pos) => withReg({ kind: 'idle-age', at: a!.at!, pos }, reg) },
   test_young: { args: ['addr'], reg: 'optional', build: ([a], reg, pos) => withReg({ kind: 'test-young', at: a!.at!, pos }, reg) },

@@ -264,6 +264,13 @@ class Checks {
         this.own(t, op.at, 'numa_hint (task_numa_work runs in the task)');
         this.range(op.at, op.pages, false);
         return;
+      case 'oom-reap': {
+        if (t.kind !== 'kernel') this.fail(op.pos, `oom_reap is done by a kernel thread: expected it in one (for example \`oom_reaper { ... }\`), not in \`${t.name}\``);
+        const p = this.procs.get(op.proc);
+        if (!p) this.fail(op.pos, `undefined process \`${op.proc}\` for oom_reap`);
+        if (p!.childOf !== undefined) this.fail(op.pos, 'oom_reap reaps a process the scenario starts with, not a fork child');
+        return;
+      }
     }
   }
 
