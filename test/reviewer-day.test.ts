@@ -179,6 +179,10 @@ describe('every look-up is one command', () => {
     expect(r.out).toMatch(/^ {2}kvm\.fault\.retry = "in-progress-or-seq"$/m);
     expect(r.out).toMatch(/^ {2}mm\.try_to_unmap_one\.notify = "invalidate_page-before-unlock"\n {4}since v4\.11: /m);
     expect((r.out.match(/^ {4}read: /gm) ?? []).length).toBeGreaterThanOrEqual(20);
+    // An entry only two releases bound says so once.
+    const late = mmutt(['list', '--rules', '--kernel', 'v5.19']).out;
+    expect(late).toMatch(/; between v5\.17 and v5\.19$/m);
+    expect(late).not.toMatch(/between between/);
     expect(mmutt(['list', '--rules', '--era', 'post-6bdb913f0a70']).err).toMatch(/list --rules shows one release: `post-6bdb913f0a70` runs v3\.7\.\.v4\.12/);
   });
 

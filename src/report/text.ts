@@ -362,7 +362,8 @@ export function bandLines(bands: Band[], release: string, width = WIDTH): string
 export function entryLines(e: RuleEntry, first: string, indent: string): string[] {
   const since = e.release === first ? `since ${e.release} (where the history starts)` : `since ${e.release}`;
   return [
-    ...wrap(`${since}: ${e.commit ?? 'no commit identified'}; ${e.status}${e.between ? ` between ${e.between[0]} and ${e.between[1]}` : ''}`, indent, `${indent}  `),
+    // `verified`, or `between vA and vB` (the status names itself once).
+    ...wrap(`${since}: ${e.commit ?? 'no commit identified'}; ${e.status === 'between' && e.between ? `between ${e.between[0]} and ${e.between[1]}` : e.status}`, indent, `${indent}  `),
     ...wrap(e.why, indent, indent),
     // A commit id in its 12-digit kernel form (docs/timeline.md has the whole one).
     ...e.read.flatMap((r) => wrap(`read: ${r.repo}@${r.at.replace(/^([0-9a-f]{12})[0-9a-f]{28}$/, '$1')} ${r.path} ${r.fn}: ${r.saw}`, indent, `${indent}  `)),
