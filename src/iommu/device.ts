@@ -131,7 +131,7 @@ function smmuTlbHit(iotlb: number, atc: number, isWrite: boolean, to: { access: 
 }
 
 /** The device whose thread (or `touched` prologue) this is; undefined for any other thread. */
-export function deviceOfThread(l: Layout, tid: number): DeviceSlot | undefined {
+function deviceOfThread(l: Layout, tid: number): DeviceSlot | undefined {
   const t = l.threads[tid]!;
   if (t.kind !== 'device' && !(t.kind === 'prologue' && t.vcpu === undefined)) return undefined;
   const name = t.kind === 'prologue' ? t.name.slice(0, -'(prologue)'.length) : t.name;

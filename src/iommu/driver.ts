@@ -71,7 +71,7 @@ function handler(e: Emit, pages: number[], callback: NotifierCallback | 'task_ex
  * and an arm64 SMMU's TLB entries: arm-smmu-v3-sva's handler issues the TLBI itself without BTM;
  * with BTM the CPU's own flush, which the mm code makes first, reached it already.
  */
-export function flush(l: Layout, d: DeviceSlot, pages: readonly number[]): Stmt[] {
+function flush(l: Layout, d: DeviceSlot, pages: readonly number[]): Stmt[] {
   return pages.flatMap((pi) => {
     const atc = atcOf(d, pi);
     const iotlb = iotlbOf(d, pi);
