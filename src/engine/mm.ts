@@ -63,16 +63,33 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
     folioMarkDirtyData(l, op(slot(pg.pte), '>>>', PTE.SHIFT)),
     write(pg.pte, op(slot(pg.pte), '|', PTE.WRITE | PTE.DIRTY | PTE.YOUNG)),
   ]);
-  if (l.arch === 'arm64') emitArm64Reuse(f);
-  else handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => wpPageReuse(f));
+  // arm64's ptep_set_access_flags(..., dirty = 1) flushes the upgraded PTE from the CPU TLB (arm64
+  // may cache permissions; x86 neither flushes nor needs to), which an SMMU with BTM snoops and
+  // which, from v6.6, calls ->arch_invalidate_secondary_tlbs.
+  if (l.arch === 'arm64') {
+    handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place; arm64 flushes the upgraded PTE from the CPU', () => wpPageReuse(f), () => tlbFlushed(e, [pi], []));
+  } else handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => wpPageReuse(f));
   asm.bind(at.copy);
   emitWpPageCopy(e, pi, unlockMmap, back);
 }
 
-/** A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`; then finish. */
-function handler(f: Fault, at: Label, fn: string, does: string, body: () => readonly Stmt[]): void {
-  f.e.asm.bind(at);
-  f.e.asm.emit({ fn, does, data: () => ({ guard: lockFree(f.mm.ptl), effect: [when(eq(slot(f.pg.pte), slot(f.origPte)), body()), ...f.finish] }) });
+/**
+ * A handler: under the PTL, if the PTE is still what handle_mm_fault() saw (pte_same), do `body`;
+ * then finish. `then` emits steps between the work and the finish (its own steps: a flush the
+ * secondary TLBs hear of), which a changed PTE skips.
+ */
+function handler(f: Fault, at: Label, fn: string, does: string, body: () => readonly Stmt[], then?: () => void): void {
+  const { asm } = f.e;
+  asm.bind(at);
+  if (!then) {
+    asm.emit({ fn, does, data: () => ({ guard: lockFree(f.mm.ptl), effect: [when(eq(slot(f.pg.pte), slot(f.origPte)), body()), ...f.finish] }) });
+    return;
+  }
+  const skip = asm.label();
+  asm.emit({ fn, does, data: () => ({ guard: lockFree(f.mm.ptl), effect: [when(op(slot(f.pg.pte), '!==', slot(f.origPte)), [goto(skip)]), ...body()] }) });
+  then();
+  asm.bind(skip);
+  asm.emit({ fn, does: 'mmap_read_unlock(): the fault is handled', data: () => ({ effect: f.finish }) });
 }
 
 /** handle_mm_fault()'s first step: no vma (or no writable one) is -EFAULT; else by the PTE to the handler, or nothing to do. */
@@ -199,25 +216,6 @@ function doSwapPage(f: Fault): Stmt[] {
         ]
       : []),
   ];
-}
-
-/**
- * wp_page_reuse() on arm64: ptep_set_access_flags(..., dirty = 1) flushes the upgraded PTE from
- * the CPU TLB (arm64 may cache permissions; x86's neither flushes nor needs to), which an SMMU
- * with BTM snoops and which, from v6.6, calls ->arch_invalidate_secondary_tlbs.
- */
-function emitArm64Reuse(f: Fault): void {
-  const { e, pg, mm, at, origPte } = f;
-  const skip = e.asm.label();
-  e.asm.bind(at.reuse);
-  e.asm.emit({
-    fn: 'wp_page_reuse',
-    does: 'make the exclusive page writable in place; arm64 flushes the upgraded PTE from the CPU',
-    data: () => ({ guard: lockFree(mm.ptl), effect: [when(op(slot(pg.pte), '!==', slot(origPte)), [goto(skip)]), ...wpPageReuse(f)] }),
-  });
-  tlbFlushed(e, [f.pi], []);
-  e.asm.bind(skip);
-  e.asm.emit({ fn: 'wp_page_reuse', does: 'mmap_read_unlock(): the fault is handled', data: () => ({ effect: f.finish }) });
 }
 
 /** wp_page_reuse(): the exclusive page made writable in place; a swap-cache page leaves the swap cache first. */

@@ -56,7 +56,7 @@ function invalidateRangeStart(e: Emit, pages: number[]): void {
 function invalidateRangeEnd(e: Emit, pages: number[], onlyEnd: boolean): void {
   const calls = hearsInvalidateRange(e, pages) && calledFrom(e, ['invalidate_range_end'], onlyEnd ? ['range_only_end'] : []);
   for (const mn of e.notifiers) {
-    if (calls && pages.some((p) => mn.listens(e, p, 'invalidate_range'))) mn.invalidate_range?.(e, pages, 'from invalidate_range_end');
+    if (calls && pages.some((p) => mn.listens(e, p, 'invalidate_range'))) mn.invalidate_range?.(e, pages, FROM.invalidate_range_end);
     if (pages.some((p) => mn.listens(e, p, 'invalidate_range_end'))) mn.invalidate_range_end?.(e, pages);
   }
 }

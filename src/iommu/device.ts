@@ -63,8 +63,9 @@ export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: bo
         // does; a read request is granted read access only (simplification: ATS completions
         // carry the PTE's permissions; a device that reads, then writes, asks again).
         write(pg.pte, op(pte, '|', isWrite ? PTE.YOUNG | PTE.DIRTY : PTE.YOUNG)),
-        write(atc, op(op(op(pte, '>>>', PTE.SHIFT), '<<', ATC.SHIFT), '|', isWrite ? ATC.PRESENT | ATC.WRITABLE : ATC.PRESENT)),
-        ...(iotlb < 0 ? [] : [write(iotlb, op(op(op(pte, '>>>', PTE.SHIFT), '<<', ATC.SHIFT), '|', cond(bits(pte, PTE.WRITE), ATC.PRESENT | ATC.WRITABLE, ATC.PRESENT)))]),
+        bind('walked', op(op(pte, '>>>', PTE.SHIFT), '<<', ATC.SHIFT)),
+        write(atc, op(v('walked'), '|', isWrite ? ATC.PRESENT | ATC.WRITABLE : ATC.PRESENT)),
+        ...(iotlb < 0 ? [] : [write(iotlb, op(v('walked'), '|', cond(bits(pte, PTE.WRITE), ATC.PRESENT | ATC.WRITABLE, ATC.PRESENT)))]),
         goto(access),
       ],
     }),

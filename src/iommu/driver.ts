@@ -41,13 +41,13 @@ export const iommuMmuNotifier: MmuNotifierOps = {
     ]),
   invalidate_range_end: (e, pages) =>
     handler(e, pages, 'invalidate_range_end', null, "put the process's page table back when no other range is open", (d) => [incr(d.emptyTable, -1)]),
-  release: (e, page) =>
-    e.rule('iommu.notifier_ops').includes('release')
-      ? handler(e, [page], 'release', 'iommu.release', 'the mm is going away: unbind the PASID (no more translations), flush its device TLB (ATC)', (d) => [write(d.released, 1), ...flush(e.l, d, d.pages)])
-      : handler(e, [page], 'task_exit', null, 'PROFILE_TASK_EXIT, from do_exit() before exit_mm(): unbind the PASID (no more translations), flush its device TLB (ATC)', (d) => [
-          write(d.released, 1),
-          ...flush(e.l, d, d.pages),
-        ]),
+  release: (e, page) => {
+    const own = e.rule('iommu.notifier_ops').includes('release');
+    handler(e, [page], own ? 'release' : 'task_exit', own ? 'iommu.release' : null, `${own ? 'the mm is going away' : 'PROFILE_TASK_EXIT, from do_exit() before exit_mm()'}: unbind the PASID (no more translations), flush its device TLB (ATC)`, (d) => [
+      write(d.released, 1),
+      ...flush(e.l, d, d.pages),
+    ]);
+  },
 };
 
 /** One step per device bound to the pages' mm: the callback's handler. */
@@ -74,10 +74,12 @@ function handler(e: Emit, pages: number[], callback: NotifierCallback | 'task_ex
 function flush(l: Layout, d: DeviceSlot, pages: readonly number[]): Stmt[] {
   return pages.flatMap((pi) => {
     const atc = atcOf(d, pi);
-    const iotlb = iotlbOf(d, pi);
-    return [...(atc < 0 ? [] : [when(bits(slot(atc), ATC.PRESENT), [write(atc, 0), bump(l, 'iommu.atc_flush')])]), ...(iotlb < 0 ? [] : [write(iotlb, 0)])];
+    return [...(atc < 0 ? [] : [when(bits(slot(atc), ATC.PRESENT), [write(atc, 0), bump(l, 'iommu.atc_flush')])]), ...dropSmmuTlb(d, [pi])];
   });
 }
+
+/** Drop an arm64 SMMU's TLB entries for these pages (none on x86). */
+const dropSmmuTlb = (d: DeviceSlot, pages: readonly number[]): Stmt[] => pages.flatMap((pi) => (iotlbOf(d, pi) < 0 ? [] : [write(iotlbOf(d, pi), 0)]));
 
 /** An arm64 SMMU with BTM snoops the CPU's broadcast TLB invalidation: its TLB entries for the pages go (not the ATC: only the driver invalidates that). */
 export function emitTlbiSnooped(e: Emit, pages: number[]): void {
@@ -87,7 +89,7 @@ export function emitTlbiSnooped(e: Emit, pages: number[]): void {
     e.asm.emit({
       fn: `SMMU broadcast TLB invalidation (${d.name})`,
       does: "BTM: the CPU's TLB invalidation drops the SMMU's TLB entries for the range",
-      data: () => ({ effect: pages.flatMap((pi) => (iotlbOf(d, pi) < 0 ? [] : [write(iotlbOf(d, pi), 0)])) }),
+      data: () => ({ effect: dropSmmuTlb(d, pages) }),
     });
   }
 }
