@@ -114,31 +114,85 @@ export function eraOfRelease(named: readonly Era[], release: string): Era | unde
 
 type History = Pick<Era, 'release' | 'rules' | 'entries' | 'words' | 'simplifications' | 'timeline' | 'history' | 'unpinned'>;
 const histories = new WeakMap<Timeline, Map<string, History>>();
-const wordsByKey = new WeakMap<Timeline, Map<string, History['words']>>();
 
 /**
  * What an era takes from the timeline at the release it runs: rules with their entries, words,
- * simplifications. Computed once per release (every era's bands ask for each of its releases)
- * and shared: an era is data nobody changes (eraAt copies the entries it drops an overlay's
- * rules from), and rules shared by identity let a rule set's key be computed once (ruleSetKey).
+ * simplifications. Resolved for every release in one pass, oldest first, the first time any is
+ * asked (every era's bands ask for each of its releases), and shared: an era is data nobody
+ * changes (eraAt copies the entries it drops an overlay's rules from). A release where no entry
+ * lands keeps the objects of the release before it, so rules shared by identity let a rule
+ * set's key be computed once (ruleSetKey) and what is derived from a release's words
+ * (vocabulary.ts) be derived once.
  */
 function historyAt(t: Timeline, release: string): History {
   let byRelease = histories.get(t);
-  if (!byRelease) histories.set(t, (byRelease = new Map()));
-  let h = byRelease.get(release);
-  if (!h) {
-    const entries = entriesAt(t, release);
-    // Releases that name everything alike share one words object: what is derived from a
-    // release's words (vocabulary.ts: its pattern, its absent words) is derived once for them.
-    let shared = wordsByKey.get(t);
-    if (!shared) wordsByKey.set(t, (shared = new Map()));
-    const words = wordsAt(t, release);
-    const key = JSON.stringify(words);
-    if (!shared.has(key)) shared.set(key, words);
-    h = { release, rules: rulesOf(entries), entries, words: shared.get(key)!, simplifications: simplificationsAt(t, release), timeline: t, history: historyHash(t), unpinned: unpinnedAt(t, release) };
-    byRelease.set(release, h);
-  }
+  if (!byRelease) histories.set(t, (byRelease = resolveReleases(t)));
+  const h = byRelease.get(release);
+  if (!h) throw new Error(`internal: ${release} is not a release of the timeline`);
   return h;
+}
+
+/**
+ * Where the timeline's entries land: for each release, the rules whose entry takes effect there
+ * (in rule order) and whether a name does. An entry takes effect at the first modelled release
+ * at or after its own.
+ */
+function landings(t: Timeline): { rules: Map<string, RuleName[]>; words: Set<string> } {
+  let known = landingsOf.get(t);
+  if (known) return known;
+  const keys = t.releases.map(releaseKey);
+  const at = (release: string) => t.releases[keys.findIndex((k) => k >= releaseKey(release))];
+  const rules = new Map<string, Set<RuleName>>();
+  for (const e of t.rules) {
+    const r = at(e.release);
+    if (r !== undefined) rules.set(r, (rules.get(r) ?? new Set()).add(e.rule));
+  }
+  const words = new Set<string>();
+  for (const w of t.words) for (const x of w.since) {
+    const r = at(x.release);
+    if (r !== undefined) words.add(r);
+  }
+  known = { rules: new Map([...rules].map(([r, names]) => [r, RULE_NAMES.filter((n) => names.has(n))])), words };
+  landingsOf.set(t, known);
+  return known;
+}
+const landingsOf = new WeakMap<Timeline, ReturnType<typeof landings>>();
+
+function resolveReleases(t: Timeline): Map<string, History> {
+  const out = new Map<string, History>();
+  const land = landings(t);
+  // Releases that name everything alike share one words object, even far apart.
+  const wordsByKey = new Map<string, History['words']>();
+  const history = historyHash(t);
+  let prev: History | undefined;
+  let entries = {} as Record<RuleName, RuleEntry>;
+  for (const release of t.releases) {
+    const rulesMove = !prev || land.rules.has(release);
+    if (rulesMove) entries = entriesAt(t, release);
+    let words = prev?.words;
+    let unpinned = prev?.unpinned;
+    if (!prev || land.words.has(release)) {
+      const at = wordsAt(t, release);
+      const key = JSON.stringify(at);
+      if (!wordsByKey.has(key)) wordsByKey.set(key, at);
+      words = wordsByKey.get(key)!;
+      unpinned = unpinnedAt(t, release);
+    }
+    const simplifications = simplificationsAt(t, release);
+    const h: History = {
+      release,
+      rules: prev && !rulesMove ? prev.rules : rulesOf(entries),
+      entries,
+      words: words!,
+      simplifications: prev && simplifications.join('\n') === prev.simplifications.join('\n') ? prev.simplifications : simplifications,
+      timeline: t,
+      history,
+      unpinned: unpinned!,
+    };
+    out.set(release, h);
+    prev = h;
+  }
+  return out;
 }
 
 const ruleSetKeys = new WeakMap<EraRules, string>();
@@ -162,7 +216,7 @@ export function ruleSetKey(rules: EraRules): string {
 export function releaseEra(t: Timeline, release: string, named: readonly Era[]): Era {
   const i = t.releases.indexOf(release);
   const inEra = eraOfRelease(named, release);
-  const changed = changedIn(t, i > 0 ? t.releases[i - 1] : undefined, release);
+  const changed = i > 0 ? (landings(t).rules.get(release) ?? []) : changedIn(t, undefined, release);
   const era: Era = {
     id: release,
     title: `Linux ${release}: ${[...(changed.length ? [`${changed.join(', ')} changed here`] : []), ...t.features.filter((f) => f.release === release).map((f) => `${f.name} arrives`)].join('; ') || 'no modelled rule changes here'}`,
