@@ -381,7 +381,7 @@ async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } 
     print(await R.exploredMatrixOutput(eras, rows, a.format, { stats: a.stats, page: await pageFor(a.format) }, () => runGrid(scenarios, eras)));
     return;
   }
-  print(await R.matrixOutput(eras, runGrid(scenarios, eras), a.format, await pageFor(a.format)));
+  print(await R.matrixOutput(eras, runGrid(scenarios, eras, undefined, R.matrixShowsTraces(a.format)), a.format, await pageFor(a.format)));
 }
 
 async function cmdCheck(a: { files: string[]; judge: boolean } & ExploreArgs & Common) {

@@ -287,3 +287,16 @@ describe('small things', () => {
     expect(mmutt(['--help']).out).toMatch(/mmutt reproduce <file>/);
   });
 });
+
+describe('start-up: a matrix printed as a table runs untraced', () => {
+  it('its legend keeps every rule the runs read that only two releases bound, and names no function (it prints none)', () => {
+    const table = mmutt(['matrix']);
+    expect(table.code).toBe(0);
+    const legend = table.out.slice(table.out.indexOf('History these results depend on'));
+    expect(legend).toMatch(/- iommu\.notifier_ops = \["release", "invalidate_range"\] from v5\.4, which only\s+the code of v4\.19 \(without it\) and v5\.4 \(with it\) bound/);
+    expect(legend).toMatch(/- mm\.oom_reaper\.notifiers = "nonblock-start" from v4\.19/);
+    expect(legend).not.toMatch(/printed from/);
+    // The page that draws the runs' steps still traces them.
+    expect(mmutt(['matrix', '--format', 'html']).out).toMatch(/write_protect_page/);
+  });
+});

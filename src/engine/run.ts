@@ -4,6 +4,7 @@
 import type { Machine } from './compile.js';
 import { fmtSlot } from './layout.js';
 import { ModelError, type Change, type TraceStep } from '../contract/output.js';
+import type { RuleName } from '../contract/era.js';
 import { StepLog } from './program.js';
 import { checkSanity } from './sanity.js';
 import { staleNames, staleSet, staleWords } from './windows.js';
@@ -57,17 +58,30 @@ export function stepThread(m: Machine, s: State, tid: number, notes: StepLog | n
 
 /** Run some threads to the end, canonically, on a copy; no trace. */
 export function runToEnd(m: Machine, start: State, among: number[]): MutableState {
+  return runQuiet(m, start, among, null).final;
+}
+
+/**
+ * The scenario's threads, canonically, untraced: the final state, the threads left waiting
+ * forever, and the rules the steps taken read (those a trace of the run names), in rule order.
+ */
+export function runCanonicalQuiet(m: Machine): { final: MutableState; waiting: { thread: string; why: string }[]; rules: RuleName[] } {
+  const log = new StepLog();
+  const { final, waiting } = runQuiet(m, m.init, schedulable(m), log);
+  return { final, waiting, rules: log.tags.sort() };
+}
+
+/** The canonical schedule on a copy; with a log, the rules each step was built under and read as it ran are gathered in it (its notes too). */
+function runQuiet(m: Machine, start: State, among: number[], log: StepLog | null): { final: MutableState; waiting: { thread: string; why: string }[] } {
   const s = Array.from(start as ArrayLike<number>);
   for (let n = 0; !finished(m, s, among); n++) {
     if (n > MAX_STEPS) throw new Error('internal: step limit reached');
     const [tid] = enabledThreads(m, s, among);
-    if (tid === undefined) {
-      waitingForever(m, s, among);
-      break;
-    }
-    stepThread(m, s, tid, null);
+    if (tid === undefined) return { final: s, waiting: waitingForever(m, s, among) };
+    if (log) for (const r of m.programs[tid]![get(s, m.layout.threads[tid]!.pc)]!.tags ?? []) log.tag(r);
+    stepThread(m, s, tid, log);
   }
-  return s;
+  return { final: s, waiting: [] };
 }
 
 export interface CanonicalRun {

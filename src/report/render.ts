@@ -44,6 +44,9 @@ export async function exploresOutput(eras: readonly Era[], runs: ExploreRun[], f
 }
 
 /** Every scenario (a row) under every era (a column), canonically (`matrix`). */
+/** Whether a matrix in this format shows a run's steps: html draws them; text, markdown and json show outcomes. */
+export const matrixShowsTraces = (format: Format): boolean => format === 'html';
+
 export async function matrixOutput(eras: readonly Era[], rows: RunResult[][], format: Format, page?: string | null): Promise<string> {
   switch (format) {
     case 'json': {

@@ -7,9 +7,8 @@ import type { ExploreRun, Limits, RunResult } from '../contract/output.js';
 import type { Scenario } from '../contract/scenario.js';
 import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
 import type { CompileOptions, Machine } from '../engine/compile.js';
-import type { State } from '../engine/state.js';
 import { evalCond, outcome, seenBy } from '../engine/observe.js';
-import { runCanonical, runToEnd, schedulable } from '../engine/run.js';
+import { runCanonical, runCanonicalQuiet, schedulable } from '../engine/run.js';
 import { eraForScenario, settled, unavailable } from '../era/features.js';
 import { baseFor } from '../era/timeline.js';
 import { eraSpans, toBands } from './bands.js';
@@ -52,14 +51,14 @@ function shownOutcome(r: RunResult): string {
 const sameResult = (a: RunResult, b: RunResult) => a === b || (a.unavailable === b.unavailable && shownOutcome(a) === shownOutcome(b));
 
 /**
- * The final state of a machine's canonical schedule, untraced: a band's run. A shared machine
- * (runner/machines.ts) met again under another era's band ends in the same state.
+ * A machine's canonical schedule, untraced: a band's run, or a run printed as an outcome only.
+ * A shared machine (runner/machines.ts) met again under another era's band ends the same way.
  */
-const canonicalFinals = new WeakMap<Machine, State>();
-function canonicalFinal(machine: Machine): State {
-  let f = canonicalFinals.get(machine);
-  if (!f) canonicalFinals.set(machine, (f = runToEnd(machine, machine.init, schedulable(machine))));
-  return f;
+const quietRuns = new WeakMap<Machine, ReturnType<typeof runCanonicalQuiet>>();
+function quietRun(machine: Machine): ReturnType<typeof runCanonicalQuiet> {
+  let q = quietRuns.get(machine);
+  if (!q) quietRuns.set(machine, (q = runCanonicalQuiet(machine)));
+  return q;
 }
 
 /** Observation labels in the release's words (`page(...)` before folios), where they differ. */
@@ -73,10 +72,11 @@ const rulesOfTrace = (r: RunResult): RuleName[] => [...new Set(r.trace.flatMap((
 
 /**
  * One run: the canonical schedule, or a given one (thread numbers, as in a replay token), in
- * the words of the era's release.
+ * the words of the era's release. Untraced (`traced` false: a matrix printed as a table of
+ * outcomes), the result has no trace, and no rules read or notes drawn from one.
  */
-export function runScenario(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}): RunResult {
-  const r = runOnce(scenario, era, schedule, opts);
+export function runScenario(scenario: Scenario, era: Era, schedule?: string, opts: CompileOptions = {}, traced = true): RunResult {
+  const r = runOnce(scenario, era, schedule, opts, era.id, traced);
   const spans = schedule === undefined ? eraSpans(scenario, era) : null;
   if (!spans) return r;
   // The run's own release needs no second run; the others judge the era's expect lines too.
@@ -106,9 +106,10 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
   if (meta.unavailable) return meta;
   const sha256 = meta.sha256;
   const machine = sharedOf(scenario, meta, opts);
-  // Untraced, the canonical schedule steps the same threads (the lowest enabled) to the same state.
-  const { trace, final, waiting } =
-    schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : traced ? runCanonical(machine) : { trace: [], final: canonicalFinal(machine), waiting: [] };
+  // Untraced, the canonical schedule steps the same threads (the lowest enabled) to the same
+  // state, and its steps read the rules a trace would name.
+  const quiet = schedule === undefined && !traced ? quietRun(machine) : null;
+  const { trace, final, waiting } = quiet ? { ...quiet, trace: [] } : schedule !== undefined ? replay(machine, decodeToken(sha256, schedule, schedulable(machine).length)) : runCanonical(machine);
   const r: RunResult = {
     ...meta,
     ...(waiting.length ? { notes: [...meta.notes, ...waiting.map((w) => `${w.thread} never finishes: ${w.why}`)] } : {}),
@@ -117,7 +118,7 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
     outcome: outcome(machine, final),
     expectations: scenario.expect.filter((x) => x.era === expectFor).map((x) => ({ expect: x, holds: evalCond(machine, final, x.cond), seen: seenBy(machine, final, x.cond) })),
   };
-  r.rulesRead = rulesOfTrace(r);
+  r.rulesRead = quiet ? quiet.rules : rulesOfTrace(r);
   withLabels(r, Object.keys(r.outcome!.observations));
   // One schedule, one final state: exists and forall ask the same question of it.
   if (scenario.condition) {
@@ -127,9 +128,13 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
   return r;
 }
 
-/** Each scenario (a row) under each era (a column), canonically, or by one schedule (a replay token) when one scenario and one era are given. */
-export function runGrid(scenarios: readonly Scenario[], eras: readonly Era[], schedule?: string): RunResult[][] {
-  return scenarios.map((s) => eras.map((e) => runScenario(s, e, schedule)));
+/**
+ * Each scenario (a row) under each era (a column), canonically, or by one schedule (a replay
+ * token) when one scenario and one era are given; untraced when what is printed shows outcomes
+ * only (runScenario).
+ */
+export function runGrid(scenarios: readonly Scenario[], eras: readonly Era[], schedule?: string, traced = true): RunResult[][] {
+  return scenarios.map((s) => eras.map((e) => runScenario(s, e, schedule, {}, traced)));
 }
 
 /** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding ('if-complete': only when no limit stopped it). */
