@@ -1,7 +1,7 @@
 // The timeline (eras/timeline/) resolved at a release: the rule set of any mainline release
 // is every rule change up to it; its names are its vocabulary's; its simplifications are those
 // that cover it. Named eras are cut points on it, a --kernel release is one point of it.
-import { RULE_NAMES, type Era, type EraRules, type FeatureEntry, type RuleEntry, type RuleName, type Timeline } from '../contract/era.js';
+import { RULE_NAMES, type Era, type EraRules, type FeatureEntry, type RuleEntry, type RuleName, type Timeline, type Word } from '../contract/era.js';
 import { UserError, quote } from '../errors.js';
 import { closest } from '../input.js';
 import { createHash } from 'node:crypto';
@@ -43,28 +43,8 @@ export function rulesOf(entries: Record<RuleName, RuleEntry>): EraRules {
   return rules as EraRules;
 }
 
-/** The names in force at a release whose change only two releases' code bounds (status `between`). */
-export function unpinnedAt(t: Timeline, release: string): { name: string; bound: string }[] {
-  const k = releaseKey(release);
-  const out: { name: string; bound: string }[] = [];
-  for (const w of t.words) {
-    const s = [...w.since].reverse().find((x) => releaseKey(x.release) <= k);
-    if (s?.name && s.status === 'between' && s.between) out.push({ name: s.name, bound: `printed from ${s.release}; only the code of ${s.between[0]} (without it) and ${s.between[1]} (with it) bound the change` });
-  }
-  return out;
-}
-
-/** The release's name for every word of the vocabulary (null where it has none). */
-export function wordsAt(t: Timeline, release: string): Record<string, string | null> {
-  const k = releaseKey(release);
-  const out: Record<string, string | null> = {};
-  for (const w of t.words) {
-    let name: string | null = null;
-    for (const s of w.since) if (releaseKey(s.release) <= k) name = s.name;
-    out[w.word] = name;
-  }
-  return out;
-}
+/** How a name whose change only two releases bound is listed (Era.unpinned). */
+const unpinnedBound = (release: string, between: readonly [string, string]) => `printed from ${release}; only the code of ${between[0]} (without it) and ${between[1]} (with it) bound the change`;
 
 export function simplificationsAt(t: Timeline, release: string): string[] {
   const k = releaseKey(release);
@@ -137,7 +117,7 @@ function historyAt(t: Timeline, release: string): History {
  * (in rule order) and whether a name does. An entry takes effect at the first modelled release
  * at or after its own.
  */
-function landings(t: Timeline): { rules: Map<string, RuleName[]>; words: Set<string> } {
+function landings(t: Timeline): { rules: Map<string, RuleName[]>; words: Map<string, Word[]> } {
   let known = landingsOf.get(t);
   if (known) return known;
   const keys = t.releases.map(releaseKey);
@@ -147,10 +127,10 @@ function landings(t: Timeline): { rules: Map<string, RuleName[]>; words: Set<str
     const r = at(e.release);
     if (r !== undefined) rules.set(r, (rules.get(r) ?? new Set()).add(e.rule));
   }
-  const words = new Set<string>();
+  const words = new Map<string, Word[]>();
   for (const w of t.words) for (const x of w.since) {
     const r = at(x.release);
-    if (r !== undefined) words.add(r);
+    if (r !== undefined && !words.get(r)?.includes(w)) words.set(r, [...(words.get(r) ?? []), w]);
   }
   known = { rules: new Map([...rules].map(([r, names]) => [r, RULE_NAMES.filter((n) => names.has(n))])), words };
   landingsOf.set(t, known);
@@ -166,17 +146,32 @@ function resolveReleases(t: Timeline): Map<string, History> {
   const history = historyHash(t);
   let prev: History | undefined;
   let entries = {} as Record<RuleName, RuleEntry>;
+  // Each word's name in force (null where the release has none), from the last entry of its
+  // history at or before the release; an entry in force that only two releases' code bounds is
+  // listed (Era.unpinned).
+  let named: Record<string, string | null> = {};
+  const inForce = new Map<Word, Word['since'][number]>();
   for (const release of t.releases) {
     const rulesMove = !prev || land.rules.has(release);
     if (rulesMove) entries = entriesAt(t, release);
     let words = prev?.words;
     let unpinned = prev?.unpinned;
-    if (!prev || land.words.has(release)) {
-      const at = wordsAt(t, release);
-      const key = JSON.stringify(at);
-      if (!wordsByKey.has(key)) wordsByKey.set(key, at);
+    const landed = prev ? land.words.get(release) : t.words;
+    if (landed) {
+      const k = releaseKey(release);
+      named = { ...named };
+      for (const w of landed) {
+        const x = w.since.filter((s) => releaseKey(s.release) <= k).at(-1);
+        named[w.word] = x?.name ?? null;
+        if (x) inForce.set(w, x);
+      }
+      const key = JSON.stringify(named);
+      if (!wordsByKey.has(key)) wordsByKey.set(key, named);
       words = wordsByKey.get(key)!;
-      unpinned = unpinnedAt(t, release);
+      unpinned = t.words.flatMap((w) => {
+        const x = inForce.get(w);
+        return x?.name && x.status === 'between' && x.between ? [{ name: x.name, bound: unpinnedBound(x.release, x.between) }] : [];
+      });
     }
     const simplifications = simplificationsAt(t, release);
     const h: History = {
