@@ -57,7 +57,22 @@ export interface CompileOptions {
    * machines of one scenario (same layout, same options): filled and read by compile.
    */
   prologues?: Map<string, readonly number[]>;
+  /**
+   * Thread programs built before for machines of one scenario (same layout, same options, no
+   * notifiers of the caller's): filled and read by compile (ProgramCache).
+   */
+  programs?: ProgramCache;
 }
+
+/**
+ * A thread's program is a function of the scenario and of the values of the rules read while
+ * it was built: a machine whose rules agree on them has that program already, and shares it
+ * (its steps are functions of the state alone; those built as data keep their data once
+ * built). By thread, the programs built, grouped by the rules they read. A program that waits
+ * for another thread to finish (exit) names where that thread's program ends, which another
+ * machine's programs may not share: it is never kept.
+ */
+export type ProgramCache = Map<number, { read: readonly RuleName[]; byValues: Map<string, { steps: Step[]; read: readonly RuleName[] }> }[]>;
 
 /**
  * A scenario's layout, with the secondary MMUs registered on its chain: it depends on them and
@@ -79,7 +94,7 @@ export interface ScenarioLayout {
 
 export function compile(s: Scenario, rules: EraRules, opts: CompileOptions = {}): Machine {
   const { l, nframes } = opts.layout ?? layoutOf(s, opts.secondaries ?? []);
-  const { programs, rulesRead, readBy, finished } = buildPrograms(s, rules, l, opts.notifiers ?? []);
+  const { programs, rulesRead, readBy, finished } = buildPrograms(s, rules, l, opts.notifiers ?? [], opts.notifiers?.length ? undefined : opts.programs);
   holdBackStarts(s, l, programs, finished);
   // What a secondary MMU fixes for the machine, from the rules as they are: as the step that
   // depends on it is built, it reads the rule through Emit.rule.
@@ -136,12 +151,13 @@ function initialState(s: Scenario, l: Layout, nframes: number): number[] {
  * Each thread's program, built by the step builders of its operations under these rules (the
  * prologue's: the `touched` guest accesses), with the rules each program read while built.
  */
-function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly MmuNotifierOps[]) {
+function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly MmuNotifierOps[], cache?: ProgramCache) {
   const related = relatedPages(l, s);
   const lazyfree = s.threads.some((t) => t.ops.some((op) => op.kind === 'madvise' && op.advice === 'MADV_FREE'));
   const notifiers = [...l.secondaries.map((r) => r.ops), ...more];
   // Where each thread's program ends: bound once every program is assembled.
   const ends = l.threads.map(() => new Label());
+  let waitsForThread = false;
   const finished = (tid: number): Expr => op(slot(l.threads[tid]!.pc), '>=', pcOf(ends[tid]!));
   const rulesRead = new Set<RuleName>();
   // A rule read once the programs are built would escape rulesRead (a step's data built late).
@@ -153,8 +169,17 @@ function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly M
     rulesRead.add(name);
     readBy[tid]!.add(name);
   };
+  const valuesOf = (read: readonly RuleName[]) => read.map((n) => JSON.stringify(rules[n].value)).join(';');
   const programs = l.threads.map((t, tid) => {
+    const known = cache?.get(tid) ?? [];
+    for (const g of known) {
+      const hit = g.byValues.get(valuesOf(g.read));
+      if (!hit) continue;
+      for (const n of hit.read) reading(n, tid);
+      return hit.steps;
+    }
     const asm = new Asm();
+    waitsForThread = false;
     const e: Emit = {
       l,
       rule: (name) => {
@@ -173,14 +198,25 @@ function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly M
       owner: tid + 1,
       local: (k) => t.locals + k,
       related: (pi) => related[pi]!,
-      finished,
+      finished: (other) => {
+        if (built) throw new Error('internal: a step asked where a thread ends after the programs were built (ask while building)');
+        waitsForThread = true;
+        return finished(other);
+      },
     };
     const ops: Op[] =
       t.kind === 'prologue'
         ? s.touched.filter((x) => `${x.by}(prologue)` === t.name).map((x) => touchOp(x))
         : s.threads.find((x) => x.name === t.name)!.ops;
     for (const op of ops) emitOp(e, s, op);
-    return asm.assemble();
+    const steps = asm.assemble();
+    if (cache && !waitsForThread) {
+      const read = [...readBy[tid]!].sort();
+      let g = known.find((x) => x.read.join(';') === read.join(';'));
+      if (!g) cache.set(tid, [...known, (g = { read, byValues: new Map() })]);
+      g.byValues.set(valuesOf(read), { steps, read });
+    }
+    return steps;
   });
   built = true;
   programs.forEach((p, tid) => (ends[tid]!.pc = p.length));
@@ -200,7 +236,8 @@ function holdBackStarts(s: Scenario, l: Layout, programs: Step[][], finished: (t
     const deps = decl.after.map((a) => l.threads.findIndex((x) => x.name === a && x.kind !== 'prologue'));
     const mm = t.proc !== undefined && l.procs[t.proc]!.parent >= 0 ? l.procs[t.proc]!.mmState : -1;
     if (!deps.length && mm < 0) return;
-    programs[tid]![0] = startingWhen(first, and(...(mm < 0 ? [] : [eq(slot(mm), MM_LIVE)]), ...deps.map(finished)));
+    // A new array: the program itself may be another machine's too (ProgramCache).
+    programs[tid] = [startingWhen(first, and(...(mm < 0 ? [] : [eq(slot(mm), MM_LIVE)]), ...deps.map(finished))), ...programs[tid]!.slice(1)];
   });
 }
 

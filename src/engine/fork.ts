@@ -87,10 +87,12 @@ export function emitExit(e: Emit, proc: number): void {
   // exit_mmap() runs when the last user of the mm is gone: the process's other threads, and
   // its vCPUs (KVM runs a vCPU only in the VM's own mm).
   const users = l.threads.flatMap((t, tid) => (tid !== e.tid && ((t.kind === 'user' && t.proc === proc) || l.secondaries.some((r) => r.usesMm(l, tid, proc))) ? [tid] : []));
+  // Asked while the program is built (compile.ts: a program that waits for others is its machine's own).
+  const gone = and(...users.map((tid) => e.finished(tid)));
   asm.emit({
     fn: 'do_exit',
     does: 'the last thread of the process exits: mmput() -> exit_mmap()',
-    data: () => ({ guard: and(...users.map((tid) => e.finished(tid))), effect: [] }),
+    data: { guard: gone, effect: [] },
   });
   if (pages.length) release(e, pages[0]!);
   asm.emit({

@@ -12,7 +12,7 @@
 // runs of one process and a machine built under one mutant must not serve the next.
 import type { EraRules, RuleName } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
-import { compile, layoutOf, type CompileOptions, type Machine, type ScenarioLayout } from '../engine/compile.js';
+import { compile, layoutOf, type CompileOptions, type Machine, type ProgramCache, type ScenarioLayout } from '../engine/compile.js';
 import type { SecondaryMmu } from '../engine/secondary.js';
 import { ruleSetKey, ruleValueKey } from '../era/timeline.js';
 import { iommu } from '../iommu/index.js';
@@ -33,7 +33,12 @@ interface ReadGroup {
   read: readonly RuleName[];
   byValues: Map<string, Machine>;
 }
-const byScenario = new Map<string, { groups: ReadGroup[]; byRuleSet: Map<string, Machine> }>();
+/**
+ * What a scenario's machines share: its layout, the ends of its prologue by the rules the
+ * prologue read (CompileOptions.prologues), its thread programs (CompileOptions.programs).
+ */
+type Shared = { layout: ScenarioLayout; prologues: Map<string, readonly number[]>; programs: ProgramCache };
+const byScenario = new Map<string, { groups: ReadGroup[]; byRuleSet: Map<string, Machine>; shared?: Shared }>();
 /** A scenario's key (its tokens and settled options), once per scenario object. */
 const keys = new WeakMap<Scenario, string>();
 let count = 0;
@@ -42,9 +47,21 @@ const MAX_MACHINES = 2048;
 
 const valuesOf = (rules: EraRules, read: readonly RuleName[]) => read.map((n) => ruleValueKey(rules, n)).join(';');
 
-/** A scenario's layout, and the ends of its prologue by the rules the prologue read (CompileOptions.prologues). */
-const layouts = new WeakMap<Scenario, { layout: ScenarioLayout; prologues: Map<string, readonly number[]> }>();
 const NO_SHARE = !!process.env.MMUTT_NO_SHARE;
+
+/**
+ * Forget the machines of a scenario (under any options): a caller done with it (a matrix, row
+ * by row) lets them go. Kept, they would be copied by every young-generation collection until
+ * promoted: a catalog's matrix spent a fifth of its time collecting garbage that was not.
+ */
+export function forgetMachines(s: Scenario): void {
+  // Its layout, prologue ends and programs go with them (byScenario holds them).
+  for (const [key, known] of byScenario) {
+    if (!key.startsWith(`${s.sha256}|`)) continue;
+    count -= new Set(known.byRuleSet.values()).size;
+    byScenario.delete(key);
+  }
+}
 
 /** The machine of a scenario (as it runs at a release: settled options) under these rules. */
 export function sharedMachine(s: Scenario, rules: EraRules): Machine {
@@ -69,9 +86,7 @@ export function sharedMachine(s: Scenario, rules: EraRules): Machine {
     byScenario.set(key, (known = { groups: [], byRuleSet: new Map() }));
     count = 1;
   }
-  let shared = layouts.get(s);
-  if (!shared) layouts.set(s, (shared = { layout: layoutOf(s, SECONDARY_MMUS), prologues: new Map() }));
-  const machine = compile(s, rules, shared);
+  const machine = compile(s, rules, (known.shared ??= { layout: layoutOf(s, SECONDARY_MMUS), prologues: new Map(), programs: new Map() }));
   const read = [...machine.rulesRead].sort();
   const readKey = read.join(';');
   let group = known.groups.find((g) => g.read.join(';') === readKey);

@@ -12,7 +12,7 @@ import { runCanonical, runCanonicalQuiet, schedulable } from '../engine/run.js';
 import { eraForScenario, settled, unavailable } from '../era/features.js';
 import { baseFor } from '../era/timeline.js';
 import { eraSpans, toBands } from './bands.js';
-import { compileMachine, sharedMachine } from './machines.js';
+import { compileMachine, forgetMachines, sharedMachine } from './machines.js';
 import { explorationInWords, inWords, traceInWords } from '../era/vocabulary.js';
 import { explore, explorePart, type SearchResult } from '../explore/explore.js';
 import type { SharedBuffers } from '../explore/shared.js';
@@ -134,7 +134,12 @@ function runOnce(scenario: Scenario, era: Era, schedule?: string, opts: CompileO
  * only (runScenario).
  */
 export function runGrid(scenarios: readonly Scenario[], eras: readonly Era[], schedule?: string, traced = true): RunResult[][] {
-  return scenarios.map((s) => eras.map((e) => runScenario(s, e, schedule, {}, traced)));
+  return scenarios.map((s) => {
+    const row = eras.map((e) => runScenario(s, e, schedule, {}, traced));
+    // A row's machines serve no other row.
+    if (scenarios.length > 1) forgetMachines(s);
+    return row;
+  });
 }
 
 /** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding ('if-complete': only when no limit stopped it). */
