@@ -81,8 +81,10 @@ export interface TraceStep {
   does: string;
   /** The era rules whose values decided this step (its presence, its order, or what it did), in the order read. */
   rules: RuleName[];
-  /** The notifier callback this step delivered to KVM (one step per delivery). */
+  /** The notifier callback this step delivered to a secondary MMU (one step per delivery: its handler's first). */
   callback?: NotifierCallback;
+  /** The secondary MMU whose notifier handler the step is part of: `KVM`, or a device (`dev0`). */
+  handler?: string;
   notes: string[];
   changes: Change[];
   /** The stale secondary mappings outside any invalidation bracket after this step (windows), by name. */

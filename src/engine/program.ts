@@ -31,6 +31,8 @@ interface StepBase {
   tags?: RuleName[];
   /** The notifier callback this step delivers to a secondary MMU (its first step only). */
   callback?: NotifierCallback;
+  /** The secondary MMU whose notifier handler this step is part of (`KVM`, a device: `dev0`). */
+  handler?: string;
   /**
    * Why a thread may wait at this step forever (a device faulting forever on a stale SMMU TLB
    * entry): a run that ends with threads waiting only at such steps ends there, not in error.
@@ -140,7 +142,7 @@ export class Asm {
       if (!('step' in it)) return;
       const st = it.step;
       if (st.data) steps.push(fromData(st, st.data, resolve(i + 1)));
-      else steps.push({ fn: st.fn, does: st.does, tags: st.tags, callback: st.callback, waitsForever: st.waitsForever, enabled: st.enabled, exec: st.exec, data: undefined, next: resolve(i + 1) });
+      else steps.push({ fn: st.fn, does: st.does, tags: st.tags, callback: st.callback, handler: st.handler, waitsForever: st.waitsForever, enabled: st.enabled, exec: st.exec, data: undefined, next: resolve(i + 1) });
     });
     return steps;
   }
@@ -159,6 +161,7 @@ function fromData(st: StepBase, source: StepData | (() => StepData), next: numbe
     does: st.does,
     tags: st.tags,
     callback: st.callback,
+    handler: st.handler,
     waitsForever: st.waitsForever,
     enabled: undefined,
     exec: (s, notes) => {

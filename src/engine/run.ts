@@ -137,6 +137,7 @@ export function runTraced(m: Machine, pick: (enabled: number[], n: number) => nu
       windows: staleNames(m.watchers, stale),
     };
     if (step.callback) t.callback = step.callback;
+    if (step.handler) t.handler = step.handler;
     trace.push(t);
     const bad = checkSanity(m, s);
     if (bad) throw new Error(`internal: after step ${t.n} (${t.thread} ${t.fn}): ${bad}`);

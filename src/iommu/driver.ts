@@ -59,8 +59,9 @@ function handler(e: Emit, pages: number[], callback: NotifierCallback | 'task_ex
       // release prints its own: .invalidate_range until v6.6).
       fn: `${callback === 'invalidate_range' ? 'arch_invalidate_secondary_tlbs' : callback} (${d.name})`,
       does,
-      // No `callback` field: the html report's swimlane draws those as arrows into KVM's lane
-      // (a lane for the device is not drawn yet).
+      // amd_iommu_v2's task_exit() is no mmu_notifier callback: it is called from do_exit().
+      ...(callback === 'task_exit' ? {} : { callback }),
+      handler: d.name,
       data: () => ({ effect: [...(counter ? [bump(e.l, counter)] : []), ...work(d)] }),
     });
   }

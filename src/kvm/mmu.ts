@@ -55,12 +55,13 @@ function emitHandler(e: Emit, h: { callback: NotifierCallback; does: string; flu
     fn,
     does: h.does,
     callback: h.callback,
+    handler: 'KVM',
     data: () => ({
       guard: lockFree(k.mmuLock),
       effect: [bind('touched', 0), ...h.work(done), ...(flushes ? [when(not(v('touched')), [goto(done)]), write(k.mmuLock, e.owner)] : [goto(done)])],
     }),
   });
-  if (flushes) asm.emit({ fn, does: 'kvm_flush_remote_tlbs(), drop mmu_lock', data: () => ({ effect: [...flushRemoteTlbs(l), write(k.mmuLock, 0)] }) });
+  if (flushes) asm.emit({ fn, does: 'kvm_flush_remote_tlbs(), drop mmu_lock', handler: 'KVM', data: () => ({ effect: [...flushRemoteTlbs(l), write(k.mmuLock, 0)] }) });
   asm.bind(done);
 }
 
@@ -121,6 +122,7 @@ function emitKvmInvalidateRangeEnd(e: Emit): void {
   e.asm.emit({
     fn: 'kvm_mmu_notifier_invalidate_range_end',
     callback: 'invalidate_range_end',
+    handler: 'KVM',
     does: 'mmu_invalidate_seq++, mmu_invalidate_in_progress--',
     data: () => ({
       guard: lockFree(k.mmuLock),

@@ -7,10 +7,11 @@
 // number), an era with a harm marked red and a value that changed from the era to its left
 // marked orange; then each era's canonical trace as an SVG swimlane, stacked so that every era
 // is visible without scrolling sideways (a wide diagram scales down to the page): a lane per
-// thread and one for KVM, each as wide as its longest label, numbered steps, one arrow per
-// notifier callback delivered to KVM drawn by what KVM did with it (zapped, repointed,
-// updated, nothing), steps with an open window shaded, harms in red, and the run's counters
-// under it. With --explore, the table gives each era's verdict, harms and windows over every
+// thread (a device's DMA and its driver's handlers in the device's) and one for KVM, each as
+// wide as its longest label, numbered steps, one arrow per notifier callback delivered to a
+// secondary MMU drawn by what it did with its mappings (sPTEs; a device's ATC and SMMU TLB
+// entries): zapped, repointed, updated, nothing; steps with an open window shaded, harms in
+// red, and the run's counters under it. With --explore, the table gives each era's verdict, harms and windows over every
 // interleaving.
 import { COUNTER_NAMES, pathsCounted } from '../contract/output.js';
 import type { ExploreRun, RunResult, TraceStep } from '../contract/output.js';
@@ -29,22 +30,25 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** A section's anchor: the scenario's name, as an id. */
 const anchor = (name: string) => `s-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-/** What KVM did with a notifier callback: how the sPTEs changed in the steps of its handler. */
+/** What a secondary MMU did with a notifier callback: how its mappings changed in the steps of its handler. */
 type CallbackEffect = 'zapped' | 'repointed' | 'updated' | 'nothing';
 const EFFECT_COLOUR: Record<CallbackEffect, string> = { zapped: '#c0392b', repointed: '#1f618d', updated: '#7d3c98', nothing: '#7f8c8d' };
 /** An sPTE value as the trace prints it (engine: `none`, or `pfn 0x11 W-DAh`, `pfn 0x11 access-tracked`): its pfn. */
 const spteFrame = (v: string) => (v === 'none' ? null : (/^pfn (0x[0-9a-f]+)/.exec(v)?.[1] ?? v));
 
+/** A slot of the secondary MMU's mappings, by its name in a trace: KVM's sPTEs, a device's ATC and SMMU TLB entries. */
+const mapsOf = (handler: string | undefined, slot: string) => (handler === 'KVM' ? slot.startsWith('spte ') : slot.startsWith(`${handler} atc `) || slot.startsWith(`${handler} smmu tlb `));
+
 /**
- * The effect of the callback delivered at trace[i]: the sPTE changes of that step and of the
- * steps after it that continue the same handler (same thread and function, no new delivery).
- * A zap wins over a new pfn, a new pfn over a change of bits.
+ * The effect of the callback delivered at trace[i]: the changes to the handler's mappings in
+ * that step and in the steps after it that continue the same handler (same thread and function,
+ * no new delivery). A zap wins over a new pfn, a new pfn over a change of bits.
  */
 function callbackEffect(trace: readonly TraceStep[], i: number): CallbackEffect {
   const t = trace[i]!;
   const sptes = [];
   for (let j = i; j < trace.length && trace[j]!.thread === t.thread && trace[j]!.fn === t.fn && (j === i || !trace[j]!.callback); j++) {
-    sptes.push(...trace[j]!.changes.filter((c) => c.slot.startsWith('spte ')));
+    sptes.push(...trace[j]!.changes.filter((c) => mapsOf(t.handler, c.slot)));
   }
   if (!sptes.length) return 'nothing';
   if (sptes.some((c) => c.to === 'none')) return 'zapped';
@@ -52,10 +56,10 @@ function callbackEffect(trace: readonly TraceStep[], i: number): CallbackEffect 
   return 'updated';
 }
 
-/** A step's label in its box: the kernel function, a callback with what KVM did (`effect`), or a handler's later step. */
+/** A step's label in its box: the kernel function, a callback with what its handler did (`effect`), or a handler's later step. */
 function labelOf(t: TraceStep, effect: CallbackEffect | null): string {
   if (t.callback) return `.${t.callback}: ${effect}`;
-  return t.fn.startsWith('kvm_mmu_notifier_') ? `↳ ${t.does.split(/[;,]/)[0]}` : t.fn;
+  return t.handler ? `↳ ${t.does.split(/[;,]/)[0]}` : t.fn;
 }
 
 /** An era's canonical trace as an SVG swimlane, and its counters under it (the site draws the same). */
@@ -64,7 +68,8 @@ export function swimlane(r: RunResult): string {
   const threads = r.scenario.threads.map((t) => t.name);
   const lanes = [...threads, 'KVM'];
   const kvmLane = lanes.length - 1;
-  const laneOf = (t: TraceStep) => (t.fn.startsWith('kvm_mmu_notifier_') ? kvmLane : threads.indexOf(t.thread));
+  // A handler's steps in its secondary MMU's lane: KVM's, or the device's own (its DMA's).
+  const laneOf = (t: TraceStep) => (t.handler === 'KVM' ? kvmLane : threads.indexOf(t.handler ?? t.thread));
   const effects = r.trace.map((t, i) => (t.callback ? callbackEffect(r.trace, i) : null));
   const labels = r.trace.map((t, i) => labelOf(t, effects[i]!));
   // Each lane as wide as its longest label (or its name): no label is cut.
@@ -85,22 +90,24 @@ export function swimlane(r: RunResult): string {
     const y = TOP + i * ROW;
     const from = threads.indexOf(t.thread);
     const lane = laneOf(t);
-    const inKvm = lane === kvmLane;
+    const inHandler = t.handler !== undefined;
     const x = laneX(lane) + 4;
     const box = widths[lane]! - 14;
     const harm = t.notes.some((n) => n.startsWith('VIOLATION'));
     if (t.windows.length) out.push(`<rect class="window" x="${LEFT}" y="${y - 2}" width="${width - LEFT - 10}" height="${ROW}" fill="#f5b041" fill-opacity="0.35"/>`);
     out.push(`<text class="stepno" x="${LEFT - 6}" y="${y + 12}" text-anchor="end">${t.n}</text>`);
     out.push(
-      `<rect class="step${harm ? ' harm' : ''}" x="${x}" y="${y}" width="${box}" height="${ROW - 4}" rx="3" fill="${harm ? '#e74c3c' : '#ffffff'}" stroke="${inKvm ? '#c0392b' : '#34495e'}"><title>${esc(`${t.n}. ${t.thread}: ${t.fn}: ${t.does}${t.notes.length ? ` (${t.notes.join('; ')})` : ''}`)}</title></rect>`,
+      `<rect class="step${harm ? ' harm' : ''}" data-thread="${esc(t.thread)}"${t.handler ? ` data-handler="${esc(t.handler)}"` : ''}${t.callback ? ` data-callback="${t.callback}"` : ''} x="${x}" y="${y}" width="${box}" height="${ROW - 4}" rx="3" fill="${harm ? '#e74c3c' : '#ffffff'}" stroke="${inHandler ? '#c0392b' : '#34495e'}"><title>${esc(`${t.n}. ${t.thread}: ${t.fn}: ${t.does}${t.notes.length ? ` (${t.notes.join('; ')})` : ''}`)}</title></rect>`,
     );
     out.push(`<text class="fn" x="${x + 5}" y="${y + 12}">${esc(labels[i]!)}</text>`);
-    // A callback's first step is its delivery (an arrow comes in, drawn by what KVM did); the others continue it.
-    if (t.callback && from !== kvmLane) {
+    // A callback's first step is its delivery (an arrow comes in from the thread that made it,
+    // drawn by what the handler did); the others continue it.
+    if (t.callback && from !== lane) {
       const effect = effects[i]!;
-      const x1 = laneX(from) + widths[from]! - 10;
+      // From the side of the thread's lane that faces the handler's.
+      const [x1, x2] = lane > from ? [laneX(from) + widths[from]! - 10, x - 1] : [laneX(from) + 4, x + box + 1];
       out.push(
-        `<line class="arrow" data-callback="${t.callback}" data-effect="${effect}" x1="${x1}" y1="${y + 8}" x2="${x - 1}" y2="${y + 8}" stroke="${EFFECT_COLOUR[effect]}" stroke-width="1.5"${effect === 'nothing' ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrow-${effect})"/>`,
+        `<line class="arrow" data-callback="${t.callback}" data-effect="${effect}" data-handler="${esc(t.handler ?? '')}" x1="${x1}" y1="${y + 8}" x2="${x2}" y2="${y + 8}" stroke="${EFFECT_COLOUR[effect]}" stroke-width="1.5"${effect === 'nothing' ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrow-${effect})"/>`,
       );
     }
   });
@@ -248,7 +255,7 @@ svg .stepno{fill:#666}
 .legend span{display:inline-block;margin-right:1.5em}
 </style></head><body>
 ${page ? '<div id="mmutt-site" hidden></div>\n' : ''}<h1>mmutt ${toolOf(rows.flat().map((r) => r.era))}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
-<p class="legend"><span>Lanes: threads, and KVM; steps numbered.</span><span>A notifier callback delivered to KVM, by what KVM did with it:</span>${legendArrows}<span style="background:#f5b04159">a window: a stale sPTE or TLB entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f5b7b1">an era with a harm</span><span style="background:#f9d8c0">changed from the era to its left</span></p>
+<p class="legend"><span>Lanes: threads (a device's DMA and its driver's handlers in the device's), and KVM; steps numbered.</span><span>A notifier callback delivered to a secondary MMU, by what it did with its mappings (KVM's sPTEs, a device's ATC and SMMU TLB):</span>${legendArrows}<span style="background:#f5b04159">a window: a stale sPTE, TLB or ATC entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f5b7b1">an era with a harm</span><span style="background:#f9d8c0">changed from the era to its left</span></p>
 ${rows.length > 1 ? overview(rows, results, !!explored) : ''}
 ${body.join('\n')}
 ${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}${page ? `<script type="application/json" id="mmutt-view">${pageView(rows)}</script>\n<script id="mmutt-app">${page}</script>\n` : ''}</body></html>
