@@ -101,6 +101,25 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     expect(r.out).toContain(`reran: mmutt cite zap-no-ad.mmu --era v3.6 --era post-aa85986e7150`);
   });
 
+  it('a commit reference past 72 columns that the mail client folded at a space reads back as one line; a word changed in it does not', () => {
+    const cited = mmutt(['cite', 'munmap-device-mapped', '--era', 'post-aa85986e7150']).out;
+    const long = cited.split('\n').filter((l) => l.length > 72);
+    expect(long.length).toBeGreaterThan(0);
+    // As a client that wraps at 72 sends it: the long lines broken at their last space before 72.
+    const fold = (l: string) => (l.length > 72 ? `${l.slice(0, l.lastIndexOf(' ', 72))}\n${l.slice(l.lastIndexOf(' ', 72) + 1)}` : l);
+    const folded = cited.replace(/\n$/, '').split('\n').map(fold).join('\n');
+    const f = join(dir, 'folded.txt');
+    writeFileSync(f, mail(folded.replace(/^/gm, '> ')));
+    const r = mmutt(['reproduce', f]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^${long.length} lines? longer than 72 columns \\(a commit reference\\) arrived folded`, 'm'));
+    expect(r.out).toMatch(/^reproduces: /m);
+    writeFileSync(f, mail(folded.replace('Mark folio dirty', 'Mark page dirty').replace(/^/gm, '> ')));
+    const changed = mmutt(['reproduce', f]);
+    expect(changed.code).toBe(1);
+    expect(changed.out).toMatch(/^- .*Mark page dirty/m);
+  });
+
   it('from the standard input (-), an explored block folded over two lines', () => {
     const explored = mmutt(['cite', 'ksm-merge', '--era', 'all', '--explore']).out;
     expect(explored).toMatch(/--era \\\n/); // its command is folded to fit

@@ -27,6 +27,47 @@ function diffLines(quoted: readonly string[], fresh: readonly string[]): DiffLin
   return out;
 }
 
+/** Where a mail client wraps a line it sends (72 columns; some 76 or 78). */
+const MAIL_WIDTH = 72;
+const words = (l: string) => l.trim().split(/\s+/).join(' ');
+
+/**
+ * The quoted block with the lines a mail client folded read back as one: a line this mmutt
+ * prints past 72 columns (a commit reference stands whole on its line, as checkpatch allows)
+ * arrives as two or more, split at spaces. Only such a line is unfolded, and only where the
+ * quoted lines hold its words in order: any other difference in the lines stays one.
+ */
+function unfold(quoted: readonly string[], fresh: readonly string[]): { lines: string[]; folded: number } {
+  const long = fresh.filter((l) => l.length > MAIL_WIDTH);
+  const out: string[] = [];
+  let folded = 0;
+  for (let i = 0; i < quoted.length; i++) {
+    const start = words(quoted[i]!);
+    const whole = start
+      ? long.find((l) => {
+          const w = words(l);
+          if (!w.startsWith(`${start} `)) return false;
+          let joined = start;
+          for (let k = i + 1; k < quoted.length && joined.length < w.length; k++) {
+            joined = `${joined} ${words(quoted[k]!)}`;
+            if (joined === w) return true;
+          }
+          return false;
+        })
+      : undefined;
+    if (!whole) {
+      out.push(quoted[i]!);
+      continue;
+    }
+    // As many quoted lines as hold its words.
+    let joined = start;
+    while (joined !== words(whole)) joined = `${joined} ${words(quoted[++i]!)}`;
+    out.push(whole);
+    folded++;
+  }
+  return { lines: out, folded };
+}
+
 /** A block without the body of its `Scenario (...)` section: that text is compared by its sha256. */
 function withoutScenarioText(lines: readonly string[]): string[] {
   const out: string[] = [];
@@ -51,7 +92,9 @@ export function reproduceText(q: QuotedCite, fresh: string, o: { source: string;
   const neutral = (lines: readonly string[], h: string | undefined) => (h ? lines.map((l) => l.split(h).join('HISTORY')) : [...lines]);
   // The scenario text is compared by its tokens (its sha256, on the block's second line), not
   // by lines: a mail client may re-wrap it, and a re-wrapped scenario is the same scenario.
-  const d = diffLines(withoutScenarioText(neutral(q.lines, q.history)), withoutScenarioText(neutral(now, nowHistory)));
+  const printed = withoutScenarioText(neutral(now, nowHistory));
+  const quoted = unfold(withoutScenarioText(neutral(q.lines, q.history)), printed);
+  const d = diffLines(quoted.lines, printed);
   const changed = d.filter((x) => x.op !== ' ').length;
   const made = `mmutt ${q.version}${q.history ? ` (history ${q.history})` : ''}`;
   const thisOne = `mmutt ${o.version}${nowHistory ? ` (history ${nowHistory})` : ''}`;
@@ -61,6 +104,7 @@ export function reproduceText(q: QuotedCite, fresh: string, o: { source: string;
     if (q.history && q.history !== nowHistory) out.push(...wrap(`lines can differ where the history was corrected since; that history: git log --reverse -S ${q.history} -- docs/timeline.md`, '  ', '  '));
   }
   if (q.scenario) out.push('the scenario text it carries has the sha256 it names (by tokens)');
+  if (quoted.folded) out.push(...wrap(`${quoted.folded} ${quoted.folded === 1 ? 'line' : 'lines'} longer than ${MAIL_WIDTH} columns (a commit reference) arrived folded by the mail client: read as one`, '', '  '));
   if (!changed) {
     out.push(`reproduces: all ${d.length} lines are the same`);
     return { text: `${out.join('\n')}\n`, same: true };
