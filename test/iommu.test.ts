@@ -149,6 +149,39 @@ describe('an arm64 SMMU: a permission upgrade in place, and the SMMU\'s own TLB'
   });
 });
 
+describe('a driver that sleeps in its callback (device_wait = sleep)', () => {
+  const ksm = loadScenario('ksm-merge-sleeping-driver');
+  const slept = (v: string) => runScenario(ksm, at(v)).outcome!.violations.includes('sleep-in-atomic');
+  it('KSM: under the PTL by .change_pte until v3.16, by .invalidate_range v3.19-v4.14 and from v6.6; from range_end only v4.15-v6.5', () => {
+    expect(['v3.3', 'v3.16', 'v3.17', 'v3.18', 'v3.19', 'v4.14', 'v4.15', 'v6.5', 'v6.6', 'v6.13'].map((v) => [v, slept(v)])).toEqual([
+      ['v3.3', true],
+      ['v3.16', true],
+      ['v3.17', false],
+      ['v3.18', false],
+      ['v3.19', true],
+      ['v4.14', true],
+      ['v4.15', false],
+      ['v6.5', false],
+      ['v6.6', true],
+      ['v6.13', true],
+    ]);
+    // The harm is where the delivering thread holds the PTL: the step that delivers it says so.
+    const step = runScenario(ksm, at('v4.14')).trace.find((t) => t.notes.some((n) => n.startsWith('VIOLATION sleep-in-atomic')))!;
+    expect(step.fn).toBe('invalidate_range (dev0)');
+    expect(step.does).toMatch(/under the PTL/);
+  });
+  it('munmap delivers from range_end and tlb_finish_mmu(), never under the PTL; a spinning driver (the default) is never flagged', () => {
+    const unmap = scenario(UNMAP.replace('OP', 'munmap(0x7f0000000000, 1)').replace('touched: dev0 read qemu:0x7f0000000000', 'touched: dev0 read qemu:0x7f0000000000\n  options: device_wait = sleep'));
+    for (const v of ['v3.3', 'v3.19', 'v4.15', 'v6.6']) expect(runScenario(unmap, at(v)).outcome!.violations, v).toEqual([]);
+    const spins = parseText('k.mmu', ksm.text.replace('options: device_wait = sleep', 'options: device_wait = spin'));
+    for (const v of ['v3.3', 'v4.14', 'v6.6']) expect(runScenario(spins, at(v)).outcome!.violations, v).toEqual([]);
+  });
+  it('device_wait needs a device', () => {
+    expect(() => parseText('c.mmu', 'mmutt c\n"c"\n{ proc q: vma 0x1000 +1 anon private rw\n options: device_wait = sleep }\nq { r0 = read(0x1000) }')).toThrow(/c\.mmu:4:25: device_wait is how a device's IOMMU driver waits/);
+    expect(() => parseText('d.mmu', 'mmutt d\n"d"\n{ proc q: vma 0x1000 +1 anon private rw\n options: device_wait = nap }\nq { r0 = read(0x1000) }')).toThrow(/d\.mmu:4:25: expected `spin` or `sleep`, found `nap`/);
+  });
+});
+
 describe('the OOM reaper with KVM and a device on the victim', () => {
   it('tells no notifier until v4.13 (KVM\'s sPTE outlives the page), skips such an mm v4.14..v4.15, brackets the unmap from v4.16', () => {
     const s = loadScenario('oom-reap-vm-and-device');

@@ -52,7 +52,7 @@ export const COUNTER_NAMES = [
 export type CounterName = (typeof COUNTER_NAMES)[number];
 
 /** Harms (docs/output.md): recorded at the moment the guest touches a frame, or a frame is freed. */
-export const VIOLATIONS = ['freed-frame-access', 'lost-write', 'shared-frame-write', 'stale-read', 'device-fault-loop'] as const;
+export const VIOLATIONS = ['freed-frame-access', 'lost-write', 'shared-frame-write', 'stale-read', 'device-fault-loop', 'sleep-in-atomic'] as const;
 export type Violation = (typeof VIOLATIONS)[number];
 
 /**

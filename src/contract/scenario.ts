@@ -75,6 +75,12 @@ export interface Options {
   arch: 'x86' | 'arm64';
   /** An arm64 SMMU's broadcast TLB maintenance: it snoops the CPU's TLB invalidations (required for SVA until v5.12). */
   btm: 'on' | 'off';
+  /**
+   * How a device's IOMMU driver waits for its invalidation to complete: by spinning, as every
+   * in-tree registrant does (docs/evidence/iommu-callback-context.md), or by sleeping, as a
+   * driver of our own might: then a callback delivered under the PTL is a harm (sleep-in-atomic).
+   */
+  deviceWait: 'spin' | 'sleep';
 }
 
 export type Advice = 'MADV_FREE' | 'MADV_DONTNEED';

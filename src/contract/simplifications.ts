@@ -7,7 +7,7 @@ export const ENGINE_SIMPLIFICATIONS: readonly string[] = [
   'a vCPU told to retry re-faults once no invalidation covers its gfn; the spin is not modelled',
   'KSM\'s scan, checksum and tree walk are one step (cmp_and_merge_page)',
   'reclaim(P) reclaims the folio at P only (shrink_folio_list(), shrink_page_list() before v6.1); KSM pages are not reclaimed or migrated',
-  'zapped pages are freed under the PTL, unless a device TLB on the mm hears ->invalidate_range: then munmap() and MADV_DONTNEED free them in tlb_finish_mmu(), after range_end and the TLB flush, as the kernel always does (KVM\'s sPTEs are gone at range_start: the same outcomes)',
+  'zapped pages are freed under the PTL, unless a device TLB on the mm hears ->invalidate_range: then munmap() and MADV_DONTNEED free them in tlb_finish_mmu(), after range_end and the TLB flush, as the kernel always does (KVM\'s sPTEs are gone at range_start: the same outcomes); the mmu_gather never fills, so the flush zap_pte_range() forces on a full batch, under the PTL, is not made',
   'one swap slot per page; a read swap-in keeps it, a write swap-in frees it',
   'do_numa_page() restores the PTE; the page is not moved to another node',
   'the host is Intel EPT: A/D bits only with enable_ept_ad_bits from v3.6 (shadow paging and AMD NPT, which always had them, are not run)',

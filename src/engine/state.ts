@@ -153,6 +153,7 @@ export const VIOLATION_BIT: Record<Violation, number> = {
   'shared-frame-write': 4,
   'stale-read': 8,
   'device-fault-loop': 16,
+  'sleep-in-atomic': 32,
 };
 
 export const ptePfn = (pte: number) => pte >>> PTE.SHIFT;

@@ -5,8 +5,8 @@ import type { NotifierCallback } from '../contract/era.js';
 import type { CounterName } from '../contract/output.js';
 import type { Emit } from '../engine/emit.js';
 import type { MmuNotifierOps } from '../engine/notifier.js';
-import { bump } from '../engine/prims.js';
-import { bits, incr, slot, when, write, type Stmt } from '../engine/step-data.js';
+import { bump, violateData } from '../engine/prims.js';
+import { bits, eq, incr, slot, when, write, type Stmt } from '../engine/step-data.js';
 import type { Layout } from '../engine/layout.js';
 import { ATC, atcOf, devicesOn, iommuOf, iotlbOf, type DeviceSlot } from './layout.js';
 
@@ -50,19 +50,32 @@ export const iommuMmuNotifier: MmuNotifierOps = {
   },
 };
 
-/** One step per device bound to the pages' mm: the callback's handler. */
+/**
+ * One step per device bound to the pages' mm: the callback's handler. A driver that sleeps
+ * while its device invalidates (`device_wait = sleep`) does so in every handler: where the
+ * thread that delivers the callback holds the page-table lock (a spinlock), that is a sleep in
+ * atomic context. Where a delivery runs under the PTL, by release (the code read:
+ * docs/evidence/iommu-callback-context.md), is where the engine's steps hold it: KSM's and the
+ * COW break's ptep_clear_flush_notify() (v3.19-v4.14: KSM's from range_end after), the rmap
+ * walk's (v4.13-), x86's arch flush from a caller that holds it (v6.6-); never range_end or the
+ * mmu_gather's flush at tlb_finish_mmu(). Every in-tree registrant spins.
+ */
 function handler(e: Emit, pages: number[], callback: NotifierCallback | 'task_exit', counter: CounterName | null, does: string, work: (d: DeviceSlot) => Stmt[]): void {
   const devices = devicesOn(e.l, pages[0]!);
+  const ptl = e.l.procs[e.l.pages[pages[0]!]!.proc]!.ptl;
+  // The callback by its struct mmu_notifier_ops name, in the newest kernel's word (a release
+  // prints its own: .invalidate_range until v6.6).
+  const name = callback === 'invalidate_range' ? 'arch_invalidate_secondary_tlbs' : callback;
+  const slept = (d: DeviceSlot): Stmt[] =>
+    iommuOf(e.l).sleeps ? [when(eq(slot(ptl), e.owner), violateData(e.l, 'sleep-in-atomic', [`${d.name}'s driver slept in its ${name} callback, under the PTL (a spinlock)`]))] : [];
   for (const d of devices) {
     e.asm.emit({
-      // The callback by its struct mmu_notifier_ops name, in the newest kernel's word (a
-      // release prints its own: .invalidate_range until v6.6).
-      fn: `${callback === 'invalidate_range' ? 'arch_invalidate_secondary_tlbs' : callback} (${d.name})`,
+      fn: `${name} (${d.name})`,
       does,
       // amd_iommu_v2's task_exit() is no mmu_notifier callback: it is called from do_exit().
       ...(callback === 'task_exit' ? {} : { callback }),
       handler: d.name,
-      data: () => ({ effect: [...(counter ? [bump(e.l, counter)] : []), ...work(d)] }),
+      data: () => ({ effect: [...(counter ? [bump(e.l, counter)] : []), ...slept(d), ...work(d)] }),
     });
   }
 }

@@ -43,6 +43,8 @@ export interface IommuLayout {
   /** The scenario's `arch` and `btm` options: an SMMU that snoops the CPU's TLB invalidations. */
   arch: Scenario['options']['arch'];
   btm: boolean;
+  /** The scenario's `device_wait`: the driver sleeps while its device invalidates (Options.deviceWait). */
+  sleeps: boolean;
 }
 
 /** The devices of a scenario (its `devN(proc)` threads), each its slots after the primary MMU's. */
@@ -62,7 +64,7 @@ export function iommuLayout(s: Scenario, b: LayoutBuilder): IommuLayout {
         iotlb: s.options.arch === 'arm64' ? pages.map((pi) => b.slot(`${t.name} smmu tlb ${s.procs[proc]!.name}:${hex(b.pages[pi]!.addr)}`, 'atc')) : [],
       };
     });
-  return { devices, arch: s.options.arch, btm: s.options.btm === 'on' };
+  return { devices, arch: s.options.arch, btm: s.options.btm === 'on', sleeps: s.options.deviceWait === 'sleep' };
 }
 
 /** The IOMMU's part of a layout. */

@@ -203,7 +203,7 @@ class Parser {
       mem: [],
       slots: [],
       touched: [],
-      options: { eptAd: 'default', mmu: 'default', arch: 'x86', btm: 'on' },
+      options: { eptAd: 'default', mmu: 'default', arch: 'x86', btm: 'on', deviceWait: 'spin' },
       threads: [],
       observe: [],
       expect: [],
@@ -213,6 +213,7 @@ class Parser {
     while (this.kind() === 'ident' && !['observe', 'exists', 'forall', 'expect', 'result'].includes(this.t.text)) {
       s.threads.push(this.thread());
     }
+    if (this.deviceWaitAt && !s.threads.some((t) => /^dev[0-9]+$/.test(t.name))) this.fail(this.deviceWaitAt, 'device_wait is how a device\'s IOMMU driver waits for its invalidation: expected a device thread (`dev0(PROC) { ... }`)');
     while (this.kind() !== 'eof') {
       if (this.isWord('observe')) this.observeLine(s);
       else if (this.isWord('exists') || this.isWord('forall') || (this.isPunct('~') && this.peek().text === 'exists')) {
@@ -344,21 +345,28 @@ class Parser {
     }
   }
 
+  /** Where `device_wait` was set: it needs a device thread, which comes later in the file. */
+  private deviceWaitAt: Pos | undefined;
+
   private optionsDecl(o: Options) {
     this.word('options');
     this.punct(':');
     let btmAt: Pos | undefined;
     for (;;) {
-      const key = this.ident('an option name (ept_ad, mmu, arch, btm)');
-      const all: Record<string, string[]> = { ept_ad: ['on', 'off'], mmu: ['tdp', 'shadow'], arch: ['x86', 'arm64'], btm: ['on', 'off'] };
+      const key = this.ident('an option name (ept_ad, mmu, arch, btm, device_wait)');
+      const all: Record<string, string[]> = { ept_ad: ['on', 'off'], mmu: ['tdp', 'shadow'], arch: ['x86', 'arm64'], btm: ['on', 'off'], device_wait: ['spin', 'sleep'] };
       const choices = all[key.text];
-      if (!choices) this.fail(key.pos, `unknown option \`${key.text}\`: expected ept_ad, mmu, arch or btm`);
+      if (!choices) this.fail(key.pos, `unknown option \`${key.text}\`: expected ept_ad, mmu, arch, btm or device_wait`);
       this.punct('=');
       const v = this.ident(choices.map((c) => `\`${c}\``).join(' or '));
       if (!choices.includes(v.text)) this.fail(v.pos, `expected ${choices.map((c) => `\`${c}\``).join(' or ')}, found \`${v.text}\``);
       if (key.text === 'ept_ad') o.eptAd = v.text as Options['eptAd'];
       else if (key.text === 'mmu') o.mmu = v.text as Options['mmu'];
       else if (key.text === 'arch') o.arch = v.text as Options['arch'];
+      else if (key.text === 'device_wait') {
+        o.deviceWait = v.text as Options['deviceWait'];
+        this.deviceWaitAt = v.pos;
+      }
       else {
         o.btm = v.text as Options['btm'];
         btmAt = v.pos;

@@ -29,7 +29,8 @@
  *   - zapped pages are freed under the PTL, unless a device TLB on the mm hears
  *     ->invalidate_range: then munmap() and MADV_DONTNEED free them in tlb_finish_mmu(),
  *     after range_end and the TLB flush, as the kernel always does (KVM's sPTEs are gone at
- *     range_start: the same outcomes)
+ *     range_start: the same outcomes); the mmu_gather never fills, so the flush
+ *     zap_pte_range() forces on a full batch, under the PTL, is not made
  *   - one swap slot per page; a read swap-in keeps it, a write swap-in frees it
  *   - do_numa_page() restores the PTE; the page is not moved to another node
  *   - the host is Intel EPT: A/D bits only with enable_ept_ad_bits from v3.6 (shadow paging
@@ -290,7 +291,8 @@ end:
        assert(!(slots[S_violations] & 2)); /* harm: lost-write */
        assert(!(slots[S_violations] & 4)); /* harm: shared-frame-write */
        assert(!(slots[S_violations] & 8)); /* harm: stale-read */
-       assert(!(slots[S_violations] & 16)) /* harm: device-fault-loop */
+       assert(!(slots[S_violations] & 16)); /* harm: device-fault-loop */
+       assert(!(slots[S_violations] & 32)) /* harm: sleep-in-atomic */
      }
   od
 }
