@@ -597,6 +597,40 @@ export const RULES: readonly RuleEntry[] = [
     observable: { scenario: 'munmap-device-mapped', where: 'iommu.invalidate_range = 1', between: ['v5.0', 'v6.12'] },
   },
 
+  // ---- the range arm64's range flush hands ->arch_invalidate_secondary_tlbs ----
+  {
+    rule: 'arm64.flush_tlb_range.notify',
+    value: 'empty',
+    release: 'v6.6',
+    commit: '6bbd42e2df8f ("mmu_notifiers: call invalidate_range() when invalidating TLBs")',
+    why: "arm64's __flush_tlb_range() calls mmu_notifier_arch_invalidate_secondary_tlbs(vma->vm_mm, start, end) after its TLBI loop, __flush_tlb_range_op(), which advanced `start` to `end`: every range flush (the mmu_gather's tlb_flush(), mprotect) hands the notifier an empty range; an SMMUv3's SVA driver takes size 0 for all (the ASID's whole TLB, ATC_INV_SIZE_ALL). flush_tlb_page() passes its page, flush_tlb_mm() (0, -1UL).",
+    cite: [{ file: 'arch/arm64/include/asm/tlbflush.h, drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', fn: '__flush_tlb_range, __flush_tlb_range_op, arm_smmu_mm_arch_invalidate_secondary_tlbs', commit: '6bbd42e2df8f ("mmu_notifiers: call invalidate_range() when invalidating TLBs")', status: 'verified', note: 'v6.5 (no notifier call in arm64\'s tlbflush.h), v6.6.0 and v6.12.0 code read (docs/evidence/arm64-empty-range.md)' }],
+    pinned: 'v6.6: the release of the call (mm.invalidate_range.callers: arch_tlb_flush); the v6.6.0 tree (xie1111111/linux-6.6-opensbi-mllb) has it after the loop that moves `start`',
+    status: 'verified',
+    read: [
+      readIn('sndrzt/linux-6.5', 'f5744aac0f31', 'arch/arm64/include/asm/tlbflush.h', '__flush_tlb_range', 'no mmu_notifier call in the file; the mmu_gather notifies with tlb->start, tlb->end (include/asm-generic/tlb.h l.458-459)'),
+      readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/arch/arm64/include/asm/tlbflush.h', '__flush_tlb_range_op, __flush_tlb_range', 'start += stride; (l.381) ... start += __TLBI_RANGE_PAGES(num, scale) << PAGE_SHIFT; (l.393); then mmu_notifier_arch_invalidate_secondary_tlbs(vma->vm_mm, start, end); (l.436)'),
+      readIn('xie1111111/linux-6.6-opensbi-mllb', '136dd530e6a4', 'linux-6.6/drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c', 'arm_smmu_mm_arch_invalidate_secondary_tlbs', 'size = end - start; (l.212) ... if (!size) arm_smmu_tlb_inv_asid(...); (l.222-224); arm_smmu_atc_inv_domain(smmu_domain, mm->pasid, start, size); (l.232); arm-smmu-v3.c arm_smmu_atc_inv_to_cmd: if (!size) { cmd->atc.size = ATC_INV_SIZE_ALL; (l.1755-1758)'),
+      readIn('shilei-massclouds/linux-6.12', '2974a9e75df2', 'arch/arm64/include/asm/tlbflush.h', '__flush_tlb_range_nosync', 'mmu_notifier_arch_invalidate_secondary_tlbs(vma->vm_mm, start, end); (l.468), after __flush_tlb_range_op() advanced start (l.412, 424)'),
+    ],
+    observable: { unobservable: "its mechanism arrives in this release: arm64's flush calls the notifier from v6.6 (mm.invalidate_range.callers), so no earlier release reads it" },
+  },
+  {
+    rule: 'arm64.flush_tlb_range.notify',
+    value: 'range',
+    release: 'v6.14',
+    commit: 'f7edb07ad7c6 ("Fix mmu notifiers for range-based invalidates")',
+    why: "__flush_tlb_range_op() works on copies of its arguments (__flush_start, __flush_pages): the notifier gets the range flushed, and an SMMU's SVA driver invalidates that range instead of everything.",
+    cite: [{ file: 'arch/arm64/include/asm/tlbflush.h', fn: '__flush_tlb_range_op, __flush_tlb_range_nosync', commit: 'f7edb07ad7c6 ("Fix mmu notifiers for range-based invalidates")', status: 'verified', note: 'v6.13.2 (without) and v6.14.0 (with) read (docs/evidence/arm64-empty-range.md); the id and subject from gregkh\'s stable FAILED mail (`git cherry-pick -x f7edb07ad7c6...`) and the kernel.org push of 2025-03-14 with the 6.14-rc7 merges' }],
+    pinned: 'v6.14: absent in a 6.13.2 tree (vivo50kff/linux-6.13.2), present in the 6.14.0 tree (perishh/linux-6.14); in mainline by 2025-03-14, with the 6.14-rc7 merges (stable backports: 6.12.20, 6.13.8, 6.6.88)',
+    status: 'verified',
+    read: [
+      readIn('vivo50kff/linux-6.13.2', 'ede6db78f1a5', 'arch/arm64/include/asm/tlbflush.h', '__flush_tlb_range_op, __flush_tlb_range_nosync', 'start += stride; (l.412) ... mmu_notifier_arch_invalidate_secondary_tlbs(vma->vm_mm, start, end); (l.477): the advanced start'),
+      readIn('perishh/linux-6.14', '347b100ec166', 'arch/arm64/include/asm/tlbflush.h', '__flush_tlb_range_op', 'typeof(start) __flush_start = start; (l.399-400) ... __flush_start += stride; (l.414-415): the loop advances the copies; the notifier (l.479) gets the caller\'s start'),
+    ],
+    observable: { scenario: 'test/timeline/munmap-arm64-device.mmu', where: 'iommu.ats = 1', between: ['v6.6', 'v6.18'] },
+  },
+
   // ---- an IOMMU bound to a process: the callbacks its driver registers ----
   {
     rule: 'iommu.notifier_ops',

@@ -75,6 +75,12 @@ export type InvalidateRangeCaller = (typeof INVALIDATE_RANGE_CALLERS)[number];
  * non-blocking invalidate_range_start() and skips a VMA a notifier refuses (93065ac753e4).
  */
 export const OOM_REAPER_NOTIFIERS = ['unnotified', 'skip-if-notifiers', 'skip-if-blockable', 'nonblock-start'] as const;
+/**
+ * What arm64's range flush (__flush_tlb_range(), the mmu_gather's tlb_flush(), mprotect) hands
+ * mmu_notifier_arch_invalidate_secondary_tlbs() (v6.6+): the range, or an empty one (start
+ * advanced to end by the flush loop) that an SMMU's SVA driver takes, as size 0, for all.
+ */
+export const ARM64_RANGE_NOTIFY = ['empty', 'range'] as const;
 
 /** How an unmapping rmap walk (try_to_unmap_one, page_mkclean_one) tells secondary MMUs. */
 export const UNMAP_NOTIFY = [
@@ -141,6 +147,8 @@ export interface EraRules {
   'mm.oom_reaper.notifiers': Rule<(typeof OOM_REAPER_NOTIFIERS)[number]>;
   /** Where mm calls ->invalidate_range (->arch_invalidate_secondary_tlbs): none before v3.19. */
   'mm.invalidate_range.callers': Rule<InvalidateRangeCaller[]>;
+  /** The range arm64's range flush passes to ->arch_invalidate_secondary_tlbs (from v6.6, when the architecture calls it). */
+  'arm64.flush_tlb_range.notify': Rule<(typeof ARM64_RANGE_NOTIFY)[number]>;
 
   // ---- KVM (virt/kvm, arch/x86/kvm) ----
   /** The callbacks KVM registers in kvm_mmu_notifier_ops; the chain delivers no others to KVM. */
@@ -187,6 +195,7 @@ export const RULE_DOMAINS: { [K in keyof EraRules]: RuleDomain } = {
   'mm.do_wp_page.reuse': { oneOf: WP_REUSE },
   'mm.oom_reaper.notifiers': { oneOf: OOM_REAPER_NOTIFIERS },
   'mm.invalidate_range.callers': { subsetOf: INVALIDATE_RANGE_CALLERS },
+  'arm64.flush_tlb_range.notify': { oneOf: ARM64_RANGE_NOTIFY },
   'kvm.notifier_ops': { subsetOf: NOTIFIER_CALLBACKS },
   'kvm.change_pte': { oneOf: KVM_CHANGE_PTE },
   'kvm.zap.mark_dirty': { oneOf: ZAP_DIRTY },

@@ -71,7 +71,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   // flush_tlb_mm() of the parent: a device TLB hears it from the architecture's flush from v6.6
   // (before, range_end of each COW vma told it).
   const parentPages = l.pages.flatMap((p, i) => (p.proc === parent ? [i] : []));
-  if (parentPages.length) tlbFlushed(e, parentPages, []);
+  if (parentPages.length) tlbFlushed(e, parentPages, [], 'mm');
   asm.emit({
     fn: 'dup_mmap',
     does: 'mmap_write_unlock() both mms; flush_tlb_mm() the parent; copy_process() ends: the child can run',

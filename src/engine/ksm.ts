@@ -151,7 +151,7 @@ function emitWriteProtectPage(e: Emit, pi: number, pageSlot: number, fail: Label
       // ptep_clear_flush_notify() until v4.14, the architecture's flush from v6.6: a device TLB
       // hears of the cleared PTE here, under the PTL (the model notifies only when the PTE was
       // cleared and the page kept: the kernel had notified before its refcount test too).
-      tlbFlushed(e, [pi], ['ksm']);
+      tlbFlushed(e, [pi], ['ksm'], 'page');
       setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the page read-only and clean', data: () => ({ effect: [write(pg.pte, slot(newPte)), write(origPte, slot(newPte))] }) });
       asm.bind(unlock);
       asm.emit({ fn: 'write_protect_page', does: 'pte_unmap_unlock()', data: () => ({ effect: [write(mm.ptl, 0), write(newPte, 0)] }) });
@@ -192,7 +192,7 @@ function emitReplacePage(e: Emit, pi: number, pageSlot: number, kpageSlot: numbe
           ],
         }),
       });
-      tlbFlushed(e, [pi], ['ksm']);
+      tlbFlushed(e, [pi], ['ksm'], 'page');
       setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the KSM page read-only', data: () => ({ effect: [write(pg.pte, slot(newPte))] }) });
       asm.emit({
         fn: 'replace_page',

@@ -84,7 +84,7 @@ export function emitRangeOp(
   // tlb_finish_mmu() -> tlb_flush_mmu(): the CPU TLB flush (tlb_flush_mmu_tlbonly(), which
   // calls ->invalidate_range v3.19-v6.5; the architecture's flush calls it from v6.6), then the
   // gathered pages are freed (tlb_flush_mmu_free()).
-  tlbFlushed(e, pages, rangeOp.flush);
+  tlbFlushed(e, pages, rangeOp.flush, 'range');
   asm.emit({
     fn: rangeOp.after?.fn ?? rangeOp.fn,
     does: `${rangeOp.after ? `${rangeOp.after.does}${gathers ? ': free the gathered pages' : ''}; ` : ''}mmap_${rangeOp.lock}_unlock()`,

@@ -67,7 +67,7 @@ export function emitHandleMmFault(e: Emit, pi: number, isWrite: boolean, back: L
   // may cache permissions; x86 neither flushes nor needs to), which an SMMU with BTM snoops and
   // which, from v6.6, calls ->arch_invalidate_secondary_tlbs.
   if (l.arch === 'arm64') {
-    handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place; arm64 flushes the upgraded PTE from the CPU', () => wpPageReuse(f), () => tlbFlushed(e, [pi], []));
+    handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place; arm64 flushes the upgraded PTE from the CPU', () => wpPageReuse(f), () => tlbFlushed(e, [pi], [], 'page'));
   } else handler(f, at.reuse, 'wp_page_reuse', 'make the exclusive page writable in place (no notifier)', () => wpPageReuse(f));
   asm.bind(at.copy);
   emitWpPageCopy(e, pi, unlockMmap, back);
@@ -360,7 +360,7 @@ function emitWpPageCopy(e: Emit, pi: number, unlockMmap: Stmt, back: Label): voi
       });
       // ptep_clear_flush_notify() (v3.19-v6.5), the architecture's flush from v6.6: a device
       // TLB hears of the old page under the PTL, so range_end need not tell it again (only_end).
-      tlbFlushed(e, [pi], ['wp_page_copy']);
+      tlbFlushed(e, [pi], ['wp_page_copy'], 'page');
       setPteAtNotify(e, pi, { fn: 'set_pte_at', does: 'map the new page writable', data: () => ({ effect: [write(pg.pte, slot(newPte))] }) });
       asm.emit({
         fn: 'wp_page_copy',

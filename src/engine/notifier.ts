@@ -25,9 +25,10 @@ export interface MmuNotifierOps {
   invalidate_page?(e: Emit, page: number): void;
   /**
    * .invalidate_range (.arch_invalidate_secondary_tlbs from v6.6): a secondary TLB flushed
-   * inside the primary update, which must not sleep; `pages` is the range mm passed.
+   * inside the primary update, which must not sleep; `pages` the pages mm changed, `args` the
+   * range it passed for them (RangeArgs).
    */
-  invalidate_range?(e: Emit, pages: number[], from: string): void;
+  invalidate_range?(e: Emit, pages: number[], from: string, args: RangeArgs): void;
   /** .change_pte: the new PTE is in the calling thread's L.NEWPTE. */
   change_pte?(e: Emit, page: number): void;
   /** The aging callbacks OR whether the page was young into the caller's L.RESULT. */
@@ -56,7 +57,7 @@ function invalidateRangeStart(e: Emit, pages: number[]): void {
 function invalidateRangeEnd(e: Emit, pages: number[], onlyEnd: boolean): void {
   const calls = hearsInvalidateRange(e, pages) && calledFrom(e, ['invalidate_range_end'], onlyEnd ? ['range_only_end'] : []);
   for (const mn of e.notifiers) {
-    if (calls && pages.some((p) => mn.listens(e, p, 'invalidate_range'))) mn.invalidate_range?.(e, pages, FROM.invalidate_range_end);
+    if (calls && pages.some((p) => mn.listens(e, p, 'invalidate_range'))) mn.invalidate_range?.(e, pages, FROM.invalidate_range_end, 'pages');
     if (pages.some((p) => mn.listens(e, p, 'invalidate_range_end'))) mn.invalidate_range_end?.(e, pages);
   }
 }
@@ -82,14 +83,28 @@ const FROM: Record<InvalidateRangeCaller, string> = {
 };
 
 /**
+ * The range ->invalidate_range gets for the pages mm changed: theirs (`pages`), the whole
+ * address space (0, -1UL: x86's and arm64's flush_tlb_mm() from v6.6), or an empty one
+ * (start == end: arm64's range flush v6.6..v6.13, arm64.flush_tlb_range.notify).
+ */
+export type RangeArgs = 'pages' | 'all' | 'empty';
+
+/**
+ * Which CPU TLB flush: of one page (flush_tlb_page(), from ptep_clear_flush()), of a range
+ * (flush_tlb_range(): the mmu_gather's tlb_flush(), mprotect), of the whole mm (flush_tlb_mm():
+ * fork). From v6.6 the architecture's flush passes its own range to the notifier.
+ */
+export type CpuFlush = 'page' | 'range' | 'mm';
+
+/**
  * The CPU TLB flush of these pages (ptep_clear_flush(), the mmu_gather's tlb_flush(), arm64's
  * flush of a permission upgrade): a secondary TLB that snoops the broadcast invalidation drops
  * its entries, then ->invalidate_range where this release calls it from here (`from`, or the
  * architecture's flush from v6.6).
  */
-export function tlbFlushed(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[]): void {
+export function tlbFlushed(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[], how: CpuFlush): void {
   for (const r of e.l.secondaries) r.tlbiSnooped?.(e, pages);
-  invalidateRange(e, pages, [...from, 'arch_tlb_flush']);
+  invalidateRange(e, pages, [...from, 'arch_tlb_flush'], how);
 }
 
 /**
@@ -99,12 +114,26 @@ export function tlbFlushed(e: Emit, pages: number[], from: readonly InvalidateRa
  * the architecture's flush calls mmu_notifier_arch_invalidate_secondary_tlbs()). Delivered to
  * every registrant of the callback, once, if this release calls it from one of them.
  */
-function invalidateRange(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[]): void {
+function invalidateRange(e: Emit, pages: number[], from: readonly InvalidateRangeCaller[], how: CpuFlush): void {
   if (!hearsInvalidateRange(e, pages)) return;
   const callers = e.rule('mm.invalidate_range.callers');
   const by = from.find((c) => callers.includes(c));
   if (by === undefined) return;
-  notify(e, pages, 'invalidate_range', (mn) => mn.invalidate_range?.(e, pages, FROM[by]));
+  const args = by === 'arch_tlb_flush' ? archRange(e, how) : 'pages';
+  notify(e, pages, 'invalidate_range', (mn) => mn.invalidate_range?.(e, pages, FROM[by], args));
+}
+
+/**
+ * The range the architecture's flush passes (v6.6+): flush_tlb_mm() (0, -1UL) on both; arm64's
+ * __flush_tlb_range() advanced `start` to `end` in its loop before the call until f7edb07ad7c6
+ * (docs/evidence/arm64-empty-range.md); x86's flush_tlb_mm_range() passes (start, end).
+ * Simplification: x86's batched reclaim flush ((0, -1UL) from arch_tlbbatch_add_pending()) is
+ * not modelled: reclaim flushes its page.
+ */
+function archRange(e: Emit, how: CpuFlush): RangeArgs {
+  if (how === 'mm') return 'all';
+  if (how === 'range' && e.l.arch === 'arm64' && e.rule('arm64.flush_tlb_range.notify') === 'empty') return 'empty';
+  return 'pages';
 }
 
 /** mm_has_notifiers(): a registrant is on the mm of these pages. */

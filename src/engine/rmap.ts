@@ -150,7 +150,7 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
     // (mmu_notifier_invalidate_range() in the page_vma_mapped_walk() loop: modelled right after
     // the flush), from the architecture's flush from v6.6 (x86's batched reclaim flush calls it
     // with (0, -1UL) when it is queued: modelled as this page's).
-    tlbFlushed(e, [pi], ['rmap']);
+    tlbFlushed(e, [pi], ['rmap'], 'page');
     // .invalidate_page after the PTE work: that work is a step of its own, then the callback,
     // then the PTL is dropped. Otherwise the PTE work and the unlock are one step.
     const workThenPage = page === 'before-unlock';

@@ -22,11 +22,16 @@ export const iommuMmuNotifier: MmuNotifierOps = {
   listens: (e, page, cb) => devicesOn(e.l, page).length > 0 && (cb === 'release' || e.rule('iommu.notifier_ops').includes(cb)),
   registeredOn: (e, page) => devicesOn(e.l, page).length > 0,
   // amd_iommu_v2's mn_invalidate_range() (v3.19): one page flushes that page, a larger range
-  // the PASID's whole device TLB; .arch_invalidate_secondary_tlbs does the same from v6.6.
-  invalidate_range: (e, pages, from) =>
-    handler(e, pages, 'invalidate_range', 'iommu.invalidate_range', `${pages.length === 1 ? 'flush the page from the device TLB (ATC)' : "flush the PASID's whole device TLB (ATC)"}, ${from}`, (d) =>
-      flush(e.l, d, pages.length === 1 ? pages : d.pages),
-    ),
+  // the PASID's whole device TLB; .arch_invalidate_secondary_tlbs does the same from v6.6. An
+  // empty range (arm64's range flush v6.6..v6.13) is size 0, which arm-smmu-v3-sva takes as
+  // "all": the ASID's whole TLB and ATC_INV_SIZE_ALL (read at 6.6 and 6.12:
+  // docs/evidence/arm64-empty-range.md).
+  invalidate_range: (e, pages, from, args) => {
+    const one = pages.length === 1 && args === 'pages';
+    const what = one ? 'flush the page from the device TLB (ATC)' : "flush the PASID's whole device TLB (ATC)";
+    const why = args === 'empty' ? ': the range arrives empty (start == end), which the SVA driver takes for all' : args === 'all' ? ' (0, -1UL)' : '';
+    handler(e, pages, 'invalidate_range', 'iommu.invalidate_range', `${what}${why}, ${from}`, (d) => flush(e.l, d, one ? pages : d.pages));
+  },
   invalidate_page: (e, page) => handler(e, [page], 'invalidate_page', 'iommu.invalidate_page', 'flush the page from the device TLB (ATC)', (d) => flush(e.l, d, [page])),
   change_pte: (e, page) => handler(e, [page], 'change_pte', 'iommu.change_pte', 'flush the page from the device TLB (ATC)', (d) => flush(e.l, d, [page])),
   // It flushes the page and answers "not young": the device's accesses do not keep a page.
