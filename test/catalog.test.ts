@@ -9,7 +9,7 @@ import { runScenario } from '../src/runner/run.js';
 const names = catalogNames();
 
 describe('the catalog', () => {
-  it('has the 18 scenarios the issue lists, the two that reach .clear_young and .test_young, two of concurrent invalidations, and the device TLB\'s (issue 20)', () => {
+  it('has the 18 scenarios the issue lists, the two that reach .clear_young and .test_young, two of concurrent invalidations, and the device TLB\'s (issue 20: its four, and a driver that sleeps)', () => {
     expect(names).toEqual(
       [
         'age-guest-cold', 'age-guest-hot', 'exit-releases-guest', 'fault-races-invalidation', 'host-cow-after-fork', 'ksm-merge',
@@ -18,7 +18,7 @@ describe('the catalog', () => {
         'madv-free-then-guest-write', 'migrate-guest-page', 'mprotect-readonly-then-guest-write', 'munmap-guest-mapped',
         'numa-hint-guest-page', 'reclaim-dirty-guest-page', 'reclaim-then-guest-read', 'writeback-page-mkclean',
         'two-invalidations-fault-race', 'two-invalidations-gap-retry',
-        'munmap-device-mapped', 'ksm-merge-device-mapped', 'smmu-permission-upgrade', 'oom-reap-vm-and-device',
+        'munmap-device-mapped', 'ksm-merge-device-mapped', 'smmu-permission-upgrade', 'oom-reap-vm-and-device', 'ksm-merge-sleeping-driver',
       ].sort(),
     );
   });
