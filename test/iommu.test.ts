@@ -176,6 +176,24 @@ describe('a driver that sleeps in its callback (device_wait = sleep)', () => {
     const spins = parseText('k.mmu', ksm.text.replace('options: device_wait = sleep', 'options: device_wait = spin'));
     for (const v of ['v3.3', 'v4.14', 'v6.6']) expect(runScenario(spins, at(v)).outcome!.violations, v).toEqual([]);
   });
+  it('the rmap walks: writeback and migration under the PTL v4.11-v4.14 and from v6.6 (from range_end v4.15-v6.5, 0f10851ea475); aging (.clear_flush_young) always, while amd_iommu_v2 registers it', () => {
+    // Writeback needs a dirty page: the device wrote it.
+    const walk = (op: string, vma = 'anon private rw', touched = 'read qemu:0x7f0000000000') =>
+      scenario(`{
+  proc qemu: vma 0x7f0000000000 +1 ${vma}
+  mem qemu:0x7f0000000000 = 0xaa
+  touched: dev0 ${touched}
+  options: device_wait = sleep
+}
+kthread { ${op} }
+dev0(qemu) after kthread { r0 = read(0x7f0000000000) }
+observe dev0:r0`);
+    const bands = (s: ReturnType<typeof walk>) => ['v3.6', 'v3.7', 'v4.11', 'v4.14', 'v4.15', 'v6.5', 'v6.6'].map((v) => runScenario(s, at(v)).outcome!.violations.includes('sleep-in-atomic'));
+    expect(bands(walk('writeback(qemu:0x7f0000000000)', 'file shared rw', 'write qemu:0x7f0000000000 = 0xbb'))).toEqual([true, false, true, true, false, false, true]);
+    expect(bands(walk('migrate(qemu:0x7f0000000000)'))).toEqual([true, false, true, true, false, false, true]);
+    const age = walk('r1 = age(qemu:0x7f0000000000)');
+    expect(['v3.3', 'v4.15', 'v5.3', 'v5.4'].map((v) => runScenario(age, at(v)).outcome!.violations.includes('sleep-in-atomic'))).toEqual([true, true, true, false]);
+  });
   it('device_wait needs a device', () => {
     expect(() => parseText('c.mmu', 'mmutt c\n"c"\n{ proc q: vma 0x1000 +1 anon private rw\n options: device_wait = sleep }\nq { r0 = read(0x1000) }')).toThrow(/c\.mmu:4:25: device_wait is how a device's IOMMU driver waits/);
     expect(() => parseText('d.mmu', 'mmutt d\n"d"\n{ proc q: vma 0x1000 +1 anon private rw\n options: device_wait = nap }\nq { r0 = read(0x1000) }')).toThrow(/d\.mmu:4:25: expected `spin` or `sleep`, found `nap`/);

@@ -194,7 +194,7 @@ describe('every look-up is one command', () => {
   it('list --rules --kernel v4.12: every rule, its value, entry, commit and the code read', () => {
     const r = mmutt(['list', '--rules', '--kernel', 'v4.12']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Rules at v4\.12, in post-6bdb913f0a70 \(23 rules\):$/m);
+    expect(r.out).toMatch(/^Rules at v4\.12, in post-6bdb913f0a70 \(24 rules\):$/m);
     expect(r.out).toMatch(/^ {2}kvm\.fault\.retry = "in-progress-or-seq"$/m);
     expect(r.out).toMatch(/^ {2}mm\.try_to_unmap_one\.notify = "invalidate_page-before-unlock"\n {4}since v4\.11: /m);
     expect((r.out.match(/^ {4}read: /gm) ?? []).length).toBeGreaterThanOrEqual(20);

@@ -65,7 +65,14 @@ export type NotifierCallback = (typeof NOTIFIER_CALLBACKS)[number];
  * - `rmap`: try_to_unmap_one() and page_mkclean_one() call it under the PTL (369ea8242c0f);
  * - `arch_tlb_flush`: the architecture's TLB flush calls it, wherever the CPU TLB is flushed (6bbd42e2df8f).
  */
-export const INVALIDATE_RANGE_CALLERS = ['tlb_flush_mmu_tlbonly', 'invalidate_range_end', 'range_only_end', 'ksm', 'wp_page_copy', 'rmap', 'arch_tlb_flush'] as const;
+/**
+ * The places mm calls ->invalidate_range from (mm.invalidate_range.callers): the mmu_gather's
+ * flush, range end (but not range_only_end), KSM's two ptep_clear_flush_notify(), the COW
+ * break's, the rmap walks' in-PTL calls: try_to_unmap_one() of an anonymous page (`rmap`), of a
+ * file page (`rmap_file`), setting a migration entry (`migrate`), page_mkclean_one()
+ * (`page_mkclean`); from v6.6 the architecture's TLB flush.
+ */
+export const INVALIDATE_RANGE_CALLERS = ['tlb_flush_mmu_tlbonly', 'invalidate_range_end', 'range_only_end', 'ksm', 'wp_page_copy', 'rmap', 'rmap_file', 'migrate', 'page_mkclean', 'arch_tlb_flush'] as const;
 export type InvalidateRangeCaller = (typeof INVALIDATE_RANGE_CALLERS)[number];
 
 /**

@@ -79,6 +79,9 @@ const FROM: Record<InvalidateRangeCaller, string> = {
   ksm: "with the PTE's flush, under the PTL",
   wp_page_copy: "with the PTE's flush, under the PTL",
   rmap: 'in the rmap walk, under the PTL',
+  rmap_file: 'in the rmap walk, under the PTL',
+  migrate: 'in the rmap walk, under the PTL',
+  page_mkclean: 'in the rmap walk, under the PTL',
   arch_tlb_flush: "from the architecture's flush",
 };
 
@@ -132,8 +135,16 @@ function invalidateRange(e: Emit, pages: number[], from: readonly InvalidateRang
  */
 function archRange(e: Emit, how: CpuFlush): RangeArgs {
   if (how === 'mm') return 'all';
-  if (how === 'range' && e.l.arch === 'arm64' && e.rule('arm64.flush_tlb_range.notify') === 'empty') return 'empty';
-  return 'pages';
+  if (how === 'page' || e.l.arch !== 'arm64') return 'pages';
+  const passes = e.rule('arm64.flush_tlb_range.notify');
+  switch (passes) {
+    case 'empty':
+      return 'empty';
+    case 'range':
+      return 'pages';
+    default:
+      return unreachable(passes);
+  }
 }
 
 /** mm_has_notifiers(): a registrant is on the mm of these pages. */

@@ -3,7 +3,7 @@
 // folio_referenced and friends). How each walk tells secondary MMUs is an era rule. The
 // callers live in the file of their kernel room: vmscan.ts, migrate.ts, page-writeback.ts.
 // Its steps are data (step-data.ts); the callbacks they deliver are the registrants' own.
-import type { UnmapNotify } from '../contract/era.js';
+import type { InvalidateRangeCaller, UnmapNotify } from '../contract/era.js';
 import { hex } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { L, WALK_LOCALS } from './layout.js';
@@ -108,7 +108,10 @@ export interface PteChange {
  * bracket (try_to_unmap_one's young check); `change` runs under the PTL (PteChange); `after`
  * completes the PTE work before the PTL is dropped.
  */
-export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before?: () => void; change: PteChange; after?: PteWork }): void {
+/** Which rmap walker calls ->invalidate_range in the walk (INVALIDATE_RANGE_CALLERS). */
+type RmapCaller = Extract<InvalidateRangeCaller, 'rmap' | 'rmap_file' | 'migrate' | 'page_mkclean'>;
+
+export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { caller: RmapCaller; before?: () => void; change: PteChange; after?: PteWork }): void {
   const { change, after } = w;
   const { l, asm } = e;
   const mm = l.procs[l.pages[pi]!.proc]!;
@@ -148,9 +151,10 @@ export function emitPteChange(e: Emit, pi: number, rule: NotifyRule, w: { before
     if (page === 'after-flush') invalidatePage(e, pi);
     // The flush of the cleared PTE: a device TLB hears it under the PTL from v4.13
     // (mmu_notifier_invalidate_range() in the page_vma_mapped_walk() loop: modelled right after
-    // the flush), from the architecture's flush from v6.6 (x86's batched reclaim flush calls it
-    // with (0, -1UL) when it is queued: modelled as this page's).
-    tlbFlushed(e, [pi], ['rmap'], 'page');
+    // the flush), v4.15-v6.5 only where the walk frees the page (w.caller), from the
+    // architecture's flush from v6.6 (x86's batched reclaim flush calls it with (0, -1UL) when
+    // it is queued: modelled as this page's).
+    tlbFlushed(e, [pi], [w.caller], 'page');
     // .invalidate_page after the PTE work: that work is a step of its own, then the callback,
     // then the PTL is dropped. Otherwise the PTE work and the unlock are one step.
     const workThenPage = page === 'before-unlock';
@@ -275,6 +279,7 @@ export function emitTryToUnmapOne(e: Emit, pi: number): void {
     ],
   };
   emitPteChange(e, pi, 'mm.try_to_unmap_one.notify', {
+    caller: l.vmas[l.pages[pi]!.vma]!.anon ? 'rmap' : 'rmap_file',
     // Unless TTU_IGNORE_ACCESS: ptep_clear_flush_young_notify() first, and a young page fails.
     before: () => {
       if (e.rule('mm.try_to_unmap_one.young_check')) emitYoungTest(e, pi, 'clear_flush_young');
@@ -298,6 +303,7 @@ export function emitTryToMigrateOne(e: Emit, pi: number): void {
   const oldPte = e.local(L.NEWPTE);
   const pfn = v('pfn');
   emitPteChange(e, pi, 'mm.try_to_unmap_one.notify', {
+    caller: 'migrate',
     change: {
       fn: 'try_to_migrate_one',
       does: `${WALK_FLUSH[e.rule('mm.try_to_unmap_one.notify')]}; the PTE dirty bit to the folio`,
@@ -348,6 +354,7 @@ export function emitPageMkcleanOne(e: Emit, pi: number): void {
   const result = e.local(L.RESULT);
   const flush = WALK_FLUSH[e.rule('mm.page_mkclean_one.notify')];
   emitPteChange(e, pi, 'mm.page_mkclean_one.notify', {
+    caller: 'page_mkclean',
     change: {
       fn: 'page_mkclean_one',
       does: `${flush}; set_pte_at() a clean, read-only PTE`,
