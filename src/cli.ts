@@ -333,7 +333,13 @@ async function cmdReproduce(a: { file: string } & Common) {
   }
   // The scenario is the text the block carries, and it must be the one the block names: a
   // block cut short, or edited, is not reproduced from something else (nor from a local file).
-  const s = q.scenario ? S.scenarioFromText(q.scenario.file, q.scenario.text) : undefined;
+  let s: Scenario | undefined;
+  try {
+    s = q.scenario ? S.scenarioFromText(q.scenario.file, q.scenario.text) : undefined;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    throw new UserError(`${source}:${q.scenario!.at}: the scenario text the block carries does not read (as ${e.message}): was it cut or edited on the way?`);
+  }
   if (s && parsed.scenario !== q.scenario!.file) throw new UserError(`${source}:${q.at}: the block carries ${q.scenario!.file} but its Reproduce line cites ${quote(parsed.scenario)}`);
   if (s && q.sha256 && !s.sha256.startsWith(q.sha256)) throw new UserError(`${source}:${q.at}: the scenario text the block carries has sha256 ${s.sha256.slice(0, 12)}, not the ${q.sha256} the block names: it was cut or edited on the way`);
   if (!s && (parsed.scenario.includes('/') || parsed.scenario.endsWith('.mmu'))) throw new UserError(`${source}:${q.at}: the block cites ${quote(parsed.scenario)} but carries no scenario text for it (was it cut?); mmutt does not read a local file in its place`);

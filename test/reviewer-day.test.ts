@@ -112,12 +112,31 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     writeFileSync(f, mail(folded.replace(/^/gm, '> ')));
     const r = mmutt(['reproduce', f]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^${long.length} lines? longer than 72 columns \\(a commit reference\\) arrived folded`, 'm'));
+    expect(r.out).toMatch(new RegExp(`^${long.length} lines? arrived folded by the mail client`, 'm'));
     expect(r.out).toMatch(/^reproduces: /m);
     writeFileSync(f, mail(folded.replace('Mark folio dirty', 'Mark page dirty').replace(/^/gm, '> ')));
     const changed = mmutt(['reproduce', f]);
     expect(changed.code).toBe(1);
     expect(changed.out).toMatch(/^- .*Mark page dirty/m);
+  });
+
+  it('quoted, then folded by a client at 72 columns: a tail left unquoted, or quoted again without the indent, is read back onto its line', () => {
+    const cited = mmutt(['cite', 'ksm-merge-sleeping-driver', '--era', 'v6.6']).out;
+    const quoted = cited.replace(/\n$/, '').split('\n').map((l) => `> ${l}`.trimEnd());
+    // The client breaks a line past 72 columns at its last space before 72: the tail alone, or quoted again.
+    const fold = (requote: boolean) => quoted.flatMap((l) => (l.length > 72 ? [l.slice(0, l.lastIndexOf(' ', 72)), `${requote ? '> ' : ''}${l.slice(l.lastIndexOf(' ', 72) + 1)}`] : [l])).join('\n');
+    for (const requote of [false, true]) {
+      const folded = fold(requote);
+      expect(folded.split('\n').length).toBeGreaterThan(quoted.length);
+      const r = mmutt(['reproduce', '-'], mail(folded));
+      expect(r.err, `requoted ${requote}`).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^\d+ lines? arrived folded by the mail client/m);
+      expect(r.out).toMatch(/^reproduces: /m);
+    }
+    // The history hash edited in the header: the lines that differ print each side's hash, never a placeholder.
+    const edited = mmutt(['reproduce', '-'], mail(quoted.join('\n').replace(/\(history ([0-9a-f]{12})\)\n> scenario/, '(history 0123456789ab)\n> scenario')));
+    expect(edited.out).not.toMatch(/HISTORY/);
   });
 
   it('from the standard input (-), an explored block folded over two lines', () => {

@@ -338,7 +338,9 @@ export interface QuotedCite {
   /** The arguments of the `$ mmutt cite ...` line, without `cite`. */
   argv: string[];
   /** A scenario the block carries ("Scenario (save as F):"): the file name and its text. */
-  scenario?: { file: string; text: string };
+  /** How many lines of the block were read back onto the line a mail client folded them off. */
+  unfolded: number;
+  scenario?: { file: string; text: string; at: number };
   /** Era files the block carries ("Era file (save as F):"). */
   eraFiles: { file: string; text: string }[];
 }

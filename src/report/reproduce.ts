@@ -33,18 +33,20 @@ const words = (l: string) => l.trim().split(/\s+/).join(' ');
 
 /**
  * The quoted block with the lines a mail client folded read back as one: a line this mmutt
- * prints past 72 columns (a commit reference stands whole on its line, as checkpatch allows)
- * arrives as two or more, split at spaces. Only such a line is unfolded, and only where the
- * quoted lines hold its words in order: any other difference in the lines stays one.
+ * prints past 72 columns (a commit reference stands whole on its line, as checkpatch allows),
+ * or one the quoting took past the client's width, arrives as two or more, split at spaces,
+ * each quoted again. A quoted line that is not a line of the fresh block is unfolded only
+ * where it and the lines after it hold the words of one fresh line, in order: any other
+ * difference in the lines stays one.
  */
 function unfold(quoted: readonly string[], fresh: readonly string[]): { lines: string[]; folded: number } {
-  const long = fresh.filter((l) => l.length > MAIL_WIDTH);
+  const printed = new Set(fresh);
   const out: string[] = [];
   let folded = 0;
   for (let i = 0; i < quoted.length; i++) {
     const start = words(quoted[i]!);
-    const whole = start
-      ? long.find((l) => {
+    const whole = start && !printed.has(quoted[i]!)
+      ? fresh.find((l) => {
           const w = words(l);
           if (!w.startsWith(`${start} `)) return false;
           let joined = start;
@@ -104,7 +106,8 @@ export function reproduceText(q: QuotedCite, fresh: string, o: { source: string;
     if (q.history && q.history !== nowHistory) out.push(...wrap(`lines can differ where the history was corrected since; that history: git log --reverse -S ${q.history} -- docs/timeline.md`, '  ', '  '));
   }
   if (q.scenario) out.push('the scenario text it carries has the sha256 it names (by tokens)');
-  if (quoted.folded) out.push(...wrap(`${quoted.folded} ${quoted.folded === 1 ? 'line' : 'lines'} longer than ${MAIL_WIDTH} columns (a commit reference) arrived folded by the mail client: read as one`, '', '  '));
+  const joined = quoted.folded + q.unfolded;
+  if (joined) out.push(...wrap(`${joined} ${joined === 1 ? 'line' : 'lines'} arrived folded by the mail client (a commit reference longer than ${MAIL_WIDTH} columns, or a line the quoting took past them): read as one`, '', '  '));
   if (!changed) {
     out.push(`reproduces: all ${d.length} lines are the same`);
     return { text: `${out.join('\n')}\n`, same: true };
@@ -118,7 +121,9 @@ export function reproduceText(q: QuotedCite, fresh: string, o: { source: string;
     if (x.op !== '+') n++;
     if (x.op === ' ') return;
     if (i !== lastShown + 1) out.push(`@@ line ${x.op === '-' ? n : n + 1}`);
-    out.push(`${x.op} ${x.text}`);
+    // The history hash was set aside to compare: each side prints its own.
+    const h = x.op === '-' ? q.history : nowHistory;
+    out.push(`${x.op} ${h ? x.text.split('HISTORY').join(h) : x.text}`);
     lastShown = i;
   });
   return { text: `${out.join('\n')}\n`, same: false };

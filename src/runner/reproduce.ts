@@ -45,6 +45,19 @@ function shellWords(line: string): string[] {
   return out;
 }
 
+/** Where a mail client wraps lines: most at 72 columns, some at 76 or 78. */
+const FOLD_WIDTH = 72;
+
+/**
+ * Is `next` (a line's text, without its quoting) the tail of the mail line `line`, folded by a
+ * mail client? Only if `line` was full: the first word of `next` would have taken it past the
+ * width the client wraps at.
+ */
+function folded(line: string, next: string): boolean {
+  const word = next.trim().split(/\s+/)[0] ?? '';
+  return word !== '' && line.trimEnd().length + 1 + word.length > FOLD_WIDTH;
+}
+
 /** Find and read the first cite block in a mail (or a file holding one). */
 export function readCite(text: string, source: string): QuotedCite {
   const mail = text.replace(/\r\n?/g, '\n').split('\n');
@@ -53,16 +66,31 @@ export function readCite(text: string, source: string): QuotedCite {
   const q = quotingOf(mail[start]!);
   const head = HEAD.exec(q.rest)!;
   const lines: string[] = [];
+  /** The mail's line number (1-based) of each line of the block. */
+  const lineAt: number[] = [];
   let reproduce = -1;
+  let section = false;
+  let unfolded = 0;
   for (let n = start; n < mail.length; n++) {
     const u = unquoteLine(mail[n]!, q);
+    // A mail client that wraps at about 72 columns folds a long quoted line at a space: its
+    // tail comes on the next line, unquoted, or quoted but not indented as the block is. It is
+    // read back onto its line (the comparison says so) where the line before it was full.
+    const tail = !u || (lines.length && u.text !== '' && !u.text.startsWith(' ') && (reproduce >= 0 || section) && !SECTION.test(u.text.trimEnd()));
+    if (tail && folded(mail[n - 1]!, u ? u.text : mail[n]!)) {
+      lines[lines.length - 1] = `${lines[lines.length - 1]} ${(u ? u.text : mail[n]!).trim()}`;
+      unfolded++;
+      continue;
+    }
     if (!u) break;
     const l = u.text.trimEnd();
     // Past `Reproduce:`, the block is its indented lines and the sections it carries; the first
     // other line is the mail again ("Thanks," after a quoted block that is not indented).
     if (reproduce >= 0 && l !== '' && !l.startsWith('  ') && !SECTION.test(l)) break;
+    if (SECTION.test(l)) section = true;
     if (reproduce < 0 && /^Reproduce\b.*:$/.test(l)) reproduce = lines.length;
     lines.push(l);
+    lineAt.push(n + 1);
   }
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   // The command, with its continuation lines (a long one is folded with ` \\` to fit 72 columns).
@@ -82,9 +110,9 @@ export function readCite(text: string, source: string): QuotedCite {
   const eraFiles: QuotedCite['eraFiles'] = [];
   lines.forEach((l, i) => {
     const m = SECTION.exec(l);
-    if (m?.[2]) scenario = { file: m[2], text: carried(i) };
+    if (m?.[2]) scenario = { file: m[2], text: carried(i), at: lineAt[i + 1] ?? lineAt[i]! };
     if (m?.[3]) eraFiles.push({ file: m[3], text: carried(i) });
   });
   const sha = lines.map((l) => /^scenario \S+ \(sha256 ([0-9a-f]{12})\)$/.exec(l)?.[1]).find((h) => h);
-  return { lines, at: start + 1, version: head[1]!, ...(head[2] ? { history: head[2] } : {}), ...(sha ? { sha256: sha } : {}), argv: words.slice(1), ...(scenario ? { scenario } : {}), eraFiles };
+  return { lines, at: start + 1, version: head[1]!, ...(head[2] ? { history: head[2] } : {}), ...(sha ? { sha256: sha } : {}), argv: words.slice(1), ...(scenario ? { scenario } : {}), eraFiles, unfolded };
 }
