@@ -194,6 +194,10 @@ observe dev0:r0`);
     const age = walk('r1 = age(qemu:0x7f0000000000)');
     expect(['v3.3', 'v4.15', 'v5.3', 'v5.4'].map((v) => runScenario(age, at(v)).outcome!.violations.includes('sleep-in-atomic'))).toEqual([true, true, true, false]);
   });
+  it('an option is set once', () => {
+    expect(() => parseText('e.mmu', 'mmutt e\n"e"\n{ proc q: vma 0x1000 +1 anon private rw\n options: device_wait = sleep, device_wait = spin }\nq { r0 = read(0x1000) }\ndev0(q) { r1 = read(0x1000) }')).toThrow(/e\.mmu:4:32: option `device_wait` is set twice \(first at 4:11\)/);
+    expect(() => parseText('f.mmu', 'mmutt f\n"f"\n{ proc q: vma 0x1000 +1 anon private rw\n options: arch = arm64\n options: arch = x86 }\nq { r0 = read(0x1000) }')).toThrow(/f\.mmu:5:11: option `arch` is set twice \(first at 4:11\)/);
+  });
   it('device_wait needs a device', () => {
     expect(() => parseText('c.mmu', 'mmutt c\n"c"\n{ proc q: vma 0x1000 +1 anon private rw\n options: device_wait = sleep }\nq { r0 = read(0x1000) }')).toThrow(/c\.mmu:4:25: device_wait is how a device's IOMMU driver waits/);
     expect(() => parseText('d.mmu', 'mmutt d\n"d"\n{ proc q: vma 0x1000 +1 anon private rw\n options: device_wait = nap }\nq { r0 = read(0x1000) }')).toThrow(/d\.mmu:4:25: expected `spin` or `sleep`, found `nap`/);

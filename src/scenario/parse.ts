@@ -347,6 +347,8 @@ class Parser {
 
   /** Where `device_wait` was set: it needs a device thread, which comes later in the file. */
   private deviceWaitAt: Pos | undefined;
+  /** Where each option was set: an option is set once (two values would contradict). */
+  private optionsSet = new Map<string, Pos>();
 
   private optionsDecl(o: Options) {
     this.word('options');
@@ -357,6 +359,9 @@ class Parser {
       const all: Record<string, string[]> = { ept_ad: ['on', 'off'], mmu: ['tdp', 'shadow'], arch: ['x86', 'arm64'], btm: ['on', 'off'], device_wait: ['spin', 'sleep'] };
       const choices = all[key.text];
       if (!choices) this.fail(key.pos, `unknown option \`${key.text}\`: expected ept_ad, mmu, arch, btm or device_wait`);
+      const before = this.optionsSet.get(key.text);
+      if (before) this.fail(key.pos, `option \`${key.text}\` is set twice (first at ${before.line}:${before.col}): give it once`);
+      this.optionsSet.set(key.text, key.pos);
       this.punct('=');
       const v = this.ident(choices.map((c) => `\`${c}\``).join(' or '));
       if (!choices.includes(v.text)) this.fail(v.pos, `expected ${choices.map((c) => `\`${c}\``).join(' or ')}, found \`${v.text}\``);
