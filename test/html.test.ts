@@ -64,6 +64,8 @@ describe('html report', () => {
               right: svg.getBoundingClientRect().right,
               arrows: svg.querySelectorAll('line.arrow').length,
               kvmArrows: svg.querySelectorAll('line.arrow[data-handler="KVM"]').length,
+              lanes: [...svg.querySelectorAll('text.lane-name')].map((t) => t.textContent!),
+              callbackLabels: [...svg.querySelectorAll('text.fn')].map((t) => t.textContent!).filter((x) => x.startsWith('.')),
               // A delivery to a device's handler from another thread comes in as an arrow; one its own DMA's fault made stays in its lane.
               deviceDeliveries: [...svg.querySelectorAll('rect.step[data-callback]')].filter((r) => r.getAttribute('data-handler') !== 'KVM').map((r) => ({ handler: r.getAttribute('data-handler'), thread: r.getAttribute('data-thread') })),
               deviceArrows: [...svg.querySelectorAll('line.arrow')].filter((a) => a.getAttribute('data-handler') !== 'KVM').map((a) => a.getAttribute('data-handler')),
@@ -101,6 +103,10 @@ describe('html report', () => {
       const munmap = facts.svgs.filter((s) => s.scenario === 'munmap-device-mapped');
       expect(munmap.length).toBe(5);
       for (const s of munmap) expect(s.deviceArrows, s.era).toContain('dev0');
+      // No VM, no KVM lane; a callback is named as its release names it (.arch_invalidate_secondary_tlbs from v6.6).
+      for (const s of munmap) expect(s.lanes, s.era).toEqual(['qemu', 'dev0']);
+      expect(munmap.find((s) => s.era === 'post-aa85986e7150')!.callbackLabels.every((x) => x.startsWith('.arch_invalidate_secondary_tlbs:'))).toBe(true);
+      expect(munmap.find((s) => s.era === 'post-369ea8242c0f')!.callbackLabels.some((x) => x.startsWith('.invalidate_range:'))).toBe(true);
       // No label is cut short to fit.
       expect(facts.cut).toEqual([]);
       // An era with a harm is marked as one; an era is marked changed when its outcome is not that of the era to its left that ran.

@@ -85,6 +85,8 @@ export interface TraceStep {
   callback?: NotifierCallback;
   /** The secondary MMU whose notifier handler the step is part of: `KVM`, or a device (`dev0`). */
   handler?: string;
+  /** The callback's name in the release's words where it is not `callback` (`.invalidate_range` is `.arch_invalidate_secondary_tlbs` from v6.6). */
+  callbackAs?: string;
   notes: string[];
   changes: Change[];
   /** The stale secondary mappings outside any invalidation bracket after this step (windows), by name. */

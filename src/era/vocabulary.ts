@@ -33,13 +33,24 @@ function absent(words: Readonly<Record<string, string | null>>): string[] {
   return a;
 }
 
+/** The vocabulary's word for a callback whose ops field was renamed (the engine's callback keeps the name it had first). */
+const CALLBACK_WORD: Readonly<Record<string, string>> = { invalidate_range: 'arch_invalidate_secondary_tlbs' };
+
+/** A callback's name in the release's words, where it is not the engine's callback name. */
+function callbackAs(words: Readonly<Record<string, string | null>>, t: TraceStep): { callbackAs?: string } {
+  const word = t.callback && CALLBACK_WORD[t.callback];
+  const name = word ? inWords(words, word) : undefined;
+  return name && name !== t.callback ? { callbackAs: name } : {};
+}
+
 /** A trace in the release's words. */
 export function traceInWords(words: Readonly<Record<string, string | null>>, trace: TraceStep[]): TraceStep[] {
-  if (!patternOf(words)) return trace;
+  if (!patternOf(words)) return trace.map((t) => (t.callback && CALLBACK_WORD[t.callback] ? { ...t, ...callbackAs(words, t) } : t));
   const missing = absent(words);
   const lacks = (slot: string) => missing.some((w) => slot.startsWith(w));
   return trace.map((t) => ({
     ...t,
+    ...callbackAs(words, t),
     fn: inWords(words, t.fn),
     does: inWords(words, t.does),
     notes: t.notes.map((n) => inWords(words, n)),

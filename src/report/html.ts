@@ -58,7 +58,7 @@ function callbackEffect(trace: readonly TraceStep[], i: number): CallbackEffect 
 
 /** A step's label in its box: the kernel function, a callback with what its handler did (`effect`), or a handler's later step. */
 function labelOf(t: TraceStep, effect: CallbackEffect | null): string {
-  if (t.callback) return `.${t.callback}: ${effect}`;
+  if (t.callback) return `.${t.callbackAs ?? t.callback}: ${effect}`;
   return t.handler ? `↳ ${t.does.split(/[;,]/)[0]}` : t.fn;
 }
 
@@ -66,8 +66,9 @@ function labelOf(t: TraceStep, effect: CallbackEffect | null): string {
 export function swimlane(r: RunResult): string {
   if (!r.outcome) return `<p class="na">${esc(r.unavailable ?? '')}</p>`;
   const threads = r.scenario.threads.map((t) => t.name);
-  const lanes = [...threads, 'KVM'];
-  const kvmLane = lanes.length - 1;
+  // KVM's lane where the scenario has a VM for it to map.
+  const lanes = [...threads, ...(r.scenario.slots.length ? ['KVM'] : [])];
+  const kvmLane = r.scenario.slots.length ? lanes.length - 1 : -1;
   // A handler's steps in its secondary MMU's lane: KVM's, or the device's own (its DMA's).
   const laneOf = (t: TraceStep) => (t.handler === 'KVM' ? kvmLane : threads.indexOf(t.handler ?? t.thread));
   const effects = r.trace.map((t, i) => (t.callback ? callbackEffect(r.trace, i) : null));
@@ -255,7 +256,7 @@ svg .stepno{fill:#666}
 .legend span{display:inline-block;margin-right:1.5em}
 </style></head><body>
 ${page ? '<div id="mmutt-site" hidden></div>\n' : ''}<h1>mmutt ${toolOf(rows.flat().map((r) => r.era))}: ${explored ? 'every interleaving, and the canonical traces' : 'canonical traces'}</h1>
-<p class="legend"><span>Lanes: threads (a device's DMA and its driver's handlers in the device's), and KVM; steps numbered.</span><span>A notifier callback delivered to a secondary MMU, by what it did with its mappings (KVM's sPTEs, a device's ATC and SMMU TLB):</span>${legendArrows}<span style="background:#f5b04159">a window: a stale sPTE, TLB or ATC entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f5b7b1">an era with a harm</span><span style="background:#f9d8c0">changed from the era to its left</span></p>
+<p class="legend"><span>Lanes: threads (a device's DMA and its driver's handlers in the device's), and KVM where there is a VM; steps numbered.</span><span>A notifier callback delivered to a secondary MMU, by what it did with its mappings (KVM's sPTEs, a device's ATC and SMMU TLB):</span>${legendArrows}<span style="background:#f5b04159">a window: a stale sPTE, TLB or ATC entry outside any bracket</span><span style="color:#e74c3c">■ harm</span><span style="background:#f5b7b1">an era with a harm</span><span style="background:#f9d8c0">changed from the era to its left</span></p>
 ${rows.length > 1 ? overview(rows, results, !!explored) : ''}
 ${body.join('\n')}
 ${counts.note(Infinity).map((n) => `<p class="rel">${esc(n)}</p>\n`).join('')}${page ? `<script type="application/json" id="mmutt-view">${pageView(rows)}</script>\n<script id="mmutt-app">${page}</script>\n` : ''}</body></html>
