@@ -16,6 +16,13 @@ const mmutt = (...args: string[]) => {
 };
 
 describe('explain --step', () => {
+  it("a device's handler by its callback's name in the release's words (invalidate_range at v5.10), and harms by name", () => {
+    const r = mmutt('explain', '--step', 'invalidate_range', '--kernel', 'v5.10', 'munmap-device-mapped');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('invalidate_range (dev0) (asked as invalidate_range) at v5.10');
+    expect(mmutt('explain', 'ksm-merge-sleeping-driver', '--kernel', 'v4.14').out).toContain('violations: none -> sleep-in-atomic');
+  });
+
   it('try_to_unmap_one at v4.12: .invalidate_page before the PTL is dropped, by c7ab0d2fdc84, and the callback after the PTE work in the program', () => {
     const r = mmutt('explain', '--step', 'try_to_unmap_one', '--kernel', 'v4.12', 'reclaim-dirty-guest-page');
     expect(r.code).toBe(0);

@@ -1,6 +1,6 @@
 // Where each piece of machine state lives in the flat state array, computed once per scenario.
-import { COUNTER_NAMES, type CounterName, hex } from '../contract/output.js';
-import { FRAME_STRIDE, fmtPg, fmtPte } from './state.js';
+import { COUNTER_NAMES, type CounterName, hex, VIOLATIONS } from '../contract/output.js';
+import { FRAME_STRIDE, VIOLATION_BIT, fmtPg, fmtPte } from './state.js';
 import type { Scenario, ThreadKind } from '../contract/scenario.js';
 import { PAGE_SIZE } from '../contract/output.js';
 import type { SecondaryMmu } from './secondary.js';
@@ -274,6 +274,9 @@ export function fmtSlot(l: Layout, idx: number, v: number): string {
       return hex(v);
     case 'reg':
       return hex(v);
+    case 'violations':
+      // The harms seen, by name (the bits of VIOLATION_BIT).
+      return v ? VIOLATIONS.filter((x) => v & VIOLATION_BIT[x]).join(', ') : 'none';
     default: {
       for (const r of l.secondaries) {
         const f = r.formats[l.kinds[idx]!];

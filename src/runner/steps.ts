@@ -18,7 +18,11 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
   // The engine's word for the name asked: any name the function had in any release (asked for
   // by its old name at a release that renamed it, or the other way round).
   const word = era.timeline?.words.find((w) => w.word === asked || w.since.some((x) => x.name === asked))?.word ?? asked;
-  const named = (fn: string) => fn === word || fn === asked || inWords(words, fn) === asked;
+  // A device's handler is its callback's name and the device's (`arch_invalidate_secondary_tlbs (dev0)`).
+  const named = (fn: string) => {
+    const f = fn.replace(/ \(dev\d+\)$/, '');
+    return fn === asked || f === word || f === asked || inWords(words, f) === asked;
+  };
   let shown: { scenario: Scenario; machine: Machine } | null = null;
   const alsoIn: string[] = [];
   for (const s of scenarios) {
