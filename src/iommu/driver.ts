@@ -27,8 +27,10 @@ export const iommuMmuNotifier: MmuNotifierOps = {
   // "all": the ASID's whole TLB and ATC_INV_SIZE_ALL (read at 6.6 and 6.12:
   // docs/evidence/arm64-empty-range.md).
   invalidate_range: (e, pages, from, args) => {
-    const one = pages.length === 1 && args === 'pages';
-    const what = one ? 'flush the page from the device TLB (ATC)' : "flush the PASID's whole device TLB (ATC)";
+    // amd_iommu_v2 (x86) flushes one page, or the PASID's whole TLB for a larger range; the
+    // SMMU's SVA driver (arm64) invalidates the range it is given, all for size 0 or (0, -1UL).
+    const one = args === 'pages' && (pages.length === 1 || iommuOf(e.l).arch === 'arm64');
+    const what = one ? `flush the ${pages.length === 1 ? 'page' : 'pages'} from the device TLB (ATC)` : "flush the PASID's whole device TLB (ATC)";
     const why = args === 'empty' ? ': the range arrives empty (start == end), which the SVA driver takes for all' : args === 'all' ? ' (0, -1UL)' : '';
     handler(e, pages, 'invalidate_range', 'iommu.invalidate_range', `${what}${why}, ${from}`, (d) => flush(e.l, d, one ? pages : d.pages));
   },
