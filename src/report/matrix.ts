@@ -64,11 +64,13 @@ export function releaseMatrixText(rows: ReleaseRow[], runs: number, releases: nu
     });
     out.push(results[0]!.scenario.name);
     const w = Math.max(...ranges.map((r) => releaseRange(r).length));
+    // A letter with a harm mark is as wide as one without and a space: the changes line up.
+    const cw = Math.max(...ranges.map((r) => r.cls.length));
     // Each boundary with the commits that land there (the rules this scenario reads, the features it needs).
     for (const r of ranges) {
-      const head = `  ${releaseRange(r).padEnd(w)}  ${r.cls}`;
+      const head = `  ${releaseRange(r).padEnd(w)}  ${r.cls.padEnd(cw)}`;
       const why = r.changes.map((c) => `${'rule' in c ? `${c.rule} = ${fmtRuleValue(c.value)}` : `+${c.feature}`} (${c.commit ? c.commit.slice(0, 12) : 'commit not identified'})`);
-      out.push(...(why.length ? wrap(why.join('; '), `${head}  `, ''.padEnd(head.length + 4)) : [head]));
+      out.push(...(why.length ? wrap(why.join('; '), `${head}  `, ''.padEnd(head.length + 4)) : [head.trimEnd()]));
     }
     out.push(...apart(results, classes, 'every release'));
     out.push('');
