@@ -74,7 +74,8 @@ export function emitFork(e: Emit, parent: number, child: number): void {
   if (parentPages.length) tlbFlushed(e, parentPages, [], 'mm');
   asm.emit({
     fn: 'dup_mmap',
-    does: 'mmap_write_unlock() both mms; flush_tlb_mm() the parent; copy_process() ends: the child can run',
+    // The CPU's flush is not state here; its notifier (v6.6+) is the step before this one.
+    does: 'flush_tlb_mm() of the parent done; mmap_write_unlock() both mms; copy_process() ends: the child can run',
     data: () => ({ effect: [write(pm.mmapLock, 0), write(cm.mmapLock, 0), write(cm.mmState, MM_LIVE)] }),
   });
 }

@@ -230,7 +230,7 @@ export function emitMprotect(e: Emit, pages: number[], writable: boolean): void 
         return writable ? [] : [when(bits(slot(idx), PTE.PRESENT), [write(idx, op(slot(idx), '&', ~PTE.WRITE))])];
       },
     },
-    after: { fn: 'change_protection', does: 'flush_tlb_range()', effect: [] },
+    after: { fn: 'change_protection', does: 'flush_tlb_range() done', effect: [] },
     flush: [],
   });
 }
