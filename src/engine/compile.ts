@@ -72,7 +72,7 @@ export interface CompileOptions {
  * for another thread to finish (exit) names where that thread's program ends, which another
  * machine's programs may not share: it is never kept.
  */
-export type ProgramCache = Map<number, { read: readonly RuleName[]; byValues: Map<string, { steps: Step[]; read: readonly RuleName[] }> }[]>;
+export type ProgramCache = Map<number, { read: readonly RuleName[]; byValues: Map<string, Step[]> }[]>;
 
 /**
  * A scenario's layout, with the secondary MMUs registered on its chain: it depends on them and
@@ -175,8 +175,8 @@ function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly M
     for (const g of known) {
       const hit = g.byValues.get(valuesOf(g.read));
       if (!hit) continue;
-      for (const n of hit.read) reading(n, tid);
-      return hit.steps;
+      for (const n of g.read) reading(n, tid);
+      return hit;
     }
     const asm = new Asm();
     waitsForThread = false;
@@ -214,7 +214,7 @@ function buildPrograms(s: Scenario, rules: EraRules, l: Layout, more: readonly M
       const read = [...readBy[tid]!].sort();
       let g = known.find((x) => x.read.join(';') === read.join(';'));
       if (!g) cache.set(tid, [...known, (g = { read, byValues: new Map() })]);
-      g.byValues.set(valuesOf(read), { steps, read });
+      g.byValues.set(valuesOf(read), steps);
     }
     return steps;
   });
