@@ -204,6 +204,42 @@ observe dev0:r0`);
   });
 });
 
+describe('a DMA before the CPU TLB flush of a change orders before it, as a CPU\'s through its stale TLB entry would', () => {
+  it('fork: a write through the ATC between copy_page_range() and flush_tlb_mm() reaches the child too, and is no shared-frame write', () => {
+    const s = scenario(`{
+  proc qemu: vma 0x7f0000000000 +1 anon private rw
+  proc child: child of qemu
+  mem qemu:0x7f0000000000 = 0xaa
+  touched: dev0 write qemu:0x7f0000000000 = 0xaa
+}
+qemu { fork(child); write(0x7f0000000000, 0xcc) }
+dev0(qemu) { write(0x7f0000000000, 0xbb) }
+child { r1 = read(0x7f0000000000) }
+observe child:r1
+exists (child:r1 = 0xbb)`);
+    for (const v of ['v4.15', 'v6.6']) {
+      const x = exploreScenario(s, at(v));
+      expect(x.exploration!.outcomes.some((o) => o.violations.length), v).toBe(false);
+      expect(x.exploration!.outcomes.some((o) => o.observations['child:r1'] === 0xbb), v).toBe(true);
+    }
+  });
+  it('MADV_DONTNEED: a read through the ATC before tlb_finish_mmu() while a vCPU faults a new page in is no stale read; the page is never freed under it', () => {
+    const s = scenario(`{
+  proc qemu: vma 0x7f0000000000 +1 anon private rw
+  mem qemu:0x7f0000000000 = 0xaa
+  vm slot0: gfn 0x100 +1 -> qemu:0x7f0000000000
+  touched: vcpu0 read gfn 0x100, dev0 read qemu:0x7f0000000000
+}
+qemu { madvise(0x7f0000000000, 1, MADV_DONTNEED) }
+dev0(qemu) { r0 = read(0x7f0000000000) }
+vcpu0 { r1 = read(gfn 0x100) }
+observe dev0:r0, vcpu0:r1`);
+    const x = exploreScenario(s, at('v5.10'));
+    expect(x.exploration!.outcomes.flatMap((o) => o.violations)).toEqual([]);
+    expect(x.exploration!.outcomes.some((o) => o.observations['dev0:r0'] === 0xaa && o.observations['vcpu0:r1'] === 0)).toBe(true);
+  });
+});
+
 describe('the OOM reaper with KVM and a device on the victim', () => {
   it('tells no notifier until v4.13 (KVM\'s sPTE outlives the page), skips such an mm v4.14..v4.15, brackets the unmap from v4.16', () => {
     const s = loadScenario('oom-reap-vm-and-device');

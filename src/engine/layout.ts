@@ -118,7 +118,8 @@ export interface Layout {
   arch: Scenario['options']['arch'];
 }
 
-export type SlotKind = 'pte' | 'flags' | 'lock' | 'mm' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations';
+/** `mark`: what the model keeps for its own judgements, no kernel state (a trace leaves it out, as it does pcs and locals). */
+export type SlotKind = 'pte' | 'flags' | 'lock' | 'mm' | 'num' | 'content' | 'pfn' | 'vma' | 'pc' | 'local' | 'reg' | 'counter' | 'violations' | 'mark';
 
 /** Frames are numbered from here so that a pfn never looks like a page content or a gfn. */
 export const FIRST_PFN = 0x10;

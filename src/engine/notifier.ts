@@ -6,6 +6,7 @@
 import type { InvalidateRangeCaller, NotifierCallback } from '../contract/era.js';
 import type { Emit } from './emit.js';
 import type { Label, StepSpec } from './program.js';
+import type { Stmt } from './step-data.js';
 import { unreachable } from './program.js';
 
 export type AgeCallback = 'clear_flush_young' | 'clear_young' | 'test_young';
@@ -84,6 +85,10 @@ const FROM: Record<InvalidateRangeCaller, string> = {
   page_mkclean: 'in the rmap walk, under the PTL',
   arch_tlb_flush: "from the architecture's flush",
 };
+
+/** What the secondary MMUs keep of a PTE change whose CPU TLB flush comes later (SecondaryMmu.flushDeferred), and of that flush done. */
+export const flushDeferred = (e: Emit, pages: number[]): Stmt[] => e.l.secondaries.flatMap((r) => r.flushDeferred?.(e.l, pages) ?? []);
+export const flushDone = (e: Emit, pages: number[]): Stmt[] => e.l.secondaries.flatMap((r) => r.flushDone?.(e.l, pages) ?? []);
 
 /**
  * The range ->invalidate_range gets for the pages mm changed: theirs (`pages`), the whole

@@ -137,26 +137,39 @@ export const notWriteLocked = (idx: number): Expr => op(slot(idx), '<=', 0);
  * not a mere window: it touched a frame it must not touch, or read data the primary MMU no
  * longer shows at `pte`. `who` names the accessor in the note (`guest`, `device`).
  */
-function secondaryAccessChecks(l: Layout, who: string, pfn: Expr, pte: number, isWrite: boolean): Stmt[] {
+function secondaryAccessChecks(l: Layout, who: string, pfn: Expr, pte: number, isWrite: boolean, before?: OrderedBefore): Stmt[] {
   const flags = v('flags');
   const primary = v('primary');
   const mapped: Text[] = [' the process maps ', { hex: primary }];
+  const stale: Stmt[] = [
+    ...(isWrite ? [when(or(bits(flags, PG.KSM | PG.ZERO), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 1)), violateData(l, 'shared-frame-write', [`${who} wrote pfn `, { hex: pfn }, ', which is shared']))] : []),
+    when(and(op(primary, '!==', 0), op(primary, '!==', pfn)), [
+      isWrite
+        ? block(violateData(l, 'lost-write', [`${who} wrote pfn `, { hex: pfn }, ';', ...mapped]))
+        : when(op(fieldOf(l, pfn, FRAME.CONTENT), '!==', fieldOf(l, primary, FRAME.CONTENT)), violateData(l, 'stale-read', [`${who} read pfn `, { hex: pfn }, ';', ...mapped, ' with other data'])),
+    ]),
+  ];
   return [
     bind('flags', flagsOf(l, pfn)),
     bind('primary', hostPfn(pte)),
     when(
       bits(flags, PG.FREE),
       violateData(l, 'freed-frame-access', [`${who} ${isWrite ? 'wrote' : 'read'} freed pfn `, { hex: pfn }]),
-      [
-        ...(isWrite ? [when(or(bits(flags, PG.KSM | PG.ZERO), op(fieldOf(l, pfn, FRAME.MAPCOUNT), '>', 1)), violateData(l, 'shared-frame-write', [`${who} wrote pfn `, { hex: pfn }, ', which is shared']))] : []),
-        when(and(op(primary, '!==', 0), op(primary, '!==', pfn)), [
-          isWrite
-            ? block(violateData(l, 'lost-write', [`${who} wrote pfn `, { hex: pfn }, ';', ...mapped]))
-            : when(op(fieldOf(l, pfn, FRAME.CONTENT), '!==', fieldOf(l, primary, FRAME.CONTENT)), violateData(l, 'stale-read', [`${who} read pfn `, { hex: pfn }, ';', ...mapped, ' with other data'])),
-        ]),
-      ],
+      // Through a translation the CPU TLBs may still hold too, the access orders before the change.
+      before ? [when(before.when, [note(before.why)], stale)] : stale,
     ),
   ];
+}
+
+/**
+ * When a secondary MMU's access through a stale translation orders before the change that made
+ * it stale (a device's ATC entry while the CPU TLB flush of the change is still to come: a
+ * CPU's stale TLB entry reads and writes the same frame): `when` it does, the checks but the
+ * freed frame's are skipped with the note `why`.
+ */
+export interface OrderedBefore {
+  when: Expr;
+  why: string;
 }
 
 /**
@@ -164,10 +177,10 @@ function secondaryAccessChecks(l: Layout, who: string, pfn: Expr, pte: number, i
  * the store (a write the primary MMU has not seen marks the folio) or the load into `reg`
  * (-1: none), counted in `counted`. `who` names the accessor (`guest`, `device`).
  */
-export function completeSecondaryAccess(l: Layout, who: string, pte: number, isWrite: boolean, value: number, reg: number, counted: { read: CounterName; write: CounterName }): Stmt[] {
+export function completeSecondaryAccess(l: Layout, who: string, pte: number, isWrite: boolean, value: number, reg: number, counted: { read: CounterName; write: CounterName }, before?: OrderedBefore): Stmt[] {
   const pfn = v('pfn');
   return [
-    ...sharedPart(l, `${who} access check ${pte} ${isWrite}`, () => secondaryAccessChecks(l, who, pfn, pte, isWrite)),
+    ...(before ? secondaryAccessChecks(l, who, pfn, pte, isWrite, before) : sharedPart(l, `${who} access check ${pte} ${isWrite}`, () => secondaryAccessChecks(l, who, pfn, pte, isWrite))),
     ...(isWrite
       ? [write(frameAt(l, pfn, FRAME.CONTENT), value), sharedPart(l, `${who} wrote`, () => secondaryWroteData(l, pfn)), bump(l, counted.write)]
       : [...(reg >= 0 ? [write(reg, fieldOf(l, pfn, FRAME.CONTENT))] : []), bump(l, counted.read)]),

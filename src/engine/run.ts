@@ -163,7 +163,7 @@ function describe(m: Machine, writes: Int32Array, n: number): Change[] {
   for (const [idx, from] of before) {
     const kind = l.kinds[idx];
     const to = after.get(idx)!;
-    if (from === to || kind === 'pc' || kind === 'local') continue;
+    if (from === to || kind === 'pc' || kind === 'local' || kind === 'mark') continue;
     out.push({ slot: l.names[idx]!, from: fmtSlot(l, idx, from), to: fmtSlot(l, idx, to) });
   }
   return out.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));

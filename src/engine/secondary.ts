@@ -8,7 +8,7 @@ import type { Emit } from './emit.js';
 import type { Layout, PageSlot } from './layout.js';
 import type { MmuNotifierOps } from './notifier.js';
 import type { State } from './state.js';
-import type { Expr } from './step-data.js';
+import type { Expr, Stmt } from './step-data.js';
 import type { Watcher } from './windows.js';
 
 /** What a registrant's layout may take: slots after the primary MMU's (its pages exist by then). */
@@ -55,6 +55,14 @@ export interface SecondaryMmu {
    * drop its entries. Absent: it hears only its notifier callbacks.
    */
   tlbiSnooped?(e: Emit, pages: number[]): void;
+  /**
+   * The step that changes these pages' PTEs leaves the CPU TLB flush for later (the
+   * mmu_gather's, fork's flush_tlb_mm()), and the step after that flush: what it keeps of the
+   * time between (a device's ATC entry still used then orders before the change, as a CPU's
+   * stale TLB entry would). Statements added to those steps; absent: nothing.
+   */
+  flushDeferred?(l: Layout, pages: number[]): Stmt[];
+  flushDone?(l: Layout, pages: number[]): Stmt[];
   /** Its own invariants in a state (sanity.ts): a message, or null. `part`: what it fixed for the machine (`machine`). */
   sanity(l: Layout, part: unknown, s: State): string | null;
 }

@@ -7,11 +7,20 @@ import { EFAULT_VALUE, hex } from '../contract/output.js';
 import type { Emit } from '../engine/emit.js';
 import type { Layout } from '../engine/layout.js';
 import { emitHandleMmFault } from '../engine/mm.js';
-import { bump, completeSecondaryAccess, violateData } from '../engine/prims.js';
+import { bump, completeSecondaryAccess, violateData, type OrderedBefore } from '../engine/prims.js';
 import { PTE } from '../engine/state.js';
 import { and, bind, bits, cond, eq, goto, not, note, op, or, slot, v, when, write, type Stmt } from '../engine/step-data.js';
 import type { Label } from '../engine/program.js';
 import { ATC, atcOf, iommuOf, iotlbOf, type DeviceSlot } from './layout.js';
+
+/**
+ * A DMA through the ATC while the CPU TLB flush of a change to the page's PTE is still to come
+ * orders before the change (IommuLayout.flushPending): a CPU's stale TLB entry does the same.
+ */
+function orderedBefore(l: Layout, pi: number): OrderedBefore | undefined {
+  const pending = iommuOf(l).flushPending.get(pi);
+  return pending === undefined ? undefined : { when: slot(pending), why: `the DMA went through the ATC before the CPU TLB flush of ${l.procs[l.pages[pi]!.proc]!.name}'s change: it orders before the change, as a CPU's through its stale TLB entry would` };
+}
 
 /** `reg`: the register a read loads (-1 for none). */
 export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: boolean, value: number, reg: number): void {
@@ -39,7 +48,7 @@ export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: bo
       effect: [
         when(slot(d.released), [note('the PASID is unbound: the IOMMU aborts the access'), ...fails]),
         bind('atc', slot(atc)),
-        when(and(bits(entry, ATC.PRESENT), ...(isWrite ? [bits(entry, ATC.WRITABLE)] : [])), [bind('pfn', op(entry, '>>>', ATC.SHIFT)), ...completeSecondaryAccess(l, 'device', pg.pte, isWrite, value, reg, { read: 'device.read', write: 'device.write' }), goto(done)]),
+        when(and(bits(entry, ATC.PRESENT), ...(isWrite ? [bits(entry, ATC.WRITABLE)] : [])), [bind('pfn', op(entry, '>>>', ATC.SHIFT)), ...completeSecondaryAccess(l, 'device', pg.pte, isWrite, value, reg, { read: 'device.read', write: 'device.write' }, orderedBefore(l, pi)), goto(done)]),
         note('ATC miss'),
         goto(ats),
       ],

@@ -9,7 +9,7 @@ import type { Layout } from '../engine/layout.js';
 import { frameSlot } from '../engine/layout.js';
 import type { SecondaryMmu } from '../engine/secondary.js';
 import { FRAME, PG, get, type State } from '../engine/state.js';
-import { and, bits, eq, op, or, slot, type Expr } from '../engine/step-data.js';
+import { and, bits, eq, op, or, slot, write, type Expr } from '../engine/step-data.js';
 import type { Watcher } from '../engine/windows.js';
 import { deviceOf, emitDeviceAccess } from './device.js';
 import { emitTlbiSnooped, iommuMmuNotifier } from './driver.js';
@@ -35,6 +35,8 @@ export const iommu: SecondaryMmu = {
   mapsFrame: (l, pfn) => ({ maps: mapsFrame(l, pfn), mappings: 'a device TLB (ATC) entry' }),
   watchers,
   tlbiSnooped: emitTlbiSnooped,
+  flushDeferred: (l, pages) => pages.flatMap((pi) => (iommuOf(l).flushPending.has(pi) ? [write(iommuOf(l).flushPending.get(pi)!, 1)] : [])),
+  flushDone: (l, pages) => pages.flatMap((pi) => (iommuOf(l).flushPending.has(pi) ? [write(iommuOf(l).flushPending.get(pi)!, 0)] : [])),
   observe: () => undefined,
   sanity,
 };

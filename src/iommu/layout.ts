@@ -40,6 +40,13 @@ export interface DeviceSlot {
 
 export interface IommuLayout {
   devices: DeviceSlot[];
+  /**
+   * Per page of a process a device is bound to (Layout.pages index): 1 while a change of its
+   * PTE waits for the CPU TLB flush that goes with it (the mmu_gather's, fork's
+   * flush_tlb_mm()): a device's access through its ATC then orders before the change, as a
+   * CPU's through its stale TLB entry would (a mark, no kernel state).
+   */
+  flushPending: Map<number, number>;
   /** The scenario's `arch` and `btm` options: an SMMU that snoops the CPU's TLB invalidations. */
   arch: Scenario['options']['arch'];
   btm: boolean;
@@ -64,7 +71,9 @@ export function iommuLayout(s: Scenario, b: LayoutBuilder): IommuLayout {
         iotlb: s.options.arch === 'arm64' ? pages.map((pi) => b.slot(`${t.name} smmu tlb ${s.procs[proc]!.name}:${hex(b.pages[pi]!.addr)}`, 'atc')) : [],
       };
     });
-  return { devices, arch: s.options.arch, btm: s.options.btm === 'on', sleeps: s.options.deviceWait === 'sleep' };
+  const bound = new Set(devices.map((d) => d.proc));
+  const flushPending = new Map(b.pages.flatMap((pg, pi) => (bound.has(pg.proc) ? [[pi, b.slot(`${s.procs[pg.proc]!.name}:${hex(pg.addr)} CPU flush pending`, 'mark')] as [number, number]] : [])));
+  return { devices, flushPending, arch: s.options.arch, btm: s.options.btm === 'on', sleeps: s.options.deviceWait === 'sleep' };
 }
 
 /** The IOMMU's part of a layout. */

@@ -40,10 +40,10 @@
  *     is, one entry per page; its page requests (PRI) are faulted in on the device's own
  *     thread, not a driver work queue; a translation waits out amd_iommu_v2's empty page
  *     table (v3.3-v3.18), and a device faulting forever on a stale SMMU TLB entry waits for
- *     an invalidation, instead of faulting again and again; its accesses are judged as a
- *     guest's: a write through its ATC inside an invalidation the kernel has not finished
- *     (fork between copy_page_range() and the flush) is a harm here, though, like a CPU's
- *     through its stale TLB, it would order before the change
+ *     an invalidation, instead of faulting again and again; a DMA through its ATC while the
+ *     CPU TLB flush of a PTE change is still to come (the mmu_gather's, fork's
+ *     flush_tlb_mm()) orders before the change, as a CPU's through its stale TLB entry
+ *     would, and is judged after the flush like a guest's
  *   - The lockless retry check d02c357e5bfa added to kvm_faultin_pfn() is made in the step
  *     that reads mmu_invalidate_seq for the fault, a few instructions earlier: an
  *     invalidation that starts between the two is caught under mmu_lock instead, after
