@@ -11,6 +11,8 @@ import { and, compileExec, compileGuard, GENERATE_AFTER, holds, runEffect, type 
  */
 export class StepLog {
   readonly notes: string[] = [];
+  /** False for a run that keeps only the rules its steps read (an untraced run): no note is built. */
+  constructor(readonly keepsNotes = true) {}
   /** The era rules the step read as it ran. */
   readonly tags: RuleName[] = [];
   push(note: string): void {

@@ -66,7 +66,7 @@ export function runToEnd(m: Machine, start: State, among: number[]): MutableStat
  * forever, and the rules the steps taken read (those a trace of the run names), in rule order.
  */
 export function runCanonicalQuiet(m: Machine): { final: MutableState; waiting: { thread: string; why: string }[]; rules: RuleName[] } {
-  const log = new StepLog();
+  const log = new StepLog(false);
   const { final, waiting } = runQuiet(m, m.init, schedulable(m), log);
   return { final, waiting, rules: log.tags.sort() };
 }

@@ -256,7 +256,7 @@ function runStmt(x: Stmt, s: State, notes: Notes, env: Env): number | undefined 
       if (value(x.if, s, env)) return runBlock(x.then, s, notes, env);
       return x.else ? runBlock(x.else, s, notes, env) : undefined;
     case 'note':
-      notes?.push(shown(x.note, s, env));
+      if (notes?.keepsNotes) notes.push(shown(x.note, s, env));
       return undefined;
     case 'set':
       if (!env.has(x.set)) throw new Error(`internal: a step sets ${x.set} before binding it`);
@@ -404,9 +404,9 @@ function stmt(x: Stmt): string {
       return `{\n${blockText(x.do)}}\n`;
     case 'goto':
       return `return ${boundPc(x.goto)};\n`;
-    // A note's values are read only when a trace is kept: `notes?.push(...)` evaluates nothing without one.
+    // A note's values are read only when a trace keeps notes: nothing is evaluated without one.
     case 'note':
-      return `notes?.push(${text(x.note)});\n`;
+      return `if (notes?.keepsNotes) notes.push(${text(x.note)});\n`;
     case 'tag':
       return `notes?.tag(${JSON.stringify(x.tag)});\n`;
     case 'fail':

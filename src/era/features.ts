@@ -1,7 +1,7 @@
 // Which kernel features a scenario uses (the facts about each are timeline data,
 // eras/timeline/features.ts). A release before a feature cannot run a scenario that uses it; a
 // named era whose opening release lacks it runs the scenario at the feature's release instead.
-import type { Era, FeatureEntry, FeatureKey } from '../contract/era.js';
+import type { Era, FeatureEntry, FeatureKey, Timeline } from '../contract/era.js';
 import type { Op, Scenario } from '../contract/scenario.js';
 import { releaseKey } from './release.js';
 import { atFeatureRelease, missingAt } from './timeline.js';
@@ -16,8 +16,20 @@ function opFeature(op: Op): FeatureKey | null {
   return null;
 }
 
-/** The timeline's facts about the features a scenario uses (none for an era without a timeline). */
+/** The timeline's facts about the features a scenario uses (none for an era without a timeline); once per scenario and timeline (every era's bands ask at every release). */
 export function featuresUsed(s: Scenario, era: Era): FeatureEntry[] {
+  const t = era.timeline;
+  if (!t) return [];
+  let byTimeline = used.get(s);
+  if (!byTimeline) used.set(s, (byTimeline = new WeakMap()));
+  let out = byTimeline.get(t);
+  if (!out) byTimeline.set(t, (out = t.features.filter((f) => featureKeys(s).has(f.feature))));
+  return out;
+}
+const used = new WeakMap<Scenario, WeakMap<Timeline, FeatureEntry[]>>();
+
+/** The features a scenario's operations and options need. */
+function featureKeys(s: Scenario): Set<FeatureKey> {
   const keys = new Set<FeatureKey>();
   for (const t of s.threads) for (const op of t.ops) {
     const f = opFeature(op);
@@ -30,7 +42,7 @@ export function featuresUsed(s: Scenario, era: Era): FeatureEntry[] {
   }
   if (s.options.mmu === 'tdp') keys.add('tdp_mmu');
   if (s.options.eptAd === 'on') keys.add('ept_ad');
-  return (era.timeline?.features ?? []).filter((f) => keys.has(f.feature));
+  return keys;
 }
 
 const by = (f: FeatureEntry) => (f.commit ? `${f.commit}` : 'commit not identified');
