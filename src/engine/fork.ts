@@ -7,7 +7,7 @@ import { PAGE_SIZE } from '../contract/output.js';
 import { clearLocalsData, type Emit } from './emit.js';
 import { MM_EXITED, MM_FORKING, MM_LIVE, WALK_LOCALS } from './layout.js';
 import { zapPte } from './madvise.js';
-import { bracket, flushDeferred, flushDone, release, tlbFlushed } from './notifier.js';
+import { bracket, flushPending, release, tlbFlushed } from './notifier.js';
 import { fieldOf, flagsOf, frameAt, getPageData, lockFree } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
 import { and, assign, bind, bits, block, not, op, slot, v, when, write, type Stmt } from './step-data.js';
@@ -65,7 +65,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
             };
           }),
             // The parent's write-protected PTEs wait for flush_tlb_mm() at the end of dup_mmap().
-            ...(cow ? flushDeferred(e, pages) : []),
+            ...(cow ? flushPending(e, pages, true) : []),
           ],
         }),
       }),
@@ -79,7 +79,7 @@ export function emitFork(e: Emit, parent: number, child: number): void {
     fn: 'dup_mmap',
     // The CPU's flush is not state here; its notifier (v6.6+) is the step before this one.
     does: 'flush_tlb_mm() of the parent done; mmap_write_unlock() both mms; copy_process() ends: the child can run',
-    data: () => ({ effect: [...flushDone(e, parentPages), write(pm.mmapLock, 0), write(cm.mmapLock, 0), write(cm.mmState, MM_LIVE)] }),
+    data: () => ({ effect: [...flushPending(e, parentPages, false), write(pm.mmapLock, 0), write(cm.mmapLock, 0), write(cm.mmState, MM_LIVE)] }),
   });
 }
 

@@ -5,7 +5,7 @@
 // data (step-data.ts).
 import { clearLocalsData, type Emit } from './emit.js';
 import { VMA_MAPPED, VMA_WRITE, WALK_LOCALS } from './layout.js';
-import { bracket, flushDeferred, flushDone, hearsInvalidateRange, tlbFlushed } from './notifier.js';
+import { bracket, flushPending, hearsInvalidateRange, tlbFlushed } from './notifier.js';
 import { unreachable } from './program.js';
 import { clearFlag, fieldOf, flagsOf, folioContentSettledData, folioMarkDirtyData, frameAt, lockFree, notWriteLocked, putPageData, storeCacheAt, storeContentAt, vmaMapped } from './prims.js';
 import { FRAME, PG, PTE } from './state.js';
@@ -79,7 +79,7 @@ export function emitRangeOp(
             const work = rangeOp.walk.pte(pi, gather[k]);
             return work.length ? [block(work)] : [];
           }),
-          ...flushDeferred(e, pages),
+          ...flushPending(e, pages, true),
         ],
       }),
     }),
@@ -93,7 +93,7 @@ export function emitRangeOp(
     does: `${rangeOp.after ? `${rangeOp.after.does}${gathers ? ': free the gathered pages' : ''}; ` : ''}mmap_${rangeOp.lock}_unlock()`,
     data: () => ({
       effect: [
-        ...flushDone(e, pages),
+        ...flushPending(e, pages, false),
         ...gather.map((g) => when(slot(g), [putPageData(l, slot(g)), write(g, 0)])),
         ...(rangeOp.after?.effect ?? []),
         write(mm.mmapLock, rangeOp.lock === 'read' ? op(lock, '+', 1) : 0),

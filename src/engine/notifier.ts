@@ -86,9 +86,8 @@ const FROM: Record<InvalidateRangeCaller, string> = {
   arch_tlb_flush: "from the architecture's flush",
 };
 
-/** What the secondary MMUs keep of a PTE change whose CPU TLB flush comes later (SecondaryMmu.flushDeferred), and of that flush done. */
-export const flushDeferred = (e: Emit, pages: number[]): Stmt[] => e.l.secondaries.flatMap((r) => r.flushDeferred?.(e.l, pages) ?? []);
-export const flushDone = (e: Emit, pages: number[]): Stmt[] => e.l.secondaries.flatMap((r) => r.flushDone?.(e.l, pages) ?? []);
+/** What the secondary MMUs keep of a PTE change whose CPU TLB flush comes later (`pending`), and of that flush done (SecondaryMmu.flushPending). */
+export const flushPending = (e: Emit, pages: number[], pending: boolean): Stmt[] => e.l.secondaries.flatMap((r) => r.flushPending?.(e.l, pages, pending) ?? []);
 
 /**
  * The range ->invalidate_range gets for the pages mm changed: theirs (`pages`), the whole

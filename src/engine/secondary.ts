@@ -57,12 +57,12 @@ export interface SecondaryMmu {
   tlbiSnooped?(e: Emit, pages: number[]): void;
   /**
    * The step that changes these pages' PTEs leaves the CPU TLB flush for later (the
-   * mmu_gather's, fork's flush_tlb_mm()), and the step after that flush: what it keeps of the
-   * time between (a device's ATC entry still used then orders before the change, as a CPU's
-   * stale TLB entry would). Statements added to those steps; absent: nothing.
+   * mmu_gather's, fork's flush_tlb_mm()): `pending` true; the step after that flush: false.
+   * What it keeps of the time between (a device's ATC entry still used then orders before the
+   * change, as a CPU's stale TLB entry would), as statements added to those steps; absent:
+   * nothing.
    */
-  flushDeferred?(l: Layout, pages: number[]): Stmt[];
-  flushDone?(l: Layout, pages: number[]): Stmt[];
+  flushPending?(l: Layout, pages: number[], pending: boolean): Stmt[];
   /** Its own invariants in a state (sanity.ts): a message, or null. `part`: what it fixed for the machine (`machine`). */
   sanity(l: Layout, part: unknown, s: State): string | null;
 }

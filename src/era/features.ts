@@ -23,7 +23,10 @@ export function featuresUsed(s: Scenario, era: Era): FeatureEntry[] {
   let byTimeline = used.get(s);
   if (!byTimeline) used.set(s, (byTimeline = new WeakMap()));
   let out = byTimeline.get(t);
-  if (!out) byTimeline.set(t, (out = t.features.filter((f) => featureKeys(s).has(f.feature))));
+  if (!out) {
+    const keys = featureKeys(s);
+    byTimeline.set(t, (out = t.features.filter((f) => keys.has(f.feature))));
+  }
   return out;
 }
 const used = new WeakMap<Scenario, WeakMap<Timeline, FeatureEntry[]>>();

@@ -35,8 +35,11 @@ export const iommu: SecondaryMmu = {
   mapsFrame: (l, pfn) => ({ maps: mapsFrame(l, pfn), mappings: 'a device TLB (ATC) entry' }),
   watchers,
   tlbiSnooped: emitTlbiSnooped,
-  flushDeferred: (l, pages) => pages.flatMap((pi) => (iommuOf(l).flushPending.has(pi) ? [write(iommuOf(l).flushPending.get(pi)!, 1)] : [])),
-  flushDone: (l, pages) => pages.flatMap((pi) => (iommuOf(l).flushPending.has(pi) ? [write(iommuOf(l).flushPending.get(pi)!, 0)] : [])),
+  flushPending: (l, pages, pending) =>
+    pages.flatMap((pi) => {
+      const mark = iommuOf(l).flushPending.get(pi);
+      return mark === undefined ? [] : [write(mark, pending ? 1 : 0)];
+    }),
   observe: () => undefined,
   sanity,
 };

@@ -41,31 +41,36 @@ const words = (l: string) => l.trim().split(/\s+/).join(' ');
  */
 function unfold(quoted: readonly string[], fresh: readonly string[]): { lines: string[]; folded: number } {
   const printed = new Set(fresh);
+  const freshWords = fresh.map(words);
   const out: string[] = [];
   let folded = 0;
   for (let i = 0; i < quoted.length; i++) {
+    // The fresh line whose words this quoted line and the next ones hold, and the last of them.
+    let whole = -1;
+    let last = i;
     const start = words(quoted[i]!);
-    const whole = start && !printed.has(quoted[i]!)
-      ? fresh.find((l) => {
-          const w = words(l);
-          if (!w.startsWith(`${start} `)) return false;
-          let joined = start;
-          for (let k = i + 1; k < quoted.length && joined.length < w.length; k++) {
-            joined = `${joined} ${words(quoted[k]!)}`;
-            if (joined === w) return true;
+    if (start && !printed.has(quoted[i]!)) {
+      for (let f = 0; f < fresh.length && whole < 0; f++) {
+        const w = freshWords[f]!;
+        if (!w.startsWith(`${start} `)) continue;
+        let joined = start;
+        for (let k = i + 1; k < quoted.length && joined.length < w.length; k++) {
+          joined = `${joined} ${words(quoted[k]!)}`;
+          if (joined === w) {
+            whole = f;
+            last = k;
+            break;
           }
-          return false;
-        })
-      : undefined;
-    if (!whole) {
+        }
+      }
+    }
+    if (whole < 0) {
       out.push(quoted[i]!);
       continue;
     }
-    // As many quoted lines as hold its words.
-    let joined = start;
-    while (joined !== words(whole)) joined = `${joined} ${words(quoted[++i]!)}`;
-    out.push(whole);
+    out.push(fresh[whole]!);
     folded++;
+    i = last;
   }
   return { lines: out, folded };
 }
