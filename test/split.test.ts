@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogNames } from '../src/scenario/catalog.js';
-import { MAX_SHARED_BYTES, sharedBuffers } from '../src/explore/shared.js';
+import { MAX_SHARED_BYTES, SharedVectors, SharedVisited, sharedBuffers } from '../src/explore/shared.js';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const RACE = join(__dirname, 'fixtures', 'race-split.mmu');
@@ -61,5 +61,34 @@ describe('an exploration split between workers', () => {
       const one = mmutt(...args, '--jobs', '1');
       expect(mmutt(...args, '--jobs', '2').stdout, name).toBe(one.stdout);
     }
+  });
+
+  // Each worker views the growable buffers through fixed-length arrays (fast on Node 20's V8),
+  // made again when the buffers have grown: what another worker stored past this worker's
+  // views must still be read. Two searchers in one thread stand for two workers.
+  it("a worker reads the vectors and finds the states another stored after the buffers grew past its views", () => {
+    const buffers = sharedBuffers(1 << 30);
+    const a = new SharedVectors(buffers);
+    const b = new SharedVectors(buffers);
+    const acc = new Float64Array(64);
+    const ids = new Int32Array(64).map((_, i) => i);
+    const stored: [number, number][] = [];
+    // Distinct vectors of 20 pairs each, until both buffers have grown several times.
+    for (let n = 1; buffers.data.byteLength < 1 << 22; n++) {
+      for (let i = 0; i < 20; i++) acc[i] = n * 100 + i;
+      stored.push([a.store(acc, 0, ids, 0, 20), n]);
+    }
+    expect(buffers.at.byteLength).toBeGreaterThan(1 << 14);
+    for (const [v, n] of stored.slice(-50)) expect(b.read(v)[19], `vector ${v}`).toEqual([19, n * 100 + 19]);
+
+    const one = new SharedVisited(buffers, () => undefined);
+    const other = new SharedVisited(buffers, () => undefined);
+    // The other stops searching (the table grows without it at the barrier), then looks up.
+    other.leave();
+    const first = buffers.table.byteLength;
+    for (let i = 1; i <= 200_000; i++) expect(one.getOrInsert(i * 7919, i * 104729)).toBe(-1);
+    expect(buffers.table.byteLength).toBeGreaterThan(4 * first);
+    for (let i = 1; i <= 200_000; i += 997) expect(other.getOrInsert(i * 7919, i * 104729), `state ${i}`).toBe(0);
+    expect(other.getOrInsert(5, 5)).toBe(-1);
   });
 });
