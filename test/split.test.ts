@@ -46,13 +46,17 @@ describe('an exploration split between workers', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
-  it('a --max-memory past what a shared buffer may hold (4 GiB on Node 20) is no internal error: the split runs, and stops at the buffer if it must', () => {
-    const r = mmutt('run', RACE, '--explore', '--era', 'post-aa85986e7150', '--jobs', '2', '--max-memory', '20000', '--stats');
+  it('a --max-memory past what a shared buffer may hold (4 GiB on Node 20): the table in segments and the vectors in chunks, the same answer', () => {
+    const args = ['run', RACE, '--explore', '--era', 'post-aa85986e7150', '--format', 'json'];
+    const r = mmutt(...args, '--jobs', '2', '--max-memory', '20000');
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(r.stdout).toMatch(/Workers 2/);
+    expect(r.stdout).toBe(mmutt(...args, '--jobs', '1').stdout);
+    expect(mmutt(...args.slice(0, -2), '--jobs', '2', '--max-memory', '20000', '--stats').stdout).toMatch(/Workers 2/);
     const buffers = sharedBuffers(20_000 * 1048576);
-    expect(buffers.table.maxByteLength).toBe(MAX_SHARED_BYTES);
     expect(MAX_SHARED_BYTES).toBeGreaterThanOrEqual(2 ** 31);
+    // 20,000 MiB in buffers of at most MAX_SHARED_BYTES: 5 of them, as 8 table segments, 4 vector chunks.
+    expect(buffers.table.map((b) => b.maxByteLength)).toEqual(new Array(Math.ceil((20_000 * 1048576) / MAX_SHARED_BYTES) <= 8 ? 8 : 16).fill(MAX_SHARED_BYTES));
+    expect(buffers.data.length).toBe(4);
   });
 
   it('every catalog scenario in its newest era: --jobs 2 gives the bytes of --jobs 1', () => {
@@ -66,29 +70,33 @@ describe('an exploration split between workers', () => {
   // Each worker views the growable buffers through fixed-length arrays (fast on Node 20's V8),
   // made again when the buffers have grown: what another worker stored past this worker's
   // views must still be read. Two searchers in one thread stand for two workers.
-  it("a worker reads the vectors and finds the states another stored after the buffers grew past its views", () => {
-    const buffers = sharedBuffers(1 << 30);
+  it("a worker reads the vectors and finds the states another stored after the buffers grew past its views, over segments and chunks", () => {
+    // 64 MiB in buffers of 8 MiB: 8 table segments, 4 chunks of 2^20 doubles.
+    const buffers = sharedBuffers(64 << 20, 8 << 20);
+    expect([buffers.table.length, buffers.data.length, buffers.chunkBits]).toEqual([8, 4, 20]);
     const a = new SharedVectors(buffers);
     const b = new SharedVectors(buffers);
     const acc = new Float64Array(64);
     const ids = new Int32Array(64).map((_, i) => i);
     const stored: [number, number][] = [];
-    // Distinct vectors of 20 pairs each, until both buffers have grown several times.
-    for (let n = 1; buffers.data.byteLength < 1 << 22; n++) {
+    // Distinct vectors of 20 pairs each, until they fill two chunks and part of a third.
+    for (let n = 1; buffers.data[2]!.byteLength < 1 << 20; n++) {
       for (let i = 0; i < 20; i++) acc[i] = n * 100 + i;
       stored.push([a.store(acc, 0, ids, 0, 20), n]);
     }
     expect(buffers.at.byteLength).toBeGreaterThan(1 << 14);
-    for (const [v, n] of stored.slice(-50)) expect(b.read(v)[19], `vector ${v}`).toEqual([19, n * 100 + 19]);
+    for (const [v, n] of stored) expect(b.read(v)[19], `vector ${v}`).toEqual([19, n * 100 + 19]);
 
     const one = new SharedVisited(buffers, () => undefined);
     const other = new SharedVisited(buffers, () => undefined);
     // The other stops searching (the table grows without it at the barrier), then looks up.
     other.leave();
-    const first = buffers.table.byteLength;
-    for (let i = 1; i <= 200_000; i++) expect(one.getOrInsert(i * 7919, i * 104729)).toBe(-1);
-    expect(buffers.table.byteLength).toBeGreaterThan(4 * first);
-    for (let i = 1; i <= 200_000; i += 997) expect(other.getOrInsert(i * 7919, i * 104729), `state ${i}`).toBe(0);
+    const first = buffers.table[0]!.byteLength;
+    // States spread over the segments by the top bits of hi.
+    const hi = (i: number) => Math.imul(i, 0x9e3779b1);
+    for (let i = 1; i <= 2_000_000; i++) expect(one.getOrInsert(hi(i), i * 104729)).toBe(-1);
+    expect(buffers.table.every((b) => b.byteLength > 4 * first)).toBe(true);
+    for (let i = 1; i <= 2_000_000; i += 997) expect(other.getOrInsert(hi(i), i * 104729), `state ${i}`).toBe(0);
     expect(other.getOrInsert(5, 5)).toBe(-1);
   });
 });

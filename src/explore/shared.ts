@@ -11,14 +11,22 @@
 // length-tracking view of a growable buffer (`new Int32Array(buffer)`) costs V8 (Node 20) a
 // length check per access that its compiler does not hoist, 3.5 times slower on random access
 // than a fixed view of the same memory (measured: 30 M reads and writes, 830 ms against 235),
-// which made each worker of a split search take 1.5 times the CPU of one search per transition. The table is rehashed to 1.5 times its size at 80% load with the workers
+// which made each worker of a split search take 1.5 times the CPU of one search per
+// transition. The table is rehashed to 1.5 times its size at 80% load with the workers
 // stopped at a barrier, at a point between two table operations. (Doubling at 70% took 202 MiB
 // on three-thread-race and was slower: a larger table misses the cache more.)
+//
+// Node 20's V8 gives a growable SharedArrayBuffer at most 4 GiB (MAX_SHARED_BYTES). A search
+// allowed more (--max-memory) gets its table in several segments, a state's segment chosen by
+// the high bits of its fingerprint's upper half (its slot in the segment by the lower half, as
+// with one), and its vectors in several chunks, a vector never straddling two: so a split
+// holds bench/scenarios/scale.mmu's 376 M states (docs/performance.md). The segments grow
+// together, one at a time at the barrier: a growth copies one segment, not the whole table.
 import { VectorPool } from './vectors.js';
 
 /** Words of the control block. */
 export const CTRL = {
-  /** Slots in the table. */
+  /** Slots in each segment of the table. */
   CAP: 0,
   /** States in the table, flushed by each worker every FLUSH inserts. */
   STATES: 1,
@@ -34,7 +42,7 @@ export const CTRL = {
   DONE: 7,
   /** Why the split gave up (ABORT values), 0 if it did not. */
   ABORT: 8,
-  /** Vectors stored, and doubles used by them. */
+  /** Vectors stored, and doubles used by them (unsigned: the index of the next free double, over the chunks). */
   VECTORS: 9,
   DOUBLES: 10,
   /** Outcomes numbered. */
@@ -50,8 +58,12 @@ export const abortReason = (code: number): AbortReason | undefined => (Object.ke
 /** The buffers of one split exploration: plain data, posted to each worker. */
 export interface SharedBuffers {
   ctrl: SharedArrayBuffer;
-  table: SharedArrayBuffer;
-  data: SharedArrayBuffer;
+  /** The visited table's segments (a power of two of them). */
+  table: SharedArrayBuffer[];
+  /** The vectors' chunks, each of at most 2^chunkBits doubles. */
+  data: SharedArrayBuffer[];
+  chunkBits: number;
+  /** Where each vector starts: its double's index over the chunks (chunk << chunkBits | offset), unsigned. */
   at: SharedArrayBuffer;
   outcomes: SharedArrayBuffer;
 }
@@ -89,18 +101,30 @@ export const MAX_SHARED_BYTES = ((): number => {
   return lo;
 })();
 
-/** The buffers for a split exploration that may hold `maxBytes` in all. */
-export function sharedBuffers(maxBytes: number): SharedBuffers {
+/** At most this many vector chunks: their doubles are numbered in 31 bits. */
+const MAX_CHUNKS = 4;
+
+/**
+ * The buffers for a split exploration that may hold `maxBytes` in all. A growable
+ * SharedArrayBuffer reserves its maximum as address space only, so a search allowed more than
+ * one buffer may hold gets as many table segments (rounded up to a power of two) and vector
+ * chunks (at most MAX_CHUNKS) as it needs to reach `maxBytes`; past them the split stops
+ * ('memory') and runs again on one thread (runner/jobs.ts). `bufferBytes` (tests) stands for
+ * the engine's maximum.
+ */
+export function sharedBuffers(maxBytes: number, bufferBytes = MAX_SHARED_BYTES): SharedBuffers {
   const ctrl = new SharedArrayBuffer(CTRL.SIZE * 4);
   new Int32Array(ctrl)[CTRL.CAP] = FIRST_SLOTS;
-  // A growable SharedArrayBuffer reserves its maximum as address space only. Node 20's V8
-  // refuses a maximum past 4 GiB: a larger --max-memory gives each buffer that, and a table that
-  // would pass it stops the split ('memory'), which runs again on one thread (runner/jobs.ts).
-  const max = Math.min(Math.max(maxBytes, FIRST_SLOTS * SLOT_BYTES * 2), MAX_SHARED_BYTES);
+  const max = Math.min(Math.max(maxBytes, FIRST_SLOTS * SLOT_BYTES * 2), bufferBytes);
+  const buffers = Math.ceil(maxBytes / max);
+  const segments = 2 ** Math.ceil(Math.log2(buffers));
+  // A chunk of a power of two doubles, as large as a buffer may be.
+  const chunkBits = Math.min(29, Math.floor(Math.log2(max / 8)));
   return {
     ctrl,
-    table: new SharedArrayBuffer(FIRST_SLOTS * SLOT_BYTES, { maxByteLength: max }),
-    data: new SharedArrayBuffer(1 << 19, { maxByteLength: max }),
+    table: Array.from({ length: segments }, () => new SharedArrayBuffer(FIRST_SLOTS * SLOT_BYTES, { maxByteLength: max })),
+    data: Array.from({ length: Math.min(buffers, MAX_CHUNKS) }, () => new SharedArrayBuffer(1 << 12, { maxByteLength: 8 * 2 ** chunkBits })),
+    chunkBits,
     at: new SharedArrayBuffer(1 << 14, { maxByteLength: max }),
     outcomes: new SharedArrayBuffer(OUTCOME_SLOTS * 12),
   };
@@ -108,32 +132,50 @@ export function sharedBuffers(maxBytes: number): SharedBuffers {
 
 /**
  * The visited set of a split exploration: [lo, hi, value] slots, linear probing, entries never
- * move but at a growth. A slot is claimed by a compare-and-swap of its lo word; hi follows, so
+ * move but at a growth; a state in the segment its hi's top bits name. A slot is claimed by a compare-and-swap of its lo word; hi follows, so
  * a reader that finds lo and hi still 0 waits for it (both halves are stored with their low
  * bit set: 62 bits of fingerprint). Value 0: on some worker's stack; v > 0: finished, vector
  * v - 1.
  */
 export class SharedVisited {
-  private e: Int32Array;
+  /** This worker's views of the segments (see the header). */
+  private es: Int32Array[] = [];
+  private readonly segMask: number;
   private ctrl: Int32Array;
   private unflushed = 0;
   constructor(
     private buffers: SharedBuffers,
     private onAbort: (reason: AbortReason) => void,
   ) {
-    this.e = int32s(buffers.table);
+    this.segMask = buffers.table.length - 1;
+    this.view();
     this.ctrl = new Int32Array(buffers.ctrl);
     Atomics.add(this.ctrl, CTRL.WORKERS, 1);
     if (Atomics.load(this.ctrl, CTRL.GROW)) this.barrier();
   }
 
+  /** View every segment whole, as it is now. */
+  private view(): void {
+    this.es = this.buffers.table.map(int32s);
+  }
+
+  /** This worker's view of the segment of a state whose hi word is `hi`, as large as the table is now (`cap` slots a segment). */
+  private segment(hi: number, cap: number): Int32Array {
+    const e = this.es[(hi >>> 24) & this.segMask]!;
+    if (cap * 3 <= e.length) return e;
+    // (A worker that joined while the table grew has not met the barrier.)
+    this.view();
+    return this.es[(hi >>> 24) & this.segMask]!;
+  }
+
   get bytes(): number {
-    return this.buffers.table.byteLength;
+    return this.buffers.table.reduce((n, b) => n + b.byteLength, 0);
   }
 
   projectedBytes(): number {
     const cap = this.ctrl[CTRL.CAP]!;
-    return this.ctrl[CTRL.STATES]! + 2 * FLUSH * 8 > cap * MAX_LOAD ? Math.ceil(cap * 1.5) * SLOT_BYTES : cap * SLOT_BYTES;
+    const slots = this.buffers.table.length * cap;
+    return this.ctrl[CTRL.STATES]! + 2 * FLUSH * 8 > slots * MAX_LOAD ? this.buffers.table.length * Math.ceil(cap * 1.5) * SLOT_BYTES : slots * SLOT_BYTES;
   }
 
   /**
@@ -149,10 +191,9 @@ export class SharedVisited {
   getOrInsert(hi: number, lo: number): number {
     if (this.ctrl[CTRL.GROW]) this.barrier();
     const cap = this.ctrl[CTRL.CAP]!;
-    // (A worker that joined while the table grew has not met the barrier.)
-    const e = cap * 3 > this.e.length ? (this.e = int32s(this.buffers.table)) : this.e;
     lo |= 1;
     hi |= 1;
+    const e = this.segment(hi, cap);
     let i = ((lo >>> 11) * cap * (1 / 2097152)) | 0;
     for (;;) {
       const k = i * 3;
@@ -184,10 +225,9 @@ export class SharedVisited {
   finish(hi: number, lo: number, v: number, hint = -1, hintCap = 0): boolean {
     if (this.ctrl[CTRL.GROW]) this.barrier();
     const cap = this.ctrl[CTRL.CAP]!;
-    // (A worker that joined while the table grew has not met the barrier.)
-    const e = cap * 3 > this.e.length ? (this.e = int32s(this.buffers.table)) : this.e;
     lo |= 1;
     hi |= 1;
+    const e = this.segment(hi, cap);
     if (hintCap === cap && e[hint] === lo && e[hint + 1] === hi) return Atomics.compareExchange(e, hint + 2, 0, v) === 0;
     let i = ((lo >>> 11) * cap * (1 / 2097152)) | 0;
     for (;;) {
@@ -202,8 +242,9 @@ export class SharedVisited {
   private flush(): void {
     const states = Atomics.add(this.ctrl, CTRL.STATES, this.unflushed) + this.unflushed;
     this.unflushed = 0;
-    // Room for every worker's unflushed inserts before the barrier is reached.
-    if (states + 2 * FLUSH * 8 > this.ctrl[CTRL.CAP]! * MAX_LOAD) {
+    // Room for every worker's unflushed inserts before the barrier is reached (segments fill
+    // alike: a state's segment is a uniform hash).
+    if (states + 2 * FLUSH * 8 > this.buffers.table.length * this.ctrl[CTRL.CAP]! * MAX_LOAD) {
       Atomics.store(this.ctrl, CTRL.GROW, 1);
       this.barrier();
     }
@@ -224,7 +265,7 @@ export class SharedVisited {
   private barrier(): void {
     this.await();
     // The table may have grown meanwhile (by this worker or another): view all of it.
-    this.e = int32s(this.buffers.table);
+    this.view();
   }
 
   private await(): void {
@@ -252,82 +293,99 @@ export class SharedVisited {
     }
   }
 
+  /** Every segment 1.5 times larger, one after another (a state stays in its segment). */
   private grow(): void {
     const c = this.ctrl;
     const cap = c[CTRL.CAP]!;
-    const old = this.e.slice(0, cap * 3);
     const next = Math.ceil(cap * 1.5);
-    if (next * SLOT_BYTES > this.buffers.table.maxByteLength) {
+    if (next * SLOT_BYTES > this.buffers.table[0]!.maxByteLength) {
       this.onAbort('memory');
       return;
     }
-    this.buffers.table.grow(next * SLOT_BYTES);
-    const e = (this.e = int32s(this.buffers.table));
-    e.fill(0, 0, next * 3);
-    for (let j = 0; j < old.length; j += 3) {
-      const lo = old[j]!;
-      if (lo === 0) continue;
-      let i = ((lo >>> 11) * next * (1 / 2097152)) | 0;
-      while (e[i * 3] !== 0) i = i + 1 === next ? 0 : i + 1;
-      e[i * 3] = lo;
-      e[i * 3 + 1] = old[j + 1]!;
-      e[i * 3 + 2] = old[j + 2]!;
+    for (const b of this.buffers.table) {
+      const old = int32s(b).slice(0, cap * 3);
+      b.grow(next * SLOT_BYTES);
+      const e = int32s(b);
+      e.fill(0, 0, next * 3);
+      for (let j = 0; j < old.length; j += 3) {
+        const lo = old[j]!;
+        if (lo === 0) continue;
+        let i = ((lo >>> 11) * next * (1 / 2097152)) | 0;
+        while (e[i * 3] !== 0) i = i + 1 === next ? 0 : i + 1;
+        e[i * 3] = lo;
+        e[i * 3 + 1] = old[j + 1]!;
+        e[i * 3 + 2] = old[j + 2]!;
+      }
     }
+    this.view();
     c[CTRL.CAP] = next;
   }
 }
 
 /** Path-count vectors in the split's shared buffers: numbers and space taken atomically. */
 export class SharedVectors extends VectorPool {
-  data: Float64Array;
-  at: Int32Array;
+  /** This worker's views of the chunks and of where each vector starts (see the header). */
+  private chunks: Float64Array[];
+  private at: Int32Array;
   private ctrl: Int32Array;
+  private doubles: Uint32Array;
+  private readonly bits: number;
+  private readonly mask: number;
   constructor(private buffers: SharedBuffers) {
     super();
-    this.data = float64s(buffers.data);
+    this.bits = buffers.chunkBits;
+    this.mask = 2 ** buffers.chunkBits - 1;
+    this.chunks = buffers.data.map(float64s);
     this.at = int32s(buffers.at);
     this.ctrl = new Int32Array(buffers.ctrl);
+    this.doubles = new Uint32Array(buffers.ctrl);
   }
 
   /** View all the buffers hold now (another worker may have grown them). */
   private sync(): void {
-    this.data = float64s(this.buffers.data);
+    this.chunks = this.buffers.data.map(float64s);
     this.at = int32s(this.buffers.at);
   }
 
   protected allocate(n: number): number {
     const need = 1 + 2 * n;
+    const size = this.mask + 1;
+    if (need > size) throw new Error('the path-count vectors passed the memory limit');
+    // A vector never straddles two chunks: the end of a chunk too short for it stays empty.
+    let g: number;
+    do g = Atomics.add(this.doubles, CTRL.DOUBLES, need);
+    while ((g & this.mask) + need > size);
+    const c = Math.floor(g / size);
+    const chunk = this.buffers.data[c];
+    if (!chunk) throw new Error('the path-count vectors passed the memory limit');
+    ensure(chunk, ((g & this.mask) + need) * 8);
     const v = Atomics.add(this.ctrl, CTRL.VECTORS, 1);
-    const at = Atomics.add(this.ctrl, CTRL.DOUBLES, need);
-    ensure(this.buffers.data, (at + need) * 8);
     ensure(this.buffers.at, (v + 1) * 4);
-    if (v >= this.at.length || at + need > this.data.length) this.sync();
-    this.at[v] = at;
+    // Views that reach all of it: write() fills it through them.
+    if (v >= this.at.length || (g & this.mask) + need > this.chunks[c]!.length) this.sync();
+    this.at[v] = g;
     return v;
   }
 
   /**
-   * Make sure this worker's views reach vector v, which another worker may have stored past
-   * them: it grew the buffers before it published v, so they hold it now.
+   * Where vector v starts, which another worker may have stored past this worker's views: it
+   * grew the buffers before it published v, so they hold it now.
    */
-  private reach(v: number): void {
+  protected locate(v: number): number {
     if (v >= this.at.length) this.sync();
-    const at = this.at[v]!;
-    if (at >= this.data.length || at + 1 + 2 * this.data[at]! > this.data.length) this.sync();
-  }
-
-  override addInto(add: (id: number, c: number) => void, v: number): void {
-    this.reach(v);
-    super.addInto(add, v);
-  }
-
-  override read(v: number): [number, number][] {
-    this.reach(v);
-    return super.read(v);
+    const g = this.at[v]!;
+    const off = g & this.mask;
+    let d = this.chunks[g >>> this.bits]!;
+    if (off >= d.length || off + 1 + 2 * d[off]! > d.length) {
+      this.sync();
+      d = this.chunks[g >>> this.bits]!;
+    }
+    this.d = d;
+    return off;
   }
 
   get bytes(): number {
-    return this.buffers.data.byteLength + this.buffers.at.byteLength + this.indexBytes;
+    return this.buffers.data.reduce((n, b) => n + b.byteLength, 0) + this.buffers.at.byteLength + this.indexBytes;
   }
 
   projectedBytes(more: number): number {

@@ -17,11 +17,11 @@ export function grownTo(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
  * of one split exploration share (explore/shared.ts). The index is each searcher's own.
  */
 export abstract class VectorPool {
-  /** The vectors, end to end; `at[v]` is where vector v starts. */
-  abstract data: Float64Array;
-  abstract at: Int32Array;
-  /** Store a vector of n pairs: its number, with `data` and `at` large enough to hold it. */
+  /** Store a vector of n pairs: its number, with room for it where locate() will find it. */
   protected abstract allocate(n: number): number;
+  /** Where vector v starts in `d`, which the call sets to the array that holds it. */
+  protected abstract locate(v: number): number;
+  protected d: Float64Array = new Float64Array(0);
   abstract get bytes(): number;
   abstract projectedBytes(more: number): number;
 
@@ -92,8 +92,8 @@ export abstract class VectorPool {
 
   private write(acc: Float64Array, base: number, ids: Int32Array, from: number, n: number): number {
     const v = this.allocate(n);
-    const data = this.data;
-    const at = this.at[v]!;
+    const at = this.locate(v);
+    const data = this.d;
     data[at] = n;
     for (let k = 0; k < n; k++) {
       const id = ids[from + k]!;
@@ -110,25 +110,27 @@ export abstract class VectorPool {
 
   /** Add vector v into a sum. */
   addInto(add: (id: number, c: number) => void, v: number): void {
-    const data = this.data;
-    const at = this.at[v]!;
+    const at = this.locate(v);
+    const data = this.d;
     const n = data[at]!;
     for (let k = 0; k < n; k++) add(data[at + 1 + 2 * k]!, data[at + 2 + 2 * k]!);
   }
 
   /** Vector v as [outcome id, count] pairs. */
   read(v: number): [number, number][] {
-    const at = this.at[v]!;
+    const at = this.locate(v);
+    const data = this.d;
     const out: [number, number][] = [];
-    for (let k = 0; k < this.data[at]!; k++) out.push([this.data[at + 1 + 2 * k]!, this.data[at + 2 + 2 * k]!]);
+    for (let k = 0; k < data[at]!; k++) out.push([data[at + 1 + 2 * k]!, data[at + 2 + 2 * k]!]);
     return out;
   }
 }
 
 /** Vectors in the explorer's own growable arrays. */
 export class LocalVectors extends VectorPool {
-  data = new Float64Array(1 << 16);
-  at = new Int32Array(1 << 12);
+  /** The vectors, end to end; `at[v]` is where vector v starts. */
+  private data = new Float64Array(1 << 16);
+  private at = new Int32Array(1 << 12);
   private used = 0;
   private count = 0;
 
@@ -143,6 +145,11 @@ export class LocalVectors extends VectorPool {
     this.at[this.count] = this.used;
     this.used += need;
     return this.count++;
+  }
+
+  protected locate(v: number): number {
+    this.d = this.data;
+    return this.at[v]!;
   }
 
   get bytes(): number {
