@@ -13,37 +13,35 @@ import { and, bind, bits, block, eq, goto, not, note, op, or, slot, v, when, wri
 import type { Advice } from '../contract/scenario.js';
 import type { InvalidateRangeCaller } from '../contract/era.js';
 
+/** What a range operation does at each point of the shape they share (emitRangeOp). */
+export interface RangeOp {
+  fn: string;
+  lock: 'read' | 'write';
+  /** Why the op does nothing here (an -EINVAL), if it does nothing. */
+  refuse?: string;
+  /** Before the walk, under mmap_lock (a vma change). */
+  before?: { does: string; effect: readonly Stmt[] };
+  /** The work on one page's PTE. `drops`: what the walk says it does with the pages when it frees them itself. */
+  walk: { fn: string; does: string; drops?: string; pte: (pi: number, gather: number | undefined) => readonly Stmt[] };
+  after?: { fn: string; does: string; effect: readonly Stmt[] };
+  /** The walk zaps PTEs into the thread's mmu_gather: tlb_finish_mmu() flushes the TLB, then frees the pages. */
+  gathers?: boolean;
+  /**
+   * Where its CPU TLB flush calls ->invalidate_range before v6.6 (tlb_flush_mmu_tlbonly() for
+   * an mmu_gather; none for flush_tlb_range(), range_end told the device already); from v6.6
+   * the architecture's flush does, wherever the op flushes.
+   */
+  flush: readonly InvalidateRangeCaller[];
+  /** Bracket the walk with invalidate_range_start/end (every range op does; the OOM reaper did not until v4.16). */
+  notify?: boolean;
+}
+
 /**
  * The shape every range operation shares: take mmap_lock (read or write), check the vma,
  * invalidate_range_start, the PTE work under the PTL, invalidate_range_end, then what follows
  * (tlb_finish_mmu, the vma change), and drop mmap_lock.
  */
-export function emitRangeOp(
-  e: Emit,
-  pages: number[],
-  rangeOp: {
-    fn: string;
-    lock: 'read' | 'write';
-    /** Why the op does nothing here (an -EINVAL), if it does nothing. */
-    refuse?: string;
-    /** Before the walk, under mmap_lock (a vma change). */
-    before?: { does: string; effect: readonly Stmt[] };
-    /** The work on one page's PTE. */
-    /** `drops`: what the walk says it does with the pages when it frees them itself. */
-    walk: { fn: string; does: string; drops?: string; pte: (pi: number, gather: number | undefined) => readonly Stmt[] };
-    after?: { fn: string; does: string; effect: readonly Stmt[] };
-    /** The walk zaps PTEs into the thread's mmu_gather: tlb_finish_mmu() flushes the TLB, then frees the pages. */
-    gathers?: boolean;
-    /**
-     * Where its CPU TLB flush calls ->invalidate_range before v6.6 (tlb_flush_mmu_tlbonly() for
-     * an mmu_gather; none for flush_tlb_range(), range_end told the device already); from v6.6
-     * the architecture's flush does, wherever the op flushes.
-     */
-    flush: readonly InvalidateRangeCaller[];
-    /** Bracket the walk with invalidate_range_start/end (every range op does; the OOM reaper did not until v4.16). */
-    notify?: boolean;
-  },
-): void {
+export function emitRangeOp(e: Emit, pages: number[], rangeOp: RangeOp): void {
   // The kernel frees zapped pages after the TLB flush. Only a secondary TLB told from that
   // flush (->invalidate_range) can see the difference: without one on this mm (KVM's sPTEs are
   // gone at range_start) the model frees them as it zaps, which gives the same outcomes in

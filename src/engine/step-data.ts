@@ -425,93 +425,96 @@ const C_OP: Partial<Record<BinOp, string>> = { '===': '==', '!==': '!=', '>>>': 
  * rule read as it runs as `reads RULE`. Masks print in hex.
  */
 export function printStep(d: StepData, slotName: (slot: number) => string): { guard: string | null; effect: string[] } {
-  // A negative mask is a complement (`& ~PG_locked`): shown so.
-  const num = (n: number): string => (n >= 0 && n < 10 ? String(n) : n < 0 ? `~${num(~n)}` : `0x${n.toString(16)}`);
-  const place = (e: Expr): string => {
-    if (typeof e === 'number') return `[${slotName(e)}]`;
-    if (e.k === 'frame') return `folio(${ex(e.frame)}).${FRAME_FIELDS[e.field] ?? `field ${e.field}`}`;
-    if (e.k === 'table') return `${e.name}[${ex(e.at)}]`;
-    return `state[${ex(e)}]`;
-  };
-  const ex = (e: Expr): string => {
-    if (typeof e === 'number') return num(e);
+  const p = new StepPrinter(slotName);
+  p.lines(d.effect, '');
+  return { guard: d.guard === undefined ? null : p.ex(d.guard), effect: p.out };
+}
+
+class StepPrinter {
+  readonly out: string[] = [];
+  constructor(private readonly slotName: (slot: number) => string) {}
+
+  /** A number; a negative mask is a complement (`& ~PG_locked`): shown so. */
+  private num = (n: number): string => (n >= 0 && n < 10 ? String(n) : n < 0 ? `~${this.num(~n)}` : `0x${n.toString(16)}`);
+
+  private place(e: Expr): string {
+    if (typeof e === 'number') return `[${this.slotName(e)}]`;
+    if (e.k === 'frame') return `folio(${this.ex(e.frame)}).${FRAME_FIELDS[e.field] ?? `field ${e.field}`}`;
+    if (e.k === 'table') return `${e.name}[${this.ex(e.at)}]`;
+    return `state[${this.ex(e)}]`;
+  }
+
+  ex(e: Expr): string {
+    if (typeof e === 'number') return this.num(e);
     switch (e.k) {
       case 'get':
-        return place(e.get);
+        return this.place(e.get);
       case 'v':
         return e.v;
       case 'op':
-        return `(${ex(e.a)} ${C_OP[e.op] ?? e.op} ${ex(e.b)})`;
+        return `(${this.ex(e.a)} ${C_OP[e.op] ?? e.op} ${this.ex(e.b)})`;
       case 'not':
-        return `!${ex(e.not)}`;
+        return `!${this.ex(e.not)}`;
       case 'bnot':
-        return `~${ex(e.bnot)}`;
+        return `~${this.ex(e.bnot)}`;
       case 'cond':
-        return `(${ex(e.if)} ? ${ex(e.then)} : ${ex(e.else)})`;
+        return `(${this.ex(e.if)} ? ${this.ex(e.then)} : ${this.ex(e.else)})`;
       case 'pc':
         return `pc ${boundPc(e.pc)}`;
       case 'frame':
       case 'table':
-        return `&${place(e)}`;
+        return `&${this.place(e)}`;
     }
-  };
-  const txt = (parts: readonly Text[]) => parts.map((p) => (typeof p === 'string' ? JSON.stringify(p) : 'hex' in p ? `hex(${ex(p.hex)})` : ex(p.dec))).join(', ');
-  const out: string[] = [];
-  const lines = (ss: readonly Stmt[], ind: string): void => {
-    for (const x of ss) {
-      switch (x.k) {
-        case 'put':
-          out.push(`${ind}${place(x.put)} = ${ex(x.v)}`);
-          break;
-        case 'inc':
-          out.push(`${ind}${place(x.inc)} += ${x.by}`);
-          break;
-        case 'or':
-          out.push(`${ind}${place(x.or)} |= ${ex(x.bits)}`);
-          break;
-        case 'let':
-          out.push(`${ind}${x.let} = ${ex(x.v)}`);
-          break;
-        case 'set':
-          out.push(`${ind}${x.set} = ${ex(x.v)}`);
-          break;
-        case 'if':
-          out.push(`${ind}if ${ex(x.if)} {`);
-          lines(x.then, `${ind}  `);
-          if (x.else?.length) {
-            out.push(`${ind}} else {`);
-            lines(x.else, `${ind}  `);
-          }
-          out.push(`${ind}}`);
-          break;
-        case 'each':
-          out.push(`${ind}for ${x.each} in ${x.of.map(num).join(', ')} {`);
-          lines(x.do, `${ind}  `);
-          out.push(`${ind}}`);
-          break;
-        case 'break':
-          out.push(`${ind}break`);
-          break;
-        case 'do':
-          lines(x.do, ind);
-          break;
-        case 'goto':
-          out.push(`${ind}goto pc ${boundPc(x.goto)}`);
-          break;
-        case 'note':
-          out.push(`${ind}trace(${txt(x.note)})`);
-          break;
-        case 'tag':
-          out.push(`${ind}reads ${x.tag}`);
-          break;
-        case 'fail':
-          out.push(`${ind}BUG(${txt(x.fail)})`);
-          break;
-      }
+  }
+
+  private txt(parts: readonly Text[]): string {
+    return parts.map((p) => (typeof p === 'string' ? JSON.stringify(p) : 'hex' in p ? `hex(${this.ex(p.hex)})` : this.ex(p.dec))).join(', ');
+  }
+
+  /** A block's statements at an indent. */
+  lines(ss: readonly Stmt[], ind: string): void {
+    for (const x of ss) this.line(x, ind);
+  }
+
+  private line(x: Stmt, ind: string): void {
+    const out = this.out;
+    switch (x.k) {
+      case 'put':
+        return void out.push(`${ind}${this.place(x.put)} = ${this.ex(x.v)}`);
+      case 'inc':
+        return void out.push(`${ind}${this.place(x.inc)} += ${x.by}`);
+      case 'or':
+        return void out.push(`${ind}${this.place(x.or)} |= ${this.ex(x.bits)}`);
+      case 'let':
+        return void out.push(`${ind}${x.let} = ${this.ex(x.v)}`);
+      case 'set':
+        return void out.push(`${ind}${x.set} = ${this.ex(x.v)}`);
+      case 'if':
+        out.push(`${ind}if ${this.ex(x.if)} {`);
+        this.lines(x.then, `${ind}  `);
+        if (x.else?.length) {
+          out.push(`${ind}} else {`);
+          this.lines(x.else, `${ind}  `);
+        }
+        return void out.push(`${ind}}`);
+      case 'each':
+        out.push(`${ind}for ${x.each} in ${x.of.map(this.num).join(', ')} {`);
+        this.lines(x.do, `${ind}  `);
+        return void out.push(`${ind}}`);
+      case 'break':
+        return void out.push(`${ind}break`);
+      case 'do':
+        return this.lines(x.do, ind);
+      case 'goto':
+        return void out.push(`${ind}goto pc ${boundPc(x.goto)}`);
+      case 'note':
+        return void out.push(`${ind}trace(${this.txt(x.note)})`);
+      case 'tag':
+        return void out.push(`${ind}reads ${x.tag}`);
+      case 'fail':
+        return void out.push(`${ind}BUG(${this.txt(x.fail)})`);
     }
-  };
-  lines(d.effect, '');
-  return { guard: d.guard === undefined ? null : ex(d.guard), effect: out };
+  }
 }
 
 /** The era rules a step reads as it runs (its `tag` statements), in order, once each. */

@@ -249,27 +249,13 @@ class Search {
     const k = this.succ[d * T + this.next[d]!++]!;
     const tid = this.among[k]!;
     if (d + 1 === this.cap) this.growStack();
-    const { state, fps, NW } = this;
+    const state = this.state;
     // The successor's fingerprint is the parent's with the terms of the slots the step
     // changed swapped: XOR telescopes over several writes of one slot.
     const step = this.progs[k]![state[this.pcSlot[k]!]!]!;
     recordWrites(this.log, this.logTop);
-    const f = reduce ? this.fpAt(d, k) : 0;
-    if (reduce) {
-      for (let w = 0; w < NW; w++) {
-        fps[f + w] = fps[f + 3 * NW + w]!;
-        fps[f + NW + w] = fps[f + 2 * NW + w] = 0;
-      }
-      recordFootprint(fps, f, f + NW, f + 2 * NW);
-    }
-    try {
-      stepThread(this.m, state, tid, null);
-    } catch (e) {
-      // A bug in the model: name the schedule that reaches it, as thread numbers.
-      stopRecording();
-      stopFootprint();
-      throw new Error(`${(e as Error).message} (schedule ${this.schedule(d + 1)})`);
-    }
+    const f = reduce ? this.startFootprint(d, k) : 0;
+    this.step(d, tid);
     if (reduce) stopFootprint();
     const written = stopRecording();
     const log = (this.log = written.buf);
@@ -328,6 +314,30 @@ class Search {
     // A new state (to this search): push it, keeping the log that undoes it.
     this.enter(hi, lo, end, moved, sleep, want);
     if ((++this.pushed & 255) === 0) this.checkLimits();
+  }
+
+  /** Reduce: record the footprint of thread k's step at level d (its guard's reads are there already); where it is. */
+  private startFootprint(d: number, k: number): number {
+    const { fps, NW } = this;
+    const f = this.fpAt(d, k);
+    for (let w = 0; w < NW; w++) {
+      fps[f + w] = fps[f + 3 * NW + w]!;
+      fps[f + NW + w] = fps[f + 2 * NW + w] = 0;
+    }
+    recordFootprint(fps, f, f + NW, f + 2 * NW);
+    return f;
+  }
+
+  /** Run thread tid's step on the state, from level d. */
+  private step(d: number, tid: number): void {
+    try {
+      stepThread(this.m, this.state, tid, null);
+    } catch (e) {
+      // A bug in the model: name the schedule that reaches it, as thread numbers.
+      stopRecording();
+      stopFootprint();
+      throw new Error(`${(e as Error).message} (schedule ${this.schedule(d + 1)})`);
+    }
   }
 
   /** Level d's successors are all taken: finish it (its path counts) and go back to its parent. False: stop. */

@@ -71,12 +71,9 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
     staleSet(ws, st, out);
     return out;
   };
-  const wanted = new Map<string, { outcomeKey?: string }>();
+  const wanted = wantedTargets(x);
   const watcherOf = new Map<string, number>(); // window target -> watcher index
-  x.outcomes.forEach((o, i) => wanted.set(`outcome ${i + 1}`, { outcomeKey: o.key }));
   const byKey = new Map(x.outcomes.map((o, i) => [o.key, `outcome ${i + 1}`]));
-  for (const v of VIOLATIONS) if (x.outcomes.some((o) => o.violations.includes(v))) wanted.set(`harm ${v}`, {});
-  for (const w of x.windows) wanted.set(`window ${w.key}`, {});
   const found = new Map<string, number[]>();
 
   // Breadth-first over the same state graph; each node remembers its parent and the thread that led to it.
@@ -132,17 +129,26 @@ export function findWitnesses(m: Machine, x: Exploration, sha256: string, limits
     frontier = next;
   }
 
-  return [...wanted.entries()]
-    .filter(([target]) => found.has(target))
-    .map(([target, meta]) => {
-      const prefix = found.get(target)!;
-      const schedule = complete(m, prefix);
-      const { trace } = replay(m, schedule);
-      const w: Witness = { target, schedule, token: encodeToken(sha256, schedule), trace };
-      if (meta.outcomeKey) w.outcomeKey = meta.outcomeKey;
-      if (watcherOf.has(target)) w.windowSteps = windowLength(m, schedule, prefix.length, watcherOf.get(target)!);
-      return w;
-    });
+  return [...wanted.entries()].filter(([target]) => found.has(target)).map(([target, meta]) => witness(m, sha256, target, meta.outcomeKey, found.get(target)!, watcherOf.get(target)));
+}
+
+/** What a witness is sought for: every outcome (by its key), every harm seen, every window. */
+function wantedTargets(x: Exploration): Map<string, { outcomeKey?: string }> {
+  const wanted = new Map<string, { outcomeKey?: string }>();
+  x.outcomes.forEach((o, i) => wanted.set(`outcome ${i + 1}`, { outcomeKey: o.key }));
+  for (const v of VIOLATIONS) if (x.outcomes.some((o) => o.violations.includes(v))) wanted.set(`harm ${v}`, {});
+  for (const w of x.windows) wanted.set(`window ${w.key}`, {});
+  return wanted;
+}
+
+/** The witness of a target from the shortest schedule that reaches it (`prefix`), finished canonically and replayed; `watcher`: a window's. */
+function witness(m: Machine, sha256: string, target: string, outcomeKey: string | undefined, prefix: number[], watcher: number | undefined): Witness {
+  const schedule = complete(m, prefix);
+  const { trace } = replay(m, schedule);
+  const w: Witness = { target, schedule, token: encodeToken(sha256, schedule), trace };
+  if (outcomeKey) w.outcomeKey = outcomeKey;
+  if (watcher !== undefined) w.windowSteps = windowLength(m, schedule, prefix.length, watcher);
+  return w;
 }
 
 /** How many consecutive steps, from the one that opened it, the window stays open on this schedule. */

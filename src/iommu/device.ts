@@ -79,24 +79,7 @@ export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: bo
       ],
     }),
   });
-  if (stuck) {
-    // The SMMU's TLB holds the page read-only while the PTE is writable: the page request will
-    // find nothing to fix and the device will fault again, forever, unless a TLB invalidation
-    // reaches the SMMU (the spin is not modelled: the device waits for one; if none comes, the
-    // run ends with it waiting).
-    asm.bind(stuck);
-    asm.emit({
-      fn: 'PRI page request',
-      does: `the SMMU's TLB still holds ${where} read-only, the PTE is writable: handle_mm_fault() finds nothing to fix and the device faults again`,
-      data: () => ({ effect: [bump(l, 'iommu.pri'), ...violateData(l, 'device-fault-loop', [`${d.name} faults on `, { hex: pg.addr }, ": the SMMU's TLB entry is read-only, the PTE writable"])] }),
-    });
-    asm.emit({
-      fn: 'PRI page request',
-      does: "the device retries once a TLB invalidation has reached the SMMU's entry",
-      waitsForever: "it faults forever: no TLB invalidation reaches the SMMU's read-only entry (device-fault-loop)",
-      data: () => ({ guard: or(not(bits(slot(iotlb), ATC.PRESENT)), bits(slot(iotlb), ATC.WRITABLE)), effect: [goto(access)] }),
-    });
-  }
+  if (stuck) emitFaultLoop(e, d, pi, iotlb, stuck, access);
   asm.bind(pri);
   asm.emit({
     fn: 'PRI page request',
@@ -113,6 +96,30 @@ export function emitDeviceAccess(e: Emit, d: DeviceSlot, pi: number, isWrite: bo
   asm.bind(done);
 }
 
+
+/**
+ * The SMMU's TLB holds the page read-only while the PTE is writable: the page request will find
+ * nothing to fix and the device will fault again, forever, unless a TLB invalidation reaches the
+ * SMMU (the spin is not modelled: the device waits for one at `stuck`; if none comes, the run
+ * ends with it waiting), then it accesses again.
+ */
+function emitFaultLoop(e: Emit, d: DeviceSlot, pi: number, iotlb: number, stuck: Label, access: Label): void {
+  const { l, asm } = e;
+  const pg = l.pages[pi]!;
+  const where = `${l.procs[pg.proc]!.name}:${hex(pg.addr)}`;
+  asm.bind(stuck);
+  asm.emit({
+    fn: 'PRI page request',
+    does: `the SMMU's TLB still holds ${where} read-only, the PTE is writable: handle_mm_fault() finds nothing to fix and the device faults again`,
+    data: () => ({ effect: [bump(l, 'iommu.pri'), ...violateData(l, 'device-fault-loop', [`${d.name} faults on `, { hex: pg.addr }, ": the SMMU's TLB entry is read-only, the PTE writable"])] }),
+  });
+  asm.emit({
+    fn: 'PRI page request',
+    does: "the device retries once a TLB invalidation has reached the SMMU's entry",
+    waitsForever: "it faults forever: no TLB invalidation reaches the SMMU's read-only entry (device-fault-loop)",
+    data: () => ({ guard: or(not(bits(slot(iotlb), ATC.PRESENT)), bits(slot(iotlb), ATC.WRITABLE)), effect: [goto(access)] }),
+  });
+}
 
 /**
  * An arm64 SMMU answers a translation from its own TLB when it holds the page (no walk): the ATC

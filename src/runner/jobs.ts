@@ -93,27 +93,41 @@ async function exploreFlat(pairs: { scenario: Scenario; era: Era; witnesses?: bo
   // EPT A/D bits); the worker gets the rules and words without the history they came from.
   const metas = pairs.map((p) => runMeta(p.scenario, p.era));
   const queue = pairs.flatMap((p, index): Job[] => (metas[index]!.unavailable ? [] : [{ index, scenario: settled(p.scenario, metas[index]!.era).scenario, era: { ...metas[index]!.era, timeline: undefined }, limits: plain, witnesses: p.witnesses ?? witnesses }]));
-  const states = new Array<number>(pairs.length).fill(0);
-  const total = queue.length;
-  let done = 0;
   // One exploration and more than one worker: split it, unless it asks for witnesses,
   // self-checks or reduction (those run on one thread).
   const only = queue[0];
   let split: WorkerMessage | undefined;
-  if (jobs > 1 && total === 1 && only && !witnesses && !plain.sanity && !plain.reduce) {
-    const r = await exploreSplit(only, jobs, control, total);
-    if (r) {
-      split = r;
-      results[only.index] = r;
-      queue.length = 0;
-      done = 1;
-    }
+  if (jobs > 1 && queue.length === 1 && only && !witnesses && !plain.sanity && !plain.reduce) {
+    split = (await exploreSplit(only, jobs, control, 1)) ?? undefined;
+    if (split) results[only.index] = split;
   }
-  // Each worker compiles and warms up the explorer anew, which costs more than a small
-  // exploration (the catalog's take milliseconds): one worker starts at once, the others only
-  // when the work proves long, a job running for more than LONG_JOB_MS or the whole run for
-  // more than LONG_RUN_MS with jobs still queued. So `--jobs N` speeds up long runs and does
-  // not slow down short ones (docs/performance.md).
+  if (!split) await runQueue(queue, jobs, control, results);
+  return pairs.map((_, i) => {
+    const r = results[i];
+    if (r && 'error' in r) throw new Error(r.error);
+    const run = metas[i]!;
+    if (!r) return { run, exploration: run.unavailable ? null : notRun(), witnesses: [] };
+    const m = r as Extract<WorkerMessage, { exploration: unknown }>;
+    // A split exploration comes back in the engine's words; a worker's own in the release's.
+    const exploration = m.exploration && r === split ? explorationInWords(run.era.words, m.exploration) : m.exploration;
+    const ran = { ...run, rulesRead: m.rulesRead };
+    withLabels(ran, Object.keys(exploration?.outcomes[0]?.observations ?? {}));
+    return { run: ran, exploration, witnesses: m.witnesses };
+  });
+}
+
+/**
+ * The jobs on a pool of workers, each worker's answers into `results` by job index. Each
+ * worker compiles and warms up the explorer anew, which costs more than a small exploration
+ * (the catalog's take milliseconds): one worker starts at once, the others only when the work
+ * proves long, a job running for more than LONG_JOB_MS or the whole run for more than
+ * LONG_RUN_MS with jobs still queued. So `--jobs N` speeds up long runs and does not slow
+ * down short ones (docs/performance.md).
+ */
+async function runQueue(queue: Job[], jobs: number, control: Control, results: (WorkerMessage | undefined)[]): Promise<void> {
+  const states = new Array<number>(results.length).fill(0);
+  const total = queue.length;
+  let done = 0;
   const want = Math.max(1, Math.min(jobs, queue.length));
   const running: Promise<void>[] = [];
   let failed: unknown;
@@ -162,18 +176,6 @@ async function exploreFlat(pairs: { scenario: Scenario; era: Era; witnesses?: bo
   for (let k = 0; k < running.length; k++) await running[k];
   clearInterval(ramp);
   if (failed) throw failed;
-  return pairs.map((_, i) => {
-    const r = results[i];
-    if (r && 'error' in r) throw new Error(r.error);
-    const run = metas[i]!;
-    if (!r) return { run, exploration: run.unavailable ? null : notRun(), witnesses: [] };
-    const m = r as Extract<WorkerMessage, { exploration: unknown }>;
-    // A split exploration comes back in the engine's words; a worker's own in the release's.
-    const exploration = m.exploration && r === split ? explorationInWords(run.era.words, m.exploration) : m.exploration;
-    const ran = { ...run, rulesRead: m.rulesRead };
-    withLabels(ran, Object.keys(exploration?.outcomes[0]?.observations ?? {}));
-    return { run: ran, exploration, witnesses: m.witnesses };
-  });
 }
 
 /**

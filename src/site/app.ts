@@ -374,6 +374,18 @@ export function start(root: HTMLElement, initial?: View): void {
   for (const id of ['catalog', 'editor', 'axis', 'explored', 'lanes']) $(id).addEventListener('pointerdown', take);
   select.addEventListener('change', take);
   $('editor').addEventListener('input', take);
+  listenToText(select);
+  listenToAxis();
+  listenToResults();
+  window.addEventListener('hashchange', () => {
+    if (!namesView(location.hash)) return;
+    view = viewOf(location.hash);
+    render(view);
+  });
+}
+
+/** The scenario picked, or its text edited: rendered again (the text once it stands still a moment). */
+function listenToText(select: HTMLSelectElement): void {
   select.addEventListener('change', () => {
     view = select.value ? { scenario: select.value, releases: view.releases } : { text: textOf(view), releases: view.releases };
     render(view);
@@ -387,6 +399,10 @@ export function start(root: HTMLElement, initial?: View): void {
       render(view);
     }, 250);
   });
+}
+
+/** The release axis: click, shift-click, drag, and the arrow keys choose the releases shown. */
+function listenToAxis(): void {
   // Click a release: it alone; shift-click: beside the one shown (two side by side).
   $('axis').addEventListener('click', (e) => {
     const r = (e.target as HTMLElement).closest('button.release')?.getAttribute('data-release');
@@ -416,6 +432,10 @@ export function start(root: HTMLElement, initial?: View): void {
     view = withReleases(view, [next]);
     render(view);
   });
+}
+
+/** The trace's controls (copy the cite, step, close a witness) and the exploration's (explore, cancel, a witness). */
+function listenToResults(): void {
   $('lanes').addEventListener('click', (e) => {
     const id = (e.target as HTMLElement).id;
     if (id === 'copy-cite') void navigator.clipboard?.writeText($('cite').textContent ?? '');
@@ -443,10 +463,5 @@ export function start(root: HTMLElement, initial?: View): void {
       view = { ...view, witness: { release: el.getAttribute('data-release')!, token: el.getAttribute('data-token')!, target: el.getAttribute('data-target')! } };
       render(view);
     }
-  });
-  window.addEventListener('hashchange', () => {
-    if (!namesView(location.hash)) return;
-    view = viewOf(location.hash);
-    render(view);
   });
 }
