@@ -249,7 +249,14 @@ if (arg('scale', false)) {
   // operations passes 3.7 x 10^8 states and runs for over half an hour).
   console.log('\n6. scale: bench/scenarios/scale.mmu, to the end, within 24 GiB');
   const x = explore(here('scenarios/scale.mmu'), RACE_ERA, 2_000_000_000);
-  console.log(`${fmt(x.states)} states, ${fmt(x.transitions)} transitions, ${(x.ms / 1000).toFixed(0)} s, ${(x.bytes / x.states).toFixed(1)} bytes/state, peak RSS ${mib(x.maxRssKiB)}${x.complete ? '' : ' (INCOMPLETE)'}`);
+  console.log(`one thread:        ${fmt(x.states)} states, ${fmt(x.transitions)} transitions, ${(x.ms / 1000).toFixed(0)} s, ${(x.bytes / x.states).toFixed(1)} bytes/state, peak RSS ${mib(x.maxRssKiB)}${x.complete ? '' : ' (INCOMPLETE)'}`);
+  // The same exploration split between two workers (the CLI's --jobs 2), its table and
+  // vectors in several shared buffers past 4 GiB (docs/explore.md); v6.13 is the era's release.
+  const split = timed(process.execPath, [cli, 'run', here('scenarios/scale.mmu'), '--explore', '--kernel', 'v6.13', '--jobs', '2', '--stats', '--max-memory', '22000', '--timeout', '5400', '--max-states', '2000000000']);
+  const st = /States (\d+)\s+Transitions (\d+)/.exec(split.stdout);
+  const tm = /Time ([\d.]+)s\s+Memory ([\d.]+) MiB/.exec(split.stdout);
+  const whole = st && tm && /Workers 2/.test(split.stdout) && !/Incomplete/.test(split.stdout);
+  console.log(`--jobs 2 (split):  ${st ? `${fmt(Number(st[1]))} states, ${fmt(Number(st[2]))} transitions` : 'no figures'}, ${(split.ms / 1000).toFixed(0)} s wall, ${tm ? `${(Number(tm[2]) * 1048576 / Number(st[1])).toFixed(1)} bytes/state, ` : ''}peak RSS ${split.rssKiB ? mib(split.rssKiB) : '?'}${whole ? '' : ' (INCOMPLETE or not split)'}`);
 }
 // ---- 7. start-up ----
 // What a person notices: the time from the command to its last byte, against bare node on

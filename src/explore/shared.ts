@@ -10,9 +10,9 @@
 // views it through typed arrays of a fixed length, made again when the buffer has grown: a
 // length-tracking view of a growable buffer (`new Int32Array(buffer)`) costs V8 (Node 20) a
 // length check per access that its compiler does not hoist, 3.5 times slower on random access
-// than a fixed view of the same memory (measured: 30 M reads and writes, 830 ms against 235),
-// which made each worker of a split search take 1.5 times the CPU of one search per
-// transition. The table is rehashed to 1.5 times its size at 80% load with the workers
+// than a fixed view of the same memory (bench/typed-views.mjs: 30 M reads and writes, 800 ms
+// against 240), which made each worker of a split search take 1.5 times the CPU of one search
+// per transition. The table is rehashed to 1.5 times its size at 80% load with the workers
 // stopped at a barrier, at a point between two table operations. (Doubling at 70% took 202 MiB
 // on three-thread-race and was slower: a larger table misses the cache more.)
 //
