@@ -214,36 +214,26 @@ async function cmdRun(a: { scenario: string; format: Format; trace: boolean; rep
 async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json' } & ExploreArgs & Common) {
   startCommand(a.explore);
   const S = await session(a);
-  const { diffEras, runScenario } = await import('./runner/run.js');
+  const { comparePair } = await import('./runner/run.js');
   const D = await import('./report/diff.js');
-  const tiers: import('./report/diff.js').Tier[] = [];
-  const pairDiff = async (s: Scenario, a0: Era, b0: Era) => {
-    // A proposal against its base: the base at the proposal's release.
-    const [ea, eb] = diffEras(a0, b0);
-    if (!a.explore) {
-      const d = D.diffRuns(runScenario(s, ea), runScenario(s, eb));
-      tiers.push(D.tierOf(d));
-      return { text: () => D.diffText(d), json: () => D.diffJson(d), tier: D.tierOf(d) };
-    }
-    const [xa, xb] = await explorePairs([{ scenario: s, era: ea }, { scenario: s, era: eb }], a, true);
-    const d = D.diffExplored(xa!, xb!);
-    tiers.push(D.exploreTierOf(d));
-    return { text: () => D.exploreDiffText(d), json: () => D.exploreDiffJson(d), tier: D.exploreTierOf(d) };
-  };
   const { toJson } = await import('./report/json.js');
+  // With --explore every comparison keeps its witnesses (a diff shows where explorations part).
+  const explore = a.explore ? (pairs: { scenario: Scenario; era: Era }[]) => explorePairs(pairs, a, true) : undefined;
+  let diffs: ({ name: string } & ReturnType<typeof D.comparedOutput>)[];
   if (a.all) {
     if (a.args.length !== 2) throw new UserError('diff --all takes two eras: mmutt diff --all ERA_A ERA_B');
     const [ea, eb] = a.args.map((id) => S.era(id)) as [Era, Era];
-    const diffs = [];
-    for (const n of S.catalogNames()) diffs.push({ name: n, ...(await pairDiff(S.scenario(n), ea, eb)) });
+    diffs = [];
+    for (const n of S.catalogNames()) diffs.push({ name: n, ...D.comparedOutput(await comparePair(S.scenario(n), ea, eb, explore)) });
     print(a.format === 'json' ? toJson(diffs.map((d) => d.json())) : D.diffAllText(ea, eb, a.explore, diffs));
   } else {
     if (a.args.length !== 3) throw new UserError('diff takes a scenario and two eras: mmutt diff SCENARIO ERA_A ERA_B (or diff --all ERA_A ERA_B)');
-    const d = await pairDiff(S.scenario(a.args[0]!), S.era(a.args[1]!), S.era(a.args[2]!));
+    const d = D.comparedOutput(await comparePair(S.scenario(a.args[0]!), S.era(a.args[1]!), S.era(a.args[2]!), explore));
+    diffs = [{ name: a.args[0]!, ...d }];
     print(a.format === 'json' ? toJson(d.json()) : d.text());
   }
   // As tools/memory-model's cmplitmushist.sh: exit 1 when a result changed.
-  if (exitCode === 0 && tiers.some((t) => t === 'changed' || t === 'timeout')) exitCode = 1;
+  if (exitCode === 0 && diffs.some((d) => d.tier === 'changed' || d.tier === 'timeout')) exitCode = 1;
 }
 
 async function cmdExplain(a: { scenario?: string; replay?: string; step?: string } & EraChoice & Common) {
@@ -281,10 +271,9 @@ async function cmdExport(a: { scenario: string; promela: boolean } & EraChoice &
 /** The cite block for these options (cite prints it; reproduce compares a quoted one with it). */
 async function citeBlock(S: Session, a: { scenario: string; inline: boolean } & EraChoice & ExploreArgs, scenario?: Scenario): Promise<string> {
   const eras = S.select(a, { many: true, required: 'cite needs at least one --era, --kernel or --at (or --era all)' });
-  const { runScenario } = await import('./runner/run.js');
+  const { citeRuns } = await import('./runner/run.js');
   const s = scenario ?? S.scenario(a.scenario);
-  const runs = eras.map((e) => runScenario(s, e));
-  const explored = a.explore ? await explorePairs(eras.map((era) => ({ scenario: s, era })), a, true) : null;
+  const { runs, explored } = await citeRuns(s, eras, a.explore ? (pairs) => explorePairs(pairs, a, true) : undefined);
   const { citeText } = await import('./report/cite.js');
   return citeText(runs, explored, { inline: a.inline, options: exploreFlags(a), eraFiles: S.eraFilesOf(eras), scenarioText: S.mailText(s) });
 }
@@ -331,18 +320,7 @@ async function cmdReproduce(a: { file: string } & Common) {
   } catch (e) {
     throw new UserError(`${source}:${q.at}: the block's Reproduce line \`mmutt cite ${quote(q.argv.join(' '))}\`: ${(e as Error).message}`);
   }
-  // The scenario is the text the block carries, and it must be the one the block names: a
-  // block cut short, or edited, is not reproduced from something else (nor from a local file).
-  let s: Scenario | undefined;
-  try {
-    s = q.scenario ? S.scenarioFromText(q.scenario.file, q.scenario.text) : undefined;
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    throw new UserError(`${source}:${q.scenario!.at}: the scenario text the block carries does not read (as ${e.message}): was it cut or edited on the way?`);
-  }
-  if (s && parsed.scenario !== q.scenario!.file) throw new UserError(`${source}:${q.at}: the block carries ${q.scenario!.file} but its Reproduce line cites ${quote(parsed.scenario)}`);
-  if (s && q.sha256 && !s.sha256.startsWith(q.sha256)) throw new UserError(`${source}:${q.at}: the scenario text the block carries has sha256 ${s.sha256.slice(0, 12)}, not the ${q.sha256} the block names: it was cut or edited on the way`);
-  if (!s && (parsed.scenario.includes('/') || parsed.scenario.endsWith('.mmu'))) throw new UserError(`${source}:${q.at}: the block cites ${quote(parsed.scenario)} but carries no scenario text for it (was it cut?); mmutt does not read a local file in its place`);
+  const s = R.carriedScenario(S, q, parsed.scenario, source);
   const fresh = await citeBlock(S, parsed, s);
   const { reproduceText } = await import('./report/reproduce.js');
   const r = reproduceText(q, fresh, { source, version: VERSION });
@@ -379,11 +357,10 @@ async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } 
     print((await import('./report/matrix.js')).releaseMatrixText(rows, ruleSets, S.registry.releases.length));
     return;
   }
-  const { runGrid } = await import('./runner/run.js');
+  const { exploreGrid, runGrid } = await import('./runner/run.js');
   const R = await import('./report/render.js');
   if (a.explore) {
-    const flat = await explorePairs(scenarios.flatMap((scenario) => eras.map((era) => ({ scenario, era }))), a, false);
-    const rows = scenarios.map((_, i) => flat.slice(i * eras.length, (i + 1) * eras.length));
+    const rows = await exploreGrid(scenarios, eras, (pairs) => explorePairs(pairs, a, false));
     print(await R.exploredMatrixOutput(eras, rows, a.format, { stats: a.stats, page: await pageFor(a.format) }, () => runGrid(scenarios, eras)));
     return;
   }

@@ -234,6 +234,12 @@ export interface ExploreRun {
   bands?: ExploreBand[];
 }
 
+/**
+ * What `diff` compares: one scenario under two eras (a proposal against its base at its
+ * release), run canonically, or explored.
+ */
+export type Compared = { explored: false; a: RunResult; b: RunResult } | { explored: true; a: ExploreRun; b: ExploreRun };
+
 /** herd7's verdicts, and ours for an exploration that did not finish. */
 export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout' | 'Interrupted';
 

@@ -2,7 +2,7 @@
 // or, explored, which outcomes, verdicts, windows and harms differ. Printed at 72 columns: a
 // diff goes into a mail.
 import type { Era } from '../contract/era.js';
-import { COUNTER_NAMES, pathsCounted, verdict, type ExploreRun, type RunResult, type TraceStep } from '../contract/output.js';
+import { COUNTER_NAMES, pathsCounted, verdict, type Compared, type ExploreRun, type RunResult, type TraceStep } from '../contract/output.js';
 import { exploreBandLines, exploredSummary, fmtOutcome, windowText } from './explore.js';
 import { MAIL_WIDTH, bandLines, eraRefs, fmtValue, heldFor, pathCounts, plural, releasesOf, toolOf, wrap, type PathCounts } from './text.js';
 import { VERSION } from '../version.js';
@@ -295,6 +295,16 @@ export function exploreDiffJson(d: ExploreDiff) {
 
 /** The tool and history a JSON result came from. */
 const toolJson = (eras: { history?: string }[]) => ({ version: VERSION, ...(eras.find((e) => e.history) ? { history: eras.find((e) => e.history)!.history } : {}) });
+
+/** A comparison as text, as JSON, and its tier: canonical runs or explorations alike. */
+export function comparedOutput(c: Compared): { text: () => string; json: () => unknown; tier: Tier } {
+  if (!c.explored) {
+    const d = diffRuns(c.a, c.b);
+    return { text: () => diffText(d), json: () => diffJson(d), tier: tierOf(d) };
+  }
+  const d = diffExplored(c.a, c.b);
+  return { text: () => exploreDiffText(d), json: () => exploreDiffJson(d), tier: exploreTierOf(d) };
+}
 
 /** diff --all: the tier of every catalog scenario, and how many are in each tier. */
 export function diffAllText(a: Era, b: Era, explored: boolean, diffs: { name: string; tier: Tier }[]): string {

@@ -4,6 +4,8 @@
 // with the block this mmutt prints for the same command. Era files a block carries are code: they
 // are compared, never run (the reader saves one and names it with --era-file).
 import type { QuotedCite } from '../contract/output.js';
+import type { Scenario } from '../contract/scenario.js';
+import type { Session } from './session.js';
 import { UserError, quote } from '../errors.js';
 import { readInputFile, readStandardInput } from '../input.js';
 import { quotingOf, unquoteLine } from '../scenario/unquote.js';
@@ -115,4 +117,24 @@ export function readCite(text: string, source: string): QuotedCite {
   });
   const sha = lines.map((l) => /^scenario \S+ \(sha256 ([0-9a-f]{12})\)$/.exec(l)?.[1]).find((h) => h);
   return { lines, at: start + 1, version: head[1]!, ...(head[2] ? { history: head[2] } : {}), ...(sha ? { sha256: sha } : {}), argv: words.slice(1), ...(scenario ? { scenario } : {}), eraFiles, unfolded };
+}
+
+/**
+ * The scenario a quoted block carries, read as the file it names. It must be the one the
+ * block's Reproduce line cites (`cited`), with the sha256 the block names: a block cut short,
+ * or edited, is not reproduced from something else, nor from a local file in its place.
+ * Undefined for a catalog scenario the block does not carry.
+ */
+export function carriedScenario(S: Session, q: QuotedCite, cited: string, source: string): Scenario | undefined {
+  let s: Scenario | undefined;
+  try {
+    s = q.scenario ? S.scenarioFromText(q.scenario.file, q.scenario.text) : undefined;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    throw new UserError(`${source}:${q.scenario!.at}: the scenario text the block carries does not read (as ${e.message}): was it cut or edited on the way?`);
+  }
+  if (s && cited !== q.scenario!.file) throw new UserError(`${source}:${q.at}: the block carries ${q.scenario!.file} but its Reproduce line cites ${quote(cited)}`);
+  if (s && q.sha256 && !s.sha256.startsWith(q.sha256)) throw new UserError(`${source}:${q.at}: the scenario text the block carries has sha256 ${s.sha256.slice(0, 12)}, not the ${q.sha256} the block names: it was cut or edited on the way`);
+  if (!s && (cited.includes('/') || cited.endsWith('.mmu'))) throw new UserError(`${source}:${q.at}: the block cites ${quote(cited)} but carries no scenario text for it (was it cut?); mmutt does not read a local file in its place`);
+  return s;
 }

@@ -3,7 +3,7 @@
 // release's words for the trace; it fills in the output contract (src/contract/output.ts)
 // that reports read.
 import type { Era, RuleName } from '../contract/era.js';
-import type { ExploreRun, Limits, RunResult } from '../contract/output.js';
+import type { Compared, ExploreRun, Limits, RunResult } from '../contract/output.js';
 import type { Scenario } from '../contract/scenario.js';
 import { ENGINE_SIMPLIFICATIONS } from '../contract/simplifications.js';
 import type { CompileOptions, Machine } from '../engine/compile.js';
@@ -140,6 +140,32 @@ export function runGrid(scenarios: readonly Scenario[], eras: readonly Era[], sc
     if (scenarios.length > 1) forgetMachines(s);
     return row;
   });
+}
+
+/** Explores (scenario, era) pairs, in order: the caller's (it shows progress, answers Ctrl-C). */
+export type ExploreMany = (pairs: { scenario: Scenario; era: Era }[]) => Promise<ExploreRun[]>;
+
+/** Each scenario (a row) under each era (a column), explored. */
+export async function exploreGrid(scenarios: readonly Scenario[], eras: readonly Era[], exploreMany: ExploreMany): Promise<ExploreRun[][]> {
+  const flat = await exploreMany(scenarios.flatMap((scenario) => eras.map((era) => ({ scenario, era }))));
+  return scenarios.map((_, i) => flat.slice(i * eras.length, (i + 1) * eras.length));
+}
+
+/** A scenario under two eras, as `diff` compares them: a proposal against its base at the release it applies to; explored with `exploreMany`. */
+export async function comparePair(s: Scenario, a: Era, b: Era, exploreMany?: ExploreMany): Promise<Compared> {
+  const [ea, eb] = diffEras(a, b);
+  if (!exploreMany) return { explored: false, a: runScenario(s, ea), b: runScenario(s, eb) };
+  const [xa, xb] = await exploreMany([
+    { scenario: s, era: ea },
+    { scenario: s, era: eb },
+  ]);
+  return { explored: true, a: xa!, b: xb! };
+}
+
+/** What a cite block quotes: the scenario's canonical run under each era, and with `exploreMany` its explorations. */
+export async function citeRuns(s: Scenario, eras: readonly Era[], exploreMany?: ExploreMany): Promise<{ runs: RunResult[]; explored: ExploreRun[] | null }> {
+  const runs = eras.map((e) => runScenario(s, e));
+  return { runs, explored: exploreMany ? await exploreMany(eras.map((era) => ({ scenario: s, era }))) : null };
 }
 
 /** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding ('if-complete': only when no limit stopped it). */
