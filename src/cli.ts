@@ -216,22 +216,21 @@ async function cmdDiff(a: { args: string[]; all: boolean; format: 'text' | 'json
   const S = await session(a);
   const { comparePair } = await import('./runner/run.js');
   const D = await import('./report/diff.js');
-  const { toJson } = await import('./report/json.js');
   // With --explore every comparison keeps its witnesses (a diff shows where explorations part).
   const explore = a.explore ? (pairs: { scenario: Scenario; era: Era }[]) => explorePairs(pairs, a, true) : undefined;
-  let diffs: ({ name: string } & ReturnType<typeof D.comparedOutput>)[];
+  const diffs: ({ name: string } & ReturnType<typeof D.comparedOutput>)[] = [];
+  let ea: Era, eb: Era;
   if (a.all) {
     if (a.args.length !== 2) throw new UserError('diff --all takes two eras: mmutt diff --all ERA_A ERA_B');
-    const [ea, eb] = a.args.map((id) => S.era(id)) as [Era, Era];
-    diffs = [];
+    [ea, eb] = a.args.map((id) => S.era(id)) as [Era, Era];
     for (const n of S.catalogNames()) diffs.push({ name: n, ...D.comparedOutput(await comparePair(S.scenario(n), ea, eb, explore)) });
-    print(a.format === 'json' ? toJson(diffs.map((d) => d.json())) : D.diffAllText(ea, eb, a.explore, diffs));
   } else {
     if (a.args.length !== 3) throw new UserError('diff takes a scenario and two eras: mmutt diff SCENARIO ERA_A ERA_B (or diff --all ERA_A ERA_B)');
-    const d = D.comparedOutput(await comparePair(S.scenario(a.args[0]!), S.era(a.args[1]!), S.era(a.args[2]!), explore));
-    diffs = [{ name: a.args[0]!, ...d }];
-    print(a.format === 'json' ? toJson(d.json()) : d.text());
+    const s = S.scenario(a.args[0]!);
+    [ea, eb] = [S.era(a.args[1]!), S.era(a.args[2]!)];
+    diffs.push({ name: a.args[0]!, ...D.comparedOutput(await comparePair(s, ea, eb, explore)) });
   }
+  print(D.diffOutput(ea, eb, a.explore, diffs, a.all, a.format));
   // As tools/memory-model's cmplitmushist.sh: exit 1 when a result changed.
   if (exitCode === 0 && diffs.some((d) => d.tier === 'changed' || d.tier === 'timeout')) exitCode = 1;
 }
@@ -341,7 +340,7 @@ async function cmdBisect(a: { scenario: string; where?: string; between?: string
     ...(a.explore ? { exploreMany: (pairs: { scenario: Scenario; era: Era }[]) => explorePairs(pairs, a, false) } : {}),
   });
   const B = await import('./report/bisect.js');
-  print(a.format === 'json' ? B.bisectJson(s, cond, b) : B.bisectText(s, cond, b));
+  print(B.bisectOutput(s, cond, b, a.format));
 }
 
 async function cmdMatrix(a: { dir?: string; format: Format; releases: boolean } & ExploreArgs & Common) {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogNames, loadScenario, parseWhere } from '../src/scenario/catalog.js';
 import { ERAS, getEra, registry } from './registry.js';
 import { DEFAULT_LIMITS } from '../src/contract/output.js';
-import { bisectText } from '../src/report/bisect.js';
+import { bisectOutput } from '../src/report/bisect.js';
 import { citeText } from '../src/report/cite.js';
 import { diffExplored, diffRuns, diffText, exploreDiffText } from '../src/report/diff.js';
 import { exploreScenario, runScenario } from '../src/runner/run.js';
@@ -120,7 +120,7 @@ describe('72 columns for what goes into a mail, over the whole catalog', () => {
     expectWidth(citeText(runs, null, { inline: true, options: [], eraFiles: [], scenarioText }), 72);
     expectWidth(citeText([runs[0]!, runs[runs.length - 1]!], null, { inline: true, options: [], eraFiles: [getEra('rfc-2024-03-folio-dirty')], scenarioText }), 72);
     const cond = parseWhere(s, 'kvm.fault > 1 \\/ notifier.invalidate_range_start > 0');
-    expectWidth(bisectText(s, cond, await bisectReleases(s, cond, registry.timeline, ERAS, {})), 72);
+    expectWidth(bisectOutput(s, cond, await bisectReleases(s, cond, registry.timeline, ERAS, {}), 'text'), 72);
     for (let i = 1; i < ERAS.length; i++) expectWidth(diffText(diffRuns(runs[i - 1]!, runs[i]!)), 72);
     // Explored to the end, as the commands do by default: the longest path counts are those
     // of complete explorations (madv-free-guest-untouched passes 10^12).

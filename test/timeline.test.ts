@@ -14,7 +14,7 @@ import { catalogNames, loadScenario, parseWhere } from '../src/scenario/catalog.
 import type { Scenario } from '../src/contract/scenario.js';
 import { ERAS, registry } from './registry.js';
 import { bisectGolden, unhashed } from './golden-names.js';
-import { bisectText } from '../src/report/bisect.js';
+import { bisectOutput } from '../src/report/bisect.js';
 
 const t = registry.timeline;
 const COMMIT = /^[0-9a-f]{12} \(".+"\)$/;
@@ -121,6 +121,6 @@ describe('every timeline entry is observable, or says why not', () => {
     expect(flip, `flips at ${b.flips.map((f) => f.release).join(', ') || 'no release'}`).toBeDefined();
     expect(flip!.decisive).toContain(e);
     // Every flip of the condition, reviewed: an entry moved to another release is a diff here.
-    await expect(unhashed(bisectText(s, parseWhere(s, o.where), b))).toMatchFileSnapshot(`golden/${bisectGolden(e)!}`);
+    await expect(unhashed(bisectOutput(s, parseWhere(s, o.where), b, 'text'))).toMatchFileSnapshot(`golden/${bisectGolden(e)!}`);
   });
 });

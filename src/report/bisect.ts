@@ -46,7 +46,7 @@ function flipLines(f: BisectFlip): string[] {
   return out;
 }
 
-export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
+function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
   const how = b.explore ? 'the verdict of exists, over every interleaving' : 'the canonical run';
   const out = [`mmutt ${VERSION} (history ${b.history})`, `bisect  scenario ${s.name}`, ...wrap(`where ${fmtCond(cond)} (${how})`, '  ', '    ', W)];
   out.push(...wrap(`releases ${b.between[0]}..${b.between[1]}: ${plural(b.runs, 'run')} (releases that differ only in rules the scenario does not read share one)`, '  ', '    ', W), '');
@@ -66,5 +66,8 @@ export function bisectText(s: Scenario, cond: Cond, b: Bisection): string {
 }
 
 /** bisect --format json: the bisection as data, with the tool and the scenario it ran. */
-export const bisectJson = (s: Scenario, cond: Cond, b: Bisection): string =>
+const bisectJson = (s: Scenario, cond: Cond, b: Bisection): string =>
   toJson({ schema: 'mmutt/bisect@1', tool: { version: VERSION, history: b.history }, scenario: { name: s.name, sha256: s.sha256 }, where: fmtCond(cond), ...b });
+
+/** A bisection as printed: text, or (--format json) data. */
+export const bisectOutput = (s: Scenario, cond: Cond, b: Bisection, format: 'text' | 'json'): string => (format === 'json' ? bisectJson(s, cond, b) : bisectText(s, cond, b));

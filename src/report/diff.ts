@@ -6,6 +6,7 @@ import { COUNTER_NAMES, pathsCounted, verdict, type Compared, type ExploreRun, t
 import { exploreBandLines, exploredSummary, fmtOutcome, windowText } from './explore.js';
 import { MAIL_WIDTH, bandLines, eraRefs, fmtValue, heldFor, pathCounts, plural, releasesOf, toolOf, wrap, type PathCounts } from './text.js';
 import { VERSION } from '../version.js';
+import { toJson } from './json.js';
 
 const W = MAIL_WIDTH;
 
@@ -297,7 +298,7 @@ export function exploreDiffJson(d: ExploreDiff) {
 const toolJson = (eras: { history?: string }[]) => ({ version: VERSION, ...(eras.find((e) => e.history) ? { history: eras.find((e) => e.history)!.history } : {}) });
 
 /** A comparison as text, as JSON, and its tier: canonical runs or explorations alike. */
-export function comparedOutput(c: Compared): { text: () => string; json: () => unknown; tier: Tier } {
+export function comparedOutput(c: Compared): ComparedOutput {
   if (!c.explored) {
     const d = diffRuns(c.a, c.b);
     return { text: () => diffText(d), json: () => diffJson(d), tier: tierOf(d) };
@@ -305,9 +306,20 @@ export function comparedOutput(c: Compared): { text: () => string; json: () => u
   const d = diffExplored(c.a, c.b);
   return { text: () => exploreDiffText(d), json: () => exploreDiffJson(d), tier: exploreTierOf(d) };
 }
+export interface ComparedOutput {
+  text: () => string;
+  json: () => unknown;
+  tier: Tier;
+}
+
+/** `diff` as printed: one comparison, or (diff --all) the catalog's, as text or JSON. */
+export function diffOutput(a: Era, b: Era, explored: boolean, diffs: ({ name: string } & ComparedOutput)[], all: boolean, format: 'text' | 'json'): string {
+  if (format === 'json') return toJson(all ? diffs.map((d) => d.json()) : diffs[0]!.json());
+  return all ? diffAllText(a, b, explored, diffs) : diffs[0]!.text();
+}
 
 /** diff --all: the tier of every catalog scenario, and how many are in each tier. */
-export function diffAllText(a: Era, b: Era, explored: boolean, diffs: { name: string; tier: Tier }[]): string {
+function diffAllText(a: Era, b: Era, explored: boolean, diffs: { name: string; tier: Tier }[]): string {
   const out = [`mmutt ${toolOf([a, b])}`, `diff --all${explored ? ' --explore' : ''}  A = ${a.id}  B = ${b.id}`, `(${diffs.length} scenarios)`, ''];
   for (const d of diffs) out.push(`${TIER_TEXT[d.tier].padEnd(26)} ${d.name}`);
   out.push('');
