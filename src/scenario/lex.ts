@@ -34,27 +34,40 @@ export function lex(file: string, text: string): Tok[] {
   return new Lexer(file, text).tokens();
 }
 
-/** One pass over a scenario's text: a method per kind of token. */
+const WHITE = /[ \t\r\n]+/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_.-]*/y;
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * One pass over a scenario's text: a method per kind of token. Each token and each run of
+ * white space or comment is found natively (a sticky regular expression, indexOf) and the
+ * position moved past it in one step: a matrix lexes the whole catalog before it runs, and a
+ * loop per character took most of its parse.
+ */
 class Lexer {
   private readonly toks: Tok[] = [];
   private i = 0;
   private line = 1;
   private col = 1;
+  /** No surrogate pair in the text: a column is a UTF-16 unit. */
+  private readonly bmp: boolean;
   constructor(
     private readonly file: string,
     private readonly text: string,
-  ) {}
+  ) {
+    this.bmp = !/[\uD800-\uDFFF]/.test(text);
+  }
 
   tokens(): Tok[] {
     const text = this.text;
     while (this.i < text.length) {
-      const c = text[this.i]!;
+      const c = text.charCodeAt(this.i);
       if (this.skipped(c)) continue;
       const pos = this.here();
-      if (c === '"') this.string(pos);
-      else if (c >= '0' && c <= '9') this.number(pos);
-      else if (/[A-Za-z_]/.test(c)) this.name(pos);
-      else this.punct(c, pos);
+      if (c === 34) this.string(pos);
+      else if (c >= 48 && c <= 57) this.number(pos);
+      else if (isNameStart(c)) this.name(pos);
+      else this.punct(text[this.i]!, pos);
     }
     this.toks.push({ kind: 'eof', text: '<end of file>', pos: this.here() });
     return this.toks;
@@ -68,37 +81,47 @@ class Lexer {
     throw new ScenarioError(this.file, pos, msg);
   }
 
-  private advance(n: number): void {
+  /** Move to text[j], counting the lines and columns passed over (each character once in all). */
+  private moveTo(j: number): void {
     const text = this.text;
-    for (let k = 0; k < n; k++) {
-      if (text[this.i] === '\n') {
+    let nl = -1;
+    for (let k = this.i; k < j; k++) {
+      if (text.charCodeAt(k) === 10) {
         this.line++;
-        this.col = 1;
-      } else if (!isLowSurrogateAfterHigh(text, this.i)) {
-        // Columns count characters (code points): the second half of a surrogate pair is not one.
-        this.col++;
+        nl = k;
       }
-      this.i++;
     }
+    if (nl >= 0) this.col = 1 + this.width(nl + 1, j);
+    else this.col += this.width(this.i, j);
+    this.i = j;
+  }
+
+  /** Columns from text[a] to text[b]: characters (code points), so the second half of a surrogate pair is not one. */
+  private width(a: number, b: number): number {
+    if (this.bmp) return b - a;
+    let n = 0;
+    for (let k = a; k < b; k++) if (!isLowSurrogateAfterHigh(this.text, k)) n++;
+    return n;
   }
 
   /** White space or a comment at c, passed over (true), or a token starts there (false). */
-  private skipped(c: string): boolean {
+  private skipped(c: number): boolean {
     const text = this.text;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
-      this.advance(1);
+    if (c === 32 || c === 9 || c === 13 || c === 10) {
+      WHITE.lastIndex = this.i;
+      WHITE.test(text);
+      this.moveTo(WHITE.lastIndex);
       return true;
     }
-    if (c === '/' && text[this.i + 1] === '/') {
-      while (this.i < text.length && text[this.i] !== '\n') this.advance(1);
+    if (c === 47 && text.charCodeAt(this.i + 1) === 47) {
+      const end = text.indexOf('\n', this.i);
+      this.moveTo(end < 0 ? text.length : end);
       return true;
     }
-    if (c === '(' && text[this.i + 1] === '*') {
-      const start = this.here();
-      this.advance(2);
-      while (this.i < text.length && !(text[this.i] === '*' && text[this.i + 1] === ')')) this.advance(1);
-      if (this.i >= text.length) this.fail(start, 'unterminated comment: expected `*)` before the end of the file');
-      this.advance(2);
+    if (c === 40 && text.charCodeAt(this.i + 1) === 42) {
+      const end = text.indexOf('*)', this.i + 2);
+      if (end < 0) this.fail(this.here(), 'unterminated comment: expected `*)` before the end of the file');
+      this.moveTo(end + 2);
       return true;
     }
     return false;
@@ -106,16 +129,11 @@ class Lexer {
 
   private string(pos: Pos): void {
     const text = this.text;
-    this.advance(1);
-    let s = '';
-    while (this.i < text.length && text[this.i] !== '"') {
-      s += text[this.i];
-      this.advance(1);
-    }
-    if (this.i >= text.length) this.fail(pos, 'unterminated string: expected a closing `"` before the end of the file');
-    this.advance(1);
+    const end = text.indexOf('"', this.i + 1);
+    if (end < 0) this.fail(pos, 'unterminated string: expected a closing `"` before the end of the file');
     // A description may span lines; its white space is folded.
-    this.toks.push({ kind: 'str', text: s.replace(/\s+/g, ' ').trim(), pos });
+    this.toks.push({ kind: 'str', text: text.slice(this.i + 1, end).replace(/\s+/g, ' ').trim(), pos });
+    this.moveTo(end + 1);
   }
 
   private number(pos: Pos): void {
@@ -131,21 +149,20 @@ class Lexer {
       this.fail(pos, `number ${raw} is out of range: expected a value below 2^48`);
     }
     this.toks.push({ kind: 'num', text: raw, num: value, pos });
-    this.advance(raw.length);
+    this.moveTo(this.i + raw.length);
   }
 
   private name(pos: Pos): void {
     const { text, i } = this;
-    let j = i + 1;
-    while (j < text.length && /[A-Za-z0-9_.-]/.test(text[j]!)) {
-      if (text[j] === '-' && text[j + 1] === '>') break;
-      j++;
-    }
-    // A trailing `.` belongs to the punctuation that follows, not to the name.
+    NAME.lastIndex = i;
+    NAME.test(text);
+    let j = NAME.lastIndex;
+    // A trailing `.` belongs to the punctuation that follows, not to the name; so does the `-`
+    // of an arrow (`a->b`: '>' ends the name).
     while (text[j - 1] === '.' || text[j - 1] === '-') j--;
     if (j - i > MAX_NAME) this.fail(pos, `name \`${text.slice(i, i + 40)}...\` is ${j - i} characters long: expected at most ${MAX_NAME}`);
     this.toks.push({ kind: 'ident', text: text.slice(i, j), pos });
-    this.advance(j - i);
+    this.moveTo(j);
   }
 
   private punct(c: string, pos: Pos): void {
@@ -155,6 +172,6 @@ class Lexer {
       this.fail(pos, `unexpected character ${shown}`);
     }
     this.toks.push({ kind: 'punct', text: p, pos });
-    this.advance(p.length);
+    this.moveTo(this.i + p.length);
   }
 }
