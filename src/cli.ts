@@ -18,13 +18,22 @@ import { VERSION } from './version.js';
 
 // Ctrl-C at any moment once mmutt runs, even before the command is known, stops explorations
 // where they are: their partial results print (verdict Interrupted) with exit 130. A command
-// that does not explore has nothing partial to print and ends at once; a second Ctrl-C always
-// ends at once. (Before this module runs, in Node's own start-up, a Ctrl-C ends the process as
-// it ends any.)
+// that does not explore has nothing partial to print and ends at once; a second Ctrl-C ends at
+// once. One Ctrl-C often arrives twice: `timeout -s INT` signals the process and then its
+// group, and `npm run` passes on the terminal's signal to a child that had it already; a
+// second SIGINT within SAME_CTRL_C ms of the first is that same Ctrl-C. (Before this module
+// runs, in Node's own start-up, a Ctrl-C ends the process as it ends any.)
+const SAME_CTRL_C = 500;
 const stop = new Int32Array(new SharedArrayBuffer(4));
 let mode: 'not yet known' | 'explores' | 'runs' = 'not yet known';
+let firstCtrlC = 0;
 process.on('SIGINT', () => {
-  if (Atomics.load(stop, 0) || mode === 'runs') process.exit(130);
+  if (mode === 'runs') process.exit(130);
+  if (Atomics.load(stop, 0)) {
+    if (performance.now() - firstCtrlC > SAME_CTRL_C) process.exit(130);
+    return;
+  }
+  firstCtrlC = performance.now();
   Atomics.store(stop, 0, 1);
 });
 

@@ -63,6 +63,26 @@ describe('Ctrl-C', () => {
     expect(out).toMatch(/^Observation three-thread-race Interrupted \d+ \d+$/m);
   });
 
+  // `timeout -s INT` and `npm run` deliver one Ctrl-C twice within milliseconds; a person's
+  // second Ctrl-C, later, still ends at once.
+  const twice = async (gap: number) => {
+    const child = spawn(process.execPath, [CLI, 'run', RACE, '--era', 'post-aa85986e7150', '--explore', '--jobs', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise((r) => child.on('spawn', r));
+    await new Promise((r) => setTimeout(r, Math.max(600, 3 * boot)));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, gap));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    return { code, out };
+  };
+  it('one Ctrl-C delivered twice (5 ms apart): partial results and exit 130', async () => {
+    const r = await twice(5);
+    expect(r.code).toBe(130);
+    expect(r.out).toMatch(/^Observation three-thread-race Interrupted \d+ \d+$/m);
+  });
+
   it('a command that does not explore ends at once with exit 130', async () => {
     const child = spawn(process.execPath, [CLI, 'matrix'], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise((r) => child.on('spawn', r));
