@@ -106,6 +106,25 @@ describe('mmutt CLI', () => {
     expect([json.mode, json.tier, json.verdicts.map((v: { verdict: string }) => v.verdict)]).toEqual(['explore', 'changed', ['Sometimes', 'Always']]);
   });
 
+  it('diff --explore: least counters that differ are a changed result, named and shown (a reviewer found "Exact output match" here)', () => {
+    const d = mmutt('diff', '--explore', 'exit-releases-guest', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty');
+    expect(d.out.split('\n')[0]).toBe('Same verdict; changed: kvm.folio_mark_dirty');
+    expect(d.out).toMatch(/^Outcomes in both whose least counters \(of the paths to them\) differ, A \/ B:\n {2}vcpu0:r0=0xcc;.*\n(?: {6}.*\n)* {4}kvm\.folio_mark_dirty 2 \/ 0$/m);
+    const json = JSON.parse(mmutt('diff', '--explore', 'exit-releases-guest', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty', '--format', 'json').out);
+    expect([json.tier, json.changed, json.outcomes.both[0].counters]).toEqual(['same-verdict', ['kvm.folio_mark_dirty'], { 'kvm.folio_mark_dirty': [2, 0] }]);
+  });
+
+  it('explored bands that print alike say what differs (least counters here)', () => {
+    const out = mmutt('run', 'fault-races-invalidation', '--explore', '--era', 'pre-6bdb913f0a70').out;
+    const blocks = out.slice(out.indexOf('Across the era')).split(/^ {2}[a-z]:$/m).slice(1);
+    expect(blocks.length).toBeGreaterThan(1);
+    const printed = blocks.map((b) => b.split('     as ')[0]);
+    // Two blocks alike as summarised: the second says how it differs.
+    const twin = printed.findIndex((b, i) => printed.indexOf(b) !== i);
+    expect(twin).toBeGreaterThan(0);
+    expect(blocks[twin]).toMatch(/^ {5}as a, but:\n {7}vcpu0:r0=0x0; .*least counters\n {9}kvm\.folio_mark_accessed 1 \(a: 0\)$/m);
+  });
+
   it('diff --help offers only the formats diff accepts', () => {
     const help = mmutt('diff', '--help');
     expect(help.code).toBe(0);

@@ -173,7 +173,8 @@ export interface ExploreDiff {
   /** Outcome keys only in A, only in B, and in both with their path counts. */
   onlyA: string[];
   onlyB: string[];
-  both: { key: string; a: number; b: number }[];
+  /** Outcomes in both: their path counts, and the least counters (of the paths to it) that differ. */
+  both: { key: string; a: number; b: number; counters: { name: string; a: number; b: number }[] }[];
   windowsOnlyA: string[];
   windowsOnlyB: string[];
   /** Both explorations counted paths (neither was reduced nor stopped): only then are path counts compared or shown. */
@@ -192,7 +193,11 @@ export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
     b,
     onlyA: xa.filter((o) => !kb.has(o.key)).map((o) => o.key),
     onlyB: xb.filter((o) => !ka.has(o.key)).map((o) => o.key),
-    both: xa.filter((o) => kb.has(o.key)).map((o) => ({ key: o.key, a: o.paths, b: kb.get(o.key)!.paths })),
+    both: xa.filter((o) => kb.has(o.key)).map((o) => {
+      const ob = kb.get(o.key)!;
+      const counters = COUNTER_NAMES.map((name) => ({ name, a: o.counters[name], b: ob.counters[name] })).filter((x) => x.a !== x.b);
+      return { key: o.key, a: o.paths, b: ob.paths, counters };
+    }),
     windowsOnlyA: [...wa].filter((k) => !wb.has(k)),
     windowsOnlyB: [...wb].filter((k) => !wa.has(k)),
     counted: !!a.exploration && !!b.exploration && pathsCounted(a.exploration) && pathsCounted(b.exploration),
@@ -207,7 +212,9 @@ export function exploreTierOf(d: ExploreDiff): Tier {
   const sameSet = !d.onlyA.length && !d.onlyB.length;
   const sameWindows = !d.windowsOnlyA.length && !d.windowsOnlyB.length;
   // Reduced searches count no paths: the same outcomes are all they can show.
-  if (sameSet && sameWindows) return d.counted && d.both.every((x) => x.a === x.b) ? 'exact' : 'same-outcome';
+  // Counters that differ are a changed result, as in a canonical diff (its "Same verdict").
+  const sameCounters = d.both.every((x) => !x.counters.length);
+  if (sameSet && sameWindows && sameCounters) return d.counted && d.both.every((x) => x.a === x.b) ? 'exact' : 'same-outcome';
   const [va, vb] = [verdict(xa), verdict(xb)];
   const harm = (x: typeof xa) => x.outcomes.some((o) => o.violations.length);
   if (va && vb && va.verdict === vb.verdict && harm(xa) === harm(xb)) return 'same-verdict';
@@ -235,6 +242,7 @@ function exploreChanged(d: ExploreDiff): string[] {
     ...(va?.verdict !== vb?.verdict ? ['verdict'] : []),
     ...(d.onlyA.length || d.onlyB.length ? ['outcomes'] : []),
     ...(d.counted && d.both.some((x) => x.a !== x.b) ? ['path counts'] : []),
+    ...new Set(d.both.flatMap((x) => x.counters.map((c) => c.name))),
     ...(d.windowsOnlyA.length || d.windowsOnlyB.length ? ['windows'] : []),
   ];
 }
@@ -260,6 +268,14 @@ function outcomesAndWindows(d: ExploreDiff, counts: PathCounts): string[] {
     const x = d.both.find((y) => y.key === k)!;
     return `${counts.fmt(x.a)} / ${counts.fmt(x.b)}:`;
   });
+  const leastMoved = d.both.filter((x) => x.counters.length);
+  if (leastMoved.length) {
+    out.push('', 'Outcomes in both whose least counters (of the paths to them) differ, A / B:');
+    for (const x of leastMoved) {
+      out.push(...wrap(fmtOutcome(byKey.get(x.key)!), '  ', '      ', W));
+      out.push(...wrap(x.counters.map((c) => `${c.name} ${c.a} / ${c.b}`).join(', '), '    ', '      ', W));
+    }
+  }
   const win = (title: string, keys: string[], x: ExploreRun) => {
     if (!keys.length) return;
     out.push('', title);
@@ -286,7 +302,7 @@ export function exploreDiffJson(d: ExploreDiff) {
     outcomes: {
       onlyA: d.onlyA.map((k) => ({ ...fmt(k), ...(counted ? { paths: obs(k).paths } : {}) })),
       onlyB: d.onlyB.map((k) => ({ ...fmt(k), ...(counted ? { paths: obs(k).paths } : {}) })),
-      both: d.both.map((x) => ({ ...fmt(x.key), ...(counted ? { paths: [x.a, x.b] } : {}) })),
+      both: d.both.map((x) => ({ ...fmt(x.key), ...(counted ? { paths: [x.a, x.b] } : {}), ...(x.counters.length ? { counters: Object.fromEntries(x.counters.map((c) => [c.name, [c.a, c.b]])) } : {}) })),
     },
     changed: exploreChanged(d),
     windows: { onlyA: d.windowsOnlyA, onlyB: d.windowsOnlyB },

@@ -141,16 +141,43 @@ export function exploreBandLines(r: ExploreRun, width: number, counts: PathCount
   const w = Math.max(...bands.map((b) => releaseRange(b).length));
   const out = wrap("Across the era (every release explored; a band's releases find the same):", '', '  ', width);
   for (const b of bands) out.push(`  ${releaseRange(b).padEnd(w)}  ${letter(b)}${b.release === r.run.era.release ? '  (the result shown)' : ''}`);
-  const done = new Set<string>();
+  // Each letter's block; one that prints as an earlier letter's does says what differs.
+  const blocks = new Map<string, { lines: string[]; band: ExploreBand }>();
   for (const b of bands) {
     const L = letter(b);
-    if (done.has(L)) continue;
-    done.add(L);
+    if (blocks.has(L)) continue;
     const one: ExploreRun = { run: { ...r.run, ...(b.unavailable ? { unavailable: b.unavailable } : {}) }, exploration: b.exploration, witnesses: [] };
-    out.push(`  ${L}:`, ...exploredSummary(one, width, '     ', counts));
-    if (b.exploration) out.push(`     States ${b.exploration.states}  Transitions ${b.exploration.transitions}`);
+    const lines = [...exploredSummary(one, width, '     ', counts), ...(b.exploration ? [`     States ${b.exploration.states}  Transitions ${b.exploration.transitions}`] : [])];
+    const twin = [...blocks].find(([, k]) => k.lines.join('\n') === lines.join('\n'));
+    out.push(`  ${L}:`, ...lines);
+    if (twin && b.exploration && twin[1].band.exploration) out.push(...unprinted(b.exploration, twin[0], twin[1].band.exploration, width));
+    blocks.set(L, { lines, band: b });
   }
   return out;
+}
+
+/**
+ * What a band found that its summary does not print and another band's (`M`'s) differs in:
+ * which outcomes (the summary counts them), the least counters of the paths to one, windows.
+ */
+function unprinted(x: Exploration, M: string, y: Exploration, width: number): string[] {
+  const out = [`     as ${M}, but:`];
+  const mine = new Map(x.outcomes.map((o) => [o.key, o]));
+  const theirs = new Map(y.outcomes.map((o) => [o.key, o]));
+  for (const o of x.outcomes.filter((o) => !theirs.has(o.key))) out.push(...wrap(`outcome not in ${M}: ${fmtOutcome(o)}`, '       ', '         ', width));
+  for (const o of y.outcomes.filter((o) => !mine.has(o.key))) out.push(...wrap(`no outcome ${fmtOutcome(o)}`, '       ', '         ', width));
+  for (const o of x.outcomes) {
+    const t = theirs.get(o.key);
+    if (!t) continue;
+    const moved = (Object.keys(o.counters) as (keyof typeof o.counters)[]).filter((n) => o.counters[n] !== t.counters[n]);
+    if (moved.length) out.push(...wrap(`${fmtOutcome(o)} least counters ${moved.map((n) => `${n} ${o.counters[n]} (${M}: ${t.counters[n]})`).join(', ')}`, '       ', '         ', width));
+    else if (o.paths !== t.paths) out.push(...wrap(`${fmtOutcome(o)} ${fmtCount(o.paths)} paths (${M}: ${fmtCount(t.paths)})`, '       ', '         ', width));
+  }
+  const wy = new Set(y.windows.map((w) => w.key));
+  const wx = new Set(x.windows.map((w) => w.key));
+  for (const w of x.windows.filter((w) => !wy.has(w.key))) out.push(...wrap(`window not in ${M}: ${windowText(w)}`, '       ', '         ', width));
+  for (const w of y.windows.filter((w) => !wx.has(w.key))) out.push(...wrap(`no window ${windowText(w)}`, '       ', '         ', width));
+  return out.length > 1 ? out : [];
 }
 
 export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
