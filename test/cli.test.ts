@@ -151,6 +151,19 @@ describe('mmutt CLI', () => {
     }
   });
 
+  it('run --explore --format markdown: the text report as tables, every outcome with its paths per era, harms, windows (it printed one matrix cell)', () => {
+    const r = mmutt('run', 'madv-free-then-guest-write', '--explore', '--era', 'all', '--format', 'markdown');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('matrix');
+    expect(r.out).toMatch(/^## madv-free-then-guest-write \(explored\)$/m);
+    // pre-6bdb913f0a70 has no MADV_FREE: it says so once, in the verdict's row.
+    expect(r.out).toMatch(/^\| verdict \(P N\) \| not in this era: MADV_FREE arrived in v4\.5 .* \| Sometimes \d+ \d+ \| Always \d+ 0 \| Always \d+ 0 \| Always \d+ 0 \|$/m);
+    expect(r.out).toMatch(/^\| `vcpu1:r0=0x0; .*harm: lost-write;` \| – \| \d+ paths \| – \| – \| – \|$/m);
+    expect(r.out).toMatch(/^\| harms \| – \| \*\*lost-write\*\* \(\d+ paths\) \| none \| none \| none \|$/m);
+    expect(r.out).toMatch(/^\| windows \| – \| spte gfn 0x100, opened by .* \| none \| none \| none \|$/m);
+    expect(r.out).toMatch(/^\| search \| – \| complete \| complete \| complete \| complete \|$/m);
+  });
+
   it('matrix --explore --format markdown: a verdict with its path counts per era, the harms in bold, the windows', () => {
     const r = mmutt('matrix', '--explore', '--format', 'markdown');
     expect(r.code).toBe(0);

@@ -177,6 +177,17 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     expect(r.out).toMatch(/^\+ kvm\.spte_zap +\d+/m);
   });
 
+  it('a search a limit stopped: the block says so (no "Every interleaving"), and reproduces with exit 0, not 3', () => {
+    const cite = mmutt(['cite', RACE, '--kernel', 'v6.8', '--explore', '--max-states', '3000']);
+    expect(cite.code).toBe(3);
+    expect(cite.out).toContain('Interleavings explored (a search was stopped: see its summary):');
+    expect(cite.out).not.toContain('Every interleaving');
+    expect(cite.out).toMatch(/^ {2}harms: none so far$/m);
+    const r = mmutt(['reproduce', '-'], mail(cite.out.replace(/^/gm, '> ')));
+    expect(r.out).toMatch(/^reproduces: all \d+ lines are the same$/m);
+    expect(r.code).toBe(0);
+  });
+
   it('a block of another history says so, and how to get that history', () => {
     const other = quote('> ').replace(/[0-9a-f]{12}(?=\))/, 'aaaaaaaaaaaa').replace(/history [0-9a-f]{12}/g, 'history aaaaaaaaaaaa').replace(/-S [0-9a-f]{12}/g, '-S aaaaaaaaaaaa');
     const r = mmutt(['reproduce', '-'], other);

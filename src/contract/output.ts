@@ -221,6 +221,9 @@ export interface ExploreBand {
  * What a reader sees of an exploration (not its time or memory, nor the release's names for the
  * steps that opened its windows): equal keys, the same findings.
  */
+/** Why a search stopped, as the option that stopped it. */
+export const stoppedBy = (x: Exploration) => (x.stopped === 'interrupted' ? 'interrupted (SIGINT)' : `stopped by --${x.stopped === 'memory' ? 'max-memory' : x.stopped}`);
+
 export const foundKey = (unavailable: string | undefined, x: Exploration | null) =>
   JSON.stringify([unavailable, x && [x.complete, x.stopped, x.states, x.transitions, x.cycles, x.outcomes, x.windows.map((w) => [w.key, w.mapping, w.gfn, w.openedBy.thread]), x.approximate]]);
 
@@ -251,8 +254,10 @@ export type Verdict = 'Never' | 'Sometimes' | 'Always' | 'Timeout' | 'Interrupte
 export function verdict(x: Exploration): { verdict: Verdict; positive: number; negative: number } | null {
   const withCond = x.outcomes.filter((o) => o.condition !== undefined);
   if (!withCond.length && x.complete) return null;
-  // A reduced exploration counts outcomes, not paths: the verdict is the same.
-  const weight = (o: ExploredOutcome) => (x.reduced ? 1 : o.paths);
+  // A reduced exploration counts outcomes, not paths: the verdict is the same. So does one a
+  // limit stopped: a state's paths are counted when the search has finished it, and there
+  // the outcomes found are all that is known (0 paths would claim none).
+  const weight = (o: ExploredOutcome) => (x.reduced || !x.complete ? 1 : o.paths);
   const positive = withCond.filter((o) => o.condition).reduce((n, o) => n + weight(o), 0);
   const negative = withCond.filter((o) => !o.condition).reduce((n, o) => n + weight(o), 0);
   if (!x.complete) return { verdict: x.stopped === 'interrupted' ? 'Interrupted' : 'Timeout', positive, negative };

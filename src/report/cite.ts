@@ -75,7 +75,7 @@ export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: Ci
   });
   out.push('');
   if (explored) {
-    out.push('Every interleaving explored:');
+    out.push(explored.every((x) => !x.exploration || x.exploration.complete) ? 'Every interleaving explored:' : 'Interleavings explored (a search was stopped: see its summary):');
     const counts = pathCounts();
     explored.forEach((x, i) => {
       out.push(`${label(i)}:`, ...exploredSummary(x, W, '  ', counts));

@@ -1,10 +1,10 @@
 // Exploration reports, in the shape herd7 users read and grep (docs/output.md): the outcomes
 // with their path counts, the condition, Positive/Negative, one verdict line.
-import { foundKey, hex, pathsCounted, verdict } from '../contract/output.js';
+import { foundKey, hex, pathsCounted, stoppedBy, verdict } from '../contract/output.js';
 import { fmtCond } from './cond.js';
 import type { Era } from '../contract/era.js';
 import type { Exploration, ExploredOutcome, ExploreBand, ExploreRun } from '../contract/output.js';
-import { eraHeader, fmtCount, fmtValue, heldLine, legend, releaseRange, pathCounts, plural, releasesOf, wrap, type PathCounts, toolOf } from './text.js';
+import { eraHeader, fmtCount, fmtValue, heldFor, heldLine, legend, releaseRange, pathCounts, plural, releasesOf, wrap, type PathCounts, toolOf } from './text.js';
 import { runHeader } from './json.js';
 
 /**
@@ -50,7 +50,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   const counts = pathCounts();
   out.push('', `Outcomes ${x.outcomes.length}${x.complete ? '' : ' (so far: the exploration stopped)'}`);
   out.push(...outcomeLines(x, 80, counts, run.labels));
-  out.push('', x.windows.length ? 'Windows (a stale secondary mapping outside any invalidation bracket):' : 'Windows: none');
+  out.push('', x.windows.length ? 'Windows (a stale secondary mapping outside any invalidation bracket):' : x.complete ? 'Windows: none' : 'Windows: none so far');
   for (const w of x.windows) {
     const wit = r.witnesses.find((y) => y.target === `window ${w.key}`);
     out.push(...wrap(`${windowText(w)}${wit?.windowSteps !== undefined ? `, lasts ${plural(wit.windowSteps, 'step')}` : ''}`, '  ', '    '));
@@ -69,8 +69,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   if (v) out.push(`Positive: ${counts.fmt(v.positive)} Negative: ${counts.fmt(v.negative)}`);
   out.push(observationLine(r, counts.fmt));
   if (!x.complete) {
-    const why = x.stopped === 'interrupted' ? 'interrupted (SIGINT)' : `stopped by ${x.stopped}`;
-    out.push(...wrap(`Incomplete: ${why} after ${plural(x.states, 'state')}; the outcomes above were found, others may exist.`, '', '  '));
+    out.push(...wrap(`Incomplete: ${stoppedBy(x)} after ${plural(x.states, 'state')}${x.stopped === 'memory' ? ` (${(x.bytes / 1048576).toFixed(1)} MiB held)` : ''}; the outcomes above were found, others may exist${x.reduced ? '' : '; Positive and Negative count them, not paths (a path is counted when the search has finished its states)'}.`, '', '  '));
   }
   out.push(...counts.note());
   if (x.reduced) out.push(...wrap(`Reduced (--reduce, persistent and sleep sets): ${x.complete ? 'every outcome, harm and window is found, but ' : ''}the states are those of the reduced search and paths are not counted; Positive and Negative count outcomes.`, '', '  '));
@@ -119,10 +118,18 @@ export function exploredSummary(r: ExploreRun, width: number, indent: string, co
   const x = r.exploration;
   if (!x) return wrap(r.run.unavailable!, indent, `${indent}  `, width);
   const out = observationLines(r, width, indent, counts);
-  out.push(...wrap(`${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${counts.fmt(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ', incomplete'}`, indent, `${indent}  `, width));
+  out.push(
+    ...wrap(
+      `${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${counts.fmt(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ` so far: incomplete, ${stoppedBy(x)} after ${plural(x.states, 'state')} (the verdict counts outcomes, not paths)`}`,
+      indent,
+      `${indent}  `,
+      width,
+    ),
+  );
   const harms = harmsOf(x);
-  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') : 'none'}`, indent, `${indent}  `, width));
-  if (!x.windows.length) out.push(`${indent}windows: none`);
+  const none = x.complete ? 'none' : 'none so far';
+  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') : none}`, indent, `${indent}  `, width));
+  if (!x.windows.length) out.push(`${indent}windows: ${none}`);
   for (const w of x.windows) out.push(...wrap(`window: ${windowText(w)}`, indent, `${indent}  `, width));
   return out;
 }
@@ -275,6 +282,42 @@ export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): s
     }),
   );
   if (harms.length) out.push('', 'Harms found:', ...harms);
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * `run --explore --format markdown`: one scenario explored under some eras, a column each, as
+ * the text report says it: the verdict, each outcome with its paths, harms, windows, the size
+ * of the search and whether a limit stopped it; a split era's bands below.
+ */
+export function exploresMarkdown(runs: ExploreRun[]): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const first = runs[0]!.run;
+  const s = first.scenario;
+  const counts = pathCounts();
+  const out = [`## ${s.name} (explored)`, '', `mmutt ${toolOf(runs.map((r) => r.run.era))}, scenario sha256 \`${first.sha256.slice(0, 12)}\``, '', s.description, ''];
+  for (const r of runs) out.push(`- \`${r.run.era.id}\` (${releasesOf(r.run.era)}${r.bands ? `; the column holds for ${heldFor({ era: r.run.era, bands: r.bands })}` : ''}): ${r.run.era.commits.join('; ') || r.run.era.title}`);
+  if (s.condition) out.push('', `Condition ${s.condition.quantifier} (${fmtCond(s.condition.cond)})`);
+  out.push('', row(['', ...runs.map((r) => `\`${r.run.era.id}\``)]), row(['---', ...runs.map(() => '---')]));
+  // An era that cannot run the scenario says why once, in the verdict's row.
+  const cell = (f: (x: Exploration) => string, why = false) => runs.map((r) => (r.exploration ? f(r.exploration) : why ? (r.run.unavailable ?? '–') : '–'));
+  out.push(row(['verdict (P N)', ...cell((x) => observationLine({ ...runs[0]!, exploration: x }, counts.fmt).split(' ').slice(2).join(' '), true)]));
+  const outcomes = new Map<string, ExploredOutcome>();
+  for (const r of runs) for (const o of r.exploration?.outcomes ?? []) if (!outcomes.has(o.key)) outcomes.set(o.key, o);
+  for (const [key, o] of outcomes) {
+    out.push(row([`\`${fmtOutcome(o, first.labels)}\``, ...cell((x) => {
+      const here = x.outcomes.find((y) => y.key === key);
+      return here ? (pathsCounted(x) ? `${counts.fmt(here.paths)} paths` : 'found') : '–';
+    })]));
+  }
+  const none = (x: Exploration) => (x.complete ? 'none' : 'none so far');
+  out.push(row(['harms', ...cell((x) => harmsOf(x).map((h) => `**${h.harm}**${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') || none(x))]));
+  out.push(row(['windows', ...cell((x) => x.windows.map(windowText).join('; ') || none(x))]));
+  out.push(row(['states, transitions', ...cell((x) => `${x.states}, ${x.transitions}`)]));
+  out.push(row(['search', ...cell((x) => (x.complete ? (x.reduced ? 'complete, reduced (P and N count outcomes)' : 'complete') : `incomplete: ${stoppedBy(x)} (P and N count the outcomes found)`))]));
+  for (const r of runs) if (r.bands) out.push('', `\`${r.run.era.id}\`:`, '', '```', ...exploreBandLines(r, 80, counts), '```');
+  const note = counts.note(Infinity);
+  if (note.length) out.push('', ...note);
   return `${out.join('\n')}\n`;
 }
 

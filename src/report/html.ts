@@ -13,8 +13,8 @@
 // entries): zapped, repointed, updated, nothing; steps with an open window shaded, harms in
 // red, and the run's counters under it. With --explore, the table gives each era's verdict, harms and windows over every
 // interleaving.
-import { COUNTER_NAMES, pathsCounted } from '../contract/output.js';
-import type { ExploreRun, RunResult, TraceStep } from '../contract/output.js';
+import { COUNTER_NAMES, pathsCounted, stoppedBy } from '../contract/output.js';
+import type { Exploration, ExploreRun, RunResult, TraceStep } from '../contract/output.js';
 import { exploreBandLines, harmsOf, observationLine, windowText } from './explore.js';
 import { bandLines, fmtValue, heldFor, heldLine, outcomeLetters, pathCounts, releasesOf, toolOf, type PathCounts } from './text.js';
 
@@ -152,14 +152,17 @@ function canonicalTable(runs: RunResult[], letters: (string | null)[]): string {
   return rows.join('\n');
 }
 
+/** What an exploration met none of: none at all, or none before a limit stopped it. */
+const noneYet = (x: Exploration) => (x.complete ? 'none' : 'none so far');
+
 function exploredTable(xs: ExploreRun[], counts: PathCounts): string {
   const verdicts = xs.map((x) => (x.exploration ? observationLine(x, counts.fmt).split(' ').slice(2).join(' ') : '–'));
   const harms = xs.map((x) => !!x.exploration && harmsOf(x.exploration).length > 0);
   return [
     tr('verdict (P N)', verdicts),
-    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${counts.fmt(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ' (incomplete)'}` : '–'))),
-    tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || 'none' : '–')), harms),
-    tr('windows', xs.map((x) => (x.exploration ? x.exploration.windows.map(windowText).join('; ') || 'none' : '–'))),
+    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${counts.fmt(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ` so far (incomplete, ${stoppedBy(x.exploration)}: P and N count outcomes)`}` : '–'))),
+    tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || noneYet(x.exploration) : '–')), harms),
+    tr('windows', xs.map((x) => (x.exploration ? x.exploration.windows.map(windowText).join('; ') || noneYet(x.exploration) : '–'))),
   ].join('\n');
 }
 

@@ -29,13 +29,13 @@ export async function runsOutput(results: RunResult[], format: Format, opts: { s
  * Explorations of one scenario under some eras (`run --explore`). html draws each era's
  * canonical trace beside its verdict: `canonical` runs them when asked.
  */
-export async function exploresOutput(eras: readonly Era[], runs: ExploreRun[], format: Format, opts: { single: boolean; stats: boolean; page?: string | null }, canonical: () => RunResult[]): Promise<string> {
+export async function exploresOutput(runs: ExploreRun[], format: Format, opts: { single: boolean; stats: boolean; page?: string | null }, canonical: () => RunResult[]): Promise<string> {
   const X = await import('./explore.js');
   switch (format) {
     case 'json':
       return (await import('./json.js')).toJson(opts.single ? X.exploreJson(runs[0]!, opts) : runs.map((r) => X.exploreJson(r, opts)));
     case 'markdown':
-      return X.exploreMatrixMarkdown(eras, [runs]);
+      return X.exploresMarkdown(runs);
     case 'html':
       return (await import('./html.js')).htmlReport([canonical()], [runs], opts.page);
     case 'text':
