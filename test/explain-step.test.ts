@@ -23,6 +23,16 @@ describe('explain --step', () => {
     expect(mmutt('explain', 'ksm-merge-sleeping-driver', '--kernel', 'v4.14').out).toContain('violations: none -> sleep-in-atomic');
   });
 
+  it("a field the release has not got is the model's, never the release's name (kvm->mmu_invalidate_range_start before v5.12)", () => {
+    const old = mmutt('explain', '--step', 'kvm_mmu_notifier_invalidate_range_start', '--kernel', 'v5.11', 'ksm-merge').out.replace(/\s+/g, ' ');
+    expect(old).toContain('[model only: kvm->mmu_invalidate_range_start (gfn)] = 0x');
+    expect(old).not.toMatch(/\[kvm->mmu_invalidate_range/);
+    expect(old).toContain('model only: kvm->mmu_invalidate_range_start (gfn): v5.11 has no such field (the kernel has one from v5.12: kvm->mmu_notifier_range_start)');
+    const now = mmutt('explain', '--step', 'kvm_mmu_notifier_invalidate_range_start', '--kernel', 'v6.0', 'ksm-merge').out;
+    expect(now).toContain('[kvm->mmu_invalidate_range_start (gfn)]');
+    expect(now).not.toContain('model only');
+  });
+
   it('try_to_unmap_one at v4.12: .invalidate_page before the PTL is dropped, by c7ab0d2fdc84, and the callback after the PTE work in the program', () => {
     const r = mmutt('explain', '--step', 'try_to_unmap_one', '--kernel', 'v4.12', 'reclaim-dirty-guest-page');
     expect(r.code).toBe(0);

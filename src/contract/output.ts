@@ -396,4 +396,10 @@ export interface ShownStep {
   effect: string[];
   /** The rules that put the step here or shape it (read while built), then those it reads as it runs; each with its timeline entry at the release, if the history has one. */
   rules: { name: RuleName; read: 'built' | 'runs'; value: unknown; entry?: RuleEntry }[];
+  /**
+   * Slots the step reads or writes that the release has no field for (its words name none:
+   * a trace leaves their changes out), shown `[model only: NAME]`; with the release that
+   * first has such a field, and its name there, if one does.
+   */
+  modelOnly?: { slot: string; from?: { release: string; name: string } }[];
 }

@@ -33,6 +33,11 @@ function absent(words: Readonly<Record<string, string | null>>): string[] {
   return a;
 }
 
+/** The word a slot's name starts with that the release has no name for (a field it has not got), if any. */
+export function lackedWord(words: Readonly<Record<string, string | null>>, slot: string): string | undefined {
+  return absent(words).find((w) => slot.startsWith(w));
+}
+
 /** The vocabulary's word for a callback whose ops field was renamed (the engine's callback keeps the name it had first). */
 const CALLBACK_WORD: Readonly<Record<string, string>> = { invalidate_range: 'arch_invalidate_secondary_tlbs' };
 
@@ -46,8 +51,7 @@ function callbackAs(words: Readonly<Record<string, string | null>>, t: TraceStep
 /** A trace in the release's words. */
 export function traceInWords(words: Readonly<Record<string, string | null>>, trace: TraceStep[]): TraceStep[] {
   if (!patternOf(words)) return trace.map((t) => (t.callback && CALLBACK_WORD[t.callback] ? { ...t, ...callbackAs(words, t) } : t));
-  const missing = absent(words);
-  const lacks = (slot: string) => missing.some((w) => slot.startsWith(w));
+  const lacks = (slot: string) => lackedWord(words, slot) !== undefined;
   return trace.map((t) => ({
     ...t,
     ...callbackAs(words, t),

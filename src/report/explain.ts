@@ -55,6 +55,9 @@ export function stepsText(x: StepsShown): string {
       const lead = `    ${line.match(/^ */)![0]}`;
       out.push(...wrapCode(line.trimStart(), lead, `${lead}    `));
     }
+    for (const m of st.modelOnly ?? []) {
+      out.push(...wrap(`model only: ${m.slot}: ${era.release} has no such field${m.from ? ` (the kernel has one from ${m.from.release}: ${m.from.name})` : ''}; the model keeps it in every release, and a trace leaves its changes out.`, '  ', '    '));
+    }
     if (st.rules.length) out.push('  rules:');
     for (const r of st.rules) {
       out.push(...wrap(`${r.name} = ${fmtRuleValue(r.value as never)} (${r.read === 'built' ? 'decided how the step was built' : 'read as it runs'})`, '    ', '      '));
@@ -70,7 +73,7 @@ export function stepsText(x: StepsShown): string {
   out.push(
     '',
     ...wrap(
-      `The model's step (docs/engine.md: steps as data): slots in [brackets] by their names in this scenario (a lock holds its holder's thread number + 1, 0 when free; mmap_lock counts readers below 0), a ${x.folio}'s fields as ${x.folio}(pfn).field, a jump as the pc it goes to in the thread's program; masks in hex. The kernel's code is where each entry's reads point.`,
+      `The model's step (docs/engine.md: steps as data): slots in [brackets] by their names in this scenario ([model only: NAME] where the release has no such field: the model keeps it in every release) (a lock holds its holder's thread number + 1, 0 when free; mmap_lock counts readers below 0), a ${x.folio}'s fields as ${x.folio}(pfn).field, a jump as the pc it goes to in the thread's program; masks in hex. The kernel's code is where each entry's reads point.`,
       '',
     ),
   );

@@ -8,7 +8,7 @@ import type { Scenario } from '../contract/scenario.js';
 import type { Machine } from '../engine/compile.js';
 import { printStep, rulesReadIn } from '../engine/step-data.js';
 import { settled, unavailable } from '../era/features.js';
-import { inWords } from '../era/vocabulary.js';
+import { inWords, lackedWord } from '../era/vocabulary.js';
 import { releaseKey } from '../era/release.js';
 import { sharedMachine } from './machines.js';
 
@@ -55,7 +55,15 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
         return;
       }
       const data = st.data();
-      const { guard, effect } = printStep(data, (i) => l.names[i] ?? `slot ${i}`);
+      // A slot the release has no field for is the model's own: marked so, never named as the release's.
+      const modelOnly = new Map<string, string>();
+      const { guard, effect } = printStep(data, (i) => {
+        const n = l.names[i] ?? `slot ${i}`;
+        const w = lackedWord(words, n);
+        if (w === undefined) return n;
+        modelOnly.set(n, w);
+        return `model only: ${n}`;
+      });
       const shownStep: ShownStep = {
         fn: inWords(words, st.fn),
         does: inWords(words, st.does),
@@ -65,6 +73,7 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
         rules: [...(st.tags ?? []).map((name) => rule(era, name, 'built')), ...rulesReadIn(data).map((name) => rule(era, name, 'runs'))],
       };
       if (st.callback) shownStep.callback = st.callback;
+      if (modelOnly.size) shownStep.modelOnly = [...modelOnly].map(([slot, w]) => ({ slot, ...firstNamed(era, w) }));
       // The same step in another thread (two vCPUs, say): one text, both places named.
       const same = steps.find((x) => JSON.stringify({ ...x, at: [] }) === JSON.stringify({ ...shownStep, at: [] }));
       if (same) same.at.push({ thread, pc });
@@ -72,6 +81,13 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
     });
   });
   return { era, asked, scenario: shown.scenario.name, alsoIn, steps, code, programs, folio };
+}
+
+/** The first release after this one whose words name `word`, and that name. */
+function firstNamed(era: Era, word: string): { from?: { release: string; name: string } } {
+  const w = era.timeline?.words.find((x) => x.word === word);
+  const next = w?.since.find((x) => x.name !== null && releaseKey(x.release) > releaseKey(era.release));
+  return next?.name ? { from: { release: next.release, name: next.name } } : {};
 }
 
 function rule(era: Era, name: RuleName, read: 'built' | 'runs'): ShownStep['rules'][number] {
