@@ -92,7 +92,8 @@ describe('mmutt CLI', () => {
   it('diff --explore: the tier, both verdict lines, the outcomes and windows only one era has; exit 1 when the result changed', () => {
     const d = mmutt('diff', '--explore', 'madv-free-then-guest-write', 'post-6bdb913f0a70', 'post-369ea8242c0f');
     expect(d.code).toBe(1);
-    expect(d.out.split('\n')[0]).toBe('!!! Result changed; changed: verdict, outcomes, path counts, windows');
+    expect(d.out.split('\n')[0]).toBe('!!! Result changed; changed: verdict, outcomes, path counts, windows,');
+    expect(d.out.split('\n')[1]).toBe('  notifier.invalidate_range_start, notifier.invalidate_range_end,');
     expect(d.out).toMatch(/^A:\n {2}Observation madv-free-then-guest-write Sometimes \d+ \d+\n {2}\d+ outcomes, \d+ paths\n {2}harms: lost-write \(\d+ paths\)$/m);
     expect(d.out).toMatch(/^B:\n {2}Observation madv-free-then-guest-write Always \d+ 0\n {2}\d+ outcomes, \d+ paths\n {2}harms: none\n {2}windows: none$/m);
     expect(d.out).toMatch(/^Outcomes only in A \(paths\):\n(?: {2}.*\n| {6}.*\n)*? {2}\d+: vcpu1:r0=0x0; .*\n {6}.*harm: lost-write;$/m);
@@ -109,7 +110,7 @@ describe('mmutt CLI', () => {
   it('diff --explore: least counters that differ are a changed result, named and shown (a reviewer found "Exact output match" here)', () => {
     const d = mmutt('diff', '--explore', 'exit-releases-guest', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty');
     expect(d.out.split('\n')[0]).toBe('Same verdict; changed: kvm.folio_mark_dirty');
-    expect(d.out).toMatch(/^Outcomes in both whose least counters \(of the paths to them\) differ, A \/ B:\n {2}vcpu0:r0=0xcc;.*\n(?: {6}.*\n)* {4}kvm\.folio_mark_dirty 2 \/ 0$/m);
+    expect(d.out).toMatch(/^Outcomes in both with other least counters \(A \/ B\):\n {2}vcpu0:r0=0xcc;.*\n(?: {6}.*\n)* {4}kvm\.folio_mark_dirty 2 \/ 0$/m);
     const json = JSON.parse(mmutt('diff', '--explore', 'exit-releases-guest', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty', '--format', 'json').out);
     expect([json.tier, json.changed, json.outcomes.both[0].counters]).toEqual(['same-verdict', ['kvm.folio_mark_dirty'], { 'kvm.folio_mark_dirty': [2, 0] }]);
   });
@@ -123,6 +124,14 @@ describe('mmutt CLI', () => {
     const twin = printed.findIndex((b, i) => printed.indexOf(b) !== i);
     expect(twin).toBeGreaterThan(0);
     expect(blocks[twin]).toMatch(/^ {5}as a, but:\n {7}vcpu0:r0=0x0; .*least counters\n {9}kvm\.folio_mark_accessed 1 \(a: 0\)$/m);
+  });
+
+  it("a proposal cited or diffed beside its base: the base at the release the proposal applies to, and the band that holds it named (cite compared v4.13 with v6.9)", () => {
+    const cite = mmutt('cite', 'madv-free-then-guest-write', '--era', 'post-369ea8242c0f', '--era', 'rfc-2024-03-folio-dirty').out.replace(/\s+/g, ' ');
+    expect(cite).toContain('A = post-369ea8242c0f, v4.13..v6.9 (the result shown: v5.11..v6.9, the rules of v6.9, the release rfc-2024-03-folio-dirty applies to):');
+    expect(cite).toMatch(/notifier\.clear_flush_young 2 2 /);
+    const diff = mmutt('diff', 'madv-free-then-guest-write', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty').out.replace(/\s+/g, ' ');
+    expect(diff).toContain('A = post-369ea8242c0f (v4.13..v6.9; compared: v5.11..v6.9, the rules of v6.9)');
   });
 
   it('diff --help offers only the formats diff accepts', () => {

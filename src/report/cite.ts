@@ -70,7 +70,10 @@ export function citeText(runs: RunResult[], explored: ExploreRun[] | null, o: Ci
     const x = explored?.[i];
     const bands = explored ? x?.bands : r.bands;
     const held = heldFor({ era: r.era, ...(bands ? { bands } : {}) });
-    out.push(...wrap(`${label(i)} = ${r.era.id}, ${releasesOf(r.era)}${held !== releasesOf(r.era) ? ` (the result shown: ${held})` : ''}:`, '', '    ', W));
+    // A proposal's base runs at the release the proposal applies to (runner/run.ts citeRuns).
+    const proposal = runs.find((p) => p.era.proposal && p.era.base === r.era.id && !r.era.proposal && r.era.release !== r.era.releases.first);
+    const at = proposal ? `, the rules of ${r.era.release}, the release ${proposal.era.id} applies to` : '';
+    out.push(...wrap(`${label(i)} = ${r.era.id}, ${releasesOf(r.era)}${held !== releasesOf(r.era) || at ? ` (the result shown: ${held}${at})` : ''}:`, '', '    ', W));
     out.push(...eraRefs(r.era, '    ', W));
   });
   out.push('');

@@ -242,8 +242,8 @@ function exploreChanged(d: ExploreDiff): string[] {
     ...(va?.verdict !== vb?.verdict ? ['verdict'] : []),
     ...(d.onlyA.length || d.onlyB.length ? ['outcomes'] : []),
     ...(d.counted && d.both.some((x) => x.a !== x.b) ? ['path counts'] : []),
-    ...new Set(d.both.flatMap((x) => x.counters.map((c) => c.name))),
     ...(d.windowsOnlyA.length || d.windowsOnlyB.length ? ['windows'] : []),
+    ...new Set(d.both.flatMap((x) => x.counters.map((c) => c.name))),
   ];
 }
 
@@ -270,7 +270,7 @@ function outcomesAndWindows(d: ExploreDiff, counts: PathCounts): string[] {
   });
   const leastMoved = d.both.filter((x) => x.counters.length);
   if (leastMoved.length) {
-    out.push('', 'Outcomes in both whose least counters (of the paths to them) differ, A / B:');
+    out.push('', 'Outcomes in both with other least counters (A / B):');
     for (const x of leastMoved) {
       out.push(...wrap(fmtOutcome(byKey.get(x.key)!), '  ', '      ', W));
       out.push(...wrap(x.counters.map((c) => `${c.name} ${c.a} / ${c.b}`).join(', '), '    ', '      ', W));

@@ -164,8 +164,14 @@ export async function comparePair(s: Scenario, a: Era, b: Era, exploreMany?: Exp
 
 /** What a cite block quotes: the scenario's canonical run under each era, and with `exploreMany` its explorations. */
 export async function citeRuns(s: Scenario, eras: readonly Era[], exploreMany?: ExploreMany): Promise<{ runs: RunResult[]; explored: ExploreRun[] | null }> {
-  const runs = eras.map((e) => runScenario(s, e));
-  return { runs, explored: exploreMany ? await exploreMany(eras.map((era) => ({ scenario: s, era }))) : null };
+  // A proposal cited beside its base is compared as diff compares them: the base at the release
+  // the proposal applies to (else the block folds in every change between the two releases).
+  const paired = eras.map((e) => {
+    const p = eras.find((x) => x.proposal && x.base === e.id);
+    return p ? baseFor(e, p) : e;
+  });
+  const runs = paired.map((e) => runScenario(s, e));
+  return { runs, explored: exploreMany ? await exploreMany(paired.map((era) => ({ scenario: s, era }))) : null };
 }
 
 /** Every interleaving (docs/explore.md); with `witnesses`, a shortest schedule for each finding ('if-complete': only when no limit stopped it). */
