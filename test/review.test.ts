@@ -1,5 +1,7 @@
 // What a reviewer pastes into a thread: explain, cite, bisect, diff tiers, proposal overlays.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectWidth } from './width.js';
@@ -77,6 +79,26 @@ describe('for the review thread', () => {
     expect(x.era.id).toBe('test-aging-flush');
     expect(x.complete).toBe(true);
     expect(x.outcomes.length).toBeGreaterThan(0);
+  });
+
+  it('--era-file: a module it imports by a relative path loads; a missing one is named whole; nothing is left in the temporary folder', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mmutt-tmp-'));
+    const deep = join(tmp, 'a-folder-name-long-enough-that-a-cut-message-would-hide-it', 'and-one-more-level-of-it', 'eras');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'helper.mjs'), "export const flush = { value: true, why: 'kvm_mmu_notifier_clear_flush_young() flushes remote TLBs again.', cite: [{ file: 'virt/kvm/kvm_main.c', fn: 'kvm_mmu_notifier_clear_flush_young', status: 'recalled' }] };\n");
+    writeFileSync(join(deep, 'aging.mjs'), "import { flush } from './helper.mjs';\nexport default ({ deriveEra, getEra }) => deriveEra(getEra('post-aa85986e7150'), { id: 'my-aging', title: 'aging flushes', commits: [], rules: { 'kvm.age.flush': flush } });\n");
+    writeFileSync(join(deep, 'missing.mjs'), "import { x } from './not-here/helper.mjs';\nexport default () => x;\n");
+    const own = join(tmp, 'own-tmp');
+    mkdirSync(own);
+    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: own } });
+    const ok = run('run', 'age-guest-hot', '--era', 'my-aging', '--era-file', join(deep, 'aging.mjs'));
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const bad = run('run', 'age-guest-hot', '--era-file', join(deep, 'missing.mjs'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`mmutt: ${join(deep, 'missing.mjs')}:1:19: the era file does not compile: Could not resolve "./not-here/helper.mjs"\n`);
+    expect(readdirSync(own)).toEqual([]);
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   it('--era-file loads a TypeScript overlay; bad ones get a clear error', () => {

@@ -3,9 +3,9 @@
 // --era-file. Released eras are ordered by derivation (each one's base is the one before).
 // `--kernel vX.Y` resolves here. Nothing here is module state: a caller creates a registry and
 // passes it on (the CLI, the tests, the library API).
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule, type Timeline } from '../contract/era.js';
 import { UserError, quote, quotePath } from '../errors.js';
@@ -111,13 +111,16 @@ export class EraRegistry {
   async loadFile(path: string): Promise<Era> {
     const text = readInputFile(path, 'era file');
     const where = (line?: number, col?: number) => (line ? `${quotePath(path)}:${line}:${col ?? 1}` : quotePath(path));
-    const url = await compileEraFile(path, text);
+    const { url, done } = await compileEraFile(path, text);
     let mod: { default?: unknown };
     try {
       mod = (await import(url)) as { default?: unknown };
     } catch (e) {
       const at = frameIn(e, path);
-      throw new UserError(`${where(at?.line, at?.col)}: the era file did not load: ${firstLine(e)}`);
+      // Its first line whole: a module it could not find is named in it.
+      throw new UserError(`${where(at?.line, at?.col)}: the era file did not load: ${quotePath(String((e as Error)?.message ?? e).split('\n')[0]!)}`);
+    } finally {
+      done();
     }
     if (typeof mod.default !== 'function') throw new UserError(`${where()}: expected \`export default ({ deriveEra, getEra }) => deriveEra(getEra('...'), { ... })\``);
     let era: Era;
@@ -193,31 +196,45 @@ function checkEra(era: Era, text: string, where: (line?: number, col?: number) =
 /**
  * Era files are compiled with esbuild (installed with the project's build tools) before they
  * are imported, JavaScript too: its errors say line and column, and an inline source map lets
- * a throw point at the line of the file the user wrote.
+ * a throw point at the line of the file the user wrote. The file is bundled with what it
+ * imports by a relative path (resolved from its own folder: the module runs from a temporary
+ * one, removed once it has loaded); packages stay imports.
  */
-async function compileEraFile(path: string, text: string): Promise<string> {
-  let esbuild: { transform(code: string, o: object): Promise<{ code: string }> };
+async function compileEraFile(path: string, text: string): Promise<{ url: string; done: () => void }> {
+  let esbuild: typeof import('esbuild');
   try {
-    esbuild = (await import('esbuild')) as never;
+    esbuild = await import('esbuild');
   } catch {
     if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quotePath(path)}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
-    return pathToFileURL(resolve(path)).href;
+    return { url: pathToFileURL(resolve(path)).href, done: () => {} };
   }
+  const file = resolve(path);
   let code: string;
   try {
-    ({ code } = await esbuild.transform(text, { loader: /\.(ts|mts|cts)$/.test(path) ? 'ts' : 'js', format: 'esm', sourcemap: 'inline', sourcefile: resolve(path) }));
+    const out = await esbuild.build({
+      stdin: { contents: text, resolveDir: dirname(file), sourcefile: file, loader: /\.(ts|mts|cts)$/.test(path) ? 'ts' : 'js' },
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      sourcemap: 'inline',
+      write: false,
+      logLevel: 'silent',
+    });
+    code = out.outputFiles[0]!.text;
   } catch (e) {
-    const first = (e as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
-    const at = first?.location ? `:${first.location.line}:${first.location.column + 1}` : '';
-    throw new UserError(`${quotePath(path)}${at}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
+    const first = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+    const loc = first?.location;
+    // An error in a file it imports is that file's.
+    const where = loc && resolve(loc.file) !== file && loc.file !== file ? quotePath(resolve(dirname(file), loc.file)) : quotePath(path);
+    throw new UserError(`${where}${loc ? `:${loc.line}:${loc.column + 1}` : ''}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
   }
   process.setSourceMapsEnabled(true);
   const dir = mkdtempSync(join(tmpdir(), 'mmutt-era-'));
   const out = join(dir, 'era.mjs');
   writeFileSync(out, code);
-  return pathToFileURL(out).href;
+  return { url: pathToFileURL(out).href, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
-
 
 /** Does a value fit a rule's domain? A message saying what was expected, or null. */
 export function checkRuleValue(name: keyof EraRules, value: unknown): string | null {
