@@ -23,6 +23,12 @@ describe('explain --step', () => {
     expect(mmutt('explain', 'ksm-merge-sleeping-driver', '--kernel', 'v4.14').out).toContain('violations: none -> sleep-in-atomic');
   });
 
+  it('a function of a feature that arrives later says so (madvise_free_pte_range before MADV_FREE, v4.5)', () => {
+    const r = mmutt('explain', '--step', 'madvise_free_pte_range', '--kernel', 'v4.4');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mmutt: no scenario that can run at v4\.4 builds madvise_free_pte_range; madv-free-[a-z-]+, which does in later releases, cannot run there: not in this release: MADV_FREE arrived in v4\.5 \(854e9ed09ded/);
+  });
+
   it("a field the release has not got is the model's, never the release's name (kvm->mmu_invalidate_range_start before v5.12)", () => {
     const old = mmutt('explain', '--step', 'kvm_mmu_notifier_invalidate_range_start', '--kernel', 'v5.11', 'ksm-merge').out.replace(/\s+/g, ' ');
     expect(old).toContain('[model only: kvm->mmu_invalidate_range_start (gfn)] = 0x');

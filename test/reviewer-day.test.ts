@@ -175,6 +175,8 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     expect(r.out).toMatch(/^differs: 1 line as quoted, 1 as printed now/m);
     expect(r.out).toMatch(/^- kvm\.spte_zap +\d+/m);
     expect(r.out).toMatch(/^\+ kvm\.spte_zap +\d+/m);
+    // The answer is text for a terminal or a reply: 80 columns.
+    expect(r.out.split('\n').filter((line) => line.length > 80)).toEqual([]);
   });
 
   it('a search a limit stopped: the block says so (no "Every interleaving"), and reproduces with exit 0, not 3', () => {

@@ -119,7 +119,7 @@ export function reproduceText(q: QuotedCite, fresh: string, o: { source: string;
   }
   const gone = d.filter((x) => x.op === '-').length;
   const come = d.filter((x) => x.op === '+').length;
-  out.push(`differs: ${gone} ${gone === 1 ? 'line' : 'lines'} as quoted, ${come} as printed now (- as quoted, + now; line numbers of the quoted block)`);
+  out.push(...wrap(`differs: ${gone} ${gone === 1 ? 'line' : 'lines'} as quoted, ${come} as printed now (- as quoted, + now; line numbers of the quoted block)`, '', '  '));
   let n = 0;
   let lastShown = -2;
   d.forEach((x, i) => {

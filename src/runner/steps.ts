@@ -10,6 +10,7 @@ import { printStep, rulesReadIn } from '../engine/step-data.js';
 import { settled, unavailable } from '../era/features.js';
 import { inWords, lackedWord } from '../era/vocabulary.js';
 import { releaseKey } from '../era/release.js';
+import { eraAt } from '../era/timeline.js';
 import { sharedMachine } from './machines.js';
 
 /** The steps of function `asked` (the engine's name or the release's) in the first of `scenarios` whose machine has one at `era`. */
@@ -37,7 +38,7 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
     // A function the release does not have (its word has no name there): say since when.
     const w = era.timeline?.words.find((x) => x.word === word);
     const last = w?.since.filter((x) => releaseKey(x.release) <= releaseKey(era.release)).at(-1);
-    const absent = w && last && last.name === null ? `${era.release} has no ${asked}: from ${last.release} the kernel has no such function${last.commit ? ` (${last.commit.slice(0, 12)})` : ''}` : undefined;
+    const absent = w && last && last.name === null ? `${era.release} has no ${asked}: from ${last.release} the kernel has no such function${last.commit ? ` (${last.commit.slice(0, 12)})` : ''}` : notYet(asked, named, scenarios, era);
     return { era, asked, scenario: null, alsoIn, steps: [], code: 0, programs: [], folio, ...(absent ? { absent } : {}) };
   }
   const { machine } = shown;
@@ -81,6 +82,26 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
     });
   });
   return { era, asked, scenario: shown.scenario.name, alsoIn, steps, code, programs, folio };
+}
+
+/**
+ * Why no scenario builds the function at this release when the scenarios that build it
+ * cannot run there (a feature it belongs to arrives later: MADV_FREE's madvise_free_pte_range
+ * before v4.5): the first such scenario and its reason, or undefined.
+ */
+function notYet(asked: string, named: (fn: string) => boolean, scenarios: readonly Scenario[], era: Era): string | undefined {
+  const t = era.timeline;
+  if (!t) return undefined;
+  const last = t.releases.at(-1)!;
+  const newest: Era = { ...eraAt(era, last), releases: { first: last, last } };
+  for (const s of scenarios) {
+    const why = unavailable(s, era);
+    if (!why || unavailable(s, newest)) continue;
+    if (sharedMachine(settled(s, newest).scenario, newest.rules).programs.some((p) => p.some((st) => named(st.fn)))) {
+      return `no scenario that can run at ${era.release} builds ${asked}; ${s.name}, which does in later releases, cannot run there: ${why}`;
+    }
+  }
+  return undefined;
 }
 
 /** The first release after this one whose words name `word`, and that name. */
