@@ -30,6 +30,13 @@ function kindOf(st: import('node:fs').Stats): string {
  * is opened (opening a FIFO would block), and again on the open descriptor; at most one byte
  * past the limit is read, so a file that grows, or lies about its size, cannot run away.
  */
+/** Why a file could not be read, in words, with the system's code (`no such file (ENOENT)`). */
+function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', ENOTDIR: 'a folder on its path is a file', ELOOP: 'too many symbolic links', ENAMETOOLONG: 'the name is too long' };
+  return code ? (words[code] ? `${words[code]} (${code})` : code) : 'error';
+}
+
 export function readInputFile(path: string, what: string): string {
   const shown = quotePath(path);
   const a = /^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`;
@@ -37,7 +44,7 @@ export function readInputFile(path: string, what: string): string {
   try {
     st = statSync(path);
   } catch (e) {
-    throw new UserError(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new UserError(`cannot read ${what} ${shown}: ${errnoText(e)}`);
   }
   if (!st.isFile()) throw new UserError(`${shown} is ${kindOf(st)}: expected ${a} (a regular file)`);
   if (st.size > MAX_INPUT_BYTES) throw new UserError(`${shown} is ${st.size} bytes: ${a} is at most ${MAX_INPUT_BYTES} bytes (1 MiB)`);
@@ -45,7 +52,7 @@ export function readInputFile(path: string, what: string): string {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new UserError(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new UserError(`cannot read ${what} ${shown}: ${errnoText(e)}`);
   }
   try {
     if (!fstatSync(fd).isFile()) throw new UserError(`${shown} is not a regular file: expected ${a}`);

@@ -329,6 +329,6 @@ describe('mmutt CLI', () => {
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
     const b = mmutt('check', binary);
     expect(b.code).toBe(2);
-    expect(b.err).toMatch(/bin\.mmu:1:1: unexpected character U\+007F/);
+    expect(b.err).toMatch(/bin\.mmu:1:1: unexpected control character U\+007F: expected text \(is this a binary file\?\)/);
   });
 });

@@ -33,7 +33,7 @@ describe('scenario files of every kind', () => {
     ['a FIFO (would block forever)', fifo, /is a FIFO: expected a scenario file/],
     ['/dev/zero (would grow without end)', '/dev/zero', /is a character device: expected a scenario file/],
     ['a file over 1 MiB', big, /is 104\d{4} bytes: a scenario file is at most 1048576 bytes \(1 MiB\)/],
-    ['a file that does not exist', join(dir, 'nope.mmu'), /cannot read scenario file .*nope\.mmu: ENOENT/],
+    ['a file that does not exist', join(dir, 'nope.mmu'), /cannot read scenario file .*nope\.mmu: no such file \(ENOENT\)/],
   ])('%s: exit 2 at once, one line', (_, path, msg) => {
     const t0 = Date.now();
     // (`check` and `matrix` take a folder on purpose: it stands for the .mmu files in it.)

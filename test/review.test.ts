@@ -108,6 +108,6 @@ describe('for the review thread', () => {
     // Relative: an error shortens a long path, and the clone may live anywhere.
     const bad = mmutt('run', 'ksm-merge', '--era-file', relative(process.cwd(), join(__dirname, 'fixtures', 'missing.mjs')));
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/^mmutt: cannot read era file .*missing\.mjs: ENOENT\n$/);
+    expect(bad.err).toMatch(/^mmutt: cannot read era file .*missing\.mjs: no such file \(ENOENT\)\n$/);
   });
 });

@@ -341,8 +341,8 @@ describe('small things', () => {
     const deep = join(dir, 'a'.repeat(60), 'b'.repeat(60), 'c'.repeat(60), 'missing.mjs');
     const r = mmutt(['run', 'ksm-merge', '--era-file', deep]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`mmutt: cannot read era file ${deep}: ENOENT\n`);
-    expect(mmutt(['run', `${deep}.mmu`]).err).toBe(`mmutt: cannot read scenario file ${deep}.mmu: ENOENT\n`);
+    expect(r.err).toBe(`mmutt: cannot read era file ${deep}: no such file (ENOENT)\n`);
+    expect(mmutt(['run', `${deep}.mmu`]).err).toBe(`mmutt: cannot read scenario file ${deep}.mmu: no such file (ENOENT)\n`);
   });
 
   it('a description too long to wrap in a mail is refused at its place', () => {

@@ -4,6 +4,9 @@ import { ERAS } from './registry.js';
 import { ScenarioError } from '../src/errors.js';
 import { parseText } from '../src/scenario/catalog.js';
 
+/** The punctuation a scenario has, as the lexer's message lists it. */
+const PUNCTS = String.raw`/\ \/ -> != <= >= { } ( ) : ; , = < > + ~ . @`;
+
 const GOOD = `mmutt t "d"
 {
   proc qemu: vma 0x1000 +2 anon private rw mergeable
@@ -33,8 +36,8 @@ describe('scenario errors name file:line:col and what was expected', () => {
   });
   it('a character outside the BMP: its column counts characters, and it is named whole', () => {
     // "🎉" is one character, two UTF-16 units: the error's column and name say the character.
-    expect(errorOf(GOOD.replace('mmutt t "d"', 'mmutt t "🎉🎉"').replace('observe vcpu0:r0', 'observe 🎉'))).toBe('t.mmu:11:9: unexpected character U+1F389');
-    expect(errorOf('mmutt t "🎉" { § }')).toBe('t.mmu:1:15: unexpected character U+00A7');
+    expect(errorOf(GOOD.replace('mmutt t "d"', 'mmutt t "🎉🎉"').replace('observe vcpu0:r0', 'observe 🎉'))).toBe(`t.mmu:11:9: unexpected character U+1F389: expected a name, a number, a "string" or one of ${PUNCTS}`);
+    expect(errorOf('mmutt t "🎉" { § }')).toBe(`t.mmu:1:15: unexpected character U+00A7: expected a name, a number, a "string" or one of ${PUNCTS}`);
   });
   it('empty file', () => {
     expect(errorOf('')).toBe('t.mmu:1:1: empty scenario: expected `mmutt <name>` on the first line');
@@ -83,7 +86,12 @@ describe('scenario errors name file:line:col and what was expected', () => {
   });
   it('unterminated comment and stray characters', () => {
     expect(errorOf(`${GOOD}(* never closed`)).toBe('t.mmu:12:1: unterminated comment: expected `*)` before the end of the file');
-    expect(errorOf(GOOD.replace('observe', '\u0001'))).toBe('t.mmu:11:1: unexpected character U+0001');
+    expect(errorOf(GOOD.replace('observe', '\u0001'))).toBe('t.mmu:11:1: unexpected control character U+0001: expected text (is this a binary file?)');
+  });
+  it('a mistyped closing keyword is named as one, not read as a thread; a byte order mark is not text', () => {
+    expect(errorOf(GOOD.replace('observe', 'obsrve'))).toBe('t.mmu:11:1: unknown keyword `obsrve`: did you mean `observe`? (a thread is `NAME { ... }`)');
+    expect(parseText('t.mmu', `\uFEFF${GOOD}`, ERAS.map((e) => e.id)).sha256).toBe(parseText('t.mmu', GOOD, ERAS.map((e) => e.id)).sha256);
+    expect(errorOf(`\uFEFF${GOOD.replace('observe', '\u0001')}`)).toBe('t.mmu:11:1: unexpected control character U+0001: expected text (is this a binary file?)');
   });
   it('operations in the wrong kind of thread, or on the wrong memory', () => {
     const op = (line: string) => errorOf(GOOD.replace('ksmd { ksm_merge(other:0x400000, qemu:0x1000) }', line));

@@ -56,6 +56,8 @@ class Lexer {
     private readonly text: string,
   ) {
     this.bmp = !/[\uD800-\uDFFF]/.test(text);
+    // A byte order mark (some editors save UTF-8 with one) is not part of the text.
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
   }
 
   tokens(): Tok[] {
@@ -168,8 +170,11 @@ class Lexer {
   private punct(c: string, pos: Pos): void {
     const p = PUNCT.find((q) => this.text.startsWith(q, this.i));
     if (!p) {
-      const shown = c.charCodeAt(0) < 32 || c.charCodeAt(0) > 126 ? `U+${this.text.codePointAt(this.i)!.toString(16).toUpperCase().padStart(4, '0')}` : `\`${c}\``;
-      this.fail(pos, `unexpected character ${shown}`);
+      const u = c.charCodeAt(0);
+      const shown = u < 32 || u > 126 ? `U+${this.text.codePointAt(this.i)!.toString(16).toUpperCase().padStart(4, '0')}` : `\`${c}\``;
+      // A control character is no typo: the file is not text.
+      const control = u < 32 || u === 127;
+      this.fail(pos, `unexpected ${control ? 'control ' : ''}character ${shown}: expected ${control ? 'text (is this a binary file?)' : 'a name, a number, a "string" or one of ' + PUNCT.map((p) => p).join(' ')}`);
     }
     this.toks.push({ kind: 'punct', text: p, pos });
     this.moveTo(this.i + p.length);

@@ -25,9 +25,13 @@ import type {
 } from '../contract/scenario.js';
 import { FOLIO_FLAGS, SPTE_FIELDS, VERDICTS, type ResultLine } from '../contract/scenario.js';
 import { validate } from './validate.js';
+import { closest } from '../input.js';
 
 
 
+
+/** The words that end the threads and open the scenario's closing lines. */
+const SECTION_WORDS = ['observe', 'exists', 'forall', 'expect', 'result'];
 
 /** A description is a paragraph: at most this many characters, of words at most MAX_WORD long. */
 const MAX_DESCRIPTION = 4000;
@@ -210,7 +214,7 @@ class Parser {
       results: [],
     };
     this.initBlock(s);
-    while (this.kind() === 'ident' && !['observe', 'exists', 'forall', 'expect', 'result'].includes(this.t.text)) {
+    while (this.kind() === 'ident' && !SECTION_WORDS.includes(this.t.text)) {
       s.threads.push(this.thread());
     }
     if (this.deviceWaitAt && !s.threads.some((t) => /^dev[0-9]+$/.test(t.name))) this.fail(this.deviceWaitAt, 'device_wait is how a device\'s IOMMU driver waits for its invalidation: expected a device thread (`dev0(PROC) { ... }`)');
@@ -391,6 +395,9 @@ class Parser {
       proc = this.ident('the process this thread runs in').text;
       this.punct(')');
     }
+    // A mistyped keyword after the threads (`obsrve qemu:r0`) reads as a thread's name: say so.
+    const typo = closest(name, SECTION_WORDS);
+    if (typo && !this.isPunct('{') && !this.isWord('after')) this.fail(nameTok.pos, `unknown keyword \`${quote(name)}\`: did you mean \`${typo}\`? (a thread is \`NAME { ... }\`)`);
     const kind = /^vcpu[0-9]+$/.test(name) ? 'vcpu' : 'user'; // refined by validate()
     const after: string[] = [];
     const afterPos = this.t.pos;
