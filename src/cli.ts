@@ -151,14 +151,14 @@ async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: Explor
   let shown = -Infinity;
   let shownDone = -1;
   const progress = tty
-    ? (states: number, done: number, total: number) => {
+    ? (states: number, done: number, total: number, again?: boolean) => {
         const now = performance.now();
         if (now - shown < 200 && done === shownDone) return;
         shown = now;
         shownDone = done;
         const secs = (now - t0) / 1000;
         const rate = secs > 0 ? `, ${Math.round(states / secs).toLocaleString('en-US')} states/s` : '';
-        process.stderr.write(`\r\x1b[Kexploring: ${states.toLocaleString('en-US')} states, ${secs.toFixed(1)}s${rate}${total > 1 ? `, ${done} of ${total} runs done` : ''}`);
+        process.stderr.write(`\r\x1b[Kexploring${again ? ' again on one thread (a split cannot give this answer: a limit or a cycle)' : ''}: ${states.toLocaleString('en-US')} states, ${secs.toFixed(1)}s${rate}${total > 1 ? `, ${done} of ${total} runs done` : ''}`);
       }
     : undefined;
   try {

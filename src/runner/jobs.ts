@@ -37,7 +37,8 @@ export interface Control {
   /** A shared flag: set element 0 to 1 and every running exploration stops (Interrupted). */
   stop: Int32Array;
   /** States explored so far across all jobs, and runs finished. */
-  progress?: (states: number, done: number, total: number) => void;
+  /** `again`: the split stopped where only one search gives the answer (a limit, a cycle): this is that search. */
+  progress?: (states: number, done: number, total: number, again?: boolean) => void;
 }
 
 export const newStopFlag = () => new Int32Array(new SharedArrayBuffer(4));
@@ -101,7 +102,12 @@ async function exploreFlat(pairs: { scenario: Scenario; era: Era; witnesses?: bo
     split = (await exploreSplit(only, jobs, control, 1)) ?? undefined;
     if (split) results[only.index] = split;
   }
-  if (!split) await runQueue(queue, jobs, control, results);
+  if (!split) {
+    // After a split that gave up, the progress line says the search starts again.
+    const progress = control.progress;
+    const again = only !== undefined && queue.length === 1 && jobs > 1 && !witnesses && !plain.sanity && !plain.reduce;
+    await runQueue(queue, jobs, again && progress ? { ...control, progress: (a, b, c) => progress(a, b, c, true) } : control, results);
+  }
   return pairs.map((_, i) => {
     const r = results[i];
     if (r && 'error' in r) throw new Error(r.error);
