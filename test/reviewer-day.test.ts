@@ -159,6 +159,30 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     expect(edited.out).not.toMatch(/HISTORY/);
   });
 
+  it('a reply to a reply: quoted, folded (at 72 or 60 columns), quoted again; its tails one level less quoted are read back', () => {
+    const cited = mmutt(['cite', 'ksm-merge-sleeping-driver', '--era', 'v6.6']).out.replace(/\n$/, '').split('\n');
+    // fold -s -w W: break a line past W columns after its last space within W.
+    const foldAt = (lines: string[], w: number) =>
+      lines.flatMap((l) => {
+        const out: string[] = [];
+        let rest = l;
+        while (rest.length > w && rest.lastIndexOf(' ', w - 1) > 0) {
+          const k = rest.lastIndexOf(' ', w - 1) + 1;
+          out.push(rest.slice(0, k));
+          rest = rest.slice(k);
+        }
+        return [...out, rest];
+      });
+    for (const w of [72, 60]) {
+      const twice = foldAt(cited.map((l) => `> ${l}`), w).map((l) => `> ${l}`);
+      expect(twice.some((l) => /^> [^>]/.test(l)), `width ${w}`).toBe(true);
+      const r = mmutt(['reproduce', '-'], mail(twice.join('\n')));
+      expect(r.err, `width ${w}`).toBe('');
+      expect(r.out).toMatch(/^reproduces: /m);
+      expect(r.code).toBe(0);
+    }
+  });
+
   it('from the standard input (-), an explored block folded over two lines', () => {
     const explored = mmutt(['cite', 'ksm-merge', '--era', 'all', '--explore']).out;
     expect(explored).toMatch(/--era \\\n/); // its command is folded to fit

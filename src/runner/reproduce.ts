@@ -47,17 +47,17 @@ function shellWords(line: string): string[] {
   return out;
 }
 
-/** Where a mail client wraps lines: most at 72 columns, some at 76 or 78. */
+/** Where a mail client wraps lines: most at 72 columns, some at 76 or 78; a mail none of whose lines is that long was wrapped narrower. */
 const FOLD_WIDTH = 72;
 
 /**
  * Is `next` (a line's text, without its quoting) the tail of the mail line `line`, folded by a
- * mail client? Only if `line` was full: the first word of `next` would have taken it past the
- * width the client wraps at.
+ * mail client that wraps at `width`? Only if `line` was full: the first word of `next` would
+ * have taken it past the width.
  */
-function folded(line: string, next: string): boolean {
+function folded(line: string, next: string, width: number): boolean {
   const word = next.trim().split(/\s+/)[0] ?? '';
-  return word !== '' && line.trimEnd().length + 1 + word.length > FOLD_WIDTH;
+  return word !== '' && line.trimEnd().length + 1 + word.length > width;
 }
 
 /** Find and read the first cite block in a mail (or a file holding one). */
@@ -73,14 +73,23 @@ export function readCite(text: string, source: string): QuotedCite {
   let reproduce = -1;
   let section = false;
   let unfolded = 0;
+  // A block's commit subjects and descriptions fill 72 columns: a mail whose lines are all
+  // shorter was wrapped at its longest.
+  const width = Math.min(FOLD_WIDTH, Math.max(...mail.slice(start).map((l) => l.trimEnd().length)));
   for (let n = start; n < mail.length; n++) {
     const u = unquoteLine(mail[n]!, q);
     // A mail client that wraps at about 72 columns folds a long quoted line at a space: its
-    // tail comes on the next line, unquoted, or quoted but not indented as the block is. It is
-    // read back onto its line (the comparison says so) where the line before it was full.
-    const tail = !u || (lines.length && u.text !== '' && !u.text.startsWith(' ') && (reproduce >= 0 || section) && !SECTION.test(u.text.trimEnd()));
-    if (tail && folded(mail[n - 1]!, u ? u.text : mail[n]!)) {
-      lines[lines.length - 1] = `${lines[lines.length - 1]} ${(u ? u.text : mail[n]!).trim()}`;
+    // tail comes on the next line, unquoted, or quoted but not indented as the block is, or
+    // (a reply to a reply of a folded block) quoted one level less. It is read back onto its
+    // line (the comparison says so) where the line before it was full.
+    // Quoted one level less, it is a tail only inside the block (the next line quoted as the
+    // block is): the reply's own "> Thanks," after it is not.
+    const shallower = quotingOf(mail[n]!);
+    const inside = shallower.depth > 0 && shallower.depth < q.depth && n + 1 < mail.length && unquoteLine(mail[n + 1]!, q) !== null;
+    const text = u ? u.text : inside ? shallower.rest : mail[n]!;
+    const tail = !u ? shallower.depth === 0 || inside : lines.length && u.text !== '' && !u.text.startsWith(' ') && (reproduce >= 0 || section) && !SECTION.test(u.text.trimEnd());
+    if (tail && lines.length && folded(mail[n - 1]!, text, width)) {
+      lines[lines.length - 1] = `${lines[lines.length - 1]} ${text.trim()}`;
       unfolded++;
       continue;
     }
