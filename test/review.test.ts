@@ -97,6 +97,10 @@ describe('for the review thread', () => {
     const bad = run('run', 'age-guest-hot', '--era-file', join(deep, 'missing.mjs'));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe(`mmutt: ${join(deep, 'missing.mjs')}:1:19: the era file does not compile: Could not resolve "./not-here/helper.mjs"\n`);
+    // Run from another folder, a throw still points at the line of the file (the source map's paths are the module's own).
+    writeFileSync(join(deep, 'throws.mjs'), "export default () => {\n  throw new Error('broken');\n};\n");
+    const threw = spawnSync(process.execPath, [CLI, 'run', 'ksm-merge', '--era-file', join(deep, 'throws.mjs')], { encoding: 'utf8', cwd: own, env: { ...process.env, TMPDIR: own } });
+    expect(threw.stderr).toBe(`mmutt: ${join(deep, 'throws.mjs')}:2:9: the era function threw: broken\n`);
     expect(readdirSync(own)).toEqual([]);
     rmSync(tmp, { recursive: true, force: true });
   });

@@ -209,9 +209,14 @@ async function compileEraFile(path: string, text: string): Promise<{ url: string
     return { url: pathToFileURL(resolve(path)).href, done: () => {} };
   }
   const file = resolve(path);
+  const dir = mkdtempSync(join(tmpdir(), 'mmutt-era-'));
+  const done = () => rmSync(dir, { recursive: true, force: true });
+  // The module's own path: its source map names the user's files relative to it.
+  const outfile = join(dir, 'era.mjs');
   let code: string;
   try {
     const out = await esbuild.build({
+      outfile,
       stdin: { contents: text, resolveDir: dirname(file), sourcefile: file, loader: /\.(ts|mts|cts)$/.test(path) ? 'ts' : 'js' },
       bundle: true,
       packages: 'external',
@@ -223,6 +228,7 @@ async function compileEraFile(path: string, text: string): Promise<{ url: string
     });
     code = out.outputFiles[0]!.text;
   } catch (e) {
+    done();
     const first = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
     const loc = first?.location;
     // An error in a file it imports is that file's.
@@ -230,10 +236,8 @@ async function compileEraFile(path: string, text: string): Promise<{ url: string
     throw new UserError(`${where}${loc ? `:${loc.line}:${loc.column + 1}` : ''}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
   }
   process.setSourceMapsEnabled(true);
-  const dir = mkdtempSync(join(tmpdir(), 'mmutt-era-'));
-  const out = join(dir, 'era.mjs');
-  writeFileSync(out, code);
-  return { url: pathToFileURL(out).href, done: () => rmSync(dir, { recursive: true, force: true }) };
+  writeFileSync(outfile, code);
+  return { url: pathToFileURL(outfile).href, done };
 }
 
 /** Does a value fit a rule's domain? A message saying what was expected, or null. */
