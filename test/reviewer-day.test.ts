@@ -160,7 +160,8 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
   });
 
   it('a reply to a reply: quoted, folded (at 72 or 60 columns), quoted again; its tails one level less quoted are read back', () => {
-    const cited = mmutt(['cite', 'ksm-merge-sleeping-driver', '--era', 'v6.6']).out.replace(/\n$/, '').split('\n');
+    for (const args of [['ksm-merge-sleeping-driver', '--era', 'v6.6'], ['madv-free-then-guest-write', '--era', 'post-369ea8242c0f', '--era', 'rfc-2024-03-folio-dirty']]) {
+    const cited = mmutt(['cite', ...args]).out.replace(/\n$/, '').split('\n');
     // fold -s -w W: break a line past W columns after its last space within W.
     const foldAt = (lines: string[], w: number) =>
       lines.flatMap((l) => {
@@ -173,13 +174,14 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
         }
         return [...out, rest];
       });
-    for (const w of [72, 60]) {
+    for (const w of [72, 66, 60]) {
       const twice = foldAt(cited.map((l) => `> ${l}`), w).map((l) => `> ${l}`);
       expect(twice.some((l) => /^> [^>]/.test(l)), `width ${w}`).toBe(true);
       const r = mmutt(['reproduce', '-'], mail(twice.join('\n')));
-      expect(r.err, `width ${w}`).toBe('');
+      expect(r.err, `${args[0]} width ${w}`).toBe('');
       expect(r.out).toMatch(/^reproduces: /m);
       expect(r.code).toBe(0);
+    }
     }
   });
 

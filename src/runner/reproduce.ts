@@ -57,7 +57,8 @@ const FOLD_WIDTH = 72;
  */
 function folded(line: string, next: string, width: number): boolean {
   const word = next.trim().split(/\s+/)[0] ?? '';
-  return word !== '' && line.trimEnd().length + 1 + word.length > width;
+  // `fold -s` keeps the space it breaks at, which a client may strip: a column of slack.
+  return word !== '' && line.trimEnd().length + 1 + word.length >= width;
 }
 
 /** Find and read the first cite block in a mail (or a file holding one). */
@@ -75,7 +76,7 @@ export function readCite(text: string, source: string): QuotedCite {
   let unfolded = 0;
   // A block's commit subjects and descriptions fill 72 columns: a mail whose lines are all
   // shorter was wrapped at its longest.
-  const width = Math.min(FOLD_WIDTH, Math.max(...mail.slice(start).map((l) => l.trimEnd().length)));
+  const width = Math.min(FOLD_WIDTH, Math.max(...mail.slice(start).map((l) => l.length)));
   for (let n = start; n < mail.length; n++) {
     const u = unquoteLine(mail[n]!, q);
     // A mail client that wraps at about 72 columns folds a long quoted line at a space: its
