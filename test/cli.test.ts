@@ -134,6 +134,15 @@ describe('mmutt CLI', () => {
     expect(diff).toContain('A = post-369ea8242c0f (v4.13..v6.9; compared: v5.11..v6.9, the rules of v6.9)');
   });
 
+  it('diff --explore of searches a limit stopped claims nothing past what they found (it said --reduce and listed least counters)', () => {
+    const d = mmutt('diff', '--explore', join(__dirname, '..', 'bench', 'scenarios', 'three-thread-race.mmu'), 'v6.12', 'v6.13', '--max-states', '2000');
+    expect(d.code).toBe(3);
+    expect(d.out.split('\n')[0]).toBe('!!! Incomplete: a search was stopped');
+    expect(d.out).not.toContain('--reduce');
+    expect(d.out).not.toContain('least counters');
+    expect(d.out).toMatch(/^Outcomes: the same \d+ outcomes in both so far \(a search was stopped: paths not counted\)$/m);
+  });
+
   it('diff --help offers only the formats diff accepts', () => {
     const help = mmutt('diff', '--help');
     expect(help.code).toBe(0);

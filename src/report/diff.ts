@@ -155,7 +155,8 @@ export const TIER_TEXT: Record<Tier, string> = {
   'same-outcome': 'Same outcomes and counts',
   'same-verdict': 'Same verdict',
   changed: '!!! Result changed',
-  timeout: '!!! Timed out',
+  // A limit (--max-states, --max-memory, --timeout) or Ctrl-C stopped a search: nothing is known of what it did not reach.
+  timeout: '!!! Incomplete: a search was stopped',
 };
 
 /** Canonical runs: the trace too (exact), the outcome, or only the condition's truth. */
@@ -195,7 +196,9 @@ export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
     onlyB: xb.filter((o) => !ka.has(o.key)).map((o) => o.key),
     both: xa.filter((o) => kb.has(o.key)).map((o) => {
       const ob = kb.get(o.key)!;
-      const counters = COUNTER_NAMES.map((name) => ({ name, a: o.counters[name], b: ob.counters[name] })).filter((x) => x.a !== x.b);
+      // Least counters are known when both searches met every path (a stopped one has met some).
+      const complete = !!a.exploration?.complete && !!b.exploration?.complete;
+      const counters = complete ? COUNTER_NAMES.map((name) => ({ name, a: o.counters[name], b: ob.counters[name] })).filter((x) => x.a !== x.b) : [];
       return { key: o.key, a: o.paths, b: ob.paths, counters };
     }),
     windowsOnlyA: [...wa].filter((k) => !wb.has(k)),
@@ -258,11 +261,12 @@ function outcomesAndWindows(d: ExploreDiff, counts: PathCounts): string[] {
     out.push('', title);
     for (const k of keys) out.push(...wrap(`${counted ? `${paths(k)} ` : ''}${fmtOutcome(byKey.get(k)!)}`, '  ', '      ', W));
   };
-  const only = (side: string) => `Outcomes only in ${side}${counted ? ' (paths)' : ''}:`;
+  const stopped = !a.exploration!.complete || !b.exploration!.complete;
+  const only = (side: string) => `Outcomes only in ${side}${counted ? ' (paths)' : ''}${stopped ? ', so far' : ''}:`;
   list(only('A'), d.onlyA, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
   list(only('B'), d.onlyB, (k) => `${counts.fmt(byKey.get(k)!.paths)}:`);
   const moved = counted ? d.both.filter((x) => x.a !== x.b) : [];
-  const same = !counted ? ' (--reduce: paths not counted)' : moved.length ? ', with other path counts' : ', with the same path counts';
+  const same = stopped ? ' so far (a search was stopped: paths not counted)' : !counted ? ' (--reduce: paths not counted)' : moved.length ? ', with other path counts' : ', with the same path counts';
   if (!d.onlyA.length && !d.onlyB.length) out.push('', `Outcomes: the same ${plural(d.both.length, 'outcome')} in both${same}`);
   list('Outcomes in both whose path counts differ (A / B):', moved.map((x) => x.key), (k) => {
     const x = d.both.find((y) => y.key === k)!;
