@@ -132,6 +132,10 @@ describe('mmutt CLI', () => {
     expect(cite).toMatch(/notifier\.clear_flush_young 2 2 /);
     const diff = mmutt('diff', 'madv-free-then-guest-write', 'post-369ea8242c0f', 'rfc-2024-03-folio-dirty').out.replace(/\s+/g, ' ');
     expect(diff).toContain('A = post-369ea8242c0f (v4.13..v6.9; compared: v5.11..v6.9, the rules of v6.9)');
+    // The band compared is marked, run or explored.
+    expect(cite).toContain('v5.11..v6.9 b (the result shown)');
+    const explored = mmutt('cite', 'madv-free-then-guest-write', '--era', 'post-369ea8242c0f', '--era', 'rfc-2024-03-folio-dirty', '--explore').out;
+    expect(explored).toMatch(/^ {2}v6\.8\.\.v6\.9 +[a-z] {2}\(the result shown\)$/m);
   });
 
   it('diff --explore of searches a limit stopped claims nothing past what they found (it said --reduce and listed least counters)', () => {

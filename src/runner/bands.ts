@@ -6,6 +6,7 @@ import type { Era } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
 import { settled, unavailable } from '../era/features.js';
 import { eraAt, releasesIn, ruleSetKey, ruleValueKey } from '../era/timeline.js';
+import { releaseKey } from '../era/release.js';
 import { sharedMachine } from './machines.js';
 
 /**
@@ -57,7 +58,14 @@ export function eraSpans(s: Scenario, era: Era): Span[] | null {
   const t = era.timeline;
   // A proposal runs the one release it was posted against; its base's range is not its own.
   if (!t || era.proposal || era.releases.first === era.releases.last) return null;
-  const out = groupReleases(s, releasesIn(t, era), (r) => ({ ...eraAt(era, r), releases: { first: r, last: r } }));
+  const one = (r: string): Era => ({ ...eraAt(era, r), releases: { first: r, last: r } });
+  const out = groupReleases(s, releasesIn(t, era), one);
+  // The span that holds the release the era runs at is that release's: an era run at a later
+  // release of its own (a proposal's base, at the release the proposal applies to) is its
+  // span's result, and the span says so ("the result shown").
+  const k = releaseKey(era.release);
+  const at = out.findIndex((sp) => releaseKey(sp.first) <= k && k <= releaseKey(sp.last));
+  if (at >= 0 && out[at]!.era.release !== era.release) out[at] = { ...out[at]!, era: one(era.release) };
   return out.length > 1 ? out : null;
 }
 
@@ -65,13 +73,16 @@ export function eraSpans(s: Scenario, era: Era): Span[] | null {
  * Spans merged into bands of equal results: `same(a, b)` compares two spans' results. Each
  * band keeps the result of its first span that could run the scenario.
  */
-export function toBands<R>(spans: Span[], results: Map<string, R>, same: (a: R, b: R) => boolean): { first: string; last: string; release: string; result: R }[] {
+export function toBands<R>(spans: Span[], results: Map<string, R>, same: (a: R, b: R) => boolean, shown?: string): { first: string; last: string; release: string; result: R }[] {
   const out: { first: string; last: string; release: string; result: R }[] = [];
   for (const sp of spans) {
     const result = results.get(sp.key)!;
     const prev = out[out.length - 1];
-    if (prev && same(prev.result, result)) prev.last = sp.last;
-    else out.push({ first: sp.first, last: sp.last, release: sp.era.release, result });
+    if (prev && same(prev.result, result)) {
+      prev.last = sp.last;
+      // The band of the release whose result is shown names that release.
+      if (sp.era.release === shown) prev.release = shown;
+    } else out.push({ first: sp.first, last: sp.last, release: sp.era.release, result });
   }
   return out;
 }

@@ -81,7 +81,7 @@ export async function exploreAll(pairs: { scenario: Scenario; era: Era }[], limi
     const results = new Map<string, ExploreRun>();
     extra.forEach((x, k) => x.owner === i && results.set(x.key, all[pairs.length + k]!));
     for (const sp of ss) if (!results.has(sp.key)) results.set(sp.key, run);
-    const bands = toBands(ss, results, (a, b) => found(a) === found(b));
+    const bands = toBands(ss, results, (a, b) => found(a) === found(b), run.run.era.release);
     if (bands.length < 2) return run;
     return { ...run, bands: bands.map(({ first, last, release, result }): ExploreBand => ({ first, last, release, ...(result.run.unavailable ? { unavailable: result.run.unavailable } : {}), exploration: result.exploration })) };
   });

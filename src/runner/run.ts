@@ -83,7 +83,7 @@ export function runScenario(scenario: Scenario, era: Era, schedule?: string, opt
   const results = new Map<string, RunResult>(spans.filter((sp) => sp.era.release === r.era.release).map((sp) => [sp.key, r]));
   // A band shows its outcome and judges the era's expect lines: it needs no trace.
   for (const sp of spans) if (!results.has(sp.key)) results.set(sp.key, runOnce(scenario, sp.era, undefined, opts, era.id, false));
-  const bands = toBands(spans, results, sameResult);
+  const bands = toBands(spans, results, sameResult, r.era.release);
   // No band where the era cannot run the scenario at all: there is no result to qualify.
   if (bands.length > 1 && !r.unavailable) {
     r.bands = bands.map(({ first, last, release, result }) => ({ first, last, release, ...(result.unavailable ? { unavailable: result.unavailable } : {}), outcome: result.outcome, ...(result.condition === undefined ? {} : { condition: result.condition }) }));
