@@ -147,6 +147,15 @@ describe('mmutt CLI', () => {
     expect(d.out).toMatch(/^Outcomes: the same \d+ outcomes in both so far \(a search was stopped: paths not counted\)$/m);
   });
 
+  it('matrix --explore lists a harm found in any band of an era, and marks a stopped cell with one (T!)', () => {
+    const full = mmutt('matrix', '--explore').out;
+    // post-6bdb913f0a70 runs v3.7, where the driver's callback runs outside the PTL; from v3.19 it does not.
+    expect(full).toContain('  ksm-merge-sleeping-driver in post-6bdb913f0a70, v3.19..v4.12: sleep-in-atomic');
+    const stopped = mmutt('matrix', '--explore', '--max-states', '500').out;
+    expect(stopped).toMatch(/^ {2}madv-free-no-ad-bits in post-6bdb913f0a70, v4\.1[0-2]: lost-write$/m);
+    expect(stopped).toMatch(/v4\.10 T! \(\d+ states\)/);
+  });
+
   it('diff --help offers only the formats diff accepts', () => {
     const help = mmutt('diff', '--help');
     expect(help.code).toBe(0);

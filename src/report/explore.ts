@@ -243,9 +243,11 @@ function bandCell(b: ExploreBand, counts: PathCounts): string {
 function cell(r: { exploration: Exploration | null }): string {
   const x = r.exploration;
   if (!x) return '-';
-  if (!x.complete) return x.stopped === 'interrupted' ? 'I' : 'T';
+  const harm = x.outcomes.some((o) => o.violations.length) ? '!' : '';
+  // A stopped search's harm is one found so far: shown all the same.
+  if (!x.complete) return `${x.stopped === 'interrupted' ? 'I' : 'T'}${harm}`;
   const v = verdict(x);
-  return `${v ? v.verdict[0] : String(x.outcomes.length)}${x.outcomes.some((o) => o.violations.length) ? '!' : ''}`;
+  return `${v ? v.verdict[0] : String(x.outcomes.length)}${harm}`;
 }
 
 /**
@@ -266,7 +268,7 @@ export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): s
   out.push(
     '',
     ...wrap(
-      "N, S, A: the verdict (Never, Sometimes, Always) of the scenario's condition over every interleaving; a number: without a condition, the number of distinct outcomes; '!': some interleaving does harm; 'T': stopped at a limit; 'I': interrupted; '-': the era cannot run the scenario; '*': the era's releases do not all find it (the release the era ran is shown).",
+      "N, S, A: the verdict (Never, Sometimes, Always) of the scenario's condition over every interleaving; a number: without a condition, the number of distinct outcomes; '!': some interleaving does harm (with T or I: one found before the search stopped); 'T': stopped at a limit; 'I': interrupted; '-': the era cannot run the scenario; '*': the era's releases do not all find it (the release the era ran is shown).",
       '',
     ),
   );
@@ -275,10 +277,16 @@ export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): s
     row.flatMap((r, i) => (r.bands ? wrap(`${r.run.scenario.name} E${i + 1} by release: ${r.bands.map((b) => `${releaseRange(b)} ${bandCell(b, counts)}`).join(', ')}`, '  ', '    ') : [])),
   );
   if (splits.length) out.push('', ...wrap('Eras whose releases split (each band explored; `run --era ID --explore` shows what differs):', ''), ...splits, ...counts.note());
+  // Every harm found: the release the era ran, and each other band of its releases.
   const harms = rows.flatMap((row) =>
     row.flatMap((r) => {
       const v = r.exploration ? harmsOf(r.exploration).map((h) => h.harm) : [];
-      return v.length ? [`  ${r.run.scenario.name} in ${r.run.era.id}: ${v.join(', ')}`] : [];
+      const own = v.length ? [`  ${r.run.scenario.name} in ${r.run.era.id}: ${v.join(', ')}`] : [];
+      const inBands = (r.bands ?? []).flatMap((b) => {
+        const h = b.release !== r.run.era.release && b.exploration ? harmsOf(b.exploration).map((x) => x.harm) : [];
+        return h.length ? wrap(`${r.run.scenario.name} in ${r.run.era.id}, ${releaseRange(b)}: ${h.join(', ')}`, '  ', '    ') : [];
+      });
+      return [...own, ...inBands];
     }),
   );
   if (harms.length) out.push('', 'Harms found:', ...harms);
