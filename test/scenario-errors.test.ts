@@ -90,6 +90,10 @@ describe('scenario errors name file:line:col and what was expected', () => {
   });
   it('a mistyped closing keyword is named as one, not read as a thread; a byte order mark is not text', () => {
     expect(errorOf(GOOD.replace('observe', 'obsrve'))).toBe('t.mmu:11:1: unknown keyword `obsrve`: did you mean `observe`? (a thread is `NAME { ... }`)');
+    // A mistyped quantifier, after the observe line or in its place, with or without its `~`.
+    expect(errorOf(`${GOOD}exsits (vcpu0:r0 = 1)\n`)).toBe('t.mmu:12:1: unknown keyword `exsits`: did you mean `exists`?');
+    expect(errorOf(`${GOOD}~exsits (vcpu0:r0 = 1)\n`)).toBe('t.mmu:12:2: unknown keyword `exsits`: did you mean `exists`?');
+    expect(errorOf(GOOD.replace(/observe .*/, 'forral (vcpu0:r0 = 1)'))).toBe('t.mmu:11:1: unknown keyword `forral`: did you mean `forall`? (a thread is `NAME { ... }`)');
     expect(parseText('t.mmu', `\uFEFF${GOOD}`, ERAS.map((e) => e.id)).sha256).toBe(parseText('t.mmu', GOOD, ERAS.map((e) => e.id)).sha256);
     expect(errorOf(`\uFEFF${GOOD.replace('observe', '\u0001')}`)).toBe('t.mmu:11:1: unexpected control character U+0001: expected text (is this a binary file?)');
   });

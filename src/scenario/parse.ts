@@ -228,7 +228,13 @@ class Parser {
         s.condition = { quantifier, cond: this.cond(), pos };
       } else if (this.isWord('expect')) s.expect.push(this.expectLine());
       else if (this.isWord('result')) s.results.push(this.resultLine());
-      else this.expected('`observe`, `exists`, `~exists`, `forall`, `expect`, `result` or the end of the file');
+      else {
+        // `~exsits`: the word after the `~`.
+        const w = this.isPunct('~') && this.peek().kind === 'ident' ? this.peek() : this.t;
+        const typo = w.kind === 'ident' ? closest(w.text, SECTION_WORDS) : undefined;
+        if (typo) this.fail(w.pos, `unknown keyword \`${quote(w.text)}\`: did you mean \`${typo}\`?`);
+        this.expected('`observe`, `exists`, `~exists`, `forall`, `expect`, `result` or the end of the file');
+      }
       this.eatSemis();
     }
     return s;
@@ -387,6 +393,12 @@ class Parser {
   }
 
   private thread(): ThreadDecl {
+    // A mistyped closing keyword (`obsrve qemu:r0`, `exsits (vcpu0:r0 = 1)`) reads as a
+    // thread's name: a thread is `NAME {` or `NAME(PROC) {`; anything else after a name close
+    // to a keyword is that keyword.
+    const typo = this.t.kind === 'ident' ? closest(this.t.text, SECTION_WORDS) : undefined;
+    const header = this.peek().text === '{' || this.peek().text === 'after' || (this.peek().text === '(' && this.peek(2).kind === 'ident' && this.peek(3).text === ')');
+    if (typo && !header) this.fail(this.t.pos, `unknown keyword \`${quote(this.t.text)}\`: did you mean \`${typo}\`? (a thread is \`NAME { ... }\`)`);
     const nameTok = this.ident('a thread name');
     const name = nameTok.text;
     let proc: string | undefined;
@@ -395,9 +407,6 @@ class Parser {
       proc = this.ident('the process this thread runs in').text;
       this.punct(')');
     }
-    // A mistyped keyword after the threads (`obsrve qemu:r0`) reads as a thread's name: say so.
-    const typo = closest(name, SECTION_WORDS);
-    if (typo && !this.isPunct('{') && !this.isWord('after')) this.fail(nameTok.pos, `unknown keyword \`${quote(name)}\`: did you mean \`${typo}\`? (a thread is \`NAME { ... }\`)`);
     const kind = /^vcpu[0-9]+$/.test(name) ? 'vcpu' : 'user'; // refined by validate()
     const after: string[] = [];
     const afterPos = this.t.pos;
