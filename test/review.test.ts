@@ -101,6 +101,11 @@ describe('for the review thread', () => {
     writeFileSync(join(deep, 'throws.mjs'), "export default () => {\n  throw new Error('broken');\n};\n");
     const threw = spawnSync(process.execPath, [CLI, 'run', 'ksm-merge', '--era-file', join(deep, 'throws.mjs')], { encoding: 'utf8', cwd: own, env: { ...process.env, TMPDIR: own } });
     expect(threw.stderr).toBe(`mmutt: ${join(deep, 'throws.mjs')}:2:9: the era function threw: broken\n`);
+    // A throw in a module it imports is that module's line.
+    writeFileSync(join(deep, 'boom.mjs'), "export const boom = () => {\n  throw new Error('helper failure');\n};\n");
+    writeFileSync(join(deep, 'calls.mjs'), "import { boom } from './boom.mjs';\nexport default () => boom();\n");
+    const inHelper = spawnSync(process.execPath, [CLI, 'run', 'ksm-merge', '--era-file', join(deep, 'calls.mjs')], { encoding: 'utf8', cwd: own, env: { ...process.env, TMPDIR: own } });
+    expect(inHelper.stderr).toBe(`mmutt: ${join(deep, 'boom.mjs')}:2:9: the era function threw: helper failure\n`);
     expect(readdirSync(own)).toEqual([]);
     rmSync(tmp, { recursive: true, force: true });
   });

@@ -5,7 +5,7 @@
 // passes it on (the CLI, the tests, the library API).
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule, type Timeline } from '../contract/era.js';
 import { UserError, quote, quotePath } from '../errors.js';
@@ -116,9 +116,8 @@ export class EraRegistry {
     try {
       mod = (await import(url)) as { default?: unknown };
     } catch (e) {
-      const at = frameIn(e, path);
       // Its first line whole: a module it could not find is named in it.
-      throw new UserError(`${where(at?.line, at?.col)}: the era file did not load: ${quotePath(String((e as Error)?.message ?? e).split('\n')[0]!)}`);
+      throw new UserError(`${frameIn(e, path) ?? where()}: the era file did not load: ${quotePath(String((e as Error)?.message ?? e).split('\n')[0]!)}`);
     } finally {
       done();
     }
@@ -127,8 +126,7 @@ export class EraRegistry {
     try {
       era = (mod.default as (api: object) => Era)({ deriveEra, getEra: (id: string) => this.get(id) });
     } catch (e) {
-      const at = frameIn(e, path);
-      throw new UserError(`${where(at?.line, at?.col)}: ${e instanceof UserError ? e.message : `the era function threw: ${firstLine(e)}`}`);
+      throw new UserError(`${frameIn(e, path) ?? where()}: ${e instanceof UserError ? e.message : `the era function threw: ${firstLine(e)}`}`);
     }
     checkEra(era, text, where);
     if (this.all().some((x) => x.id === era.id)) throw new UserError(`${where(...posOf(text, era.id))}: era id \`${quote(era.id)}\` is taken`);
@@ -142,12 +140,15 @@ export class EraRegistry {
 const firstLine = (e: unknown) => quote(String((e as Error)?.message ?? e).split('\n')[0]!);
 
 /** Where in `path` an error was raised: the first stack frame in the file (source-mapped for TypeScript). */
-function frameIn(e: unknown, path: string): { line: number; col: number } | undefined {
+function frameIn(e: unknown, path: string): string | undefined {
   const stack = String((e as Error)?.stack ?? '');
   const abs = resolve(path);
+  // mmutt's own code (a getEra that refuses an id throws there) is not where the user's error is.
+  const own = ['dist', 'src', 'node_modules'].map((d) => fileURLToPath(new URL(`${d}/`, PACKAGE_ROOT)));
   for (const m of stack.matchAll(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?/g)) {
     const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-    if (file === abs) return { line: Number(m[2]), col: Number(m[3]) };
+    // The innermost frame in the era file or in a file it imports (its source map names them).
+    if (file === abs || (isAbsolute(file) && !own.some((d) => file.startsWith(d)) && !file.includes(`${sep}mmutt-era-`))) return `${quotePath(file === abs ? path : file)}:${m[2]}:${m[3]}`;
   }
   return undefined;
 }
