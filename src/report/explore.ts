@@ -120,7 +120,7 @@ export function exploredSummary(r: ExploreRun, width: number, indent: string, co
   const out = observationLines(r, width, indent, counts);
   out.push(
     ...wrap(
-      `${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${counts.fmt(x.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ` so far: incomplete, ${stoppedBy(x)} after ${plural(x.states, 'state')} (the verdict counts outcomes, not paths)`}`,
+      `${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${counts.fmt(x.outcomes.reduce((n, o) => n + o.paths, 0))} ${x.outcomes.reduce((n, o) => n + o.paths, 0) === 1 ? 'path' : 'paths'}` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ` so far: incomplete, ${stoppedBy(x)} after ${plural(x.states, 'state')} (the verdict counts outcomes, not paths)`}`,
       indent,
       `${indent}  `,
       width,
@@ -315,7 +315,7 @@ export function exploresMarkdown(runs: ExploreRun[]): string {
   for (const [key, o] of outcomes) {
     out.push(row([`\`${fmtOutcome(o, first.labels)}\``, ...cell((x) => {
       const here = x.outcomes.find((y) => y.key === key);
-      return here ? (pathsCounted(x) ? `${counts.fmt(here.paths)} paths` : 'found') : '–';
+      return here ? (pathsCounted(x) ? `${counts.fmt(here.paths)} ${here.paths === 1 ? 'path' : 'paths'}` : 'found') : '–';
     })]));
   }
   const none = (x: Exploration) => (x.complete ? 'none' : 'none so far');

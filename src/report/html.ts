@@ -160,7 +160,7 @@ function exploredTable(xs: ExploreRun[], counts: PathCounts): string {
   const harms = xs.map((x) => !!x.exploration && harmsOf(x.exploration).length > 0);
   return [
     tr('verdict (P N)', verdicts),
-    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${counts.fmt(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} paths` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ` so far (incomplete, ${stoppedBy(x.exploration)}: P and N count outcomes)`}` : '–'))),
+    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${counts.fmt(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} ${x.exploration.outcomes.reduce((n, o) => n + o.paths, 0) === 1 ? 'path' : 'paths'}` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ` so far (incomplete, ${stoppedBy(x.exploration)}: P and N count outcomes)`}` : '–'))),
     tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || noneYet(x.exploration) : '–')), harms),
     tr('windows', xs.map((x) => (x.exploration ? x.exploration.windows.map(windowText).join('; ') || noneYet(x.exploration) : '–'))),
   ].join('\n');
