@@ -23,6 +23,13 @@ describe('explain --step', () => {
     expect(mmutt('explain', 'ksm-merge-sleeping-driver', '--kernel', 'v4.14').out).toContain('violations: none -> sleep-in-atomic');
   });
 
+  it('80 columns, a literal broken with its closing quote and a program line at its rules (82 and 87 columns before)', () => {
+    for (const [fn, k] of [['kvm_mmu_notifier_invalidate_range_start', 'v5.11'], ['do_wp_page', 'v2.6.32'], ['try_to_unmap_one', 'v6.13']]) {
+      const out = mmutt('explain', '--step', fn!, '--kernel', k!).out;
+      expect(out.split('\n').filter((l) => l.length > 80), `${fn} ${k}`).toEqual([]);
+    }
+  });
+
   it('a function of a feature that arrives later says so (madvise_free_pte_range before MADV_FREE, v4.5)', () => {
     const r = mmutt('explain', '--step', 'madvise_free_pte_range', '--kernel', 'v4.4');
     expect(r.code).toBe(2);

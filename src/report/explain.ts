@@ -67,7 +67,7 @@ export function stepsText(x: StepsShown): string {
   });
   for (const p of x.programs) {
     out.push('', ...wrap(`${p.thread}'s program (pc:function; * shown above; [the rules that put a step there]):`, '', '  '));
-    out.push(...wrap(p.steps.map((st) => `${st.pc}:${st.fn}${st.shown ? '*' : ''}${st.rules.length ? `[${st.rules.join(',')}]` : ''}`).join(' '), '  ', '  '));
+    out.push(...wrap(p.steps.map((st) => `${st.pc}:${st.fn}${st.shown ? '*' : ''}${st.rules.length ? `[${st.rules.join(', ')}]` : ''}`).join(' '), '  ', '  '));
   }
   if (x.code) out.push('', `${x.code} more step${x.code === 1 ? '' : 's'} of that name ${x.code === 1 ? 'is' : 'are'} code, not data (a registrant's): not shown.`);
   out.push(
@@ -90,15 +90,21 @@ function wrapCode(line: string, lead: string, hang: string, width = 80): string[
   let cur = lead;
   let fresh = true;
   let inString = false;
+  // Quotes in a word, not escaped ones, open or close a literal.
+  const toggles = (word: string) => {
+    let n = 0;
+    for (let i = 0; i < word.length; i++) if (word[i] === '"' && word[i - 1] !== '\\') n++;
+    return n % 2 === 1;
+  };
   for (const word of line.split(' ')) {
-    const sep = fresh ? '' : ' ';
-    if (!fresh && cur.length + 1 + word.length > width) {
+    const after: boolean = toggles(word) ? !inString : inString;
+    // A line broken inside a literal gets a closing quote: room for it.
+    if (!fresh && cur.length + 1 + word.length > width - (after ? 2 : 0)) {
       out.push(inString ? `${cur} "` : cur);
       cur = inString ? `${hang}"${word}` : `${hang}${word}`;
-    } else cur += sep + word;
+    } else cur += (fresh ? '' : ' ') + word;
     fresh = false;
-    // Quotes in the word, not escaped ones, open or close a literal.
-    for (let i = 0; i < word.length; i++) if (word[i] === '"' && word[i - 1] !== '\\') inString = !inString;
+    inString = after;
   }
   out.push(cur);
   return out;
