@@ -277,7 +277,8 @@ function outcomesAndWindows(d: ExploreDiff, counts: PathCounts): string[] {
     out.push('', 'Outcomes in both with other least counters (A / B):');
     for (const x of leastMoved) {
       out.push(...wrap(fmtOutcome(byKey.get(x.key)!), '  ', '      ', W));
-      out.push(...wrap(x.counters.map((c) => `${c.name} ${c.a} / ${c.b}`).join(', '), '    ', '      ', W));
+      // A counter a line: a name is never parted from its values.
+      for (const c of x.counters) out.push(`    ${c.name} ${c.a} / ${c.b}`);
     }
   }
   const win = (title: string, keys: string[], x: ExploreRun) => {
