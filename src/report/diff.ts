@@ -322,15 +322,17 @@ const toolJson = (eras: { history?: string }[]) => ({ version: VERSION, ...(eras
 export function comparedOutput(c: Compared): ComparedOutput {
   if (!c.explored) {
     const d = diffRuns(c.a, c.b);
-    return { text: () => diffText(d), json: () => diffJson(d), tier: tierOf(d) };
+    return { text: () => diffText(d), json: () => diffJson(d), tier: tierOf(d), changed: [...new Set(changedNames(d))] };
   }
   const d = diffExplored(c.a, c.b);
-  return { text: () => exploreDiffText(d), json: () => exploreDiffJson(d), tier: exploreTierOf(d) };
+  return { text: () => exploreDiffText(d), json: () => exploreDiffJson(d), tier: exploreTierOf(d), changed: exploreChanged(d) };
 }
 export interface ComparedOutput {
   text: () => string;
   json: () => unknown;
   tier: Tier;
+  /** What changed, by name, as the diff's first line says it. */
+  changed: string[];
 }
 
 /** `diff` as printed: one comparison, or (diff --all) the catalog's, as text or JSON. */
@@ -340,9 +342,13 @@ export function diffOutput(a: Era, b: Era, explored: boolean, diffs: ({ name: st
 }
 
 /** diff --all: the tier of every catalog scenario, and how many are in each tier. */
-function diffAllText(a: Era, b: Era, explored: boolean, diffs: { name: string; tier: Tier }[]): string {
+function diffAllText(a: Era, b: Era, explored: boolean, diffs: { name: string; tier: Tier; changed: string[] }[]): string {
   const out = [`mmutt ${toolOf([a, b])}`, `diff --all${explored ? ' --explore' : ''}  A = ${a.id}  B = ${b.id}`, `(${diffs.length} scenarios)`, ''];
-  for (const d of diffs) out.push(`${TIER_TEXT[d.tier].padEnd(26)} ${d.name}`);
+  // Each scenario's tier and, as a diff's first line says, what changed.
+  for (const d of diffs) {
+    const what = d.tier === 'exact' || d.tier === 'unavailable' || !d.changed.length ? '' : `: ${d.changed.join(', ')}`;
+    out.push(...wrap(`${d.name}${what}`, `${TIER_TEXT[d.tier].padEnd(26)} `, ' '.repeat(29), W));
+  }
   out.push('');
   for (const t of Object.keys(TIER_TEXT) as Tier[]) {
     const n = diffs.filter((d) => d.tier === t).length;
