@@ -239,6 +239,16 @@ function bandCell(b: ExploreBand, counts: PathCounts): string {
   return `${cell(b)}${v ? ` ${counts.fmt(v.positive)}/${counts.fmt(v.negative)}` : x ? ` (${x.states} states)` : ''}`;
 }
 
+/** What tells two explorations apart that a matrix cell does not show. */
+function apartBy(x: Exploration, y: Exploration): string {
+  const keys = (e: Exploration) => e.outcomes.map((o) => o.key).sort().join('|');
+  if (keys(x) !== keys(y)) return 'other outcomes';
+  if (x.outcomes.some((o) => { const t = y.outcomes.find((p) => p.key === o.key)!; return JSON.stringify(o.counters) !== JSON.stringify(t.counters); })) return 'other least counters';
+  if (x.outcomes.some((o) => y.outcomes.find((p) => p.key === o.key)!.paths !== o.paths)) return 'other path counts';
+  if (x.windows.map((w) => w.key).join('|') !== y.windows.map((w) => w.key).join('|')) return 'other windows';
+  return 'other states';
+}
+
 /** A matrix cell: the verdict (or the number of outcomes), `!` for harm, T/I when stopped, - when not in the era. */
 function cell(r: { exploration: Exploration | null }): string {
   const x = r.exploration;
@@ -274,7 +284,18 @@ export function exploreMatrixText(eras: readonly Era[], rows: ExploreRun[][]): s
   );
   const counts = pathCounts();
   const splits = rows.flatMap((row) =>
-    row.flatMap((r, i) => (r.bands ? wrap(`${r.run.scenario.name} E${i + 1} by release: ${r.bands.map((b) => `${releaseRange(b)} ${bandCell(b, counts)}`).join(', ')}`, '  ', '    ') : [])),
+    row.flatMap((r, i) => {
+      if (!r.bands) return [];
+      // A band whose cell reads as an earlier one's says what differs.
+      const cells = r.bands.map((b) => bandCell(b, counts));
+      const shown = r.bands.map((b, j) => {
+        const twin = cells.findIndex((c, k) => k < j && c === cells[j]);
+        const x = b.exploration;
+        const y = twin >= 0 ? r.bands![twin]!.exploration : null;
+        return `${releaseRange(b)} ${cells[j]}${x && y ? ` (${apartBy(x, y)})` : ''}`;
+      });
+      return wrap(`${r.run.scenario.name} E${i + 1} by release: ${shown.join(', ')}`, '  ', '    ');
+    }),
   );
   if (splits.length) out.push('', ...wrap('Eras whose releases split (each band explored; `run --era ID --explore` shows what differs):', ''), ...splits, ...counts.note());
   // Every harm found: the release the era ran, and each other band of its releases.
