@@ -216,6 +216,12 @@ describe('mmutt reproduce: a quoted result checked from the mail', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a 1 MB mail of short lines after a block head: exit 2, what is missing (its width was found with a spread over every line: a stack overflow)', () => {
+    const r = mmutt(['reproduce', '-'], `mmutt 0.1.0 (history 0123456789ab)\n${'x\n'.repeat(500_000)}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mmutt: \(stdin\):1: the cite block has no `Reproduce:` section/);
+  });
+
   it('a block of another history says so, and how to get that history', () => {
     const other = quote('> ').replace(/[0-9a-f]{12}(?=\))/, 'aaaaaaaaaaaa').replace(/history [0-9a-f]{12}/g, 'history aaaaaaaaaaaa').replace(/-S [0-9a-f]{12}/g, '-S aaaaaaaaaaaa');
     const r = mmutt(['reproduce', '-'], other);

@@ -218,6 +218,8 @@ async function compileEraFile(path: string, text: string): Promise<{ url: string
   try {
     const out = await esbuild.build({
       outfile,
+      // Error locations are relative to it.
+      absWorkingDir: dirname(file),
       stdin: { contents: text, resolveDir: dirname(file), sourcefile: file, loader: /\.(ts|mts|cts)$/.test(path) ? 'ts' : 'js' },
       bundle: true,
       packages: 'external',
@@ -233,7 +235,8 @@ async function compileEraFile(path: string, text: string): Promise<{ url: string
     const first = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
     const loc = first?.location;
     // An error in a file it imports is that file's.
-    const where = loc && resolve(loc.file) !== file && loc.file !== file ? quotePath(resolve(dirname(file), loc.file)) : quotePath(path);
+    const at = loc ? resolve(dirname(file), loc.file) : file;
+    const where = quotePath(at === file ? path : at);
     throw new UserError(`${where}${loc ? `:${loc.line}:${loc.column + 1}` : ''}: the era file does not compile: ${quote(first?.text ?? firstLine(e))}`);
   }
   process.setSourceMapsEnabled(true);

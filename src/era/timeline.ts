@@ -276,6 +276,9 @@ export function eraAt(era: Era, release: string): Era {
   return { ...era, ...at, entries, rules: { ...at.rules, ...era.overlay } as EraRules };
 }
 
+/** A named era (or a proposal) as a run of one of its releases. */
+export const oneRelease = (era: Era, release: string): Era => ({ ...eraAt(era, release), releases: { first: release, last: release } });
+
 /** Every mainline release an era covers, oldest first (a proposal: those of its base). */
 export function releasesIn(t: Timeline, era: Era): string[] {
   const first = t.releases.indexOf(era.releases.first);

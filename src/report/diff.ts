@@ -189,6 +189,8 @@ export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
   const ka = new Map(xa.map((o) => [o.key, o]));
   const wa = new Set((a.exploration?.windows ?? []).map((w) => w.key));
   const wb = new Set((b.exploration?.windows ?? []).map((w) => w.key));
+  // Least counters are known when both searches met every path (a stopped one has met some).
+  const complete = !!a.exploration?.complete && !!b.exploration?.complete;
   return {
     a,
     b,
@@ -196,8 +198,6 @@ export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
     onlyB: xb.filter((o) => !ka.has(o.key)).map((o) => o.key),
     both: xa.filter((o) => kb.has(o.key)).map((o) => {
       const ob = kb.get(o.key)!;
-      // Least counters are known when both searches met every path (a stopped one has met some).
-      const complete = !!a.exploration?.complete && !!b.exploration?.complete;
       const counters = complete ? COUNTER_NAMES.map((name) => ({ name, a: o.counters[name], b: ob.counters[name] })).filter((x) => x.a !== x.b) : [];
       return { key: o.key, a: o.paths, b: ob.paths, counters };
     }),

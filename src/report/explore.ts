@@ -1,6 +1,6 @@
 // Exploration reports, in the shape herd7 users read and grep (docs/output.md): the outcomes
 // with their path counts, the condition, Positive/Negative, one verdict line.
-import { foundKey, hex, pathsCounted, stoppedBy, verdict } from '../contract/output.js';
+import { COUNTER_NAMES, foundKey, hex, pathsCounted, stoppedBy, verdict } from '../contract/output.js';
 import { fmtCond } from './cond.js';
 import type { Era } from '../contract/era.js';
 import type { Exploration, ExploredOutcome, ExploreBand, ExploreRun } from '../contract/output.js';
@@ -16,6 +16,15 @@ export function observationLine(r: ExploreRun, fmt: (n: number) => string = fmtC
   const v = verdict(x);
   return v ? `Observation ${r.run.scenario.name} ${v.verdict} ${fmt(v.positive)} ${fmt(v.negative)}` : `Observation ${r.run.scenario.name} Outcomes ${x.outcomes.length}`;
 }
+
+/** A count of paths as a report prints it (`1 path`, `~1.5e34 paths`). */
+export const pathsText = (n: number, counts: PathCounts) => `${counts.fmt(n)} ${n === 1 ? 'path' : 'paths'}`;
+
+/** The paths to every outcome an exploration found. */
+export const allPaths = (x: Exploration) => x.outcomes.reduce((n, o) => n + o.paths, 0);
+
+/** What an exploration met none of: none at all, or (a limit or Ctrl-C stopped it) none so far. */
+export const noneYet = (x: Exploration) => (x.complete ? 'none' : 'none so far');
 
 /** An outcome as herd7 prints one; `labels` spells observations in the release's words. */
 export const fmtOutcome = (o: ExploredOutcome, labels: Record<string, string> = {}) =>
@@ -35,7 +44,7 @@ export function harmsOf(x: Exploration): { harm: string; paths: number }[] {
 export const windowText = (w: Exploration['windows'][number]) => `${w.mapping} ${w.where ?? `gfn ${hex(w.gfn)}`}, opened by ${w.openedBy.thread} ${w.openedBy.fn}`;
 
 function outcomeLines(x: Exploration, width: number, counts: PathCounts, labels?: Record<string, string>): string[] {
-  return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${counts.fmt(o.paths)} ${o.paths === 1 ? 'path' : 'paths'}: ` : ''}${fmtOutcome(o, labels)}`, '  ', '      ', width));
+  return x.outcomes.flatMap((o) => wrap(`${pathsCounted(x) ? `${pathsText(o.paths, counts)}: ` : ''}${fmtOutcome(o, labels)}`, '  ', '      ', width));
 }
 
 export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: boolean }): string {
@@ -50,7 +59,7 @@ export function exploreText(r: ExploreRun, opts: { stats: boolean; legend?: bool
   const counts = pathCounts();
   out.push('', `Outcomes ${x.outcomes.length}${x.complete ? '' : ' (so far: the exploration stopped)'}`);
   out.push(...outcomeLines(x, 80, counts, run.labels));
-  out.push('', x.windows.length ? 'Windows (a stale secondary mapping outside any invalidation bracket):' : x.complete ? 'Windows: none' : 'Windows: none so far');
+  out.push('', x.windows.length ? 'Windows (a stale secondary mapping outside any invalidation bracket):' : `Windows: ${noneYet(x)}`);
   for (const w of x.windows) {
     const wit = r.witnesses.find((y) => y.target === `window ${w.key}`);
     out.push(...wrap(`${windowText(w)}${wit?.windowSteps !== undefined ? `, lasts ${plural(wit.windowSteps, 'step')}` : ''}`, '  ', '    '));
@@ -120,16 +129,15 @@ export function exploredSummary(r: ExploreRun, width: number, indent: string, co
   const out = observationLines(r, width, indent, counts);
   out.push(
     ...wrap(
-      `${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${counts.fmt(x.outcomes.reduce((n, o) => n + o.paths, 0))} ${x.outcomes.reduce((n, o) => n + o.paths, 0) === 1 ? 'path' : 'paths'}` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ` so far: incomplete, ${stoppedBy(x)} after ${plural(x.states, 'state')} (the verdict counts outcomes, not paths)`}`,
+      `${plural(x.outcomes.length, 'outcome')}${pathsCounted(x) ? `, ${pathsText(allPaths(x), counts)}` : x.complete ? ' (--reduce: the verdict counts outcomes, not paths)' : ` so far: incomplete, ${stoppedBy(x)} after ${plural(x.states, 'state')} (the verdict counts outcomes, not paths)`}`,
       indent,
       `${indent}  `,
       width,
     ),
   );
   const harms = harmsOf(x);
-  const none = x.complete ? 'none' : 'none so far';
-  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') : none}`, indent, `${indent}  `, width));
-  if (!x.windows.length) out.push(`${indent}windows: ${none}`);
+  out.push(...wrap(`harms: ${harms.length ? harms.map((h) => `${h.harm}${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') : noneYet(x)}`, indent, `${indent}  `, width));
+  if (!x.windows.length) out.push(`${indent}windows: ${noneYet(x)}`);
   for (const w of x.windows) out.push(...wrap(`window: ${windowText(w)}`, indent, `${indent}  `, width));
   return out;
 }
@@ -163,28 +171,39 @@ export function exploreBandLines(r: ExploreRun, width: number, counts: PathCount
   return out;
 }
 
-/**
- * What a band found that its summary does not print and another band's (`M`'s) differs in:
- * which outcomes (the summary counts them), the least counters of the paths to one, windows.
- */
-function unprinted(x: Exploration, M: string, y: Exploration, width: number): string[] {
-  const out = [`     as ${M}, but:`];
-  const mine = new Map(x.outcomes.map((o) => [o.key, o]));
+/** What tells exploration `x` from `y` beyond a summary: outcomes, least counters, path counts, windows. */
+function apart(x: Exploration, y: Exploration) {
   const theirs = new Map(y.outcomes.map((o) => [o.key, o]));
-  for (const o of x.outcomes.filter((o) => !theirs.has(o.key))) out.push(...wrap(`outcome not in ${M}: ${fmtOutcome(o)}`, '       ', '         ', width));
-  for (const o of y.outcomes.filter((o) => !mine.has(o.key))) out.push(...wrap(`no outcome ${fmtOutcome(o)}`, '       ', '         ', width));
-  for (const o of x.outcomes) {
-    const t = theirs.get(o.key);
-    if (!t) continue;
-    const moved = (Object.keys(o.counters) as (keyof typeof o.counters)[]).filter((n) => o.counters[n] !== t.counters[n]);
-    if (moved.length) out.push(...wrap(`${fmtOutcome(o)} least counters ${moved.map((n) => `${n} ${o.counters[n]} (${M}: ${t.counters[n]})`).join(', ')}`, '       ', '         ', width));
-    else if (o.paths !== t.paths) out.push(...wrap(`${fmtOutcome(o)} ${fmtCount(o.paths)} paths (${M}: ${fmtCount(t.paths)})`, '       ', '         ', width));
-  }
+  const mine = new Set(x.outcomes.map((o) => o.key));
   const wy = new Set(y.windows.map((w) => w.key));
   const wx = new Set(x.windows.map((w) => w.key));
-  for (const w of x.windows.filter((w) => !wy.has(w.key))) out.push(...wrap(`window not in ${M}: ${windowText(w)}`, '       ', '         ', width));
-  for (const w of y.windows.filter((w) => !wx.has(w.key))) out.push(...wrap(`no window ${windowText(w)}`, '       ', '         ', width));
-  return out.length > 1 ? out : [];
+  return {
+    onlyHere: x.outcomes.filter((o) => !theirs.has(o.key)),
+    onlyThere: y.outcomes.filter((o) => !mine.has(o.key)),
+    /** Outcomes both found, in x's order, with the least counters that differ. */
+    both: x.outcomes.flatMap((o) => {
+      const t = theirs.get(o.key);
+      return t ? [{ o, t, moved: COUNTER_NAMES.filter((n) => o.counters[n] !== t.counters[n]) }] : [];
+    }),
+    windowsHere: x.windows.filter((w) => !wy.has(w.key)),
+    windowsThere: y.windows.filter((w) => !wx.has(w.key)),
+  };
+}
+
+/** What a band found that its summary does not print and another band's (`M`'s) differs in. */
+function unprinted(x: Exploration, M: string, y: Exploration, width: number): string[] {
+  const d = apart(x, y);
+  const line = (text: string) => wrap(text, '       ', '         ', width);
+  const out = [
+    ...d.onlyHere.flatMap((o) => line(`outcome not in ${M}: ${fmtOutcome(o)}`)),
+    ...d.onlyThere.flatMap((o) => line(`no outcome ${fmtOutcome(o)}`)),
+    ...d.both.flatMap(({ o, t, moved }) =>
+      moved.length ? line(`${fmtOutcome(o)} least counters ${moved.map((n) => `${n} ${o.counters[n]} (${M}: ${t.counters[n]})`).join(', ')}`) : o.paths !== t.paths ? line(`${fmtOutcome(o)} ${fmtCount(o.paths)} paths (${M}: ${fmtCount(t.paths)})`) : [],
+    ),
+    ...d.windowsHere.flatMap((w) => line(`window not in ${M}: ${windowText(w)}`)),
+    ...d.windowsThere.flatMap((w) => line(`no window ${windowText(w)}`)),
+  ];
+  return out.length ? [`     as ${M}, but:`, ...out] : [];
 }
 
 export function exploreJson(r: ExploreRun, opts: { stats: boolean }) {
@@ -239,13 +258,13 @@ function bandCell(b: ExploreBand, counts: PathCounts): string {
   return `${cell(b)}${v ? ` ${counts.fmt(v.positive)}/${counts.fmt(v.negative)}` : x ? ` (${x.states} states)` : ''}`;
 }
 
-/** What tells two explorations apart that a matrix cell does not show. */
+/** What tells two explorations apart that a matrix cell does not show, in a few words. */
 function apartBy(x: Exploration, y: Exploration): string {
-  const keys = (e: Exploration) => e.outcomes.map((o) => o.key).sort().join('|');
-  if (keys(x) !== keys(y)) return 'other outcomes';
-  if (x.outcomes.some((o) => { const t = y.outcomes.find((p) => p.key === o.key)!; return JSON.stringify(o.counters) !== JSON.stringify(t.counters); })) return 'other least counters';
-  if (x.outcomes.some((o) => y.outcomes.find((p) => p.key === o.key)!.paths !== o.paths)) return 'other path counts';
-  if (x.windows.map((w) => w.key).join('|') !== y.windows.map((w) => w.key).join('|')) return 'other windows';
+  const d = apart(x, y);
+  if (d.onlyHere.length || d.onlyThere.length) return 'other outcomes';
+  if (d.both.some((b) => b.moved.length)) return 'other least counters';
+  if (d.both.some(({ o, t }) => o.paths !== t.paths)) return 'other path counts';
+  if (d.windowsHere.length || d.windowsThere.length) return 'other windows';
   return 'other states';
 }
 
@@ -336,12 +355,11 @@ export function exploresMarkdown(runs: ExploreRun[]): string {
   for (const [key, o] of outcomes) {
     out.push(row([`\`${fmtOutcome(o, first.labels)}\``, ...cell((x) => {
       const here = x.outcomes.find((y) => y.key === key);
-      return here ? (pathsCounted(x) ? `${counts.fmt(here.paths)} ${here.paths === 1 ? 'path' : 'paths'}` : 'found') : '–';
+      return here ? (pathsCounted(x) ? pathsText(here.paths, counts) : 'found') : '–';
     })]));
   }
-  const none = (x: Exploration) => (x.complete ? 'none' : 'none so far');
-  out.push(row(['harms', ...cell((x) => harmsOf(x).map((h) => `**${h.harm}**${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') || none(x))]));
-  out.push(row(['windows', ...cell((x) => x.windows.map(windowText).join('; ') || none(x))]));
+  out.push(row(['harms', ...cell((x) => harmsOf(x).map((h) => `**${h.harm}**${pathsCounted(x) ? ` (${counts.fmt(h.paths)} paths)` : ''}`).join(', ') || noneYet(x))]));
+  out.push(row(['windows', ...cell((x) => x.windows.map(windowText).join('; ') || noneYet(x))]));
   out.push(row(['states, transitions', ...cell((x) => `${x.states}, ${x.transitions}`)]));
   out.push(row(['search', ...cell((x) => (x.complete ? (x.reduced ? 'complete, reduced (P and N count outcomes)' : 'complete') : `incomplete: ${stoppedBy(x)} (P and N count the outcomes found)`))]));
   for (const r of runs) if (r.bands) out.push('', `\`${r.run.era.id}\`:`, '', '```', ...exploreBandLines(r, 80, counts), '```');

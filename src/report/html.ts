@@ -14,8 +14,8 @@
 // red, and the run's counters under it. With --explore, the table gives each era's verdict, harms and windows over every
 // interleaving.
 import { COUNTER_NAMES, pathsCounted, stoppedBy } from '../contract/output.js';
-import type { Exploration, ExploreRun, RunResult, TraceStep } from '../contract/output.js';
-import { exploreBandLines, harmsOf, observationLine, windowText } from './explore.js';
+import type { ExploreRun, RunResult, TraceStep } from '../contract/output.js';
+import { allPaths, exploreBandLines, harmsOf, noneYet, observationLine, pathsText, windowText } from './explore.js';
 import { bandLines, fmtValue, heldFor, heldLine, outcomeLetters, pathCounts, releasesOf, toolOf, type PathCounts } from './text.js';
 
 const MIN_LANE = 176;
@@ -152,15 +152,12 @@ function canonicalTable(runs: RunResult[], letters: (string | null)[]): string {
   return rows.join('\n');
 }
 
-/** What an exploration met none of: none at all, or none before a limit stopped it. */
-const noneYet = (x: Exploration) => (x.complete ? 'none' : 'none so far');
-
 function exploredTable(xs: ExploreRun[], counts: PathCounts): string {
   const verdicts = xs.map((x) => (x.exploration ? observationLine(x, counts.fmt).split(' ').slice(2).join(' ') : '–'));
   const harms = xs.map((x) => !!x.exploration && harmsOf(x.exploration).length > 0);
   return [
     tr('verdict (P N)', verdicts),
-    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${counts.fmt(x.exploration.outcomes.reduce((n, o) => n + o.paths, 0))} ${x.exploration.outcomes.reduce((n, o) => n + o.paths, 0) === 1 ? 'path' : 'paths'}` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ` so far (incomplete, ${stoppedBy(x.exploration)}: P and N count outcomes)`}` : '–'))),
+    tr('outcomes', xs.map((x) => (x.exploration ? `${x.exploration.outcomes.length}${pathsCounted(x.exploration) ? `, ${pathsText(allPaths(x.exploration), counts)}` : x.exploration.complete ? ' (reduced: P and N count outcomes)' : ` so far (incomplete, ${stoppedBy(x.exploration)}: P and N count outcomes)`}` : '–'))),
     tr('harms', xs.map((x) => (x.exploration ? harmsOf(x.exploration).map((h) => h.harm).join(', ') || noneYet(x.exploration) : '–')), harms),
     tr('windows', xs.map((x) => (x.exploration ? x.exploration.windows.map(windowText).join('; ') || noneYet(x.exploration) : '–'))),
   ].join('\n');

@@ -324,11 +324,9 @@ export const releaseRange = (b: { first: string; last: string }) => (b.first ===
 
 /** The releases a result holds for: the whole era, or the band of the release that ran. */
 export function heldFor(r: { era: Era; bands?: { first: string; last: string; release: string }[] }): string {
-  // The band the release that ran is in: a band runs its first release (an era run at a later
-  // release of its own, as a proposal's base is, is inside one).
-  const order = r.era.timeline?.releases ?? [];
-  const at = order.indexOf(r.era.release);
-  const b = r.bands?.find((x) => x.release === r.era.release) ?? (at < 0 ? undefined : r.bands?.find((x) => order.indexOf(x.first) <= at && at <= order.indexOf(x.last)));
+  // The band of the release that ran names it (runner/bands.ts: eraSpans, toBands), also when
+  // that release is inside its band (a proposal's base, at the release the proposal applies to).
+  const b = r.bands?.find((x) => x.release === r.era.release);
   return b ? releaseRange(b) : releasesOf(r.era);
 }
 

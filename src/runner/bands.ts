@@ -5,7 +5,7 @@
 import type { Era } from '../contract/era.js';
 import type { Scenario } from '../contract/scenario.js';
 import { settled, unavailable } from '../era/features.js';
-import { eraAt, releasesIn, ruleSetKey, ruleValueKey } from '../era/timeline.js';
+import { oneRelease, releasesIn, ruleSetKey, ruleValueKey } from '../era/timeline.js';
 import { releaseKey } from '../era/release.js';
 import { sharedMachine } from './machines.js';
 
@@ -58,7 +58,7 @@ export function eraSpans(s: Scenario, era: Era): Span[] | null {
   const t = era.timeline;
   // A proposal runs the one release it was posted against; its base's range is not its own.
   if (!t || era.proposal || era.releases.first === era.releases.last) return null;
-  const one = (r: string): Era => ({ ...eraAt(era, r), releases: { first: r, last: r } });
+  const one = (r: string) => oneRelease(era, r);
   const out = groupReleases(s, releasesIn(t, era), one);
   // The span that holds the release the era runs at is that release's: an era run at a later
   // release of its own (a proposal's base, at the release the proposal applies to) is its

@@ -98,15 +98,15 @@ async function exploreFlat(pairs: { scenario: Scenario; era: Era; witnesses?: bo
   // self-checks or reduction (those run on one thread).
   const only = queue[0];
   let split: WorkerMessage | undefined;
-  if (jobs > 1 && queue.length === 1 && only && !witnesses && !plain.sanity && !plain.reduce) {
+  const splittable = jobs > 1 && queue.length === 1 && only !== undefined && !witnesses && !plain.sanity && !plain.reduce;
+  if (splittable) {
     split = (await exploreSplit(only, jobs, control, 1)) ?? undefined;
     if (split) results[only.index] = split;
   }
   if (!split) {
     // After a split that gave up, the progress line says the search starts again.
     const progress = control.progress;
-    const again = only !== undefined && queue.length === 1 && jobs > 1 && !witnesses && !plain.sanity && !plain.reduce;
-    await runQueue(queue, jobs, again && progress ? { ...control, progress: (a, b, c) => progress(a, b, c, true) } : control, results);
+    await runQueue(queue, jobs, splittable && progress ? { ...control, progress: (a, b, c) => progress(a, b, c, true) } : control, results);
   }
   return pairs.map((_, i) => {
     const r = results[i];

@@ -76,7 +76,9 @@ export function readCite(text: string, source: string): QuotedCite {
   let unfolded = 0;
   // A block's commit subjects and descriptions fill 72 columns: a mail whose lines are all
   // shorter was wrapped at its longest.
-  const width = Math.min(FOLD_WIDTH, Math.max(...mail.slice(start).map((l) => l.length)));
+  let width = 0;
+  for (let n = start; n < mail.length && width < FOLD_WIDTH; n++) width = Math.max(width, mail[n]!.length);
+  width = Math.min(width, FOLD_WIDTH);
   for (let n = start; n < mail.length; n++) {
     const u = unquoteLine(mail[n]!, q);
     // A mail client that wraps at about 72 columns folds a long quoted line at a space: its

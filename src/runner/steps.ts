@@ -10,7 +10,7 @@ import { printStep, rulesReadIn } from '../engine/step-data.js';
 import { settled, unavailable } from '../era/features.js';
 import { inWords, lackedWord } from '../era/vocabulary.js';
 import { releaseKey } from '../era/release.js';
-import { eraAt } from '../era/timeline.js';
+import { oneRelease } from '../era/timeline.js';
 import { sharedMachine } from './machines.js';
 
 /** The steps of function `asked` (the engine's name or the release's) in the first of `scenarios` whose machine has one at `era`. */
@@ -92,8 +92,7 @@ export function showSteps(asked: string, scenarios: readonly Scenario[], era: Er
 function notYet(asked: string, named: (fn: string) => boolean, scenarios: readonly Scenario[], era: Era): string | undefined {
   const t = era.timeline;
   if (!t) return undefined;
-  const last = t.releases.at(-1)!;
-  const newest: Era = { ...eraAt(era, last), releases: { first: last, last } };
+  const newest = oneRelease(era, t.releases.at(-1)!);
   for (const s of scenarios) {
     const why = unavailable(s, era);
     if (!why || unavailable(s, newest)) continue;
