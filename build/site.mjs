@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { eraModulesSource } from './era-modules.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // `--app FILE`: the script alone (tsup's build writes dist/site-app.js this way: an html report
@@ -23,16 +24,10 @@ const out = resolve(appOnly ? process.argv[3] : (process.argv[2] ?? join(root, '
 const t0 = performance.now();
 
 const mmu = (dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.mmu')).sort();
-const ts = (dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).sort().map((f) => join(root, dir, f));
 
 const virtual = {
   'mmutt:catalog': `export default ${JSON.stringify(mmu('scenarios').map((f) => ({ name: f.slice(0, -4), text: readFileSync(join(root, 'scenarios', f), 'utf8') })))};`,
-  'mmutt:eras': [
-    `import timeline from ${JSON.stringify(join(root, 'eras/timeline/index.ts'))};`,
-    ...ts('eras').map((f, i) => `import e${i} from ${JSON.stringify(f)};`),
-    ...ts('eras/proposals').map((f, i) => `import p${i} from ${JSON.stringify(f)};`),
-    `export default { timeline, eras: [${ts('eras').map((_, i) => `e${i}`).join(', ')}], proposals: [${ts('eras/proposals').map((_, i) => `p${i}`).join(', ')}] };`,
-  ].join('\n'),
+  'mmutt:eras': eraModulesSource(root),
   'node:crypto': `export { createHash } from ${JSON.stringify(join(root, 'build/site-sha256.mjs'))};`,
 };
 const stub = (name) => `const no = () => { throw new Error(${JSON.stringify(`${name} is not in a browser`)}); };

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The mmutt command line: it parses options and hands them over, to the runner (which loads
 // scenarios, chooses eras and runs them) and to the reports (which print what came back).
 // Each command loads only the modules it uses, so `--help` costs what yargs costs.
@@ -405,8 +404,6 @@ const pageFor = async (format: string) => (format === 'html' ? (await import('./
 
 async function main() {
   const argv = process.argv.slice(2);
-  // `--version` needs nothing else: not even the option parser.
-  if (argv.length === 1 && argv[0] === '--version') return print(`${VERSION}\n`);
   const { default: yargs } = await import('yargs');
   const cli = yargs(argv);
   // yargs renders the whole help text after starting any command, in case it is asked for

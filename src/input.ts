@@ -10,8 +10,8 @@ import { UserError, quotePath } from './errors.js';
  * (eras/ as sources, dist/eras/ built) are found from here.
  */
 export const PACKAGE_ROOT = new URL('../', import.meta.url);
-/** Running the bundle (dist/*.js), or the TypeScript sources. */
-export const BUILT = import.meta.url.endsWith('.js');
+/** Running the bundle (dist/*.js, the CLI's dist/cli.cjs), or the TypeScript sources. */
+export const BUILT = !import.meta.url.endsWith('.ts');
 
 /** A scenario or an era file is small text; anything larger is a mistake. */
 export const MAX_INPUT_BYTES = 1 << 20;

@@ -37,6 +37,8 @@ const ALLOWED: Record<string, string[]> = {
   // The CLI parses options and hands them over: the runner loads scenarios and eras and runs
   // them; the reports print what comes back.
   cli: ['contract', 'runner', 'report', 'errors', 'version'],
+  // The command line's entry (dist/cli.js): it runs the CLI's bundle, and answers --version.
+  start: ['version'],
   index: ['contract', 'runner', 'report', 'errors', 'version'],
   // The time-travel page, like the CLI: it hands the view to the runner and draws what the reports draw.
   site: ['contract', 'runner', 'report', 'errors'],

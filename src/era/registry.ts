@@ -3,26 +3,17 @@
 // --era-file. Released eras are ordered by derivation (each one's base is the one before).
 // `--kernel vX.Y` resolves here. Nothing here is module state: a caller creates a registry and
 // passes it on (the CLI, the tests, the library API).
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule, type Timeline } from '../contract/era.js';
 import { UserError, quote, quotePath } from '../errors.js';
-import { BUILT, PACKAGE_ROOT, closest, readInputFile } from '../input.js';
+import { PACKAGE_ROOT, closest, readInputFile } from '../input.js';
+import { importModule } from './load.js';
+import { eraModules } from './modules.js';
 import { deriveEra } from './derive.js';
 import { releaseEra, resolveRelease } from './timeline.js';
-
-/** The era modules: eras/ as sources (under vitest), dist/eras/ when built (tsup builds each one). */
-const erasDir = () => (BUILT ? { dir: new URL('dist/eras/', PACKAGE_ROOT), ext: '.js' } : { dir: new URL('eras/', PACKAGE_ROOT), ext: '.ts' });
-
-async function importAll(dir: URL, ext: string): Promise<Era[]> {
-  if (!existsSync(dir)) return [];
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
-    .sort();
-  return Promise.all(files.map(async (f) => ((await import(new URL(f, dir).href)) as { default: Era }).default));
-}
 
 /**
  * Released eras in release order: the one without a base, then each era's derived one. Each
@@ -62,9 +53,8 @@ export class EraRegistry {
 
   /** The timeline, every era module in eras/ and eras/proposals/. */
   static async discover(): Promise<EraRegistry> {
-    const { dir, ext } = erasDir();
-    const timeline = ((await import(new URL(`timeline/index${ext}`, dir).href)) as { default: Timeline }).default;
-    return EraRegistry.of(timeline, await importAll(dir, ext), await importAll(new URL('proposals/', dir), ext));
+    const { timeline, eras, proposals } = await eraModules();
+    return EraRegistry.of(timeline, eras, proposals);
   }
 
   /** A registry of eras a caller has already (the site's bundle imports the era modules): released ones in any order, proposals. */
@@ -114,7 +104,7 @@ export class EraRegistry {
     const { url, done } = await compileEraFile(path, text);
     let mod: { default?: unknown };
     try {
-      mod = (await import(url)) as { default?: unknown };
+      mod = (await importModule(url)) as { default?: unknown };
     } catch (e) {
       // Its first line whole: a module it could not find is named in it.
       throw new UserError(`${frameIn(e, path) ?? where()}: the era file did not load: ${quotePath(String((e as Error)?.message ?? e).split('\n')[0]!)}`);
@@ -204,7 +194,7 @@ function checkEra(era: Era, text: string, where: (line?: number, col?: number) =
 async function compileEraFile(path: string, text: string): Promise<{ url: string; done: () => void }> {
   let esbuild: typeof import('esbuild');
   try {
-    esbuild = await import('esbuild');
+    esbuild = (await importModule('esbuild')) as typeof import('esbuild');
   } catch {
     if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quotePath(path)}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
     return { url: pathToFileURL(resolve(path)).href, done: () => {} };
