@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { VERSION } from './version.js';
@@ -40,11 +40,12 @@ function start(file: string): void {
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
 }
 
+/** $XDG_CACHE_HOME/mmutt, or ~/.cache/mmutt: a relative XDG_CACHE_HOME is ignored, as the XDG spec says (it would put a cache in whatever folder mmutt runs from). */
 function cacheFolder(): string | null {
   if (process.env.MMUTT_NO_CODE_CACHE) return null;
+  const xdg = process.env.XDG_CACHE_HOME;
   try {
-    const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    return join(base, 'mmutt');
+    return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'mmutt');
   } catch {
     return null; // no home folder
   }

@@ -4,7 +4,7 @@
 // a cache folder that cannot be written. A cache is used only for the bundle it was made from.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,10 +60,17 @@ describe('the code cache', () => {
     expect(readFileSync(file).length).toBeGreaterThan(32 + 100_000);
   });
 
-  it('a cache folder that cannot be written, or MMUTT_NO_CODE_CACHE=1: the command runs as without a cache', () => {
+  it('a cache folder that cannot be written, a relative XDG_CACHE_HOME, or MMUTT_NO_CODE_CACHE=1: the command runs as without a cache, and writes nowhere else', () => {
     const notAFolder = join(home, 'a-file');
     writeFileSync(notAFolder, '');
     expect(mmutt({ XDG_CACHE_HOME: notAFolder })).toBe(uncached);
+    // A relative XDG_CACHE_HOME is not a folder to write in (the XDG spec): HOME's .cache is.
+    const cwd = join(home, 'cwd');
+    mkdirSync(cwd);
+    const r = spawnSync(process.execPath, [CLI, ...ARGS], { cwd, encoding: 'utf8', env: { ...process.env, MMUTT_NO_CODE_CACHE: '', XDG_CACHE_HOME: 'relative', HOME: join(home, 'home') } });
+    expect(r.stdout).toBe(uncached);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(existsSync(join(home, 'home', '.cache', 'mmutt'))).toBe(true);
     const off = join(home, 'off');
     expect(mmutt({ XDG_CACHE_HOME: off, MMUTT_NO_CODE_CACHE: '1' })).toBe(uncached);
     expect(existsSync(off)).toBe(false);
