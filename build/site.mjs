@@ -33,7 +33,7 @@ const virtual = {
 const stub = (name) => `const no = () => { throw new Error(${JSON.stringify(`${name} is not in a browser`)}); };
 export default new Proxy({}, { get: () => no });
 export const existsSync = () => false, readdirSync = no, readFileSync = no, writeFileSync = no, mkdtempSync = no, rmSync = no, openSync = no, readSync = no, closeSync = no, statSync = no, fstatSync = no;
-export const tmpdir = no, join = (...p) => p.join('/'), dirname = (p) => p.split('/').slice(0, -1).join('/'), isAbsolute = (p) => p.startsWith('/'), sep = '/', resolve = (...p) => p.join('/'), fileURLToPath = (u) => String(u), pathToFileURL = (p) => new URL('file://' + p);
+export const tmpdir = no, join = (...p) => p.join('/'), relative = no, dirname = (p) => p.split('/').slice(0, -1).join('/'), isAbsolute = (p) => p.startsWith('/'), sep = '/', resolve = (...p) => p.join('/'), fileURLToPath = (u) => String(u), pathToFileURL = (p) => new URL('file://' + p);
 export const parentPort = null, workerData = null, Worker = no;`;
 
 const result = await build({

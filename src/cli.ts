@@ -3,8 +3,9 @@
 // Each command evaluates only the modules it uses, so `--help` costs what yargs costs.
 // Exit codes: 0 ok; 1 a difference or a failed expectation was found (diff, check --judge,
 // reproduce); 2 bad input (a clear message, never a stack trace); 3 an exploration stopped at a
-// limit (its output says so); 70 a bug in mmutt; 130 interrupted (SIGINT); 141 the reader of
-// the output went away (a closed pipe), as for a process killed by SIGPIPE.
+// limit (its output says so); 70 a bug in mmutt; 74 the output could not be written (a full
+// disk); 130 interrupted (SIGINT); 141 the reader of the output went away (a closed pipe), as
+// for a process killed by SIGPIPE (src/exit.ts).
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError, quote, quotePath } from './errors.js';
@@ -14,6 +15,7 @@ import type { Scenario } from './contract/scenario.js';
 import type { EraChoice, Session } from './runner/session.js';
 import { FORMATS, type Format } from './report/render.js';
 import { VERSION } from './version.js';
+import { endAfterOutput, guardOutput } from './exit.js';
 
 // Ctrl-C at any moment once mmutt runs, even before the command is known, stops explorations
 // where they are: their partial results print (verdict Interrupted) with exit 130. A command
@@ -24,10 +26,8 @@ import { VERSION } from './version.js';
 // runs, in Node's own start-up, a Ctrl-C ends the process as it ends any.)
 const SAME_CTRL_C = 500;
 const stop = new Int32Array(new SharedArrayBuffer(4));
-let mode: 'not yet known' | 'explores' | 'runs' = 'not yet known';
 let firstCtrlC = 0;
 process.on('SIGINT', () => {
-  if (mode === 'runs') process.exit(130);
   if (Atomics.load(stop, 0)) {
     if (performance.now() - firstCtrlC > SAME_CTRL_C) process.exit(130);
     return;
@@ -36,14 +36,8 @@ process.on('SIGINT', () => {
   Atomics.store(stop, 0, 1);
 });
 
-// `mmutt matrix | head -1`: when the reader goes away, end quietly, as a process killed by
-// SIGPIPE does, without finishing work nobody will read.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(141);
-    throw e;
-  });
-}
+// A reader that went away ends the command quietly (141); a failed write says so (74).
+guardOutput();
 
 let exitCode = 0;
 const print = (s: string) => {
@@ -90,7 +84,7 @@ const exploreOptions = <T>(y: Argv<T>, via: 'explore' | 'judge' = 'explore') =>
   y
     .option('explore', { type: 'boolean', default: false, describe: 'explore every interleaving of the threads (docs/explore.md)' })
     .option('witness', { type: 'boolean', default: false, describe: 'with --explore: a shortest schedule for every outcome, harm and window' })
-    .option('max-states', { requiresArg: true, default: DEFAULT_LIMITS.maxStates, coerce: numeric('max-states', 1, 4_000_000_000, true), describe: 'with --explore: stop after this many states (exit 3); 1 to 4e9' })
+    .option('max-states', { requiresArg: true, default: DEFAULT_LIMITS.maxStates, coerce: numeric('max-states', 1, 4_000_000_000, true), describe: 'with --explore: stop once past this many states (exit 3; checked every 256 new states); 1 to 4e9' })
     .option('timeout', { requiresArg: true, default: DEFAULT_LIMITS.timeoutMs / 1000, coerce: numeric('timeout', 0.001, 604_800, false), describe: 'with --explore: stop after this many seconds (exit 3); up to a week' })
     .option('max-memory', { requiresArg: true, default: DEFAULT_LIMITS.maxMemoryBytes / 1048576, coerce: numeric('max-memory', 1, 1_048_576, true), describe: 'with --explore: stop when the visited set passes this many MiB (exit 3)' })
     .option('reduce', { type: 'boolean', default: false, describe: 'with --explore: partial-order reduction (persistent and sleep sets): every outcome, harm and window, fewer states and transitions, no path counts' })
@@ -170,10 +164,15 @@ async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: Explor
   }
 }
 
-/** Commands that may explore: from here a Ctrl-C leaves partial results; otherwise it ends the command (one that came already, now). */
+/**
+ * Commands that may explore: from here a Ctrl-C leaves partial results. Otherwise it ends the
+ * command: one that came already, now; a later one as Node ends any process, at once (a
+ * handler would run only once the command's work, which does not wait, was done).
+ */
 function startCommand(explores: boolean): void {
-  mode = explores ? 'explores' : 'runs';
-  if (!explores && Atomics.load(stop, 0)) process.exit(130);
+  if (explores) return;
+  if (Atomics.load(stop, 0)) process.exit(130);
+  process.removeAllListeners('SIGINT');
 }
 
 async function cmdList(a: { releases: boolean; rules: boolean } & EraChoice & Common) {
@@ -526,20 +525,12 @@ const oneLine = (m: string) => {
   return flat.length > 8192 ? `${flat.slice(0, 8189)}...` : flat;
 };
 
-// End once everything written has gone out (a write to a pipe may still be under way when the
-// command is done: process.exit() then would cut it off). Left to end by itself, Node would
-// first wait for V8's background work, such as the concurrent marking of a garbage collection
-// begun as the command finished, which nobody needs: a tenth of a `run`'s start-up.
-const end = (code: number) => {
-  process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-};
 main().then(
-  () => end(exitCode),
+  () => endAfterOutput(exitCode),
   (e: unknown) => {
     if (e instanceof UserError) {
       process.stderr.write(`mmutt: ${oneLine(e.message)}\n`);
-      end(2);
+      endAfterOutput(2);
       return;
     }
     const err = e as Error;
@@ -549,6 +540,6 @@ main().then(
       for (const t of e.trace.slice(-12)) process.stderr.write(`  ${t.n} ${t.thread} ${t.fn}: ${t.does}${t.notes.length ? ` [${t.notes.join('; ')}]` : ''}\n`);
     }
     if (process.env.MMUTT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-    end(70);
+    endAfterOutput(70);
   },
 );

@@ -36,9 +36,10 @@ const ALLOWED: Record<string, string[]> = {
   report: ['contract', 'version'],
   // The CLI parses options and hands them over: the runner loads scenarios and eras and runs
   // them; the reports print what comes back.
-  cli: ['contract', 'runner', 'report', 'errors', 'version'],
+  cli: ['contract', 'runner', 'report', 'errors', 'version', 'exit'],
   // The command line's entry (dist/cli.js): it runs the CLI's bundle, and answers --version.
-  start: ['version'],
+  start: ['version', 'exit'],
+  exit: [],
   index: ['contract', 'runner', 'report', 'errors', 'version'],
   // The time-travel page, like the CLI: it hands the view to the runner and draws what the reports draw.
   site: ['contract', 'runner', 'report', 'errors'],

@@ -106,6 +106,14 @@ describe('for the review thread', () => {
     writeFileSync(join(deep, 'calls.mjs'), "import { boom } from './boom.mjs';\nexport default () => boom();\n");
     const inHelper = spawnSync(process.execPath, [CLI, 'run', 'ksm-merge', '--era-file', join(deep, 'calls.mjs')], { encoding: 'utf8', cwd: own, env: { ...process.env, TMPDIR: own } });
     expect(inHelper.stderr).toBe(`mmutt: ${join(deep, 'boom.mjs')}:2:9: the era function threw: helper failure\n`);
+    // In a folder whose name has a space, named from where mmutt runs: the helper's line, named
+    // from there too (a reviewer's trial: no line at all, and the path absolute).
+    const spaced = join(tmp, 'sp ace');
+    mkdirSync(join(spaced, 'lib'), { recursive: true });
+    writeFileSync(join(spaced, 'lib', 'boom.mjs'), "export const boom = () => {\n  throw new Error('helper failure');\n};\n");
+    writeFileSync(join(spaced, 'calls.mjs'), "import { boom } from './lib/boom.mjs';\nexport default () => boom();\n");
+    const fromSpaced = spawnSync(process.execPath, [CLI, 'run', 'ksm-merge', '--era-file', join('sp ace', 'calls.mjs')], { encoding: 'utf8', cwd: tmp, env: { ...process.env, TMPDIR: own } });
+    expect(fromSpaced.stderr).toBe(`mmutt: ${join('sp ace', 'lib', 'boom.mjs')}:2:9: the era function threw: helper failure\n`);
     expect(readdirSync(own)).toEqual([]);
     rmSync(tmp, { recursive: true, force: true });
   });

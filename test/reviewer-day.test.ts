@@ -1,7 +1,7 @@
 // A reviewer's day with the tool: a pipe that closes early, Ctrl-C at any moment, a cite block
 // checked from the mail it arrived in, every look-up in one command, every bad file named.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,29 @@ describe('a reader that goes away', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^(0|141)$/); // 0 when everything fitted in the pipe before head left
     expect(r.stderr).not.toMatch(/EPIPE|at .*\.js|Error/);
+  });
+
+  // Output larger than a pipe holds (a pipe holds at most 1 MiB): the reader leaves before the
+  // last write, and the command says so with 141, never 0 (a reviewer's trial: a command that
+  // ended once its output had gone out took the failed last write for done, exit 0).
+  it.each(['matrix --format json', 'matrix --format html'])('%s | head -1 (more than a pipe holds): exit 141', (args) => {
+    expect(piped(args).stderr.trim()).toBe('141');
+  });
+
+  it('--version (answered by the entry) into a closed pipe: exit 141, quietly', () => {
+    const r = spawnSync('bash', ['-c', `node ${CLI} --version | (exec 0<&-; sleep 0.5); echo "\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    expect(r.stderr.trim()).toBe('141');
+  });
+
+  it.each(['matrix --format json', '--version', 'run ksm-merge'])('mmutt %s onto a full disk (/dev/full): one line on stderr, exit 74', (line) => {
+    const args = line.split(' ');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([74, 'mmutt: cannot write the output: ENOSPC (no space left on the device)\n']);
+    } finally {
+      closeSync(full);
+    }
   });
 });
 
@@ -83,13 +106,18 @@ describe('Ctrl-C', () => {
     expect(r.out).toMatch(/^Observation three-thread-race Interrupted \d+ \d+$/m);
   });
 
-  it('a command that does not explore ends at once with exit 130', async () => {
-    const child = spawn(process.execPath, [CLI, 'matrix'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its work does not wait, so a handler of the signal would run only once the work was done
+  // (a reviewer's trial: the whole of matrix --releases printed, then exit 130).
+  it.each([100, 500])('a command that does not explore ends at once with exit 130, its output unfinished (after %i ms)', async (ms) => {
+    const child = spawn(process.execPath, [CLI, 'matrix', '--releases'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
     await new Promise((r) => child.on('spawn', r));
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, Math.max(ms, 3 * boot)));
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', (c, sig) => r(c ?? (sig ? 128 + 2 : null))));
+    const code = await new Promise<number | null>((r) => child.on('close', (c, sig) => r(c ?? (sig === 'SIGINT' ? 128 + 2 : null))));
     expect(code).toBe(130);
+    expect(out).toBe('');
   });
 });
 

@@ -5,7 +5,7 @@
 // passes it on (the CLI, the tests, the library API).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULE_DOMAINS, RULE_NAMES, type Era, type EraRules, type Rule, type Timeline } from '../contract/era.js';
 import { UserError, quote, quotePath } from '../errors.js';
@@ -135,12 +135,22 @@ function frameIn(e: unknown, path: string): string | undefined {
   const abs = resolve(path);
   // mmutt's own code (a getEra that refuses an id throws there) is not where the user's error is.
   const own = ['dist', 'src', 'node_modules'].map((d) => fileURLToPath(new URL(`${d}/`, PACKAGE_ROOT)));
-  for (const m of stack.matchAll(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?/g)) {
+  // A frame is `at FUNCTION (WHERE)` or `at WHERE`, WHERE a path or a file URL, then
+  // :line:col; a path may hold spaces.
+  for (const m of stack.matchAll(/^\s*at (?:[^(\n]*\()?(.+?):(\d+):(\d+)\)?\s*$/gm)) {
     const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-    // The innermost frame in the era file or in a file it imports (its source map names them).
-    if (file === abs || (isAbsolute(file) && !own.some((d) => file.startsWith(d)) && !file.includes(`${sep}mmutt-era-`))) return `${quotePath(file === abs ? path : file)}:${m[2]}:${m[3]}`;
+    // The innermost frame in the era file or in a file it imports (its source map names them),
+    // a file it imports named from where the era file was named.
+    if (file === abs || (isAbsolute(file) && !own.some((d) => file.startsWith(d)) && !file.includes(`${sep}mmutt-era-`))) return `${quotePath(file === abs ? path : besideGiven(path, abs, file))}:${m[2]}:${m[3]}`;
   }
   return undefined;
+}
+
+/** A file an era file imports, named as the era file was (`eras/mine.mjs` imports `eras/lib/x.mjs`): relative when the era file's name was, and the file is under the folder named. */
+function besideGiven(given: string, abs: string, file: string): string {
+  if (isAbsolute(given)) return file;
+  const rel = relative(dirname(abs), file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : join(dirname(given), rel);
 }
 
 /** Line and column of the first mention of `name` in the text (a rule's key), for messages. */
@@ -196,7 +206,7 @@ async function compileEraFile(path: string, text: string): Promise<{ url: string
   try {
     esbuild = (await importModule('esbuild')) as typeof import('esbuild');
   } catch {
-    if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quotePath(path)}: TypeScript needs esbuild (npm ci installs it); or write the era in JavaScript (.mjs)`);
+    if (/\.(ts|mts|cts)$/.test(path)) throw new UserError(`${quotePath(path)}: TypeScript needs esbuild (npm ci in a clone of mmutt installs it; npm install esbuild beside an installed mmutt); or write the era in JavaScript (.mjs)`);
     return { url: pathToFileURL(resolve(path)).href, done: () => {} };
   }
   const file = resolve(path);
