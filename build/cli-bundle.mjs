@@ -1,5 +1,5 @@
-// The command line as one classic script, dist/cli.cjs, for dist/cli.js (src/start.ts) to run
-// from V8's code cache: Node 20 keeps no compiled code of ES modules between runs
+// The command line as one CommonJS script, dist/cli.cjs, for dist/cli.js (src/start.ts) to run
+// from V8's code cache (`node dist/cli.cjs` runs it too, compiled anew): Node 20 keeps no compiled code of ES modules between runs
 // (module.enableCompileCache() came in Node 22), and compiling and linking the CLI's modules
 // was a quarter of a command's start-up (docs/performance.md, start-up). tsup's build runs
 // this after its own (tsup.config.ts, onSuccess). Bundled as the ES modules are: yargs in, its
@@ -23,10 +23,7 @@ await build({
   // The sources find the package's folder and the explorer's worker from import.meta.url:
   // in a CommonJS bundle, the bundle's own file.
   define: { 'import.meta.url': 'importMetaUrl' },
-  // The script is the function a CommonJS module's code is wrapped in (src/start.ts calls it),
-  // so that its text goes to V8 as it is on disk.
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {\n"use strict";\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  footer: { js: '})' },
+  banner: { js: '"use strict";\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   // The era modules come in the bundle (src/era/modules.ts finds them by file otherwise):
   // loading them as ES modules, uncached, was a tenth of a run's start-up.
   plugins: [
