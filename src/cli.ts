@@ -26,8 +26,10 @@ import { endAfterOutput, guardOutput } from './exit.js';
 // runs, in Node's own start-up, a Ctrl-C ends the process as it ends any.)
 const SAME_CTRL_C = 500;
 const stop = new Int32Array(new SharedArrayBuffer(4));
+let mode: 'not yet known' | 'explores' | 'runs' = 'not yet known';
 let firstCtrlC = 0;
 process.on('SIGINT', () => {
+  if (mode === 'runs') process.exit(130);
   if (Atomics.load(stop, 0)) {
     if (performance.now() - firstCtrlC > SAME_CTRL_C) process.exit(130);
     return;
@@ -49,7 +51,11 @@ const note = (m: string) => process.stderr.write(`mmutt: note: ${m}\n`);
 /** The runner's session for this command: the eras (with this run's --era-file modules) and the scenarios. */
 async function session(a: { eraFile?: string[] }): Promise<Session> {
   const { Session } = await import('./runner/session.js');
-  return Session.open(a.eraFile ?? [], note);
+  const s = await Session.open(a.eraFile ?? [], note);
+  // From here a command that does not explore computes and prints without waiting, so a
+  // handler would run only once it was done: Node ends it at once on a Ctrl-C (exit 130).
+  if (mode === 'runs') process.removeAllListeners('SIGINT');
+  return s;
 }
 
 /**
@@ -166,13 +172,12 @@ async function explorePairs(pairs: { scenario: Scenario; era: Era }[], a: Explor
 
 /**
  * Commands that may explore: from here a Ctrl-C leaves partial results. Otherwise it ends the
- * command: one that came already, now; a later one as Node ends any process, at once (a
- * handler would run only once the command's work, which does not wait, was done).
+ * command: one that came already, now; a later one at once (process.exit while the era files
+ * load, which removes what they leave; then as Node ends any process: session()).
  */
 function startCommand(explores: boolean): void {
-  if (explores) return;
-  if (Atomics.load(stop, 0)) process.exit(130);
-  process.removeAllListeners('SIGINT');
+  mode = explores ? 'explores' : 'runs';
+  if (!explores && Atomics.load(stop, 0)) process.exit(130);
 }
 
 async function cmdList(a: { releases: boolean; rules: boolean } & EraChoice & Common) {
@@ -516,6 +521,10 @@ async function main() {
       throw new UserError((err?.message ?? msg).replace(/\S{81,}/g, (w) => quote(w)));
     })
     .help()
+    .alias('help', 'h')
+    // --help and --version end as a command does (endAfterOutput: a failed write says so), not
+    // at once from yargs, which would drop the error of a write still under way.
+    .exitProcess(false)
     .parseAsync();
 }
 

@@ -211,7 +211,13 @@ async function compileEraFile(path: string, text: string): Promise<{ url: string
   }
   const file = resolve(path);
   const dir = mkdtempSync(join(tmpdir(), 'mmutt-era-'));
-  const done = () => rmSync(dir, { recursive: true, force: true });
+  // Removed once the module has loaded, or as the process ends before (a Ctrl-C meanwhile).
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  const done = () => {
+    process.removeListener('exit', remove);
+    remove();
+  };
   // The module's own path: its source map names the user's files relative to it.
   const outfile = join(dir, 'era.mjs');
   let code: string;
