@@ -52,6 +52,10 @@ const note = (m: string) => process.stderr.write(`mmutt: note: ${m}\n`);
 async function session(a: { eraFile?: string[] }): Promise<Session> {
   const { Session } = await import('./runner/session.js');
   const s = await Session.open(a.eraFile ?? [], note);
+  // An era file's code may leave a promise rejected and never handled: Node reports it (and
+  // ends) at a turn of the event loop, and the command would end without one
+  // (endAfterOutput): give it that turn now. mmutt's own work leaves none.
+  if (a.eraFile?.length) await new Promise((r) => setImmediate(r));
   // From here a command that does not explore computes and prints without waiting, so a
   // handler would run only once it was done: Node ends it at once on a Ctrl-C (exit 130).
   if (mode === 'runs') process.removeAllListeners('SIGINT');

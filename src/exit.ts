@@ -30,7 +30,6 @@ export function guardOutput(): void {
 export function endAfterOutput(code: number): void {
   process.exitCode = code;
   process.stdout.write('', (e) => {
-    // setImmediate: a promise rejected and never handled is reported first, as Node would.
-    if (!e) process.stderr.write('', (e2) => e2 || setImmediate(() => process.exit(code)));
+    if (!e) process.stderr.write('', (e2) => e2 || process.exit(code));
   });
 }

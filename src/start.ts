@@ -40,16 +40,19 @@ function start(file: string): void {
   // comes back here (era/load.ts, importModule): a script run from a code cache has no module
   // to resolve from.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`;
-  const script = new Script(wrapped, { filename: file, cachedData: kept });
+  const script = new Script(wrapped, { filename: file, cachedData: kept?.code });
   (globalThis as { mmuttImport?: (s: string) => Promise<unknown> }).mmuttImport = (s) => import(s);
   // Made at exit, once the code the command ran has been compiled too, so the next start finds
-  // it. A cache made by a command that compiled little (`--help`: less code than half the
-  // bundle's text) is made again by one that compiled a quarter more.
-  const small = kept !== undefined && !script.cachedDataRejected && kept.length < source.length / 2;
-  if (cacheFile && (kept === undefined || script.cachedDataRejected || small)) {
+  // it. The cache names the kinds of command whose code it holds: a command of another kind
+  // (`run` after `--help`, `run` traced after `run --no-trace`) makes it again, once, with its
+  // own code too (a function not in the cache is compiled when first called: slower).
+  const kind = commandKind(process.argv.slice(2));
+  const usable = kept !== undefined && !script.cachedDataRejected;
+  if (cacheFile && (!usable || !kept.kinds.includes(kind))) {
     process.once('exit', () => {
       const code = script.createCachedData();
-      if (!small || code.length > kept!.length * 1.25) writeCache(cacheFile, digest, code);
+      if (!usable) writeCache(cacheFile, digest, [kind], code);
+      else writeCache(cacheFile, digest, [...kept.kinds, kind], code.length >= kept.code.length ? code : kept.code);
     });
   }
   const module = { exports: {} };
@@ -77,23 +80,44 @@ function cacheFolder(): string | null {
   }
 }
 
-/** The cached code, if the file holds code made from this very bundle, whole: the bundle's SHA-256, the code's, the code. */
-function readCache(path: string, digest: Buffer): Buffer | undefined {
+/** A command's kind: its command word and the options it names, without their values. */
+function commandKind(args: readonly string[]): string {
+  const options = [...new Set(args.filter((a) => a.startsWith('-')).map((a) => a.split('=')[0]!))].sort();
+  return [args.find((a) => !a.startsWith('-')) ?? '', ...options].join(' ');
+}
+
+interface Cache {
+  /** The kinds of command (commandKind) whose code it holds. */
+  kinds: string[];
+  code: Buffer;
+}
+
+/**
+ * The cache, if the file holds one made from this very bundle, whole: the bundle's SHA-256,
+ * the SHA-256 of the rest, the length of the kinds' JSON (4 bytes), the kinds, the code.
+ */
+function readCache(path: string, digest: Buffer): Cache | undefined {
   try {
     const data = readFileSync(path);
-    const code = data.subarray(2 * digest.length);
-    return data.subarray(0, digest.length).equals(digest) && data.subarray(digest.length, 2 * digest.length).equals(sha256(code)) ? code : undefined;
+    const rest = data.subarray(2 * digest.length);
+    if (!data.subarray(0, digest.length).equals(digest) || !data.subarray(digest.length, 2 * digest.length).equals(sha256(rest))) return undefined;
+    const n = rest.readUInt32LE(0);
+    return { kinds: JSON.parse(rest.subarray(4, 4 + n).toString('utf8')) as string[], code: rest.subarray(4 + n) };
   } catch {
     return undefined;
   }
 }
 
 /** Written whole or not at all (a rename), so a command starting meanwhile reads the old file or the new one. */
-function writeCache(path: string, digest: Buffer, code: Buffer): void {
+function writeCache(path: string, digest: Buffer, kinds: readonly string[], code: Buffer): void {
   const tmp = `${path}.${process.pid}`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, Buffer.concat([digest, sha256(code), code]), { mode: 0o600 });
+    const names = Buffer.from(JSON.stringify(kinds));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(names.length);
+    const rest = Buffer.concat([length, names, code]);
+    writeFileSync(tmp, Buffer.concat([digest, sha256(rest), rest]), { mode: 0o600 });
     renameSync(tmp, path);
     forgetUnused(dirname(path), path);
   } catch {

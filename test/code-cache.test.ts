@@ -51,12 +51,21 @@ describe('the code cache', () => {
     expect(readFileSync(file).equals(made)).toBe(true);
   });
 
-  it('made by a command that compiled little (--help), it is made again by one that compiled more', () => {
+  it('made by a command of one kind (--help, run --no-trace), it is made again, once, by a command of another kind, with its code too', () => {
     const folder = join(home, 'grows');
     mmutt({ XDG_CACHE_HOME: folder }, ['--help']);
     const small = readFileSync(cacheIn(folder)).length;
+    expect(mmutt({ XDG_CACHE_HOME: folder }, [...ARGS, '--no-trace'])).toBe(mmutt({ MMUTT_NO_CODE_CACHE: '1' }, [...ARGS, '--no-trace']));
+    const untraced = readFileSync(cacheIn(folder)).length;
+    expect(untraced).toBeGreaterThan(small);
     expect(mmutt({ XDG_CACHE_HOME: folder })).toBe(uncached);
-    expect(readFileSync(cacheIn(folder)).length).toBeGreaterThan(small);
+    const traced = readFileSync(cacheIn(folder));
+    expect(traced.length).toBeGreaterThan(untraced);
+    // Every kind met once: the next of either is not written again.
+    mmutt({ XDG_CACHE_HOME: folder }, [...ARGS, '--no-trace']);
+    mmutt({ XDG_CACHE_HOME: folder });
+    expect(readFileSync(cacheIn(folder)).equals(traced)).toBe(true);
+    expect(isWhole(traced)).toBe(true);
   });
 
   it("is not used for another bundle's text, damaged, or when V8 refuses it: the output is the same, and the cache is made again", () => {
@@ -76,8 +85,11 @@ describe('the code cache', () => {
     writeFileSync(file, damaged);
     expect(mmutt({ XDG_CACHE_HOME: folder })).toBe(uncached);
     expect(isWhole(readFileSync(file))).toBe(true);
-    // Bytes that are no code V8 made, under the right digests.
-    const junk = Buffer.alloc(4096, 0x5a);
+    // Bytes that are no code V8 made, under the right digests and kinds: V8 refuses them.
+    const kinds = Buffer.from(JSON.stringify(['run --era']));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(kinds.length);
+    const junk = Buffer.concat([length, kinds, Buffer.alloc(4096, 0x5a)]);
     writeFileSync(file, Buffer.concat([digest, sha256(junk), junk]));
     expect(mmutt({ XDG_CACHE_HOME: folder })).toBe(uncached);
     expect(isWhole(readFileSync(file))).toBe(true);

@@ -51,6 +51,21 @@ describe('a reader that goes away', () => {
   });
 });
 
+describe('how a command ends', () => {
+  // A command ends once its output has gone out, without a turn of the event loop; an era
+  // file's code gets one, so that a promise it rejected and never handled is reported, as Node
+  // reports one (a reviewer's trial: exit 0, nothing said).
+  it('an era file that leaves a promise rejected: Node reports it, and the command fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmutt-rejected-'));
+    const f = join(dir, 'later.mjs');
+    writeFileSync(f, "export default ({ deriveEra, getEra }) => {\n  Promise.reject(new Error('floating'));\n  return deriveEra(getEra('post-aa85986e7150'), { id: 'my-later', title: 'later', commits: [], rules: {} });\n};\n");
+    const r = spawnSync(process.execPath, [CLI, 'run', 'ksm-merge', '--era', 'my-later', '--era-file', f, '--no-trace'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/Error: floating/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('Ctrl-C', () => {
   // However early it comes once mmutt runs (before the workers have started, while the eras and
   // the scenario are still being read: before issue 17, a Ctrl-C in the first 200 ms ended it
