@@ -10,11 +10,9 @@ export function guardOutput(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(141);
-      if (stream === process.stdout) {
-        // stderr may fail too: then there is no one left to tell.
-        process.stderr.on('error', () => process.exit(74));
-        process.stderr.write(`mmutt: cannot write the output: ${e.code ?? e.message}${e.code === 'ENOSPC' ? ' (no space left on the device)' : ''}\n`, () => process.exit(74));
-      } else process.exit(74);
+      // stderr that fails too has its own handler: then there is no one left to tell.
+      if (stream === process.stdout) process.stderr.write(`mmutt: cannot write the output: ${e.code ?? e.message}${e.code === 'ENOSPC' ? ' (no space left on the device)' : ''}\n`, () => process.exit(74));
+      else process.exit(74);
     });
   }
 }

@@ -25,11 +25,6 @@ function kindOf(st: import('node:fs').Stats): string {
   return 'not a regular file';
 }
 
-/**
- * Read a regular file of at most MAX_INPUT_BYTES as UTF-8. The kind is checked before the file
- * is opened (opening a FIFO would block), and again on the open descriptor; at most one byte
- * past the limit is read, so a file that grows, or lies about its size, cannot run away.
- */
 /** Why a file could not be read, in words, with the system's code (`no such file (ENOENT)`). */
 function errnoText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -37,6 +32,11 @@ function errnoText(e: unknown): string {
   return code ? (words[code] ? `${words[code]} (${code})` : code) : 'error';
 }
 
+/**
+ * Read a regular file of at most MAX_INPUT_BYTES as UTF-8. The kind is checked before the file
+ * is opened (opening a FIFO would block), and again on the open descriptor; at most one byte
+ * past the limit is read, so a file that grows, or lies about its size, cannot run away.
+ */
 export function readInputFile(path: string, what: string): string {
   const shown = quotePath(path);
   const a = /^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`;

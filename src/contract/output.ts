@@ -217,13 +217,13 @@ export interface ExploreBand {
   exploration: Exploration | null;
 }
 
+/** Why a search stopped, as the option that stopped it. */
+export const stoppedBy = (x: Exploration) => (x.stopped === 'interrupted' ? 'interrupted (SIGINT)' : `stopped by --${x.stopped === 'memory' ? 'max-memory' : x.stopped}`);
+
 /**
  * What a reader sees of an exploration (not its time or memory, nor the release's names for the
  * steps that opened its windows): equal keys, the same findings.
  */
-/** Why a search stopped, as the option that stopped it. */
-export const stoppedBy = (x: Exploration) => (x.stopped === 'interrupted' ? 'interrupted (SIGINT)' : `stopped by --${x.stopped === 'memory' ? 'max-memory' : x.stopped}`);
-
 export const foundKey = (unavailable: string | undefined, x: Exploration | null) =>
   JSON.stringify([unavailable, x && [x.complete, x.stopped, x.states, x.transitions, x.cycles, x.outcomes, x.windows.map((w) => [w.key, w.mapping, w.gfn, w.openedBy.thread]), x.approximate]]);
 

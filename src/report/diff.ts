@@ -3,7 +3,7 @@
 // diff goes into a mail.
 import type { Era } from '../contract/era.js';
 import { COUNTER_NAMES, pathsCounted, verdict, type Compared, type ExploreRun, type RunResult, type TraceStep } from '../contract/output.js';
-import { exploreBandLines, exploredSummary, fmtOutcome, windowText } from './explore.js';
+import { exploreBandLines, exploredSummary, explorationsApart, fmtOutcome, windowText } from './explore.js';
 import { MAIL_WIDTH, bandLines, eraRefs, fmtValue, heldFor, pathCounts, plural, releasesOf, toolOf, wrap, type PathCounts } from './text.js';
 import { VERSION } from '../version.js';
 import { toJson } from './json.js';
@@ -183,26 +183,17 @@ export interface ExploreDiff {
 }
 
 export function diffExplored(a: ExploreRun, b: ExploreRun): ExploreDiff {
-  const xa = a.exploration?.outcomes ?? [];
-  const xb = b.exploration?.outcomes ?? [];
-  const kb = new Map(xb.map((o) => [o.key, o]));
-  const ka = new Map(xa.map((o) => [o.key, o]));
-  const wa = new Set((a.exploration?.windows ?? []).map((w) => w.key));
-  const wb = new Set((b.exploration?.windows ?? []).map((w) => w.key));
+  const d = explorationsApart(a.exploration, b.exploration);
   // Least counters are known when both searches met every path (a stopped one has met some).
   const complete = !!a.exploration?.complete && !!b.exploration?.complete;
   return {
     a,
     b,
-    onlyA: xa.filter((o) => !kb.has(o.key)).map((o) => o.key),
-    onlyB: xb.filter((o) => !ka.has(o.key)).map((o) => o.key),
-    both: xa.filter((o) => kb.has(o.key)).map((o) => {
-      const ob = kb.get(o.key)!;
-      const counters = complete ? COUNTER_NAMES.map((name) => ({ name, a: o.counters[name], b: ob.counters[name] })).filter((x) => x.a !== x.b) : [];
-      return { key: o.key, a: o.paths, b: ob.paths, counters };
-    }),
-    windowsOnlyA: [...wa].filter((k) => !wb.has(k)),
-    windowsOnlyB: [...wb].filter((k) => !wa.has(k)),
+    onlyA: d.onlyHere.map((o) => o.key),
+    onlyB: d.onlyThere.map((o) => o.key),
+    both: d.both.map(({ o, t, moved }) => ({ key: o.key, a: o.paths, b: t.paths, counters: complete ? moved.map((name) => ({ name, a: o.counters[name], b: t.counters[name] })) : [] })),
+    windowsOnlyA: d.windowsHere.map((w) => w.key),
+    windowsOnlyB: d.windowsThere.map((w) => w.key),
     counted: !!a.exploration && !!b.exploration && pathsCounted(a.exploration) && pathsCounted(b.exploration),
   };
 }

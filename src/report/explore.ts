@@ -171,28 +171,32 @@ export function exploreBandLines(r: ExploreRun, width: number, counts: PathCount
   return out;
 }
 
-/** What tells exploration `x` from `y` beyond a summary: outcomes, least counters, path counts, windows. */
-function apart(x: Exploration, y: Exploration) {
-  const theirs = new Map(y.outcomes.map((o) => [o.key, o]));
-  const mine = new Set(x.outcomes.map((o) => o.key));
-  const wy = new Set(y.windows.map((w) => w.key));
-  const wx = new Set(x.windows.map((w) => w.key));
+/**
+ * What tells exploration `x` from `y` (none: a release that cannot run the scenario): outcomes,
+ * least counters, path counts, windows. A band's "as a, but", a matrix cell's "other ...", a diff.
+ */
+export function explorationsApart(x: Exploration | null, y: Exploration | null) {
+  const [ox, oy, wx, wy] = [x?.outcomes ?? [], y?.outcomes ?? [], x?.windows ?? [], y?.windows ?? []];
+  const theirs = new Map(oy.map((o) => [o.key, o]));
+  const mine = new Set(ox.map((o) => o.key));
+  const windowsThere = new Set(wy.map((w) => w.key));
+  const windowsHere = new Set(wx.map((w) => w.key));
   return {
-    onlyHere: x.outcomes.filter((o) => !theirs.has(o.key)),
-    onlyThere: y.outcomes.filter((o) => !mine.has(o.key)),
+    onlyHere: ox.filter((o) => !theirs.has(o.key)),
+    onlyThere: oy.filter((o) => !mine.has(o.key)),
     /** Outcomes both found, in x's order, with the least counters that differ. */
-    both: x.outcomes.flatMap((o) => {
+    both: ox.flatMap((o) => {
       const t = theirs.get(o.key);
       return t ? [{ o, t, moved: COUNTER_NAMES.filter((n) => o.counters[n] !== t.counters[n]) }] : [];
     }),
-    windowsHere: x.windows.filter((w) => !wy.has(w.key)),
-    windowsThere: y.windows.filter((w) => !wx.has(w.key)),
+    windowsHere: wx.filter((w) => !windowsThere.has(w.key)),
+    windowsThere: wy.filter((w) => !windowsHere.has(w.key)),
   };
 }
 
 /** What a band found that its summary does not print and another band's (`M`'s) differs in. */
 function unprinted(x: Exploration, M: string, y: Exploration, width: number): string[] {
-  const d = apart(x, y);
+  const d = explorationsApart(x, y);
   const line = (text: string) => wrap(text, '       ', '         ', width);
   const out = [
     ...d.onlyHere.flatMap((o) => line(`outcome not in ${M}: ${fmtOutcome(o)}`)),
@@ -260,7 +264,7 @@ function bandCell(b: ExploreBand, counts: PathCounts): string {
 
 /** What tells two explorations apart that a matrix cell does not show, in a few words. */
 function apartBy(x: Exploration, y: Exploration): string {
-  const d = apart(x, y);
+  const d = explorationsApart(x, y);
   if (d.onlyHere.length || d.onlyThere.length) return 'other outcomes';
   if (d.both.some((b) => b.moved.length)) return 'other least counters';
   if (d.both.some(({ o, t }) => o.paths !== t.paths)) return 'other path counts';
